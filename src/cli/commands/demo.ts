@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import { loadDemo } from '../../demo/demo-load.ts';
+import { InvalidInputError } from '../../shared/errors.ts';
+import { withWorkspace } from '../context.ts';
+import { printJson } from '../output.ts';
+
+/** Yesterday's date in a time zone, as YYYY-MM-DD. */
+function yesterdayIn(timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date(Date.now() - 86_400_000));
+}
+
+/** `retain demo`: load the demo merchant. */
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('load a demo merchant (Chinese baby & household brand: stores, Tmall, WeChat mini-program)')
+    .option('--customers <n>', 'number of customers', '3000')
+    .option('--end-date <date>', 'last day of demo data (default: yesterday in the workspace zone)')
+    .option('--if-empty', 'do nothing when the workspace already has customers')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        opts: { customers: string; endDate?: string; ifEmpty?: boolean; json?: boolean },
+        command: Command,
+      ) => {
+        const customers = Number(opts.customers);
+        if (!Number.isInteger(customers) || customers < 1 || customers > 1_000_000) {
+          throw new InvalidInputError(
+            `--customers ${opts.customers}: expected a whole number from 1 to 1000000`,
+          );
+        }
+        const workspaceName: string = command.optsWithGlobals().workspace;
+        await withWorkspace(workspaceName, async (store, ws) => {
+          if (opts.ifEmpty) {
+            const any = await store.db
+              .selectFrom('customers')
+              .select('id')
+              .where('workspace_id', '=', ws.id)
+              .limit(1)
+              .executeTakeFirst();
+            if (any) {
+              if (!opts.json) console.log(`workspace "${ws.name}" already has data; demo not loaded`);
+              return;
+            }
+          }
+          const endDate = opts.endDate ?? yesterdayIn(ws.timezone);
+          let stats: Awaited<ReturnType<typeof loadDemo>>;
+          try {
+            stats = await loadDemo(store, ws, { customers, endDate });
+          } catch (error) {
+            if (error instanceof RangeError) throw new InvalidInputError(error.message);
+            throw error;
+          }
+          if (opts.json) return printJson(stats);
+          console.log(`demo loaded into workspace "${ws.name}" (data up to ${endDate}):`);
+          for (const [kind, s] of Object.entries(stats)) {
+            console.log(
+              `  ${kind}: read ${s.read}, inserted ${s.inserted}, updated ${s.updated}, rejected ${s.rejected}, guest ${s.guest}`,
+            );
+          }
+        });
+      },
+    );
+}

@@ -1,0 +1,101 @@
+import { SingleBar } from 'cli-progress';
+import { Command, Option } from 'commander';
+import { IMPORT_KINDS, type ImportKind } from '../../importing/import-kinds.ts';
+import { type ImportStats, importFile } from '../../importing/import-service.ts';
+import { InvalidInputError } from '../../shared/errors.ts';
+import { withWorkspace } from '../context.ts';
+import { printJson } from '../output.ts';
+
+interface ImportCliOptions {
+  map: string[];
+  encoding?: string;
+  rejects?: string;
+  strict?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+function parseMap(pairs: readonly string[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0 || eq === pair.length - 1)
+      throw new InvalidInputError(`--map ${pair}: expected FIELD=COLUMN, e.g. --map order_id=单据编号`);
+    map[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return map;
+}
+
+function progressBar(): {
+  update: (p: { rows: number; bytesRead: number; totalBytes: number }) => void;
+  stop: () => void;
+} {
+  const started = Date.now();
+  const bar = new SingleBar({
+    format: 'importing [{bar}] {percentage}% | {rows} rows | {rate} rows/s | ETA {eta_formatted}',
+    hideCursor: true,
+    stream: process.stderr,
+  });
+  let running = false;
+  return {
+    update({ rows, bytesRead, totalBytes }) {
+      const rate = Math.round(rows / Math.max((Date.now() - started) / 1000, 0.001));
+      if (!running) {
+        bar.start(totalBytes, 0, { rows, rate });
+        running = true;
+      }
+      bar.update(Math.min(bytesRead, totalBytes), { rows, rate });
+    },
+    stop: () => running && bar.stop(),
+  };
+}
+
+function printSummary(stats: ImportStats, options: ImportCliOptions): void {
+  const prefix = options.dryRun ? 'dry run (nothing changed): ' : '';
+  console.log(
+    `${prefix}read ${stats.read}, inserted ${stats.inserted}, updated ${stats.updated}, unchanged ${stats.unchanged}, ` +
+      `merged ${stats.merged}, rejected ${stats.rejected}, guest ${stats.guest}`,
+  );
+  for (const e of stats.errors.slice(0, 20)) console.log(`  line ${e.line}: ${e.reason}`);
+  if (stats.rejected > 20)
+    console.log(
+      `  … and ${stats.rejected - 20} more${options.rejects ? ` (all in ${options.rejects})` : ' (use --rejects FILE to get them all)'}`,
+    );
+  if (options.strict && stats.rejected > 0 && !options.dryRun)
+    console.log('strict: nothing was loaded because some rows are bad');
+}
+
+/** `retain import customers|orders|order-lines|events FILE`. */
+export function registerImportCommand(program: Command): void {
+  program
+    .command('import')
+    .description('import a .csv, .csv.gz, .tsv or .xlsx file')
+    .addArgument(new Command().createArgument('<kind>', 'what the file holds').choices(IMPORT_KINDS))
+    .argument('<file>', 'the file')
+    .addOption(new Option('--map <field=column...>', 'use COLUMN for FIELD (repeatable)').default([]))
+    .option('--encoding <name>', 'file encoding (default: detect UTF-8 or GB18030)')
+    .option('--rejects <file>', 'write rejected rows with a reason column to this CSV')
+    .option('--strict', 'load nothing if any row is bad')
+    .option('--dry-run', 'show what would happen, change nothing')
+    .option('--json', 'print the result as one JSON object')
+    .action(async (kind: ImportKind, file: string, options: ImportCliOptions, command: Command) => {
+      const workspaceName: string = command.optsWithGlobals().workspace;
+      const bar = process.stderr.isTTY && !options.json ? progressBar() : undefined;
+      const stats = await withWorkspace(workspaceName, (store, workspace) =>
+        importFile(store, {
+          kind,
+          file,
+          workspace,
+          map: parseMap(options.map),
+          encoding: options.encoding,
+          rejectsFile: options.rejects,
+          strict: options.strict,
+          dryRun: options.dryRun,
+          onProgress: bar?.update,
+        }),
+      ).finally(() => bar?.stop());
+      if (options.json) printJson(stats);
+      else printSummary(stats, options);
+      if (options.strict && stats.rejected > 0) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,21 @@
+import { storeOptionsFromEnv } from '../config.ts';
+import { type Database, openDatabase } from '../db/database.ts';
+import { ensureWorkspace, type Workspace } from '../workspaces/workspace-service.ts';
+
+/** Opens the configured store for one command and closes it afterwards. */
+export async function withStore<T>(fn: (store: Database) => Promise<T>): Promise<T> {
+  const store = await openDatabase(storeOptionsFromEnv());
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Opens the store and the `--workspace` (created with defaults on first use). */
+export async function withWorkspace<T>(
+  name: string,
+  fn: (store: Database, workspace: Workspace) => Promise<T>,
+): Promise<T> {
+  return withStore(async (store) => fn(store, await ensureWorkspace(store.db, name)));
+}

@@ -1,0 +1,38 @@
+import { Command, CommanderError } from 'commander';
+import { RetainError } from '../shared/errors.ts';
+import { registerCustomersCommands } from './commands/customers.ts';
+import { registerDemoCommand } from './commands/demo.ts';
+import { registerImportCommand } from './commands/import.ts';
+import { registerServeCommand } from './commands/serve.ts';
+import { registerWorkspaceCommands } from './commands/workspace.ts';
+
+const program = new Command('retain')
+  .description('Retain 复购客户管理 — the repeat-purchase CRM')
+  .option('-w, --workspace <name>', 'workspace to work in (created on first use)', 'default')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerWorkspaceCommands(program);
+registerImportCommand(program);
+registerCustomersCommands(program);
+registerDemoCommand(program);
+registerServeCommand(program);
+
+/** One readable line for every failure; a stack trace only with RETAIN_DEBUG=1. */
+function report(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode;
+  if (error instanceof RetainError) {
+    console.error(`retain: ${error.message}`);
+    return 1;
+  }
+  if (process.env.RETAIN_DEBUG) console.error(error);
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`retain: unexpected error: ${message.split('\n')[0]}`);
+  return 2;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = report(error);
+}

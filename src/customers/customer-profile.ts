@@ -1,0 +1,117 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { CustomersTable, IdentitiesTable, OrdersTable, Schema, TagsTable } from '../db/schema.ts';
+import { normalizeEmail, normalizeExternalId, normalizePhone } from '../identity/identity-normalize.ts';
+import { NotFoundError } from '../shared/errors.ts';
+
+/** Everything known about one customer, for `customers show` and the 360° profile. */
+export interface CustomerProfile {
+  customer: Selectable<CustomersTable>;
+  identities: Pick<Selectable<IdentitiesTable>, 'type' | 'value' | 'created_at'>[];
+  tags: Pick<Selectable<TagsTable>, 'tag' | 'source' | 'added_at'>[];
+  orders: Omit<Selectable<OrdersTable>, 'workspace_id' | 'lines_hash'>[];
+  orderTotal: number;
+}
+
+/**
+ * Finds a customer by external id, phone, email, member card, or internal id, in that order.
+ *
+ * @example await findCustomerId(db, ws.id, '138 0013 8000')
+ */
+export async function findCustomerId(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  query: string,
+): Promise<number> {
+  const candidates: Array<[IdentitiesTable['type'], string | undefined]> = [
+    ['external_id', normalizeExternalId(query)],
+    ['phone', normalizePhone(query)],
+    ['email', normalizeEmail(query)],
+    ['member_card', normalizeExternalId(query)],
+  ];
+  for (const [type, value] of candidates) {
+    if (!value) continue;
+    const hit = await db
+      .selectFrom('identities')
+      .select('customer_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('type', '=', type)
+      .where('value', '=', value)
+      .executeTakeFirst();
+    if (hit) return hit.customer_id;
+  }
+  if (/^\d{1,15}$/.test(query.trim())) {
+    const byId = await db
+      .selectFrom('customers')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', Number(query.trim()))
+      .executeTakeFirst();
+    if (byId) return byId.id;
+  }
+  throw new NotFoundError(
+    `no customer matches "${query}" (tried external id, phone, email, member card and internal id)`,
+  );
+}
+
+/** The profile of a customer; `orderLimit` most recent orders are included. */
+export async function getCustomerProfile(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  customerId: number,
+  orderLimit = 50,
+): Promise<CustomerProfile> {
+  const customer = await db
+    .selectFrom('customers')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', customerId)
+    .executeTakeFirst();
+  if (!customer) throw new NotFoundError(`customer ${customerId} not found`);
+  const [identities, tags, orders, total] = await Promise.all([
+    db
+      .selectFrom('identities')
+      .select(['type', 'value', 'created_at'])
+      .where('workspace_id', '=', workspaceId)
+      .where('customer_id', '=', customerId)
+      .orderBy('type')
+      .orderBy('value')
+      .execute(),
+    db
+      .selectFrom('tags')
+      .select(['tag', 'source', 'added_at'])
+      .where('workspace_id', '=', workspaceId)
+      .where('customer_id', '=', customerId)
+      .orderBy('tag')
+      .execute(),
+    db
+      .selectFrom('orders')
+      .select([
+        'order_id',
+        'customer_id',
+        'ordered_at',
+        'local_date',
+        'amount',
+        'refunded_amount',
+        'currency',
+        'status',
+        'channel',
+        'store',
+        'coupon_code',
+        'created_at',
+        'updated_at',
+      ])
+      .where('workspace_id', '=', workspaceId)
+      .where('customer_id', '=', customerId)
+      .orderBy('ordered_at', 'desc')
+      .orderBy('order_id')
+      .limit(orderLimit)
+      .execute(),
+    db
+      .selectFrom('orders')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('workspace_id', '=', workspaceId)
+      .where('customer_id', '=', customerId)
+      .executeTakeFirst(),
+  ]);
+  return { customer, identities, tags, orders, orderTotal: Number(total?.n ?? 0) };
+}

@@ -1,0 +1,161 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DatabaseUnavailableError } from '../shared/errors.ts';
+import { migrateToLatest } from './migrate.ts';
+import type { Schema } from './schema.ts';
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+const TEXT_ARRAY = 1009;
+const DATE_ARRAY = 1182;
+
+/** One database connection held for a unit of work, able to bulk-load with COPY. */
+export interface Session {
+  readonly db: Kysely<Schema>;
+  /** Loads tab-separated COPY text (`\N` for null) into `table (columns)`. */
+  copyIn(table: string, columns: readonly string[], text: string): Promise<void>;
+}
+
+/** An open store: PGlite in a directory (or memory) or a PostgreSQL server. */
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  readonly db: Kysely<Schema>;
+  /** Runs `fn` on one connection (needed for COPY and multi-statement transactions). */
+  withSession<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** `postgres://…`; when absent the embedded PGlite store is used. */
+  url?: string;
+  /** PGlite data directory; `memory://` (or undefined with no url) for an in-memory store. */
+  dataDir?: string;
+  /** PostgreSQL schema to use (created if missing); lets test runs share one server. */
+  schema?: string;
+  /** A PGlite data-directory dump to start from (tests use one to skip initdb). */
+  loadDataDir?: Blob;
+}
+
+/**
+ * Opens the store and brings its schema up to date.
+ *
+ * @example
+ * const store = await openDatabase({ url: process.env.DATABASE_URL, dataDir: './.retain' });
+ */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  const store = options.url ? await openPostgres(options.url, options.schema) : await openPglite(options);
+  try {
+    await migrateToLatest(store.db as Kysely<unknown>);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+async function openPglite(options: OpenOptions): Promise<Database> {
+  const dir = options.dataDir && options.dataDir !== 'memory://' ? options.dataDir : undefined;
+  if (dir) mkdirSync(dir, { recursive: true });
+  // Options go in one object: `new PGlite(undefined, options)` silently ignores them.
+  const pglite = new PGlite({
+    dataDir: dir,
+    parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v, [NUMERIC]: (v: string) => v },
+    loadDataDir: options.loadDataDir,
+  });
+  await pglite.waitReady;
+  const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+  const copyIn = async (table: string, columns: readonly string[], text: string) => {
+    await pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], {
+      blob: new Blob([text]),
+    });
+  };
+  return {
+    kind: 'pglite',
+    db,
+    // PGlite has a single session: holding Kysely's one connection keeps other work out meanwhile.
+    withSession: (fn) => db.connection().execute((conn) => fn({ db: conn, copyIn })),
+    close: () => db.destroy(),
+  };
+}
+
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8) return (v: string) => Number(v);
+    if (oid === DATE || oid === NUMERIC) return (v: string) => v;
+    if (oid === DATE_ARRAY) return pg.types.getTypeParser(TEXT_ARRAY as never, 'text');
+    return pg.types.getTypeParser(oid, format ?? 'text');
+  },
+} as typeof pg.types;
+
+async function openPostgres(url: string, schema?: string): Promise<Database> {
+  const config: pg.PoolConfig = {
+    connectionString: url,
+    types: pgTypes,
+    max: 10,
+    connectionTimeoutMillis: 10_000,
+  };
+  if (schema) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+    config.options = `-c search_path=${schema}`;
+  }
+  const pool = new pg.Pool(config);
+  pool.on('error', () => {});
+  try {
+    const client = await pool.connect();
+    try {
+      if (schema) await client.query(`create schema if not exists ${schema}`);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new DatabaseUnavailableError(redactUrl(url), (error as Error).message);
+  }
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    async withSession(fn) {
+      const client = await pool.connect();
+      // A Kysely bound to this one client, so COPY and queries share a transaction.
+      const single = new Kysely<Schema>({
+        dialect: new PostgresDialect({
+          pool: {
+            connect: async () =>
+              ({ query: client.query.bind(client), release() {} }) as unknown as pg.PoolClient,
+            end: async () => {},
+          },
+        }),
+      });
+      const copyIn = (table: string, columns: readonly string[], text: string) =>
+        new Promise<void>((resolve, reject) => {
+          const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
+          stream.on('error', reject);
+          stream.on('finish', () => resolve());
+          stream.end(text);
+        });
+      try {
+        return await fn({ db: single, copyIn });
+      } finally {
+        client.release();
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'the configured DATABASE_URL';
+  }
+}

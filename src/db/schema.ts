@@ -1,0 +1,152 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Columns the database fills in on insert. */
+type Auto<T> = ColumnType<T, T | undefined, T>;
+/** A `date` column, read and written as `YYYY-MM-DD`. */
+type DateString = string;
+
+export interface WorkspacesTable {
+  id: Generated<number>;
+  name: string;
+  timezone: Auto<string>;
+  currency: Auto<string>;
+  settings: Auto<Record<string, unknown>>;
+  created_at: Auto<Date>;
+}
+
+export interface CustomersTable {
+  workspace_id: number;
+  id: Generated<number>;
+  external_id: string | null;
+  name: string | null;
+  gender: string | null;
+  birthday: DateString | null;
+  city: string | null;
+  country: string | null;
+  member_tier: string | null;
+  attributes: Auto<Record<string, unknown>>;
+  created_at: Auto<Date>;
+  updated_at: Auto<Date>;
+  first_order_at: Date | null;
+  last_order_at: Date | null;
+  first_order_date: DateString | null;
+  last_order_date: DateString | null;
+  order_count: Auto<number>;
+  net_total: Auto<number>;
+  recent_order_dates: Auto<DateString[]>;
+}
+
+export type IdentityType =
+  | 'external_id'
+  | 'phone'
+  | 'email'
+  | 'wechat_unionid'
+  | 'wechat_openid'
+  | 'platform_id'
+  | 'member_card';
+
+export interface IdentitiesTable {
+  workspace_id: number;
+  type: IdentityType;
+  value: string;
+  customer_id: number;
+  created_at: Auto<Date>;
+}
+
+export type OrderStatus = 'pending' | 'paid' | 'completed' | 'cancelled' | 'refunded';
+
+export interface OrdersTable {
+  workspace_id: number;
+  order_id: string;
+  customer_id: number | null;
+  ordered_at: Date;
+  local_date: DateString;
+  amount: number;
+  refunded_amount: number;
+  currency: string;
+  status: OrderStatus;
+  channel: string | null;
+  store: string | null;
+  coupon_code: string | null;
+  lines_hash: string | null;
+  created_at: Auto<Date>;
+  updated_at: Auto<Date>;
+}
+
+export interface OrderLinesTable {
+  workspace_id: number;
+  order_id: string;
+  line_no: number;
+  sku: string | null;
+  product_name: string | null;
+  /** numeric: read as a decimal string. */
+  quantity: string;
+  /** numeric minor units (may carry fractions of a minor unit): read as a decimal string. */
+  unit_price: string;
+  amount: number;
+}
+
+export interface ProductsTable {
+  workspace_id: number;
+  sku: string;
+  name: string | null;
+  category: string | null;
+  repurchase_days: number | null;
+  created_at: Auto<Date>;
+}
+
+export interface EventsTable {
+  workspace_id: number;
+  id: Generated<number>;
+  customer_id: number;
+  type: string;
+  occurred_at: Date;
+  properties: Auto<Record<string, unknown>>;
+  event_key: string;
+  created_at: Auto<Date>;
+}
+
+export interface TagsTable {
+  workspace_id: number;
+  customer_id: number;
+  tag: string;
+  source: string;
+  added_at: Auto<Date>;
+}
+
+export interface MergeLogTable {
+  workspace_id: number;
+  id: Generated<number>;
+  survivor_id: number;
+  merged_id: number;
+  identity_type: string;
+  identity_value: string;
+  source: string;
+  merged_at: Auto<Date>;
+}
+
+export interface ImportRunsTable {
+  workspace_id: number;
+  id: Generated<number>;
+  kind: string;
+  file_name: string;
+  dry_run: boolean;
+  status: string;
+  started_at: Auto<Date>;
+  finished_at: Date | null;
+  stats: Auto<Record<string, unknown>>;
+}
+
+/** The whole schema as Kysely sees it. */
+export interface Schema {
+  workspaces: WorkspacesTable;
+  customers: CustomersTable;
+  identities: IdentitiesTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  products: ProductsTable;
+  events: EventsTable;
+  tags: TagsTable;
+  merge_log: MergeLogTable;
+  import_runs: ImportRunsTable;
+}

@@ -1,0 +1,26 @@
+import { sql } from 'kysely';
+import { ID_MAP } from '../identity/identity-resolve.ts';
+import type { StageContext, StageCounts } from '../importing/kind-processor.ts';
+import { STAGING_TABLE } from '../importing/staging.ts';
+
+/**
+ * Inserts staged events. An event's key is its person, type, instant and properties, so the same
+ * event imported twice (or twice in one file) is stored once.
+ */
+export async function processEvents(ctx: StageContext): Promise<StageCounts> {
+  const { session, workspaceId: ws, timezone } = ctx;
+  const result = await sql<{ n: number }>`
+    with e as (
+      select m.customer_id, s.type, coalesce(s.ts_abs, s.ts_local at time zone ${timezone}) as occurred_at, s.properties, s.idkey
+      from ${sql.table(STAGING_TABLE)} s join ${sql.table(ID_MAP)} m on m.idkey = s.idkey
+    ), ins as (
+      insert into events (workspace_id, customer_id, type, occurred_at, properties, event_key)
+      select ${ws}, customer_id, type, occurred_at, properties,
+        md5(concat_ws(chr(31), idkey, type, extract(epoch from occurred_at)::text, properties::text))
+      from e
+      on conflict (workspace_id, event_key) do nothing
+      returning 1
+    ) select count(*)::int as n from ins`.execute(session.db);
+  const inserted = result.rows[0]?.n ?? 0;
+  return { inserted, updated: 0, unchanged: ctx.stagedRows - inserted, guest: 0 };
+}

@@ -1,0 +1,22 @@
+import type { Session } from '../db/database.ts';
+
+/** What a kind's processor is given once the staging table is loaded and identities resolved. */
+export interface StageContext {
+  session: Session;
+  workspaceId: number;
+  timezone: string;
+  currency: string;
+  /** Staging rows that passed validation. */
+  stagedRows: number;
+}
+
+/** What a kind's processor reports. Customers whose orders changed go into the `touched` table. */
+export interface StageCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  guest: number;
+}
+
+/** Name of the temp table `(customer_id)` of customers whose aggregates need refreshing. */
+export const TOUCHED = 'import_touched';

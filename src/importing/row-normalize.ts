@@ -1,0 +1,209 @@
+import { normalizeEmail, normalizeExternalId, normalizePhone } from '../identity/identity-normalize.ts';
+import { parseOrderStatus } from '../orders/order-status.ts';
+import { formatDecimal, multiplyToMinorUnits, toMinorUnits, toMinorUnitsExact } from '../shared/decimal.ts';
+import { parseDate, parseDateTime } from './datetime-parse.ts';
+import { type ColumnMap, IDENTITY_FIELDS, type ImportKind } from './import-kinds.ts';
+import { minorDigits, parseMoney } from './money-parse.ts';
+import { STAGING_COLUMNS } from './staging.ts';
+
+/** A row that cannot be loaded, with the column at fault. */
+export interface RowError {
+  line: number;
+  column: string;
+  reason: string;
+}
+
+/** What a row normaliser needs to know about the workspace and the file. */
+export interface RowContext {
+  kind: ImportKind;
+  columns: ColumnMap;
+  headers: readonly string[];
+  currency: string;
+}
+
+type Cell = string | number | bigint | null;
+
+class CellError extends Error {
+  constructor(
+    readonly column: string,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+const IDENTITY_NORMALIZERS: Record<string, (text: string) => string | undefined> = {
+  customer_id: normalizeExternalId,
+  phone: normalizePhone,
+  email: normalizeEmail,
+};
+
+const GENDERS: Record<string, string> = {
+  男: 'male',
+  m: 'male',
+  male: 'male',
+  man: 'male',
+  先生: 'male',
+  女: 'female',
+  f: 'female',
+  female: 'female',
+  woman: 'female',
+  女士: 'female',
+};
+
+/** Builds the function that turns one file record into a staging row (or a row error). */
+export function rowNormalizer(
+  ctx: RowContext,
+): (line: number, cells: readonly string[]) => Cell[] | RowError {
+  const { columns, headers, kind } = ctx;
+  const digits = minorDigits(ctx.currency);
+  const mapped = new Set(columns.values());
+  const text = (cells: readonly string[], field: string): string => {
+    const i = columns.get(field);
+    return i === undefined ? '' : (cells[i] ?? '').trim();
+  };
+  const header = (field: string) => headers[columns.get(field) ?? -1] ?? field;
+  const fail = (field: string, reason: string): never => {
+    throw new CellError(header(field), reason);
+  };
+  const required = (cells: readonly string[], field: string) => text(cells, field) || fail(field, 'is empty');
+  const time = (cells: readonly string[], field: string): [string | null, string | null] => {
+    const raw = required(cells, field);
+    const t = parseDateTime(raw) ?? fail(field, `"${raw}" is not a date and time`);
+    return 'local' in t ? [t.local, null] : [null, t.absolute];
+  };
+  const money = (cells: readonly string[], field: string, fallback?: string): bigint => {
+    const raw = text(cells, field) || fallback;
+    if (raw === undefined) return fail(field, 'is empty');
+    const value = parseMoney(raw) ?? fail(field, `"${raw}" is not an amount`);
+    const minor = toMinorUnits(value, digits);
+    return minor < 0n ? fail(field, `${raw} is negative`) : minor;
+  };
+  const optional = (cells: readonly string[], field: string) => text(cells, field) || null;
+
+  const identity = (cells: readonly string[]): Cell[] => {
+    const keyParts: string[] = [];
+    const values = IDENTITY_FIELDS.map(([field, type]) => {
+      const raw = text(cells, field);
+      if (!raw) return null;
+      const normalize = IDENTITY_NORMALIZERS[field] ?? normalizeExternalId;
+      const value = normalize(raw) ?? fail(field, `"${raw}" is not a valid ${field.replace('_', ' ')}`);
+      keyParts.push(`${type}=${value}`);
+      return value;
+    });
+    return [keyParts.length > 0 ? keyParts.join('\u001f') : null, ...values];
+  };
+
+  const checkCurrency = (cells: readonly string[]) => {
+    const code = text(cells, 'currency').toUpperCase();
+    if (code && code !== ctx.currency)
+      fail('currency', `${code} differs from the workspace currency ${ctx.currency}`);
+  };
+  const status = (cells: readonly string[]) => {
+    const raw = text(cells, 'status');
+    if (!raw) return 'completed';
+    return parseOrderStatus(raw) ?? fail('status', `unknown status "${raw}"`);
+  };
+
+  const byKind: Record<ImportKind, (cells: readonly string[]) => Cell[]> = {
+    orders: (cells) => {
+      const orderId = required(cells, 'order_id');
+      const [local, absolute] = time(cells, 'ordered_at');
+      const amount = money(cells, 'amount');
+      const refunded = money(cells, 'refunded_amount', '0');
+      if (refunded > amount) fail('refunded_amount', 'is larger than the amount');
+      checkCurrency(cells);
+      return [
+        orderId,
+        local,
+        absolute,
+        amount,
+        refunded,
+        status(cells),
+        optional(cells, 'channel'),
+        optional(cells, 'store'),
+        optional(cells, 'coupon_code'),
+      ];
+    },
+    'order-lines': (cells) => {
+      const orderId = required(cells, 'order_id');
+      const [local, absolute] = time(cells, 'ordered_at');
+      const rawQty = required(cells, 'quantity');
+      const quantity = parseMoney(rawQty) ?? fail('quantity', `"${rawQty}" is not a number`);
+      const rawPrice = required(cells, 'unit_price');
+      const price = parseMoney(rawPrice) ?? fail('unit_price', `"${rawPrice}" is not an amount`);
+      if (price.units < 0n) fail('unit_price', `${rawPrice} is negative`);
+      checkCurrency(cells);
+      return [
+        orderId,
+        local,
+        absolute,
+        optional(cells, 'sku'),
+        optional(cells, 'product_name'),
+        formatDecimal(quantity),
+        toMinorUnitsExact(price, digits),
+        multiplyToMinorUnits(quantity, price, digits),
+        status(cells),
+        optional(cells, 'channel'),
+        optional(cells, 'store'),
+      ];
+    },
+    customers: (cells) => {
+      const rawBirthday = text(cells, 'birthday');
+      const birthday = rawBirthday
+        ? (parseDate(rawBirthday) ?? fail('birthday', `"${rawBirthday}" is not a date`))
+        : null;
+      const rawGender = text(cells, 'gender');
+      const gender = rawGender ? (GENDERS[rawGender.toLowerCase()] ?? rawGender) : null;
+      const tags = text(cells, 'tags')
+        .split(/[,，;；|]/)
+        .map((t) => t.trim())
+        .filter(Boolean);
+      return [
+        optional(cells, 'name'),
+        gender,
+        birthday,
+        optional(cells, 'city'),
+        optional(cells, 'country'),
+        tags.length > 0 ? [...new Set(tags)].join('\u001f') : null,
+        optional(cells, 'member_tier'),
+      ];
+    },
+    events: (cells) => {
+      const type = required(cells, 'type');
+      const [local, absolute] = time(cells, 'occurred_at');
+      const properties: Record<string, string> = {};
+      headers.forEach((h, i) => {
+        const value = (cells[i] ?? '').trim();
+        if (!mapped.has(i) && h.trim() && value) properties[h.trim()] = value;
+      });
+      return [type, local, absolute, JSON.stringify(properties)];
+    },
+  };
+
+  const expected = STAGING_COLUMNS[kind].length;
+  return (line, cells) => {
+    try {
+      const ids = identity(cells);
+      if (ids[0] === null && (kind === 'customers' || kind === 'events')) {
+        return { line, column: '', reason: 'no customer identity (customer_id, phone, email, …)' };
+      }
+      const row = [line, ...ids, ...byKind[kind](cells)];
+      if (row.length !== expected)
+        throw new Error(`staging row for ${kind} has ${row.length} cells, expected ${expected}`);
+      return row;
+    } catch (error) {
+      if (error instanceof CellError)
+        return { line, column: error.column, reason: `${error.column} ${error.message}` };
+      throw error;
+    }
+  };
+}
+
+/** Escapes one value for COPY's text format. */
+export function copyValue(value: Cell): string {
+  if (value === null) return '\\N';
+  if (typeof value !== 'string') return String(value);
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : value;
+}
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };

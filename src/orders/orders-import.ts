@@ -1,0 +1,139 @@
+import { sql } from 'kysely';
+import { ID_MAP } from '../identity/identity-resolve.ts';
+import { type StageContext, type StageCounts, TOUCHED } from '../importing/kind-processor.ts';
+import { STAGING_TABLE } from '../importing/staging.ts';
+
+const stage = sql.table(STAGING_TABLE);
+const idMap = sql.table(ID_MAP);
+const touched = sql.table(TOUCHED);
+
+async function count(ctx: StageContext, query: ReturnType<typeof sql>): Promise<number> {
+  const result = await (query as ReturnType<typeof sql<{ n: number }>>).execute(ctx.session.db);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/**
+ * Upserts `order_final` into orders: an order whose fields are unchanged is left alone, so a
+ * re-import changes nothing. Records old and new customers of changed orders as touched, and the
+ * changed order ids in `order_changed`.
+ */
+async function upsertOrders(
+  ctx: StageContext,
+  withLines: boolean,
+): Promise<{ inserted: number; updated: number }> {
+  const { session, workspaceId: ws, timezone, currency } = ctx;
+  const db = session.db;
+  await sql`drop table if exists order_changed`.execute(db);
+  await sql`create temp table order_changed (order_id text, inserted boolean)`.execute(db);
+  // Previous owners of orders that move to another customer need their aggregates refreshed too.
+  await sql`
+    insert into ${touched} select o.customer_id from orders o join order_final f on f.order_id = o.order_id
+    where o.workspace_id = ${ws} and o.customer_id is distinct from f.customer_id`.execute(db);
+  await sql`
+    with up as (
+      insert into orders as o (workspace_id, order_id, customer_id, ordered_at, local_date, amount, refunded_amount,
+        currency, status, channel, store, coupon_code, lines_hash)
+      select ${ws}, f.order_id, f.customer_id, f.ordered_at, (f.ordered_at at time zone ${timezone})::date, f.amount,
+        f.refunded, ${currency}, f.status, f.channel, f.store, f.coupon_code, f.lines_hash
+      from order_final f
+      on conflict (workspace_id, order_id) do update set
+        customer_id = excluded.customer_id, ordered_at = excluded.ordered_at, local_date = excluded.local_date,
+        amount = excluded.amount, refunded_amount = excluded.refunded_amount, status = excluded.status,
+        channel = excluded.channel, store = excluded.store, coupon_code = excluded.coupon_code,
+        lines_hash = excluded.lines_hash, updated_at = now()
+      where (o.customer_id, o.ordered_at, o.amount, o.refunded_amount, o.status, o.channel, o.store, o.coupon_code, o.lines_hash)
+        is distinct from (excluded.customer_id, excluded.ordered_at, excluded.amount, excluded.refunded_amount,
+          excluded.status, excluded.channel, excluded.store, excluded.coupon_code, excluded.lines_hash)
+      returning o.order_id, o.customer_id, (xmax = 0) as inserted
+    ), t as (insert into ${touched} select customer_id from up where customer_id is not null)
+    insert into order_changed select order_id, inserted from up`.execute(db);
+  if (withLines) {
+    await sql`
+      delete from order_lines l using order_changed c
+      where l.workspace_id = ${ws} and l.order_id = c.order_id and not c.inserted`.execute(db);
+    await sql`
+      insert into order_lines (workspace_id, order_id, line_no, sku, product_name, quantity, unit_price, amount)
+      select ${ws}, s.order_id, row_number() over (partition by s.order_id order by s.line), s.sku, s.product_name,
+        s.quantity, s.unit_price, s.amount
+      from order_line_final s join order_changed c on c.order_id = s.order_id`.execute(db);
+  }
+  const inserted = await count(ctx, sql`select count(*) filter (where inserted) as n from order_changed`);
+  const changed = await count(ctx, sql`select count(*) as n from order_changed`);
+  return { inserted, updated: changed - inserted };
+}
+
+/**
+ * Loads staged order rows. Within one file the last row of an order wins (as if applied in
+ * order): an earlier row with other values counts as an update, an exact duplicate as unchanged.
+ */
+export async function processOrders(ctx: StageContext): Promise<StageCounts> {
+  const db = ctx.session.db;
+  await sql`drop table if exists order_final`.execute(db);
+  await sql`
+    create temp table order_final as
+    select distinct on (s.order_id) s.order_id, s.line, m.customer_id,
+      coalesce(s.ts_abs, s.ts_local at time zone ${ctx.timezone}) as ordered_at, s.amount, s.refunded, s.status,
+      s.channel, s.store, s.coupon_code, null::text as lines_hash
+    from ${stage} s left join ${idMap} m on m.idkey = s.idkey
+    order by s.order_id, s.line desc`.execute(db);
+  const distinctRows = await count(
+    ctx,
+    sql`select count(*) as n from (select distinct idkey, order_id, ts_local, ts_abs, amount, refunded, status, channel, store, coupon_code from ${stage}) d`,
+  );
+  const orders = await count(ctx, sql`select count(*) as n from order_final`);
+  const { inserted, updated } = await upsertOrders(ctx, false);
+  const superseded = distinctRows - orders;
+  return {
+    inserted,
+    updated: updated + superseded,
+    unchanged: ctx.stagedRows - inserted - updated - superseded,
+    guest: await count(ctx, sql`select count(*) as n from order_final where customer_id is null`),
+  };
+}
+
+/**
+ * Loads staged order lines: exact duplicate lines are one line; an order's amount is the sum of its
+ * lines; an order whose lines did not change is left alone. Counts are of orders.
+ */
+export async function processOrderLines(ctx: StageContext): Promise<StageCounts> {
+  const db = ctx.session.db;
+  const ws = ctx.workspaceId;
+  await sql`drop table if exists order_line_final`.execute(db);
+  await sql`drop table if exists order_final`.execute(db);
+  await sql`
+    create temp table order_line_final as
+    select min(line) as line, idkey, order_id, ts_local, ts_abs, sku, product_name, quantity, unit_price, amount,
+      status, channel, store
+    from ${stage}
+    group by idkey, order_id, ts_local, ts_abs, sku, product_name, quantity, unit_price, amount, status, channel, store`.execute(
+    db,
+  );
+  await sql`
+    create temp table order_final as
+    select l.order_id, min(l.line) as line,
+      (array_agg(m.customer_id order by l.line))[1] as customer_id,
+      min(coalesce(l.ts_abs, l.ts_local at time zone ${ctx.timezone})) as ordered_at,
+      sum(l.amount)::bigint as amount, 0::bigint as refunded,
+      (array_agg(l.status order by l.line))[1] as status,
+      (array_agg(l.channel order by l.line))[1] as channel,
+      (array_agg(l.store order by l.line))[1] as store,
+      null::text as coupon_code,
+      md5(string_agg(concat_ws('|', l.sku, l.product_name, l.quantity::text, l.unit_price::text, l.amount::text), chr(10)
+        order by l.sku, l.product_name, l.quantity, l.unit_price, l.line)) as lines_hash
+    from order_line_final l left join ${idMap} m on m.idkey = l.idkey
+    group by l.order_id`.execute(db);
+  const { inserted, updated } = await upsertOrders(ctx, true);
+  await sql`
+    insert into products (workspace_id, sku, name)
+    select distinct on (sku) ${ws}, sku, product_name from order_line_final where sku is not null
+    order by sku, line desc
+    on conflict (workspace_id, sku) do update set name = excluded.name
+    where products.name is distinct from excluded.name and excluded.name is not null`.execute(db);
+  const orders = await count(ctx, sql`select count(*) as n from order_final`);
+  return {
+    inserted,
+    updated,
+    unchanged: orders - inserted - updated,
+    guest: await count(ctx, sql`select count(*) as n from order_final where customer_id is null`),
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Expected failures a user can act on. The CLI prints `message` as one line; the API maps `code`
+ * to an HTTP status in one place. Anything else is a bug and is reported as such.
+ */
+export class RetainError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'invalid_input' | 'conflict' | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RetainError';
+  }
+}
+
+/** The database could not be reached. */
+export class DatabaseUnavailableError extends RetainError {
+  constructor(where: string, reason: string) {
+    super('unavailable', `cannot connect to the database at ${where}: ${reason}`);
+  }
+}
+
+/** Bad input from a user: an option, a file, a field. */
+export class InvalidInputError extends RetainError {
+  constructor(message: string) {
+    super('invalid_input', message);
+  }
+}
+
+/** Something looked up by the user does not exist. */
+export class NotFoundError extends RetainError {
+  constructor(message: string) {
+    super('not_found', message);
+  }
+}

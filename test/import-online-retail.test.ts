@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { importFile } from '../src/importing/import-service.ts';
+import { createWorkspace } from '../src/workspaces/workspace-service.ts';
+import { dropTestSchemas, SHARED_DATA, storesUnderTest } from './stores.ts';
+
+const FILE = `${SHARED_DATA}online-retail/online_retail.csv.gz`;
+
+/**
+ * The expected figures, computed here straight from the file without any product code:
+ * pence as integers, exact duplicate lines counted once, lines with a negative price rejected.
+ */
+function independentFigures() {
+  const rows: string[][] = parse(gunzipSync(readFileSync(FILE)), { from_line: 2 });
+  const seen = new Set<string>();
+  const invoices = new Map<string, { customer: string; pence: number; date: string }>();
+  let negativePrice = 0;
+  for (const row of rows) {
+    const [invoice, , , qty, date, price, customer] = row as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    if (price.startsWith('-')) {
+      negativePrice++;
+      continue;
+    }
+    const key = row.join('\u0001');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    // price has at most 3 decimals: work in tenths of a penny, round half away from zero once.
+    const [whole, frac = ''] = price.split('.');
+    const tenths = Number(whole) * 1000 + Number(frac.padEnd(3, '0'));
+    const lineTenths = tenths * Number(qty);
+    const pence = Math.sign(lineTenths) * Math.floor((Math.abs(lineTenths) + 5) / 10);
+    const inv = invoices.get(invoice) ?? {
+      customer: customer.replace(/\.0$/, ''),
+      pence: 0,
+      date: date.slice(0, 10),
+    };
+    inv.pence += pence;
+    invoices.set(invoice, inv);
+  }
+  const customers = new Map<string, { orders: number; net: number; first: string; last: string }>();
+  for (const inv of invoices.values()) {
+    if (!inv.customer || inv.pence <= 0) continue;
+    const c = customers.get(inv.customer) ?? { orders: 0, net: 0, first: inv.date, last: inv.date };
+    c.orders++;
+    c.net += inv.pence;
+    if (inv.date < c.first) c.first = inv.date;
+    if (inv.date > c.last) c.last = inv.date;
+    customers.set(inv.customer, c);
+  }
+  const guests = [...invoices.values()].filter((i) => !i.customer).length;
+  return { lines: rows.length, negativePrice, invoices: invoices.size, guests, customers };
+}
+
+afterAll(dropTestSchemas);
+
+describe.each(storesUnderTest())('Online Retail as order lines ($name)', (store) => {
+  it('loads every invoice and matches an independent computation for every customer', async () => {
+    const expected = independentFigures();
+    expect(expected.customers.size).toBe(4338);
+    const database = await store.open();
+    try {
+      const ws = await createWorkspace(database.db, {
+        name: 'uk',
+        timezone: 'Europe/London',
+        currency: 'GBP',
+      });
+      const stats = await importFile(database, { kind: 'order-lines', file: FILE, workspace: ws });
+      expect(stats.read).toBe(expected.lines);
+      expect(stats.rejected).toBe(expected.negativePrice);
+      expect(stats.errors.map((e) => e.column)).toEqual(stats.errors.map(() => 'UnitPrice'));
+      expect(stats.inserted).toBe(expected.invoices);
+      expect(stats.guest).toBe(expected.guests);
+
+      const rows = await sql<{
+        external_id: string;
+        order_count: number;
+        net_total: number;
+        first_order_date: string;
+        last_order_date: string;
+      }>`
+        select external_id, order_count, net_total, first_order_date, last_order_date from customers
+        where workspace_id = ${ws.id} and order_count > 0`.execute(database.db);
+      const actual = new Map(
+        rows.rows.map((r) => [
+          r.external_id,
+          { orders: r.order_count, net: r.net_total, first: r.first_order_date, last: r.last_order_date },
+        ]),
+      );
+      expect(actual).toEqual(expected.customers);
+
+      const again = await importFile(database, { kind: 'order-lines', file: FILE, workspace: ws });
+      expect([again.inserted, again.updated, again.unchanged]).toEqual([0, 0, expected.invoices]);
+    } finally {
+      await database.close();
+    }
+  });
+});

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { type Database, openDatabase } from '../src/db/database.ts';
+
+/** A store kind under test: always PGlite; PostgreSQL too when TEST_DATABASE_URL is set. */
+export interface StoreUnderTest {
+  name: 'pglite' | 'postgres';
+  open(): Promise<Database>;
+}
+
+async function openPgliteFromTemplate(): Promise<Database> {
+  const tar = await readFile(inject('pgliteTemplate'));
+  return openDatabase({ loadDataDir: new Blob([tar]) });
+}
+
+/** A fresh schema name per store, so runs never collide on a shared server. */
+function freshSchema(): string {
+  return `retain_test_${randomBytes(6).toString('hex')}`;
+}
+
+const createdSchemas: string[] = [];
+
+/** The stores every storage test runs against. */
+export function storesUnderTest(): StoreUnderTest[] {
+  const stores: StoreUnderTest[] = [{ name: 'pglite', open: openPgliteFromTemplate }];
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    stores.push({
+      name: 'postgres',
+      open: () => {
+        const schema = freshSchema();
+        createdSchemas.push(schema);
+        return openDatabase({ url, schema });
+      },
+    });
+  }
+  return stores;
+}
+
+/** Drops the schemas this test file created on the server. */
+export async function dropTestSchemas(): Promise<void> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url || createdSchemas.length === 0) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const schema of createdSchemas.splice(0))
+      await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The repository's sibling folder of shared public data sets. */
+export const SHARED_DATA = new URL('../../shared/data/', import.meta.url).pathname;
