@@ -42,8 +42,9 @@ export async function resolveIdentities(
   const cols = STAGED_IDENTITIES.map(([, col]) => sql.ref(col));
   await run(sql`
     create temp table id_keys as
-    select row_number() over () as k, d.* from (
-      select distinct on (idkey) idkey, ${sql.join(cols)} from ${sql.table(STAGING_TABLE)} where idkey is not null
+    select row_number() over (order by d.first_line) as k, d.* from (
+      select idkey, min(line) as first_line, ${sql.join(cols.map((c) => sql`min(${c}) as ${c}`))}
+      from ${sql.table(STAGING_TABLE)} where idkey is not null group by idkey
     ) d`);
   const values = STAGED_IDENTITIES.map(([type, col]) => sql`(${sql.lit(type)}, ${sql.ref(col)})`);
   await run(sql`
@@ -91,9 +92,12 @@ export async function resolveIdentities(
     order by e.customer_id, e.type, e.value`);
   const merged = await mergeCustomers(session, workspaceId, 'id_merge', source);
 
-  await run(
-    sql`update id_comp set survivor = nextval(pg_get_serial_sequence('customers', 'id')) where created`,
-  );
+  // New customers are numbered in the order they first appear in the file (keys are numbered so).
+  await run(sql`
+    update id_comp c set survivor = n.id from (
+      select comp, nextval(pg_get_serial_sequence('customers', 'id')) as id
+      from (select comp from id_comp where created order by comp) o
+    ) n where c.comp = n.comp`);
   await run(sql`
     insert into customers (workspace_id, id, external_id)
     select ${workspaceId}, c.survivor, min(k.ext)

@@ -76,7 +76,7 @@ export function fromWallClockDate(date: Date): ParsedTime | undefined {
   return local ? { local } : undefined;
 }
 
-/** A calendar date (birthday) as `YYYY-MM-DD`, from the same formats; time of day must be absent or zero. */
+/** A calendar date (birthday) as `YYYY-MM-DD`, from the same formats; a time of day, if any, is ignored. */
 export function parseDate(text: string): string | undefined {
   const parsed = parseDateTime(text);
   if (!parsed || !('local' in parsed)) return undefined;

@@ -78,17 +78,13 @@ async function head(path: string, gzip: boolean, limit: number): Promise<Buffer>
  * Excel on a Chinese Windows writes).
  */
 export function detectEncoding(sample: Buffer): 'utf8' | 'gb18030' {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  // The sample may end inside a multi-byte character: allow up to 3 bytes cut off.
-  for (let cut = 0; cut <= 3 && cut <= sample.length; cut++) {
-    try {
-      decoder.decode(sample.subarray(0, sample.length - cut));
-      return 'utf8';
-    } catch {
-      // try a shorter prefix
-    }
+  // `stream: true` accepts a character cut off at the end of the sample, but no invalid byte.
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
+    return 'utf8';
+  } catch {
+    return 'gb18030';
   }
-  return 'gb18030';
 }
 
 /** Opens a delimited or Excel file as a stream of records. */

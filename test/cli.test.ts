@@ -1,0 +1,116 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'retain-cli-test-'));
+const dataDir = join(dir, 'data');
+
+function retain(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '', ...env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
+}
+
+const ORDERS = join(dir, 'orders.csv');
+writeFileSync(
+  ORDERS,
+  [
+    '订单号,手机号,姓名,下单时间,实付金额,订单状态',
+    'O1,138 0013 8000,张三,2024-03-05 10:00,¥100.00,交易成功',
+    'O2,13800138000,,2024-03-06 10:00,bad,交易成功',
+  ].join('\n'),
+);
+
+const oneLineError = (stderr: string) => {
+  expect(stderr.split('\n')).toHaveLength(1);
+  expect(stderr).toMatch(/^retain: /);
+  expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
+};
+
+describe('retain CLI', () => {
+  it('imports with --json printing exactly the documented object', () => {
+    const { code, stdout } = retain(['import', 'orders', ORDERS, '--json']);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(Object.keys(result)).toEqual([
+      'read',
+      'inserted',
+      'updated',
+      'unchanged',
+      'merged',
+      'rejected',
+      'guest',
+      'errors',
+    ]);
+    expect(result).toMatchObject({
+      read: 2,
+      inserted: 1,
+      rejected: 1,
+      errors: [{ line: 3, column: '实付金额' }],
+    });
+  });
+
+  it('shows a customer found by a phone written any way', () => {
+    const { code, stdout } = retain(['customers', 'show', '+86 13800138000']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('phone=13800138000');
+    expect(stdout).toContain('O1');
+    expect(stdout).toContain('¥100.00');
+  });
+
+  it('exits non-zero with --strict when a row is bad, and loads nothing', () => {
+    const strictFile = join(dir, 'strict.csv');
+    writeFileSync(
+      strictFile,
+      '订单号,手机号,下单时间,实付金额\nS1,13900139000,2024-03-05,1\nS2,13900139000,yesterday,1\n',
+    );
+    const { code, stdout } = retain(['import', 'orders', strictFile, '--strict']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('line 3');
+    expect(retain(['customers', 'show', '13900139000']).stderr).toContain('no customer matches');
+  });
+
+  it('gives one readable line for a missing file, a bad --map, an unknown kind and an unreachable database', () => {
+    const missing = retain(['import', 'orders', join(dir, 'nope.csv')]);
+    expect(missing.code).not.toBe(0);
+    oneLineError(missing.stderr);
+    expect(missing.stderr).toContain('no such file');
+
+    const badMap = retain(['import', 'orders', ORDERS, '--map', 'amount=应付']);
+    expect(badMap.code).not.toBe(0);
+    oneLineError(badMap.stderr);
+    expect(badMap.stderr).toContain('no column "应付"');
+
+    const badField = retain(['import', 'orders', ORDERS, '--map', 'colour=订单号']);
+    oneLineError(badField.stderr);
+    expect(badField.stderr).toContain('no field "colour"');
+
+    const kind = retain(['import', 'invoices', ORDERS]);
+    expect(kind.code).not.toBe(0);
+    expect(kind.stderr).toContain('invoices');
+
+    const down = retain(['workspace', 'list'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/retain' });
+    expect(down.code).not.toBe(0);
+    oneLineError(down.stderr);
+    expect(down.stderr).toContain('cannot connect to the database at postgres://postgres@127.0.0.1:1/retain');
+  });
+
+  it('creates and lists workspaces, refusing an unknown zone', () => {
+    expect(
+      retain(['workspace', 'create', 'london', '--timezone', 'Europe/London', '--currency', 'gbp']).code,
+    ).toBe(0);
+    const list = JSON.parse(retain(['workspace', 'list', '--json']).stdout);
+    expect(list.find((w: { name: string }) => w.name === 'london')).toMatchObject({
+      timezone: 'Europe/London',
+      currency: 'GBP',
+    });
+    const bad = retain(['workspace', 'create', 'mars', '--timezone', 'Mars/Olympus']);
+    oneLineError(bad.stderr);
+    expect(bad.stderr).toContain('unknown time zone');
+  });
+});
