@@ -1,12 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DatabaseUnavailableError } from '../shared/errors.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Schema } from './schema.ts';
+
+/** With RETAIN_LOG_SQL=1, each statement's duration and first line go to stderr (never parameters). */
+const log = process.env.RETAIN_LOG_SQL
+  ? (event: LogEvent) => {
+      if (event.level === 'query' || event.level === 'error') {
+        const text = event.query.sql.replace(/\s+/g, ' ').trim().slice(0, 120);
+        process.stderr.write(`sql ${event.queryDurationMillis.toFixed(0)}ms ${text}\n`);
+      }
+    }
+  : undefined;
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -50,7 +60,7 @@ export interface OpenOptions {
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const store = options.url ? await openPostgres(options.url, options.schema) : await openPglite(options);
   try {
-    await migrateToLatest(store.db as Kysely<unknown>);
+    await migrateToLatest(store.db as Kysely<unknown>, options.url ? options.schema : undefined);
   } catch (error) {
     await store.close();
     throw error;
@@ -68,7 +78,7 @@ async function openPglite(options: OpenOptions): Promise<Database> {
     loadDataDir: options.loadDataDir,
   });
   await pglite.waitReady;
-  const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite), log });
   const copyIn = async (table: string, columns: readonly string[], text: string) => {
     await pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], {
       blob: new Blob([text]),
@@ -116,7 +126,7 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
     await pool.end().catch(() => {});
     throw new DatabaseUnavailableError(redactUrl(url), (error as Error).message);
   }
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), log });
   return {
     kind: 'postgres',
     db,
@@ -124,6 +134,7 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
       const client = await pool.connect();
       // A Kysely bound to this one client, so COPY and queries share a transaction.
       const single = new Kysely<Schema>({
+        log,
         dialect: new PostgresDialect({
           pool: {
             connect: async () =>

@@ -12,12 +12,15 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 export const knownMigrations = Object.keys(migrations);
 
 /** Brings the schema up to date; runs on every start. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<void> {
+  // Name the schema explicitly: Kysely looks for its tables in every schema, so a second schema on
+  // the same server (tests, several installations) would otherwise find the first one's tables.
   const migrator = new Migrator({
     db,
     provider,
     migrationTableName: 'retain_migrations',
     migrationLockTableName: 'retain_migrations_lock',
+    migrationTableSchema: schema,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

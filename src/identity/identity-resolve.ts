@@ -69,6 +69,8 @@ export async function resolveIdentities(
       ) x group by g having count(distinct k) > 1
     )`);
   await run(sql`create temp table id_label as select k, k as comp from id_keys`);
+  for (const t of ['id_keys', 'id_nodes', 'id_existing', 'id_links', 'id_label'])
+    await run(sql`analyze ${sql.table(t)}`);
   // Connected components by min-label propagation; real data converges in a pass or two.
   for (;;) {
     const result = await sql`
@@ -117,7 +119,7 @@ export async function resolveIdentities(
     create temp table ${sql.table(ID_MAP)} as
     select k.idkey, c.survivor as customer_id, c.created
     from id_keys k join id_label l on l.k = k.k join id_comp c on c.comp = l.comp`);
-  await run(sql`create index on ${sql.table(ID_MAP)} (idkey)`);
+  await run(sql`analyze ${sql.table(ID_MAP)}`);
   const created = await sql<{ n: number }>`select count(*)::int as n from id_comp where created`.execute(db);
   return { created: created.rows[0]?.n ?? 0, merged };
 }

@@ -7,7 +7,7 @@ import iconv from 'iconv-lite';
 import { InvalidInputError } from '../shared/errors.ts';
 import { fromWallClockDate } from './datetime-parse.ts';
 
-/** One record of a file: its line number (header = 1) and its cells as text. */
+/** One record of a file: its line (row) number, header = 1, and its cells as text. */
 export interface FileRecord {
   line: number;
   cells: string[];
@@ -103,17 +103,15 @@ export async function openRecords(path: string, encoding?: string): Promise<Reco
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: true,
-      info: true,
     }),
   );
   raw.on('error', (error) => parser.destroy(error));
   async function* records(): AsyncIterable<FileRecord> {
     try {
-      for await (const { record, info } of parser as AsyncIterable<{
-        record: string[];
-        info: { lines: number };
-      }>) {
-        yield { line: info.lines, cells: record };
+      // Line numbers count records, as a spreadsheet numbers rows (a quoted multi-line cell is one row).
+      let line = 0;
+      for await (const record of parser as AsyncIterable<string[]>) {
+        yield { line: ++line, cells: record };
       }
     } catch (error) {
       throw new InvalidInputError(`${path}: ${(error as Error).message}`);

@@ -76,6 +76,7 @@ export async function processOrders(ctx: StageContext): Promise<StageCounts> {
       s.channel, s.store, s.coupon_code, null::text as lines_hash
     from ${stage} s left join ${idMap} m on m.idkey = s.idkey
     order by s.order_id, s.line desc`.execute(db);
+  await sql`analyze order_final`.execute(db);
   const distinctRows = await count(
     ctx,
     sql`select count(*) as n from (select distinct idkey, order_id, ts_local, ts_abs, amount, refunded, status, channel, store, coupon_code from ${stage}) d`,
@@ -122,6 +123,7 @@ export async function processOrderLines(ctx: StageContext): Promise<StageCounts>
         order by l.sku, l.product_name, l.quantity, l.unit_price, l.line)) as lines_hash
     from order_line_final l left join ${idMap} m on m.idkey = l.idkey
     group by l.order_id`.execute(db);
+  await sql`analyze order_final`.execute(db);
   const { inserted, updated } = await upsertOrders(ctx, true);
   await sql`
     insert into products (workspace_id, sku, name)
