@@ -27,8 +27,8 @@ const DATE_ARRAY = 1182;
 /** One database connection held for a unit of work, able to bulk-load with COPY. */
 export interface Session {
   readonly db: Kysely<Schema>;
-  /** Loads tab-separated COPY text (`\N` for null) into `table (columns)`. */
-  copyIn(table: string, columns: readonly string[], text: string): Promise<void>;
+  /** Loads COPY text (tab-separated, `\N` for null; or CSV) into `table (columns)`. */
+  copyIn(table: string, columns: readonly string[], text: string, format?: 'text' | 'csv'): Promise<void>;
 }
 
 /** An open store: PGlite in a directory (or memory) or a PostgreSQL server. */
@@ -79,11 +79,21 @@ async function openPglite(options: OpenOptions): Promise<Database> {
   });
   await pglite.waitReady;
   const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite), log });
-  const copyIn = async (table: string, columns: readonly string[], text: string) => {
-    await pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], {
-      blob: new Blob([text]),
-    });
+  const copyIn = async (
+    table: string,
+    columns: readonly string[],
+    text: string,
+    format: 'text' | 'csv' = 'text',
+  ) => {
+    await pglite.query(
+      `${copyStatement(table, columns, format)} from '/dev/blob' with (format ${format})`,
+      [],
+      {
+        blob: new Blob([text]),
+      },
+    );
   };
+
   return {
     kind: 'pglite',
     db,
@@ -143,9 +153,16 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
           },
         }),
       });
-      const copyIn = (table: string, columns: readonly string[], text: string) =>
+      const copyIn = (
+        table: string,
+        columns: readonly string[],
+        text: string,
+        format: 'text' | 'csv' = 'text',
+      ) =>
         new Promise<void>((resolve, reject) => {
-          const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
+          const stream = client.query(
+            copyFrom(`${copyStatement(table, columns, format)} from stdin with (format ${format})`),
+          );
           stream.on('error', reject);
           stream.on('finish', () => resolve());
           stream.end(text);
@@ -158,6 +175,11 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
     },
     close: () => db.destroy(),
   };
+}
+
+function copyStatement(table: string, columns: readonly string[], format: 'text' | 'csv'): string {
+  if (format !== 'text' && format !== 'csv') throw new Error(`unknown COPY format ${format}`);
+  return `copy ${table} (${columns.join(', ')})`;
 }
 
 /** The URL without its password, for messages. */

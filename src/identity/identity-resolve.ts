@@ -109,6 +109,7 @@ export async function resolveIdentities(
     insert into identities (workspace_id, type, value, customer_id)
     select distinct on (n.type, n.value) ${workspaceId}, n.type, n.value, c.survivor
     from id_nodes n join id_label l on l.k = n.k join id_comp c on c.comp = l.comp
+    order by n.type, n.value
     on conflict do nothing`);
   await run(sql`
     update customers cu set external_id = x.ext from (

@@ -35,7 +35,7 @@ async function upsertOrders(
         currency, status, channel, store, coupon_code, lines_hash)
       select ${ws}, f.order_id, f.customer_id, f.ordered_at, (f.ordered_at at time zone ${timezone})::date, f.amount,
         f.refunded, ${currency}, f.status, f.channel, f.store, f.coupon_code, f.lines_hash
-      from order_final f
+      from order_final f order by f.order_id
       on conflict (workspace_id, order_id) do update set
         customer_id = excluded.customer_id, ordered_at = excluded.ordered_at, local_date = excluded.local_date,
         amount = excluded.amount, refunded_amount = excluded.refunded_amount, status = excluded.status,
@@ -55,7 +55,8 @@ async function upsertOrders(
       insert into order_lines (workspace_id, order_id, line_no, sku, product_name, quantity, unit_price, amount)
       select ${ws}, s.order_id, row_number() over (partition by s.order_id order by s.line), s.sku, s.product_name,
         s.quantity, s.unit_price, s.amount
-      from order_line_final s join order_changed c on c.order_id = s.order_id`.execute(db);
+      from order_line_final s join order_changed c on c.order_id = s.order_id
+      order by s.order_id, s.line`.execute(db);
   }
   const inserted = await count(ctx, sql`select count(*) filter (where inserted) as n from order_changed`);
   const changed = await count(ctx, sql`select count(*) as n from order_changed`);
@@ -68,20 +69,27 @@ async function upsertOrders(
  */
 export async function processOrders(ctx: StageContext): Promise<StageCounts> {
   const db = ctx.session.db;
+  // Most files name each order once; only then can the sort that picks each order's last row be skipped.
+  const repeated = await count(
+    ctx,
+    sql`select count(*) as n from (select 1 from ${stage} group by order_id having count(*) > 1 limit 1) d`,
+  );
   await sql`drop table if exists order_final`.execute(db);
   await sql`
     create temp table order_final as
-    select distinct on (s.order_id) s.order_id, s.line, m.customer_id,
+    select ${repeated ? sql`distinct on (s.order_id)` : sql``} s.order_id, s.line, m.customer_id,
       coalesce(s.ts_abs, s.ts_local at time zone ${ctx.timezone}) as ordered_at, s.amount, s.refunded, s.status,
       s.channel, s.store, s.coupon_code, null::text as lines_hash
     from ${stage} s left join ${idMap} m on m.idkey = s.idkey
-    order by s.order_id, s.line desc`.execute(db);
+    ${repeated ? sql`order by s.order_id, s.line desc` : sql``}`.execute(db);
   await sql`analyze order_final`.execute(db);
-  const distinctRows = await count(
-    ctx,
-    sql`select count(*) as n from (select distinct idkey, order_id, ts_local, ts_abs, amount, refunded, status, channel, store, coupon_code from ${stage}) d`,
-  );
   const orders = await count(ctx, sql`select count(*) as n from order_final`);
+  const distinctRows = repeated
+    ? await count(
+        ctx,
+        sql`select count(*) as n from (select distinct idkey, order_id, ts_local, ts_abs, amount, refunded, status, channel, store, coupon_code from ${stage}) d`,
+      )
+    : orders;
   const { inserted, updated } = await upsertOrders(ctx, false);
   const superseded = distinctRows - orders;
   return {
