@@ -4,7 +4,10 @@ import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importFile } from '../src/importing/import-service.ts';
+import { LIFECYCLE_STAGES } from '../src/segments/lifecycle-stage.ts';
+import { computeSegmentation, rfmRows } from '../src/segments/rfm-service.ts';
 import { createWorkspace } from '../src/workspaces/workspace-service.ts';
+import { expectedLifecycle, expectedRfm, type SimpleOrder } from './independent-rfm.ts';
 import { dropTestSchemas, SHARED_DATA, storesUnderTest } from './stores.ts';
 
 const FILE = `${SHARED_DATA}online-retail/online_retail.csv.gz`;
@@ -59,7 +62,10 @@ function independentFigures() {
     customers.set(inv.customer, c);
   }
   const guests = [...invoices.values()].filter((i) => !i.customer).length;
-  return { lines: rows.length, negativePrice, invoices: invoices.size, guests, customers };
+  const orders: SimpleOrder[] = [...invoices.values()]
+    .filter((i) => i.customer)
+    .map((i) => ({ customer: i.customer, date: i.date, net: i.pence }));
+  return { lines: rows.length, negativePrice, invoices: invoices.size, guests, customers, orders };
 }
 
 afterAll(dropTestSchemas);
@@ -101,6 +107,30 @@ describe.each(storesUnderTest())('Online Retail as order lines ($name)', (store)
 
       const again = await importFile(database, { kind: 'order-lines', file: FILE, workspace: ws });
       expect([again.inserted, again.updated, again.unchanged]).toEqual([0, 0, expected.invoices]);
+
+      // RFM from the aggregates (as of the day after the data), from orders (a past date, a window),
+      // and with the score split, each equal to the independent computation for every customer.
+      const cases = [
+        { asOf: '2011-12-10', windowDays: undefined, split: 'mean' as const },
+        { asOf: '2011-06-30', windowDays: undefined, split: 'mean' as const },
+        { asOf: '2011-12-10', windowDays: 90, split: 'mean' as const },
+        { asOf: '2011-12-10', windowDays: undefined, split: 'score' as const },
+      ];
+      for (const c of cases) {
+        const seg = await computeSegmentation(database.db, ws, c);
+        const actual = new Map(
+          [...rfmRows(seg)].map(({ customer_id, lifecycle, ...rest }) => [customer_id, rest]),
+        );
+        const wanted = expectedRfm(expected.orders, c.asOf, c.windowDays, c.split);
+        expect(actual.size, `${c.asOf} ${c.windowDays}`).toBe(wanted.size);
+        expect(actual).toEqual(wanted);
+      }
+      expect(expectedRfm(expected.orders, '2011-12-10').size).toBe(4338);
+
+      const seg = await computeSegmentation(database.db, ws, { asOf: '2011-12-10' });
+      const stages = new Map(seg.facts.labels.map((label, i) => [label, LIFECYCLE_STAGES[seg.stages[i]!]]));
+      const allCustomers = new Set(expected.orders.map((o) => o.customer));
+      expect(stages).toEqual(expectedLifecycle(expected.orders, allCustomers, '2011-12-10'));
     } finally {
       await database.close();
     }

@@ -3,6 +3,7 @@ import { RetainError } from '../shared/errors.ts';
 import { registerCustomersCommands } from './commands/customers.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
+import { registerSegmentationCommands } from './commands/rfm.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerWorkspaceCommands } from './commands/workspace.ts';
 
@@ -15,6 +16,7 @@ const program = new Command('retain')
 registerWorkspaceCommands(program);
 registerImportCommand(program);
 registerCustomersCommands(program);
+registerSegmentationCommands(program);
 registerDemoCommand(program);
 registerServeCommand(program);
 
@@ -30,6 +32,12 @@ function report(error: unknown): number {
   console.error(`retain: unexpected error: ${message.split('\n')[0]}`);
   return 2;
 }
+
+// `retain rfm --format csv | head` closes our stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,130 @@
+import type { Command } from 'commander';
+import { LIFECYCLE_STAGES } from '../../segments/lifecycle-stage.ts';
+import {
+  computeSegmentation,
+  type RfmRow,
+  rfmGrid,
+  rfmRows,
+  rfmSummary,
+} from '../../segments/rfm-service.ts';
+import { InvalidInputError } from '../../shared/errors.ts';
+import { parseDateOption, todayIn } from '../../shared/local-date.ts';
+import { withWorkspace } from '../context.ts';
+import { printJson, printTable } from '../output.ts';
+import { parseFormat, writeRows } from '../tabular-output.ts';
+
+const RFM_COLUMNS: (keyof RfmRow)[] = [
+  'customer_id',
+  'recency',
+  'frequency',
+  'monetary',
+  'r_score',
+  'f_score',
+  'm_score',
+  'rfm_group',
+  'lifecycle',
+];
+
+interface SegOptions {
+  asOf?: string;
+  windowDays?: string;
+  split?: string;
+  format: string;
+  out?: string;
+  summary?: boolean;
+}
+
+function windowDays(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidInputError(`--window-days ${value}: expected a whole number ≥ 1`);
+  return n;
+}
+
+/** `retain rfm` and `retain lifecycle`. */
+export function registerSegmentationCommands(program: Command): void {
+  program
+    .command('rfm')
+    .description('RFM scores and groups per customer (PRODUCT.md §3.3)')
+    .option('--as-of <date>', 'as-of date YYYY-MM-DD (default: today in the workspace zone)')
+    .option('--window-days <n>', 'only orders in the last N days count')
+    .option('--split <mean|score>', 'how groups split R, F and M (default: workspace setting, mean)')
+    .option('--format <format>', 'table, csv or json', 'table')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .option(
+      '--summary',
+      'print the 8 groups with counts, share, revenue, AOV and suggested action, and the R×F grid',
+    )
+    .action(async (opts: SegOptions, command: Command) => {
+      const format = parseFormat(opts.format, ['table', 'csv', 'json']);
+      if (opts.split !== undefined && opts.split !== 'mean' && opts.split !== 'score') {
+        throw new InvalidInputError(`--split ${opts.split}: expected mean or score`);
+      }
+      await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
+        const asOf = opts.asOf ? parseDateOption('--as-of', opts.asOf) : todayIn(ws.timezone);
+        const seg = await computeSegmentation(store.db, ws, {
+          asOf,
+          windowDays: windowDays(opts.windowDays),
+          split: opts.split as 'mean' | 'score' | undefined,
+        });
+        if (!opts.summary) return writeRows(rfmRows(seg), RFM_COLUMNS, format, opts.out);
+        const summary = rfmSummary(seg);
+        if (format === 'json')
+          return printJson({
+            as_of: asOf,
+            split: seg.split,
+            scored: seg.scored.length,
+            groups: summary,
+            grid: rfmGrid(seg),
+          });
+        if (format === 'csv')
+          return writeRows(
+            summary,
+            ['rfm_group', 'name_zh', 'customers', 'share', 'revenue', 'aov', 'action_en', 'action_zh'],
+            'csv',
+            opts.out,
+          );
+        console.log(`RFM on ${asOf} (${seg.split} split): ${seg.scored.length} scored customers`);
+        printTable(
+          summary.map((g) => ({ ...g, share: g.share === null ? '' : `${(g.share * 100).toFixed(1)}%` })),
+          ['rfm_group', 'name_zh', 'customers', 'share', 'revenue', 'aov', 'action_zh'],
+        );
+        const grid = rfmGrid(seg);
+        console.log('\nR×F grid (customers; rows R 5→1, columns F 1→5):');
+        printTable(
+          [4, 3, 2, 1, 0].map((r) => ({
+            R: r + 1,
+            ...Object.fromEntries(grid.customers[r]!.map((c, f) => [`F${f + 1}`, c])),
+          })),
+        );
+      });
+    });
+
+  program
+    .command('lifecycle')
+    .description('lifecycle stage of every customer, prospects included (PRODUCT.md §3.4)')
+    .option('--as-of <date>', 'as-of date YYYY-MM-DD (default: today in the workspace zone)')
+    .option('--format <format>', 'table, csv or json', 'table')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .option('--summary', 'counts per stage')
+    .action(async (opts: SegOptions, command: Command) => {
+      const format = parseFormat(opts.format, ['table', 'csv', 'json']);
+      await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
+        const asOf = opts.asOf ? parseDateOption('--as-of', opts.asOf) : todayIn(ws.timezone);
+        const seg = await computeSegmentation(store.db, ws, { asOf });
+        if (opts.summary) {
+          const counts = LIFECYCLE_STAGES.map((stage, k) => ({
+            lifecycle: stage,
+            customers: seg.stages.filter((s) => s === k).length,
+          }));
+          return writeRows(counts, ['lifecycle', 'customers'], format, opts.out);
+        }
+        function* rows() {
+          for (let i = 0; i < seg.facts.ids.length; i++)
+            yield { customer_id: seg.facts.labels[i]!, lifecycle: LIFECYCLE_STAGES[seg.stages[i]!]! };
+        }
+        await writeRows(rows(), ['customer_id', 'lifecycle'], format, opts.out);
+      });
+    });
+}

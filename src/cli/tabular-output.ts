@@ -1,0 +1,59 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import { InvalidInputError } from '../shared/errors.ts';
+import { printTable } from './output.ts';
+
+export type Format = 'table' | 'csv' | 'json';
+
+/** Checks a `--format` value against the formats a command offers. */
+export function parseFormat(value: string, allowed: readonly Format[]): Format {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InvalidInputError(`--format ${value}: expected one of ${allowed.join(', ')}`);
+  }
+  return value as Format;
+}
+
+async function write(out: Writable, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+/**
+ * Writes rows as a table, CSV (header = `columns`, exactly) or a JSON array, to `outFile` or
+ * stdout. Rows stream, so a million rows need no more memory than a thousand.
+ */
+export async function writeRows<T extends object>(
+  rows: Iterable<T>,
+  columns: readonly (keyof T & string)[],
+  format: Format,
+  outFile?: string,
+): Promise<void> {
+  if (format === 'table' && !outFile) {
+    printTable(Array.from(rows) as Record<string, unknown>[], columns);
+    return;
+  }
+  const out: Writable = outFile ? createWriteStream(outFile) : process.stdout;
+  if (format === 'csv') {
+    const csv = stringify({ header: true, columns: [...columns] });
+    csv.pipe(out, { end: !!outFile });
+    for (const row of rows) if (!csv.write(row)) await once(csv, 'drain');
+    csv.end();
+    await once(csv, 'end');
+  } else {
+    let first = true;
+    let chunk = '[';
+    for (const row of rows) {
+      const picked = Object.fromEntries(columns.map((c) => [c, row[c]]));
+      chunk += `${first ? '\n  ' : ',\n  '}${JSON.stringify(picked)}`;
+      first = false;
+      if (chunk.length > 1 << 16) {
+        await write(out, chunk);
+        chunk = '';
+      }
+    }
+    await write(out, `${chunk}${first ? ']' : '\n]'}\n`);
+    if (outFile) out.end();
+  }
+  if (outFile) await once(out, 'finish');
+}

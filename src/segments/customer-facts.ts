@@ -1,0 +1,102 @@
+import { type Kysely, sql } from 'kysely';
+import { RECENT_ORDER_DATES } from '../customers/customer-aggregates.ts';
+import type { Schema } from '../db/schema.ts';
+
+/**
+ * What segmentation needs of every customer on an as-of date D, in parallel arrays ordered by id.
+ * `-1` in `firstDays`/`lastDays` means no valid order up to D.
+ */
+export interface CustomerFacts {
+  ids: Float64Array;
+  labels: string[];
+  /** Days from the first / last valid order (local date ≤ D) to D. */
+  firstDays: Int32Array;
+  lastDays: Int32Array;
+  /** Valid orders with days-since < the loyal window (for the lifecycle's loyal rule). */
+  inLoyalWindow: Int32Array;
+  /** R, F, M over the RFM window (all history when there is none); rfmCount 0 = not scored. */
+  rfmLastDays: Int32Array;
+  rfmCount: Int32Array;
+  rfmNet: Float64Array;
+}
+
+interface FactRow {
+  id: number;
+  label: string;
+  first_days: number | null;
+  last_days: number | null;
+  in_loyal: number;
+  rfm_last_days: number | null;
+  rfm_count: number;
+  rfm_net: string | number;
+}
+
+function toFacts(rows: FactRow[]): CustomerFacts {
+  const n = rows.length;
+  const facts: CustomerFacts = {
+    ids: new Float64Array(n),
+    labels: new Array<string>(n),
+    firstDays: new Int32Array(n),
+    lastDays: new Int32Array(n),
+    inLoyalWindow: new Int32Array(n),
+    rfmLastDays: new Int32Array(n),
+    rfmCount: new Int32Array(n),
+    rfmNet: new Float64Array(n),
+  };
+  rows.forEach((r, i) => {
+    facts.ids[i] = r.id;
+    facts.labels[i] = r.label;
+    facts.firstDays[i] = r.first_days ?? -1;
+    facts.lastDays[i] = r.last_days ?? -1;
+    facts.inLoyalWindow[i] = r.in_loyal;
+    facts.rfmLastDays[i] = r.rfm_last_days ?? -1;
+    facts.rfmCount[i] = r.rfm_count;
+    facts.rfmNet[i] = Number(r.rfm_net);
+  });
+  return facts;
+}
+
+/**
+ * Loads the facts for as-of date `asOf`. When no valid order lies after `asOf`, there is no RFM
+ * window and the loyal rule needs no more than the kept recent dates, the per-customer aggregates
+ * answer without reading orders; otherwise valid orders up to `asOf` are aggregated.
+ */
+export async function loadCustomerFacts(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  options: { asOf: string; windowDays?: number; loyalWindowDays: number; loyalMinOrders: number },
+): Promise<CustomerFacts> {
+  const { asOf, windowDays, loyalWindowDays, loyalMinOrders } = options;
+  const D = sql`${asOf}::date`;
+  const latest = await sql<{ last: string | null }>`
+    select max(last_order_date)::text as last from customers where workspace_id = ${workspaceId}`.execute(db);
+  const last = latest.rows[0]?.last;
+  const fromAggregates =
+    windowDays === undefined &&
+    loyalMinOrders <= RECENT_ORDER_DATES &&
+    (last === null || last === undefined || last <= asOf);
+  const label = sql`coalesce(c.external_id, c.id::text)`;
+  if (fromAggregates) {
+    const rows = await sql<FactRow>`
+      select c.id, ${label} as label,
+        ${D} - c.first_order_date as first_days, ${D} - c.last_order_date as last_days,
+        (select count(*) from unnest(c.recent_order_dates) d where ${D} - d < ${loyalWindowDays})::int as in_loyal,
+        ${D} - c.last_order_date as rfm_last_days, c.order_count as rfm_count, c.net_total as rfm_net
+      from customers c where c.workspace_id = ${workspaceId} order by c.id`.execute(db);
+    return toFacts(rows.rows);
+  }
+  const inRfm = windowDays === undefined ? sql`true` : sql`o.local_date > ${D} - ${windowDays}::int`;
+  const rows = await sql<FactRow>`
+    select c.id, ${label} as label,
+      ${D} - min(o.local_date) as first_days, ${D} - max(o.local_date) as last_days,
+      (count(o.order_id) filter (where ${D} - o.local_date < ${loyalWindowDays}))::int as in_loyal,
+      ${D} - max(o.local_date) filter (where ${inRfm}) as rfm_last_days,
+      (count(o.order_id) filter (where ${inRfm}))::int as rfm_count,
+      coalesce(sum(o.amount - o.refunded_amount) filter (where ${inRfm}), 0) as rfm_net
+    from customers c
+    left join orders o on o.workspace_id = c.workspace_id and o.customer_id = c.id
+      and o.status in ('paid', 'completed') and o.amount - o.refunded_amount > 0 and o.local_date <= ${D}
+    where c.workspace_id = ${workspaceId}
+    group by c.workspace_id, c.id order by c.id`.execute(db);
+  return toFacts(rows.rows);
+}

@@ -1,0 +1,81 @@
+import { groupIndex } from './rfm-groups.ts';
+
+/** Per-customer R, F and M of the scored customers, in parallel arrays. */
+export interface RfmInput {
+  /** Days since the last valid order. */
+  recency: Int32Array;
+  /** Number of valid orders. */
+  frequency: Int32Array;
+  /** Sum of net amounts, minor units. */
+  monetary: Float64Array;
+}
+
+export interface RfmScores {
+  r: Uint8Array;
+  f: Uint8Array;
+  m: Uint8Array;
+  /** Index into RFM_GROUPS. */
+  group: Uint8Array;
+}
+
+export type RfmSplit = 'mean' | 'score';
+
+/**
+ * For each customer, how many customers have a value ≤ its own (`ascending`) or ≥ its own
+ * (descending), via one sort of the indices.
+ */
+function countAtOrBeyond(values: ArrayLike<number>, ascending: boolean): Float64Array {
+  const n = values.length;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => (ascending ? values[a]! - values[b]! : values[b]! - values[a]!));
+  const counts = new Float64Array(n);
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    const v = values[order[i]!]!;
+    while (j < n && values[order[j]!] === v) j++;
+    for (let k = i; k < j; k++) counts[order[k]!] = j;
+    i = j;
+  }
+  return counts;
+}
+
+/** ⌈5 × count / n⌉ in integers, so ties and boundaries are exact. */
+function score(counts: Float64Array, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.floor((5 * counts[i]! + n - 1) / n);
+  return out;
+}
+
+/**
+ * Scores R, F and M 1–5 and assigns the 8 groups exactly as PRODUCT.md §3.3 defines them:
+ * score = ⌈5 × c⌉ with c the share of scored customers whose value is ≤ this one (≥ for R);
+ * with the mean split, R is recent when R < mean R, F and M are high when above their means.
+ *
+ * @example scoreRfm({ recency: Int32Array.of(3, 40), frequency: Int32Array.of(5, 1), monetary: Float64Array.of(900, 50) }, 'mean')
+ */
+export function scoreRfm(input: RfmInput, split: RfmSplit): RfmScores {
+  const n = input.recency.length;
+  const r = score(countAtOrBeyond(input.recency, false), n);
+  const f = score(countAtOrBeyond(input.frequency, true), n);
+  const m = score(countAtOrBeyond(input.monetary, true), n);
+  const group = new Uint8Array(n);
+  // Compare with the mean as value × n against the sum, in integers, so a value equal to the mean is exact.
+  let sumR = 0n;
+  let sumF = 0n;
+  let sumM = 0n;
+  for (let i = 0; i < n; i++) {
+    sumR += BigInt(input.recency[i]!);
+    sumF += BigInt(input.frequency[i]!);
+    sumM += BigInt(input.monetary[i]!);
+  }
+  const big = BigInt(n);
+  for (let i = 0; i < n; i++) {
+    const recent = split === 'mean' ? BigInt(input.recency[i]!) * big < sumR : r[i]! >= 3;
+    const highF = split === 'mean' ? BigInt(input.frequency[i]!) * big > sumF : f[i]! >= 3;
+    const highM = split === 'mean' ? BigInt(input.monetary[i]!) * big > sumM : m[i]! >= 3;
+    group[i] = groupIndex(recent, highF, highM);
+  }
+  return { r, f, m, group };
+}

@@ -1,0 +1,16 @@
+import { InvalidInputError } from './errors.ts';
+
+/** Today's date in a time zone, as YYYY-MM-DD. */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(now);
+}
+
+/** Checks a YYYY-MM-DD option value (a real calendar date); returns it. */
+export function parseDateOption(name: string, value: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!)) : undefined;
+  if (!m || !date || date.toISOString().slice(0, 10) !== value) {
+    throw new InvalidInputError(`${name} ${value}: expected a date as YYYY-MM-DD`);
+  }
+  return value;
+}
