@@ -4,9 +4,11 @@ import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importFile } from '../src/importing/import-service.ts';
+import { periodMetrics } from '../src/metrics/period-metrics.ts';
 import { LIFECYCLE_STAGES } from '../src/segments/lifecycle-stage.ts';
 import { computeSegmentation, rfmRows } from '../src/segments/rfm-service.ts';
 import { createWorkspace } from '../src/workspaces/workspace-service.ts';
+import { expectedMonthlyMetrics } from './independent-metrics.ts';
 import { expectedLifecycle, expectedRfm, type SimpleOrder } from './independent-rfm.ts';
 import { dropTestSchemas, SHARED_DATA, storesUnderTest } from './stores.ts';
 
@@ -62,10 +64,21 @@ function independentFigures() {
     customers.set(inv.customer, c);
   }
   const guests = [...invoices.values()].filter((i) => !i.customer).length;
-  const orders: SimpleOrder[] = [...invoices.values()]
-    .filter((i) => i.customer)
-    .map((i) => ({ customer: i.customer, date: i.date, net: i.pence }));
-  return { lines: rows.length, negativePrice, invoices: invoices.size, guests, customers, orders };
+  const withGuests: SimpleOrder[] = [...invoices.values()].map((i) => ({
+    customer: i.customer,
+    date: i.date,
+    net: i.pence,
+  }));
+  const orders = withGuests.filter((o) => o.customer);
+  return {
+    lines: rows.length,
+    negativePrice,
+    invoices: invoices.size,
+    guests,
+    customers,
+    orders,
+    withGuests,
+  };
 }
 
 afterAll(dropTestSchemas);
@@ -131,6 +144,23 @@ describe.each(storesUnderTest())('Online Retail as order lines ($name)', (store)
       const stages = new Map(seg.facts.labels.map((label, i) => [label, LIFECYCLE_STAGES[seg.stages[i]!]]));
       const allCustomers = new Set(expected.orders.map((o) => o.customer));
       expect(stages).toEqual(expectedLifecycle(expected.orders, allCustomers, '2011-12-10'));
+
+      // Monthly metrics over the whole year (guest invoices count as orders and revenue, not buyers).
+      const metrics = await periodMetrics(database.db, ws.id, {
+        from: '2010-12-01',
+        to: '2012-01-01',
+        period: 'month',
+      });
+      const wantedMetrics = expectedMonthlyMetrics(expected.withGuests, '2010-12-01', '2012-01-01');
+      expect(metrics).toHaveLength(13);
+      for (const [i, row] of metrics.entries()) {
+        const want = wantedMetrics[i]!;
+        for (const key of Object.keys(want) as (keyof typeof want)[]) {
+          if (typeof want[key] === 'number' && !Number.isInteger(want[key]))
+            expect(row[key], `${want.period_start} ${key}`).toBeCloseTo(want[key] as number, 12);
+          else expect(row[key], `${want.period_start} ${key}`).toBe(want[key]);
+        }
+      }
     } finally {
       await database.close();
     }

@@ -3,6 +3,7 @@ import { RetainError } from '../shared/errors.ts';
 import { registerCustomersCommands } from './commands/customers.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
+import { registerMetricsCommands } from './commands/metrics.ts';
 import { registerSegmentationCommands } from './commands/rfm.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerWorkspaceCommands } from './commands/workspace.ts';
@@ -17,6 +18,7 @@ registerWorkspaceCommands(program);
 registerImportCommand(program);
 registerCustomersCommands(program);
 registerSegmentationCommands(program);
+registerMetricsCommands(program);
 registerDemoCommand(program);
 registerServeCommand(program);
 
