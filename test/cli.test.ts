@@ -100,6 +100,44 @@ describe('retain CLI', () => {
     expect(down.stderr).toContain('cannot connect to the database at postgres://postgres@127.0.0.1:1/retain');
   });
 
+  it('prints RFM, lifecycle, metrics and cohorts in the documented shapes', () => {
+    const rfm = retain(['rfm', '--as-of', '2024-03-10', '--format', 'csv']);
+    expect(rfm.code).toBe(0);
+    expect(rfm.stdout.trim().split('\n')).toEqual([
+      'customer_id,recency,frequency,monetary,r_score,f_score,m_score,rfm_group,lifecycle',
+      // One scored customer: O1 on 2024-03-05, ¥100.00; everyone equals the mean, so nothing is above it.
+      expect.stringMatching(/^\d+,5,1,10000,5,5,5,general_retain,new$/),
+    ]);
+    const lifecycle = retain(['lifecycle', '--as-of', '2024-03-01', '--format', 'csv']);
+    expect(lifecycle.stdout.trim().split('\n')).toEqual([
+      'customer_id,lifecycle',
+      expect.stringMatching(/^\d+,prospect$/),
+    ]);
+    const metrics = JSON.parse(
+      retain(['metrics', '--from', '2024-03-01', '--to', '2024-04-01', '--format', 'json']).stdout,
+    );
+    expect(metrics).toEqual([
+      {
+        period_start: '2024-03-01',
+        buyers: 1,
+        orders: 1,
+        revenue: 10000,
+        aov: 10000,
+        repurchase_rate: 0,
+        avg_repurchase_frequency: null,
+        returning_rate: 0,
+        retention_rate: null,
+      },
+    ]);
+    const cohorts = JSON.parse(
+      retain(['cohorts', '--from', '2024-03-01', '--to', '2024-05-01', '--format', 'json']).stdout,
+    );
+    expect(cohorts).toEqual([{ cohort: '2024-03', customers: 1, retention: [1, 0] }]);
+    const bad = retain(['metrics', '--from', '2024-02-30', '--to', '2024-04-01']);
+    oneLineError(bad.stderr);
+    expect(bad.stderr).toContain('--from 2024-02-30');
+  });
+
   it('creates and lists workspaces, refusing an unknown zone', () => {
     expect(
       retain(['workspace', 'create', 'london', '--timezone', 'Europe/London', '--currency', 'gbp']).code,

@@ -8,6 +8,7 @@ import { cohortRetention } from '../src/metrics/cohort-retention.ts';
 import { periodMetrics } from '../src/metrics/period-metrics.ts';
 import { LIFECYCLE_STAGES } from '../src/segments/lifecycle-stage.ts';
 import { computeSegmentation, rfmRows } from '../src/segments/rfm-service.ts';
+import { segmentMovement } from '../src/segments/segment-movement.ts';
 import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
 import { expectedMonthlyMetrics } from './independent-metrics.ts';
 import { expectedLifecycle, expectedRfm, type SimpleOrder } from './independent-rfm.ts';
@@ -115,6 +116,34 @@ describe.each(storesUnderTest())(
         const stages = new Map(seg.facts.labels.map((label, i) => [label, LIFECYCLE_STAGES[seg.stages[i]!]]));
         expect(stages).toEqual(expectedLifecycle(identified, customers, asOf));
       }
+    });
+
+    it('counts moves between RFM groups and lifecycle stages from one date to another', async () => {
+      const [d0, d1] = ['2024-03-01', '2024-04-05'];
+      const movement = segmentMovement(
+        await computeSegmentation(database.db, ws, { asOf: d0 }),
+        await computeSegmentation(database.db, ws, { asOf: d1 }),
+      );
+      const g0 = expectedRfm(identified, d0);
+      const g1 = expectedRfm(identified, d1);
+      const l0 = expectedLifecycle(identified, customers, d0);
+      const l1 = expectedLifecycle(identified, customers, d1);
+      const want = (labels: string[], a: (c: string) => string, b: (c: string) => string) => {
+        const m = labels.map(() => labels.map(() => 0));
+        for (const c of customers) m[labels.indexOf(a(c))]![labels.indexOf(b(c))]!++;
+        return m;
+      };
+      const group = (g: Map<string, { rfm_group: string }>) => (c: string) =>
+        g.get(c)?.rfm_group ?? 'unscored';
+      expect(movement.rfm.matrix).toEqual(want(movement.rfm.labels, group(g0), group(g1)));
+      expect(movement.lifecycle.matrix).toEqual(
+        want(
+          movement.lifecycle.labels,
+          (c) => l0.get(c)!,
+          (c) => l1.get(c)!,
+        ),
+      );
+      expect(movement.lifecycle.matrix.flat().reduce((a, b) => a + b, 0)).toBe(customers.length);
     });
 
     it('computes monthly metrics exactly as defined, guests in sales but not in buyers', async () => {

@@ -7,6 +7,7 @@ import {
   rfmRows,
   rfmSummary,
 } from '../../segments/rfm-service.ts';
+import { segmentMovement } from '../../segments/segment-movement.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { parseDateOption, todayIn } from '../../shared/local-date.ts';
 import { withWorkspace } from '../context.ts';
@@ -44,7 +45,7 @@ function windowDays(value: string | undefined): number | undefined {
 
 /** `retain rfm` and `retain lifecycle`. */
 export function registerSegmentationCommands(program: Command): void {
-  program
+  const rfm = program
     .command('rfm')
     .description('RFM scores and groups per customer (PRODUCT.md §3.3)')
     .option('--as-of <date>', 'as-of date YYYY-MM-DD (default: today in the workspace zone)')
@@ -98,6 +99,40 @@ export function registerSegmentationCommands(program: Command): void {
             ...Object.fromEntries(grid.customers[r]!.map((c, f) => [`F${f + 1}`, c])),
           })),
         );
+      });
+    });
+
+  rfm
+    .command('movement')
+    .description(
+      'how many customers moved from each RFM group / lifecycle stage to each other between two dates',
+    )
+    .requiredOption('--from <date>', 'first as-of date, YYYY-MM-DD')
+    .requiredOption('--to <date>', 'second as-of date, YYYY-MM-DD')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (opts: { from: string; to: string; format: string }, command: Command) => {
+      const format = parseFormat(opts.format, ['table', 'json']);
+      const from = parseDateOption('--from', opts.from);
+      const to = parseDateOption('--to', opts.to);
+      await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
+        const movement = segmentMovement(
+          await computeSegmentation(store.db, ws, { asOf: from }),
+          await computeSegmentation(store.db, ws, { asOf: to }),
+        );
+        if (format === 'json') return printJson({ from, to, ...movement });
+        for (const [title, m] of [
+          ['RFM group', movement.rfm],
+          ['lifecycle stage', movement.lifecycle],
+        ] as const) {
+          console.log(`\n${title}: rows ${from} → columns ${to}`);
+          printTable(
+            m.labels.map((label, i) => ({
+              from: label,
+              ...Object.fromEntries(m.labels.map((l, j) => [l, m.matrix[i]![j]])),
+            })),
+            ['from', ...m.labels],
+          );
+        }
       });
     });
 
