@@ -5,6 +5,7 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerMetricsCommands } from './commands/metrics.ts';
 import { registerSegmentationCommands } from './commands/rfm.ts';
+import { registerSegmentCommands } from './commands/segments.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerWorkspaceCommands } from './commands/workspace.ts';
 
@@ -19,6 +20,7 @@ registerImportCommand(program);
 registerCustomersCommands(program);
 registerSegmentationCommands(program);
 registerMetricsCommands(program);
+registerSegmentCommands(program);
 registerDemoCommand(program);
 registerServeCommand(program);
 

@@ -37,7 +37,10 @@ export async function processCustomers(ctx: StageContext): Promise<StageCounts> 
     with added as (
       insert into tags (workspace_id, customer_id, tag, source)
       select ${ws}, f.customer_id, unnest(f.tags), 'import' from customer_final f
-      on conflict do nothing returning customer_id
+      on conflict do nothing returning customer_id, tag
+    ), history as (
+      insert into tag_history (workspace_id, customer_id, tag, action, source)
+      select ${ws}, customer_id, tag, 'added', 'import' from added
     ) insert into customer_changed select customer_id from added`.execute(db);
   const result = await sql<{ created: number; changed: number; total: number }>`
     select count(*) filter (where f.created)::int as created,

@@ -137,6 +137,42 @@ export interface ImportRunsTable {
   stats: Auto<Record<string, unknown>>;
 }
 
+export interface TagHistoryTable {
+  workspace_id: number;
+  id: Generated<number>;
+  customer_id: number;
+  tag: string;
+  action: 'added' | 'removed';
+  source: string;
+  at: Auto<Date>;
+}
+
+export interface SegmentsTable {
+  workspace_id: number;
+  id: Generated<number>;
+  name: string;
+  definition: unknown;
+  created_at: Auto<Date>;
+  updated_at: Auto<Date>;
+  refreshed_at: Date | null;
+}
+
+export interface SegmentMembersTable {
+  workspace_id: number;
+  segment_id: number;
+  customer_id: number;
+  entered_at: Auto<Date>;
+}
+
+export interface SegmentEventsTable {
+  workspace_id: number;
+  id: Generated<number>;
+  segment_id: number;
+  customer_id: number;
+  action: 'entered' | 'exited';
+  at: Auto<Date>;
+}
+
 /** The whole schema as Kysely sees it. */
 export interface Schema {
   workspaces: WorkspacesTable;
@@ -149,4 +185,8 @@ export interface Schema {
   tags: TagsTable;
   merge_log: MergeLogTable;
   import_runs: ImportRunsTable;
+  tag_history: TagHistoryTable;
+  segments: SegmentsTable;
+  segment_members: SegmentMembersTable;
+  segment_events: SegmentEventsTable;
 }

@@ -2,6 +2,7 @@ import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { IMPORT_KINDS, type ImportKind } from '../../importing/import-kinds.ts';
 import { type ImportStats, importFile } from '../../importing/import-service.ts';
+import { listSegments, refreshSegment } from '../../segments/segment-service.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { withWorkspace } from '../context.ts';
 import { printJson } from '../output.ts';
@@ -81,8 +82,8 @@ export function registerImportCommand(program: Command): void {
     .action(async (kind: ImportKind, file: string, options: ImportCliOptions, command: Command) => {
       const workspaceName: string = command.optsWithGlobals().workspace;
       const bar = process.stderr.isTTY && !options.json ? progressBar() : undefined;
-      const stats = await withWorkspace(workspaceName, (store, workspace) =>
-        importFile(store, {
+      const stats = await withWorkspace(workspaceName, async (store, workspace) => {
+        const result = await importFile(store, {
           kind,
           file,
           workspace,
@@ -92,8 +93,22 @@ export function registerImportCommand(program: Command): void {
           strict: options.strict,
           dryRun: options.dryRun,
           onProgress: bar?.update,
-        }),
-      ).finally(() => bar?.stop());
+        });
+        bar?.stop();
+        // Saved segments follow the data: refresh them after every import that changed something.
+        if (
+          !options.dryRun &&
+          !(options.strict && result.rejected > 0) &&
+          result.inserted + result.updated + result.merged > 0
+        ) {
+          for (const { name } of await listSegments(store.db, workspace.id)) {
+            const moved = await refreshSegment(store.db, workspace, name);
+            if (!options.json)
+              console.error(`segment ${name}: ${moved.entered} entered, ${moved.exited} exited`);
+          }
+        }
+        return result;
+      }).finally(() => bar?.stop());
       if (options.json) printJson(stats);
       else printSummary(stats, options);
       if (options.strict && stats.rejected > 0) process.exitCode = 1;

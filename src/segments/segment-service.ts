@@ -1,0 +1,185 @@
+import { type Kysely, sql } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
+import { todayIn } from '../shared/local-date.ts';
+import type { Workspace } from '../workspaces/workspace-service.ts';
+import { computeSegmentation } from './rfm-service.ts';
+import { type Condition, ConditionSchema, explainCondition, needsSegmentation } from './segment-condition.ts';
+import { compileCondition } from './segment-sql.ts';
+
+/** Parses a condition from JSON text or a value; a clear error names the path at fault. */
+export function parseCondition(input: string | unknown): Condition {
+  let value: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (error) {
+      throw new InvalidInputError(`segment condition is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  const parsed = ConditionSchema.safeParse(value);
+  if (!parsed.success) throw new InvalidInputError(`segment condition ${explainCondition(value)}`);
+  return parsed.data;
+}
+
+async function predicate(db: Kysely<Schema>, workspace: Workspace, condition: Condition, asOf?: string) {
+  const day = asOf ?? todayIn(workspace.timezone);
+  const segmentation = needsSegmentation(condition)
+    ? await computeSegmentation(db, workspace, { asOf: day })
+    : undefined;
+  return compileCondition(condition, {
+    workspaceId: workspace.id,
+    timezone: workspace.timezone,
+    asOf: day,
+    segmentation,
+  });
+}
+
+/** How many customers match, and the first few (by id). */
+export async function previewSegment(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  condition: Condition,
+  options: { asOf?: string; sample?: number } = {},
+) {
+  const where = await predicate(db, workspace, condition, options.asOf);
+  const count = await sql<{
+    n: number;
+  }>`select count(*)::int as n from customers c where c.workspace_id = ${workspace.id} and ${where}`.execute(
+    db,
+  );
+  const sample = await sql<{
+    id: number;
+    external_id: string | null;
+    name: string | null;
+    order_count: number;
+    net_total: number;
+  }>`
+    select c.id, c.external_id, c.name, c.order_count, c.net_total from customers c
+    where c.workspace_id = ${workspace.id} and ${where} order by c.id limit ${options.sample ?? 10}`.execute(
+    db,
+  );
+  return { count: count.rows[0]?.n ?? 0, sample: sample.rows };
+}
+
+async function findSegment(db: Kysely<Schema>, workspaceId: number, name: string) {
+  const segment = await db
+    .selectFrom('segments')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  if (!segment) throw new NotFoundError(`no segment named "${name}"`);
+  return segment;
+}
+
+/**
+ * Re-evaluates a segment and stores the difference: customers who now match enter (and an
+ * `entered` event is written), those who no longer match exit (`exited`).
+ */
+export async function refreshSegment(db: Kysely<Schema>, workspace: Workspace, name: string, asOf?: string) {
+  const segment = await findSegment(db, workspace.id, name);
+  const where = await predicate(db, workspace, parseCondition(segment.definition), asOf);
+  const ws = workspace.id;
+  return db.transaction().execute(async (trx) => {
+    const entered = await sql<{ n: number }>`
+      with now_in as (select c.id from customers c where c.workspace_id = ${ws} and ${where}),
+      added as (
+        insert into segment_members (workspace_id, segment_id, customer_id)
+        select ${ws}, ${segment.id}, id from now_in on conflict do nothing returning customer_id
+      ), ev as (
+        insert into segment_events (workspace_id, segment_id, customer_id, action)
+        select ${ws}, ${segment.id}, customer_id, 'entered' from added
+      ) select count(*)::int as n from added`.execute(trx);
+    const exited = await sql<{ n: number }>`
+      with gone as (
+        delete from segment_members m where m.workspace_id = ${ws} and m.segment_id = ${segment.id}
+        and not exists (select 1 from customers c where c.workspace_id = ${ws} and c.id = m.customer_id and ${where})
+        returning customer_id
+      ), ev as (
+        insert into segment_events (workspace_id, segment_id, customer_id, action)
+        select ${ws}, ${segment.id}, customer_id, 'exited' from gone
+      ) select count(*)::int as n from gone`.execute(trx);
+    await trx
+      .updateTable('segments')
+      .set({ refreshed_at: new Date() })
+      .where('workspace_id', '=', ws)
+      .where('id', '=', segment.id)
+      .execute();
+    return { entered: entered.rows[0]?.n ?? 0, exited: exited.rows[0]?.n ?? 0 };
+  });
+}
+
+/** Saves a segment (validated) and computes its membership. */
+export async function createSegment(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  name: string,
+  condition: Condition,
+) {
+  const n = name.trim();
+  if (!n) throw new InvalidInputError('a segment needs a name');
+  const created = await db
+    .insertInto('segments')
+    .values({ workspace_id: workspace.id, name: n, definition: JSON.stringify(condition) })
+    .onConflict((oc) => oc.columns(['workspace_id', 'name']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!created) throw new RetainError('conflict', `segment "${n}" already exists`);
+  return refreshSegment(db, workspace, n);
+}
+
+/** Every segment with its stored member count. */
+export async function listSegments(db: Kysely<Schema>, workspaceId: number) {
+  const rows = await sql<{ name: string; members: number; refreshed_at: Date | null; definition: unknown }>`
+    select s.name, s.definition, s.refreshed_at,
+      (select count(*) from segment_members m where m.workspace_id = s.workspace_id and m.segment_id = s.id)::int as members
+    from segments s where s.workspace_id = ${workspaceId} order by s.name`.execute(db);
+  return rows.rows;
+}
+
+/** Removes a segment, its members and its events. */
+export async function deleteSegment(db: Kysely<Schema>, workspaceId: number, name: string): Promise<void> {
+  const segment = await findSegment(db, workspaceId, name);
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .deleteFrom('segment_members')
+      .where('workspace_id', '=', workspaceId)
+      .where('segment_id', '=', segment.id)
+      .execute();
+    await trx
+      .deleteFrom('segment_events')
+      .where('workspace_id', '=', workspaceId)
+      .where('segment_id', '=', segment.id)
+      .execute();
+    await trx
+      .deleteFrom('segments')
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', segment.id)
+      .execute();
+  });
+}
+
+/** The segment's definition and stored members (for show and export), in id order. */
+export async function segmentMembers(db: Kysely<Schema>, workspaceId: number, name: string) {
+  const segment = await findSegment(db, workspaceId, name);
+  const members = await sql<{
+    customer_id: string;
+    name: string | null;
+    phone: string | null;
+    email: string | null;
+    city: string | null;
+    tags: string;
+    order_count: number;
+    net_total: number;
+    last_order_date: string | null;
+  }>`
+    select coalesce(c.external_id, c.id::text) as customer_id, c.name,
+      (select min(value) from identities i where i.workspace_id = c.workspace_id and i.customer_id = c.id and i.type = 'phone') as phone,
+      (select min(value) from identities i where i.workspace_id = c.workspace_id and i.customer_id = c.id and i.type = 'email') as email,
+      c.city, coalesce((select string_agg(tag, ',' order by tag) from tags t where t.workspace_id = c.workspace_id and t.customer_id = c.id), '') as tags,
+      c.order_count, c.net_total, c.last_order_date::text as last_order_date
+    from segment_members m join customers c on c.workspace_id = m.workspace_id and c.id = m.customer_id
+    where m.workspace_id = ${workspaceId} and m.segment_id = ${segment.id} order by c.id`.execute(db);
+  return { segment, members: members.rows };
+}

@@ -1,0 +1,145 @@
+import { type RawBuilder, sql } from 'kysely';
+import { LIFECYCLE_STAGES } from './lifecycle-stage.ts';
+import { RFM_GROUPS } from './rfm-groups.ts';
+import type { Segmentation } from './rfm-service.ts';
+import type { Condition } from './segment-condition.ts';
+
+/** What compiling needs: the workspace, its zone, the as-of date and (if used) the segmentation. */
+export interface CompileContext {
+  workspaceId: number;
+  timezone: string;
+  asOf: string;
+  segmentation?: Segmentation;
+}
+
+const OPS = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '=', neq: '<>' } as const;
+const VALID = sql`o.status in ('paid', 'completed') and o.amount - o.refunded_amount > 0`;
+
+function idsWhere(
+  ctx: CompileContext,
+  keep: (group: number, stage: number, r: number, f: number, m: number, scored: boolean) => boolean,
+): RawBuilder<boolean> {
+  const s = ctx.segmentation!;
+  const scoreOf = new Map<number, number>();
+  s.scored.forEach((i, j) => scoreOf.set(i, j));
+  const ids: number[] = [];
+  for (let i = 0; i < s.facts.ids.length; i++) {
+    const j = scoreOf.get(i);
+    const ok =
+      j === undefined
+        ? keep(-1, s.stages[i]!, 0, 0, 0, false)
+        : keep(s.scores.group[j]!, s.stages[i]!, s.scores.r[j]!, s.scores.f[j]!, s.scores.m[j]!, true);
+    if (ok) ids.push(s.facts.ids[i]!);
+  }
+  return sql<boolean>`c.id = any(${ids}::bigint[])`;
+}
+
+const cmp = (a: number, op: keyof typeof OPS, b: number) =>
+  op === 'gt'
+    ? a > b
+    : op === 'gte'
+      ? a >= b
+      : op === 'lt'
+        ? a < b
+        : op === 'lte'
+          ? a <= b
+          : op === 'eq'
+            ? a === b
+            : a !== b;
+
+/**
+ * Compiles a condition into a boolean SQL expression over `customers c`. Every leaf is made
+ * two-valued (a customer with no orders simply does not match `days_since_last_order < 30`), so
+ * NOT is the plain complement. Values are always bound parameters.
+ */
+export function compileCondition(c: Condition, ctx: CompileContext): RawBuilder<boolean> {
+  const ws = ctx.workspaceId;
+  const D = sql`${ctx.asOf}::date`;
+  if ('all' in c)
+    return sql<boolean>`(${sql.join(
+      c.all.map((x) => compileCondition(x, ctx)),
+      sql` and `,
+    )})`;
+  if ('any' in c)
+    return sql<boolean>`(${sql.join(
+      c.any.map((x) => compileCondition(x, ctx)),
+      sql` or `,
+    )})`;
+  if ('not' in c) return sql<boolean>`(not ${compileCondition(c.not, ctx)})`;
+  const leaf = (expr: RawBuilder<unknown>) => sql<boolean>`coalesce((${expr}), false)`;
+  if ('attribute' in c) {
+    const col = sql.ref(`c.${c.attribute}`);
+    const values = Array.isArray(c.value) ? c.value : c.value === undefined ? [] : [c.value];
+    switch (c.op) {
+      case 'is_set':
+        return leaf(sql`${col} is not null and ${col} <> ''`);
+      case 'not_set':
+        return leaf(sql`${col} is null or ${col} = ''`);
+      case 'in':
+        return leaf(sql`${col} = any(${values}::text[])`);
+      case 'contains':
+        return leaf(sql`strpos(lower(${col}), lower(${values[0] ?? ''})) > 0`);
+      case 'neq':
+        return leaf(sql`${col} is distinct from ${values[0] ?? null}`);
+      default:
+        return leaf(sql`${col} = ${values[0] ?? null}`);
+    }
+  }
+  if ('tag' in c) {
+    return leaf(
+      sql`exists (select 1 from tags t where t.workspace_id = ${ws} and t.customer_id = c.id and t.tag = ${c.tag})`,
+    );
+  }
+  if ('identity' in c) {
+    return leaf(
+      sql`exists (select 1 from identities i where i.workspace_id = ${ws} and i.customer_id = c.id and i.type = ${c.identity})`,
+    );
+  }
+  if ('field' in c) {
+    const value =
+      c.field === 'order_count'
+        ? sql`c.order_count`
+        : c.field === 'net_total'
+          ? sql`c.net_total`
+          : c.field === 'days_since_last_order'
+            ? sql`${D} - c.last_order_date`
+            : sql`${D} - c.first_order_date`;
+    return leaf(sql`${value} ${sql.raw(OPS[c.op])} ${c.value}`);
+  }
+  if ('orders' in c) {
+    const within =
+      c.orders.within_days === undefined
+        ? sql`true`
+        : sql`o.local_date > ${D} - ${c.orders.within_days}::int`;
+    const sku =
+      c.orders.sku === undefined
+        ? sql`true`
+        : sql`exists (select 1 from order_lines l where l.workspace_id = o.workspace_id and l.order_id = o.order_id and l.sku = ${c.orders.sku})`;
+    const measure = c.measure === 'sum' ? sql`coalesce(sum(o.amount - o.refunded_amount), 0)` : sql`count(*)`;
+    return leaf(sql`(select ${measure} from orders o where o.workspace_id = ${ws} and o.customer_id = c.id and ${VALID}
+      and o.local_date <= ${D} and ${within} and ${sku}) ${sql.raw(OPS[c.op])} ${c.value}`);
+  }
+  if ('event' in c) {
+    const since = sql`((${D} + 1 - ${c.within_days}::int)::timestamp at time zone ${ctx.timezone})`;
+    const until = sql`((${D} + 1)::timestamp at time zone ${ctx.timezone})`;
+    const props = c.properties ? sql`and e.properties @> ${JSON.stringify(c.properties)}::jsonb` : sql``;
+    const found = sql`exists (select 1 from events e where e.workspace_id = ${ws} and e.customer_id = c.id and e.type = ${c.event}
+      and e.occurred_at >= ${since} and e.occurred_at < ${until} ${props})`;
+    return leaf(c.did === false ? sql`not ${found}` : found);
+  }
+  if ('rfm_group' in c) {
+    const wanted = new Set(c.rfm_group.map((code) => RFM_GROUPS.findIndex((g) => g.code === code)));
+    return idsWhere(ctx, (group, _s, _r, _f, _m, scored) => scored && wanted.has(group));
+  }
+  if ('lifecycle' in c) {
+    const wanted = new Set(
+      c.lifecycle.map((stage) => LIFECYCLE_STAGES.indexOf(stage as (typeof LIFECYCLE_STAGES)[number])),
+    );
+    return idsWhere(ctx, (_g, stage) => wanted.has(stage));
+  }
+  const { score, op, value } = c;
+  return idsWhere(
+    ctx,
+    (_g, _s, r, f, m, scored) => scored && cmp(score === 'r' ? r : score === 'f' ? f : m, op, value),
+  );
+}
