@@ -75,6 +75,13 @@ export async function computeSegmentation(
   };
 }
 
+/** For each scored customer's position in `facts`, its position in `scored` / `scores`. */
+export function scoredPositions(s: Segmentation): Map<number, number> {
+  const positions = new Map<number, number>();
+  for (let j = 0; j < s.scored.length; j++) positions.set(s.scored[j]!, j);
+  return positions;
+}
+
 /** One scored customer's row, as the CLI and API print it. */
 export interface RfmRow {
   customer_id: string;

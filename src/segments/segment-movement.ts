@@ -1,6 +1,6 @@
 import { LIFECYCLE_STAGES } from './lifecycle-stage.ts';
 import { RFM_GROUPS } from './rfm-groups.ts';
-import type { Segmentation } from './rfm-service.ts';
+import { type Segmentation, scoredPositions } from './rfm-service.ts';
 
 /** `matrix[from][to]` = customers in `from` on the first date and in `to` on the second. */
 export interface Movement {
@@ -9,12 +9,6 @@ export interface Movement {
 }
 
 const UNSCORED = 'unscored';
-
-function rfmGroupOf(s: Segmentation): Map<number, number> {
-  const groups = new Map<number, number>();
-  for (let j = 0; j < s.scored.length; j++) groups.set(s.scored[j]!, s.scores.group[j]!);
-  return groups;
-}
 
 /**
  * How customers moved between RFM groups (plus `unscored`) and between lifecycle stages from one
@@ -29,15 +23,17 @@ export function segmentMovement(
   const rfm = rfmLabels.map(() => new Array<number>(rfmLabels.length).fill(0));
   const stageLabels = [...LIFECYCLE_STAGES];
   const lifecycle = stageLabels.map(() => new Array<number>(stageLabels.length).fill(0));
-  const fromGroups = rfmGroupOf(from);
-  const toGroups = rfmGroupOf(to);
+  const fromScored = scoredPositions(from);
+  const toScored = scoredPositions(to);
   const fromIndex = new Map<number, number>();
-  from.facts.ids.forEach((id, i) => fromIndex.set(id, i));
+  for (let i = 0; i < from.facts.ids.length; i++) fromIndex.set(from.facts.ids[i]!, i);
   const unscored = rfmLabels.length - 1;
+  const groupAt = (s: Segmentation, j: number | undefined) =>
+    j === undefined ? unscored : s.scores.group[j]!;
   to.facts.ids.forEach((id, i) => {
     const before = fromIndex.get(id);
-    const g0 = before === undefined ? unscored : (fromGroups.get(before) ?? unscored);
-    const g1 = toGroups.get(i) ?? unscored;
+    const g0 = before === undefined ? unscored : groupAt(from, fromScored.get(before));
+    const g1 = groupAt(to, toScored.get(i));
     rfm[g0]![g1]!++;
     const s0 = before === undefined ? 0 : from.stages[before]!;
     lifecycle[s0]![to.stages[i]!]!++;

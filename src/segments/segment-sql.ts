@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { LIFECYCLE_STAGES } from './lifecycle-stage.ts';
 import { RFM_GROUPS } from './rfm-groups.ts';
-import type { Segmentation } from './rfm-service.ts';
+import { type Segmentation, scoredPositions } from './rfm-service.ts';
 import type { Condition } from './segment-condition.ts';
 
 /** What compiling needs: the workspace, its zone, the as-of date and (if used) the segmentation. */
@@ -20,8 +20,7 @@ function idsWhere(
   keep: (group: number, stage: number, r: number, f: number, m: number, scored: boolean) => boolean,
 ): RawBuilder<boolean> {
   const s = ctx.segmentation!;
-  const scoreOf = new Map<number, number>();
-  s.scored.forEach((i, j) => scoreOf.set(i, j));
+  const scoreOf = scoredPositions(s);
   const ids: number[] = [];
   for (let i = 0; i < s.facts.ids.length; i++) {
     const j = scoreOf.get(i);
