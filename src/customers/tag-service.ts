@@ -10,48 +10,54 @@ export function normalizeTag(tag: string): string {
   return t;
 }
 
+/** Adds or removes a tag and writes one history entry per customer actually changed. */
+async function changeTag(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  tag: string,
+  customerIds: readonly number[],
+  action: 'added' | 'removed',
+  source: string,
+): Promise<number> {
+  const t = normalizeTag(tag);
+  if (customerIds.length === 0) return 0;
+  const ids = [...customerIds];
+  const change =
+    action === 'added'
+      ? sql`insert into tags (workspace_id, customer_id, tag, source)
+          select ${workspaceId}, c.id, ${t}, ${source} from customers c
+          where c.workspace_id = ${workspaceId} and c.id = any(${ids}::bigint[])
+          on conflict do nothing returning customer_id`
+      : sql`delete from tags where workspace_id = ${workspaceId} and tag = ${t} and customer_id = any(${ids}::bigint[])
+          returning customer_id`;
+  const changed = await sql<{ n: number }>`
+    with changed as (${change}), history as (
+      insert into tag_history (workspace_id, customer_id, tag, action, source)
+      select ${workspaceId}, customer_id, ${t}, ${action}, ${source} from changed
+    ) select count(*)::int as n from changed`.execute(db);
+  return changed.rows[0]?.n ?? 0;
+}
+
 /** Adds a tag to customers; returns how many did not have it. History records each addition. */
-export async function addTag(
+export function addTag(
   db: Kysely<Schema>,
   workspaceId: number,
   tag: string,
   customerIds: readonly number[],
   source = 'manual',
 ): Promise<number> {
-  const t = normalizeTag(tag);
-  if (customerIds.length === 0) return 0;
-  const added = await sql<{ n: number }>`
-    with added as (
-      insert into tags (workspace_id, customer_id, tag, source)
-      select ${workspaceId}, c.id, ${t}, ${source} from customers c
-      where c.workspace_id = ${workspaceId} and c.id = any(${[...customerIds]}::bigint[])
-      on conflict do nothing returning customer_id
-    ), history as (
-      insert into tag_history (workspace_id, customer_id, tag, action, source)
-      select ${workspaceId}, customer_id, ${t}, 'added', ${source} from added
-    ) select count(*)::int as n from added`.execute(db);
-  return added.rows[0]?.n ?? 0;
+  return changeTag(db, workspaceId, tag, customerIds, 'added', source);
 }
 
 /** Removes a tag from customers; returns how many had it. History records each removal. */
-export async function removeTag(
+export function removeTag(
   db: Kysely<Schema>,
   workspaceId: number,
   tag: string,
   customerIds: readonly number[],
   source = 'manual',
 ): Promise<number> {
-  const t = normalizeTag(tag);
-  if (customerIds.length === 0) return 0;
-  const removed = await sql<{ n: number }>`
-    with removed as (
-      delete from tags where workspace_id = ${workspaceId} and tag = ${t} and customer_id = any(${[...customerIds]}::bigint[])
-      returning customer_id
-    ), history as (
-      insert into tag_history (workspace_id, customer_id, tag, action, source)
-      select ${workspaceId}, customer_id, ${t}, 'removed', ${source} from removed
-    ) select count(*)::int as n from removed`.execute(db);
-  return removed.rows[0]?.n ?? 0;
+  return changeTag(db, workspaceId, tag, customerIds, 'removed', source);
 }
 
 /** Every tag in the workspace with how many customers carry it. */
