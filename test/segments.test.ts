@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTag, removeTag, tagHistory } from '../src/customers/tag-service.ts';
 import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
+import { periodMetrics } from '../src/metrics/period-metrics.ts';
 import {
   createSegment,
+  findSegment,
   parseCondition,
   previewSegment,
   refreshSegment,
@@ -156,6 +158,28 @@ describe.each(storesUnderTest())('segments and tags ($name)', (store) => {
       ['VIP', 'added', 'import'],
       ['母婴', 'added', 'import'],
       ['母婴', 'removed', 'manual'],
+    ]);
+  });
+
+  it('restricts metrics to a segment’s members', async () => {
+    await createSegment(
+      database.db,
+      ws,
+      'hangzhou',
+      parseCondition({ attribute: 'city', op: 'eq', value: '杭州' }),
+    );
+    const { id } = await findSegment(database.db, ws.id, 'hangzhou');
+    const rows = await periodMetrics(database.db, ws.id, {
+      from: '2024-01-01',
+      to: '2024-08-01',
+      period: 'quarter',
+      segmentId: id,
+    });
+    // Hangzhou is A and C: Q1 has O2 (A, ¥100) and O5 (C, ¥200); Q2 has O1 (A, ¥400); Q3 has O6 (A, ¥200).
+    expect(rows.map((r) => [r.period_start, r.buyers, r.orders, r.revenue, r.retention_rate])).toEqual([
+      ['2024-01-01', 2, 2, 30000, null],
+      ['2024-04-01', 1, 1, 40000, 0.5],
+      ['2024-07-01', 1, 1, 20000, 1],
     ]);
   });
 

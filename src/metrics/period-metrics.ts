@@ -28,15 +28,21 @@ export interface PeriodMetrics {
 const VALID = sql`o.status in ('paid', 'completed') and o.amount - o.refunded_amount > 0`;
 
 /**
- * Metrics for every period whose start lies in [from, to). Orders and revenue include guest
- * orders (they are sales); buyers and the customer rates count identified customers only.
+ * Metrics for every period whose start lies in [from, to), optionally for a segment's members.
+ * Orders and revenue include guest orders (they are sales) unless a segment is given; buyers and
+ * the customer rates count identified customers only.
  * AOV is rounded half away from zero to the minor unit.
  */
 export async function periodMetrics(
   db: Kysely<Schema>,
   workspaceId: number,
-  options: { from: string; to: string; period: PeriodUnit },
+  options: { from: string; to: string; period: PeriodUnit; segmentId?: number },
 ): Promise<PeriodMetrics[]> {
+  // Restricted to a segment, only its (stored) members' orders count, so guest orders drop out.
+  const inSegment =
+    options.segmentId === undefined
+      ? sql`true`
+      : sql`o.customer_id in (select m.customer_id from segment_members m where m.workspace_id = ${workspaceId} and m.segment_id = ${options.segmentId})`;
   const unit = sql.lit(options.period);
   const step = sql`${sql.lit(STEP[options.period])}::interval`;
   const rows = await sql<{
@@ -58,7 +64,7 @@ export async function periodMetrics(
     v as (
       select o.customer_id, o.local_date, o.amount - o.refunded_amount as net, date_trunc(${unit}, o.local_date)::date as p
       from orders o
-      where o.workspace_id = ${workspaceId} and ${VALID}
+      where o.workspace_id = ${workspaceId} and ${VALID} and ${inSegment}
         and o.local_date >= (select (min(start) - ${step})::date from bounds)
         and o.local_date < (select max(stop) from bounds)
     ),

@@ -62,7 +62,8 @@ export async function previewSegment(
   return { count: count.rows[0]?.n ?? 0, sample: sample.rows };
 }
 
-async function findSegment(db: Kysely<Schema>, workspaceId: number, name: string) {
+/** A saved segment by name; a clear error when there is none. */
+export async function findSegment(db: Kysely<Schema>, workspaceId: number, name: string) {
   const segment = await db
     .selectFrom('segments')
     .selectAll()

@@ -6,6 +6,7 @@ import {
   type PeriodUnit,
   periodMetrics,
 } from '../../metrics/period-metrics.ts';
+import { findSegment } from '../../segments/segment-service.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { parseDateOption } from '../../shared/local-date.ts';
 import { withWorkspace } from '../context.ts';
@@ -41,6 +42,7 @@ export function registerMetricsCommands(program: Command): void {
     .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
     .requiredOption('--to <date>', 'day after the last, YYYY-MM-DD (periods whose start lies in [from, to))')
     .option('--period <unit>', `period: ${PERIOD_UNITS.join(', ')}`, 'month')
+    .option('--segment <name>', "only this saved segment's members")
     .option('--format <format>', 'json, csv or table', 'table')
     .option('--out <file>', 'write to a file instead of stdout')
     .action(
