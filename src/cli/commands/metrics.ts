@@ -47,7 +47,7 @@ export function registerMetricsCommands(program: Command): void {
     .option('--out <file>', 'write to a file instead of stdout')
     .action(
       async (
-        opts: { from: string; to: string; period: string; format: string; out?: string },
+        opts: { from: string; to: string; period: string; format: string; out?: string; segment?: string },
         command: Command,
       ) => {
         if (!(PERIOD_UNITS as readonly string[]).includes(opts.period)) {
@@ -55,9 +55,11 @@ export function registerMetricsCommands(program: Command): void {
         }
         const format = parseFormat(opts.format, ['json', 'csv', 'table']);
         await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
+          const segmentId = opts.segment ? (await findSegment(store.db, ws.id, opts.segment)).id : undefined;
           const rows = await periodMetrics(store.db, ws.id, {
             ...range(opts),
             period: opts.period as PeriodUnit,
+            segmentId,
           });
           if (format === 'table' && !opts.out) {
             const pct = (x: number | null) => (x === null ? '' : `${(x * 100).toFixed(1)}%`);
