@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
@@ -9,6 +10,7 @@ import { periodMetrics } from '../src/metrics/period-metrics.ts';
 import { LIFECYCLE_STAGES } from '../src/segments/lifecycle-stage.ts';
 import { computeSegmentation, rfmRows } from '../src/segments/rfm-service.ts';
 import { segmentMovement } from '../src/segments/segment-movement.ts';
+import { recordStageChanges } from '../src/segments/stage-changes.ts';
 import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
 import { expectedMonthlyMetrics } from './independent-metrics.ts';
 import { expectedLifecycle, expectedRfm, type SimpleOrder } from './independent-rfm.ts';
@@ -144,6 +146,36 @@ describe.each(storesUnderTest())(
         ),
       );
       expect(movement.lifecycle.matrix.flat().reduce((a, b) => a + b, 0)).toBe(customers.length);
+    });
+
+    it('records lifecycle and RFM group changes as events, once', async () => {
+      const record = async (asOf: string) =>
+        recordStageChanges(database.db, ws, await computeSegmentation(database.db, ws, { asOf }));
+      // First recording: every customer gets a stage, every scored customer a group.
+      expect(await record('2024-03-01')).toEqual({
+        lifecycle: customers.length,
+        rfm_group: expectedRfm(identified, '2024-03-01').size,
+      });
+      expect(await record('2024-03-01')).toEqual({ lifecycle: 0, rfm_group: 0 });
+      const l0 = expectedLifecycle(identified, customers, '2024-03-01');
+      const l1 = expectedLifecycle(identified, customers, '2024-03-31');
+      const g0 = expectedRfm(identified, '2024-03-01');
+      const g1 = expectedRfm(identified, '2024-03-31');
+      const stageChanges = customers.filter((c) => l0.get(c) !== l1.get(c));
+      const groupChanges = customers.filter((c) => g0.get(c)?.rfm_group !== g1.get(c)?.rfm_group);
+      expect(stageChanges.length).toBeGreaterThan(0);
+      expect(await record('2024-03-31')).toEqual({
+        lifecycle: stageChanges.length,
+        rfm_group: groupChanges.length,
+      });
+      const events = await sql<{ ext: string; properties: { from: string | null; to: string } }>`
+      select c.external_id as ext, e.properties from events e join customers c on c.workspace_id = e.workspace_id and c.id = e.customer_id
+      where e.workspace_id = ${ws.id} and e.type = 'lifecycle_changed' and e.properties->>'as_of' = '2024-03-31'`.execute(
+        database.db,
+      );
+      expect(new Map(events.rows.map((e) => [e.ext, [e.properties.from, e.properties.to]]))).toEqual(
+        new Map(stageChanges.map((c) => [c, [l0.get(c), l1.get(c)]])),
+      );
     });
 
     it('computes monthly metrics exactly as defined, guests in sales but not in buyers', async () => {

@@ -173,6 +173,15 @@ export interface SegmentEventsTable {
   at: Auto<Date>;
 }
 
+export interface CustomerStatesTable {
+  workspace_id: number;
+  customer_id: number;
+  lifecycle: string;
+  rfm_group: string | null;
+  as_of: DateString;
+  updated_at: Auto<Date>;
+}
+
 /** The whole schema as Kysely sees it. */
 export interface Schema {
   workspaces: WorkspacesTable;
@@ -189,4 +198,5 @@ export interface Schema {
   segments: SegmentsTable;
   segment_members: SegmentMembersTable;
   segment_events: SegmentEventsTable;
+  customer_states: CustomerStatesTable;
 }

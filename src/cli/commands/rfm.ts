@@ -8,6 +8,7 @@ import {
   rfmSummary,
 } from '../../segments/rfm-service.ts';
 import { segmentMovement } from '../../segments/segment-movement.ts';
+import { recordStageChanges } from '../../segments/stage-changes.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { parseDateOption, todayIn } from '../../shared/local-date.ts';
 import { withWorkspace } from '../context.ts';
@@ -136,7 +137,7 @@ export function registerSegmentationCommands(program: Command): void {
       });
     });
 
-  program
+  const lifecycle = program
     .command('lifecycle')
     .description('lifecycle stage of every customer, prospects included (PRODUCT.md §3.4)')
     .option('--as-of <date>', 'as-of date YYYY-MM-DD (default: today in the workspace zone)')
@@ -160,6 +161,24 @@ export function registerSegmentationCommands(program: Command): void {
             yield { customer_id: seg.facts.labels[i]!, lifecycle: LIFECYCLE_STAGES[seg.stages[i]!]! };
         }
         await writeRows(rows(), ['customer_id', 'lifecycle'], format, opts.out);
+      });
+    });
+
+  lifecycle
+    .command('record')
+    .description('record lifecycle stage and RFM group changes since the last recording as events')
+    .option('--as-of <date>', 'as-of date YYYY-MM-DD (default: today in the workspace zone)')
+    .action(async (opts: { asOf?: string }, command: Command) => {
+      await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
+        const asOf = opts.asOf ? parseDateOption('--as-of', opts.asOf) : todayIn(ws.timezone);
+        const changes = await recordStageChanges(
+          store.db,
+          ws,
+          await computeSegmentation(store.db, ws, { asOf }),
+        );
+        console.log(
+          `as of ${asOf}: ${changes.lifecycle} lifecycle changes, ${changes.rfm_group} RFM group changes recorded`,
+        );
       });
     });
 }
