@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
 import { cohortRetention } from '../src/metrics/cohort-retention.ts';
+import { historicalClv } from '../src/metrics/historical-clv.ts';
 import { periodMetrics } from '../src/metrics/period-metrics.ts';
 import { LIFECYCLE_STAGES } from '../src/segments/lifecycle-stage.ts';
 import { computeSegmentation, rfmRows } from '../src/segments/rfm-service.ts';
@@ -176,6 +177,24 @@ describe.each(storesUnderTest())(
       expect(new Map(events.rows.map((e) => [e.ext, [e.properties.from, e.properties.to]]))).toEqual(
         new Map(stageChanges.map((c) => [c, [l0.get(c), l1.get(c)]])),
       );
+    });
+
+    it('computes historical CLV from the year up to the as-of date', async () => {
+      // Year (2023-07-02, 2024-07-01]: 16 valid identified orders of 8 buyers, ¥660 → AOV ¥41.25, 2 orders each.
+      // Previous year holds only L's 2023-06-01 order, and L bought again: retention 1, lifetime capped at 10.
+      expect(await historicalClv(database.db, ws.id, '2024-07-01')).toEqual({
+        as_of: '2024-07-01',
+        aov: 4125,
+        orders_per_customer: 2,
+        annual_retention: 1,
+        expected_lifetime_years: 10,
+        clv: 82500,
+      });
+      // Nobody bought in the year before 2023-03-31's year, so retention (and CLV) are undefined.
+      expect(await historicalClv(database.db, ws.id, '2023-03-31')).toMatchObject({
+        annual_retention: null,
+        clv: null,
+      });
     });
 
     it('computes monthly metrics exactly as defined, guests in sales but not in buyers', async () => {

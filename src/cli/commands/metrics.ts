@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { cohortRetention } from '../../metrics/cohort-retention.ts';
+import { historicalClv } from '../../metrics/historical-clv.ts';
 import {
   PERIOD_UNITS,
   type PeriodMetrics,
@@ -8,7 +9,8 @@ import {
 } from '../../metrics/period-metrics.ts';
 import { findSegment } from '../../segments/segment-service.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
-import { parseDateOption } from '../../shared/local-date.ts';
+import { parseDateOption, todayIn } from '../../shared/local-date.ts';
+import { formatMoney } from '../../shared/money-format.ts';
 import { withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 import { parseFormat, writeRows } from '../tabular-output.ts';
@@ -107,6 +109,24 @@ export function registerMetricsCommands(program: Command): void {
           columns,
           format === 'table' ? 'csv' : format,
           opts.out,
+        );
+      });
+    });
+
+  program
+    .command('clv')
+    .description('historical customer lifetime value: AOV × orders per customer per year × expected lifetime')
+    .option('--as-of <date>', 'as-of date YYYY-MM-DD (default: today in the workspace zone)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { asOf?: string; json?: boolean }, command: Command) => {
+      await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
+        const asOf = opts.asOf ? parseDateOption('--as-of', opts.asOf) : todayIn(ws.timezone);
+        const clv = await historicalClv(store.db, ws.id, asOf);
+        if (opts.json) return printJson(clv);
+        const money = (x: number | null) => (x === null ? '-' : formatMoney(x, ws.currency));
+        console.log(`historical CLV as of ${asOf}: ${money(clv.clv)}`);
+        console.log(
+          `  AOV ${money(clv.aov)} × ${clv.orders_per_customer?.toFixed(2) ?? '-'} orders per customer per year × ${clv.expected_lifetime_years?.toFixed(2) ?? '-'} years (annual retention ${clv.annual_retention === null ? '-' : `${(clv.annual_retention * 100).toFixed(1)}%`})`,
         );
       });
     });
