@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 
 const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
@@ -136,6 +137,29 @@ describe('retain CLI', () => {
     const bad = retain(['metrics', '--from', '2024-02-30', '--to', '2024-04-01']);
     oneLineError(bad.stderr);
     expect(bad.stderr).toContain('--from 2024-02-30');
+  });
+
+  it('saves a segment and exports its members to CSV and XLSX', async () => {
+    const created = retain(['segments', 'create', '杭州老客', '--where', '{"identity":"phone"}']);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('1 members');
+    const csvFile = join(dir, 'members.csv');
+    const xlsxFile = join(dir, 'members.xlsx');
+    expect(retain(['segments', 'export', '杭州老客', '--out', csvFile]).code).toBe(0);
+    expect(retain(['segments', 'export', '杭州老客', '--out', xlsxFile]).code).toBe(0);
+    const csv = readFileSync(csvFile, 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('customer_id,name,phone,email,city,tags,order_count,net_total,last_order_date');
+    // The orders file's 姓名 column is not an orders field, so the customer has no name.
+    expect(csv[1]).toMatch(/^\d+,,13800138000,,,,1,10000,2024-03-05$/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(xlsxFile);
+    const rows = book.worksheets[0]!.getSheetValues().filter(Boolean) as unknown[][];
+    expect(rows[0]!.slice(1, 4)).toEqual(['customer_id', 'name', 'phone']);
+    expect(rows[1]![3]).toBe('13800138000');
+    expect(rows[1]![7]).toBe(1);
+    const bad = retain(['segments', 'create', 'x', '--where', '{"tagg":1}']);
+    oneLineError(bad.stderr);
+    expect(bad.stderr).toContain('unknown condition');
   });
 
   it('creates and lists workspaces, refusing an unknown zone', () => {
