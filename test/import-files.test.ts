@@ -186,6 +186,46 @@ describe.each(storesUnderTest())('importing files ($name)', (store) => {
     expect(await customersOf(ws)).toEqual([]);
   });
 
+  it('keeps what a later file does not carry: customer, refund, coupon, lines', async () => {
+    const ws = await workspace();
+    const first = file(
+      'keep-1.csv',
+      'order_id,phone,ordered_at,amount,refunded_amount,status,coupon_code\nK1,13800000009,2024-05-01 10:00,100,30,paid,C10\n',
+    );
+    await importFile(database, { kind: 'orders', file: first, workspace: ws });
+    // A status feed: no identity, no refund, no coupon column.
+    const feed = file('keep-2.csv', 'order_id,ordered_at,amount,status\nK1,2024-05-01 10:00,100,交易成功\n');
+    expect(await importFile(database, { kind: 'orders', file: feed, workspace: ws })).toMatchObject({
+      updated: 1,
+      guest: 0,
+    });
+    const [customer] = await customersOf(ws);
+    expect((await ordersOf(ws))[0]).toMatchObject({
+      customer_id: customer!.id,
+      refunded_amount: 3000,
+      status: 'completed',
+    });
+    expect(customer).toMatchObject({ order_count: 1, net_total: 7000 });
+    // The same order's lines: the amount comes from the lines, the refund stays.
+    const lines = file(
+      'keep-3.csv',
+      'order_id,phone,ordered_at,sku,quantity,unit_price\nK1,13800000009,2024-05-01 10:00,S1,2,50\n',
+    );
+    expect(await importFile(database, { kind: 'order-lines', file: lines, workspace: ws })).toMatchObject({
+      updated: 1,
+    });
+    expect((await ordersOf(ws))[0]).toMatchObject({ amount: 10000, refunded_amount: 3000 });
+    // Re-importing either file again changes nothing.
+    expect(await importFile(database, { kind: 'orders', file: feed, workspace: ws })).toMatchObject({
+      updated: 0,
+      unchanged: 1,
+    });
+    expect(await importFile(database, { kind: 'order-lines', file: lines, workspace: ws })).toMatchObject({
+      updated: 0,
+      unchanged: 1,
+    });
+  });
+
   it('merges customers when a row links them, and logs the merge', async () => {
     const ws = await workspace();
     const customers = file(

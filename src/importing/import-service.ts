@@ -79,7 +79,11 @@ function openRejects(path: string | undefined, headers: readonly string[]): Reje
 }
 
 /** Streams the file into the staging table; returns counts of rows read and rejected. */
-async function stageFile(session: Session, options: ImportOptions, stats: ImportStats): Promise<number> {
+async function stageFile(
+  session: Session,
+  options: ImportOptions,
+  stats: ImportStats,
+): Promise<{ staged: number; mapped: ReadonlySet<string> }> {
   const source = await openRecords(options.file, options.encoding);
   const iterator = source.records[Symbol.asyncIterator]();
   const first = await iterator.next();
@@ -125,7 +129,7 @@ async function stageFile(session: Session, options: ImportOptions, stats: Import
   } finally {
     await rejects.close();
   }
-  return staged;
+  return { staged, mapped: new Set(columns.keys()) };
 }
 
 /**
@@ -151,6 +155,9 @@ export async function importFile(database: Database, options: ImportOptions): Pr
   return database.withSession(async (session) => {
     const db = session.db;
     await sql`begin`.execute(db);
+    // One import at a time per workspace: two files creating the same new person, or one merging a
+    // customer the other is assigning orders to, must not interleave.
+    await sql`select pg_advisory_xact_lock(${workspace.id})`.execute(db);
     let committed = false;
     let mark = performance.now();
     const phase = (name: string) => {
@@ -160,7 +167,7 @@ export async function importFile(database: Database, options: ImportOptions): Pr
     };
     try {
       await createStaging(session, kind);
-      const stagedRows = await stageFile(session, options, stats);
+      const { staged: stagedRows, mapped: mappedFields } = await stageFile(session, options, stats);
       // Fresh temp tables have no statistics (and PGlite runs no autovacuum): without them the
       // planner picks nested loops that turn seconds into minutes.
       await sql`analyze ${sql.table(STAGING_TABLE)}`.execute(db);
@@ -181,6 +188,7 @@ export async function importFile(database: Database, options: ImportOptions): Pr
         timezone: workspace.timezone,
         currency: workspace.currency,
         stagedRows,
+        mappedFields,
       };
       const counts = await PROCESSORS[kind](ctx);
       Object.assign(stats, counts);

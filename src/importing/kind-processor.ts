@@ -8,6 +8,8 @@ export interface StageContext {
   currency: string;
   /** Staging rows that passed validation. */
   stagedRows: number;
+  /** Canonical fields the file carries (mapped columns); the others keep stored values on update. */
+  mappedFields: ReadonlySet<string>;
 }
 
 /** What a kind's processor reports. Customers whose orders changed go into the `touched` table. */

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { ID_MAP } from '../identity/identity-resolve.ts';
 import { type StageContext, type StageCounts, TOUCHED } from '../importing/kind-processor.ts';
 import { STAGING_TABLE } from '../importing/staging.ts';
@@ -33,9 +33,12 @@ async function isBulkLoad(ctx: StageContext): Promise<boolean> {
 }
 
 /**
- * Upserts `order_final` into orders: an order whose fields are unchanged is left alone, so a
- * re-import changes nothing. Records old and new customers of changed orders as touched, and the
- * changed order ids in `order_changed`.
+ * Upserts `order_final` into orders. A column the file does not carry keeps its stored value (an
+ * orders file without a refund column does not erase a refund; an order-lines file never touches
+ * refunds or coupons; an orders file never touches the lines' fingerprint), and a row without a
+ * customer identity does not unlink the order from its customer. An order whose resulting values
+ * are unchanged is left alone, so a re-import changes nothing. Old and new customers of changed
+ * orders are recorded as touched, and changed order ids in `order_changed`.
  */
 async function upsertOrders(
   ctx: StageContext,
@@ -43,6 +46,23 @@ async function upsertOrders(
 ): Promise<{ inserted: number; updated: number }> {
   const { session, workspaceId: ws, timezone, currency } = ctx;
   const db = session.db;
+  const fromFile = (field: string, column: string) =>
+    ctx.mappedFields.has(field) ? sql.ref(`excluded.${column}`) : sql.ref(`o.${column}`);
+  const next: Record<string, RawBuilder<unknown>> = {
+    customer_id: sql`coalesce(excluded.customer_id, o.customer_id)`,
+    ordered_at: sql`excluded.ordered_at`,
+    local_date: sql`excluded.local_date`,
+    amount: sql`excluded.amount`,
+    refunded_amount: withLines
+      ? sql`o.refunded_amount`
+      : sql`${fromFile('refunded_amount', 'refunded_amount')}`,
+    status: sql`${fromFile('status', 'status')}`,
+    channel: sql`${fromFile('channel', 'channel')}`,
+    store: sql`${fromFile('store', 'store')}`,
+    coupon_code: withLines ? sql`o.coupon_code` : sql`${fromFile('coupon_code', 'coupon_code')}`,
+    lines_hash: withLines ? sql`excluded.lines_hash` : sql`o.lines_hash`,
+  };
+  const columns = Object.keys(next);
   await sql`drop table if exists order_changed`.execute(db);
   await sql`create temp table order_changed (order_id text, inserted boolean)`.execute(db);
   const bulk = await isBulkLoad(ctx);
@@ -50,7 +70,9 @@ async function upsertOrders(
   // Previous owners of orders that move to another customer need their aggregates refreshed too.
   await sql`
     insert into ${touched} select o.customer_id from orders o join order_final f on f.order_id = o.order_id
-    where o.workspace_id = ${ws} and o.customer_id is distinct from f.customer_id`.execute(db);
+    where o.workspace_id = ${ws} and f.customer_id is not null and o.customer_id is distinct from f.customer_id`.execute(
+    db,
+  );
   await sql`
     with up as (
       insert into orders as o (workspace_id, order_id, customer_id, ordered_at, local_date, amount, refunded_amount,
@@ -59,13 +81,8 @@ async function upsertOrders(
         f.refunded, ${currency}, f.status, f.channel, f.store, f.coupon_code, f.lines_hash
       from order_final f order by f.order_id
       on conflict (workspace_id, order_id) do update set
-        customer_id = excluded.customer_id, ordered_at = excluded.ordered_at, local_date = excluded.local_date,
-        amount = excluded.amount, refunded_amount = excluded.refunded_amount, status = excluded.status,
-        channel = excluded.channel, store = excluded.store, coupon_code = excluded.coupon_code,
-        lines_hash = excluded.lines_hash, updated_at = now()
-      where (o.customer_id, o.ordered_at, o.amount, o.refunded_amount, o.status, o.channel, o.store, o.coupon_code, o.lines_hash)
-        is distinct from (excluded.customer_id, excluded.ordered_at, excluded.amount, excluded.refunded_amount,
-          excluded.status, excluded.channel, excluded.store, excluded.coupon_code, excluded.lines_hash)
+        ${sql.join(columns.map((c) => sql`${sql.ref(c)} = ${next[c]}`))}, updated_at = now()
+      where (${sql.join(columns.map((c) => sql.ref(`o.${c}`)))}) is distinct from (${sql.join(columns.map((c) => next[c]!))})
       returning o.order_id, o.customer_id, (xmax = 0) as inserted
     ), t as (insert into ${touched} select customer_id from up where customer_id is not null)
     insert into order_changed select order_id, inserted from up`.execute(db);
@@ -84,6 +101,15 @@ async function upsertOrders(
   const inserted = await count(ctx, sql`select count(*) filter (where inserted) as n from order_changed`);
   const changed = await count(ctx, sql`select count(*) as n from order_changed`);
   return { inserted, updated: changed - inserted };
+}
+
+/** Orders of this file that, after the upsert, belong to no customer. */
+function countGuests(ctx: StageContext): Promise<number> {
+  return count(
+    ctx,
+    sql`select count(*) as n from orders o join order_final f on f.order_id = o.order_id
+      where o.workspace_id = ${ctx.workspaceId} and o.customer_id is null`,
+  );
 }
 
 /**
@@ -119,7 +145,7 @@ export async function processOrders(ctx: StageContext): Promise<StageCounts> {
     inserted,
     updated: updated + superseded,
     unchanged: ctx.stagedRows - inserted - updated - superseded,
-    guest: await count(ctx, sql`select count(*) as n from order_final where customer_id is null`),
+    guest: await countGuests(ctx),
   };
 }
 
@@ -167,6 +193,6 @@ export async function processOrderLines(ctx: StageContext): Promise<StageCounts>
     inserted,
     updated,
     unchanged: orders - inserted - updated,
-    guest: await count(ctx, sql`select count(*) as n from order_final where customer_id is null`),
+    guest: await countGuests(ctx),
   };
 }
