@@ -286,6 +286,39 @@ describe.each(storesUnderTest())('importing files ($name)', (store) => {
     ]);
   });
 
+  it('merges three customers linked by one row, keeping what each knew', async () => {
+    const ws = await workspace();
+    const people = file(
+      'three.csv',
+      'customer_id,phone,email,name,city,tags\nX1,,,,,甲\n,13300000001,,王五,,乙\n,,z@example.com,,北京,\n',
+    );
+    expect(await importFile(database, { kind: 'customers', file: people, workspace: ws })).toMatchObject({
+      inserted: 3,
+    });
+    const [x] = await customersOf(ws);
+    const link = file('three-link.csv', 'customer_id,phone,email\nX1,13300000001,Z@example.com\n');
+    expect(await importFile(database, { kind: 'customers', file: link, workspace: ws })).toMatchObject({
+      merged: 2,
+    });
+    const after = await sql<{
+      id: number;
+      name: string;
+      city: string;
+    }>`select id, name, city from customers where workspace_id = ${ws.id}`.execute(database.db);
+    expect(after.rows).toEqual([{ id: x!.id, name: '王五', city: '北京' }]);
+    expect(await identitiesOf(ws, x!.id)).toEqual([
+      'email=z@example.com',
+      'external_id=X1',
+      'phone=13300000001',
+    ]);
+    const history = await sql<{
+      tag: string;
+    }>`select tag from tag_history where workspace_id = ${ws.id} and customer_id = ${x!.id} order by tag`.execute(
+      database.db,
+    );
+    expect(history.rows.map((h) => h.tag)).toEqual(['乙', '甲']);
+  });
+
   it('treats rows linked through each other within one file as one person', async () => {
     const ws = await workspace();
     const path = file(

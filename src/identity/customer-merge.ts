@@ -28,19 +28,26 @@ export async function mergeCustomers(
   await sql`
     update identities i set customer_id = m.survivor_id from ${m} m
     where i.workspace_id = ${workspaceId} and i.customer_id = m.merged_id`.execute(db);
+  // With several customers merged into one, each empty field takes the first merged customer's value.
+  const first = (col: string) =>
+    sql`(array_agg(mc.${sql.ref(col)} order by mc.id) filter (where mc.${sql.ref(col)} is not null))[1] as ${sql.ref(col)}`;
+  const fields = ['external_id', 'name', 'gender', 'birthday', 'city', 'country', 'member_tier'];
   await sql`
     update customers c set
-      external_id = coalesce(c.external_id, x.external_id), name = coalesce(c.name, x.name),
-      gender = coalesce(c.gender, x.gender), birthday = coalesce(c.birthday, x.birthday),
-      city = coalesce(c.city, x.city), country = coalesce(c.country, x.country),
-      member_tier = coalesce(c.member_tier, x.member_tier), attributes = x.attributes || c.attributes,
-      updated_at = now()
+      ${sql.join(fields.map((f) => sql`${sql.ref(f)} = coalesce(c.${sql.ref(f)}, x.${sql.ref(f)})`))},
+      attributes = x.attributes || c.attributes, updated_at = now()
     from (
-      select distinct on (m.survivor_id) m.survivor_id, mc.* from ${m} m
+      select m.survivor_id, ${sql.join(fields.map(first))},
+        coalesce(jsonb_object_agg(kv.key, kv.value) filter (where kv.key is not null), '{}'::jsonb) as attributes
+      from ${m} m
       join customers mc on mc.workspace_id = ${workspaceId} and mc.id = m.merged_id
-      order by m.survivor_id, m.merged_id
+      left join lateral jsonb_each(mc.attributes) kv on true
+      group by m.survivor_id
     ) x
     where c.workspace_id = ${workspaceId} and c.id = x.survivor_id`.execute(db);
+  await sql`
+    update tag_history h set customer_id = m.survivor_id from ${m} m
+    where h.workspace_id = ${workspaceId} and h.customer_id = m.merged_id`.execute(db);
   await sql`
     insert into merge_log (workspace_id, survivor_id, merged_id, identity_type, identity_value, source)
     select ${workspaceId}, survivor_id, merged_id, identity_type, identity_value, ${source} from ${m}`.execute(

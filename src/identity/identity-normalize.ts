@@ -11,7 +11,11 @@ const CN_MOBILE = /^1\d{10}$/;
  * @example normalizePhone('+44 20 7946 0958')  // '+442079460958'
  */
 export function normalizePhone(text: string): string | undefined {
-  const compact = text.trim().replace(/[\s\-().\u00a0]/g, '');
+  // A phone stored as a number in a spreadsheet comes out as `13800138000.0`.
+  const compact = text
+    .trim()
+    .replace(/\.0+$/, '')
+    .replace(/[\s\-()\u00a0]/g, '');
   if (compact === '') return undefined;
   const national = compact.replace(/^(?:\+86|0086|86(?=1\d{10}$))/, '');
   if (CN_MOBILE.test(national)) return national;
