@@ -85,10 +85,12 @@ describe.each(storesUnderTest())('segments and tags ($name)', (store) => {
     expect(await matching({ attribute: 'city', op: 'eq', value: '杭州' })).toEqual(['A', 'C']);
     expect(await matching({ attribute: 'member_tier', op: 'not_set' })).toEqual(['B', 'D']);
     expect(await matching({ identity: 'email' })).toEqual(['A', 'C']);
-    // Aggregates count all valid orders: A has 3 (O6 is after the as-of date but valid).
+    // Only orders up to the as-of date count: A has 2 (O6 is in July), B 1 (O4 cancelled), C 1.
     expect(await matching({ field: 'order_count', op: 'gte', value: 2 })).toEqual(['A']);
-    // Days since the last order: B 5, C 172, A (O6 in July) -5 → only B and A are under 30.
+    expect(await matching({ field: 'net_total', op: 'eq', value: 50000 })).toEqual(['A']);
+    // Days since the last order up to Jun 30: A 10, B 5, C 172.
     expect(await matching({ field: 'days_since_last_order', op: 'lt', value: 30 })).toEqual(['A', 'B']);
+    expect(await matching({ field: 'days_since_first_order', op: 'gte', value: 121 })).toEqual(['A', 'C']);
     // Orders up to the as-of date: MILK in the last 30 days only A (O1); O6 is later.
     expect(await matching({ orders: { within_days: 30, sku: 'MILK' }, op: 'gte', value: 1 })).toEqual(['A']);
     expect(await matching({ orders: {}, measure: 'sum', op: 'gte', value: 50000 })).toEqual(['A']);

@@ -27,11 +27,17 @@ async function predicate(db: Kysely<Schema>, workspace: Workspace, condition: Co
   const segmentation = needsSegmentation(condition)
     ? await computeSegmentation(db, workspace, { asOf: day })
     : undefined;
+  const latest = await sql<{ last: string | null }>`
+    select max(last_order_date)::text as last from customers where workspace_id = ${workspace.id}`.execute(
+    db,
+  );
+  const last = latest.rows[0]?.last;
   return compileCondition(condition, {
     workspaceId: workspace.id,
     timezone: workspace.timezone,
     asOf: day,
     segmentation,
+    historical: !!last && last > day,
   });
 }
 

@@ -10,6 +10,8 @@ export interface CompileContext {
   timezone: string;
   asOf: string;
   segmentation?: Segmentation;
+  /** Some valid order lies after `asOf`: aggregates are ahead of the date, so read orders instead. */
+  historical?: boolean;
 }
 
 const OPS = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '=', neq: '<>' } as const;
@@ -95,6 +97,18 @@ export function compileCondition(c: Condition, ctx: CompileContext): RawBuilder<
     );
   }
   if ('field' in c) {
+    if (ctx.historical) {
+      const upTo = sql`from orders o where o.workspace_id = ${ws} and o.customer_id = c.id and ${VALID} and o.local_date <= ${D}`;
+      const value =
+        c.field === 'order_count'
+          ? sql`(select count(*) ${upTo})`
+          : c.field === 'net_total'
+            ? sql`(select coalesce(sum(o.amount - o.refunded_amount), 0) ${upTo})`
+            : c.field === 'days_since_last_order'
+              ? sql`${D} - (select max(o.local_date) ${upTo})`
+              : sql`${D} - (select min(o.local_date) ${upTo})`;
+      return leaf(sql`${value} ${sql.raw(OPS[c.op])} ${c.value}`);
+    }
     const value =
       c.field === 'order_count'
         ? sql`c.order_count`
