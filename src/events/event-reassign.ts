@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Session } from '../db/database.ts';
+import { eventKey } from './event-key.ts';
 
 /** Moves events of merged customers to their survivors (`mergeTable (merged_id, survivor_id)`). */
 export async function reassignEvents(

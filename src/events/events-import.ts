@@ -2,10 +2,10 @@ import { sql } from 'kysely';
 import { ID_MAP } from '../identity/identity-resolve.ts';
 import type { StageContext, StageCounts } from '../importing/kind-processor.ts';
 import { STAGING_TABLE } from '../importing/staging.ts';
+import { eventKey } from './event-key.ts';
 
 /**
- * Inserts staged events. An event's key is its person, type, instant and properties, so the same
- * event imported twice (or twice in one file) is stored once.
+ * Inserts staged events; an event already stored (same person, type, instant and properties) is skipped.
  */
 export async function processEvents(ctx: StageContext): Promise<StageCounts> {
   const { session, workspaceId: ws, timezone } = ctx;
@@ -16,7 +16,7 @@ export async function processEvents(ctx: StageContext): Promise<StageCounts> {
     ), ins as (
       insert into events (workspace_id, customer_id, type, occurred_at, properties, event_key)
       select ${ws}, customer_id, type, occurred_at, properties,
-        md5(concat_ws(chr(31), idkey, type, extract(epoch from occurred_at)::text, properties::text))
+        ${eventKey(sql.ref('customer_id'), sql.ref('type'), sql.ref('occurred_at'), sql.ref('properties'))}
       from e
       on conflict (workspace_id, event_key) do nothing
       returning 1
