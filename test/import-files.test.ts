@@ -393,6 +393,39 @@ describe.each(storesUnderTest())('importing files ($name)', (store) => {
       inserted: 0,
       unchanged: 3,
     });
+    // The same event from a file that names the person by another identity is the same event.
+    await importFile(database, {
+      kind: 'customers',
+      workspace: ws,
+      file: file('ev-link.csv', 'customer_id,phone\nP1,13800138000\n'),
+    });
+    const other = file(
+      'events-by-id.csv',
+      'customer_id,type,occurred_at,sku,page\nP1,view_product,2024-03-05 10:00,SKU1,home\n',
+    );
+    expect(await importFile(database, { kind: 'events', file: other, workspace: ws })).toMatchObject({
+      inserted: 0,
+      unchanged: 1,
+    });
+    // Two customers holding the same event, then merged: the event is kept once.
+    const dup = file(
+      'events-by-email.csv',
+      'email,type,occurred_at,sku,page\nq@example.com,view_product,2024-03-05 10:00,SKU1,home\n',
+    );
+    expect(await importFile(database, { kind: 'events', file: dup, workspace: ws })).toMatchObject({
+      inserted: 1,
+    });
+    await importFile(database, {
+      kind: 'customers',
+      workspace: ws,
+      file: file('ev-merge.csv', 'phone,email\n13800138000,q@example.com\n'),
+    });
+    const views = await sql<{
+      n: number;
+    }>`select count(*)::int as n from events where workspace_id = ${ws.id} and type = 'view_product'`.execute(
+      database.db,
+    );
+    expect(views.rows[0]!.n).toBe(1);
   });
 
   it('replaces an order’s lines when they change and keeps the order amount the sum of its lines', async () => {

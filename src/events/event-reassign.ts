@@ -2,13 +2,32 @@ import { sql } from 'kysely';
 import type { Session } from '../db/database.ts';
 import { eventKey } from './event-key.ts';
 
-/** Moves events of merged customers to their survivors (`mergeTable (merged_id, survivor_id)`). */
+/**
+ * Moves events of merged customers to their survivors (`mergeTable (merged_id, survivor_id)`),
+ * re-keyed to the survivor; an event both already had is kept once.
+ */
 export async function reassignEvents(
   session: Session,
   workspaceId: number,
   mergeTable: string,
 ): Promise<void> {
+  const m = sql.table(mergeTable);
+  const survivorKey = eventKey(
+    sql.ref('m.survivor_id'),
+    sql.ref('e.type'),
+    sql.ref('e.occurred_at'),
+    sql.ref('e.properties'),
+  );
   await sql`
-    update events e set customer_id = m.survivor_id from ${sql.table(mergeTable)} m
+    delete from events e using ${m} m
+    where e.workspace_id = ${workspaceId} and e.customer_id = m.merged_id
+      and (exists (select 1 from events s where s.workspace_id = ${workspaceId} and s.event_key = ${survivorKey})
+        or e.id <> (select min(d.id) from events d join ${m} dm on dm.merged_id = d.customer_id
+          where d.workspace_id = ${workspaceId} and dm.survivor_id = m.survivor_id
+            and d.type = e.type and d.occurred_at = e.occurred_at and d.properties = e.properties))`.execute(
+    session.db,
+  );
+  await sql`
+    update events e set customer_id = m.survivor_id, event_key = ${survivorKey} from ${m} m
     where e.workspace_id = ${workspaceId} and e.customer_id = m.merged_id`.execute(session.db);
 }
