@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type LogEvent, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { DatabaseUnavailableError } from '../shared/errors.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Schema } from './schema.ts';
@@ -37,6 +37,11 @@ export interface Database {
   readonly db: Kysely<Schema>;
   /** Runs `fn` on one connection (needed for COPY and multi-statement transactions). */
   withSession<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  /**
+   * The rows of a parameterless query in COPY's text format (tab-separated, `\N` for null):
+   * several times faster than reading a million rows as objects.
+   */
+  copyOut(query: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -99,8 +104,26 @@ async function openPglite(options: OpenOptions): Promise<Database> {
     db,
     // PGlite has a single session: holding Kysely's one connection keeps other work out meanwhile.
     withSession: (fn) => db.connection().execute((conn) => fn({ db: conn, copyIn })),
+    copyOut: (query) =>
+      db.connection().execute(async () => {
+        const result = await pglite.query(`copy (${query}) to '/dev/blob'`);
+        return (await result.blob?.text()) ?? '';
+      }),
     close: () => db.destroy(),
   };
+}
+
+/** The text of a COPY … TO STDOUT on a server connection. */
+async function copyOutPostgres(pool: pg.Pool, query: string): Promise<string> {
+  const client = await pool.connect();
+  try {
+    const chunks: Buffer[] = [];
+    const stream = client.query(copyTo(`copy (${query}) to stdout`));
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    client.release();
+  }
 }
 
 const pgTypes = {
@@ -173,6 +196,7 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
         client.release();
       }
     },
+    copyOut: (query) => copyOutPostgres(pool, query),
     close: () => db.destroy(),
   };
 }

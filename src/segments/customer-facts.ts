@@ -1,5 +1,6 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { RECENT_ORDER_DATES } from '../customers/customer-aggregates.ts';
+import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 
 /**
@@ -56,20 +57,60 @@ function toFacts(rows: FactRow[]): CustomerFacts {
   return facts;
 }
 
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };
+
+/** Parses COPY text rows of the facts query (columns in FactRow order). */
+function factsFromCopy(text: string): CustomerFacts {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const int = (v: string) => (v === '\\N' ? null : Number(v));
+  return toFacts(
+    lines.map((line) => {
+      const f = line.split('\t');
+      return {
+        id: Number(f[0]),
+        label: f[1]!.includes('\\')
+          ? f[1]!.replace(/\\(.)/g, (_m, c: string) => COPY_ESCAPES[c] ?? c)
+          : f[1]!,
+        first_days: int(f[2]!),
+        last_days: int(f[3]!),
+        in_loyal: Number(f[4]),
+        rfm_last_days: int(f[5]!),
+        rfm_count: Number(f[6]),
+        rfm_net: f[7]!,
+      };
+    }),
+  );
+}
+
 /**
  * Loads the facts for as-of date `asOf`. When no valid order lies after `asOf`, there is no RFM
  * window and the loyal rule needs no more than the kept recent dates, the per-customer aggregates
  * answer without reading orders; otherwise valid orders up to `asOf` are aggregated.
  */
 export async function loadCustomerFacts(
-  db: Kysely<Schema>,
+  source: Kysely<Schema> | Database,
   workspaceId: number,
   options: { asOf: string; windowDays?: number; loyalWindowDays: number; loyalMinOrders: number },
 ): Promise<CustomerFacts> {
   const { asOf, windowDays, loyalWindowDays, loyalMinOrders } = options;
-  const D = sql`${asOf}::date`;
+  const db = 'copyOut' in source ? source.db : source;
+  // Values are inlined as literals (COPY takes no parameters), so check them strictly first.
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new Error(`invalid as-of date ${asOf}`);
+  for (const n of [workspaceId, windowDays ?? 0, loyalWindowDays]) {
+    if (!Number.isSafeInteger(n)) throw new Error(`invalid number ${n}`);
+  }
+  const D = sql`${sql.lit(asOf)}::date`;
+  const read = async (query: RawBuilder<FactRow>): Promise<CustomerFacts> => {
+    if (!('copyOut' in source)) return toFacts((await query.execute(db)).rows);
+    const compiled = query.compile(db);
+    if (compiled.parameters.length > 0) throw new Error('facts query must not have parameters');
+    return factsFromCopy(await source.copyOut(compiled.sql));
+  };
   const latest = await sql<{ last: string | null }>`
-    select max(last_order_date)::text as last from customers where workspace_id = ${workspaceId}`.execute(db);
+    select max(last_order_date)::text as last from customers where workspace_id = ${sql.lit(workspaceId)}`.execute(
+    db,
+  );
   const last = latest.rows[0]?.last;
   const fromAggregates =
     windowDays === undefined &&
@@ -77,26 +118,24 @@ export async function loadCustomerFacts(
     (last === null || last === undefined || last <= asOf);
   const label = sql`coalesce(c.external_id, c.id::text)`;
   if (fromAggregates) {
-    const rows = await sql<FactRow>`
+    return read(sql<FactRow>`
       select c.id, ${label} as label,
         ${D} - c.first_order_date as first_days, ${D} - c.last_order_date as last_days,
-        (select count(*) from unnest(c.recent_order_dates) d where ${D} - d < ${loyalWindowDays})::int as in_loyal,
+        (select count(*) from unnest(c.recent_order_dates) d where ${D} - d < ${sql.lit(loyalWindowDays)})::int as in_loyal,
         ${D} - c.last_order_date as rfm_last_days, c.order_count as rfm_count, c.net_total as rfm_net
-      from customers c where c.workspace_id = ${workspaceId} order by c.id`.execute(db);
-    return toFacts(rows.rows);
+      from customers c where c.workspace_id = ${sql.lit(workspaceId)} order by c.id`);
   }
-  const inRfm = windowDays === undefined ? sql`true` : sql`o.local_date > ${D} - ${windowDays}::int`;
-  const rows = await sql<FactRow>`
+  const inRfm = windowDays === undefined ? sql`true` : sql`o.local_date > ${D} - ${sql.lit(windowDays)}::int`;
+  return read(sql<FactRow>`
     select c.id, ${label} as label,
       ${D} - min(o.local_date) as first_days, ${D} - max(o.local_date) as last_days,
-      (count(o.order_id) filter (where ${D} - o.local_date < ${loyalWindowDays}))::int as in_loyal,
+      (count(o.order_id) filter (where ${D} - o.local_date < ${sql.lit(loyalWindowDays)}))::int as in_loyal,
       ${D} - max(o.local_date) filter (where ${inRfm}) as rfm_last_days,
       (count(o.order_id) filter (where ${inRfm}))::int as rfm_count,
       coalesce(sum(o.amount - o.refunded_amount) filter (where ${inRfm}), 0) as rfm_net
     from customers c
     left join orders o on o.workspace_id = c.workspace_id and o.customer_id = c.id
       and o.status in ('paid', 'completed') and o.amount - o.refunded_amount > 0 and o.local_date <= ${D}
-    where c.workspace_id = ${workspaceId}
-    group by c.workspace_id, c.id order by c.id`.execute(db);
-  return toFacts(rows.rows);
+    where c.workspace_id = ${sql.lit(workspaceId)}
+    group by c.workspace_id, c.id order by c.id`);
 }

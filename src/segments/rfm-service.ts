@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
@@ -29,9 +30,12 @@ export interface Segmentation {
   stages: Uint8Array;
 }
 
-/** Computes RFM scores, groups and lifecycle stages from the per-customer facts. */
+/**
+ * Computes RFM scores, groups and lifecycle stages from the per-customer facts. Given the whole
+ * store (not just its Kysely), the facts are read with COPY, several times faster.
+ */
 export async function computeSegmentation(
-  db: Kysely<Schema>,
+  db: Kysely<Schema> | Database,
   workspace: Workspace,
   options: SegmentationOptions,
 ): Promise<Segmentation> {

@@ -65,7 +65,7 @@ export function registerSegmentationCommands(program: Command): void {
       }
       await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
         const asOf = opts.asOf ? parseDateOption('--as-of', opts.asOf) : todayIn(ws.timezone);
-        const seg = await computeSegmentation(store.db, ws, {
+        const seg = await computeSegmentation(store, ws, {
           asOf,
           windowDays: windowDays(opts.windowDays),
           split: opts.split as 'mean' | 'score' | undefined,
@@ -117,8 +117,8 @@ export function registerSegmentationCommands(program: Command): void {
       const to = parseDateOption('--to', opts.to);
       await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
         const movement = segmentMovement(
-          await computeSegmentation(store.db, ws, { asOf: from }),
-          await computeSegmentation(store.db, ws, { asOf: to }),
+          await computeSegmentation(store, ws, { asOf: from }),
+          await computeSegmentation(store, ws, { asOf: to }),
         );
         if (format === 'json') return printJson({ from, to, ...movement });
         for (const [title, m] of [
@@ -148,7 +148,7 @@ export function registerSegmentationCommands(program: Command): void {
       const format = parseFormat(opts.format, ['table', 'csv', 'json']);
       await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
         const asOf = opts.asOf ? parseDateOption('--as-of', opts.asOf) : todayIn(ws.timezone);
-        const seg = await computeSegmentation(store.db, ws, { asOf });
+        const seg = await computeSegmentation(store, ws, { asOf });
         if (opts.summary) {
           const counts = LIFECYCLE_STAGES.map((stage, k) => ({
             lifecycle: stage,
@@ -174,7 +174,7 @@ export function registerSegmentationCommands(program: Command): void {
         const changes = await recordStageChanges(
           store.db,
           ws,
-          await computeSegmentation(store.db, ws, { asOf }),
+          await computeSegmentation(store, ws, { asOf }),
         );
         console.log(
           `as of ${asOf}: ${changes.lifecycle} lifecycle changes, ${changes.rfm_group} RFM group changes recorded`,
