@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import { InvalidInputError } from '../shared/errors.ts';
 import { printTable } from './output.ts';
 
@@ -13,6 +12,13 @@ export function parseFormat(value: string, allowed: readonly Format[]): Format {
     throw new InvalidInputError(`--format ${value}: expected one of ${allowed.join(', ')}`);
   }
   return value as Format;
+}
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; null is empty. */
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 async function write(out: Writable, text: string): Promise<void> {
@@ -35,11 +41,17 @@ export async function writeRows<T extends object>(
   }
   const out: Writable = outFile ? createWriteStream(outFile) : process.stdout;
   if (format === 'csv') {
-    const csv = stringify({ header: true, columns: [...columns] });
-    csv.pipe(out, { end: !!outFile });
-    for (const row of rows) if (!csv.write(row)) await once(csv, 'drain');
-    csv.end();
-    await once(csv, 'end');
+    // Hand-written on purpose: csv-stringify made `rfm --format csv` at 1M customers about 2 s slower.
+    let chunk = `${columns.map(csvCell).join(',')}\n`;
+    for (const row of rows) {
+      chunk += `${columns.map((c) => csvCell(row[c])).join(',')}\n`;
+      if (chunk.length > 1 << 16) {
+        await write(out, chunk);
+        chunk = '';
+      }
+    }
+    await write(out, chunk);
+    if (outFile) out.end();
   } else {
     let first = true;
     let chunk = '[';
