@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { IMPORT_KINDS, type ImportKind } from '../../importing/import-kinds.ts';
 import { type ImportStats, importFile } from '../../importing/import-service.ts';
 import { listSegments, refreshSegment } from '../../segments/segment-service.ts';
@@ -73,7 +73,12 @@ export function registerImportCommand(program: Command): void {
     .description('import a .csv, .csv.gz, .tsv or .xlsx file')
     .addArgument(new Command().createArgument('<kind>', 'what the file holds').choices(IMPORT_KINDS))
     .argument('<file>', 'the file')
-    .addOption(new Option('--map <field=column...>', 'use COLUMN for FIELD (repeatable)').default([]))
+    .option(
+      '--map <field=column>',
+      'read FIELD from COLUMN (repeat for more fields)',
+      (pair: string, pairs: string[]) => [...pairs, pair],
+      [] as string[],
+    )
     .option('--encoding <name>', 'file encoding (default: detect UTF-8 or GB18030)')
     .option('--rejects <file>', 'write rejected rows with a reason column to this CSV')
     .option('--strict', 'load nothing if any row is bad')
