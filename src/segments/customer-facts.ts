@@ -26,15 +26,41 @@ interface FactRow {
   label: string;
   first_days: number | null;
   last_days: number | null;
-  in_loyal: number;
+  /** Counted in SQL on the orders path; null on the aggregates path, counted from `recent`. */
+  in_loyal: number | null;
   rfm_last_days: number | null;
   rfm_count: number;
   rfm_net: string | number;
+  /** The kept recent valid order dates as Postgres array text, e.g. `{2025-01-02,2024-12-01}`. */
+  recent: string | null;
 }
 
-function toFacts(rows: FactRow[]): CustomerFacts {
-  const n = rows.length;
-  const facts: CustomerFacts = {
+/** Day number (days since 1970-01-01) of a `YYYY-MM-DD` date. */
+function dayNumber(date: string, from = 0): number {
+  return (
+    Date.UTC(
+      +date.slice(from, from + 4),
+      +date.slice(from + 5, from + 7) - 1,
+      +date.slice(from + 8, from + 10),
+    ) / 86_400_000
+  );
+}
+
+/** How many of the kept recent dates lie less than `window` days before the as-of day. */
+function countRecent(recent: string | null, asOfDay: number, window: number): number {
+  if (!recent || recent.length <= 2) return 0;
+  let n = 0;
+  for (let at = 1; at < recent.length; at += 11) if (asOfDay - dayNumber(recent, at) < window) n++;
+  return n;
+}
+
+interface Loyal {
+  asOfDay: number;
+  window: number;
+}
+
+function emptyFacts(n: number): CustomerFacts {
+  return {
     ids: new Float64Array(n),
     labels: new Array<string>(n),
     firstDays: new Int32Array(n),
@@ -44,12 +70,16 @@ function toFacts(rows: FactRow[]): CustomerFacts {
     rfmCount: new Int32Array(n),
     rfmNet: new Float64Array(n),
   };
+}
+
+function toFacts(rows: FactRow[], loyal: Loyal): CustomerFacts {
+  const facts = emptyFacts(rows.length);
   rows.forEach((r, i) => {
     facts.ids[i] = r.id;
     facts.labels[i] = r.label;
     facts.firstDays[i] = r.first_days ?? -1;
     facts.lastDays[i] = r.last_days ?? -1;
-    facts.inLoyalWindow[i] = r.in_loyal;
+    facts.inLoyalWindow[i] = r.in_loyal ?? countRecent(r.recent, loyal.asOfDay, loyal.window);
     facts.rfmLastDays[i] = r.rfm_last_days ?? -1;
     facts.rfmCount[i] = r.rfm_count;
     facts.rfmNet[i] = Number(r.rfm_net);
@@ -59,28 +89,27 @@ function toFacts(rows: FactRow[]): CustomerFacts {
 
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };
 
-/** Parses COPY text rows of the facts query (columns in FactRow order). */
-function factsFromCopy(text: string): CustomerFacts {
+/** Parses COPY text rows of the facts query (columns in FactRow order) straight into arrays. */
+function factsFromCopy(text: string, loyal: Loyal): CustomerFacts {
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
-  const int = (v: string) => (v === '\\N' ? null : Number(v));
-  return toFacts(
-    lines.map((line) => {
-      const f = line.split('\t');
-      return {
-        id: Number(f[0]),
-        label: f[1]!.includes('\\')
-          ? f[1]!.replace(/\\(.)/g, (_m, c: string) => COPY_ESCAPES[c] ?? c)
-          : f[1]!,
-        first_days: int(f[2]!),
-        last_days: int(f[3]!),
-        in_loyal: Number(f[4]),
-        rfm_last_days: int(f[5]!),
-        rfm_count: Number(f[6]),
-        rfm_net: f[7]!,
-      };
-    }),
-  );
+  const facts = emptyFacts(lines.length);
+  const days = (v: string) => (v === '\\N' ? -1 : Number(v));
+  for (let i = 0; i < lines.length; i++) {
+    const f = lines[i]!.split('\t');
+    const label = f[1]!;
+    facts.ids[i] = Number(f[0]);
+    facts.labels[i] = label.includes('\\')
+      ? label.replace(/\\(.)/g, (_m, c: string) => COPY_ESCAPES[c] ?? c)
+      : label;
+    facts.firstDays[i] = days(f[2]!);
+    facts.lastDays[i] = days(f[3]!);
+    facts.inLoyalWindow[i] = f[4] === '\\N' ? countRecent(f[8]!, loyal.asOfDay, loyal.window) : Number(f[4]);
+    facts.rfmLastDays[i] = days(f[5]!);
+    facts.rfmCount[i] = Number(f[6]);
+    facts.rfmNet[i] = Number(f[7]);
+  }
+  return facts;
 }
 
 /**
@@ -101,11 +130,12 @@ export async function loadCustomerFacts(
     if (!Number.isSafeInteger(n)) throw new Error(`invalid number ${n}`);
   }
   const D = sql`${sql.lit(asOf)}::date`;
+  const loyal: Loyal = { asOfDay: dayNumber(asOf), window: loyalWindowDays };
   const read = async (query: RawBuilder<FactRow>): Promise<CustomerFacts> => {
-    if (!('copyOut' in source)) return toFacts((await query.execute(db)).rows);
+    if (!('copyOut' in source)) return toFacts((await query.execute(db)).rows, loyal);
     const compiled = query.compile(db);
     if (compiled.parameters.length > 0) throw new Error('facts query must not have parameters');
-    return factsFromCopy(await source.copyOut(compiled.sql));
+    return factsFromCopy(await source.copyOut(compiled.sql), loyal);
   };
   const latest = await sql<{ last: string | null }>`
     select max(last_order_date)::text as last from customers where workspace_id = ${sql.lit(workspaceId)}`.execute(
@@ -121,8 +151,9 @@ export async function loadCustomerFacts(
     return read(sql<FactRow>`
       select c.id, ${label} as label,
         ${D} - c.first_order_date as first_days, ${D} - c.last_order_date as last_days,
-        (select count(*) from unnest(c.recent_order_dates) d where ${D} - d < ${sql.lit(loyalWindowDays)})::int as in_loyal,
-        ${D} - c.last_order_date as rfm_last_days, c.order_count as rfm_count, c.net_total as rfm_net
+        null::int as in_loyal,
+        ${D} - c.last_order_date as rfm_last_days, c.order_count as rfm_count, c.net_total as rfm_net,
+        c.recent_order_dates::text as recent
       from customers c where c.workspace_id = ${sql.lit(workspaceId)} order by c.id`);
   }
   const inRfm = windowDays === undefined ? sql`true` : sql`o.local_date > ${D} - ${sql.lit(windowDays)}::int`;
@@ -132,7 +163,8 @@ export async function loadCustomerFacts(
       (count(o.order_id) filter (where ${D} - o.local_date < ${sql.lit(loyalWindowDays)}))::int as in_loyal,
       ${D} - max(o.local_date) filter (where ${inRfm}) as rfm_last_days,
       (count(o.order_id) filter (where ${inRfm}))::int as rfm_count,
-      coalesce(sum(o.amount - o.refunded_amount) filter (where ${inRfm}), 0) as rfm_net
+      coalesce(sum(o.amount - o.refunded_amount) filter (where ${inRfm}), 0) as rfm_net,
+      null::text as recent
     from customers c
     left join orders o on o.workspace_id = c.workspace_id and o.customer_id = c.id
       and o.status in ('paid', 'completed') and o.amount - o.refunded_amount > 0 and o.local_date <= ${D}

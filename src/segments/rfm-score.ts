@@ -20,23 +20,29 @@ export interface RfmScores {
 
 export type RfmSplit = 'mean' | 'score';
 
+/** Index of the first element of sorted `xs` that is > v (`orEqual`: ≥ v). */
+function bound(xs: Float64Array, v: number, orEqual: boolean): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (orEqual ? xs[mid]! < v : xs[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * For each customer, how many customers have a value ≤ its own (`ascending`) or ≥ its own
- * (descending), via one sort of the indices.
+ * (descending): one native numeric sort of a copy, then a binary search per customer.
  */
 function countAtOrBeyond(values: ArrayLike<number>, ascending: boolean): Float64Array {
   const n = values.length;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => (ascending ? values[a]! - values[b]! : values[b]! - values[a]!));
+  const sorted = Float64Array.from(values).sort();
   const counts = new Float64Array(n);
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    const v = values[order[i]!]!;
-    while (j < n && values[order[j]!] === v) j++;
-    for (let k = i; k < j; k++) counts[order[k]!] = j;
-    i = j;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    counts[i] = ascending ? bound(sorted, v, false) : n - bound(sorted, v, true);
   }
   return counts;
 }
