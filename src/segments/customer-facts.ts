@@ -36,27 +36,24 @@ interface FactRow {
 }
 
 /** Day number (days since 1970-01-01) of a `YYYY-MM-DD` date. */
-function dayNumber(date: string, from = 0): number {
-  return (
-    Date.UTC(
-      +date.slice(from, from + 4),
-      +date.slice(from + 5, from + 7) - 1,
-      +date.slice(from + 8, from + 10),
-    ) / 86_400_000
-  );
+function dayNumber(date: string): number {
+  return Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) / 86_400_000;
 }
 
-/** How many of the kept recent dates lie less than `window` days before the as-of day. */
-function countRecent(recent: string | null, asOfDay: number, window: number): number {
+/**
+ * How many of the kept recent dates (newest first) lie after `cutoff` (as-of − window), compared
+ * as `YYYY-MM-DD` strings: no date parsing for a million customers.
+ */
+function countRecent(recent: string | null, cutoff: string): number {
   if (!recent || recent.length <= 2) return 0;
   let n = 0;
-  for (let at = 1; at < recent.length; at += 11) if (asOfDay - dayNumber(recent, at) < window) n++;
+  for (let at = 1; at < recent.length && recent.slice(at, at + 10) > cutoff; at += 11) n++;
   return n;
 }
 
 interface Loyal {
-  asOfDay: number;
-  window: number;
+  /** The day before the loyal window starts, YYYY-MM-DD. */
+  cutoff: string;
 }
 
 function emptyFacts(n: number): CustomerFacts {
@@ -79,7 +76,7 @@ function toFacts(rows: FactRow[], loyal: Loyal): CustomerFacts {
     facts.labels[i] = r.label;
     facts.firstDays[i] = r.first_days ?? -1;
     facts.lastDays[i] = r.last_days ?? -1;
-    facts.inLoyalWindow[i] = r.in_loyal ?? countRecent(r.recent, loyal.asOfDay, loyal.window);
+    facts.inLoyalWindow[i] = r.in_loyal ?? countRecent(r.recent, loyal.cutoff);
     facts.rfmLastDays[i] = r.rfm_last_days ?? -1;
     facts.rfmCount[i] = r.rfm_count;
     facts.rfmNet[i] = Number(r.rfm_net);
@@ -104,7 +101,7 @@ function factsFromCopy(text: string, loyal: Loyal): CustomerFacts {
       : label;
     facts.firstDays[i] = days(f[2]!);
     facts.lastDays[i] = days(f[3]!);
-    facts.inLoyalWindow[i] = f[4] === '\\N' ? countRecent(f[8]!, loyal.asOfDay, loyal.window) : Number(f[4]);
+    facts.inLoyalWindow[i] = f[4] === '\\N' ? countRecent(f[8]!, loyal.cutoff) : Number(f[4]);
     facts.rfmLastDays[i] = days(f[5]!);
     facts.rfmCount[i] = Number(f[6]);
     facts.rfmNet[i] = Number(f[7]);
@@ -130,7 +127,9 @@ export async function loadCustomerFacts(
     if (!Number.isSafeInteger(n)) throw new Error(`invalid number ${n}`);
   }
   const D = sql`${sql.lit(asOf)}::date`;
-  const loyal: Loyal = { asOfDay: dayNumber(asOf), window: loyalWindowDays };
+  const loyal: Loyal = {
+    cutoff: new Date((dayNumber(asOf) - loyalWindowDays) * 86_400_000).toISOString().slice(0, 10),
+  };
   const read = async (query: RawBuilder<FactRow>): Promise<CustomerFacts> => {
     if (!('copyOut' in source)) return toFacts((await query.execute(db)).rows, loyal);
     const compiled = query.compile(db);
