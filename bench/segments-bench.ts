@@ -5,7 +5,7 @@
  * BENCH_STORES=pglite,postgres picks stores; stores are built once and kept in bench/out.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
@@ -101,6 +101,18 @@ async function retainStore(kind: string): Promise<Record<string, string>> {
   return env;
 }
 
+/** 10k new orders for existing customers, after the generated file's period. */
+function newOrdersFile(): string {
+  const file = join(out, 'new-orders-10k.csv');
+  let text = 'order_id,customer_id,ordered_at,amount,status,channel\n';
+  for (let i = 1; i <= 10_000; i++) {
+    text += `INC${i},C${1 + ((i * 7919) % Math.floor(orders / 10))},2025-12-31 12:00:00,${10 + (i % 90)}.00,completed,天猫\n`;
+  }
+  writeFileSync(file, text);
+  return file;
+}
+
+const increments: string[] = [];
 console.log(
   `| store | customers | orders | retain rfm --format csv | peak MiB | DuckDB (same CSV) | peak MiB | ratio |`,
 );
@@ -118,4 +130,28 @@ for (const kind of stores) {
   console.log(
     `| ${kind} | ${(ours.length - 1).toLocaleString('en')} | ${orders.toLocaleString('en')} | ${retain.seconds.toFixed(1)} s | ${retain.peakMiB} | ${duck.seconds.toFixed(1)} s | ${duck.peakMiB} | ${(retain.seconds / duck.seconds).toFixed(2)}× |${sameRows ? '' : ' (outputs differ!)'}`,
   );
+  if (kind === 'pglite') {
+    // Importing 10k new orders, then RFM again, on a copy of the store (the cached one stays as built).
+    const copy = join(out, 'pglite-increment');
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(env.RETAIN_DATA_DIR!, copy, { recursive: true });
+    const copyEnv = { RETAIN_DATA_DIR: copy, DATABASE_URL: '' };
+    const imported = measure([bin, 'import', 'orders', newOrdersFile()], copyEnv);
+    const again = measure(
+      [bin, 'rfm', '--as-of', asOf, '--format', 'csv', '--out', join(out, 'rfm-after-increment.csv')],
+      copyEnv,
+    );
+    rmSync(copy, { recursive: true, force: true });
+    increments.push(
+      `| ${kind} | ${imported.seconds.toFixed(1)} s | ${again.seconds.toFixed(1)} s | ${retain.seconds.toFixed(1)} s | ${Math.max(imported.peakMiB, again.peakMiB)} |`,
+    );
+  }
+}
+
+if (increments.length) {
+  console.log(
+    '\n| store | import 10k new orders | RFM CSV after it | RFM CSV before (baseline) | peak MiB |',
+  );
+  console.log('|---|---:|---:|---:|---:|');
+  for (const line of increments) console.log(line);
 }
