@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Session } from '../db/database.ts';
+import { VALID_ORDER } from '../orders/order-status.ts';
 
 /** How many most recent valid order dates each customer keeps (lifecycle's loyal rule reads them). */
 export const RECENT_ORDER_DATES = 12;
@@ -26,7 +27,7 @@ export async function refreshCustomerAggregates(
         coalesce((array_agg(o.local_date order by o.local_date desc) filter (where o.order_id is not null))[1:${sql.lit(RECENT_ORDER_DATES)}], '{}') as recent
       from (select distinct customer_id from ${sql.table(touchedTable)} where customer_id is not null) t
       left join orders o on o.workspace_id = ${workspaceId} and o.customer_id = t.customer_id
-        and o.status in ('paid', 'completed') and o.amount - o.refunded_amount > 0
+        and ${VALID_ORDER}
       group by t.customer_id
     ) a
     where c.workspace_id = ${workspaceId} and c.id = a.customer_id`.execute(session.db);

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
+import { VALID_ORDER } from '../orders/order-status.ts';
 
 /** One monthly cohort: its size and, for month k = 0, 1, …, the share with a valid order in month m + k. */
 export interface CohortRow {
@@ -27,7 +28,7 @@ export async function cohortRetention(
     active as (
       select distinct o.customer_id, date_trunc('month', o.local_date)::date as month from orders o
       join members m on m.id = o.customer_id
-      where o.workspace_id = ${workspaceId} and o.status in ('paid', 'completed') and o.amount - o.refunded_amount > 0
+      where o.workspace_id = ${workspaceId} and ${VALID_ORDER}
         and o.local_date < ${options.to}::date
     )
     select to_char(m.cohort, 'YYYY-MM') as cohort,

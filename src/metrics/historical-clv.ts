@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
+import { VALID_ORDER } from '../orders/order-status.ts';
 
 /** Historical CLV (PRODUCT.md §3.5) and the figures it is made of. */
 export interface HistoricalClv {
@@ -37,7 +38,7 @@ export async function historicalClv(
       select o.customer_id, o.amount - o.refunded_amount as net, case when o.local_date > ${asOf}::date - 365 then 1 else 0 end as this_year
       from orders o
       where o.workspace_id = ${workspaceId} and o.customer_id is not null
-        and o.status in ('paid', 'completed') and o.amount - o.refunded_amount > 0
+        and ${VALID_ORDER}
         and o.local_date > ${asOf}::date - 730 and o.local_date <= ${asOf}::date
     ), per as (
       select customer_id, bool_or(this_year = 1) as now, bool_or(this_year = 0) as before from v group by customer_id

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
+import { VALID_ORDER } from '../orders/order-status.ts';
 
 export type PeriodUnit = 'day' | 'week' | 'month' | 'quarter' | 'year';
 export const PERIOD_UNITS: readonly PeriodUnit[] = ['day', 'week', 'month', 'quarter', 'year'];
@@ -24,8 +25,6 @@ export interface PeriodMetrics {
   returning_rate: number | null;
   retention_rate: number | null;
 }
-
-const VALID = sql`o.status in ('paid', 'completed') and o.amount - o.refunded_amount > 0`;
 
 /**
  * Metrics for every period whose start lies in [from, to), optionally for a segment's members.
@@ -64,7 +63,7 @@ export async function periodMetrics(
     v as (
       select o.customer_id, o.local_date, o.amount - o.refunded_amount as net, date_trunc(${unit}, o.local_date)::date as p
       from orders o
-      where o.workspace_id = ${workspaceId} and ${VALID} and ${inSegment}
+      where o.workspace_id = ${workspaceId} and ${VALID_ORDER} and ${inSegment}
         and o.local_date >= (select (min(start) - ${step})::date from bounds)
         and o.local_date < (select max(stop) from bounds)
     ),

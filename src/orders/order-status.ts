@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { OrderStatus } from '../db/schema.ts';
 
 const STATUS_WORDS = new Map<string, OrderStatus>(
@@ -33,6 +34,9 @@ const STATUS_WORDS = new Map<string, OrderStatus>(
 export function parseOrderStatus(text: string): OrderStatus | undefined {
   return STATUS_WORDS.get(text.trim().toLowerCase());
 }
+
+/** {@link isValidOrder} in SQL, over orders aliased `o`; every query that counts orders uses it. */
+export const VALID_ORDER = sql<boolean>`(o.status in ('paid', 'completed') and o.amount - o.refunded_amount > 0)`;
 
 /** A valid order counts in RFM, lifecycle and metrics (PRODUCT.md §3.2). */
 export function isValidOrder(status: OrderStatus, amount: number, refunded: number): boolean {

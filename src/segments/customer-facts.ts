@@ -2,6 +2,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { RECENT_ORDER_DATES } from '../customers/customer-aggregates.ts';
 import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
+import { VALID_ORDER } from '../orders/order-status.ts';
 
 /**
  * What segmentation needs of every customer on an as-of date D, in parallel arrays ordered by id.
@@ -109,6 +110,13 @@ function factsFromCopy(text: string, loyal: Loyal): CustomerFacts {
   return facts;
 }
 
+/** The local date of the workspace's latest valid order, from the aggregates; undefined if none. */
+export async function latestOrderDate(db: Kysely<Schema>, workspaceId: number): Promise<string | undefined> {
+  const latest = await sql<{ last: string | null }>`
+    select max(last_order_date)::text as last from customers where workspace_id = ${workspaceId}`.execute(db);
+  return latest.rows[0]?.last ?? undefined;
+}
+
 /**
  * Loads the facts for as-of date `asOf`. When no valid order lies after `asOf`, there is no RFM
  * window and the loyal rule needs no more than the kept recent dates, the per-customer aggregates
@@ -136,15 +144,9 @@ export async function loadCustomerFacts(
     if (compiled.parameters.length > 0) throw new Error('facts query must not have parameters');
     return factsFromCopy(await source.copyOut(compiled.sql), loyal);
   };
-  const latest = await sql<{ last: string | null }>`
-    select max(last_order_date)::text as last from customers where workspace_id = ${sql.lit(workspaceId)}`.execute(
-    db,
-  );
-  const last = latest.rows[0]?.last;
+  const last = await latestOrderDate(db, workspaceId);
   const fromAggregates =
-    windowDays === undefined &&
-    loyalMinOrders <= RECENT_ORDER_DATES &&
-    (last === null || last === undefined || last <= asOf);
+    windowDays === undefined && loyalMinOrders <= RECENT_ORDER_DATES && (last === undefined || last <= asOf);
   const label = sql`coalesce(c.external_id, c.id::text)`;
   if (fromAggregates) {
     return read(sql<FactRow>`
@@ -166,7 +168,7 @@ export async function loadCustomerFacts(
       null::text as recent
     from customers c
     left join orders o on o.workspace_id = c.workspace_id and o.customer_id = c.id
-      and o.status in ('paid', 'completed') and o.amount - o.refunded_amount > 0 and o.local_date <= ${D}
+      and ${VALID_ORDER} and o.local_date <= ${D}
     where c.workspace_id = ${sql.lit(workspaceId)}
     group by c.workspace_id, c.id order by c.id`);
 }

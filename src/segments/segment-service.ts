@@ -3,6 +3,7 @@ import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
 import { todayIn } from '../shared/local-date.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
+import { latestOrderDate } from './customer-facts.ts';
 import { computeSegmentation } from './rfm-service.ts';
 import { type Condition, ConditionSchema, explainCondition, needsSegmentation } from './segment-condition.ts';
 import { compileCondition } from './segment-sql.ts';
@@ -27,11 +28,7 @@ async function predicate(db: Kysely<Schema>, workspace: Workspace, condition: Co
   const segmentation = needsSegmentation(condition)
     ? await computeSegmentation(db, workspace, { asOf: day })
     : undefined;
-  const latest = await sql<{ last: string | null }>`
-    select max(last_order_date)::text as last from customers where workspace_id = ${workspace.id}`.execute(
-    db,
-  );
-  const last = latest.rows[0]?.last;
+  const last = await latestOrderDate(db, workspace.id);
   return compileCondition(condition, {
     workspaceId: workspace.id,
     timezone: workspace.timezone,

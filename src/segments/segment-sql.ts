@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
+import { VALID_ORDER } from '../orders/order-status.ts';
 import { LIFECYCLE_STAGES } from './lifecycle-stage.ts';
 import { RFM_GROUPS } from './rfm-groups.ts';
 import { type Segmentation, scoredPositions } from './rfm-service.ts';
@@ -15,7 +16,6 @@ export interface CompileContext {
 }
 
 const OPS = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '=', neq: '<>' } as const;
-const VALID = sql`o.status in ('paid', 'completed') and o.amount - o.refunded_amount > 0`;
 
 function idsWhere(
   ctx: CompileContext,
@@ -98,7 +98,7 @@ export function compileCondition(c: Condition, ctx: CompileContext): RawBuilder<
   }
   if ('field' in c) {
     if (ctx.historical) {
-      const upTo = sql`from orders o where o.workspace_id = ${ws} and o.customer_id = c.id and ${VALID} and o.local_date <= ${D}`;
+      const upTo = sql`from orders o where o.workspace_id = ${ws} and o.customer_id = c.id and ${VALID_ORDER} and o.local_date <= ${D}`;
       const value =
         c.field === 'order_count'
           ? sql`(select count(*) ${upTo})`
@@ -129,7 +129,7 @@ export function compileCondition(c: Condition, ctx: CompileContext): RawBuilder<
         ? sql`true`
         : sql`exists (select 1 from order_lines l where l.workspace_id = o.workspace_id and l.order_id = o.order_id and l.sku = ${c.orders.sku})`;
     const measure = c.measure === 'sum' ? sql`coalesce(sum(o.amount - o.refunded_amount), 0)` : sql`count(*)`;
-    return leaf(sql`(select ${measure} from orders o where o.workspace_id = ${ws} and o.customer_id = c.id and ${VALID}
+    return leaf(sql`(select ${measure} from orders o where o.workspace_id = ${ws} and o.customer_id = c.id and ${VALID_ORDER}
       and o.local_date <= ${D} and ${within} and ${sku}) ${sql.raw(OPS[c.op])} ${c.value}`);
   }
   if ('event' in c) {

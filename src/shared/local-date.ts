@@ -5,6 +5,11 @@ export function todayIn(timeZone: string, now: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone }).format(now);
 }
 
+/** The `--as-of` date: the given one (checked), or today in the workspace's zone. */
+export function asOfOption(value: string | undefined, timeZone: string): string {
+  return value === undefined ? todayIn(timeZone) : parseDateOption('--as-of', value);
+}
+
 /** Checks a YYYY-MM-DD option value (a real calendar date); returns it. */
 export function parseDateOption(name: string, value: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);

@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
 import { loadDemo } from '../../demo/demo-load.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
+import { todayIn } from '../../shared/local-date.ts';
 import { withWorkspace } from '../context.ts';
 import { printJson } from '../output.ts';
-
-/** Yesterday's date in a time zone, as YYYY-MM-DD. */
-function yesterdayIn(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date(Date.now() - 86_400_000));
-}
 
 /** `retain demo`: load the demo merchant. */
 export function registerDemoCommand(program: Command): void {
@@ -43,7 +39,7 @@ export function registerDemoCommand(program: Command): void {
               return;
             }
           }
-          const endDate = opts.endDate ?? yesterdayIn(ws.timezone);
+          const endDate = opts.endDate ?? todayIn(ws.timezone, new Date(Date.now() - 86_400_000));
           let stats: Awaited<ReturnType<typeof loadDemo>>;
           try {
             stats = await loadDemo(store, ws, { customers, endDate });

@@ -47,7 +47,10 @@ function progressBar(): {
       }
       bar.update(Math.min(bytesRead, totalBytes), { rows, rate });
     },
-    stop: () => running && bar.stop(),
+    stop() {
+      if (running) bar.stop();
+      running = false;
+    },
   };
 }
 

@@ -9,7 +9,7 @@ import {
 } from '../../metrics/period-metrics.ts';
 import { findSegment } from '../../segments/segment-service.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
-import { parseDateOption, todayIn } from '../../shared/local-date.ts';
+import { asOfOption, parseDateOption } from '../../shared/local-date.ts';
 import { formatMoney } from '../../shared/money-format.ts';
 import { withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
@@ -120,7 +120,7 @@ export function registerMetricsCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { asOf?: string; json?: boolean }, command: Command) => {
       await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
-        const asOf = opts.asOf ? parseDateOption('--as-of', opts.asOf) : todayIn(ws.timezone);
+        const asOf = asOfOption(opts.asOf, ws.timezone);
         const clv = await historicalClv(store.db, ws.id, asOf);
         if (opts.json) return printJson(clv);
         const money = (x: number | null) => (x === null ? '-' : formatMoney(x, ws.currency));

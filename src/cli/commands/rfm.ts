@@ -10,7 +10,7 @@ import {
 import { segmentMovement } from '../../segments/segment-movement.ts';
 import { recordStageChanges } from '../../segments/stage-changes.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
-import { parseDateOption, todayIn } from '../../shared/local-date.ts';
+import { asOfOption, parseDateOption } from '../../shared/local-date.ts';
 import { withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 import { parseFormat, writeRows } from '../tabular-output.ts';
@@ -64,7 +64,7 @@ export function registerSegmentationCommands(program: Command): void {
         throw new InvalidInputError(`--split ${opts.split}: expected mean or score`);
       }
       await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
-        const asOf = opts.asOf ? parseDateOption('--as-of', opts.asOf) : todayIn(ws.timezone);
+        const asOf = asOfOption(opts.asOf, ws.timezone);
         const seg = await computeSegmentation(store, ws, {
           asOf,
           windowDays: windowDays(opts.windowDays),
@@ -147,7 +147,7 @@ export function registerSegmentationCommands(program: Command): void {
     .action(async (opts: SegOptions, command: Command) => {
       const format = parseFormat(opts.format, ['table', 'csv', 'json']);
       await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
-        const asOf = opts.asOf ? parseDateOption('--as-of', opts.asOf) : todayIn(ws.timezone);
+        const asOf = asOfOption(opts.asOf, ws.timezone);
         const seg = await computeSegmentation(store, ws, { asOf });
         if (opts.summary) {
           const counts = LIFECYCLE_STAGES.map((stage, k) => ({
@@ -170,7 +170,7 @@ export function registerSegmentationCommands(program: Command): void {
     .option('--as-of <date>', 'as-of date YYYY-MM-DD (default: today in the workspace zone)')
     .action(async (opts: { asOf?: string }, command: Command) => {
       await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
-        const asOf = opts.asOf ? parseDateOption('--as-of', opts.asOf) : todayIn(ws.timezone);
+        const asOf = asOfOption(opts.asOf, ws.timezone);
         const changes = await recordStageChanges(
           store.db,
           ws,
