@@ -147,7 +147,10 @@ describe('retain CLI', () => {
     const xlsxFile = join(dir, 'members.xlsx');
     expect(retain(['segments', 'export', '杭州老客', '--out', csvFile]).code).toBe(0);
     expect(retain(['segments', 'export', '杭州老客', '--out', xlsxFile]).code).toBe(0);
-    const csv = readFileSync(csvFile, 'utf8').trim().split('\n');
+    const raw = readFileSync(csvFile, 'utf8');
+    // A byte-order mark makes Excel on a Chinese Windows read the file as UTF-8.
+    expect(raw.startsWith('\uFEFF')).toBe(true);
+    const csv = raw.slice(1).trim().split('\n');
     expect(csv[0]).toBe('customer_id,name,phone,email,city,tags,order_count,net_total,last_order_date');
     // The orders file's 姓名 column is not an orders field, so the customer has no name.
     expect(csv[1]).toMatch(/^\d+,,13800138000,,,,1,10000,2024-03-05$/);

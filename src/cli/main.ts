@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { RetainError } from '../shared/errors.ts';
+import { registerAccessCommands } from './commands/access.ts';
 import { registerCustomersCommands } from './commands/customers.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
@@ -23,6 +24,7 @@ registerMetricsCommands(program);
 registerSegmentCommands(program);
 registerDemoCommand(program);
 registerServeCommand(program);
+registerAccessCommands(program);
 
 /** One readable line for every failure; a stack trace only with RETAIN_DEBUG=1. */
 function report(error: unknown): number {

@@ -30,14 +30,8 @@ export async function findCustomerId(
   ];
   for (const [type, value] of candidates) {
     if (!value) continue;
-    const hit = await db
-      .selectFrom('identities')
-      .select('customer_id')
-      .where('workspace_id', '=', workspaceId)
-      .where('type', '=', type)
-      .where('value', '=', value)
-      .executeTakeFirst();
-    if (hit) return hit.customer_id;
+    const hit = await customerIdByIdentity(db, workspaceId, type, value);
+    if (hit !== undefined) return hit;
   }
   if (/^\d{1,15}$/.test(query.trim())) {
     const byId = await db
@@ -51,6 +45,23 @@ export async function findCustomerId(
   throw new NotFoundError(
     `no customer matches "${query}" (tried external id, phone, email, member card and internal id)`,
   );
+}
+
+/** The customer holding a normalised identity, or undefined. */
+export async function customerIdByIdentity(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  type: IdentitiesTable['type'],
+  value: string,
+): Promise<number | undefined> {
+  const hit = await db
+    .selectFrom('identities')
+    .select('customer_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('type', '=', type)
+    .where('value', '=', value)
+    .executeTakeFirst();
+  return hit?.customer_id;
 }
 
 /** The profile of a customer; `orderLimit` most recent orders are included. */

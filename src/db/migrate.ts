@@ -2,12 +2,14 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-tags-segments.ts';
 import * as m0003 from './migrations/0003-customer-states.ts';
+import * as m0004 from './migrations/0004-access.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-tags-segments': m0002,
   '0003-customer-states': m0003,
+  '0004-access': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

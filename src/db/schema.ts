@@ -34,6 +34,7 @@ export interface CustomersTable {
   order_count: Auto<number>;
   net_total: Auto<number>;
   recent_order_dates: Auto<DateString[]>;
+  erased_at: Date | null;
 }
 
 export type IdentityType =
@@ -182,6 +183,57 @@ export interface CustomerStatesTable {
   updated_at: Auto<Date>;
 }
 
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  password_hash: string;
+  name: string | null;
+  created_at: Auto<Date>;
+  disabled_at: Date | null;
+}
+
+export interface MembershipsTable {
+  workspace_id: number;
+  user_id: number;
+  role: string;
+  created_at: Auto<Date>;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: number;
+  workspace_id: number;
+  csrf_token: string;
+  created_at: Auto<Date>;
+  expires_at: Date;
+}
+
+export interface ApiKeysTable {
+  workspace_id: number;
+  id: Generated<number>;
+  name: string;
+  role: string;
+  prefix: string;
+  key_hash: string;
+  created_by: string | null;
+  created_at: Auto<Date>;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface AuditLogTable {
+  workspace_id: number;
+  id: Generated<number>;
+  at: Auto<Date>;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  detail: Auto<Record<string, unknown>>;
+}
+
 /** The whole schema as Kysely sees it. */
 export interface Schema {
   workspaces: WorkspacesTable;
@@ -199,4 +251,9 @@ export interface Schema {
   segment_members: SegmentMembersTable;
   segment_events: SegmentEventsTable;
   customer_states: CustomerStatesTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
 }

@@ -10,8 +10,8 @@ import { resolveIdentities } from '../identity/identity-resolve.ts';
 import { processOrderLines, processOrders } from '../orders/orders-import.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
-import { openRecords } from './file-reader.ts';
-import { type ImportKind, resolveColumns } from './import-kinds.ts';
+import { openRecords, type RecordSource } from './file-reader.ts';
+import { type ColumnMap, type ImportKind, resolveColumns } from './import-kinds.ts';
 import { type StageContext, type StageCounts, TOUCHED } from './kind-processor.ts';
 import { copyValue, type RowError, rowNormalizer } from './row-normalize.ts';
 import { createStaging, STAGING_COLUMNS, STAGING_TABLE } from './staging.ts';
@@ -28,13 +28,12 @@ export interface ImportStats {
   errors: RowError[];
 }
 
-export interface ImportOptions {
+/** Options shared by file imports and API batches. */
+export interface IngestOptions {
   kind: ImportKind;
-  file: string;
   workspace: Workspace;
   /** `field → column header` overrides of the detected mapping. */
   map?: Record<string, string>;
-  encoding?: string;
   /** Write rejected rows, with `line` and `reason` columns, to this CSV file. */
   rejectsFile?: string;
   /** Load nothing if any row is bad. */
@@ -46,8 +45,24 @@ export interface ImportOptions {
   onPhase?: (phase: string, ms: number) => void;
 }
 
+export interface ImportOptions extends IngestOptions {
+  file: string;
+  encoding?: string;
+}
+
+/** Records to ingest from somewhere other than a file (an API batch), named for logs and merges. */
+export interface RecordsInput extends IngestOptions {
+  source: RecordSource;
+  /** Shown in `import_runs` and merge logs, e.g. `api:orders`. */
+  label: string;
+  /** Which column holds which field, when the caller knows (API batches): no alias guessing. */
+  columns?: ColumnMap;
+}
+
 export const MAX_ERRORS = 1000;
 const COPY_CHUNK_BYTES = 8 << 20;
+/** Below this many rows the planner's defaults for unanalysed temp tables are fine (API batches). */
+const ANALYZE_ROWS = 2_000;
 
 const PROCESSORS: Record<ImportKind, (ctx: StageContext) => Promise<StageCounts>> = {
   orders: processOrders,
@@ -79,17 +94,17 @@ function openRejects(path: string | undefined, headers: readonly string[]): Reje
 }
 
 /** Streams the file into the staging table; returns counts of rows read and rejected. */
-async function stageFile(
+async function stageRecords(
   session: Session,
-  options: ImportOptions,
+  options: RecordsInput,
   stats: ImportStats,
 ): Promise<{ staged: number; mapped: ReadonlySet<string> }> {
-  const source = await openRecords(options.file, options.encoding);
+  const { source } = options;
   const iterator = source.records[Symbol.asyncIterator]();
   const first = await iterator.next();
-  if (first.done) throw new InvalidInputError(`${options.file} is empty (expected a header row)`);
+  if (first.done) throw new InvalidInputError(`${options.label} is empty (expected a header row)`);
   const headers = first.value.cells.map((h) => h.trim());
-  const columns = resolveColumns(options.kind, headers, options.map);
+  const columns = options.columns ?? resolveColumns(options.kind, headers, options.map);
   const normalize = rowNormalizer({
     kind: options.kind,
     columns,
@@ -141,6 +156,12 @@ async function stageFile(
  * const stats = await importFile(store, { kind: 'orders', file: 'orders.csv', workspace });
  */
 export async function importFile(database: Database, options: ImportOptions): Promise<ImportStats> {
+  const source = await openRecords(options.file, options.encoding);
+  return importRecords(database, { ...options, source, label: basename(options.file) });
+}
+
+/** Ingests records from any source through the same validation and set-based pipeline as a file. */
+export async function importRecords(database: Database, options: RecordsInput): Promise<ImportStats> {
   const stats: ImportStats = {
     read: 0,
     inserted: 0,
@@ -167,16 +188,12 @@ export async function importFile(database: Database, options: ImportOptions): Pr
     };
     try {
       await createStaging(session, kind);
-      const { staged: stagedRows, mapped: mappedFields } = await stageFile(session, options, stats);
+      const { staged: stagedRows, mapped: mappedFields } = await stageRecords(session, options, stats);
       // Fresh temp tables have no statistics (and PGlite runs no autovacuum): without them the
       // planner picks nested loops that turn seconds into minutes.
-      await sql`analyze ${sql.table(STAGING_TABLE)}`.execute(db);
+      if (stagedRows > ANALYZE_ROWS) await sql`analyze ${sql.table(STAGING_TABLE)}`.execute(db);
       phase('stage');
-      const resolved = await resolveIdentities(
-        session,
-        workspace.id,
-        `import:${kind}:${basename(options.file)}`,
-      );
+      const resolved = await resolveIdentities(session, workspace.id, `import:${kind}:${options.label}`);
       stats.merged = resolved.merged;
       phase('resolve');
       await sql`drop table if exists ${sql.table(TOUCHED)}`.execute(db);
@@ -193,7 +210,7 @@ export async function importFile(database: Database, options: ImportOptions): Pr
       const counts = await PROCESSORS[kind](ctx);
       Object.assign(stats, counts);
       phase('upsert');
-      await sql`analyze ${sql.table(TOUCHED)}`.execute(db);
+      if (stagedRows > ANALYZE_ROWS) await sql`analyze ${sql.table(TOUCHED)}`.execute(db);
       if (stagedRows > 10_000) await sql`analyze orders`.execute(db);
       await refreshCustomerAggregates(session, workspace.id, TOUCHED);
       phase('aggregates');
@@ -206,7 +223,7 @@ export async function importFile(database: Database, options: ImportOptions): Pr
           .values({
             workspace_id: workspace.id,
             kind,
-            file_name: basename(options.file),
+            file_name: options.label,
             dry_run: false,
             status: 'completed',
             finished_at: new Date(),

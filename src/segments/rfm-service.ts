@@ -99,22 +99,25 @@ export interface RfmRow {
   lifecycle: LifecycleStage;
 }
 
+/** The row of the `j`-th scored customer. */
+export function rfmRowAt(s: Segmentation, j: number): RfmRow {
+  const i = s.scored[j]!;
+  return {
+    customer_id: s.facts.labels[i]!,
+    recency: s.facts.rfmLastDays[i]!,
+    frequency: s.facts.rfmCount[i]!,
+    monetary: s.facts.rfmNet[i]!,
+    r_score: s.scores.r[j]!,
+    f_score: s.scores.f[j]!,
+    m_score: s.scores.m[j]!,
+    rfm_group: RFM_GROUPS[s.scores.group[j]!]!.code,
+    lifecycle: LIFECYCLE_STAGES[s.stages[i]!]!,
+  };
+}
+
 /** The scored customers' rows, in id order. */
 export function* rfmRows(s: Segmentation): Generator<RfmRow> {
-  for (let j = 0; j < s.scored.length; j++) {
-    const i = s.scored[j]!;
-    yield {
-      customer_id: s.facts.labels[i]!,
-      recency: s.facts.rfmLastDays[i]!,
-      frequency: s.facts.rfmCount[i]!,
-      monetary: s.facts.rfmNet[i]!,
-      r_score: s.scores.r[j]!,
-      f_score: s.scores.f[j]!,
-      m_score: s.scores.m[j]!,
-      rfm_group: RFM_GROUPS[s.scores.group[j]!]!.code,
-      lifecycle: LIFECYCLE_STAGES[s.stages[i]!]!,
-    };
-  }
+  for (let j = 0; j < s.scored.length; j++) yield rfmRowAt(s, j);
 }
 
 /** Per-group summary with the suggested action (PRODUCT.md §3.3). */

@@ -187,3 +187,24 @@ export async function segmentMembers(db: Kysely<Schema>, workspaceId: number, na
     where m.workspace_id = ${workspaceId} and m.segment_id = ${segment.id} order by c.id`.execute(db);
   return { segment, members: members.rows };
 }
+
+/** Takes an erased customer out of every segment (no exit events: they are gone, not moved). */
+export async function forgetSegmentMember(db: Kysely<Schema>, workspaceId: number, customerId: number) {
+  await db
+    .deleteFrom('segment_members')
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', '=', customerId)
+    .execute();
+}
+
+/** A filter over `customers c`: members of the named segment. */
+export async function segmentMemberFilter(db: Kysely<Schema>, workspaceId: number, name: string) {
+  const segment = await findSegment(db, workspaceId, name);
+  return sql<boolean>`c.id in (select m.customer_id from segment_members m
+    where m.workspace_id = ${workspaceId} and m.segment_id = ${segment.id})`;
+}
+
+/** A filter over `customers c` from a condition (tags, lifecycle, RFM groups, …) at today's date. */
+export async function conditionFilter(db: Kysely<Schema>, workspace: Workspace, condition: Condition) {
+  return predicate(db, workspace, condition);
+}

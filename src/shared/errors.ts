@@ -4,7 +4,14 @@
  */
 export class RetainError extends Error {
   constructor(
-    readonly code: 'not_found' | 'invalid_input' | 'conflict' | 'unavailable',
+    readonly code:
+      | 'not_found'
+      | 'invalid_input'
+      | 'conflict'
+      | 'unavailable'
+      | 'unauthorized'
+      | 'forbidden'
+      | 'too_large',
     message: string,
   ) {
     super(message);

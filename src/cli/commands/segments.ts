@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import ExcelJS from 'exceljs';
 import { findCustomerId } from '../../customers/customer-profile.ts';
 import { addTag, listTags, removeTag, tagHistory } from '../../customers/tag-service.ts';
+import { MEMBER_COLUMNS, writeMembers } from '../../segments/segment-export.ts';
 import {
   createSegment,
   deleteSegment,
@@ -16,7 +16,6 @@ import { InvalidInputError } from '../../shared/errors.ts';
 import { parseDateOption } from '../../shared/local-date.ts';
 import { withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
-import { writeRows } from '../tabular-output.ts';
 
 /** `--where '{"tag":"VIP"}'` or `--where @file.json`. */
 function readCondition(where: string) {
@@ -29,18 +28,6 @@ function readCondition(where: string) {
     throw error;
   }
 }
-
-const MEMBER_COLUMNS = [
-  'customer_id',
-  'name',
-  'phone',
-  'email',
-  'city',
-  'tags',
-  'order_count',
-  'net_total',
-  'last_order_date',
-] as const;
 
 /** `retain segments …` and `retain tags …`. */
 export function registerSegmentCommands(program: Command): void {
@@ -137,19 +124,7 @@ export function registerSegmentCommands(program: Command): void {
         throw new InvalidInputError(`--out ${opts.out}: use a .csv or .xlsx file name`);
       await withWorkspace(ws(command), async (store, workspace) => {
         const { members } = await segmentMembers(store.db, workspace.id, name);
-        if (xlsx) {
-          const book = new ExcelJS.stream.xlsx.WorkbookWriter({
-            filename: opts.out,
-            useSharedStrings: false,
-          });
-          const sheet = book.addWorksheet(name.slice(0, 31));
-          sheet.addRow([...MEMBER_COLUMNS]).commit();
-          for (const m of members) sheet.addRow(MEMBER_COLUMNS.map((c) => m[c])).commit();
-          sheet.commit();
-          await book.commit();
-        } else {
-          await writeRows(members, MEMBER_COLUMNS, 'csv', opts.out);
-        }
+        await writeMembers(createWriteStream(opts.out), members, xlsx ? 'xlsx' : 'csv', name);
         console.log(`exported ${members.length} members of "${name}" to ${opts.out}`);
       });
     });

@@ -1,0 +1,24 @@
+import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Role } from './roles.ts';
+
+/** Who did something, as the audit log records it. */
+export interface Actor {
+  kind: 'user' | 'api_key' | 'cli';
+  id: string | null;
+  label: string;
+}
+
+/** An authenticated caller: the one workspace it may see, its role there, and who it is. */
+export interface Caller {
+  workspace: Workspace;
+  role: Role;
+  actor: Actor;
+  /** Set for cookie sessions: writes must echo it in `x-csrf-token`. */
+  csrfToken?: string;
+}
+
+/** The actor for commands run on the server's shell (trusted like an admin). */
+export function cliActor(): Actor {
+  const user = process.env.USER ?? process.env.LOGNAME ?? 'unknown';
+  return { kind: 'cli', id: null, label: `cli:${user}` };
+}

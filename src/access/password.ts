@@ -1,0 +1,21 @@
+import { hash, verify } from '@node-rs/argon2';
+import { InvalidInputError } from '../shared/errors.ts';
+
+const MIN_LENGTH = 10;
+
+/** Hashes a password with argon2id (the library's default algorithm and OWASP parameters). */
+export async function hashPassword(password: string): Promise<string> {
+  if (password.length < MIN_LENGTH) {
+    throw new InvalidInputError(`a password needs at least ${MIN_LENGTH} characters`);
+  }
+  return hash(password);
+}
+
+/** True when `password` matches the stored argon2 hash. */
+export async function verifyPassword(stored: string, password: string): Promise<boolean> {
+  try {
+    return await verify(stored, password);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,143 @@
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { can, type Permission, ROLES } from '../access/roles.ts';
+import type { Database } from '../db/database.ts';
+import { authHook } from './auth.ts';
+import type { ApiContext } from './context.ts';
+import { sendError } from './errors.ts';
+import { ImportJobs } from './import-jobs.ts';
+import { redactUrl } from './log-redact.ts';
+import { accessRoutes } from './routes/access-routes.ts';
+import { analyticsRoutes } from './routes/analytics-routes.ts';
+import { authRoutes } from './routes/auth-routes.ts';
+import { customerRoutes } from './routes/customer-routes.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+import { ingestRoutes } from './routes/ingest-routes.ts';
+import { segmentRoutes } from './routes/segment-routes.ts';
+import { SegmentationCache } from './segmentation-cache.ts';
+
+/** How the API behaves; every field has a default fit for a single server. */
+export interface ApiOptions {
+  /** Requests per minute per API key or user (per address before sign-in). */
+  rateLimitPerMinute?: number;
+  /** pino logging; false in tests. */
+  logger?: boolean;
+  /** Trust X-Forwarded-* from a reverse proxy (for the client address and https). */
+  trustProxy?: boolean;
+  /** Where uploaded import files are kept while they load. */
+  uploadDir?: string;
+}
+
+/** Largest JSON body: a batch of 1,000 orders with lines fits well within it. */
+export const BODY_LIMIT = 4 << 20;
+/** Largest uploaded import file. */
+export const UPLOAD_LIMIT = 1 << 30;
+
+/**
+ * Builds the HTTP API on a store: `/api/v1/*` routes with zod schemas that also generate the
+ * OpenAPI document (`/api/openapi.json`, readable at `/api/docs`), authentication by API key or
+ * session cookie, role checks, rate limits and one error mapping.
+ */
+export async function buildApp(store: Database, options: ApiOptions = {}) {
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    trustProxy: options.trustProxy ?? false,
+    requestIdHeader: 'x-request-id',
+    logger: options.logger
+      ? {
+          redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+          serializers: {
+            req: (req) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+          },
+        }
+      : false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(sendError);
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send({ error: 'not_found', message: `no route ${request.method} ${redactUrl(request.url)}` }),
+  );
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // Each operation's documentation states the permission it needs (tests read it back too).
+  app.addHook('onRoute', (route) => {
+    const permission = (route.config as { permission?: string } | undefined)?.permission;
+    if (!route.schema || !permission || permission === 'public') return;
+    const needs = `Permission: \`${permission}\` (roles: ${rolesWith(permission)}).`;
+    route.schema.description = route.schema.description ? `${route.schema.description}\n\n${needs}` : needs;
+  });
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT, files: 1 } });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Retain API',
+        description: 'Retain 复购客户管理 — customers, orders, events, segments, RFM and metrics.',
+        version: '1',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer rk_…`' },
+          session: { type: 'apiKey', in: 'cookie', name: 'retain_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, async () =>
+    app.swagger(),
+  );
+
+  const context: ApiContext = {
+    store,
+    jobs: new ImportJobs(store, options.uploadDir),
+    segmentations: new SegmentationCache(store),
+  };
+  app.addHook('onClose', async () => context.jobs.drain());
+  // Any successful write may change scores: the next RFM read recomputes.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.caller && request.method !== 'GET' && reply.statusCode < 400) {
+      context.segmentations.clear(request.caller.workspace.id);
+    }
+  });
+  await app.register(healthRoutes, context);
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', authHook(store));
+      await api.register(rateLimit, {
+        hook: 'preHandler',
+        max: options.rateLimitPerMinute ?? 6000,
+        timeWindow: 60_000,
+        keyGenerator: (request) =>
+          request.caller ? `${request.caller.actor.kind}:${request.caller.actor.id}` : request.ip,
+      });
+      await api.register(authRoutes, context);
+      await api.register(customerRoutes, context);
+      await api.register(ingestRoutes, context);
+      await api.register(segmentRoutes, context);
+      await api.register(analyticsRoutes, context);
+      await api.register(accessRoutes, context);
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}
+
+const rolesWith = (permission: string) => ROLES.filter((r) => can(r, permission as Permission)).join(', ');

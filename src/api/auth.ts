@@ -1,0 +1,70 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { resolveApiKey } from '../access/api-key-service.ts';
+import type { Caller } from '../access/caller.ts';
+import { can, type Permission } from '../access/roles.ts';
+import { sameSecret } from '../access/secret-token.ts';
+import { resolveSession } from '../access/session-service.ts';
+import type { Database } from '../db/database.ts';
+import { ForbiddenError, UnauthorizedError } from './errors.ts';
+
+/** The session cookie's name. */
+export const SESSION_COOKIE = 'retain_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller?: Caller;
+  }
+  interface FastifyContextConfig {
+    /** What the caller's role must allow; `public` routes need no credential. */
+    permission?: Permission | 'public';
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+async function authenticate(store: Database, request: FastifyRequest): Promise<Caller> {
+  const header = request.headers.authorization;
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const caller = match ? await resolveApiKey(store.db, match[1]!) : undefined;
+    if (!caller) throw new UnauthorizedError('the API key is unknown or revoked');
+    return caller;
+  }
+  const token = request.cookies[SESSION_COOKIE];
+  if (!token) throw new UnauthorizedError();
+  const caller = await resolveSession(store.db, token);
+  if (!caller) throw new UnauthorizedError('the session has expired; sign in again');
+  // A cookie rides along on cross-site requests; a header only our own pages can read does not.
+  if (!SAFE_METHODS.has(request.method)) {
+    const sent = request.headers['x-csrf-token'];
+    if (typeof sent !== 'string' || !caller.csrfToken || !sameSecret(sent, caller.csrfToken)) {
+      throw new ForbiddenError('missing or wrong x-csrf-token header (returned by login and /auth/me)');
+    }
+  }
+  return caller;
+}
+
+/**
+ * The `onRequest` hook of every API route: finds the caller from an API key or session cookie
+ * and refuses the route when the caller's role lacks its permission. Routes without a declared
+ * permission are refused, so a forgotten declaration fails closed.
+ */
+export function authHook(store: Database) {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    const permission = request.routeOptions.config.permission;
+    if (permission === 'public') return;
+    const caller = await authenticate(store, request);
+    request.caller = caller;
+    if (!permission || !can(caller.role, permission)) {
+      throw new ForbiddenError(
+        `the ${caller.role} role may not ${request.method} ${request.routeOptions.url}`,
+      );
+    }
+  };
+}
+
+/** The authenticated caller of a route (set by {@link authHook}). */
+export function callerOf(request: FastifyRequest): Caller {
+  if (!request.caller) throw new UnauthorizedError();
+  return request.caller;
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Actor } from '../access/caller.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import type { Database } from '../db/database.ts';
+import type { ImportKind } from '../importing/import-kinds.ts';
+import { type ImportStats, importFile } from '../importing/import-service.ts';
+import { RetainError } from '../shared/errors.ts';
+import type { Workspace } from '../workspaces/workspace-service.ts';
+
+/** An uploaded file loading in the background, as `GET /imports/{id}` reports it. */
+export interface ImportJob {
+  id: string;
+  workspaceId: number;
+  kind: ImportKind;
+  fileName: string;
+  status: 'running' | 'completed' | 'failed';
+  progress: { rows: number; bytesRead: number; totalBytes: number };
+  stats?: ImportStats;
+  error?: string;
+  rejectsFile: string;
+  startedAt: Date;
+  finishedAt?: Date;
+}
+
+const KEEP_FINISHED = 200;
+
+/**
+ * Runs uploaded imports one after another per process and remembers the last ones' progress,
+ * results and rejected rows. Jobs belong to a workspace: another workspace never finds them.
+ */
+export class ImportJobs {
+  private readonly jobs = new Map<string, ImportJob>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly dir: string;
+
+  constructor(
+    private readonly store: Database,
+    dir?: string,
+  ) {
+    this.dir = dir ?? join(tmpdir(), `retain-imports-${process.pid}`);
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** A path for an upload to be written to before {@link start}. */
+  uploadPath(): string {
+    return join(this.dir, `${randomUUID()}.upload`);
+  }
+
+  /** Starts loading an uploaded file; the upload is deleted when done. */
+  start(
+    workspace: Workspace,
+    actor: Actor,
+    input: {
+      kind: ImportKind;
+      path: string;
+      fileName: string;
+      map?: Record<string, string>;
+      encoding?: string;
+      strict?: boolean;
+      dryRun?: boolean;
+    },
+  ): ImportJob {
+    const id = randomUUID();
+    const job: ImportJob = {
+      id,
+      workspaceId: workspace.id,
+      kind: input.kind,
+      fileName: input.fileName,
+      status: 'running',
+      progress: { rows: 0, bytesRead: 0, totalBytes: 0 },
+      rejectsFile: join(this.dir, `${id}.rejects.csv`),
+      startedAt: new Date(),
+    };
+    this.jobs.set(id, job);
+    this.forgetOld();
+    // The uploaded file keeps the user's name (its extension tells the format) in its own folder.
+    const run = (async () => {
+      const folder = join(this.dir, id);
+      mkdirSync(folder);
+      const named = join(folder, input.fileName.replace(/[/\\]/g, '_'));
+      renameSync(input.path, named);
+      try {
+        job.stats = await importFile(this.store, {
+          kind: input.kind,
+          file: named,
+          workspace,
+          map: input.map,
+          encoding: input.encoding,
+          strict: input.strict,
+          dryRun: input.dryRun,
+          rejectsFile: job.rejectsFile,
+          onProgress: (p) => {
+            job.progress = p;
+          },
+        });
+        job.status = 'completed';
+        await recordAudit(this.store.db, workspace.id, actor, {
+          action: input.dryRun ? 'import.dry_run' : 'import.file',
+          objectType: 'import',
+          objectId: id,
+          detail: {
+            kind: input.kind,
+            file: input.fileName,
+            read: job.stats.read,
+            rejected: job.stats.rejected,
+          },
+        });
+      } catch (error) {
+        job.status = 'failed';
+        job.error = error instanceof RetainError ? error.message : 'unexpected error while importing';
+      } finally {
+        job.finishedAt = new Date();
+        rmSync(folder, { recursive: true, force: true });
+      }
+    })();
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
+    return job;
+  }
+
+  /** A job of the workspace, or undefined (also for other workspaces' jobs). */
+  get(workspaceId: number, id: string): ImportJob | undefined {
+    const job = this.jobs.get(id);
+    return job && job.workspaceId === workspaceId ? job : undefined;
+  }
+
+  /** Waits for running imports (graceful shutdown). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.running]);
+  }
+
+  private forgetOld() {
+    const finished = [...this.jobs.values()].filter((j) => j.status !== 'running');
+    for (const job of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) {
+      this.jobs.delete(job.id);
+      rmSync(job.rejectsFile, { force: true });
+    }
+  }
+}

@@ -1,0 +1,197 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../access/api-key-service.ts';
+import { ROLES } from '../../access/roles.ts';
+import { createUser, type getUser, listUsers, removeUser } from '../../access/user-service.ts';
+import { listAudit, recordAudit } from '../../audit/audit-log.ts';
+import { callerOf } from '../auth.ts';
+import type { ApiContext } from '../context.ts';
+import { ERRORS, iso } from '../schemas.ts';
+
+const admin = { permission: 'admin' as const };
+const Role = z.enum(ROLES);
+const UserOut = z.object({
+  id: z.number(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: z.string(),
+  created_at: z.string(),
+});
+const KeyOut = z.object({
+  id: z.number(),
+  name: z.string(),
+  role: z.string(),
+  prefix: z.string(),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+});
+
+const userOut = (u: Awaited<ReturnType<typeof getUser>>) => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  created_at: iso(u.createdAt),
+});
+const keyOut = (k: Awaited<ReturnType<typeof listApiKeys>>[number]) => ({
+  id: k.id,
+  name: k.name,
+  role: k.role,
+  prefix: k.prefix,
+  created_at: iso(k.createdAt),
+  last_used_at: iso(k.lastUsedAt),
+  revoked_at: iso(k.revokedAt),
+});
+
+/** Users, API keys and the audit log: admins only. */
+export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store }) => {
+  const db = store.db;
+
+  app.get(
+    '/users',
+    {
+      config: admin,
+      schema: {
+        tags: ['access'],
+        summary: 'Members of the workspace',
+        response: { 200: z.array(UserOut), ...ERRORS },
+      },
+    },
+    async (request) => (await listUsers(db, callerOf(request).workspace.id)).map(userOut),
+  );
+
+  app.post(
+    '/users',
+    {
+      config: admin,
+      schema: {
+        tags: ['access'],
+        summary: 'Add a user to the workspace (an existing user keeps their password)',
+        body: z
+          .object({
+            email: z.string().min(3).max(320),
+            password: z.string().min(10).max(1000),
+            role: Role,
+            name: z.string().optional(),
+          })
+          .strict(),
+        response: { 201: UserOut, ...ERRORS },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const { user } = await createUser(db, caller.workspace.id, request.body);
+      await recordAudit(db, caller.workspace.id, caller.actor, {
+        action: 'user.create',
+        objectType: 'user',
+        objectId: user.id,
+        detail: { role: user.role },
+      });
+      return reply.code(201).send(userOut(user));
+    },
+  );
+
+  const UserParams = z.object({ userId: z.coerce.number().int().positive() });
+  app.delete(
+    '/users/:userId',
+    {
+      config: admin,
+      schema: { tags: ['access'], summary: 'Remove a user from the workspace', params: UserParams },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      await removeUser(db, caller.workspace.id, request.params.userId);
+      await recordAudit(db, caller.workspace.id, caller.actor, {
+        action: 'user.remove',
+        objectType: 'user',
+        objectId: request.params.userId,
+      });
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api-keys',
+    {
+      config: admin,
+      schema: {
+        tags: ['access'],
+        summary: 'API keys of the workspace',
+        response: { 200: z.array(KeyOut), ...ERRORS },
+      },
+    },
+    async (request) => (await listApiKeys(db, callerOf(request).workspace.id)).map(keyOut),
+  );
+
+  app.post(
+    '/api-keys',
+    {
+      config: admin,
+      schema: {
+        tags: ['access'],
+        summary: 'Create an API key; the key is in this response only',
+        body: z.object({ name: z.string().min(1).max(100), role: Role }).strict(),
+        response: { 201: KeyOut.extend({ key: z.string() }), ...ERRORS },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const { key, info } = await createApiKey(db, caller.workspace.id, {
+        ...request.body,
+        createdBy: caller.actor.label,
+      });
+      await recordAudit(db, caller.workspace.id, caller.actor, {
+        action: 'api_key.create',
+        objectType: 'api_key',
+        objectId: info.id,
+        detail: { role: info.role, name: info.name },
+      });
+      return reply.code(201).send({ ...keyOut(info), key });
+    },
+  );
+
+  const KeyParams = z.object({ keyId: z.coerce.number().int().positive() });
+  app.delete(
+    '/api-keys/:keyId',
+    { config: admin, schema: { tags: ['access'], summary: 'Revoke an API key', params: KeyParams } },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      await revokeApiKey(db, caller.workspace.id, request.params.keyId);
+      await recordAudit(db, caller.workspace.id, caller.actor, {
+        action: 'api_key.revoke',
+        objectType: 'api_key',
+        objectId: request.params.keyId,
+      });
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/audit',
+    {
+      config: admin,
+      schema: {
+        tags: ['access'],
+        summary: 'Audit log, newest first',
+        querystring: z.object({
+          cursor: z.string().regex(/^\d+$/).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+          action: z.string().optional().describe('prefix, e.g. customer.'),
+        }),
+      },
+    },
+    async (request) => {
+      const { cursor, limit, action } = request.query;
+      const rows = await listAudit(db, callerOf(request).workspace.id, {
+        limit,
+        before: cursor ? Number(cursor) : undefined,
+        action,
+      });
+      return {
+        items: rows.map(({ workspace_id: _w, at, ...r }) => ({ ...r, at: iso(at) })),
+        next_cursor: rows.length === limit ? String(rows[rows.length - 1]!.id) : null,
+      };
+    },
+  );
+};

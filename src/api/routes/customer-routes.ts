@@ -1,0 +1,347 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { recordAudit } from '../../audit/audit-log.ts';
+import { eraseCustomer } from '../../customers/customer-erase.ts';
+import { getCustomerProfile } from '../../customers/customer-profile.ts';
+import { searchCustomers } from '../../customers/customer-search.ts';
+import { updateCustomer } from '../../customers/customer-update.ts';
+import { addTag, removeTag, tagHistory } from '../../customers/tag-service.ts';
+import { recentEvents } from '../../events/event-history.ts';
+import { mergeTwoCustomers } from '../../identity/manual-merge.ts';
+import { upsertCustomer } from '../../importing/customer-upsert.ts';
+import { LIFECYCLE_STAGES } from '../../segments/lifecycle-stage.ts';
+import { RFM_GROUPS } from '../../segments/rfm-groups.ts';
+import type { Condition } from '../../segments/segment-condition.ts';
+import { conditionFilter, segmentMemberFilter } from '../../segments/segment-service.ts';
+import { callerOf } from '../auth.ts';
+import type { ApiContext } from '../context.ts';
+import { maskerFor } from '../present.ts';
+import { CustomerParams, DateText, ERRORS, iso, PageQuery } from '../schemas.ts';
+
+const CustomerSummary = z.object({
+  id: z.number(),
+  external_id: z.string().nullable(),
+  name: z.string().nullable(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  city: z.string().nullable(),
+  member_tier: z.string().nullable(),
+  order_count: z.number(),
+  net_total: z.number().describe('net spend in minor units'),
+  first_order_date: z.string().nullable(),
+  last_order_date: z.string().nullable(),
+});
+
+const ListQuery = PageQuery.extend({
+  q: z.string().max(200).optional().describe('name (contains), or exact phone, email or external id'),
+  segment: z.string().optional(),
+  tag: z.string().optional(),
+  lifecycle: z.enum(LIFECYCLE_STAGES).optional(),
+  rfm_group: z.enum(RFM_GROUPS.map((g) => g.code) as [string, ...string[]]).optional(),
+});
+
+export const CustomerInput = z
+  .object({
+    external_id: z.string().min(1).optional(),
+    phone: z.string().min(1).optional(),
+    email: z.string().min(1).optional(),
+    member_card: z.string().min(1).optional(),
+    wechat_unionid: z.string().min(1).optional(),
+    wechat_openid: z.string().min(1).optional(),
+    platform_id: z.string().min(1).optional(),
+    name: z.string().optional(),
+    gender: z.string().optional(),
+    birthday: DateText.optional(),
+    city: z.string().optional(),
+    country: z.string().optional(),
+    member_tier: z.string().optional(),
+    tags: z.array(z.string()).optional(),
+  })
+  .strict();
+
+const Changes = z
+  .object({
+    name: z.string().nullable().optional(),
+    gender: z.string().nullable().optional(),
+    birthday: DateText.nullable().optional(),
+    city: z.string().nullable().optional(),
+    country: z.string().nullable().optional(),
+    member_tier: z.string().nullable().optional(),
+    attributes: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+/** Customers: list and search, 360° profile, create, update, tag, merge, personal-data export and erase. */
+export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store }) => {
+  const db = store.db;
+
+  app.get(
+    '/customers',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['customers'],
+        summary: 'List and search customers',
+        querystring: ListQuery,
+        response: {
+          200: z.object({ items: z.array(CustomerSummary), next_cursor: z.string().nullable() }),
+          ...ERRORS,
+        },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { q, segment, tag, lifecycle, rfm_group, cursor, limit } = request.query;
+      const leaves: Condition[] = [];
+      if (tag) leaves.push({ tag });
+      if (lifecycle) leaves.push({ lifecycle: [lifecycle] });
+      if (rfm_group) leaves.push({ rfm_group: [rfm_group] });
+      const filters = [];
+      if (segment) filters.push(await segmentMemberFilter(db, caller.workspace.id, segment));
+      if (leaves.length) filters.push(await conditionFilter(db, caller.workspace, { all: leaves }));
+      const page = await searchCustomers(db, caller.workspace.id, {
+        q,
+        filters,
+        after: cursor === undefined ? undefined : Number(cursor),
+        limit,
+      });
+      const mask = maskerFor(caller);
+      return { items: page.items.map((c) => mask.row(c)), next_cursor: page.nextCursor };
+    },
+  );
+
+  app.post(
+    '/customers',
+    {
+      config: { permission: 'customers.write' },
+      schema: {
+        tags: ['customers'],
+        summary: 'Create or update a customer by any identity (merges when identities link customers)',
+        body: CustomerInput,
+        response: { 200: z.object({ id: z.number(), created: z.boolean(), merged: z.number() }), ...ERRORS },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const result = await upsertCustomer(store, caller.workspace, request.body);
+      await recordAudit(db, caller.workspace.id, caller.actor, {
+        action: result.created ? 'customer.create' : 'customer.update',
+        objectType: 'customer',
+        objectId: result.id,
+        detail: { fields: Object.keys(request.body), merged: result.merged },
+      });
+      return result;
+    },
+  );
+
+  app.get(
+    '/customers/:customerId',
+    {
+      config: { permission: 'read' },
+      schema: { tags: ['customers'], summary: 'The 360° profile of a customer', params: CustomerParams },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      return presentProfile(caller, request.params.customerId);
+    },
+  );
+
+  const presentProfile = async (caller: ReturnType<typeof callerOf>, id: number) => {
+    const ws = caller.workspace.id;
+    const profile = await getCustomerProfile(db, ws, id);
+    const [events, history] = await Promise.all([recentEvents(db, ws, id), tagHistory(db, ws, id)]);
+    const mask = maskerFor(caller);
+    const c = profile.customer;
+    return {
+      customer: {
+        id: c.id,
+        external_id: c.external_id,
+        name: mask.name(c.name),
+        gender: c.gender,
+        birthday: c.birthday,
+        city: c.city,
+        country: c.country,
+        member_tier: c.member_tier,
+        attributes: c.attributes,
+        created_at: iso(c.created_at),
+        erased_at: iso(c.erased_at),
+        order_count: c.order_count,
+        net_total: c.net_total,
+        first_order_date: c.first_order_date,
+        last_order_date: c.last_order_date,
+      },
+      identities: profile.identities.map((i) => ({
+        type: i.type,
+        value: mask.identity(i.type, i.value),
+        since: iso(i.created_at),
+      })),
+      tags: profile.tags.map((t) => ({ tag: t.tag, source: t.source, added_at: iso(t.added_at) })),
+      tag_history: history,
+      orders: profile.orders,
+      order_total: profile.orderTotal,
+      events,
+    };
+  };
+
+  app.patch(
+    '/customers/:customerId',
+    {
+      config: { permission: 'customers.write' },
+      schema: {
+        tags: ['customers'],
+        summary: 'Change attributes of a customer',
+        params: CustomerParams,
+        body: Changes,
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { customerId } = request.params;
+      await updateCustomer(db, caller.workspace.id, customerId, request.body);
+      await recordAudit(db, caller.workspace.id, caller.actor, {
+        action: 'customer.update',
+        objectType: 'customer',
+        objectId: customerId,
+        detail: { fields: Object.keys(request.body) },
+      });
+      return presentProfile(caller, customerId);
+    },
+  );
+
+  app.post(
+    '/customers/:customerId/tags',
+    {
+      config: { permission: 'customers.write' },
+      schema: {
+        tags: ['customers'],
+        summary: 'Tag a customer',
+        params: CustomerParams,
+        body: z.object({ tag: z.string().min(1).max(64) }).strict(),
+        response: { 200: z.object({ added: z.boolean() }), ...ERRORS },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { customerId } = request.params;
+      await getCustomerProfile(db, caller.workspace.id, customerId, 0);
+      const n = await addTag(db, caller.workspace.id, request.body.tag, [customerId], caller.actor.label);
+      await recordAudit(db, caller.workspace.id, caller.actor, {
+        action: 'customer.tag.add',
+        objectType: 'customer',
+        objectId: customerId,
+        detail: { tag: request.body.tag },
+      });
+      return { added: n > 0 };
+    },
+  );
+
+  app.delete(
+    '/customers/:customerId/tags/:tag',
+    {
+      config: { permission: 'customers.write' },
+      schema: {
+        tags: ['customers'],
+        summary: 'Remove a tag from a customer',
+        params: CustomerParams.extend({ tag: z.string().min(1) }),
+        response: { 200: z.object({ removed: z.boolean() }), ...ERRORS },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { customerId, tag } = request.params;
+      await getCustomerProfile(db, caller.workspace.id, customerId, 0);
+      const n = await removeTag(db, caller.workspace.id, tag, [customerId], caller.actor.label);
+      await recordAudit(db, caller.workspace.id, caller.actor, {
+        action: 'customer.tag.remove',
+        objectType: 'customer',
+        objectId: customerId,
+        detail: { tag },
+      });
+      return { removed: n > 0 };
+    },
+  );
+
+  app.post(
+    '/customers/:customerId/merge',
+    {
+      config: { permission: 'data.write' },
+      schema: {
+        tags: ['customers'],
+        summary: 'Merge another customer into this one',
+        params: CustomerParams,
+        body: z.object({ other_id: z.number().int().positive() }).strict(),
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { customerId } = request.params;
+      await mergeTwoCustomers(
+        store,
+        caller.workspace.id,
+        customerId,
+        request.body.other_id,
+        `manual:${caller.actor.label}`,
+      );
+      await recordAudit(db, caller.workspace.id, caller.actor, {
+        action: 'customer.merge',
+        objectType: 'customer',
+        objectId: customerId,
+        detail: { merged: request.body.other_id },
+      });
+      return presentProfile(caller, customerId);
+    },
+  );
+
+  app.get(
+    '/customers/:customerId/export',
+    {
+      config: { permission: 'erase' },
+      schema: {
+        tags: ['customers'],
+        summary: "Everything held about a customer, for a data subject's request (JSON)",
+        params: CustomerParams,
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const { customerId } = request.params;
+      const profile = await getCustomerProfile(db, caller.workspace.id, customerId, 1_000_000);
+      const [events, history] = await Promise.all([
+        recentEvents(db, caller.workspace.id, customerId, 1_000_000),
+        tagHistory(db, caller.workspace.id, customerId),
+      ]);
+      await recordAudit(db, caller.workspace.id, caller.actor, {
+        action: 'customer.export',
+        objectType: 'customer',
+        objectId: customerId,
+      });
+      reply.header('content-disposition', `attachment; filename="customer-${customerId}.json"`);
+      return { ...profile, tag_history: history, events, exported_at: new Date().toISOString() };
+    },
+  );
+
+  app.delete(
+    '/customers/:customerId',
+    {
+      config: { permission: 'erase' },
+      schema: {
+        tags: ['customers'],
+        summary: 'Erase a customer’s personal data (orders stay, anonymised)',
+        params: CustomerParams,
+        response: { 200: z.object({ erased: z.literal(true), identities_removed: z.number() }), ...ERRORS },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { customerId } = request.params;
+      const { identities } = await eraseCustomer(db, caller.workspace.id, customerId);
+      await recordAudit(db, caller.workspace.id, caller.actor, {
+        action: 'customer.erase',
+        objectType: 'customer',
+        objectId: customerId,
+        detail: { identities_removed: identities },
+      });
+      return { erased: true as const, identities_removed: identities };
+    },
+  );
+};

@@ -1,0 +1,286 @@
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Caller } from '../../access/caller.ts';
+import { recordAudit } from '../../audit/audit-log.ts';
+import type { Database } from '../../db/database.ts';
+import { batchRecords } from '../../importing/batch-source.ts';
+import { IDENTITY_FIELDS, IMPORT_KINDS, type ImportKind, KIND_FIELDS } from '../../importing/import-kinds.ts';
+import { type ImportStats, importRecords } from '../../importing/import-service.ts';
+import { minorDigits } from '../../importing/money-parse.ts';
+import { getOrder } from '../../orders/order-lookup.ts';
+import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
+import { callerOf } from '../auth.ts';
+import type { ApiContext } from '../context.ts';
+import { TooLargeError } from '../errors.ts';
+import type { ImportJobs } from '../import-jobs.ts';
+import { ERRORS, iso } from '../schemas.ts';
+
+/** Most items one batch request may carry. */
+export const MAX_BATCH = 1000;
+
+const identityFields = Object.fromEntries(
+  IDENTITY_FIELDS.map(([f]) => [f, z.string().min(1).optional()]),
+) as Record<(typeof IDENTITY_FIELDS)[number][0], z.ZodOptional<z.ZodString>>;
+const Minor = z.number().int().nonnegative().describe('minor units (fen, cents)');
+
+const OrderItem = z
+  .object({
+    ...identityFields,
+    order_id: z.string().min(1),
+    ordered_at: z
+      .string()
+      .min(1)
+      .describe('ISO 8601 with offset, or local "YYYY-MM-DD HH:mm:ss" in the workspace zone'),
+    amount: Minor,
+    refunded_amount: Minor.optional(),
+    status: z.enum(['pending', 'paid', 'completed', 'cancelled', 'refunded']).optional(),
+    currency: z.string().length(3).optional(),
+    channel: z.string().optional(),
+    store: z.string().optional(),
+    coupon_code: z.string().optional(),
+  })
+  .strict();
+
+const EventItem = z
+  .object({
+    ...identityFields,
+    type: z.string().min(1).max(100),
+    occurred_at: z.string().min(1),
+    properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  })
+  .strict();
+
+const BatchResult = z.object({
+  accepted: z.number(),
+  rejected: z.number(),
+  inserted: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
+  merged: z.number(),
+  items: z.array(
+    z.object({
+      index: z.number(),
+      status: z.enum(['accepted', 'rejected']),
+      error: z.object({ field: z.string(), message: z.string() }).optional(),
+    }),
+  ),
+});
+
+/** Minor units as the decimal text the import pipeline reads (12345 fen → "123.45"). */
+function minorText(minor: number, digits: number): string {
+  if (digits === 0) return String(minor);
+  const text = String(minor).padStart(digits + 1, '0');
+  return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}
+
+function batchResult(stats: ImportStats, count: number) {
+  const errors = new Map(stats.errors.map((e) => [e.line, e]));
+  return {
+    accepted: count - stats.rejected,
+    rejected: stats.rejected,
+    inserted: stats.inserted,
+    updated: stats.updated,
+    unchanged: stats.unchanged,
+    merged: stats.merged,
+    items: Array.from({ length: count }, (_, index) => {
+      const e = errors.get(index);
+      return e
+        ? { index, status: 'rejected' as const, error: { field: e.column, message: e.reason } }
+        : { index, status: 'accepted' as const };
+    }),
+  };
+}
+
+function checkBatch(items: readonly unknown[]) {
+  if (items.length > MAX_BATCH)
+    throw new TooLargeError(`a batch holds at most ${MAX_BATCH} items (got ${items.length})`);
+}
+
+async function ingest(
+  store: Database,
+  caller: Caller,
+  kind: ImportKind,
+  rows: Record<string, unknown>[],
+  extra?: (r: Record<string, unknown>) => Record<string, unknown>,
+) {
+  const { source, columns } = batchRecords(KIND_FIELDS[kind].fields, rows, extra);
+  const stats = await importRecords(store, {
+    kind,
+    workspace: caller.workspace,
+    source,
+    columns,
+    label: `api:${kind}`,
+  });
+  await recordAudit(store.db, caller.workspace.id, caller.actor, {
+    action: `${kind}.ingest`,
+    objectType: kind,
+    detail: {
+      items: rows.length,
+      rejected: stats.rejected,
+      inserted: stats.inserted,
+      updated: stats.updated,
+    },
+  });
+  return batchResult(stats, rows.length);
+}
+
+/** Orders and events pushed in batches, and file imports uploaded for background loading. */
+export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store, jobs }) => {
+  app.post(
+    '/orders',
+    {
+      config: { permission: 'data.write' },
+      schema: {
+        tags: ['orders'],
+        summary: `Upsert up to ${MAX_BATCH} orders; each item is accepted or rejected with the field at fault`,
+        body: z.object({ items: z.array(OrderItem).min(1) }).strict(),
+        response: { 200: BatchResult, ...ERRORS, 413: ERRORS[400] },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { items } = request.body;
+      checkBatch(items);
+      const rows = items.map((o) => {
+        const digits = minorDigits(o.currency ?? caller.workspace.currency);
+        return {
+          ...o,
+          amount: minorText(o.amount, digits),
+          refunded_amount: o.refunded_amount === undefined ? undefined : minorText(o.refunded_amount, digits),
+        };
+      });
+      return ingest(store, caller, 'orders', rows);
+    },
+  );
+
+  app.get(
+    '/orders/:orderId',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['orders'],
+        summary: 'One order with its lines',
+        params: z.object({ orderId: z.string().min(1) }),
+      },
+    },
+    async (request) => {
+      const order = await getOrder(store.db, callerOf(request).workspace.id, request.params.orderId);
+      return { ...order, ordered_at: iso(order.ordered_at), updated_at: iso(order.updated_at) };
+    },
+  );
+
+  app.post(
+    '/events',
+    {
+      config: { permission: 'data.write' },
+      schema: {
+        tags: ['events'],
+        summary: `Ingest up to ${MAX_BATCH} events; the same event sent twice is kept once`,
+        body: z.object({ items: z.array(EventItem).min(1) }).strict(),
+        response: { 200: BatchResult, ...ERRORS, 413: ERRORS[400] },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { items } = request.body;
+      checkBatch(items);
+      // Properties ride along as unmapped columns, which the events pipeline keeps as properties.
+      return ingest(store, caller, 'events', items, (r) => (r.properties as Record<string, unknown>) ?? {});
+    },
+  );
+
+  const JobParams = z.object({ importId: z.uuid() });
+  const presentJob = (job: NonNullable<ReturnType<ImportJobs['get']>>) => ({
+    id: job.id,
+    kind: job.kind,
+    file_name: job.fileName,
+    status: job.status,
+    progress: {
+      rows: job.progress.rows,
+      bytes_read: job.progress.bytesRead,
+      total_bytes: job.progress.totalBytes,
+    },
+    stats: job.stats ?? null,
+    error: job.error ?? null,
+    started_at: iso(job.startedAt),
+    finished_at: job.finishedAt ? iso(job.finishedAt) : null,
+  });
+
+  app.post(
+    '/imports',
+    {
+      config: { permission: 'data.write' },
+      schema: {
+        tags: ['imports'],
+        summary: 'Upload a CSV/TSV/XLSX file (multipart field "file") to import in the background',
+        consumes: ['multipart/form-data'],
+        querystring: z.object({
+          kind: z.enum(IMPORT_KINDS as [ImportKind, ...ImportKind[]]),
+          encoding: z.string().optional(),
+          strict: z.stringbool().optional(),
+          dry_run: z.stringbool().optional(),
+          map: z.string().optional().describe('JSON object field → column header'),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const file = await request.file();
+      if (!file) throw new InvalidInputError('body: send the file as multipart field "file"');
+      let map: Record<string, string> | undefined;
+      if (request.query.map) {
+        try {
+          map = z.record(z.string(), z.string()).parse(JSON.parse(request.query.map));
+        } catch {
+          throw new InvalidInputError('querystring.map: must be a JSON object of field → column header');
+        }
+      }
+      const path = jobs.uploadPath();
+      await pipeline(file.file, createWriteStream(path));
+      if (file.file.truncated) throw new TooLargeError('the file is larger than the upload limit');
+      const job = jobs.start(caller.workspace, caller.actor, {
+        kind: request.query.kind,
+        path,
+        fileName: file.filename || `upload.csv`,
+        map,
+        encoding: request.query.encoding,
+        strict: request.query.strict,
+        dryRun: request.query.dry_run,
+      });
+      return reply.code(202).send(presentJob(job));
+    },
+  );
+
+  app.get(
+    '/imports/:importId',
+    {
+      config: { permission: 'read' },
+      schema: { tags: ['imports'], summary: 'Progress and result of an import', params: JobParams },
+    },
+    async (request) => {
+      const job = jobs.get(callerOf(request).workspace.id, request.params.importId);
+      if (!job) throw new NotFoundError(`import ${request.params.importId} not found`);
+      return presentJob(job);
+    },
+  );
+
+  app.get(
+    '/imports/:importId/rejects',
+    {
+      config: { permission: 'read' },
+      schema: { tags: ['imports'], summary: 'Rejected rows as CSV, with line and reason', params: JobParams },
+    },
+    async (request, reply) => {
+      const job = jobs.get(callerOf(request).workspace.id, request.params.importId);
+      if (!job) throw new NotFoundError(`import ${request.params.importId} not found`);
+      if (job.status === 'running') throw new NotFoundError(`import ${job.id} is still running`);
+      if (!existsSync(job.rejectsFile)) return reply.type('text/csv; charset=utf-8').send('line,reason\n');
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="rejects-${job.id}.csv"`);
+      return reply.send(createReadStream(job.rejectsFile));
+    },
+  );
+};

@@ -1,0 +1,55 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Actor } from '../access/caller.ts';
+import type { AuditLogTable, Schema } from '../db/schema.ts';
+
+/** One audited action: what was done to which object. */
+export interface AuditEntry {
+  action: string;
+  objectType: string;
+  objectId?: string | number | null;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Records that `actor` did something in the workspace. Detail must never hold secrets or
+ * unmasked personal data.
+ *
+ * @example await recordAudit(db, ws.id, actor, { action: 'customer.erase', objectType: 'customer', objectId: 42 })
+ */
+export async function recordAudit(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  actor: Actor,
+  entry: AuditEntry,
+): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      workspace_id: workspaceId,
+      actor_kind: actor.kind,
+      actor_id: actor.id,
+      actor_label: actor.label,
+      action: entry.action,
+      object_type: entry.objectType,
+      object_id: entry.objectId == null ? null : String(entry.objectId),
+      detail: entry.detail ?? {},
+    })
+    .execute();
+}
+
+/** Audit entries of the workspace, newest first, after the `before` id cursor. */
+export async function listAudit(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  options: { limit: number; before?: number; action?: string },
+): Promise<Selectable<AuditLogTable>[]> {
+  let query = db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('id', 'desc')
+    .limit(options.limit);
+  if (options.before !== undefined) query = query.where('id', '<', options.before);
+  if (options.action) query = query.where('action', 'like', `${options.action}%`);
+  return query.execute();
+}

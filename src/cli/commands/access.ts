@@ -1,0 +1,153 @@
+import type { Command } from 'commander';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../access/api-key-service.ts';
+import { cliActor } from '../../access/caller.ts';
+import { newToken } from '../../access/secret-token.ts';
+import { createUser, listUsers, requireRole } from '../../access/user-service.ts';
+import { listAudit, recordAudit } from '../../audit/audit-log.ts';
+import { InvalidInputError } from '../../shared/errors.ts';
+import { withWorkspace } from '../context.ts';
+import { printJson, printTable } from '../output.ts';
+
+const ws = (command: Command): string => command.optsWithGlobals().workspace;
+
+function positive(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidInputError(`${flag} ${value}: expected a whole number ≥ 1`);
+  return n;
+}
+
+/** `retain users …`, `retain apikeys …` and `retain audit`. */
+export function registerAccessCommands(program: Command): void {
+  const users = program.command('users').description('people who sign in to the dashboard and API');
+  users
+    .command('create')
+    .description('add a user to the workspace (prints a generated password unless --password is given)')
+    .requiredOption('--email <email>', 'sign-in email')
+    .requiredOption('--role <role>', 'admin, operator, service or viewer')
+    .option('--password <password>', 'at least 10 characters (default: generated and printed once)')
+    .option('--name <name>', 'display name')
+    .action(
+      async (opts: { email: string; role: string; password?: string; name?: string }, command: Command) => {
+        const role = requireRole(opts.role);
+        const password = opts.password ?? newToken('', 12);
+        await withWorkspace(ws(command), async (store, workspace) => {
+          const { user, existed } = await createUser(store.db, workspace.id, {
+            email: opts.email,
+            password,
+            role,
+            name: opts.name,
+          });
+          await recordAudit(store.db, workspace.id, cliActor(), {
+            action: 'user.create',
+            objectType: 'user',
+            objectId: user.id,
+            detail: { role },
+          });
+          console.log(`user ${user.email} is now ${role} in workspace "${workspace.name}"`);
+          if (existed) console.log('(existing user: their password is unchanged)');
+          else if (!opts.password)
+            console.log(`password: ${password}   (shown once; sign in with POST /api/v1/auth/login)`);
+        });
+      },
+    );
+  users
+    .command('list')
+    .description('members of the workspace')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, command: Command) => {
+      await withWorkspace(ws(command), async (store, workspace) => {
+        const rows = await listUsers(store.db, workspace.id);
+        if (opts.json) return printJson(rows);
+        printTable(rows as unknown as Record<string, unknown>[], [
+          'id',
+          'email',
+          'name',
+          'role',
+          'createdAt',
+        ]);
+      });
+    });
+
+  const keys = program
+    .command('apikeys')
+    .description('keys for shops, POS systems and mini-programs to call the API');
+  keys
+    .command('create')
+    .description('create a key for this workspace and role; the key is printed once')
+    .requiredOption('--role <role>', 'admin, operator, service or viewer')
+    .option('--name <name>', 'what uses the key', 'api')
+    .action(async (opts: { role: string; name: string }, command: Command) => {
+      const role = requireRole(opts.role);
+      await withWorkspace(ws(command), async (store, workspace) => {
+        const actor = cliActor();
+        const { key, info } = await createApiKey(store.db, workspace.id, {
+          name: opts.name,
+          role,
+          createdBy: actor.label,
+        });
+        await recordAudit(store.db, workspace.id, actor, {
+          action: 'api_key.create',
+          objectType: 'api_key',
+          objectId: info.id,
+          detail: { role, name: info.name },
+        });
+        console.log(`API key ${info.id} (${role}) for workspace "${workspace.name}":`);
+        console.log(key);
+        console.log('send it as "Authorization: Bearer <key>"; it is shown only now');
+      });
+    });
+  keys
+    .command('list')
+    .description('keys of the workspace (never the secrets)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, command: Command) => {
+      await withWorkspace(ws(command), async (store, workspace) => {
+        const rows = await listApiKeys(store.db, workspace.id);
+        if (opts.json) return printJson(rows);
+        printTable(rows as unknown as Record<string, unknown>[], [
+          'id',
+          'name',
+          'role',
+          'prefix',
+          'createdAt',
+          'lastUsedAt',
+          'revokedAt',
+        ]);
+      });
+    });
+  keys
+    .command('revoke')
+    .description('revoke a key; it stops working at once')
+    .argument('<id>', 'key id (from apikeys list)')
+    .action(async (id: string, _opts: unknown, command: Command) => {
+      const keyId = positive('<id>', id);
+      await withWorkspace(ws(command), async (store, workspace) => {
+        await revokeApiKey(store.db, workspace.id, keyId);
+        await recordAudit(store.db, workspace.id, cliActor(), {
+          action: 'api_key.revoke',
+          objectType: 'api_key',
+          objectId: keyId,
+        });
+        console.log(`API key ${keyId} revoked`);
+      });
+    });
+
+  program
+    .command('audit')
+    .description('who did what to which object, newest first')
+    .option('--limit <n>', 'how many entries', '50')
+    .option('--action <prefix>', 'only actions starting with this, e.g. customer.')
+    .option('--json', 'print JSON')
+    .action(async (opts: { limit: string; action?: string; json?: boolean }, command: Command) => {
+      const limit = positive('--limit', opts.limit);
+      await withWorkspace(ws(command), async (store, workspace) => {
+        const rows = await listAudit(store.db, workspace.id, { limit, action: opts.action });
+        if (opts.json) return printJson(rows);
+        printTable(
+          rows.map((r) => ({ ...r, at: r.at.toISOString(), detail: JSON.stringify(r.detail) })),
+          ['id', 'at', 'actor_label', 'action', 'object_type', 'object_id', 'detail'],
+        );
+      });
+    });
+}

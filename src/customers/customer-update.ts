@@ -1,0 +1,43 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import { NotFoundError } from '../shared/errors.ts';
+
+/** The attributes an operator or the API may change directly. */
+export interface CustomerChanges {
+  name?: string | null;
+  gender?: string | null;
+  birthday?: string | null;
+  city?: string | null;
+  country?: string | null;
+  member_tier?: string | null;
+  /** Merged into the stored attributes; a null value removes the key. */
+  attributes?: Record<string, unknown>;
+}
+
+/** Applies changes to one customer of the workspace; not found for anyone else's. */
+export async function updateCustomer(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  customerId: number,
+  changes: CustomerChanges,
+): Promise<void> {
+  const { attributes, ...fields } = changes;
+  const result = await db
+    .updateTable('customers')
+    .set((eb) => ({
+      ...fields,
+      ...(attributes
+        ? {
+            attributes: eb.fn<Record<string, unknown>>('jsonb_strip_nulls', [
+              eb.fn('jsonb_concat', [eb.ref('attributes'), eb.val(JSON.stringify(attributes))]),
+            ]),
+          }
+        : {}),
+      updated_at: new Date(),
+    }))
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', customerId)
+    .where('erased_at', 'is', null)
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) throw new NotFoundError(`customer ${customerId} not found`);
+}

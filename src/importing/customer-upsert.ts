@@ -1,0 +1,49 @@
+import { customerIdByIdentity } from '../customers/customer-profile.ts';
+import type { Database } from '../db/database.ts';
+import { normalizeIdentity } from '../identity/identity-normalize.ts';
+import { InvalidInputError } from '../shared/errors.ts';
+import type { Workspace } from '../workspaces/workspace-service.ts';
+import { batchRecords } from './batch-source.ts';
+import { IDENTITY_FIELDS, KIND_FIELDS } from './import-kinds.ts';
+import { importRecords } from './import-service.ts';
+
+/** A customer as the API takes it: any identities (`external_id` for the merchant's id) plus attributes and tags. */
+export type CustomerRecord = Record<string, string | string[] | undefined>;
+
+/**
+ * Creates or updates one customer through the import pipeline, so identity resolution, merging
+ * and validation are exactly those of a customers file. Returns the customer's id.
+ */
+export async function upsertCustomer(
+  database: Database,
+  workspace: Workspace,
+  input: CustomerRecord,
+): Promise<{ id: number; created: boolean; merged: number }> {
+  // Files call the merchant's own id `customer_id`; the API calls it `external_id`.
+  const { external_id, ...rest } = input;
+  const record: CustomerRecord = { ...rest, customer_id: external_id };
+  const identity = IDENTITY_FIELDS.find(([field]) => typeof record[field] === 'string' && record[field]);
+  if (!identity) {
+    throw new InvalidInputError(
+      'body: a customer needs at least one identity (external_id, phone, email, member_card, wechat_unionid, wechat_openid, platform_id)',
+    );
+  }
+  const row = { ...record, tags: Array.isArray(record.tags) ? record.tags.join(',') : record.tags };
+  const { source, columns } = batchRecords(KIND_FIELDS.customers.fields, [row]);
+  const stats = await importRecords(database, {
+    kind: 'customers',
+    workspace,
+    source,
+    columns,
+    label: 'api:customers',
+  });
+  const error = stats.errors[0];
+  if (error) throw new InvalidInputError(`body.${error.column || 'customer'}: ${error.reason}`);
+  const [field, type] = identity;
+  const value = normalizeIdentity(type, String(record[field]));
+  const id =
+    value === undefined ? undefined : await customerIdByIdentity(database.db, workspace.id, type, value);
+  if (id === undefined)
+    throw new InvalidInputError(`body.${field}: "${input[field]}" is not a valid ${field}`);
+  return { id, created: stats.inserted > 0, merged: stats.merged };
+}
