@@ -172,7 +172,9 @@ export function rowNormalizer(
     events: (cells) => {
       const type = required(cells, 'type');
       const [local, absolute] = time(cells, 'occurred_at');
-      const properties: Record<string, string> = {};
+      // API batches carry typed properties as one JSON object; files carry them as extra columns.
+      const json = text(cells, 'properties');
+      const properties: Record<string, unknown> = json ? JSON.parse(json) : {};
       headers.forEach((h, i) => {
         const value = (cells[i] ?? '').trim();
         if (!mapped.has(i) && h.trim() && value) properties[h.trim()] = value;

@@ -135,7 +135,9 @@ export function compileCondition(c: Condition, ctx: CompileContext): RawBuilder<
   if ('event' in c) {
     const since = sql`((${D} + 1 - ${c.within_days}::int)::timestamp at time zone ${ctx.timezone})`;
     const until = sql`((${D} + 1)::timestamp at time zone ${ctx.timezone})`;
-    const props = c.properties ? sql`and e.properties @> ${JSON.stringify(c.properties)}::jsonb` : sql``;
+    // Compared as text, so a filter "2" matches a property stored as the number 2 or the string "2".
+    const filters = Object.entries(c.properties ?? {}).map(([k, v]) => sql`and e.properties ->> ${k} = ${v}`);
+    const props = filters.length ? sql.join(filters, sql` `) : sql``;
     const found = sql`exists (select 1 from events e where e.workspace_id = ${ws} and e.customer_id = c.id and e.type = ${c.event}
       and e.occurred_at >= ${since} and e.occurred_at < ${until} ${props})`;
     return leaf(c.did === false ? sql`not ${found}` : found);

@@ -8,6 +8,7 @@ import type { Database } from '../../db/database.ts';
 import { batchRecords } from '../../importing/batch-source.ts';
 import { IDENTITY_FIELDS, IMPORT_KINDS, type ImportKind, KIND_FIELDS } from '../../importing/import-kinds.ts';
 import { type ImportStats, importRecords } from '../../importing/import-service.ts';
+import { ingestKnownEvents } from '../../importing/known-events.ts';
 import { minorDigits } from '../../importing/money-parse.ts';
 import { getOrder } from '../../orders/order-lookup.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
@@ -103,16 +104,13 @@ async function ingest(
   caller: Caller,
   kind: ImportKind,
   rows: Record<string, unknown>[],
-  extra?: (r: Record<string, unknown>) => Record<string, unknown>,
+  fields: readonly string[] = KIND_FIELDS[kind].fields,
 ) {
-  const { source, columns } = batchRecords(KIND_FIELDS[kind].fields, rows, extra);
-  const stats = await importRecords(store, {
-    kind,
-    workspace: caller.workspace,
-    source,
-    columns,
-    label: `api:${kind}`,
-  });
+  const layout = () => batchRecords(fields, rows);
+  const known = kind === 'events' ? await ingestKnownEvents(store, caller.workspace, layout()) : undefined;
+  const stats =
+    known ??
+    (await importRecords(store, { kind, workspace: caller.workspace, ...layout(), label: `api:${kind}` }));
   await recordAudit(store.db, caller.workspace.id, caller.actor, {
     action: `${kind}.ingest`,
     objectType: kind,
@@ -186,8 +184,8 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       const caller = callerOf(request);
       const { items } = request.body;
       checkBatch(items);
-      // Properties ride along as unmapped columns, which the events pipeline keeps as properties.
-      return ingest(store, caller, 'events', items, (r) => (r.properties as Record<string, unknown>) ?? {});
+      // Properties travel as one JSON column so their types survive.
+      return ingest(store, caller, 'events', items, [...KIND_FIELDS.events.fields, 'properties']);
     },
   );
 

@@ -1,0 +1,213 @@
+/**
+ * `npm run bench:api`: the API under load from autocannon over 127.0.0.1, with `retain serve` in
+ * its own process on the embedded store.
+ *
+ * 1. Event ingest: POST /api/v1/events in batches of 100 (new events every request) over four
+ *    connections for BENCH_SECONDS; events/s and p99, beside a bare Fastify server in the same setup that parses
+ *    the same batches and inserts them into one plain PGlite table (the floor of HTTP + JSON +
+ *    an insert).
+ * 2. The 360° profile at 1M customers (BENCH_CUSTOMERS) at a fixed 200 requests/s on random
+ *    customers: p99, beside GET /healthz of the same server at the same rate.
+ * The 1M-customer store is generated once (SQL, then Retain's own aggregate refresh) into bench/out.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { type Kysely, sql } from 'kysely';
+import { createApiKey } from '../src/access/api-key-service.ts';
+import { refreshCustomerAggregates } from '../src/customers/customer-aggregates.ts';
+import { openDatabase } from '../src/db/database.ts';
+import type { Schema } from '../src/db/schema.ts';
+import { ensureWorkspace } from '../src/workspaces/workspace-service.ts';
+
+const here = new URL('.', import.meta.url).pathname;
+const bin = join(here, '../bin/retain.js');
+const seconds = Number(process.env.BENCH_SECONDS ?? 20);
+const customers = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
+const out = join(here, 'out');
+const pushers = Number(process.env.BENCH_PUSHERS ?? 4);
+mkdirSync(out, { recursive: true });
+
+async function waitForPort(port: number) {
+  for (let i = 0; i < 600; i++) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (r.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server on ${port} did not start`);
+}
+
+function serve(dataDir: string, port: number): ChildProcess {
+  return spawn(process.execPath, [bin, 'serve', '--port', String(port)], {
+    env: { ...process.env, RETAIN_DATA_DIR: dataDir, RETAIN_LOG: 'off', RETAIN_RATE_LIMIT: '1000000' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function stop(child: ChildProcess) {
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+/** Customers C1…Cn with phones, as if imported (the bench's fixture, made fast with SQL). */
+async function seedCustomers(db: Kysely<Schema>, workspaceId: number, n: number) {
+  await sql`insert into customers (workspace_id, id, external_id, name, city)
+      select ${workspaceId}, i, 'C' || i, '顾客' || i, (array['杭州','上海','北京','广州'])[1 + i % 4] from generate_series(1, ${n}) i`.execute(
+    db,
+  );
+  await sql`insert into identities (workspace_id, type, value, customer_id)
+      select ${workspaceId}::int, 'external_id', 'C' || i, i from generate_series(1, ${n}) i
+      union all select ${workspaceId}::int, 'phone', (13800000000 + i)::text, i from generate_series(1, ${n}) i`.execute(
+    db,
+  );
+}
+
+/** A key for a workspace of a store directory (opened and closed before the server starts). */
+async function keyFor(dataDir: string): Promise<string> {
+  const store = await openDatabase({ dataDir });
+  const ws = await ensureWorkspace(store.db, 'bench');
+  const { key } = await createApiKey(store.db, ws.id, { name: 'bench', role: 'operator' });
+  await store.close();
+  return key;
+}
+
+let sequence = 0;
+function eventBatch(): string {
+  const items = [];
+  for (let i = 0; i < 100; i++) {
+    const n = sequence++;
+    const at = new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString();
+    items.push({
+      customer_id: `C${1 + (n % 20_000)}`,
+      type: n % 3 === 0 ? 'page_view' : n % 3 === 1 ? 'cart_add' : 'coupon_view',
+      occurred_at: at,
+      properties: { sku: `SKU${n % 500}`, source: 'mini-program' },
+    });
+  }
+  return JSON.stringify({ items });
+}
+
+interface Load {
+  rps: number;
+  p99: number;
+  p50: number;
+  errors: number;
+}
+
+async function load(url: string, options: Partial<autocannon.Options>): Promise<Load> {
+  const result = await autocannon({
+    url,
+    duration: seconds,
+    connections: 8,
+    ...options,
+  } as autocannon.Options);
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    p50: result.latency.p50,
+    errors: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+// 1. Event ingest.
+const ingestDir = mkdtempSync(join(tmpdir(), 'retain-bench-api-'));
+{
+  // Tracking events name customers the shop already has: 20k of them.
+  const store = await openDatabase({ dataDir: ingestDir });
+  const ws = await ensureWorkspace(store.db, 'bench');
+  await seedCustomers(store.db, ws.id, 20_000);
+  await store.close();
+}
+const ingestKey = await keyFor(ingestDir);
+const server = serve(ingestDir, 3901);
+await waitForPort(3901);
+const post = (path: string, key?: string) => ({
+  method: 'POST' as const,
+  path,
+  headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+  setupRequest: (request: object) => ({ ...request, body: eventBatch() }),
+});
+// Four concurrent pushers (a shop's backend, POS sync, mini-program relay, tracking relay).
+const retainIngest = await load('http://127.0.0.1:3901', {
+  requests: [post('/api/v1/events', ingestKey)],
+  connections: pushers,
+});
+await stop(server);
+rmSync(ingestDir, { recursive: true, force: true });
+
+const baseline = spawn(process.execPath, ['--import', 'tsx', join(here, 'api-baseline-server.ts'), '3902'], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+await waitForPort(3902);
+const floorIngest = await load('http://127.0.0.1:3902', {
+  requests: [post('/events')],
+  connections: pushers,
+});
+await stop(baseline);
+
+// 2. Profiles at 1M customers.
+const storeDir = join(out, `api-store-${customers}`);
+if (!existsSync(storeDir)) {
+  const tmp = `${storeDir}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  const store = await openDatabase({ dataDir: tmp });
+  const ws = await ensureWorkspace(store.db, 'bench');
+  await store.withSession(async (session) => {
+    const db = session.db;
+    await seedCustomers(db, ws.id, customers);
+    await sql`insert into orders (workspace_id, order_id, customer_id, ordered_at, local_date, amount, currency, status, channel)
+      select ${ws.id}, 'SO' || i, 1 + (i * 7919) % ${customers}, t, (t at time zone 'Asia/Shanghai')::date,
+        990 + (i * 104729) % 98910, 'CNY', case when i % 33 = 0 then 'cancelled' else 'completed' end, '天猫'
+      from generate_series(1::bigint, ${customers * 3}::bigint) i, lateral (select timestamptz '2024-01-01 00:00:00+08' + ((i * 2654435761::bigint) % 63072000) * interval '1 second' as t) x`.execute(
+      db,
+    );
+    await sql`create temp table all_customers as select id as customer_id from customers where workspace_id = ${ws.id}`.execute(
+      db,
+    );
+    await refreshCustomerAggregates(session, ws.id, 'all_customers');
+    await sql`analyze`.execute(db);
+  });
+  await store.close();
+  renameSync(tmp, storeDir);
+}
+const profileKey = await keyFor(storeDir);
+const profiles = serve(storeDir, 3903);
+await waitForPort(3903);
+const get = (path: () => string) => ({
+  method: 'GET' as const,
+  headers: { authorization: `Bearer ${profileKey}` },
+  setupRequest: (request: object) => ({ ...request, path: path() }),
+});
+const randomCustomer = () => `/api/v1/customers/${1 + Math.floor(Math.random() * customers)}`;
+await load('http://127.0.0.1:3903', { requests: [get(randomCustomer)], duration: 3 }); // warm up
+const retainProfile = await load('http://127.0.0.1:3903', {
+  requests: [get(randomCustomer)],
+  overallRate: 200,
+});
+const floorProfile = await load('http://127.0.0.1:3903', {
+  requests: [get(() => '/healthz')],
+  overallRate: 200,
+});
+await stop(profiles);
+
+const row = (name: string, l: Load, perRequest = 1) =>
+  `| ${name} | ${Math.round(l.rps * perRequest).toLocaleString('en')} | ${l.p50} ms | ${l.p99} ms | ${l.errors} |`;
+console.log(`\nAPI benchmark, ${seconds} s per run, autocannon over 127.0.0.1 (embedded PGlite store)\n`);
+console.log('| run | per second | p50 | p99 | errors |\n|---|---|---|---|---|');
+console.log(row('Retain POST /api/v1/events, 100 per batch (events/s)', retainIngest, 100));
+console.log(row('baseline: bare Fastify + one INSERT per batch (events/s)', floorIngest, 100));
+console.log(
+  row(
+    `Retain GET /api/v1/customers/{id} at 200 req/s, ${customers.toLocaleString('en')} customers`,
+    retainProfile,
+  ),
+);
+console.log(row('baseline: GET /healthz at 200 req/s', floorProfile));
+const ok = retainIngest.rps * 100 >= 5000 && retainIngest.p99 < 200 && retainProfile.p99 < 50;
+console.log(
+  `\ntargets (≥ 5,000 events/s with p99 < 200 ms; profile p99 < 50 ms at 200 req/s): ${ok ? 'met' : 'NOT met'}`,
+);
