@@ -107,3 +107,14 @@ export async function resolveApiKey(db: Kysely<Schema>, key: string): Promise<Ca
     actor: { kind: 'api_key', id: String(key_id), label: `key:${key_name} (${prefix}…)` },
   };
 }
+
+/** Notes that a key was just used (the cache calls this at most every few seconds per key). */
+export async function markApiKeyUsed(db: Kysely<Schema>, caller: Caller): Promise<void> {
+  if (caller.actor.kind !== 'api_key' || !caller.actor.id) return;
+  await db
+    .updateTable('api_keys')
+    .set({ last_used_at: new Date() })
+    .where('workspace_id', '=', caller.workspace.id)
+    .where('id', '=', Number(caller.actor.id))
+    .execute();
+}

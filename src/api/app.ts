@@ -12,7 +12,9 @@ import {
 } from 'fastify-type-provider-zod';
 import { can, type Permission, ROLES } from '../access/roles.ts';
 import type { Database } from '../db/database.ts';
+import { KnownEventWriter } from '../importing/known-events.ts';
 import { authHook } from './auth.ts';
+import { CallerCache } from './caller-cache.ts';
 import type { ApiContext } from './context.ts';
 import { sendError } from './errors.ts';
 import { ImportJobs } from './import-jobs.ts';
@@ -107,6 +109,8 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
 
   const context: ApiContext = {
     store,
+    callers: new CallerCache(store),
+    events: new KnownEventWriter(store.db),
     jobs: new ImportJobs(store, options.uploadDir),
     segmentations: new SegmentationCache(store),
   };
@@ -120,7 +124,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
   await app.register(healthRoutes, context);
   await app.register(
     async (api) => {
-      api.addHook('onRequest', authHook(store));
+      api.addHook('onRequest', authHook(store, context.callers));
       await api.register(rateLimit, {
         hook: 'preHandler',
         max: options.rateLimitPerMinute ?? 6000,

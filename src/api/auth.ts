@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { resolveApiKey } from '../access/api-key-service.ts';
 import type { Caller } from '../access/caller.ts';
 import { can, type Permission } from '../access/roles.ts';
 import { sameSecret } from '../access/secret-token.ts';
 import { resolveSession } from '../access/session-service.ts';
 import type { Database } from '../db/database.ts';
+import type { CallerCache } from './caller-cache.ts';
 import { ForbiddenError, UnauthorizedError } from './errors.ts';
 
 /** The session cookie's name. */
@@ -22,11 +22,11 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-async function authenticate(store: Database, request: FastifyRequest): Promise<Caller> {
+async function authenticate(store: Database, callers: CallerCache, request: FastifyRequest): Promise<Caller> {
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const caller = match ? await resolveApiKey(store.db, match[1]!) : undefined;
+    const caller = match ? await callers.apiKey(match[1]!) : undefined;
     if (!caller) throw new UnauthorizedError('the API key is unknown or revoked');
     return caller;
   }
@@ -49,11 +49,11 @@ async function authenticate(store: Database, request: FastifyRequest): Promise<C
  * and refuses the route when the caller's role lacks its permission. Routes without a declared
  * permission are refused, so a forgotten declaration fails closed.
  */
-export function authHook(store: Database) {
+export function authHook(store: Database, callers: CallerCache) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     const permission = request.routeOptions.config.permission;
     if (permission === 'public') return;
-    const caller = await authenticate(store, request);
+    const caller = await authenticate(store, callers, request);
     request.caller = caller;
     if (!permission || !can(caller.role, permission)) {
       throw new ForbiddenError(

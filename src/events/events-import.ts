@@ -28,34 +28,46 @@ export async function processEvents(ctx: StageContext): Promise<StageCounts> {
 
 /** An event whose customer is already known, as the API's fast path inserts it. */
 export interface KnownEvent {
+  workspaceId: number;
+  timezone: string;
   customerId: number;
   type: string;
   /** Wall-clock time in the workspace zone (`YYYY-MM-DD HH:mm:ss`), or null when `absolute` is set. */
   local: string | null;
   absolute: string | null;
+  /** JSON object text. */
   properties: string;
 }
 
-/** Inserts events of known customers in one statement; returns how many were new. */
+/**
+ * Inserts events of known customers (of any workspaces) in one statement; returns the positions
+ * (in `events`) of those that were new, so callers can tell each sender what happened.
+ */
 export async function insertKnownEvents(
   db: Kysely<Schema>,
-  workspaceId: number,
-  timezone: string,
   events: readonly KnownEvent[],
-): Promise<number> {
-  const result = await sql<{ n: number }>`
+): Promise<Set<number>> {
+  const col = <T>(f: (e: KnownEvent) => T) => events.map(f);
+  const key = eventKey(
+    sql.ref('customer_id'),
+    sql.ref('type'),
+    sql.ref('occurred_at'),
+    sql.ref('properties'),
+  );
+  const result = await sql<{ ord: number }>`
     with e as (
-      select c as customer_id, t as type, coalesce(a, l at time zone ${timezone}) as occurred_at, p as properties
-      from unnest(${events.map((e) => e.customerId)}::bigint[], ${events.map((e) => e.type)}::text[],
-        ${events.map((e) => e.local)}::timestamp[], ${events.map((e) => e.absolute)}::timestamptz[],
-        ${events.map((e) => e.properties)}::jsonb[]) as x(c, t, l, a, p)
+      select ord, ws, customer_id, type, occurred_at, properties, ${key} as event_key from (
+        select x.ord, x.ws, x.c as customer_id, x.t as type, coalesce(x.a, x.l at time zone x.tz) as occurred_at, x.p as properties
+        from unnest(${events.map((_e, i) => i)}::int[], ${col((e) => e.workspaceId)}::int[], ${col((e) => e.customerId)}::bigint[],
+          ${col((e) => e.type)}::text[], ${col((e) => e.local)}::timestamp[], ${col((e) => e.absolute)}::timestamptz[],
+          ${col((e) => e.timezone)}::text[], ${col((e) => e.properties)}::jsonb[]) as x(ord, ws, c, t, l, a, tz, p)
+      ) y
     ), ins as (
       insert into events (workspace_id, customer_id, type, occurred_at, properties, event_key)
-      select ${workspaceId}, customer_id, type, occurred_at, properties,
-        ${eventKey(sql.ref('customer_id'), sql.ref('type'), sql.ref('occurred_at'), sql.ref('properties'))}
-      from e
+      select ws, customer_id, type, occurred_at, properties, event_key from e
       on conflict (workspace_id, event_key) do nothing
-      returning 1
-    ) select count(*)::int as n from ins`.execute(db);
-  return result.rows[0]?.n ?? 0;
+      returning workspace_id, event_key
+    ) select distinct on (e.ws, e.event_key) e.ord from e join ins on ins.workspace_id = e.ws and ins.event_key = e.event_key
+      order by e.ws, e.event_key, e.ord`.execute(db);
+  return new Set(result.rows.map((r) => r.ord));
 }

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Database } from '../db/database.ts';
+import { type Kysely, sql } from 'kysely';
+import type { Schema } from '../db/schema.ts';
 import { insertKnownEvents, type KnownEvent } from '../events/events-import.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import type { BatchRecords } from './batch-source.ts';
@@ -7,18 +7,19 @@ import type { ImportStats } from './import-service.ts';
 import { rowNormalizer } from './row-normalize.ts';
 import { STAGED_IDENTITIES, STAGING_COLUMNS } from './staging.ts';
 
+type Row = unknown[];
+const columns = STAGING_COLUMNS.events;
+const at = (name: string) => columns.indexOf(name);
+const ID_COLUMNS = STAGED_IDENTITIES.map(([type, column]) => [type, at(column)] as const);
+
 /**
- * The fast path for event batches from the API: when every event names only identities that
- * already belong to one existing customer (the usual case for tracking), the events are
- * validated exactly as the import pipeline would and inserted in one statement. Returns
- * undefined when any event needs the full pipeline (a bad row, a new person, a new identity or
- * a link between customers).
+ * Validates an event batch exactly as the import pipeline would; undefined when any row is bad
+ * (the pipeline then reports each bad row).
  */
-export async function ingestKnownEvents(
-  database: Database,
+export async function normalizeEventBatch(
   workspace: Workspace,
   batch: BatchRecords,
-): Promise<ImportStats | undefined> {
+): Promise<Row[] | undefined> {
   const iterator = batch.source.records[Symbol.asyncIterator]();
   const headers = (await iterator.next()).value!.cells;
   const normalize = rowNormalizer({
@@ -27,47 +28,123 @@ export async function ingestKnownEvents(
     headers,
     currency: workspace.currency,
   });
-  const columns = STAGING_COLUMNS.events;
-  const at = (name: string) => columns.indexOf(name);
-  const idColumns = STAGED_IDENTITIES.map(([type, column]) => [type, at(column)] as const);
-  const rows: unknown[][] = [];
+  const rows: Row[] = [];
   for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
     const row = normalize(next.value.line, next.value.cells);
     if (!Array.isArray(row)) return undefined;
     rows.push(row);
   }
-  const wanted = rows.flatMap((row) =>
-    idColumns.filter(([, i]) => row[i] !== null).map(([type, i]) => [type, String(row[i])] as const),
-  );
-  const found = await sql<{ type: string; value: string; customer_id: number }>`
-    select i.type, i.value, i.customer_id from identities i
-    join unnest(${wanted.map(([t]) => t)}::text[], ${wanted.map(([, v]) => v)}::text[]) as w(t, v)
-      on i.type = w.t and i.value = w.v
-    where i.workspace_id = ${workspace.id}`.execute(database.db);
-  const owner = new Map(found.rows.map((r) => [`${r.type}\u0000${r.value}`, r.customer_id]));
-  const events: KnownEvent[] = [];
-  for (const row of rows) {
-    const owners = new Set(
-      idColumns.filter(([, i]) => row[i] !== null).map(([type, i]) => owner.get(`${type}\u0000${row[i]}`)),
-    );
-    if (owners.size !== 1 || owners.has(undefined)) return undefined;
-    events.push({
-      customerId: [...owners][0]!,
-      type: row[at('type')] as string,
-      local: row[at('ts_local')] as string | null,
-      absolute: row[at('ts_abs')] as string | null,
-      properties: row[at('properties')] as string,
+  return rows;
+}
+
+interface Pending {
+  workspace: Workspace;
+  rows: Row[];
+  onCommit: (db: Kysely<Schema>, stats: ImportStats) => Promise<void>;
+  resolve: (stats: ImportStats | undefined) => void;
+}
+
+/**
+ * The fast path for event batches from the API, with group commit: batches that arrive while
+ * the store is busy are written together, in one lookup, one insert and one commit, and each
+ * sender is answered once its events are durable. A batch whose events do not all name
+ * identities of one existing customer each (a new person, a new identity, a link between
+ * customers) is answered with undefined and takes the full import pipeline instead.
+ */
+export class KnownEventWriter {
+  private queue: Pending[] = [];
+  private flushing = false;
+
+  constructor(private readonly db: Kysely<Schema>) {}
+
+  /** Writes a validated batch; `onCommit` runs inside the same transaction (the audit entry). */
+  write(workspace: Workspace, rows: Row[], onCommit: Pending['onCommit']): Promise<ImportStats | undefined> {
+    return new Promise((resolve) => {
+      this.queue.push({ workspace, rows, onCommit, resolve });
+      void this.flush();
     });
   }
-  const inserted = await insertKnownEvents(database.db, workspace.id, workspace.timezone, events);
-  return {
-    read: rows.length,
-    inserted,
-    updated: 0,
-    unchanged: rows.length - inserted,
-    merged: 0,
-    rejected: 0,
-    guest: 0,
-    errors: [],
-  };
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0);
+        const results = await this.writeGroup(group).catch(() => group.map(() => undefined));
+        group.forEach((p, i) => {
+          p.resolve(results[i]);
+        });
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async writeGroup(group: Pending[]): Promise<(ImportStats | undefined)[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const wanted = group.flatMap((p) =>
+        p.rows.flatMap((row) =>
+          ID_COLUMNS.filter(([, i]) => row[i] !== null).map(
+            ([type, i]) => [p.workspace.id, type, String(row[i])] as const,
+          ),
+        ),
+      );
+      const found = await sql<{ workspace_id: number; type: string; value: string; customer_id: number }>`
+        select i.workspace_id, i.type, i.value, i.customer_id from identities i
+        join unnest(${wanted.map(([w]) => w)}::int[], ${wanted.map(([, t]) => t)}::text[], ${wanted.map(([, , v]) => v)}::text[]) as w(ws, t, v)
+          on i.workspace_id = w.ws and i.type = w.t and i.value = w.v`.execute(trx);
+      const owner = new Map(
+        found.rows.map((r) => [`${r.workspace_id}\u0000${r.type}\u0000${r.value}`, r.customer_id]),
+      );
+      const events: KnownEvent[] = [];
+      const spans = group.map((p) => {
+        const known: KnownEvent[] = [];
+        for (const row of p.rows) {
+          const owners = new Set(
+            ID_COLUMNS.filter(([, i]) => row[i] !== null).map(([type, i]) =>
+              owner.get(`${p.workspace.id}\u0000${type}\u0000${row[i]}`),
+            ),
+          );
+          if (owners.size !== 1 || owners.has(undefined)) return undefined;
+          known.push({
+            workspaceId: p.workspace.id,
+            timezone: p.workspace.timezone,
+            customerId: [...owners][0]!,
+            type: row[at('type')] as string,
+            local: row[at('ts_local')] as string | null,
+            absolute: row[at('ts_abs')] as string | null,
+            properties: row[at('properties')] as string,
+          });
+        }
+        const start = events.length;
+        events.push(...known);
+        return [start, events.length] as const;
+      });
+      const inserted = events.length > 0 ? await insertKnownEvents(trx, events) : new Set<number>();
+      const results: (ImportStats | undefined)[] = [];
+      for (const [k, span] of spans.entries()) {
+        if (!span) {
+          results.push(undefined);
+          continue;
+        }
+        let n = 0;
+        for (let i = span[0]; i < span[1]; i++) if (inserted.has(i)) n++;
+        const read = span[1] - span[0];
+        const stats: ImportStats = {
+          read,
+          inserted: n,
+          updated: 0,
+          unchanged: read - n,
+          merged: 0,
+          rejected: 0,
+          guest: 0,
+          errors: [],
+        };
+        await group[k]!.onCommit(trx, stats);
+        results.push(stats);
+      }
+      return results;
+    });
+  }
 }

@@ -45,7 +45,7 @@ const keyOut = (k: Awaited<ReturnType<typeof listApiKeys>>[number]) => ({
 });
 
 /** Users, API keys and the audit log: admins only. */
-export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store }) => {
+export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store, callers }) => {
   const db = store.db;
 
   app.get(
@@ -158,6 +158,7 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     async (request, reply) => {
       const caller = callerOf(request);
       await revokeApiKey(db, caller.workspace.id, request.params.keyId);
+      callers.clear();
       await recordAudit(db, caller.workspace.id, caller.actor, {
         action: 'api_key.revoke',
         objectType: 'api_key',

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit-log.ts';
+import { customer360 } from '../../customers/customer-360.ts';
 import { eraseCustomer } from '../../customers/customer-erase.ts';
 import { getCustomerProfile } from '../../customers/customer-profile.ts';
 import { searchCustomers } from '../../customers/customer-search.ts';
@@ -16,7 +17,7 @@ import { conditionFilter, segmentMemberFilter } from '../../segments/segment-ser
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';
-import { CustomerParams, DateText, ERRORS, iso, PageQuery } from '../schemas.ts';
+import { CustomerParams, DateText, ERRORS, PageQuery } from '../schemas.ts';
 
 const CustomerSummary = z.object({
   id: z.number(),
@@ -147,39 +148,12 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
   );
 
   const presentProfile = async (caller: ReturnType<typeof callerOf>, id: number) => {
-    const ws = caller.workspace.id;
-    const profile = await getCustomerProfile(db, ws, id);
-    const [events, history] = await Promise.all([recentEvents(db, ws, id), tagHistory(db, ws, id)]);
+    const profile = await customer360(db, caller.workspace.id, id);
     const mask = maskerFor(caller);
-    const c = profile.customer;
     return {
-      customer: {
-        id: c.id,
-        external_id: c.external_id,
-        name: mask.name(c.name),
-        gender: c.gender,
-        birthday: c.birthday,
-        city: c.city,
-        country: c.country,
-        member_tier: c.member_tier,
-        attributes: c.attributes,
-        created_at: iso(c.created_at),
-        erased_at: iso(c.erased_at),
-        order_count: c.order_count,
-        net_total: c.net_total,
-        first_order_date: c.first_order_date,
-        last_order_date: c.last_order_date,
-      },
-      identities: profile.identities.map((i) => ({
-        type: i.type,
-        value: mask.identity(i.type, i.value),
-        since: iso(i.created_at),
-      })),
-      tags: profile.tags.map((t) => ({ tag: t.tag, source: t.source, added_at: iso(t.added_at) })),
-      tag_history: history,
-      orders: profile.orders,
-      order_total: profile.orderTotal,
-      events,
+      ...profile,
+      customer: { ...profile.customer, name: mask.name(profile.customer.name) },
+      identities: profile.identities.map((i) => ({ ...i, value: mask.identity(i.type, i.value) })),
     };
   };
 

@@ -1,14 +1,16 @@
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Caller } from '../../access/caller.ts';
 import { recordAudit } from '../../audit/audit-log.ts';
 import type { Database } from '../../db/database.ts';
+import type { Schema } from '../../db/schema.ts';
 import { batchRecords } from '../../importing/batch-source.ts';
 import { IDENTITY_FIELDS, IMPORT_KINDS, type ImportKind, KIND_FIELDS } from '../../importing/import-kinds.ts';
 import { type ImportStats, importRecords } from '../../importing/import-service.ts';
-import { ingestKnownEvents } from '../../importing/known-events.ts';
+import { type KnownEventWriter, normalizeEventBatch } from '../../importing/known-events.ts';
 import { minorDigits } from '../../importing/money-parse.ts';
 import { getOrder } from '../../orders/order-lookup.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
@@ -105,27 +107,37 @@ async function ingest(
   kind: ImportKind,
   rows: Record<string, unknown>[],
   fields: readonly string[] = KIND_FIELDS[kind].fields,
+  events?: KnownEventWriter,
 ) {
   const layout = () => batchRecords(fields, rows);
-  const known = kind === 'events' ? await ingestKnownEvents(store, caller.workspace, layout()) : undefined;
-  const stats =
-    known ??
-    (await importRecords(store, { kind, workspace: caller.workspace, ...layout(), label: `api:${kind}` }));
-  await recordAudit(store.db, caller.workspace.id, caller.actor, {
-    action: `${kind}.ingest`,
-    objectType: kind,
-    detail: {
-      items: rows.length,
-      rejected: stats.rejected,
-      inserted: stats.inserted,
-      updated: stats.updated,
-    },
+  const audit = (db: Kysely<Schema>, stats: ImportStats) =>
+    recordAudit(db, caller.workspace.id, caller.actor, {
+      action: `${kind}.ingest`,
+      objectType: kind,
+      detail: {
+        items: rows.length,
+        rejected: stats.rejected,
+        inserted: stats.inserted,
+        updated: stats.updated,
+      },
+    });
+  if (kind === 'events' && events) {
+    const rows = await normalizeEventBatch(caller.workspace, layout());
+    const fast = rows && (await events.write(caller.workspace, rows, audit));
+    if (fast) return batchResult(fast, rows.length);
+  }
+  const stats = await importRecords(store, {
+    kind,
+    workspace: caller.workspace,
+    ...layout(),
+    label: `api:${kind}`,
   });
+  await audit(store.db, stats);
   return batchResult(stats, rows.length);
 }
 
 /** Orders and events pushed in batches, and file imports uploaded for background loading. */
-export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store, jobs }) => {
+export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store, jobs, events }) => {
   app.post(
     '/orders',
     {
@@ -185,7 +197,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       const { items } = request.body;
       checkBatch(items);
       // Properties travel as one JSON column so their types survive.
-      return ingest(store, caller, 'events', items, [...KIND_FIELDS.events.fields, 'properties']);
+      return ingest(store, caller, 'events', items, [...KIND_FIELDS.events.fields, 'properties'], events);
     },
   );
 
