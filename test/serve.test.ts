@@ -1,0 +1,71 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const bin = new URL('../bin/retain.js', import.meta.url).pathname;
+const dataDir = mkdtempSync(join(tmpdir(), 'retain-serve-'));
+const env = { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '' };
+let child: ChildProcess | undefined;
+
+afterAll(() => child?.kill('SIGKILL'));
+
+async function waitUntilUp(port: number) {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('retain serve did not start');
+}
+
+describe('retain serve', () => {
+  it('answers health and readiness, logs JSON with request ids, and finishes in-flight requests on SIGTERM', async () => {
+    const made = spawnSync(process.execPath, [bin, '-w', 'shop', 'apikeys', 'create', '--role', 'operator'], {
+      env,
+      encoding: 'utf8',
+    });
+    const key = /^rk_\S+$/m.exec(made.stdout)![0];
+    const port = 3870 + Math.floor(Math.random() * 100);
+    child = spawn(process.execPath, [bin, 'serve', '--port', String(port)], { env });
+    let log = '';
+    child.stdout!.on('data', (d) => {
+      log += d;
+    });
+    const exited = new Promise<number | null>((r) => child!.once('exit', r));
+    await waitUntilUp(port);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ready', store: 'pglite' });
+    const items = Array.from({ length: 1000 }, (_, i) => ({
+      phone: `1390000${String(i).padStart(4, '0')}`,
+      type: 'page_view',
+      occurred_at: '2024-05-01 10:00:00',
+    }));
+    const inflight = fetch(`http://127.0.0.1:${port}/api/v1/events?q=13912345678`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/json',
+        'x-request-id': 'req-42',
+      },
+      body: JSON.stringify({ items }),
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    const response = await inflight;
+    expect(response.status).toBe(200);
+    expect((await response.json()).accepted).toBe(1000);
+    expect(await exited).toBe(0);
+    const lines = log
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const done = lines.find((l) => l.reqId === 'req-42' && l.res);
+    expect(done.res.statusCode).toBe(200);
+    // Searched phones never reach the log, nor does the key.
+    expect(log).not.toContain('13912345678');
+    expect(log).not.toContain(key);
+  }, 60_000);
+});
