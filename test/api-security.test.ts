@@ -10,8 +10,18 @@ afterAll(dropTestSchemas);
 // Written from the issue's role descriptions, not from the code: admin everything; operator data,
 // segments, journeys, coupons and exports; service profiles; viewer read.
 const ALLOWED: Record<Role, readonly string[]> = {
-  admin: ['read', 'pii', 'customers.write', 'data.write', 'segments.write', 'export', 'erase', 'admin'],
-  operator: ['read', 'customers.write', 'data.write', 'segments.write', 'export'],
+  admin: [
+    'read',
+    'pii',
+    'customers.write',
+    'data.write',
+    'segments.write',
+    'coupons.write',
+    'export',
+    'erase',
+    'admin',
+  ],
+  operator: ['read', 'customers.write', 'data.write', 'segments.write', 'coupons.write', 'export'],
   service: ['read', 'pii', 'customers.write'],
   viewer: ['read'],
 };
@@ -124,6 +134,16 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
     });
     bObjects.keyId = key.body.id;
     bObjects.bViewerKey = key.body.key;
+    const template = await api.call('POST', '/api/v1/coupon-templates', {
+      key: admin,
+      body: { name: '满150减30', kind: 'amount_off', amount_off: 3000, threshold: 15000 },
+    });
+    bObjects.templateId = template.body.id;
+    const issued = await api.call('POST', `/api/v1/coupon-templates/${template.body.id}/issue`, {
+      key: admin,
+      body: { customer_ids: [customer.body.id] },
+    });
+    bObjects.code = issued.body.codes[0].code;
     const job = await upload(api, admin, CSV);
     expect(job.status).toBe(202);
     await waitForImport(api, admin, job.body.id);
@@ -157,6 +177,8 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       keyId: 999999,
       importId: randomUUID(),
       tag: 'none',
+      templateId: 999999,
+      code: 'none',
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {
@@ -176,6 +198,7 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       'PATCH /api/v1/customers/{customerId}': { city: '杭州' },
       'POST /api/v1/customers/{customerId}/tags': { tag: 'stolen' },
       'POST /api/v1/customers/{customerId}/merge': { other_id: aCustomer },
+      'POST /api/v1/coupon-templates/{templateId}/issue': { customer_ids: [aCustomer] },
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {

@@ -12,15 +12,26 @@ export type Permission =
   | 'customers.write'
   | 'data.write'
   | 'segments.write'
+  | 'coupons.write'
   | 'export'
   | 'erase'
   | 'admin';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['read', 'pii', 'customers.write', 'data.write', 'segments.write', 'export', 'erase', 'admin'],
+  admin: [
+    'read',
+    'pii',
+    'customers.write',
+    'data.write',
+    'segments.write',
+    'coupons.write',
+    'export',
+    'erase',
+    'admin',
+  ],
   // Operators run data, segments and campaigns; they reach customers through channels, not by
   // copying phone numbers, so they see personal data masked.
-  operator: ['read', 'customers.write', 'data.write', 'segments.write', 'export'],
+  operator: ['read', 'customers.write', 'data.write', 'segments.write', 'coupons.write', 'export'],
   // Service staff call and message customers one at a time: they see contact details.
   service: ['read', 'pii', 'customers.write'],
   viewer: ['read'],

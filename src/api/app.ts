@@ -22,6 +22,7 @@ import { redactUrl } from './log-redact.ts';
 import { accessRoutes } from './routes/access-routes.ts';
 import { analyticsRoutes } from './routes/analytics-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
+import { couponRoutes } from './routes/coupon-routes.ts';
 import { customerRoutes } from './routes/customer-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { ingestRoutes } from './routes/ingest-routes.ts';
@@ -137,6 +138,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(ingestRoutes, context);
       await api.register(segmentRoutes, context);
       await api.register(analyticsRoutes, context);
+      await api.register(couponRoutes, context);
       await api.register(accessRoutes, context);
     },
     { prefix: '/api/v1' },

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { RetainError } from '../shared/errors.ts';
 import { registerAccessCommands } from './commands/access.ts';
+import { registerCouponCommands } from './commands/coupons.ts';
 import { registerCustomersCommands } from './commands/customers.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
@@ -25,6 +26,7 @@ registerSegmentCommands(program);
 registerDemoCommand(program);
 registerServeCommand(program);
 registerAccessCommands(program);
+registerCouponCommands(program);
 
 /** One readable line for every failure; a stack trace only with RETAIN_DEBUG=1. */
 function report(error: unknown): number {

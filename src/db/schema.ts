@@ -234,6 +234,54 @@ export interface AuditLogTable {
   detail: Auto<Record<string, unknown>>;
 }
 
+export interface CouponTemplatesTable {
+  workspace_id: number;
+  id: Generated<number>;
+  name: string;
+  kind: 'amount_off' | 'percent_off' | 'gift';
+  amount_off: number | null;
+  percent_off: number | null;
+  max_discount: number | null;
+  gift_sku: string | null;
+  threshold: Auto<number>;
+  valid_from: Date | null;
+  valid_until: Date | null;
+  valid_days: number | null;
+  per_customer_limit: number | null;
+  budget_count: number | null;
+  budget_amount: number | null;
+  channels: string[] | null;
+  stores: string[] | null;
+  stackable: Auto<boolean>;
+  issued_count: Auto<number>;
+  created_at: Auto<Date>;
+}
+
+export interface CouponsTable {
+  workspace_id: number;
+  code: string;
+  template_id: number;
+  customer_id: number | null;
+  issued_at: Auto<Date>;
+  starts_at: Date | null;
+  expires_at: Date | null;
+  source: string;
+  source_ref: string | null;
+  redeemed_at: Date | null;
+  redeemed_order_id: string | null;
+  discount: number | null;
+}
+
+export interface CouponRedemptionsTable {
+  workspace_id: number;
+  order_id: string;
+  code: string;
+  result: string;
+  reason: string | null;
+  discount: number | null;
+  at: Auto<Date>;
+}
+
 /** The whole schema as Kysely sees it. */
 export interface Schema {
   workspaces: WorkspacesTable;
@@ -256,4 +304,7 @@ export interface Schema {
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
+  coupon_templates: CouponTemplatesTable;
+  coupons: CouponsTable;
+  coupon_redemptions: CouponRedemptionsTable;
 }

@@ -7,6 +7,7 @@ import { processCustomers } from '../customers/customers-import.ts';
 import type { Database, Session } from '../db/database.ts';
 import { processEvents } from '../events/events-import.ts';
 import { resolveIdentities } from '../identity/identity-resolve.ts';
+import { redeemCoupons } from '../loyalty/coupon-redeem.ts';
 import { processOrderLines, processOrders } from '../orders/orders-import.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
@@ -209,6 +210,8 @@ export async function importRecords(database: Database, options: RecordsInput): 
       };
       const counts = await PROCESSORS[kind](ctx);
       Object.assign(stats, counts);
+      if (kind === 'orders' && mappedFields.has('coupon_code'))
+        await redeemCoupons(session, workspace.id, STAGING_TABLE);
       phase('upsert');
       if (stagedRows > ANALYZE_ROWS) await sql`analyze ${sql.table(TOUCHED)}`.execute(db);
       if (stagedRows > 10_000) await sql`analyze orders`.execute(db);

@@ -208,3 +208,20 @@ export async function segmentMemberFilter(db: Kysely<Schema>, workspaceId: numbe
 export async function conditionFilter(db: Kysely<Schema>, workspace: Workspace, condition: Condition) {
   return predicate(db, workspace, condition);
 }
+
+/** Ids of a saved segment's stored members (for issuing coupons to it). */
+export async function segmentMemberIds(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  name: string,
+): Promise<number[]> {
+  const segment = await findSegment(db, workspaceId, name);
+  const rows = await db
+    .selectFrom('segment_members')
+    .select('customer_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('segment_id', '=', segment.id)
+    .orderBy('customer_id')
+    .execute();
+  return rows.map((r) => r.customer_id);
+}

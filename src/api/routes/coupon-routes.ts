@@ -1,0 +1,155 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { recordAudit } from '../../audit/audit-log.ts';
+import { normalizeCouponCode } from '../../loyalty/coupon-code.ts';
+import { issueCoupons } from '../../loyalty/coupon-issue.ts';
+import { couponReport, findCoupon } from '../../loyalty/coupon-report.ts';
+import {
+  CouponTemplateInput,
+  createCouponTemplate,
+  findCouponTemplate,
+  listCouponTemplates,
+} from '../../loyalty/coupon-template.ts';
+import { segmentMemberIds } from '../../segments/segment-service.ts';
+import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
+import { callerOf } from '../auth.ts';
+import type { ApiContext } from '../context.ts';
+import { ERRORS, iso } from '../schemas.ts';
+
+const TemplateParams = z.object({ templateId: z.coerce.number().int().positive() });
+const presentTemplate = (t: Awaited<ReturnType<typeof findCouponTemplate>>) => ({
+  ...t,
+  valid_from: iso(t.valid_from),
+  valid_until: iso(t.valid_until),
+  created_at: iso(t.created_at),
+});
+
+/** Coupon templates, issuing (to customers or a segment), one coupon's story, and the report. */
+export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store }) => {
+  const db = store.db;
+
+  app.get(
+    '/coupon-templates',
+    { config: { permission: 'read' }, schema: { tags: ['coupons'], summary: 'Coupon templates' } },
+    async (request) => (await listCouponTemplates(db, callerOf(request).workspace.id)).map(presentTemplate),
+  );
+
+  app.post(
+    '/coupon-templates',
+    {
+      config: { permission: 'coupons.write' },
+      schema: {
+        tags: ['coupons'],
+        summary:
+          'Create a template: 满减 (amount_off with threshold), percent_off (capped) or gift; validity, limits, budget',
+        body: CouponTemplateInput,
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const template = await createCouponTemplate(db, caller.workspace, request.body);
+      await recordAudit(db, caller.workspace.id, caller.actor, {
+        action: 'coupon_template.create',
+        objectType: 'coupon_template',
+        objectId: template.id,
+        detail: { name: template.name, kind: template.kind },
+      });
+      return reply.code(201).send(presentTemplate(template));
+    },
+  );
+
+  app.post(
+    '/coupon-templates/:templateId/issue',
+    {
+      config: { permission: 'coupons.write' },
+      schema: {
+        tags: ['coupons'],
+        summary: 'Issue coupons to customers (by id) or to every member of a saved segment',
+        params: TemplateParams,
+        body: z
+          .object({
+            customer_ids: z.array(z.number().int().positive()).min(1).max(100_000).optional(),
+            segment: z.string().min(1).optional(),
+          })
+          .strict(),
+        response: {
+          200: z.object({
+            issued: z.number(),
+            over_customer_limit: z.number(),
+            over_budget: z.number(),
+            codes: z.array(z.object({ customer_id: z.number(), code: z.string() })),
+          }),
+          ...ERRORS,
+        },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const ws = caller.workspace.id;
+      const template = await findCouponTemplate(db, ws, request.params.templateId);
+      const { customer_ids, segment } = request.body;
+      if ((customer_ids === undefined) === (segment === undefined))
+        throw new InvalidInputError('body: give either customer_ids or segment');
+      let ids = segment ? await segmentMemberIds(db, ws, segment) : customer_ids!;
+      if (customer_ids) {
+        const known = await db
+          .selectFrom('customers')
+          .select('id')
+          .where('workspace_id', '=', ws)
+          .where('id', 'in', customer_ids)
+          .execute();
+        if (known.length !== new Set(customer_ids).size)
+          throw new NotFoundError('some customer_ids are not customers of this workspace');
+        ids = known.map((k) => k.id);
+      }
+      const result = await issueCoupons(db, template, ids, {
+        source: segment ? 'segment' : 'manual',
+        ref: segment ?? caller.actor.label,
+      });
+      await recordAudit(db, ws, caller.actor, {
+        action: 'coupon.issue',
+        objectType: 'coupon_template',
+        objectId: template.id,
+        detail: { issued: result.issued, segment: segment ?? null },
+      });
+      return result;
+    },
+  );
+
+  app.get(
+    '/coupons/report',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['coupons'],
+        summary: 'Issued, redeemed, rate, discount cost, revenue and ROI per template and source',
+      },
+    },
+    async (request) => couponReport(db, callerOf(request).workspace.id),
+  );
+
+  app.get(
+    '/coupons/:code',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['coupons'],
+        summary: 'A coupon and every redemption attempt',
+        params: z.object({ code: z.string().min(1).max(40) }),
+      },
+    },
+    async (request) => {
+      const code = normalizeCouponCode(request.params.code);
+      const coupon = code && (await findCoupon(db, callerOf(request).workspace.id, code));
+      if (!coupon) throw new NotFoundError(`no coupon ${request.params.code}`);
+      return {
+        ...coupon,
+        issued_at: iso(coupon.issued_at),
+        starts_at: iso(coupon.starts_at),
+        expires_at: iso(coupon.expires_at),
+        redeemed_at: iso(coupon.redeemed_at),
+        attempts: coupon.attempts.map((a) => ({ ...a, at: iso(a.at) })),
+      };
+    },
+  );
+};

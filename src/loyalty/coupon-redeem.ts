@@ -1,0 +1,84 @@
+import { sql } from 'kysely';
+import type { Session } from '../db/database.ts';
+import { VALID_ORDER } from '../orders/order-status.ts';
+
+/** Why a code on an order did not redeem (or `redeemed`). */
+export type RedemptionResult =
+  | 'redeemed'
+  | 'not_found'
+  | 'already_used'
+  | 'order_not_valid'
+  | 'wrong_customer'
+  | 'not_started'
+  | 'expired'
+  | 'channel'
+  | 'below_threshold';
+
+/**
+ * Redeems the coupon codes that orders just imported carry (`claimsTable (order_id, coupon_code)`),
+ * and records every attempt with its result. Exactly once: a coupon is claimed by an update that
+ * requires it unredeemed, so of two orders racing for one code, in one file or two concurrent
+ * imports, one wins and the other is recorded `already_used`. Re-importing an order changes
+ * nothing; an order that was pending and is now paid redeems then. The orders import regardless.
+ */
+export async function redeemCoupons(
+  session: Session,
+  workspaceId: number,
+  claimsTable: string,
+): Promise<void> {
+  const db = session.db;
+  const ws = workspaceId;
+  // Codes as typed: upper case, no spaces or dashes, regrouped as stored (XXXXX-XXXXX).
+  const norm = sql`(case when length(regexp_replace(upper(k.coupon_code), '[\\s-]', '', 'g')) = 10
+    then substr(regexp_replace(upper(k.coupon_code), '[\\s-]', '', 'g'), 1, 5) || '-' || substr(regexp_replace(upper(k.coupon_code), '[\\s-]', '', 'g'), 6)
+    else upper(k.coupon_code) end)`;
+  await sql`drop table if exists coupon_check`.execute(db);
+  await sql`
+    create temp table coupon_check as
+    select distinct on (k.order_id) k.order_id, ${norm} as code, o.customer_id, o.ordered_at, o.channel, o.store,
+      o.amount - o.refunded_amount as net, (${VALID_ORDER}) as valid,
+      c.code is not null as found, c.customer_id as owner, c.starts_at, c.expires_at, c.redeemed_order_id,
+      t.kind, t.amount_off, t.percent_off, t.max_discount, t.threshold, t.channels, t.stores
+    from ${sql.table(claimsTable)} k
+    join orders o on o.workspace_id = ${ws} and o.order_id = k.order_id
+    left join coupons c on c.workspace_id = ${ws} and c.code = ${norm}
+    left join coupon_templates t on t.workspace_id = ${ws} and t.id = c.template_id
+    where k.coupon_code is not null and k.coupon_code <> ''
+    order by k.order_id`.execute(db);
+  // The discount an order got: a fixed amount, or the percentage of the price before discount
+  // (the imported amount is what was paid), capped.
+  await sql`alter table coupon_check add column discount bigint, add column result text`.execute(db);
+  await sql`update coupon_check set discount = case kind
+      when 'amount_off' then amount_off
+      when 'percent_off' then least(round(net * percent_off / (100.0 - percent_off))::bigint, coalesce(max_discount, 9223372036854775807))
+      else 0 end`.execute(db);
+  await sql`update coupon_check set result = case
+      when not found then 'not_found'
+      when redeemed_order_id = order_id then 'redeemed'
+      when redeemed_order_id is not null then 'already_used'
+      when not valid then 'order_not_valid'
+      when owner is not null and owner is distinct from customer_id then 'wrong_customer'
+      when starts_at is not null and ordered_at < starts_at then 'not_started'
+      when expires_at is not null and ordered_at >= expires_at then 'expired'
+      when (channels is not null and not (channel = any(channels))) or (stores is not null and not (store = any(stores))) then 'channel'
+      when net + discount < threshold then 'below_threshold'
+      end`.execute(db);
+  // Of several orders in this import claiming one free code, the earliest wins.
+  await sql`
+    with winners as (
+      select distinct on (code) code, order_id, discount from coupon_check where result is null
+      order by code, ordered_at, order_id
+    ), claimed as (
+      update coupons c set redeemed_at = now(), redeemed_order_id = w.order_id, discount = w.discount
+      from winners w where c.workspace_id = ${ws} and c.code = w.code and c.redeemed_at is null
+      returning c.code, c.redeemed_order_id
+    )
+    update coupon_check k set result = case when exists (
+      select 1 from claimed x where x.code = k.code and x.redeemed_order_id = k.order_id) then 'redeemed' else 'already_used' end
+    where k.result is null`.execute(db);
+  await sql`
+    insert into coupon_redemptions (workspace_id, order_id, code, result, reason, discount)
+    select ${ws}, order_id, code, result, null, case when result = 'redeemed' then discount end from coupon_check
+    on conflict (workspace_id, order_id, code) do update set result = excluded.result, discount = excluded.discount, at = now()
+    where coupon_redemptions.result <> 'redeemed'`.execute(db);
+}

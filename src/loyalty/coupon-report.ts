@@ -1,0 +1,74 @@
+import { type Kysely, sql } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+
+/** Issued, redeemed, cost and return of coupons, per template and issuing source. */
+export interface CouponReportRow {
+  template: string;
+  source: string;
+  source_ref: string | null;
+  issued: number;
+  redeemed: number;
+  redemption_rate: number | null;
+  /** Sum of discounts given, minor units. */
+  discount_cost: number;
+  /** Net revenue of the redeeming orders, minor units. */
+  revenue: number;
+  /** Revenue per unit of discount; null without cost. */
+  roi: number | null;
+}
+
+/**
+ * Coupon results per template and issuing source (manual, segment, journey step, …), revenue
+ * from the redeeming orders' current net amounts.
+ */
+export async function couponReport(db: Kysely<Schema>, workspaceId: number): Promise<CouponReportRow[]> {
+  const rows = await sql<Omit<CouponReportRow, 'redemption_rate' | 'roi'>>`
+    select t.name as template, c.source, c.source_ref, count(*)::int as issued,
+      count(c.redeemed_at)::int as redeemed, coalesce(sum(c.discount), 0)::bigint as discount_cost,
+      coalesce(sum(o.amount - o.refunded_amount), 0)::bigint as revenue
+    from coupons c
+    join coupon_templates t on t.workspace_id = c.workspace_id and t.id = c.template_id
+    left join orders o on o.workspace_id = c.workspace_id and o.order_id = c.redeemed_order_id
+    where c.workspace_id = ${workspaceId}
+    group by t.name, c.source, c.source_ref
+    order by t.name, c.source, c.source_ref nulls first`.execute(db);
+  return rows.rows.map((r) => ({
+    ...r,
+    redemption_rate: r.issued ? r.redeemed / r.issued : null,
+    roi: r.discount_cost ? r.revenue / r.discount_cost : null,
+  }));
+}
+
+/** One coupon by its stored code, with what happened to it; undefined when unknown. */
+export async function findCoupon(db: Kysely<Schema>, workspaceId: number, code: string) {
+  const coupon = await db
+    .selectFrom('coupons as c')
+    .innerJoin('coupon_templates as t', (j) =>
+      j.onRef('t.workspace_id', '=', 'c.workspace_id').onRef('t.id', '=', 'c.template_id'),
+    )
+    .select([
+      'c.code',
+      't.name as template',
+      'c.customer_id',
+      'c.issued_at',
+      'c.starts_at',
+      'c.expires_at',
+      'c.source',
+      'c.source_ref',
+      'c.redeemed_at',
+      'c.redeemed_order_id',
+      'c.discount',
+    ])
+    .where('c.workspace_id', '=', workspaceId)
+    .where('c.code', '=', code)
+    .executeTakeFirst();
+  if (!coupon) return undefined;
+  const attempts = await db
+    .selectFrom('coupon_redemptions')
+    .select(['order_id', 'result', 'discount', 'at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('code', '=', code)
+    .orderBy('at')
+    .execute();
+  return { ...coupon, attempts };
+}
