@@ -11,16 +11,15 @@
  * The 1M-customer store is generated once (SQL, then Retain's own aggregate refresh) into bench/out.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { type Kysely, sql } from 'kysely';
 import { createApiKey } from '../src/access/api-key-service.ts';
-import { refreshCustomerAggregates } from '../src/customers/customer-aggregates.ts';
 import { openDatabase } from '../src/db/database.ts';
-import type { Schema } from '../src/db/schema.ts';
 import { ensureWorkspace } from '../src/workspaces/workspace-service.ts';
+
+import { millionCustomerStore, seedCustomers } from './customer-store.ts';
 
 const here = new URL('.', import.meta.url).pathname;
 const bin = join(here, '../bin/retain.js');
@@ -53,19 +52,6 @@ function serve(dataDir: string, port: number): ChildProcess {
 async function stop(child: ChildProcess) {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
-}
-
-/** Customers C1…Cn with phones, as if imported (the bench's fixture, made fast with SQL). */
-async function seedCustomers(db: Kysely<Schema>, workspaceId: number, n: number) {
-  await sql`insert into customers (workspace_id, id, external_id, name, city)
-      select ${workspaceId}, i, 'C' || i, '顾客' || i, (array['杭州','上海','北京','广州'])[1 + i % 4] from generate_series(1, ${n}) i`.execute(
-    db,
-  );
-  await sql`insert into identities (workspace_id, type, value, customer_id)
-      select ${workspaceId}::int, 'external_id', 'C' || i, i from generate_series(1, ${n}) i
-      union all select ${workspaceId}::int, 'phone', (13800000000 + i)::text, i from generate_series(1, ${n}) i`.execute(
-    db,
-  );
 }
 
 /** A key for a workspace of a store directory (opened and closed before the server starts). */
@@ -160,30 +146,7 @@ async function benchIngest(): Promise<[Load, Load]> {
 
 /** Profiles at 1M customers, and /healthz at the same rate. */
 async function benchProfiles(): Promise<[Load, Load]> {
-  const storeDir = join(out, `api-store-${customers}`);
-  if (!existsSync(storeDir)) {
-    const tmp = `${storeDir}.tmp`;
-    rmSync(tmp, { recursive: true, force: true });
-    const store = await openDatabase({ dataDir: tmp });
-    const ws = await ensureWorkspace(store.db, 'bench');
-    await store.withSession(async (session) => {
-      const db = session.db;
-      await seedCustomers(db, ws.id, customers);
-      await sql`insert into orders (workspace_id, order_id, customer_id, ordered_at, local_date, amount, currency, status, channel)
-        select ${ws.id}, 'SO' || i, 1 + (i * 7919) % ${customers}, t, (t at time zone 'Asia/Shanghai')::date,
-          990 + (i * 104729) % 98910, 'CNY', case when i % 33 = 0 then 'cancelled' else 'completed' end, '天猫'
-        from generate_series(1::bigint, ${customers * 3}::bigint) i, lateral (select timestamptz '2024-01-01 00:00:00+08' + ((i * 2654435761::bigint) % 63072000) * interval '1 second' as t) x`.execute(
-        db,
-      );
-      await sql`create temp table all_customers as select id as customer_id from customers where workspace_id = ${ws.id}`.execute(
-        db,
-      );
-      await refreshCustomerAggregates(session, ws.id, 'all_customers');
-      await sql`analyze`.execute(db);
-    });
-    await store.close();
-    renameSync(tmp, storeDir);
-  }
+  const storeDir = await millionCustomerStore(customers);
   const profileKey = await keyFor(storeDir);
   const profiles = serve(storeDir, 3903);
   await waitForPort(3903);

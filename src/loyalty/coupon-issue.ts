@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { newCouponCode } from './coupon-code.ts';
+import { newCouponCodes } from './coupon-code.ts';
 import { type CouponTemplate, faceValue } from './coupon-template.ts';
 
 /** What issued a coupon: a person by hand, a campaign to a segment, a journey step, a referral. */
@@ -62,7 +62,8 @@ export async function issueCoupons(
     if (template.budget_amount !== null && face !== null)
       room = Math.min(room, Math.floor(template.budget_amount / face) - alreadyIssued);
     const chosen = eligible.slice(0, Math.max(0, Math.min(room, eligible.length)));
-    const codes = chosen.map((customer_id) => ({ customer_id, code: newCouponCode() }));
+    const fresh = newCouponCodes(chosen.length);
+    const codes = chosen.map((customer_id, i) => ({ customer_id, code: fresh[i]! }));
     for (let i = 0; i < codes.length; i += CHUNK) {
       const part = codes.slice(i, i + CHUNK);
       // A collision of two random 50-bit codes is astronomically rare, but a unique key still guards it.
