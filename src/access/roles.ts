@@ -12,7 +12,7 @@ export type Permission =
   | 'customers.write'
   | 'data.write'
   | 'segments.write'
-  | 'coupons.write'
+  | 'loyalty.write'
   | 'export'
   | 'erase'
   | 'admin';
@@ -24,14 +24,14 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'customers.write',
     'data.write',
     'segments.write',
-    'coupons.write',
+    'loyalty.write',
     'export',
     'erase',
     'admin',
   ],
   // Operators run data, segments and campaigns; they reach customers through channels, not by
   // copying phone numbers, so they see personal data masked.
-  operator: ['read', 'customers.write', 'data.write', 'segments.write', 'coupons.write', 'export'],
+  operator: ['read', 'customers.write', 'data.write', 'segments.write', 'loyalty.write', 'export'],
   // Service staff call and message customers one at a time: they see contact details.
   service: ['read', 'pii', 'customers.write'],
   viewer: ['read'],

@@ -282,6 +282,32 @@ export interface CouponRedemptionsTable {
   at: Auto<Date>;
 }
 
+export type PointsKind = 'earn' | 'bonus' | 'redeem' | 'expire' | 'adjust' | 'reverse';
+
+export interface PointsLedgerTable {
+  workspace_id: number;
+  id: Generated<number>;
+  customer_id: number;
+  kind: PointsKind;
+  points: number;
+  reason: string;
+  idempotency_key: string;
+  order_id: string | null;
+  /** numeric: read as a decimal string. */
+  multiplier: string | null;
+  expires_at: Date | null;
+  at: Auto<Date>;
+}
+
+export interface CustomerTiersTable {
+  workspace_id: number;
+  customer_id: number;
+  tier: string;
+  since: Auto<Date>;
+  below_since: DateString | null;
+  evaluated_on: DateString;
+}
+
 /** The whole schema as Kysely sees it. */
 export interface Schema {
   workspaces: WorkspacesTable;
@@ -307,4 +333,6 @@ export interface Schema {
   coupon_templates: CouponTemplatesTable;
   coupons: CouponsTable;
   coupon_redemptions: CouponRedemptionsTable;
+  points_ledger: PointsLedgerTable;
+  customer_tiers: CustomerTiersTable;
 }

@@ -8,9 +8,13 @@ import type { Database, Session } from '../db/database.ts';
 import { processEvents } from '../events/events-import.ts';
 import { resolveIdentities } from '../identity/identity-resolve.ts';
 import { redeemCoupons } from '../loyalty/coupon-redeem.ts';
+import { earnPointsForOrders } from '../loyalty/points-earn.ts';
+import { evaluateTiers } from '../loyalty/tier-evaluate.ts';
 import { processOrderLines, processOrders } from '../orders/orders-import.ts';
 import { InvalidInputError } from '../shared/errors.ts';
+import { todayIn } from '../shared/local-date.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
+import { readSettings } from '../workspaces/workspace-settings.ts';
 import { openRecords, type RecordSource } from './file-reader.ts';
 import { type ColumnMap, type ImportKind, resolveColumns } from './import-kinds.ts';
 import { type StageContext, type StageCounts, TOUCHED } from './kind-processor.ts';
@@ -148,6 +152,25 @@ async function stageRecords(
   return { staged, mapped: new Set(columns.keys()) };
 }
 
+/** Points for the imported orders and tiers of their customers, when the workspace runs them. */
+async function applyLoyalty(session: Session, workspace: Workspace): Promise<void> {
+  const { points, tiers } = readSettings(workspace.settings);
+  if (points.enabled) await earnPointsForOrders(session, workspace, STAGING_TABLE);
+  if (tiers.enabled) {
+    const touched = await sql<{
+      id: number;
+    }>`select distinct customer_id as id from ${sql.table(TOUCHED)} where customer_id is not null`.execute(
+      session.db,
+    );
+    await evaluateTiers(
+      session.db,
+      workspace,
+      todayIn(workspace.timezone),
+      touched.rows.map((r) => r.id),
+    );
+  }
+}
+
 /**
  * Imports a customers, orders, order-lines or events file in one transaction: rows are validated
  * and streamed into a staging table with COPY, then identities are resolved, rows upserted and
@@ -217,6 +240,7 @@ export async function importRecords(database: Database, options: RecordsInput): 
       if (stagedRows > 10_000) await sql`analyze orders`.execute(db);
       await refreshCustomerAggregates(session, workspace.id, TOUCHED);
       phase('aggregates');
+      if (kind === 'orders' || kind === 'order-lines') await applyLoyalty(session, workspace);
       if (options.dryRun || (options.strict && stats.rejected > 0)) {
         await sql`rollback`.execute(db);
       } else {

@@ -59,3 +59,17 @@ export async function findWorkspace(db: Kysely<Schema>, name: string): Promise<W
 export async function listWorkspaces(db: Kysely<Schema>): Promise<Workspace[]> {
   return db.selectFrom('workspaces').selectAll().orderBy('name').execute();
 }
+
+/** Stores new raw settings (already checked by `setSetting`) and returns the workspace. */
+export async function saveSettings(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  settings: Record<string, unknown>,
+): Promise<Workspace> {
+  return db
+    .updateTable('workspaces')
+    .set({ settings: JSON.stringify(settings) as unknown as Record<string, unknown> })
+    .where('id', '=', workspaceId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

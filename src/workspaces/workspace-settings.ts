@@ -3,6 +3,20 @@ import { DEFAULT_LIFECYCLE, type LifecycleThresholds } from '../segments/lifecyc
 import type { RfmSplit } from '../segments/rfm-score.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 
+/** The default tiers: 银卡 from ¥1,000, 金卡 from ¥5,000, 钻石卡 from ¥20,000 of net spend in 12 months. */
+export const DEFAULT_TIERS = [
+  { code: 'silver', name_zh: '银卡', name_en: 'Silver', min: 100_000, multiplier: 1, free_shipping: false },
+  { code: 'gold', name_zh: '金卡', name_en: 'Gold', min: 500_000, multiplier: 1.5, free_shipping: true },
+  {
+    code: 'diamond',
+    name_zh: '钻石卡',
+    name_en: 'Diamond',
+    min: 2_000_000,
+    multiplier: 2,
+    free_shipping: true,
+  },
+];
+
 const days = z.number().int().min(0).max(36_500);
 const SettingsSchema = z.object({
   rfm: z.object({ split: z.enum(['mean', 'score']).default('mean') }).default({ split: 'mean' }),
@@ -16,13 +30,50 @@ const SettingsSchema = z.object({
       loyal_min_orders: z.number().int().min(1).max(1000).default(DEFAULT_LIFECYCLE.loyal_min_orders),
     })
     .default(DEFAULT_LIFECYCLE),
+  points: z
+    .object({
+      /** Whether orders earn points (a merchant turns its points programme on). */
+      enabled: z.boolean().default(false),
+      /** Points per major unit of net spend (1 point per ¥1), rounded down per order. */
+      per_unit: z.number().min(0).max(1000).default(1),
+      /** Days of the month that are member days (会员日), e.g. [18]. */
+      member_days: z.array(z.number().int().min(1).max(31)).default([]),
+      member_day_multiplier: z.number().min(1).max(100).default(2),
+      first_order_bonus: z.number().int().min(0).default(0),
+      birthday_month_bonus: z.number().int().min(0).default(0),
+      /** Earned points expire at the end of the year after the year they were earned, or never. */
+      expiry: z.enum(['end_of_next_year', 'never']).default('end_of_next_year'),
+    })
+    .prefault({}),
+  tiers: z
+    .object({
+      /** Whether tiers are evaluated on orders and daily. */
+      enabled: z.boolean().default(false),
+      /** What qualifies: rolling 12-month net spend (minor units) or points earned — never the balance. */
+      basis: z.enum(['spend', 'points']).default('spend'),
+      grace_days: days.default(30),
+      levels: z
+        .array(
+          z.object({
+            code: z.string().min(1),
+            name_zh: z.string().min(1),
+            name_en: z.string().min(1),
+            min: z.number().int().min(0),
+            multiplier: z.number().min(1).max(100).default(1),
+            free_shipping: z.boolean().default(false),
+            birthday_coupon_template: z.string().optional(),
+          }),
+        )
+        .default(DEFAULT_TIERS),
+    })
+    .prefault({}),
 });
 
 /** A workspace's segmentation settings, with PRODUCT.md's defaults filled in. */
-export interface WorkspaceSettings {
+export type WorkspaceSettings = z.output<typeof SettingsSchema> & {
   rfm: { split: RfmSplit };
   lifecycle: LifecycleThresholds;
-}
+};
 
 /** Reads the `settings` column; a clear error names the bad field. */
 export function readSettings(raw: unknown): WorkspaceSettings {
@@ -32,4 +83,31 @@ export function readSettings(raw: unknown): WorkspaceSettings {
     throw new InvalidInputError(`workspace setting ${issue.path.join('.')}: ${issue.message}`);
   }
   return parsed.data;
+}
+
+/**
+ * Sets `path` (dotted, e.g. `points.member_days`) in raw settings to `value`, and checks the
+ * result; returns the new raw settings. A clear error names a bad path or value.
+ *
+ * @example setSetting(ws.settings, 'points.enabled', true)
+ */
+export function setSetting(raw: unknown, path: string, value: unknown): Record<string, unknown> {
+  const keys = path.split('.').filter(Boolean);
+  if (keys.length === 0) throw new InvalidInputError('a setting needs a name such as points.enabled');
+  const known = SettingsSchema.shape as Record<string, unknown>;
+  if (!(keys[0]! in known))
+    throw new InvalidInputError(`unknown setting "${path}" (sections: ${Object.keys(known).join(', ')})`);
+  const next = structuredClone((raw ?? {}) as Record<string, unknown>);
+  let node = next;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+  const parsed = SettingsSchema.strict().safeParse(next);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InvalidInputError(`workspace setting ${issue.path.join('.') || path}: ${issue.message}`);
+  }
+  return next;
 }

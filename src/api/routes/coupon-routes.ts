@@ -37,7 +37,7 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
   app.post(
     '/coupon-templates',
     {
-      config: { permission: 'coupons.write' },
+      config: { permission: 'loyalty.write' },
       schema: {
         tags: ['coupons'],
         summary:
@@ -61,7 +61,7 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
   app.post(
     '/coupon-templates/:templateId/issue',
     {
-      config: { permission: 'coupons.write' },
+      config: { permission: 'loyalty.write' },
       schema: {
         tags: ['coupons'],
         summary: 'Issue coupons to customers (by id) or to every member of a saved segment',

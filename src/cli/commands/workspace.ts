@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
-import { createWorkspace, listWorkspaces } from '../../workspaces/workspace-service.ts';
-import { withStore } from '../context.ts';
+import { cliActor } from '../../access/caller.ts';
+import { recordAudit } from '../../audit/audit-log.ts';
+import { InvalidInputError } from '../../shared/errors.ts';
+import { createWorkspace, listWorkspaces, saveSettings } from '../../workspaces/workspace-service.ts';
+import { readSettings, setSetting } from '../../workspaces/workspace-settings.ts';
+import { withStore, withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 
 /** `retain workspace create|list`. */
@@ -31,5 +35,34 @@ export function registerWorkspaceCommands(program: Command): void {
         printTable(
           rows.map(({ name, timezone, currency, created_at }) => ({ name, timezone, currency, created_at })),
         );
+    });
+  workspace
+    .command('settings')
+    .description('show the workspace settings (with defaults filled in), or change them with --set')
+    .option('--set <path=value...>', 'e.g. points.enabled=true, points.member_days=[18], tiers.grace_days=60')
+    .action(async (opts: { set?: string[] }, command: Command) => {
+      await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
+        let raw: unknown = ws.settings;
+        for (const assignment of opts.set ?? []) {
+          const at = assignment.indexOf('=');
+          if (at <= 0) throw new InvalidInputError(`--set ${assignment}: expected path=value`);
+          const text = assignment.slice(at + 1);
+          let value: unknown = text;
+          try {
+            value = JSON.parse(text);
+          } catch {}
+          raw = setSetting(raw, assignment.slice(0, at), value);
+        }
+        if (opts.set?.length) {
+          await saveSettings(store.db, ws.id, raw as Record<string, unknown>);
+          await recordAudit(store.db, ws.id, cliActor(), {
+            action: 'workspace.settings',
+            objectType: 'workspace',
+            objectId: ws.id,
+            detail: { set: opts.set },
+          });
+        }
+        printJson(readSettings(raw));
+      });
     });
 }

@@ -1,0 +1,143 @@
+import type { Command } from 'commander';
+import { sql } from 'kysely';
+import { cliActor } from '../../access/caller.ts';
+import { recordAudit } from '../../audit/audit-log.ts';
+import { findCustomerId } from '../../customers/customer-profile.ts';
+import { earnPointsForOrders } from '../../loyalty/points-earn.ts';
+import { changePoints, expirePoints, pointsBalance, pointsHistory } from '../../loyalty/points-ledger.ts';
+import { customerTier, evaluateTiers } from '../../loyalty/tier-evaluate.ts';
+import { InvalidInputError } from '../../shared/errors.ts';
+import { asOfOption } from '../../shared/local-date.ts';
+import { withWorkspace } from '../context.ts';
+import { printJson, printTable } from '../output.ts';
+
+const ws = (command: Command): string => command.optsWithGlobals().workspace;
+
+function wholePoints(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n === 0)
+    throw new InvalidInputError(`${text}: points must be a whole number other than 0`);
+  return n;
+}
+
+/** `retain points …` and `retain tiers …`. */
+export function registerLoyaltyCommands(program: Command): void {
+  const points = program
+    .command('points')
+    .description('the points ledger: balances, adjustments, redemptions, expiry');
+
+  points
+    .command('show')
+    .description("a customer's balance and ledger")
+    .argument('<customer>', 'external id, phone, email or id')
+    .option('--json', 'print JSON')
+    .action(async (query: string, opts: { json?: boolean }, command: Command) => {
+      await withWorkspace(ws(command), async (store, workspace) => {
+        const id = await findCustomerId(store.db, workspace.id, query);
+        const balance = await pointsBalance(store.db, workspace.id, id);
+        const ledger = await pointsHistory(store.db, workspace.id, id);
+        if (opts.json) return printJson({ customer_id: id, balance, ledger });
+        console.log(`customer ${id}: ${balance} points`);
+        if (ledger.length) printTable(ledger, ['at', 'kind', 'points', 'reason', 'order_id', 'expires_at']);
+      });
+    });
+
+  for (const kind of ['adjust', 'redeem'] as const) {
+    points
+      .command(kind)
+      .description(
+        kind === 'adjust'
+          ? 'add (or with a negative number, remove) points by hand'
+          : 'spend points (for a gift or coupon)',
+      )
+      .argument('<customer>', 'external id, phone, email or id')
+      .argument('<points>', kind === 'adjust' ? 'points, e.g. 100 or -50' : 'points to spend')
+      .requiredOption('--reason <text>', 'why (kept in the ledger)')
+      .option('--key <key>', 'idempotency key: the same key twice records once (default: a new one)')
+      .action(
+        async (query: string, amount: string, opts: { reason: string; key?: string }, command: Command) => {
+          const n = wholePoints(amount);
+          await withWorkspace(ws(command), async (store, workspace) => {
+            const id = await findCustomerId(store.db, workspace.id, query);
+            const key = opts.key ?? `${kind}:cli:${crypto.randomUUID()}`;
+            const result = await changePoints(store.db, workspace, id, {
+              kind,
+              points: n,
+              reason: opts.reason,
+              idempotencyKey: key,
+            });
+            await recordAudit(store.db, workspace.id, cliActor(), {
+              action: `points.${kind}`,
+              objectType: 'customer',
+              objectId: id,
+              detail: { points: n, reason: opts.reason },
+            });
+            console.log(
+              `${result.recorded ? 'recorded' : 'already recorded'}; customer ${id} now has ${result.balance} points`,
+            );
+          });
+        },
+      );
+  }
+
+  points
+    .command('expire')
+    .description('expire points whose time has come (run daily)')
+    .option('--as-of <date>', 'date YYYY-MM-DD (default: today in the workspace zone)')
+    .action(async (opts: { asOf?: string }, command: Command) => {
+      await withWorkspace(ws(command), async (store, workspace) => {
+        const asOf = asOfOption(opts.asOf, workspace.timezone);
+        const result = await expirePoints(store.db, workspace, asOf);
+        console.log(`as of ${asOf}: ${result.points} points of ${result.customers} customers expired`);
+      });
+    });
+
+  points
+    .command('backfill')
+    .description('earn points for every order already imported (when the programme is switched on)')
+    .action(async (_opts: unknown, command: Command) => {
+      await withWorkspace(ws(command), async (store, workspace) => {
+        await store.withSession(async (session) => {
+          await sql`begin`.execute(session.db);
+          try {
+            await sql`create temp table all_orders as select order_id from orders where workspace_id = ${workspace.id}`.execute(
+              session.db,
+            );
+            await earnPointsForOrders(session, workspace, 'all_orders');
+            await sql`commit`.execute(session.db);
+          } catch (error) {
+            await sql`rollback`.execute(session.db);
+            throw error;
+          }
+        });
+        console.log('points are up to date with every order');
+      });
+    });
+
+  const tiers = program.command('tiers').description('membership tiers (银卡 / 金卡 / 钻石卡)');
+  tiers
+    .command('evaluate')
+    .description('upgrade and (after the grace period) downgrade customers; run daily')
+    .option('--as-of <date>', 'date YYYY-MM-DD (default: today in the workspace zone)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { asOf?: string; json?: boolean }, command: Command) => {
+      await withWorkspace(ws(command), async (store, workspace) => {
+        const asOf = asOfOption(opts.asOf, workspace.timezone);
+        const changes = await store.db.transaction().execute((trx) => evaluateTiers(trx, workspace, asOf));
+        if (opts.json) return printJson({ as_of: asOf, ...changes });
+        console.log(
+          `as of ${asOf}: ${changes.upgraded} upgraded, ${changes.downgraded} downgraded, ${changes.in_grace} in their grace period`,
+        );
+      });
+    });
+  tiers
+    .command('show')
+    .description("a customer's tier and its benefits")
+    .argument('<customer>', 'external id, phone, email or id')
+    .action(async (query: string, _opts: unknown, command: Command) => {
+      await withWorkspace(ws(command), async (store, workspace) => {
+        const id = await findCustomerId(store.db, workspace.id, query);
+        printJson((await customerTier(store.db, workspace, id)) ?? { tier: null });
+      });
+    });
+}
