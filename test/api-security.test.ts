@@ -199,6 +199,12 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       'POST /api/v1/customers/{customerId}/tags': { tag: 'stolen' },
       'POST /api/v1/customers/{customerId}/merge': { other_id: aCustomer },
       'POST /api/v1/coupon-templates/{templateId}/issue': { customer_ids: [aCustomer] },
+      'POST /api/v1/customers/{customerId}/points': {
+        kind: 'adjust',
+        points: 5,
+        reason: 'x',
+        idempotency_key: 'k',
+      },
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {

@@ -26,6 +26,7 @@ import { couponRoutes } from './routes/coupon-routes.ts';
 import { customerRoutes } from './routes/customer-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { ingestRoutes } from './routes/ingest-routes.ts';
+import { loyaltyRoutes } from './routes/loyalty-routes.ts';
 import { segmentRoutes } from './routes/segment-routes.ts';
 import { SegmentationCache } from './segmentation-cache.ts';
 
@@ -139,6 +140,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(segmentRoutes, context);
       await api.register(analyticsRoutes, context);
       await api.register(couponRoutes, context);
+      await api.register(loyaltyRoutes, context);
       await api.register(accessRoutes, context);
     },
     { prefix: '/api/v1' },

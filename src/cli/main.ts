@@ -5,7 +5,7 @@ import { registerCouponCommands } from './commands/coupons.ts';
 import { registerCustomersCommands } from './commands/customers.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
-import { registerLoyaltyCommands } from './commands/loyalty.ts';
+import { registerLoyaltyCommands, registerReferralCommands } from './commands/loyalty.ts';
 import { registerMetricsCommands } from './commands/metrics.ts';
 import { registerSegmentationCommands } from './commands/rfm.ts';
 import { registerSegmentCommands } from './commands/segments.ts';
@@ -29,6 +29,7 @@ registerServeCommand(program);
 registerAccessCommands(program);
 registerCouponCommands(program);
 registerLoyaltyCommands(program);
+registerReferralCommands(program);
 
 /** One readable line for every failure; a stack trace only with RETAIN_DEBUG=1. */
 function report(error: unknown): number {

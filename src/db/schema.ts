@@ -308,6 +308,24 @@ export interface CustomerTiersTable {
   evaluated_on: DateString;
 }
 
+export interface ReferralCodesTable {
+  workspace_id: number;
+  customer_id: number;
+  code: string;
+  created_at: Auto<Date>;
+}
+
+export interface ReferralsTable {
+  workspace_id: number;
+  referred_id: number;
+  referrer_id: number;
+  code: string;
+  linked_at: Auto<Date>;
+  converted_order_id: string | null;
+  converted_at: Date | null;
+  rewarded_at: Date | null;
+}
+
 /** The whole schema as Kysely sees it. */
 export interface Schema {
   workspaces: WorkspacesTable;
@@ -335,4 +353,6 @@ export interface Schema {
   coupon_redemptions: CouponRedemptionsTable;
   points_ledger: PointsLedgerTable;
   customer_tiers: CustomerTiersTable;
+  referral_codes: ReferralCodesTable;
+  referrals: ReferralsTable;
 }

@@ -9,6 +9,7 @@ import { processEvents } from '../events/events-import.ts';
 import { resolveIdentities } from '../identity/identity-resolve.ts';
 import { redeemCoupons } from '../loyalty/coupon-redeem.ts';
 import { earnPointsForOrders } from '../loyalty/points-earn.ts';
+import { rewardReferrals } from '../loyalty/referrals.ts';
 import { evaluateTiers } from '../loyalty/tier-evaluate.ts';
 import { processOrderLines, processOrders } from '../orders/orders-import.ts';
 import { InvalidInputError } from '../shared/errors.ts';
@@ -152,23 +153,21 @@ async function stageRecords(
   return { staged, mapped: new Set(columns.keys()) };
 }
 
-/** Points for the imported orders and tiers of their customers, when the workspace runs them. */
+/**
+ * Loyalty after orders change: points for the orders and tiers of their customers (when the
+ * workspace runs them), and rewards for referred customers whose first valid order this was.
+ */
 async function applyLoyalty(session: Session, workspace: Workspace): Promise<void> {
   const { points, tiers } = readSettings(workspace.settings);
   if (points.enabled) await earnPointsForOrders(session, workspace, STAGING_TABLE);
-  if (tiers.enabled) {
-    const touched = await sql<{
-      id: number;
-    }>`select distinct customer_id as id from ${sql.table(TOUCHED)} where customer_id is not null`.execute(
-      session.db,
-    );
-    await evaluateTiers(
-      session.db,
-      workspace,
-      todayIn(workspace.timezone),
-      touched.rows.map((r) => r.id),
-    );
-  }
+  const touched = await sql<{
+    id: number;
+  }>`select distinct customer_id as id from ${sql.table(TOUCHED)} where customer_id is not null`.execute(
+    session.db,
+  );
+  const ids = touched.rows.map((r) => r.id);
+  if (tiers.enabled) await evaluateTiers(session.db, workspace, todayIn(workspace.timezone), ids);
+  await rewardReferrals(session.db, workspace, ids);
 }
 
 /**

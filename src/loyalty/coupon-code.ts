@@ -36,3 +36,11 @@ export function normalizeCouponCode(text: string): string | undefined {
   for (const ch of compact) if (!CODE_ALPHABET.includes(ch)) return undefined;
   return `${compact.slice(0, 5)}-${compact.slice(5)}`;
 }
+
+/** A personal referral code: 8 symbols of the same alphabet, no dash (e.g. for a share link). */
+export function newReferralCode(): string {
+  const bytes = randomBytes(8);
+  let code = '';
+  for (const b of bytes) code += CODE_ALPHABET[b & 31];
+  return code;
+}

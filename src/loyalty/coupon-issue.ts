@@ -35,8 +35,18 @@ export async function issueCoupons(
   customerIds: readonly number[],
   from: IssueSource,
 ): Promise<IssueResult> {
+  return db.transaction().execute((trx) => issueCouponsInTransaction(trx, template, customerIds, from));
+}
+
+/** {@link issueCoupons} inside a transaction the caller holds (an import, a referral reward). */
+export async function issueCouponsInTransaction(
+  trx: Kysely<Schema>,
+  template: CouponTemplate,
+  customerIds: readonly number[],
+  from: IssueSource,
+): Promise<IssueResult> {
   const ws = template.workspace_id;
-  return db.transaction().execute(async (trx) => {
+  {
     const locked = await sql<{ issued_count: number }>`
       select issued_count from coupon_templates where workspace_id = ${ws} and id = ${template.id} for update`.execute(
       trx,
@@ -84,5 +94,5 @@ export async function issueCoupons(
       over_budget: eligible.length - chosen.length,
       codes: codes.length <= 1000 ? codes : [],
     };
-  });
+  }
 }

@@ -67,6 +67,16 @@ const SettingsSchema = z.object({
         .default(DEFAULT_TIERS),
     })
     .prefault({}),
+  referrals: z
+    .object({
+      /** Points for the referrer and for the new customer on the new customer's first valid order. */
+      referrer_points: z.number().int().min(0).default(0),
+      referee_points: z.number().int().min(0).default(0),
+      /** Coupon templates (by name) issued to each on that order. */
+      referrer_coupon: z.string().optional(),
+      referee_coupon: z.string().optional(),
+    })
+    .prefault({}),
 });
 
 /** A workspace's segmentation settings, with PRODUCT.md's defaults filled in. */

@@ -5,6 +5,7 @@ import { recordAudit } from '../../audit/audit-log.ts';
 import { findCustomerId } from '../../customers/customer-profile.ts';
 import { earnPointsForOrders } from '../../loyalty/points-earn.ts';
 import { changePoints, expirePoints, pointsBalance, pointsHistory } from '../../loyalty/points-ledger.ts';
+import { linkReferral, referralCodeFor, referralReport } from '../../loyalty/referrals.ts';
 import { customerTier, evaluateTiers } from '../../loyalty/tier-evaluate.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { asOfOption } from '../../shared/local-date.ts';
@@ -138,6 +139,57 @@ export function registerLoyaltyCommands(program: Command): void {
       await withWorkspace(ws(command), async (store, workspace) => {
         const id = await findCustomerId(store.db, workspace.id, query);
         printJson((await customerTier(store.db, workspace, id)) ?? { tier: null });
+      });
+    });
+}
+
+/** `retain referrals …`. */
+export function registerReferralCommands(program: Command): void {
+  const referrals = program
+    .command('referrals')
+    .description('personal referral codes, who brought whom, rewards');
+  referrals
+    .command('code')
+    .description("a customer's personal referral code (created on first use)")
+    .argument('<customer>', 'external id, phone, email or id')
+    .action(async (query: string, _opts: unknown, command: Command) => {
+      await withWorkspace(ws(command), async (store, workspace) => {
+        const id = await findCustomerId(store.db, workspace.id, query);
+        console.log(await referralCodeFor(store.db, workspace.id, id));
+      });
+    });
+  referrals
+    .command('link')
+    .description('record that a new customer came with a referral code')
+    .argument('<customer>', 'the new customer: external id, phone, email or id')
+    .argument('<code>', 'the referral code they used')
+    .action(async (query: string, code: string, _opts: unknown, command: Command) => {
+      await withWorkspace(ws(command), async (store, workspace) => {
+        const id = await findCustomerId(store.db, workspace.id, query);
+        const link = await linkReferral(store.db, workspace.id, id, code);
+        await recordAudit(store.db, workspace.id, cliActor(), {
+          action: 'referral.link',
+          objectType: 'customer',
+          objectId: id,
+          detail: { referrer: link.referrerId },
+        });
+        console.log(
+          `customer ${id} was referred by customer ${link.referrerId}; both are rewarded on the first valid order`,
+        );
+      });
+    });
+  referrals
+    .command('report')
+    .description('referrals, converted referrals, revenue from referred customers, top referrers')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, command: Command) => {
+      await withWorkspace(ws(command), async (store, workspace) => {
+        const report = await referralReport(store.db, workspace.id);
+        if (opts.json) return printJson(report);
+        console.log(
+          `${report.referrals} referrals, ${report.converted} converted, revenue from referred customers ${report.revenue} (minor units)`,
+        );
+        if (report.top_referrers.length) printTable(report.top_referrers);
       });
     });
 }

@@ -1,0 +1,231 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { recordAudit } from '../../audit/audit-log.ts';
+import { changePoints, expirePoints, pointsBalance, pointsHistory } from '../../loyalty/points-ledger.ts';
+import { linkReferral, referralCodeFor, referralReport } from '../../loyalty/referrals.ts';
+import { customerTier, evaluateTiers } from '../../loyalty/tier-evaluate.ts';
+import { NotFoundError } from '../../shared/errors.ts';
+import { todayIn } from '../../shared/local-date.ts';
+import { saveSettings } from '../../workspaces/workspace-service.ts';
+import { readSettings, setSetting } from '../../workspaces/workspace-settings.ts';
+import { callerOf } from '../auth.ts';
+import type { ApiContext } from '../context.ts';
+import { CustomerParams, DateText, ERRORS, iso } from '../schemas.ts';
+
+/** Points, tiers and the workspace settings that configure them. */
+export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store, callers }) => {
+  const db = store.db;
+
+  app.get(
+    '/customers/:customerId/loyalty',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['loyalty'],
+        summary: "A customer's points balance, ledger and tier",
+        params: CustomerParams,
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { customerId } = request.params;
+      const ws = caller.workspace;
+      const exists = await db
+        .selectFrom('customers')
+        .select('id')
+        .where('workspace_id', '=', ws.id)
+        .where('id', '=', customerId)
+        .executeTakeFirst();
+      if (!exists) throw new NotFoundError(`customer ${customerId} not found`);
+      const [balance, ledger, tier] = await Promise.all([
+        pointsBalance(db, ws.id, customerId),
+        pointsHistory(db, ws.id, customerId),
+        customerTier(db, ws, customerId),
+      ]);
+      return {
+        balance,
+        tier: tier ? { ...tier, since: iso(tier.since) } : null,
+        ledger: ledger.map((e) => ({ ...e, at: iso(e.at), expires_at: iso(e.expires_at) })),
+      };
+    },
+  );
+
+  app.post(
+    '/customers/:customerId/points',
+    {
+      config: { permission: 'loyalty.write' },
+      schema: {
+        tags: ['loyalty'],
+        summary: 'Adjust (±) or redeem points; the same idempotency_key twice records once',
+        params: CustomerParams,
+        body: z
+          .object({
+            kind: z.enum(['adjust', 'redeem']),
+            points: z
+              .number()
+              .int()
+              .refine((n) => n !== 0, 'must not be 0'),
+            reason: z.string().min(1).max(200),
+            idempotency_key: z.string().min(1).max(200),
+          })
+          .strict(),
+        response: {
+          200: z.object({ balance: z.number(), recorded: z.boolean() }),
+          ...ERRORS,
+          409: ERRORS[400],
+        },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { customerId } = request.params;
+      const { kind, points, reason, idempotency_key } = request.body;
+      const result = await changePoints(db, caller.workspace, customerId, {
+        kind,
+        points,
+        reason,
+        idempotencyKey: `api:${idempotency_key}`,
+      });
+      if (result.recorded)
+        await recordAudit(db, caller.workspace.id, caller.actor, {
+          action: `points.${kind}`,
+          objectType: 'customer',
+          objectId: customerId,
+          detail: { points, reason },
+        });
+      return result;
+    },
+  );
+
+  app.get(
+    '/customers/:customerId/referral-code',
+    {
+      config: { permission: 'loyalty.write' },
+      schema: {
+        tags: ['loyalty'],
+        summary: "A customer's personal referral code (created on first request)",
+        params: CustomerParams,
+      },
+    },
+    async (request) => ({
+      code: await referralCodeFor(db, callerOf(request).workspace.id, request.params.customerId),
+    }),
+  );
+
+  app.post(
+    '/customers/:customerId/referral',
+    {
+      config: { permission: 'customers.write' },
+      schema: {
+        tags: ['loyalty'],
+        summary:
+          'Record that this new customer came with a referral code (own code, loops and existing buyers refused)',
+        params: CustomerParams,
+        body: z.object({ code: z.string().min(1).max(40) }).strict(),
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const link = await linkReferral(db, caller.workspace.id, request.params.customerId, request.body.code);
+      await recordAudit(db, caller.workspace.id, caller.actor, {
+        action: 'referral.link',
+        objectType: 'customer',
+        objectId: link.referredId,
+        detail: { referrer: link.referrerId },
+      });
+      return { referrer_id: link.referrerId, referred_id: link.referredId };
+    },
+  );
+
+  app.get(
+    '/referrals/report',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['loyalty'],
+        summary: 'Referrals, converted, revenue from referred customers, top referrers',
+      },
+    },
+    async (request) => referralReport(db, callerOf(request).workspace.id),
+  );
+
+  const AsOf = z.object({ as_of: DateText.optional() }).strict();
+  app.post(
+    '/tiers/evaluate',
+    {
+      config: { permission: 'loyalty.write' },
+      schema: { tags: ['loyalty'], summary: 'Evaluate every customer’s tier (run daily)', body: AsOf },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const asOf = request.body.as_of ?? todayIn(caller.workspace.timezone);
+      const changes = await db.transaction().execute((trx) => evaluateTiers(trx, caller.workspace, asOf));
+      await recordAudit(db, caller.workspace.id, caller.actor, {
+        action: 'tiers.evaluate',
+        objectType: 'workspace',
+        objectId: caller.workspace.id,
+        detail: { as_of: asOf, ...changes },
+      });
+      return { as_of: asOf, ...changes };
+    },
+  );
+
+  app.post(
+    '/points/expire',
+    {
+      config: { permission: 'loyalty.write' },
+      schema: { tags: ['loyalty'], summary: 'Expire points whose time has come (run daily)', body: AsOf },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const asOf = request.body.as_of ?? todayIn(caller.workspace.timezone);
+      const result = await expirePoints(db, caller.workspace, asOf);
+      await recordAudit(db, caller.workspace.id, caller.actor, {
+        action: 'points.expire',
+        objectType: 'workspace',
+        objectId: caller.workspace.id,
+        detail: { as_of: asOf, ...result },
+      });
+      return { as_of: asOf, ...result };
+    },
+  );
+
+  app.get(
+    '/workspace/settings',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['workspace'],
+        summary: 'RFM, lifecycle, points and tier settings, defaults filled in',
+      },
+    },
+    async (request) => readSettings(callerOf(request).workspace.settings),
+  );
+
+  app.patch(
+    '/workspace/settings',
+    {
+      config: { permission: 'admin' },
+      schema: {
+        tags: ['workspace'],
+        summary: 'Change settings by dotted path, e.g. {"points.enabled": true, "tiers.grace_days": 60}',
+        body: z.record(z.string(), z.unknown()),
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      let raw: unknown = caller.workspace.settings;
+      for (const [path, value] of Object.entries(request.body)) raw = setSetting(raw, path, value);
+      const saved = await saveSettings(db, caller.workspace.id, raw as Record<string, unknown>);
+      // Cached callers carry the workspace and its settings.
+      callers.clear();
+      await recordAudit(db, caller.workspace.id, caller.actor, {
+        action: 'workspace.settings',
+        objectType: 'workspace',
+        objectId: caller.workspace.id,
+        detail: { set: Object.keys(request.body) },
+      });
+      return readSettings(saved.settings);
+    },
+  );
+};
