@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
+import { createCouponTemplate } from '../src/loyalty/coupon-template.ts';
 import {
   changePoints,
   expirePoints,
@@ -109,6 +110,40 @@ describe.each(storesUnderTest())('points and tiers ($name)', (store) => {
     expect(await balance('B')).toBe(230 - 150);
     expect((await redeem(150, 'race-1').catch(() => redeem(150, 'race-2'))).recorded).toBe(false);
     expect(await balance('B')).toBe(80);
+  });
+
+  it('buys a coupon with points in one step, and spends nothing when no coupon can be had', async () => {
+    const a = await id('A');
+    await changePoints(database.db, ws, a, {
+      kind: 'adjust',
+      points: 100,
+      reason: 'welcome',
+      idempotencyKey: 'welcome-a',
+    });
+    await createCouponTemplate(database.db, ws, {
+      name: '积分换券',
+      kind: 'amount_off',
+      amount_off: 500,
+      budget_count: 1,
+    });
+    const buy = (key: string) =>
+      changePoints(database.db, ws, a, {
+        kind: 'redeem',
+        points: 40,
+        reason: 'coupon',
+        idempotencyKey: key,
+        couponTemplate: '积分换券',
+      });
+    const bought = await buy('buy-1');
+    expect(bought).toMatchObject({ balance: 60, recorded: true });
+    const coupon = await database.db
+      .selectFrom('coupons')
+      .selectAll()
+      .where('code', '=', bought.coupon!)
+      .executeTakeFirstOrThrow();
+    expect([coupon.customer_id, coupon.source]).toEqual([a, 'points']);
+    await expect(buy('buy-2')).rejects.toThrow(/budget/);
+    expect(await balance('A')).toBe(60);
   });
 
   it('expires what is left of a year’s points at the end of the next year, first in first out, once', async () => {

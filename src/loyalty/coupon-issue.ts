@@ -5,7 +5,7 @@ import { type CouponTemplate, faceValue } from './coupon-template.ts';
 
 /** What issued a coupon: a person by hand, a campaign to a segment, a journey step, a referral. */
 export interface IssueSource {
-  source: 'manual' | 'segment' | 'journey' | 'campaign' | 'referral';
+  source: 'manual' | 'segment' | 'journey' | 'campaign' | 'referral' | 'points';
   /** e.g. the segment or journey step; reports group by it. */
   ref?: string;
 }

@@ -2,6 +2,8 @@ import { type Kysely, sql } from 'kysely';
 import type { PointsKind, Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
+import { issueCouponsInTransaction } from './coupon-issue.ts';
+import { findCouponTemplate } from './coupon-template.ts';
 import { pointsExpiry } from './points-earn.ts';
 
 /** Not enough points for a redemption. */
@@ -46,6 +48,8 @@ export interface PointsChange {
   reason: string;
   /** The same key twice records the change once (retries are safe). */
   idempotencyKey: string;
+  /** For a redemption: the coupon template it buys, issued in the same transaction. */
+  couponTemplate?: string;
 }
 
 /**
@@ -58,7 +62,7 @@ export async function changePoints(
   workspace: Workspace,
   customerId: number,
   change: PointsChange,
-): Promise<{ balance: number; recorded: boolean }> {
+): Promise<{ balance: number; recorded: boolean; coupon?: string }> {
   if (!Number.isInteger(change.points) || change.points === 0)
     throw new InvalidInputError('points must be a whole number other than 0');
   if (change.kind === 'redeem' && change.points < 0)
@@ -86,7 +90,20 @@ export async function changePoints(
       insert into points_ledger (workspace_id, customer_id, kind, points, reason, idempotency_key, expires_at)
       values (${ws}, ${customerId}, ${kind}, ${delta}, ${change.reason}, ${change.idempotencyKey},
         ${delta > 0 ? pointsExpiry(workspace, sql`now()`) : sql`null`})`.execute(trx);
-    return { balance: balance + delta, recorded: true };
+    if (change.couponTemplate === undefined) return { balance: balance + delta, recorded: true };
+    if (change.kind !== 'redeem') throw new InvalidInputError('only a redemption can buy a coupon');
+    const template = await findCouponTemplate(trx, ws, change.couponTemplate);
+    const issued = await issueCouponsInTransaction(trx, template, [customerId], {
+      source: 'points',
+      ref: change.idempotencyKey,
+    });
+    // No coupon (limit or budget reached): the transaction rolls back and no points are spent.
+    if (issued.issued === 0)
+      throw new RetainError(
+        'conflict',
+        `no "${template.name}" coupon can be issued to this customer (limit or budget reached)`,
+      );
+    return { balance: balance + delta, recorded: true, coupon: issued.codes[0]!.code };
   });
 }
 

@@ -67,6 +67,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
               .refine((n) => n !== 0, 'must not be 0'),
             reason: z.string().min(1).max(200),
             idempotency_key: z.string().min(1).max(200),
+            coupon_template: z.string().min(1).optional().describe('a redemption that buys this coupon'),
           })
           .strict(),
         response: {
