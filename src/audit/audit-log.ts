@@ -53,3 +53,12 @@ export async function listAudit(
   if (options.action) query = query.where('action', 'like', `${options.action}%`);
   return query.execute();
 }
+
+/** Records an entry for an authenticated caller (its workspace and actor). */
+export function auditAs(
+  db: Kysely<Schema>,
+  caller: { workspace: { id: number }; actor: Actor },
+  entry: AuditEntry,
+): Promise<void> {
+  return recordAudit(db, caller.workspace.id, caller.actor, entry);
+}

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CustomersTable, IdentitiesTable, OrdersTable, Schema, TagsTable } from '../db/schema.ts';
 import { normalizeEmail, normalizeExternalId, normalizePhone } from '../identity/identity-normalize.ts';
+import { ORDER_COLUMNS } from '../orders/order-lookup.ts';
 import { NotFoundError } from '../shared/errors.ts';
 
 /** Everything known about one customer, for `customers show` and the 360° profile. */
@@ -96,21 +97,7 @@ export async function getCustomerProfile(
       .execute(),
     db
       .selectFrom('orders')
-      .select([
-        'order_id',
-        'customer_id',
-        'ordered_at',
-        'local_date',
-        'amount',
-        'refunded_amount',
-        'currency',
-        'status',
-        'channel',
-        'store',
-        'coupon_code',
-        'created_at',
-        'updated_at',
-      ])
+      .select(ORDER_COLUMNS)
       .where('workspace_id', '=', workspaceId)
       .where('customer_id', '=', customerId)
       .orderBy('ordered_at', 'desc')

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../access/api-key-service.ts';
 import { ROLES } from '../../access/roles.ts';
 import { createUser, type getUser, listUsers, removeUser } from '../../access/user-service.ts';
-import { listAudit, recordAudit } from '../../audit/audit-log.ts';
+import { auditAs, listAudit } from '../../audit/audit-log.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { ERRORS, iso } from '../schemas.ts';
@@ -82,7 +82,7 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     async (request, reply) => {
       const caller = callerOf(request);
       const { user } = await createUser(db, caller.workspace.id, request.body);
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'user.create',
         objectType: 'user',
         objectId: user.id,
@@ -102,7 +102,7 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     async (request, reply) => {
       const caller = callerOf(request);
       await removeUser(db, caller.workspace.id, request.params.userId);
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'user.remove',
         objectType: 'user',
         objectId: request.params.userId,
@@ -141,7 +141,7 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         ...request.body,
         createdBy: caller.actor.label,
       });
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'api_key.create',
         objectType: 'api_key',
         objectId: info.id,
@@ -159,7 +159,7 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       const caller = callerOf(request);
       await revokeApiKey(db, caller.workspace.id, request.params.keyId);
       callers.clear();
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'api_key.revoke',
         objectType: 'api_key',
         objectId: request.params.keyId,

@@ -7,7 +7,7 @@ import {
   switchWorkspace,
   userWorkspaces,
 } from '../../access/session-service.ts';
-import { recordAudit } from '../../audit/audit-log.ts';
+import { auditAs } from '../../audit/audit-log.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { callerOf, SESSION_COOKIE } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
@@ -67,7 +67,7 @@ export const authRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store
         secure: request.protocol === 'https',
         maxAge: SESSION_HOURS * 3600,
       });
-      await recordAudit(db, session.caller.workspace.id, session.caller.actor, {
+      await auditAs(db, session.caller, {
         action: 'user.login',
         objectType: 'user',
         objectId: session.caller.actor.id,

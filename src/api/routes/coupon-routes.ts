@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit-log.ts';
+import { auditAs } from '../../audit/audit-log.ts';
 import { normalizeCouponCode } from '../../loyalty/coupon-code.ts';
 import { issueCoupons } from '../../loyalty/coupon-issue.ts';
 import { couponReport, findCoupon } from '../../loyalty/coupon-report.ts';
@@ -48,7 +48,7 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     async (request, reply) => {
       const caller = callerOf(request);
       const template = await createCouponTemplate(db, caller.workspace, request.body);
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'coupon_template.create',
         objectType: 'coupon_template',
         objectId: template.id,
@@ -106,7 +106,7 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         source: segment ? 'segment' : 'manual',
         ref: segment ?? caller.actor.label,
       });
-      await recordAudit(db, ws, caller.actor, {
+      await auditAs(db, caller, {
         action: 'coupon.issue',
         objectType: 'coupon_template',
         objectId: template.id,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit-log.ts';
+import { auditAs } from '../../audit/audit-log.ts';
 import { customer360 } from '../../customers/customer-360.ts';
 import { eraseCustomer } from '../../customers/customer-erase.ts';
 import { getCustomerProfile } from '../../customers/customer-profile.ts';
@@ -125,7 +125,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
     async (request) => {
       const caller = callerOf(request);
       const result = await upsertCustomer(store, caller.workspace, request.body);
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: result.created ? 'customer.create' : 'customer.update',
         objectType: 'customer',
         objectId: result.id,
@@ -172,7 +172,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
       const caller = callerOf(request);
       const { customerId } = request.params;
       await updateCustomer(db, caller.workspace.id, customerId, request.body);
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'customer.update',
         objectType: 'customer',
         objectId: customerId,
@@ -199,7 +199,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
       const { customerId } = request.params;
       await getCustomerProfile(db, caller.workspace.id, customerId, 0);
       const n = await addTag(db, caller.workspace.id, request.body.tag, [customerId], caller.actor.label);
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'customer.tag.add',
         objectType: 'customer',
         objectId: customerId,
@@ -225,7 +225,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
       const { customerId, tag } = request.params;
       await getCustomerProfile(db, caller.workspace.id, customerId, 0);
       const n = await removeTag(db, caller.workspace.id, tag, [customerId], caller.actor.label);
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'customer.tag.remove',
         objectType: 'customer',
         objectId: customerId,
@@ -256,7 +256,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
         request.body.other_id,
         `manual:${caller.actor.label}`,
       );
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'customer.merge',
         objectType: 'customer',
         objectId: customerId,
@@ -284,7 +284,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
         recentEvents(db, caller.workspace.id, customerId, 1_000_000),
         tagHistory(db, caller.workspace.id, customerId),
       ]);
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'customer.export',
         objectType: 'customer',
         objectId: customerId,
@@ -309,7 +309,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
       const caller = callerOf(request);
       const { customerId } = request.params;
       const { identities } = await eraseCustomer(db, caller.workspace.id, customerId);
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'customer.erase',
         objectType: 'customer',
         objectId: customerId,

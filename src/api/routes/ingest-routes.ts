@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Caller } from '../../access/caller.ts';
-import { recordAudit } from '../../audit/audit-log.ts';
+import { auditAs } from '../../audit/audit-log.ts';
 import type { Database } from '../../db/database.ts';
 import type { Schema } from '../../db/schema.ts';
 import { batchRecords } from '../../importing/batch-source.ts';
@@ -111,7 +111,7 @@ async function ingest(
 ) {
   const layout = () => batchRecords(fields, rows);
   const audit = (db: Kysely<Schema>, stats: ImportStats) =>
-    recordAudit(db, caller.workspace.id, caller.actor, {
+    auditAs(db, caller, {
       action: `${kind}.ingest`,
       objectType: kind,
       detail: {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit-log.ts';
+import { auditAs } from '../../audit/audit-log.ts';
 import { changePoints, expirePoints, pointsBalance, pointsHistory } from '../../loyalty/points-ledger.ts';
 import { linkReferral, referralCodeFor, referralReport } from '../../loyalty/referrals.ts';
 import { customerTier, evaluateTiers } from '../../loyalty/tier-evaluate.ts';
@@ -88,7 +88,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         idempotencyKey: `api:${idempotency_key}`,
       });
       if (result.recorded)
-        await recordAudit(db, caller.workspace.id, caller.actor, {
+        await auditAs(db, caller, {
           action: `points.${kind}`,
           objectType: 'customer',
           objectId: customerId,
@@ -128,7 +128,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     async (request) => {
       const caller = callerOf(request);
       const link = await linkReferral(db, caller.workspace.id, request.params.customerId, request.body.code);
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'referral.link',
         objectType: 'customer',
         objectId: link.referredId,
@@ -161,7 +161,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
       const caller = callerOf(request);
       const asOf = request.body.as_of ?? todayIn(caller.workspace.timezone);
       const changes = await db.transaction().execute((trx) => evaluateTiers(trx, caller.workspace, asOf));
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'tiers.evaluate',
         objectType: 'workspace',
         objectId: caller.workspace.id,
@@ -181,7 +181,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
       const caller = callerOf(request);
       const asOf = request.body.as_of ?? todayIn(caller.workspace.timezone);
       const result = await expirePoints(db, caller.workspace, asOf);
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'points.expire',
         objectType: 'workspace',
         objectId: caller.workspace.id,
@@ -220,7 +220,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
       const saved = await saveSettings(db, caller.workspace.id, raw as Record<string, unknown>);
       // Cached callers carry the workspace and its settings.
       callers.clear();
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'workspace.settings',
         objectType: 'workspace',
         objectId: caller.workspace.id,

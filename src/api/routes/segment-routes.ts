@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit-log.ts';
+import { auditAs } from '../../audit/audit-log.ts';
 import { MEMBER_COLUMNS, writeMembers } from '../../segments/segment-export.ts';
 import {
   createSegment,
@@ -80,7 +80,7 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
       const caller = callerOf(request);
       const { name, condition } = request.body;
       const result = await createSegment(db, caller.workspace, name, parseCondition(condition));
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'segment.create',
         objectType: 'segment',
         objectId: name,
@@ -144,7 +144,7 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     async (request) => {
       const caller = callerOf(request);
       const result = await refreshSegment(db, caller.workspace, request.params.name);
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'segment.refresh',
         objectType: 'segment',
         objectId: request.params.name,
@@ -171,7 +171,7 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
       const { format } = request.query;
       const { members } = await segmentMembers(db, caller.workspace.id, name);
       const mask = maskerFor(caller);
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'segment.export',
         objectType: 'segment',
         objectId: name,
@@ -205,7 +205,7 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     async (request, reply) => {
       const caller = callerOf(request);
       await deleteSegment(db, caller.workspace.id, request.params.name);
-      await recordAudit(db, caller.workspace.id, caller.actor, {
+      await auditAs(db, caller, {
         action: 'segment.delete',
         objectType: 'segment',
         objectId: request.params.name,
