@@ -6,6 +6,7 @@ import * as m0004 from './migrations/0004-access.ts';
 import * as m0005 from './migrations/0005-coupons.ts';
 import * as m0006 from './migrations/0006-points-tiers.ts';
 import * as m0007 from './migrations/0007-referrals.ts';
+import * as m0008 from './migrations/0008-customer-360.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005-coupons': m0005,
   '0006-points-tiers': m0006,
   '0007-referrals': m0007,
+  '0008-customer-360': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
