@@ -6,6 +6,7 @@ import { registerCustomersCommands } from './commands/customers.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerLoyaltyCommands, registerReferralCommands } from './commands/loyalty.ts';
+import { registerMessagingCommands } from './commands/messaging.ts';
 import { registerMetricsCommands } from './commands/metrics.ts';
 import { registerSegmentationCommands } from './commands/rfm.ts';
 import { registerSegmentCommands } from './commands/segments.ts';
@@ -30,6 +31,7 @@ registerAccessCommands(program);
 registerCouponCommands(program);
 registerLoyaltyCommands(program);
 registerReferralCommands(program);
+registerMessagingCommands(program);
 
 /** One readable line for every failure; a stack trace only with RETAIN_DEBUG=1. */
 function report(error: unknown): number {

@@ -7,6 +7,7 @@ import * as m0005 from './migrations/0005-coupons.ts';
 import * as m0006 from './migrations/0006-points-tiers.ts';
 import * as m0007 from './migrations/0007-referrals.ts';
 import * as m0008 from './migrations/0008-customer-360.ts';
+import * as m0009 from './migrations/0009-messaging.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006-points-tiers': m0006,
   '0007-referrals': m0007,
   '0008-customer-360': m0008,
+  '0009-messaging': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

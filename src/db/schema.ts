@@ -326,6 +326,49 @@ export interface ReferralsTable {
   rewarded_at: Date | null;
 }
 
+export interface ChannelConfigsTable {
+  workspace_id: number;
+  channel: string;
+  config: Record<string, unknown>;
+  secrets: Record<string, string>;
+  updated_at: Auto<Date>;
+}
+
+export interface MessageTemplatesTable {
+  workspace_id: number;
+  name: string;
+  channel: string;
+  purpose: 'marketing' | 'transactional';
+  /** Per locale: `{ "zh-CN": "…", "en": "…" }`. */
+  subject: Record<string, string>;
+  body: Record<string, string>;
+  updated_at: Auto<Date>;
+}
+
+export interface MessagesTable {
+  workspace_id: number;
+  id: Generated<number>;
+  customer_id: number;
+  channel: string;
+  template: string;
+  purpose: string;
+  idempotency_key: string;
+  status: 'sending' | 'sent' | 'failed' | 'skipped';
+  reason: string | null;
+  provider_id: string | null;
+  created_at: Auto<Date>;
+  sent_at: Date | null;
+}
+
+export interface OptOutsTable {
+  workspace_id: number;
+  customer_id: number;
+  channel: string;
+  purpose: string;
+  source: string;
+  at: Auto<Date>;
+}
+
 /** The whole schema as Kysely sees it. */
 export interface Schema {
   workspaces: WorkspacesTable;
@@ -355,4 +398,8 @@ export interface Schema {
   customer_tiers: CustomerTiersTable;
   referral_codes: ReferralCodesTable;
   referrals: ReferralsTable;
+  channel_configs: ChannelConfigsTable;
+  message_templates: MessageTemplatesTable;
+  messages: MessagesTable;
+  opt_outs: OptOutsTable;
 }

@@ -1,0 +1,31 @@
+/** The channels Retain can send on. */
+export const CHANNELS = ['email', 'webhook', 'wecom_robot'] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+/** One rendered message on its way out. */
+export interface OutboundMessage {
+  customerId: number;
+  /** Where it goes: an email address for email; channels with a fixed endpoint ignore it. */
+  to: string | null;
+  subject: string | null;
+  body: string;
+  /** Sent along so a provider (or receiver) can drop a retried duplicate. */
+  idempotencyKey: string;
+}
+
+/** A provider call that failed; `permanent` failures are not retried. */
+export class ChannelError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** What every channel adapter does. */
+export interface ChannelAdapter {
+  /** What the customer must have for this channel (`email`), or null when the endpoint is fixed. */
+  readonly needs: 'email' | null;
+  send(message: OutboundMessage): Promise<{ providerId: string | null }>;
+}

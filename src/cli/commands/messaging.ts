@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { cliActor } from '../../access/caller.ts';
+import { recordAudit } from '../../audit/audit-log.ts';
+import { listChannels, requireChannel, setChannel } from '../../channels/channel-config.ts';
+import { findCustomerId } from '../../customers/customer-profile.ts';
+import { renderForCustomer, sendMessage } from '../../messaging/send-message.ts';
+import { LOCALES, type Locale } from '../../messaging/template-render.ts';
+import { listTemplates, saveTemplates } from '../../messaging/template-service.ts';
+import { InvalidInputError } from '../../shared/errors.ts';
+import { withWorkspace } from '../context.ts';
+import { printJson, printTable } from '../output.ts';
+
+const ws = (command: Command): string => command.optsWithGlobals().workspace;
+
+/** A secret from the environment variable named on the command line (never the value itself). */
+function secretFrom(flag: string, variable: string | undefined): string | undefined {
+  if (variable === undefined) return undefined;
+  const value = process.env[variable];
+  if (!value)
+    throw new InvalidInputError(`${flag} ${variable}: that environment variable is empty or not set`);
+  return value;
+}
+
+function locale(text: string | undefined): Locale | undefined {
+  if (text === undefined) return undefined;
+  if (!(LOCALES as readonly string[]).includes(text))
+    throw new InvalidInputError(`--locale ${text}: use ${LOCALES.join(' or ')}`);
+  return text as Locale;
+}
+
+/** `retain channels …`, `retain templates …` and `retain send`. */
+export function registerMessagingCommands(program: Command): void {
+  const channels = program
+    .command('channels')
+    .description('where messages go: email (SMTP), webhook, WeCom group robot');
+  channels
+    .command('set')
+    .description(
+      'configure a channel; secrets are read from environment variables you name, and never printed',
+    )
+    .argument('<channel>', 'email, webhook or wecom_robot')
+    .option('--host <host>', 'email: SMTP host')
+    .option('--port <port>', 'email: SMTP port', '587')
+    .option('--secure', 'email: TLS from the start (port 465)')
+    .option('--user <user>', 'email: SMTP user')
+    .option('--from <address>', 'email: sender, e.g. "店铺 <service@shop.cn>"')
+    .option('--password-env <VAR>', 'email: environment variable holding the SMTP password')
+    .option('--url <url>', 'webhook: endpoint')
+    .option('--secret-env <VAR>', 'webhook: environment variable holding the signing secret')
+    .option('--endpoint <url>', 'wecom_robot: webhook endpoint (default: WeCom’s)')
+    .option('--key-env <VAR>', 'wecom_robot: environment variable holding the robot key')
+    .action(async (name: string, o: Record<string, string | boolean | undefined>, command: Command) => {
+      const channel = requireChannel(name);
+      const config =
+        channel === 'email'
+          ? { host: o.host, port: Number(o.port), secure: Boolean(o.secure), user: o.user, from: o.from }
+          : channel === 'webhook'
+            ? { url: o.url }
+            : o.endpoint
+              ? { endpoint: o.endpoint }
+              : {};
+      const secrets =
+        channel === 'email'
+          ? { password: secretFrom('--password-env', o.passwordEnv as string | undefined) }
+          : channel === 'webhook'
+            ? { secret: secretFrom('--secret-env', o.secretEnv as string | undefined) }
+            : { key: secretFrom('--key-env', o.keyEnv as string | undefined) };
+      await withWorkspace(ws(command), async (store, workspace) => {
+        await setChannel(store.db, workspace.id, channel, config, secrets);
+        await recordAudit(store.db, workspace.id, cliActor(), {
+          action: 'channel.set',
+          objectType: 'channel',
+          objectId: channel,
+        });
+        console.log(`channel ${channel} saved`);
+      });
+    });
+  channels
+    .command('list')
+    .description('configured channels (secrets shown only as set / not set)')
+    .action(async (_opts: unknown, command: Command) => {
+      await withWorkspace(ws(command), async (store, workspace) =>
+        printJson(await listChannels(store.db, workspace.id)),
+      );
+    });
+
+  const templates = program.command('templates').description('message templates in Liquid, zh-CN and en');
+  templates
+    .command('apply')
+    .description('create or replace templates from a JSON file (one template or an array)')
+    .argument('<file>', 'JSON file')
+    .action(async (file: string, _opts: unknown, command: Command) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new InvalidInputError(
+          `${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+        );
+      }
+      await withWorkspace(ws(command), async (store, workspace) => {
+        const names = await saveTemplates(store.db, workspace.id, Array.isArray(value) ? value : [value]);
+        await recordAudit(store.db, workspace.id, cliActor(), {
+          action: 'template.apply',
+          objectType: 'template',
+          detail: { names },
+        });
+        console.log(`saved ${names.length} template(s): ${names.join(', ')}`);
+      });
+    });
+  templates
+    .command('list')
+    .description('templates of the workspace')
+    .action(async (_opts: unknown, command: Command) => {
+      await withWorkspace(ws(command), async (store, workspace) => {
+        printTable(
+          (await listTemplates(store.db, workspace.id)).map((t) => ({
+            name: t.name,
+            channel: t.channel,
+            purpose: t.purpose,
+            locales: Object.keys(t.body).join(','),
+          })),
+        );
+      });
+    });
+  templates
+    .command('preview')
+    .description('render a template for a real customer')
+    .argument('<name>', 'template name')
+    .requiredOption('--customer <query>', 'external id, phone, email or id')
+    .option('--locale <locale>', 'zh-CN or en')
+    .option('--coupon-code <code>', 'value for {{ coupon_code }}')
+    .action(
+      async (
+        name: string,
+        opts: { customer: string; locale?: string; couponCode?: string },
+        command: Command,
+      ) => {
+        await withWorkspace(ws(command), async (store, workspace) => {
+          const customerId = await findCustomerId(store.db, workspace.id, opts.customer);
+          const r = await renderForCustomer(store.db, workspace, {
+            template: name,
+            customerId,
+            locale: locale(opts.locale),
+            variables: { coupon_code: opts.couponCode },
+          });
+          if (r.subject) console.log(`subject: ${r.subject}`);
+          console.log(r.body);
+        });
+      },
+    );
+
+  program
+    .command('send')
+    .description('send a template to a customer now (once per --key)')
+    .argument('<template>', 'template name')
+    .requiredOption('--customer <query>', 'external id, phone, email or id')
+    .option('--key <key>', 'idempotency key (default: a new one)')
+    .option('--locale <locale>', 'zh-CN or en')
+    .action(
+      async (name: string, opts: { customer: string; key?: string; locale?: string }, command: Command) => {
+        await withWorkspace(ws(command), async (store, workspace) => {
+          const customerId = await findCustomerId(store.db, workspace.id, opts.customer);
+          const result = await sendMessage(store.db, workspace, {
+            template: name,
+            customerId,
+            idempotencyKey: opts.key ?? `cli:${crypto.randomUUID()}`,
+            locale: locale(opts.locale),
+          });
+          console.log(
+            `${result.status}${result.reason ? ` (${result.reason})` : ''}${result.fresh ? '' : ' — already handled under this key'}`,
+          );
+          if (result.status === 'failed') process.exitCode = 1;
+        });
+      },
+    );
+}

@@ -1,0 +1,53 @@
+import { type Kysely, sql } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import { todayIn } from '../shared/local-date.ts';
+import type { Workspace } from '../workspaces/workspace-service.ts';
+import { readSettings } from '../workspaces/workspace-settings.ts';
+import type { Locale } from './template-render.ts';
+
+/** What a send may add: a coupon just issued, a recommendation. */
+export interface ExtraVariables {
+  coupon_code?: string;
+  recommendation?: string;
+}
+
+/**
+ * The personalisation variables of one customer: `name`, `tier`, `last_product`,
+ * `days_since_last_order`, `points`, and any of `coupon_code` and `recommendation` given.
+ */
+export async function customerVariables(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  customerId: number,
+  locale: Locale,
+  extra: ExtraVariables = {},
+): Promise<Record<string, unknown>> {
+  const ws = workspace.id;
+  const row = await sql<{
+    name: string | null;
+    last_order_date: string | null;
+    tier: string | null;
+    points: number;
+    last_product: string | null;
+  }>`
+    select c.name, c.last_order_date::text as last_order_date, t.tier,
+      coalesce((select sum(points) from points_ledger l where l.workspace_id = ${ws} and l.customer_id = c.id), 0)::int as points,
+      (select coalesce(ol.product_name, ol.sku) from orders o join order_lines ol on ol.workspace_id = o.workspace_id and ol.order_id = o.order_id
+        where o.workspace_id = ${ws} and o.customer_id = c.id order by o.ordered_at desc, ol.line_no limit 1) as last_product
+    from customers c left join customer_tiers t on t.workspace_id = c.workspace_id and t.customer_id = c.id
+    where c.workspace_id = ${ws} and c.id = ${customerId}`.execute(db);
+  const c = row.rows[0];
+  const level = readSettings(workspace.settings).tiers.levels.find((l) => l.code === c?.tier);
+  const today = todayIn(workspace.timezone);
+  const days = c?.last_order_date
+    ? Math.round((Date.parse(today) - Date.parse(c.last_order_date)) / 86_400_000)
+    : null;
+  return {
+    name: c?.name ?? (locale === 'en' ? 'there' : '顾客'),
+    tier: level ? (locale === 'en' ? level.name_en : level.name_zh) : null,
+    last_product: c?.last_product ?? null,
+    days_since_last_order: days,
+    points: c?.points ?? 0,
+    ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
+  };
+}

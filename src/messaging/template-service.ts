@@ -1,0 +1,89 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { CHANNELS } from '../channels/channel.ts';
+import type { Schema } from '../db/schema.ts';
+import { InvalidInputError, NotFoundError } from '../shared/errors.ts';
+import { checkTemplateSyntax, LOCALES } from './template-render.ts';
+
+const PerLocale = z.partialRecord(z.enum(LOCALES), z.string().min(1));
+
+/** A message template as files, the CLI and the API give it. */
+export const TemplateInput = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    channel: z.enum(CHANNELS),
+    purpose: z.enum(['marketing', 'transactional']),
+    subject: PerLocale.optional(),
+    body: PerLocale.refine((b) => b['zh-CN'] !== undefined || b.en !== undefined, 'needs a zh-CN or en body'),
+  })
+  .strict();
+export type TemplateInput = z.input<typeof TemplateInput>;
+
+/** Creates or replaces templates (checked first: all or none are saved); returns their names. */
+export async function saveTemplates(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  inputs: readonly unknown[],
+): Promise<string[]> {
+  const parsed = inputs.map((input, i) => {
+    const result = TemplateInput.safeParse(input);
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      throw new InvalidInputError(`template ${i + 1}: ${issue.path.join('.') || '(all)'}: ${issue.message}`);
+    }
+    const t = result.data;
+    for (const [locale, text] of Object.entries(t.body))
+      checkTemplateSyntax(text, `template "${t.name}" body (${locale})`);
+    for (const [locale, text] of Object.entries(t.subject ?? {}))
+      checkTemplateSyntax(text, `template "${t.name}" subject (${locale})`);
+    return t;
+  });
+  await db.transaction().execute(async (trx) => {
+    for (const t of parsed) {
+      const values = {
+        workspace_id: workspaceId,
+        name: t.name,
+        channel: t.channel,
+        purpose: t.purpose,
+        subject: JSON.stringify(t.subject ?? {}) as never,
+        body: JSON.stringify(t.body) as never,
+      };
+      await trx
+        .insertInto('message_templates')
+        .values(values)
+        .onConflict((oc) =>
+          oc.columns(['workspace_id', 'name']).doUpdateSet({
+            channel: t.channel,
+            purpose: t.purpose,
+            subject: values.subject,
+            body: values.body,
+            updated_at: new Date(),
+          }),
+        )
+        .execute();
+    }
+  });
+  return parsed.map((t) => t.name);
+}
+
+/** A template by name. */
+export async function findTemplate(db: Kysely<Schema>, workspaceId: number, name: string) {
+  const t = await db
+    .selectFrom('message_templates')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  if (!t) throw new NotFoundError(`no message template "${name}"`);
+  return t;
+}
+
+/** The workspace's templates. */
+export async function listTemplates(db: Kysely<Schema>, workspaceId: number) {
+  return db
+    .selectFrom('message_templates')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('name')
+    .execute();
+}

@@ -1,0 +1,265 @@
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setChannel } from '../src/channels/channel-config.ts';
+import type { Database } from '../src/db/database.ts';
+import { importFile } from '../src/importing/import-service.ts';
+import { optOut, renderForCustomer, sendMessage } from '../src/messaging/send-message.ts';
+import { saveTemplates } from '../src/messaging/template-service.ts';
+import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
+import { dropTestSchemas, storesUnderTest } from './stores.ts';
+
+afterAll(dropTestSchemas);
+
+interface Received {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+}
+const mail: Received[] = [];
+const hooks: { path: string; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+let smtp: SMTPServer;
+let http: Server;
+let smtpPort = 0;
+let httpPort = 0;
+
+beforeAll(async () => {
+  // A real SMTP server on 127.0.0.1 that parses what it receives.
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then((parsed) => {
+          mail.push({
+            from: session.envelope.mailFrom ? (session.envelope.mailFrom as { address: string }).address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            subject: parsed.subject ?? '',
+            text: (parsed.text ?? '').trim(),
+          });
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smtpPort = (smtp.server.address() as AddressInfo).port;
+  // A real HTTP server standing in for the merchant's webhook receiver and WeCom.
+  http = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      hooks.push({ path: req.url ?? '', headers: req.headers, body });
+      if (req.url?.startsWith('/wecom')) {
+        const ok = req.url.includes('key=robot-key');
+        res.setHeader('content-type', 'application/json');
+        res.end(
+          JSON.stringify(
+            ok ? { errcode: 0, errmsg: 'ok' } : { errcode: 93000, errmsg: 'invalid webhook url' },
+          ),
+        );
+      } else if (req.url === '/down') {
+        res.statusCode = 503;
+        res.end();
+      } else res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  httpPort = (http.address() as AddressInfo).port;
+});
+afterAll(async () => {
+  await new Promise((r) => smtp?.close(() => r(undefined)));
+  await new Promise((r) => http?.close(() => r(undefined)));
+});
+
+describe.each(storesUnderTest())('messages over real local servers ($name)', (store) => {
+  let database: Database;
+  let ws: Workspace;
+  const ids: Record<string, number> = {};
+
+  beforeAll(async () => {
+    database = await store.open();
+    ws = await createWorkspace(database.db, { name: `shop-${store.name}` });
+    const dir = mkdtempSync(join(tmpdir(), 'retain-messaging-'));
+    const customers = join(dir, 'customers.csv');
+    writeFileSync(customers, 'customer_id,name,email\nM1,张三,zhang@example.com\nM2,李四,\n');
+    await importFile(database, { kind: 'customers', file: customers, workspace: ws });
+    const lines = join(dir, 'lines.csv');
+    writeFileSync(
+      lines,
+      'order_id,customer_id,ordered_at,sku,product_name,quantity,unit_price,status\nL1,M1,2024-05-01 10:00:00,S1,有机牛奶,1,59.00,paid\n',
+    );
+    await importFile(database, { kind: 'order-lines', file: lines, workspace: ws });
+    for (const r of await database.db
+      .selectFrom('customers')
+      .select(['id', 'external_id'])
+      .where('workspace_id', '=', ws.id)
+      .execute())
+      ids[r.external_id!] = r.id;
+    await setChannel(
+      database.db,
+      ws.id,
+      'email',
+      { host: '127.0.0.1', port: smtpPort, from: 'shop@example.com' },
+      {},
+    );
+    await setChannel(
+      database.db,
+      ws.id,
+      'webhook',
+      { url: `http://127.0.0.1:${httpPort}/hook` },
+      { secret: 'shh' },
+    );
+    await setChannel(
+      database.db,
+      ws.id,
+      'wecom_robot',
+      { endpoint: `http://127.0.0.1:${httpPort}/wecom` },
+      { key: 'robot-key' },
+    );
+    await saveTemplates(database.db, ws.id, [
+      {
+        name: 'thanks',
+        channel: 'email',
+        purpose: 'marketing',
+        subject: { 'zh-CN': '{{ name }}，感谢您的购买', en: 'Thank you, {{ name }}' },
+        body: {
+          'zh-CN': '您上次买的{{ last_product }}还满意吗？积分 {{ points }}。',
+          en: 'How is the {{ last_product }}?',
+        },
+      },
+      { name: 'hook', channel: 'webhook', purpose: 'transactional', body: { 'zh-CN': '{{ name }} 下单了' } },
+      {
+        name: 'staff',
+        channel: 'wecom_robot',
+        purpose: 'transactional',
+        subject: { 'zh-CN': '回访提醒' },
+        body: { 'zh-CN': '请回访 {{ name }}' },
+      },
+    ]);
+  });
+  afterAll(() => database?.close());
+
+  it('sends a personalised email in the chosen language through a real SMTP server, once per key', async () => {
+    const before = mail.length;
+    const sent = await sendMessage(database.db, ws, {
+      template: 'thanks',
+      customerId: ids.M1!,
+      idempotencyKey: `thanks-${store.name}`,
+    });
+    expect(sent).toEqual({ status: 'sent', reason: null, fresh: true });
+    expect(mail.slice(before)).toEqual([
+      {
+        from: 'shop@example.com',
+        to: ['zhang@example.com'],
+        subject: '张三，感谢您的购买',
+        text: '您上次买的有机牛奶还满意吗？积分 0。',
+      },
+    ]);
+    const again = await sendMessage(database.db, ws, {
+      template: 'thanks',
+      customerId: ids.M1!,
+      idempotencyKey: `thanks-${store.name}`,
+    });
+    expect(again).toMatchObject({ status: 'sent', fresh: false });
+    expect(mail.length).toBe(before + 1);
+    const en = await renderForCustomer(database.db, ws, {
+      template: 'thanks',
+      customerId: ids.M1!,
+      locale: 'en',
+    });
+    expect([en.subject, en.body]).toEqual(['Thank you, 张三', 'How is the 有机牛奶?']);
+  });
+
+  it('skips, with the reason, a customer without an address or who opted out of marketing', async () => {
+    const noEmail = await sendMessage(database.db, ws, {
+      template: 'thanks',
+      customerId: ids.M2!,
+      idempotencyKey: `m2-${store.name}`,
+    });
+    expect(noEmail).toMatchObject({ status: 'skipped', reason: 'no_email' });
+    await optOut(database.db, ws.id, ids.M1!, 'email', 'marketing', 'unsubscribe link');
+    const before = mail.length;
+    const out = await sendMessage(database.db, ws, {
+      template: 'thanks',
+      customerId: ids.M1!,
+      idempotencyKey: `after-optout-${store.name}`,
+    });
+    expect(out).toMatchObject({ status: 'skipped', reason: 'opted_out' });
+    expect(mail.length).toBe(before);
+  });
+
+  it('signs webhook calls so the receiver can check them, and posts WeCom robot markdown', async () => {
+    const before = hooks.length;
+    expect(
+      await sendMessage(database.db, ws, {
+        template: 'hook',
+        customerId: ids.M2!,
+        idempotencyKey: `hook-${store.name}`,
+      }),
+    ).toMatchObject({ status: 'sent' });
+    const call = hooks[before]!;
+    const expected = createHmac('sha256', 'shh')
+      .update(`${call.headers['x-retain-timestamp']}.${call.body}`)
+      .digest('hex');
+    expect(call.headers['x-retain-signature']).toBe(`sha256=${expected}`);
+    expect(JSON.parse(call.body)).toMatchObject({ customer_id: ids.M2, body: '李四 下单了' });
+    expect(
+      await sendMessage(database.db, ws, {
+        template: 'staff',
+        customerId: ids.M2!,
+        idempotencyKey: `staff-${store.name}`,
+      }),
+    ).toMatchObject({ status: 'sent' });
+    expect(JSON.parse(hooks[before + 1]!.body)).toEqual({
+      msgtype: 'markdown',
+      markdown: { content: '**回访提醒**\n请回访 李四' },
+    });
+  });
+
+  it('records provider failures with their reason instead of losing them', async () => {
+    await setChannel(
+      database.db,
+      ws.id,
+      'wecom_robot',
+      { endpoint: `http://127.0.0.1:${httpPort}/wecom` },
+      { key: 'wrong' },
+    );
+    const bad = await sendMessage(database.db, ws, {
+      template: 'staff',
+      customerId: ids.M1!,
+      idempotencyKey: `bad-${store.name}`,
+    });
+    expect(bad).toMatchObject({ status: 'failed', reason: 'WeCom robot: 93000 invalid webhook url' });
+    await setChannel(database.db, ws.id, 'webhook', { url: `http://127.0.0.1:${httpPort}/down` }, {});
+    const down = await sendMessage(database.db, ws, {
+      template: 'hook',
+      customerId: ids.M1!,
+      idempotencyKey: `down-${store.name}`,
+    });
+    expect(down).toMatchObject({ status: 'failed', reason: 'webhook answered 503' });
+  });
+
+  it('refuses templates with unknown variables or bad syntax, naming the place', async () => {
+    await saveTemplates(database.db, ws.id, [
+      { name: 'typo', channel: 'email', purpose: 'marketing', body: { 'zh-CN': '您好 {{ nmae }}' } },
+    ]);
+    await expect(
+      renderForCustomer(database.db, ws, { template: 'typo', customerId: ids.M1! }),
+    ).rejects.toThrow(/template "typo" body \(zh-CN\): unknown variable nmae/);
+    await expect(
+      saveTemplates(database.db, ws.id, [
+        { name: 'broken', channel: 'email', purpose: 'marketing', body: { 'zh-CN': '{% if %}' } },
+      ]),
+    ).rejects.toThrow(/template "broken" body \(zh-CN\)/);
+  });
+});
