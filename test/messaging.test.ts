@@ -13,7 +13,16 @@ import { importFile } from '../src/importing/import-service.ts';
 import { optOut, renderForCustomer, sendMessage } from '../src/messaging/send-message.ts';
 import { saveTemplates } from '../src/messaging/template-service.ts';
 import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
+import { startApi } from './api-harness.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
+
+const csvDir = mkdtempSync(join(tmpdir(), 'retain-messaging-files-'));
+let csvCount = 0;
+const csvFile = (text: string) => {
+  const path = join(csvDir, `f-${csvCount++}.csv`);
+  writeFileSync(path, text);
+  return path;
+};
 
 afterAll(dropTestSchemas);
 
@@ -22,6 +31,8 @@ interface Received {
   to: string[];
   subject: string;
   text: string;
+  html?: string;
+  listUnsubscribe?: string;
 }
 const mail: Received[] = [];
 const hooks: { path: string; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
@@ -43,6 +54,14 @@ beforeAll(async () => {
             to: session.envelope.rcptTo.map((r) => r.address),
             subject: parsed.subject ?? '',
             text: (parsed.text ?? '').trim(),
+            ...(parsed.html ? { html: parsed.html } : {}),
+            // mailparser files List-* headers under `list`.
+            ...((parsed.headers.get('list') as { unsubscribe?: { url: string } } | undefined)?.unsubscribe
+              ? {
+                  listUnsubscribe: (parsed.headers.get('list') as { unsubscribe: { url: string } })
+                    .unsubscribe.url,
+                }
+              : {}),
           });
           callback();
         })
@@ -157,7 +176,7 @@ describe.each(storesUnderTest())('messages over real local servers ($name)', (st
       idempotencyKey: `thanks-${store.name}`,
     });
     expect(sent).toEqual({ status: 'sent', reason: null, fresh: true });
-    expect(mail.slice(before)).toEqual([
+    expect(mail.slice(before)).toMatchObject([
       {
         from: 'shop@example.com',
         to: ['zhang@example.com'],
@@ -247,6 +266,94 @@ describe.each(storesUnderTest())('messages over real local servers ($name)', (st
       idempotencyKey: `down-${store.name}`,
     });
     expect(down).toMatchObject({ status: 'failed', reason: 'webhook answered 503' });
+  });
+
+  it('tracks opens and signed clicks through retain serve, and unsubscribes with one click', async () => {
+    const api = await startApi(database);
+    process.env.RETAIN_PUBLIC_URL = api.base;
+    try {
+      await saveTemplates(database.db, ws.id, [
+        {
+          name: 'promo',
+          channel: 'email',
+          purpose: 'marketing',
+          subject: { 'zh-CN': '新品' },
+          body: { 'zh-CN': "看看 {{ 'https://shop.example.com/p/1' | track }} 退订 {{ unsubscribe_link }}" },
+        },
+      ]);
+      await importFile(database, {
+        kind: 'customers',
+        file: csvFile('customer_id,name,email\nM3,王五,wang@example.com\n'),
+        workspace: ws,
+      });
+      const m3 = (
+        await database.db
+          .selectFrom('customers')
+          .select('id')
+          .where('workspace_id', '=', ws.id)
+          .where('external_id', '=', 'M3')
+          .executeTakeFirstOrThrow()
+      ).id;
+      const before = mail.length;
+      expect(
+        await sendMessage(database.db, ws, {
+          template: 'promo',
+          customerId: m3,
+          idempotencyKey: `promo-${store.name}`,
+        }),
+      ).toMatchObject({ status: 'sent' });
+      const received = mail[before]!;
+      const [click, unsubscribe] = received.text.match(/http:\/\/127\.0\.0\.1:\d+\/t\/[cu]\/\S+/g)!;
+      expect(received.html).toMatch(/<img src="http:\/\/127\.0\.0\.1:\d+\/t\/o\//);
+      expect(received.listUnsubscribe).toBe(unsubscribe);
+      const pixel = /<img src="([^"]+)"/.exec(received.html ?? '')![1]!.replaceAll('&amp;', '&');
+      expect((await fetch(pixel)).headers.get('content-type')).toBe('image/gif');
+      const redirect = await fetch(click!, { redirect: 'manual' });
+      expect([redirect.status, redirect.headers.get('location')]).toEqual([
+        302,
+        'https://shop.example.com/p/1',
+      ]);
+      const forged = await fetch(click!.replace('shop.example.com', 'evil.example.com'), {
+        redirect: 'manual',
+      });
+      expect(forged.status).toBe(400);
+      const row = await database.db
+        .selectFrom('messages')
+        .select(['opened_at', 'clicked_at'])
+        .where('workspace_id', '=', ws.id)
+        .where('idempotency_key', '=', `promo-${store.name}`)
+        .executeTakeFirstOrThrow();
+      expect(row.opened_at).not.toBeNull();
+      expect(row.clicked_at).not.toBeNull();
+      const oneClick = await fetch(unsubscribe!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
+      expect(await oneClick.json()).toEqual({ unsubscribed: true });
+      expect(await (await fetch(unsubscribe!)).text()).toContain('您已退订');
+      const next = await sendMessage(database.db, ws, {
+        template: 'promo',
+        customerId: m3,
+        idempotencyKey: `promo2-${store.name}`,
+      });
+      expect(next).toMatchObject({ status: 'skipped', reason: 'opted_out' });
+      const events = await database.db
+        .selectFrom('events')
+        .select('type')
+        .where('workspace_id', '=', ws.id)
+        .where('customer_id', '=', m3)
+        .execute();
+      expect(events.map((e) => e.type).sort()).toEqual([
+        'message_clicked',
+        'message_opened',
+        'unsubscribed',
+        'unsubscribed',
+      ]);
+    } finally {
+      delete process.env.RETAIN_PUBLIC_URL;
+      await api.close();
+    }
   });
 
   it('refuses templates with unknown variables or bad syntax, naming the place', async () => {

@@ -28,6 +28,7 @@ import { healthRoutes } from './routes/health-routes.ts';
 import { ingestRoutes } from './routes/ingest-routes.ts';
 import { loyaltyRoutes } from './routes/loyalty-routes.ts';
 import { segmentRoutes } from './routes/segment-routes.ts';
+import { trackingRoutes } from './routes/tracking-routes.ts';
 import { SegmentationCache } from './segmentation-cache.ts';
 
 /** How the API behaves; every field has a default fit for a single server. */
@@ -124,6 +125,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
     }
   });
   await app.register(healthRoutes, context);
+  await app.register(trackingRoutes, context);
   await app.register(
     async (api) => {
       api.addHook('onRequest', authHook(store, context.callers));

@@ -11,6 +11,9 @@ export interface OutboundMessage {
   body: string;
   /** Sent along so a provider (or receiver) can drop a retried duplicate. */
   idempotencyKey: string;
+  /** Tracking: an image URL that records an open (email), and the one-click unsubscribe URL. */
+  openPixelUrl?: string;
+  unsubscribeUrl?: string;
 }
 
 /** A provider call that failed; `permanent` failures are not retried. */

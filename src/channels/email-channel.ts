@@ -16,6 +16,20 @@ export const EmailConfig = z
   })
   .strict();
 
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+/** The text as simple HTML (links kept clickable) with the open-tracking image at the end. */
+function htmlWithPixel(text: string, pixel: string): string {
+  const body = escapeHtml(text)
+    .replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`)
+    .replace(/\n/g, '<br>');
+  return `<div>${body}</div><img src="${escapeHtml(pixel)}" width="1" height="1" alt="">`;
+}
+
 /** Email over SMTP with nodemailer. */
 export function emailChannel(
   config: z.infer<typeof EmailConfig>,
@@ -39,7 +53,16 @@ export function emailChannel(
           to: message.to,
           subject: message.subject ?? '',
           text: message.body,
-          headers: { 'X-Retain-Idempotency-Key': message.idempotencyKey },
+          html: message.openPixelUrl ? htmlWithPixel(message.body, message.openPixelUrl) : undefined,
+          headers: {
+            'X-Retain-Idempotency-Key': message.idempotencyKey,
+            ...(message.unsubscribeUrl
+              ? {
+                  'List-Unsubscribe': `<${message.unsubscribeUrl}>`,
+                  'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+                }
+              : {}),
+          },
         });
         return { providerId: info.messageId ?? null };
       } catch (error) {

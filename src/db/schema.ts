@@ -358,6 +358,8 @@ export interface MessagesTable {
   provider_id: string | null;
   created_at: Auto<Date>;
   sent_at: Date | null;
+  opened_at: Date | null;
+  clicked_at: Date | null;
 }
 
 export interface OptOutsTable {
@@ -367,6 +369,12 @@ export interface OptOutsTable {
   purpose: string;
   source: string;
   at: Auto<Date>;
+}
+
+export interface InstanceSecretsTable {
+  name: string;
+  value: string;
+  created_at: Auto<Date>;
 }
 
 /** The whole schema as Kysely sees it. */
@@ -402,4 +410,5 @@ export interface Schema {
   message_templates: MessageTemplatesTable;
   messages: MessagesTable;
   opt_outs: OptOutsTable;
+  instance_secrets: InstanceSecretsTable;
 }

@@ -2,11 +2,12 @@ import { type Kysely, sql } from 'kysely';
 import { ChannelError } from '../channels/channel.ts';
 import { channelAdapter } from '../channels/channel-config.ts';
 import type { Schema } from '../db/schema.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { NotFoundError, RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { customerVariables, type ExtraVariables } from './message-variables.ts';
-import { type Locale, renderText } from './template-render.ts';
+import { type LinkTracker, type Locale, renderText } from './template-render.ts';
 import { findTemplate } from './template-service.ts';
+import { linkSignature, messageToken, publicUrl, trackingKey } from './tracking-token.ts';
 
 /** What became of a send. */
 export interface SendResult {
@@ -25,24 +26,44 @@ export interface SendRequest {
   variables?: ExtraVariables;
 }
 
-/** Renders a template for a customer (the preview an operator sees, and what a send sends). */
+/** Tracking of one sent message: its token and the installation's signing key. */
+interface Tracking {
+  key: string;
+  token: string;
+}
+
+/**
+ * Renders a template for a customer (the preview an operator sees, and what a send sends). With
+ * tracking, `{{ unsubscribe_link }}` and `| track`ed links point at this message; in a preview
+ * they are placeholders.
+ */
 export async function renderForCustomer(
   db: Kysely<Schema>,
   workspace: Workspace,
   request: Omit<SendRequest, 'idempotencyKey'>,
+  tracking?: Tracking,
 ) {
   const template = await findTemplate(db, workspace.id, request.template);
   const locale: Locale = request.locale ?? (template.body['zh-CN'] ? 'zh-CN' : 'en');
   const pick = (texts: Record<string, string>) => texts[locale] ?? texts['zh-CN'] ?? texts.en;
-  const variables = await customerVariables(db, workspace, request.customerId, locale, request.variables);
+  const base = publicUrl();
+  const variables = {
+    ...(await customerVariables(db, workspace, request.customerId, locale, request.variables)),
+    unsubscribe_link: `${base}/t/u/${tracking?.token ?? 'preview'}`,
+  };
+  const tracker: LinkTracker | undefined = tracking && {
+    track: (url) =>
+      `${base}/t/c/${tracking.token}?u=${encodeURIComponent(url)}&s=${linkSignature(tracking.key, tracking.token, url)}`,
+  };
   const subjectText = pick(template.subject);
+  const where = (part: string) => `template "${template.name}" ${part} (${locale})`;
   return {
     template,
     locale,
-    subject: subjectText
-      ? await renderText(subjectText, variables, `template "${template.name}" subject (${locale})`)
-      : null,
-    body: await renderText(pick(template.body)!, variables, `template "${template.name}" body (${locale})`),
+    subject: subjectText ? await renderText(subjectText, variables, where('subject'), tracker) : null,
+    body: await renderText(pick(template.body)!, variables, where('body'), tracker),
+    unsubscribeUrl: variables.unsubscribe_link,
+    openPixelUrl: tracking ? `${base}/t/o/${tracking.token}` : undefined,
   };
 }
 
@@ -66,8 +87,7 @@ export async function sendMessage(
     .where('erased_at', 'is', null)
     .executeTakeFirst();
   if (!customer) throw new NotFoundError(`customer ${request.customerId} not found`);
-  const rendered = await renderForCustomer(db, workspace, request);
-  const { template } = rendered;
+  const template = await findTemplate(db, ws, request.template);
   const claimed = await db
     .insertInto('messages')
     .values({
@@ -123,6 +143,17 @@ export async function sendMessage(
     if (!email) return finish('skipped', 'no_email');
     to = email.value;
   }
+  let rendered: Awaited<ReturnType<typeof renderForCustomer>>;
+  try {
+    const key = await trackingKey(db);
+    rendered = await renderForCustomer(db, workspace, request, {
+      key,
+      token: messageToken(key, ws, claimed.id),
+    });
+  } catch (error) {
+    if (error instanceof RetainError) return finish('failed', error.message);
+    throw error;
+  }
   try {
     const { providerId } = await adapter.send({
       customerId: request.customerId,
@@ -130,6 +161,8 @@ export async function sendMessage(
       subject: rendered.subject,
       body: rendered.body,
       idempotencyKey: request.idempotencyKey,
+      openPixelUrl: rendered.openPixelUrl,
+      unsubscribeUrl: rendered.unsubscribeUrl,
     });
     return finish('sent', null, providerId);
   } catch (error) {

@@ -4,6 +4,21 @@ import { InvalidInputError } from '../shared/errors.ts';
 // Strict: a misspelt variable or filter is an error to show, never an empty gap in a message.
 const engine = new Liquid({ strictVariables: true, strictFilters: true, cache: 500 });
 
+/** What a send passes to render tracked links: `{{ 'https://shop.cn/p/1' | track }}`. */
+export interface LinkTracker {
+  track(url: string): string;
+}
+
+const TRACKER = '__link_tracker';
+// Without a tracker (previews) a link stays as written.
+engine.registerFilter(
+  'track',
+  function (this: { context: { environments: Record<string, unknown> } }, url: unknown) {
+    const tracker = this.context.environments[TRACKER] as LinkTracker | undefined;
+    return tracker ? tracker.track(String(url)) : url;
+  },
+);
+
 /** The locales templates are written in; zh-CN first. */
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -17,9 +32,10 @@ export async function renderText(
   text: string,
   variables: Record<string, unknown>,
   where: string,
+  tracker?: LinkTracker,
 ): Promise<string> {
   try {
-    return await engine.parseAndRender(text, variables);
+    return await engine.parseAndRender(text, tracker ? { ...variables, [TRACKER]: tracker } : variables);
   } catch (error) {
     const message = (error as Error).message
       .split(', line:')[0]!
