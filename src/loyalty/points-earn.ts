@@ -45,10 +45,14 @@ export async function earnPointsForOrders(
       coalesce(p.have, 0)::int as have, p.lot_expires
     from orders o
     join (select distinct order_id from ${sql.table(ordersTable)}) s on s.order_id = o.order_id
-    left join lateral (
-      select sum(l.points) as have, max(l.multiplier) as multiplier, min(l.expires_at) as lot_expires
-      from points_ledger l where l.workspace_id = ${ws} and l.order_id = o.order_id and l.kind in ('earn', 'reverse')
-    ) p on true
+    -- One grouped pass over the ledger (a hash join), not a look-up per order: a first load of
+    -- millions of orders finds the ledger empty at once.
+    left join (
+      select l.order_id, sum(l.points) as have, max(l.multiplier) as multiplier, min(l.expires_at) as lot_expires
+      from points_ledger l where l.workspace_id = ${ws} and l.kind in ('earn', 'reverse')
+        and l.order_id in (select order_id from ${sql.table(ordersTable)})
+      group by l.order_id
+    ) p on p.order_id = o.order_id
     left join customer_tiers ct on ct.workspace_id = ${ws} and ct.customer_id = o.customer_id
     left join unnest(${levels}::text[], ${multipliers}::numeric[]) as m(code, mult) on m.code = ct.tier
     where o.workspace_id = ${ws} and o.customer_id is not null`.execute(db);
