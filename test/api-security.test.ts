@@ -17,11 +17,20 @@ const ALLOWED: Record<Role, readonly string[]> = {
     'data.write',
     'segments.write',
     'loyalty.write',
+    'messaging.write',
     'export',
     'erase',
     'admin',
   ],
-  operator: ['read', 'customers.write', 'data.write', 'segments.write', 'loyalty.write', 'export'],
+  operator: [
+    'read',
+    'customers.write',
+    'data.write',
+    'segments.write',
+    'loyalty.write',
+    'messaging.write',
+    'export',
+  ],
   service: ['read', 'pii', 'customers.write'],
   viewer: ['read'],
 };
@@ -206,6 +215,7 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
         idempotency_key: 'k',
       },
       'POST /api/v1/customers/{customerId}/referral': { code: 'ABCDEFGH' },
+      'POST /api/v1/templates/{name}/preview': { customer_id: aCustomer },
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {

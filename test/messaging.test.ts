@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../src/access/api-key-service.ts';
 import { setChannel } from '../src/channels/channel-config.ts';
 import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
@@ -352,6 +353,63 @@ describe.each(storesUnderTest())('messages over real local servers ($name)', (st
       ]);
     } finally {
       delete process.env.RETAIN_PUBLIC_URL;
+      await api.close();
+    }
+  });
+
+  it('is driven over the API: channels (secrets never shown), templates, preview, send, history', async () => {
+    const api = await startApi(database);
+    try {
+      const admin = (await createApiKey(database.db, ws.id, { name: 'admin', role: 'admin' })).key;
+      const setup = await api.call('PUT', '/api/v1/channels', {
+        key: admin,
+        body: {
+          channel: 'webhook',
+          config: { url: `http://127.0.0.1:${httpPort}/hook` },
+          secrets: { secret: 'api-secret' },
+        },
+      });
+      expect(setup.status).toBe(204);
+      const listed = await api.call('GET', '/api/v1/channels', { key: admin });
+      expect(listed.text).not.toContain('api-secret');
+      expect(listed.body.find((c: { channel: string }) => c.channel === 'webhook').secrets).toEqual({
+        secret: 'set',
+      });
+      const template = {
+        name: 'api-hook',
+        channel: 'webhook',
+        purpose: 'transactional',
+        body: { 'zh-CN': '{{ name }} 的券 {{ coupon_code }}' },
+      };
+      expect((await api.call('PUT', '/api/v1/templates', { key: admin, body: template })).body).toEqual({
+        name: 'api-hook',
+      });
+      const preview = await api.call('POST', '/api/v1/templates/api-hook/preview', {
+        key: admin,
+        body: { customer_id: ids.M2, variables: { coupon_code: 'ABCDE-FGHJK' } },
+      });
+      expect(preview.body).toEqual({ locale: 'zh-CN', subject: null, body: '李四 的券 ABCDE-FGHJK' });
+      const send = {
+        template: 'api-hook',
+        customer_id: ids.M2,
+        idempotency_key: 'api-1',
+        variables: { coupon_code: 'X' },
+      };
+      expect((await api.call('POST', '/api/v1/messages', { key: admin, body: send })).body).toEqual({
+        status: 'sent',
+        reason: null,
+        fresh: true,
+      });
+      expect((await api.call('POST', '/api/v1/messages', { key: admin, body: send })).body).toMatchObject({
+        fresh: false,
+      });
+      const history = await api.call('GET', `/api/v1/customers/${ids.M2}/messages`, { key: admin });
+      expect(
+        history.body
+          .filter((m: { template: string }) => m.template === 'api-hook')
+          .map((m: { status: string }) => m.status),
+      ).toEqual(['sent']);
+    } finally {
       await api.close();
     }
   });

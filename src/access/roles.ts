@@ -13,6 +13,7 @@ export type Permission =
   | 'data.write'
   | 'segments.write'
   | 'loyalty.write'
+  | 'messaging.write'
   | 'export'
   | 'erase'
   | 'admin';
@@ -25,13 +26,22 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'data.write',
     'segments.write',
     'loyalty.write',
+    'messaging.write',
     'export',
     'erase',
     'admin',
   ],
   // Operators run data, segments and campaigns; they reach customers through channels, not by
   // copying phone numbers, so they see personal data masked.
-  operator: ['read', 'customers.write', 'data.write', 'segments.write', 'loyalty.write', 'export'],
+  operator: [
+    'read',
+    'customers.write',
+    'data.write',
+    'segments.write',
+    'loyalty.write',
+    'messaging.write',
+    'export',
+  ],
   // Service staff call and message customers one at a time: they see contact details.
   service: ['read', 'pii', 'customers.write'],
   viewer: ['read'],

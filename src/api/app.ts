@@ -27,6 +27,7 @@ import { customerRoutes } from './routes/customer-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { ingestRoutes } from './routes/ingest-routes.ts';
 import { loyaltyRoutes } from './routes/loyalty-routes.ts';
+import { messagingRoutes } from './routes/messaging-routes.ts';
 import { segmentRoutes } from './routes/segment-routes.ts';
 import { trackingRoutes } from './routes/tracking-routes.ts';
 import { SegmentationCache } from './segmentation-cache.ts';
@@ -143,6 +144,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(analyticsRoutes, context);
       await api.register(couponRoutes, context);
       await api.register(loyaltyRoutes, context);
+      await api.register(messagingRoutes, context);
       await api.register(accessRoutes, context);
     },
     { prefix: '/api/v1' },

@@ -1,0 +1,218 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { auditAs } from '../../audit/audit-log.ts';
+import { CHANNELS } from '../../channels/channel.ts';
+import { listChannels, setChannel } from '../../channels/channel-config.ts';
+import { renderForCustomer, sendMessage } from '../../messaging/send-message.ts';
+import { LOCALES } from '../../messaging/template-render.ts';
+import {
+  findTemplate,
+  listTemplates,
+  saveTemplates,
+  TemplateInput,
+} from '../../messaging/template-service.ts';
+import { NotFoundError } from '../../shared/errors.ts';
+import { callerOf } from '../auth.ts';
+import type { ApiContext } from '../context.ts';
+import { CustomerParams, iso } from '../schemas.ts';
+
+const Extra = z
+  .object({ coupon_code: z.string().optional(), recommendation: z.string().optional() })
+  .strict();
+
+/** Channels (admins), templates, previews, sends and a customer's messages. */
+export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store }) => {
+  const db = store.db;
+
+  app.get(
+    '/channels',
+    {
+      config: { permission: 'admin' },
+      schema: { tags: ['messaging'], summary: 'Configured channels (secrets only as set / not set)' },
+    },
+    async (request) =>
+      (await listChannels(db, callerOf(request).workspace.id)).map((c) => ({
+        ...c,
+        updated_at: iso(c.updated_at),
+      })),
+  );
+
+  app.put(
+    '/channels',
+    {
+      config: { permission: 'admin' },
+      schema: {
+        tags: ['messaging'],
+        summary: 'Configure a channel of the workspace; secrets left out keep their stored values',
+        body: z
+          .object({
+            channel: z.enum(CHANNELS),
+            config: z.record(z.string(), z.unknown()),
+            secrets: z.record(z.string(), z.string()).default({}),
+          })
+          .strict(),
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const { channel, config, secrets } = request.body;
+      await setChannel(db, caller.workspace.id, channel, config, secrets);
+      await auditAs(db, caller, { action: 'channel.set', objectType: 'channel', objectId: channel });
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/templates',
+    { config: { permission: 'read' }, schema: { tags: ['messaging'], summary: 'Message templates' } },
+    async (request) =>
+      (await listTemplates(db, callerOf(request).workspace.id)).map((t) => ({
+        ...t,
+        updated_at: iso(t.updated_at),
+      })),
+  );
+
+  app.put(
+    '/templates',
+    {
+      config: { permission: 'messaging.write' },
+      schema: {
+        tags: ['messaging'],
+        summary: 'Create or replace a template (Liquid, zh-CN and en)',
+        body: TemplateInput,
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const [name] = await saveTemplates(db, caller.workspace.id, [request.body]);
+      await auditAs(db, caller, { action: 'template.apply', objectType: 'template', objectId: name });
+      return { name };
+    },
+  );
+
+  const NameParams = z.object({ name: z.string().min(1).max(100) });
+  app.post(
+    '/templates/:name/preview',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['messaging'],
+        summary: 'Render a template for a real customer',
+        params: NameParams,
+        body: z
+          .object({
+            customer_id: z.number().int().positive(),
+            locale: z.enum(LOCALES).optional(),
+            variables: Extra.optional(),
+          })
+          .strict(),
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      await findTemplate(db, caller.workspace.id, request.params.name);
+      const exists = await db
+        .selectFrom('customers')
+        .select('id')
+        .where('workspace_id', '=', caller.workspace.id)
+        .where('id', '=', request.body.customer_id)
+        .executeTakeFirst();
+      if (!exists) throw new NotFoundError(`customer ${request.body.customer_id} not found`);
+      const r = await renderForCustomer(db, caller.workspace, {
+        template: request.params.name,
+        customerId: request.body.customer_id,
+        locale: request.body.locale,
+        variables: request.body.variables,
+      });
+      return { locale: r.locale, subject: r.subject, body: r.body };
+    },
+  );
+
+  app.post(
+    '/messages',
+    {
+      config: { permission: 'messaging.write' },
+      schema: {
+        tags: ['messaging'],
+        summary: 'Send a template to a customer now, once per idempotency_key',
+        body: z
+          .object({
+            template: z.string().min(1),
+            customer_id: z.number().int().positive(),
+            idempotency_key: z.string().min(1).max(200),
+            locale: z.enum(LOCALES).optional(),
+            variables: Extra.optional(),
+          })
+          .strict(),
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { template, customer_id, idempotency_key, locale, variables } = request.body;
+      const result = await sendMessage(db, caller.workspace, {
+        template,
+        customerId: customer_id,
+        idempotencyKey: `api:${idempotency_key}`,
+        locale,
+        variables,
+      });
+      if (result.fresh)
+        await auditAs(db, caller, {
+          action: 'message.send',
+          objectType: 'customer',
+          objectId: customer_id,
+          detail: { template, status: result.status },
+        });
+      return result;
+    },
+  );
+
+  app.get(
+    '/customers/:customerId/messages',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['messaging'],
+        summary: 'Messages a customer was sent and what became of them',
+        params: CustomerParams,
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { customerId } = request.params;
+      const exists = await db
+        .selectFrom('customers')
+        .select('id')
+        .where('workspace_id', '=', caller.workspace.id)
+        .where('id', '=', customerId)
+        .executeTakeFirst();
+      if (!exists) throw new NotFoundError(`customer ${customerId} not found`);
+      const rows = await db
+        .selectFrom('messages')
+        .select([
+          'id',
+          'channel',
+          'template',
+          'purpose',
+          'status',
+          'reason',
+          'created_at',
+          'sent_at',
+          'opened_at',
+          'clicked_at',
+        ])
+        .where('workspace_id', '=', caller.workspace.id)
+        .where('customer_id', '=', customerId)
+        .orderBy('id', 'desc')
+        .limit(200)
+        .execute();
+      return rows.map((m) => ({
+        ...m,
+        created_at: iso(m.created_at),
+        sent_at: iso(m.sent_at),
+        opened_at: iso(m.opened_at),
+        clicked_at: iso(m.clicked_at),
+      }));
+    },
+  );
+};
