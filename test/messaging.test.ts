@@ -218,6 +218,32 @@ describe.each(storesUnderTest())('messages over real local servers ($name)', (st
     expect(mail.length).toBe(before);
   });
 
+  it('caps marketing messages per customer across channels in a rolling window; transactional ones pass', async () => {
+    await importFile(database, {
+      kind: 'customers',
+      file: csvFile('customer_id,name,email\nCAP,赵六,zhao@example.com\n'),
+      workspace: ws,
+    });
+    const cap = (
+      await database.db
+        .selectFrom('customers')
+        .select('id')
+        .where('workspace_id', '=', ws.id)
+        .where('external_id', '=', 'CAP')
+        .executeTakeFirstOrThrow()
+    ).id;
+    await saveTemplates(database.db, ws.id, [
+      { name: 'm-hook', channel: 'webhook', purpose: 'marketing', body: { 'zh-CN': '活动 {{ name }}' } },
+    ]);
+    const send = (template: string, key: string) =>
+      sendMessage(database.db, ws, { template, customerId: cap, idempotencyKey: `${key}-${store.name}` });
+    // Two marketing touches (email, then webhook) fill the default cap of 2 in 7 days.
+    expect((await send('thanks', 'cap-1')).status).toBe('sent');
+    expect((await send('m-hook', 'cap-2')).status).toBe('sent');
+    expect(await send('thanks', 'cap-3')).toMatchObject({ status: 'skipped', reason: 'frequency_cap' });
+    expect((await send('hook', 'cap-4')).status).toBe('sent');
+  });
+
   it('signs webhook calls so the receiver can check them, and posts WeCom robot markdown', async () => {
     const before = hooks.length;
     expect(

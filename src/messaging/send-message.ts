@@ -4,6 +4,7 @@ import { channelAdapter } from '../channels/channel-config.ts';
 import type { Schema } from '../db/schema.ts';
 import { NotFoundError, RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
+import { readSettings } from '../workspaces/workspace-settings.ts';
 import { customerVariables, type ExtraVariables } from './message-variables.ts';
 import { type LinkTracker, type Locale, renderText } from './template-render.ts';
 import { findTemplate } from './template-service.ts';
@@ -70,8 +71,9 @@ export async function renderForCustomer(
 /**
  * Sends one templated message, at most once per idempotency key: the message is recorded as
  * `sending` before the provider is called, so a retry (or a crash and restart) never sends it
- * twice. A customer who opted out of the purpose on the channel, or has no address for it, is
- * skipped with the reason recorded; a provider error is recorded as `failed` with its message.
+ * twice. A customer who opted out of the purpose on the channel, who already had the workspace's
+ * cap of marketing messages in its rolling window (default 2 in 7 days, across channels), or has no
+ * address for it, is skipped with the reason recorded; a provider error is recorded as `failed` with its message.
  */
 export async function sendMessage(
   db: Kysely<Schema>,
@@ -129,6 +131,15 @@ export async function sendMessage(
       and channel in (${template.channel}, 'all') and purpose in (${template.purpose}, 'all')`.execute(db);
   if (template.purpose === 'marketing' && (optedOut.rows[0]?.n ?? 0) > 0)
     return finish('skipped', 'opted_out');
+  if (template.purpose === 'marketing') {
+    const { frequency_cap, frequency_days } = readSettings(workspace.settings).messaging;
+    const recent = await sql<{ n: number }>`
+      select count(*)::int as n from messages where workspace_id = ${ws} and customer_id = ${request.customerId}
+        and purpose = 'marketing' and status = 'sent' and sent_at > now() - ${frequency_days}::int * interval '1 day'`.execute(
+      db,
+    );
+    if ((recent.rows[0]?.n ?? 0) >= frequency_cap) return finish('skipped', 'frequency_cap');
+  }
   const adapter = await channelAdapter(db, ws, template.channel as never);
   let to: string | null = null;
   if (adapter.needs === 'email') {

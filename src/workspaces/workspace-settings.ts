@@ -67,6 +67,13 @@ const SettingsSchema = z.object({
         .default(DEFAULT_TIERS),
     })
     .prefault({}),
+  messaging: z
+    .object({
+      /** At most this many marketing messages per customer per rolling window, across channels. */
+      frequency_cap: z.number().int().min(0).max(100).default(2),
+      frequency_days: z.number().int().min(1).max(365).default(7),
+    })
+    .prefault({}),
   referrals: z
     .object({
       /** Points for the referrer and for the new customer on the new customer's first valid order. */
