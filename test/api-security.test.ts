@@ -246,10 +246,28 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
     const all = await api.call('GET', '/api/v1/customers', { key: a.keys.admin });
     expect(all.body.items.map((c: { external_id: string }) => c.external_id)).toEqual(['A-1']);
     expect((await api.call('GET', '/api/v1/segments', { key: a.keys.admin })).body).toEqual([]);
+    const bulk = await api.call('POST', '/api/v1/customers/tags', {
+      key: a.keys.admin,
+      body: { tag: 'stolen', customer_ids: [Number(bObjects.customerId)] },
+    });
+    expect(bulk.body).toEqual({ added: 0 });
     const users = await api.call('GET', '/api/v1/users', { key: a.keys.admin });
     expect(users.body).toEqual([]);
     const audit = await api.call('GET', '/api/v1/audit', { key: a.keys.admin });
-    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['customer.create']);
+    // A's log holds A's own actions (its customer, the role test's exports) and nothing about B's objects.
+    const actions = audit.body.items.map((e: { action: string }) => e.action);
+    expect(actions).toContain('customer.create');
+    expect(actions).not.toContain('segment.create');
+    const bObjectsAudited = new Set([
+      `customer:${bObjects.customerId}`,
+      `user:${bObjects.userId}`,
+      `api_key:${bObjects.keyId}`,
+      `coupon_template:${bObjects.templateId}`,
+    ]);
+    const aboutB = audit.body.items.filter((e: { object_type: string; object_id: string | null }) =>
+      bObjectsAudited.has(`${e.object_type}:${e.object_id}`),
+    );
+    expect(aboutB).toEqual([]);
   });
 
   it('masks phones, emails and names for roles without the PII permission, in profiles, lists and exports', async () => {
@@ -267,6 +285,8 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
     }
     const list = await api.call('GET', '/api/v1/customers', { key: b.keys.viewer });
     expect(list.body.items[0]).toMatchObject({ phone: '139****5678', email: 'b***@example.com' });
+    const listed = await api.call('GET', '/api/v1/customers/export?tag=vip', { key: b.keys.operator });
+    expect(listed.text.split('\n')[1]).toMatch(/^\d+,B-1,王\*\*,139\*\*\*\*5678,b\*\*\*@example\.com,/);
     const csv = await api.call('GET', '/api/v1/segments/b-seg/export?format=csv', { key: b.keys.operator });
     expect(csv.status).toBe(200);
     expect(csv.text).toContain('139****5678');

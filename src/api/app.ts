@@ -23,6 +23,7 @@ import { accessRoutes } from './routes/access-routes.ts';
 import { analyticsRoutes } from './routes/analytics-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { couponRoutes } from './routes/coupon-routes.ts';
+import { customerBulkRoutes } from './routes/customer-bulk-routes.ts';
 import { customerRoutes } from './routes/customer-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { ingestRoutes } from './routes/ingest-routes.ts';
@@ -139,6 +140,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       });
       await api.register(authRoutes, context);
       await api.register(customerRoutes, context);
+      await api.register(customerBulkRoutes, context);
       await api.register(ingestRoutes, context);
       await api.register(segmentRoutes, context);
       await api.register(analyticsRoutes, context);

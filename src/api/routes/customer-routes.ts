@@ -33,7 +33,23 @@ const CustomerSummary = z.object({
   last_order_date: z.string().nullable(),
 });
 
-const ListQuery = PageQuery.extend({
+/** The list's filters (segment, tag, lifecycle, RFM group) as SQL over `customers c`. */
+export async function listFilters(
+  db: ApiContext['store']['db'],
+  caller: ReturnType<typeof callerOf>,
+  query: { segment?: string; tag?: string; lifecycle?: string; rfm_group?: string },
+) {
+  const leaves: Condition[] = [];
+  if (query.tag) leaves.push({ tag: query.tag });
+  if (query.lifecycle) leaves.push({ lifecycle: [query.lifecycle] });
+  if (query.rfm_group) leaves.push({ rfm_group: [query.rfm_group] });
+  const filters = [];
+  if (query.segment) filters.push(await segmentMemberFilter(db, caller.workspace.id, query.segment));
+  if (leaves.length) filters.push(await conditionFilter(db, caller.workspace, { all: leaves }));
+  return filters;
+}
+
+export const ListQuery = PageQuery.extend({
   q: z.string().max(200).optional().describe('name (contains), or exact phone, email or external id'),
   segment: z.string().optional(),
   tag: z.string().optional(),
@@ -92,17 +108,10 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
     },
     async (request) => {
       const caller = callerOf(request);
-      const { q, segment, tag, lifecycle, rfm_group, cursor, limit } = request.query;
-      const leaves: Condition[] = [];
-      if (tag) leaves.push({ tag });
-      if (lifecycle) leaves.push({ lifecycle: [lifecycle] });
-      if (rfm_group) leaves.push({ rfm_group: [rfm_group] });
-      const filters = [];
-      if (segment) filters.push(await segmentMemberFilter(db, caller.workspace.id, segment));
-      if (leaves.length) filters.push(await conditionFilter(db, caller.workspace, { all: leaves }));
+      const { q, cursor, limit } = request.query;
       const page = await searchCustomers(db, caller.workspace.id, {
         q,
-        filters,
+        filters: await listFilters(db, caller, request.query),
         after: cursor === undefined ? undefined : Number(cursor),
         limit,
       });

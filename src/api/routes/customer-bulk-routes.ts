@@ -1,0 +1,105 @@
+import { PassThrough } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { auditAs } from '../../audit/audit-log.ts';
+import { searchCustomers } from '../../customers/customer-search.ts';
+import { addTag } from '../../customers/tag-service.ts';
+import { callerOf } from '../auth.ts';
+import type { ApiContext } from '../context.ts';
+import { maskerFor } from '../present.ts';
+import { ERRORS } from '../schemas.ts';
+import { ListQuery, listFilters } from './customer-routes.ts';
+
+const COLUMNS = [
+  'id',
+  'external_id',
+  'name',
+  'phone',
+  'email',
+  'city',
+  'member_tier',
+  'order_count',
+  'net_total',
+  'first_order_date',
+  'last_order_date',
+] as const;
+const PAGE = 5_000;
+
+/** The customer list as a file, and tagging many customers at once. */
+export const customerBulkRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store }) => {
+  const db = store.db;
+
+  app.get(
+    '/customers/export',
+    {
+      config: { permission: 'export' },
+      schema: {
+        tags: ['customers'],
+        summary: `The filtered customer list as CSV (${COLUMNS.join(', ')}); personal data masked by role`,
+        querystring: ListQuery.omit({ cursor: true, limit: true }),
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const filters = await listFilters(db, caller, request.query);
+      const mask = maskerFor(caller);
+      await auditAs(db, caller, {
+        action: 'customer.export_list',
+        objectType: 'customer',
+        detail: { filters: request.query },
+      });
+      const out = new PassThrough();
+      const csv = stringify({ bom: true, header: true, columns: [...COLUMNS] });
+      csv.pipe(out);
+      void (async () => {
+        let after: number | undefined;
+        do {
+          const page = await searchCustomers(db, caller.workspace.id, {
+            q: request.query.q,
+            filters,
+            after,
+            limit: PAGE,
+          });
+          for (const row of page.items)
+            if (!csv.write(mask.row(row))) await new Promise((r) => csv.once('drain', r));
+          after = page.nextCursor === null ? undefined : Number(page.nextCursor);
+        } while (after !== undefined);
+        csv.end();
+      })().catch((error) => out.destroy(error));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="customers.csv"')
+        .send(out);
+    },
+  );
+
+  app.post(
+    '/customers/tags',
+    {
+      config: { permission: 'customers.write' },
+      schema: {
+        tags: ['customers'],
+        summary: 'Tag many customers at once (ids of other workspaces are ignored)',
+        body: z
+          .object({
+            tag: z.string().min(1).max(64),
+            customer_ids: z.array(z.number().int().positive()).min(1).max(10_000),
+          })
+          .strict(),
+        response: { 200: z.object({ added: z.number() }), ...ERRORS },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { tag, customer_ids } = request.body;
+      const added = await addTag(db, caller.workspace.id, tag, customer_ids, caller.actor.label);
+      await auditAs(db, caller, {
+        action: 'customer.tag.bulk',
+        objectType: 'customer',
+        detail: { tag, customers: customer_ids.length, added },
+      });
+      return { added };
+    },
+  );
+};
