@@ -87,6 +87,17 @@ beforeAll(async () => {
             ok ? { errcode: 0, errmsg: 'ok' } : { errcode: 93000, errmsg: 'invalid webhook url' },
           ),
         );
+      } else if (req.url === '/tencent') {
+        res.setHeader('content-type', 'application/json');
+        const phone = JSON.parse(body).PhoneNumberSet?.[0];
+        res.end(
+          JSON.stringify({
+            Response: {
+              SendStatusSet: [{ SerialNo: 'sn-1', PhoneNumber: phone, Code: 'Ok' }],
+              RequestId: 'r1',
+            },
+          }),
+        );
       } else if (req.url === '/down') {
         res.statusCode = 503;
         res.end();
@@ -269,6 +280,69 @@ describe.each(storesUnderTest())('messages over real local servers ($name)', (st
     expect(JSON.parse(hooks[before + 1]!.body)).toEqual({
       msgtype: 'markdown',
       markdown: { content: '**回访提醒**\n请回访 李四' },
+    });
+  });
+
+  it('texts the customer’s phone through an SMS provider, and skips a customer without one', async () => {
+    await setChannel(
+      database.db,
+      ws.id,
+      'sms_tencent',
+      {
+        endpoint: `http://127.0.0.1:${httpPort}/tencent`,
+        sdk_app_id: '1400000000',
+        sign_name: '某某旗舰店',
+        template_id: '100',
+      },
+      { secret_id: 'AKIDtest', secret_key: 'test-key' },
+    );
+    await saveTemplates(database.db, ws.id, [
+      {
+        name: 'sms-hi',
+        channel: 'sms_tencent',
+        purpose: 'transactional',
+        body: { 'zh-CN': '{{ name }}您好' },
+      },
+    ]);
+    await importFile(database, {
+      kind: 'customers',
+      file: csvFile('customer_id,name,phone\nSMS1,孙七,138 0013 8000\n'),
+      workspace: ws,
+    });
+    const withPhone = (
+      await database.db
+        .selectFrom('customers')
+        .select('id')
+        .where('workspace_id', '=', ws.id)
+        .where('external_id', '=', 'SMS1')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const before = hooks.length;
+    expect(
+      await sendMessage(database.db, ws, {
+        template: 'sms-hi',
+        customerId: withPhone,
+        idempotencyKey: `sms-${store.name}`,
+      }),
+    ).toMatchObject({ status: 'sent' });
+    const request = JSON.parse(hooks[before]!.body);
+    expect(request).toMatchObject({
+      SmsSdkAppId: '1400000000',
+      SignName: '某某旗舰店',
+      TemplateId: '100',
+      TemplateParamSet: ['孙七您好'],
+    });
+    expect(request.PhoneNumberSet).toEqual(['+8613800138000']);
+    expect(hooks[before]!.headers.authorization).toMatch(/^TC3-HMAC-SHA256 Credential=AKIDtest\//);
+    expect(
+      await sendMessage(database.db, ws, {
+        template: 'sms-hi',
+        customerId: ids.M2!,
+        idempotencyKey: `sms2-${store.name}`,
+      }),
+    ).toMatchObject({
+      status: 'skipped',
+      reason: 'no_phone',
     });
   });
 

@@ -22,6 +22,43 @@ async function waitUntilUp(port: number) {
 }
 
 describe('retain serve', () => {
+  it('prints an admin key on a first start, and keeps CLI commands off the embedded store while it runs', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'retain-serve-first-'));
+    const freshEnv = { ...env, RETAIN_DATA_DIR: fresh };
+    const port = 3970 + Math.floor(Math.random() * 20);
+    const server = spawn(process.execPath, [bin, 'serve', '--port', String(port)], {
+      env: { ...freshEnv, RETAIN_LOG: 'off' },
+    });
+    let stderr = '';
+    server.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((r) => server.once('exit', r));
+    try {
+      await waitUntilUp(port);
+      const key = /^rk_\S+$/m.exec(stderr)?.[0];
+      expect(key).toBeDefined();
+      const me = await fetch(`http://127.0.0.1:${port}/api/v1/auth/me`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(((await me.json()) as { role: string }).role).toBe('admin');
+      const cli = spawnSync(process.execPath, [bin, 'users', 'list'], { env: freshEnv, encoding: 'utf8' });
+      expect(cli.status).not.toBe(0);
+      expect(cli.stderr.trim().split('\n')).toHaveLength(1);
+      expect(cli.stderr).toMatch(new RegExp(`in use by process ${server.pid}`));
+    } finally {
+      server.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    // Stopped, the store is free again for the CLI, and holds just the one key.
+    const after = spawnSync(process.execPath, [bin, 'apikeys', 'list', '--json'], {
+      env: freshEnv,
+      encoding: 'utf8',
+    });
+    expect(after.status).toBe(0);
+    expect(JSON.parse(after.stdout)).toHaveLength(1);
+  }, 60_000);
+
   it('answers health and readiness, logs JSON with request ids, and finishes in-flight requests on SIGTERM', async () => {
     const made = spawnSync(process.execPath, [bin, '-w', 'shop', 'apikeys', 'create', '--role', 'operator'], {
       env,

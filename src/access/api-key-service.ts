@@ -118,3 +118,19 @@ export async function markApiKeyUsed(db: Kysely<Schema>, caller: Caller): Promis
     .where('id', '=', Number(caller.actor.id))
     .execute();
 }
+
+/**
+ * On a store with no users and no API keys at all, creates an admin key for the given workspace
+ * so the first person can reach the API (the server prints it once); undefined otherwise.
+ */
+export async function bootstrapAdminKey(
+  db: Kysely<Schema>,
+  workspaceId: number,
+): Promise<string | undefined> {
+  const keys = await db.selectFrom('api_keys').select('id').limit(1).execute();
+  const users = await db.selectFrom('users').select('id').limit(1).execute();
+  if (keys.length > 0 || users.length > 0) return undefined;
+  return (
+    await createApiKey(db, workspaceId, { name: 'first start', role: 'admin', createdBy: 'retain serve' })
+  ).key;
+}

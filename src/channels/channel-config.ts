@@ -4,6 +4,8 @@ import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError } from '../shared/errors.ts';
 import { CHANNELS, type ChannelAdapter, type ChannelName } from './channel.ts';
 import { EmailConfig, emailChannel } from './email-channel.ts';
+import { AliyunSmsConfig, smsAliyunChannel } from './sms-aliyun-channel.ts';
+import { smsTencentChannel, TencentSmsConfig } from './sms-tencent-channel.ts';
 import { WebhookConfig, webhookChannel } from './webhook-channel.ts';
 import { WecomRobotConfig, wecomRobotChannel } from './wecom-robot-channel.ts';
 
@@ -13,6 +15,12 @@ const KINDS: Record<
   { schema: z.ZodType; secrets: readonly string[]; make: (c: never, s: never) => ChannelAdapter }
 > = {
   email: { schema: EmailConfig, secrets: ['password'], make: emailChannel },
+  sms_aliyun: {
+    schema: AliyunSmsConfig,
+    secrets: ['access_key_id', 'access_key_secret'],
+    make: smsAliyunChannel,
+  },
+  sms_tencent: { schema: TencentSmsConfig, secrets: ['secret_id', 'secret_key'], make: smsTencentChannel },
   webhook: { schema: WebhookConfig, secrets: ['secret'], make: webhookChannel },
   wecom_robot: { schema: WecomRobotConfig, secrets: ['key'], make: wecomRobotChannel },
 };

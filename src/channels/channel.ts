@@ -1,11 +1,11 @@
 /** The channels Retain can send on. */
-export const CHANNELS = ['email', 'webhook', 'wecom_robot'] as const;
+export const CHANNELS = ['email', 'sms_aliyun', 'sms_tencent', 'webhook', 'wecom_robot'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
 
 /** One rendered message on its way out. */
 export interface OutboundMessage {
   customerId: number;
-  /** Where it goes: an email address for email; channels with a fixed endpoint ignore it. */
+  /** Where it goes: an email address or phone number; channels with a fixed endpoint ignore it. */
   to: string | null;
   subject: string | null;
   body: string;
@@ -28,7 +28,7 @@ export class ChannelError extends Error {
 
 /** What every channel adapter does. */
 export interface ChannelAdapter {
-  /** What the customer must have for this channel (`email`), or null when the endpoint is fixed. */
-  readonly needs: 'email' | null;
+  /** What the customer must have for this channel (`email`, `phone`), or null when the endpoint is fixed. */
+  readonly needs: 'email' | 'phone' | null;
   send(message: OutboundMessage): Promise<{ providerId: string | null }>;
 }

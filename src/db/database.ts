@@ -5,6 +5,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { DatabaseUnavailableError } from '../shared/errors.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Schema } from './schema.ts';
 
@@ -76,13 +77,19 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 async function openPglite(options: OpenOptions): Promise<Database> {
   const dir = options.dataDir && options.dataDir !== 'memory://' ? options.dataDir : undefined;
   if (dir) mkdirSync(dir, { recursive: true });
+  const release = dir ? lockDataDir(dir) : () => {};
   // Options go in one object: `new PGlite(undefined, options)` silently ignores them.
   const pglite = new PGlite({
     dataDir: dir,
     parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v, [NUMERIC]: (v: string) => v },
     loadDataDir: options.loadDataDir,
   });
-  await pglite.waitReady;
+  try {
+    await pglite.waitReady;
+  } catch (error) {
+    release();
+    throw error;
+  }
   const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite), log });
   const copyIn = async (
     table: string,
@@ -109,7 +116,10 @@ async function openPglite(options: OpenOptions): Promise<Database> {
         const result = await pglite.query(`copy (${query}) to '/dev/blob'`);
         return (await result.blob?.text()) ?? '';
       }),
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      release();
+    },
   };
 }
 

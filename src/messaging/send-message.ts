@@ -142,17 +142,17 @@ export async function sendMessage(
   }
   const adapter = await channelAdapter(db, ws, template.channel as never);
   let to: string | null = null;
-  if (adapter.needs === 'email') {
-    const email = await db
+  if (adapter.needs !== null) {
+    const address = await db
       .selectFrom('identities')
       .select('value')
       .where('workspace_id', '=', ws)
       .where('customer_id', '=', request.customerId)
-      .where('type', '=', 'email')
+      .where('type', '=', adapter.needs)
       .orderBy('value')
       .executeTakeFirst();
-    if (!email) return finish('skipped', 'no_email');
-    to = email.value;
+    if (!address) return finish('skipped', adapter.needs === 'email' ? 'no_email' : 'no_phone');
+    to = address.value;
   }
   let rendered: Awaited<ReturnType<typeof renderForCustomer>>;
   try {

@@ -50,8 +50,40 @@ export function registerMessagingCommands(program: Command): void {
     .option('--secret-env <VAR>', 'webhook: environment variable holding the signing secret')
     .option('--endpoint <url>', 'wecom_robot: webhook endpoint (default: WeCom’s)')
     .option('--key-env <VAR>', 'wecom_robot: environment variable holding the robot key')
+    .option(
+      '--config <json>',
+      'sms_aliyun / sms_tencent: settings as JSON, e.g. {"sign_name":"某某旗舰店","template_code":"SMS_1"}',
+    )
+    .option(
+      '--secret-env <name=VAR...>',
+      'sms_aliyun / sms_tencent: a secret from an environment variable, e.g. access_key_secret=ALI_SECRET',
+    )
     .action(async (name: string, o: Record<string, string | boolean | undefined>, command: Command) => {
       const channel = requireChannel(name);
+      if (channel === 'sms_aliyun' || channel === 'sms_tencent') {
+        let config: unknown;
+        try {
+          config = JSON.parse(String(o.config ?? '{}'));
+        } catch {
+          throw new InvalidInputError('--config: not valid JSON');
+        }
+        const secrets: Record<string, string | undefined> = {};
+        for (const pair of (o.secretEnv as unknown as string[] | undefined) ?? []) {
+          const at = pair.indexOf('=');
+          if (at <= 0) throw new InvalidInputError(`--secret-env ${pair}: expected name=VARIABLE`);
+          secrets[pair.slice(0, at)] = secretFrom('--secret-env', pair.slice(at + 1));
+        }
+        await withWorkspace(ws(command), async (store, workspace) => {
+          await setChannel(store.db, workspace.id, channel, config, secrets);
+          await recordAudit(store.db, workspace.id, cliActor(), {
+            action: 'channel.set',
+            objectType: 'channel',
+            objectId: channel,
+          });
+          console.log(`channel ${channel} saved`);
+        });
+        return;
+      }
       const config =
         channel === 'email'
           ? { host: o.host, port: Number(o.port), secure: Boolean(o.secure), user: o.user, from: o.from }

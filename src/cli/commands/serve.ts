@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { bootstrapAdminKey } from '../../access/api-key-service.ts';
 import { startServer } from '../../api/server.ts';
 import { storeOptionsFromEnv } from '../../config.ts';
 import { openDatabase } from '../../db/database.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
+import { ensureWorkspace, listWorkspaces } from '../../workspaces/workspace-service.ts';
 
 /** `retain serve`: the HTTP API, its OpenAPI document and docs. */
 export function registerServeCommand(program: Command): void {
@@ -16,6 +18,17 @@ export function registerServeCommand(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new InvalidInputError(`--port ${opts.port}: expected 0–65535`);
       const store = await openDatabase(storeOptionsFromEnv());
+      const workspaces = await listWorkspaces(store.db);
+      const first =
+        workspaces.find((w) => w.name === 'default') ??
+        workspaces[0] ??
+        (await ensureWorkspace(store.db, 'default'));
+      const key = await bootstrapAdminKey(store.db, first.id);
+      if (key) {
+        process.stderr.write(
+          `retain: first start, no users or API keys yet. Admin API key for workspace "${first.name}" (shown once):\n${key}\n`,
+        );
+      }
       const server = await startServer(store, {
         port,
         host: opts.host,
