@@ -29,6 +29,43 @@ function locale(text: string | undefined): Locale | undefined {
   return text as Locale;
 }
 
+type Flags = Record<string, string | string[] | boolean | undefined>;
+
+/** SMS settings: `--config JSON` and `--credential-env name=VAR…`. */
+function smsSettings(o: Flags) {
+  let config: unknown;
+  try {
+    config = JSON.parse(String(o.config ?? '{}'));
+  } catch {
+    throw new InvalidInputError('--config: not valid JSON');
+  }
+  const secrets: Record<string, string | undefined> = {};
+  for (const pair of (o.credentialEnv as string[] | undefined) ?? []) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new InvalidInputError(`--credential-env ${pair}: expected name=VARIABLE`);
+    secrets[pair.slice(0, at)] = secretFrom('--credential-env', pair.slice(at + 1));
+  }
+  return { config, secrets };
+}
+
+/** Email, webhook and WeCom robot settings from their own flags. */
+function fixedSettings(channel: string, o: Flags) {
+  if (channel === 'email')
+    return {
+      config: { host: o.host, port: Number(o.port), secure: Boolean(o.secure), user: o.user, from: o.from },
+      secrets: { password: secretFrom('--password-env', o.passwordEnv as string | undefined) },
+    };
+  if (channel === 'webhook')
+    return {
+      config: { url: o.url },
+      secrets: { secret: secretFrom('--secret-env', o.secretEnv as string | undefined) },
+    };
+  return {
+    config: o.endpoint ? { endpoint: o.endpoint } : {},
+    secrets: { key: secretFrom('--key-env', o.keyEnv as string | undefined) },
+  };
+}
+
 /** `retain channels …`, `retain templates …` and `retain send`. */
 export function registerMessagingCommands(program: Command): void {
   const channels = program
@@ -55,49 +92,13 @@ export function registerMessagingCommands(program: Command): void {
       'sms_aliyun / sms_tencent: settings as JSON, e.g. {"sign_name":"某某旗舰店","template_code":"SMS_1"}',
     )
     .option(
-      '--secret-env <name=VAR...>',
-      'sms_aliyun / sms_tencent: a secret from an environment variable, e.g. access_key_secret=ALI_SECRET',
+      '--credential-env <name=VAR...>',
+      'sms_aliyun / sms_tencent: a credential from an environment variable, e.g. access_key_secret=ALI_SECRET',
     )
-    .action(async (name: string, o: Record<string, string | boolean | undefined>, command: Command) => {
+    .action(async (name: string, o: Flags, command: Command) => {
       const channel = requireChannel(name);
-      if (channel === 'sms_aliyun' || channel === 'sms_tencent') {
-        let config: unknown;
-        try {
-          config = JSON.parse(String(o.config ?? '{}'));
-        } catch {
-          throw new InvalidInputError('--config: not valid JSON');
-        }
-        const secrets: Record<string, string | undefined> = {};
-        for (const pair of (o.secretEnv as unknown as string[] | undefined) ?? []) {
-          const at = pair.indexOf('=');
-          if (at <= 0) throw new InvalidInputError(`--secret-env ${pair}: expected name=VARIABLE`);
-          secrets[pair.slice(0, at)] = secretFrom('--secret-env', pair.slice(at + 1));
-        }
-        await withWorkspace(ws(command), async (store, workspace) => {
-          await setChannel(store.db, workspace.id, channel, config, secrets);
-          await recordAudit(store.db, workspace.id, cliActor(), {
-            action: 'channel.set',
-            objectType: 'channel',
-            objectId: channel,
-          });
-          console.log(`channel ${channel} saved`);
-        });
-        return;
-      }
-      const config =
-        channel === 'email'
-          ? { host: o.host, port: Number(o.port), secure: Boolean(o.secure), user: o.user, from: o.from }
-          : channel === 'webhook'
-            ? { url: o.url }
-            : o.endpoint
-              ? { endpoint: o.endpoint }
-              : {};
-      const secrets =
-        channel === 'email'
-          ? { password: secretFrom('--password-env', o.passwordEnv as string | undefined) }
-          : channel === 'webhook'
-            ? { secret: secretFrom('--secret-env', o.secretEnv as string | undefined) }
-            : { key: secretFrom('--key-env', o.keyEnv as string | undefined) };
+      const sms = channel === 'sms_aliyun' || channel === 'sms_tencent';
+      const { config, secrets } = sms ? smsSettings(o) : fixedSettings(channel, o);
       await withWorkspace(ws(command), async (store, workspace) => {
         await setChannel(store.db, workspace.id, channel, config, secrets);
         await recordAudit(store.db, workspace.id, cliActor(), {
