@@ -112,8 +112,23 @@ describe.each(storesUnderTest())('points and tiers ($name)', (store) => {
     expect(await balance('B')).toBe(80);
   });
 
+  it('gives event bonuses (a review) once per event, even when the events file comes again', async () => {
+    await configure({ 'points.event_bonuses': { review: 20 } });
+    const file = join(dir, `events-${n++}.csv`);
+    writeFileSync(
+      file,
+      'customer_id,type,occurred_at,stars\nA,review,2024-04-01 10:00:00,5\nA,page_view,2024-04-01 10:01:00,\nA,review,2024-04-01 10:00:00,5\n',
+    );
+    const before = await balance('A');
+    await importFile(database, { kind: 'events', file, workspace: ws });
+    expect(await balance('A')).toBe(before + 20);
+    await importFile(database, { kind: 'events', file, workspace: ws });
+    expect(await balance('A')).toBe(before + 20);
+  });
+
   it('buys a coupon with points in one step, and spends nothing when no coupon can be had', async () => {
     const a = await id('A');
+    const start = await balance('A');
     await changePoints(database.db, ws, a, {
       kind: 'adjust',
       points: 100,
@@ -135,7 +150,7 @@ describe.each(storesUnderTest())('points and tiers ($name)', (store) => {
         couponTemplate: '积分换券',
       });
     const bought = await buy('buy-1');
-    expect(bought).toMatchObject({ balance: 60, recorded: true });
+    expect(bought).toMatchObject({ balance: start + 60, recorded: true });
     const coupon = await database.db
       .selectFrom('coupons')
       .selectAll()
@@ -143,7 +158,7 @@ describe.each(storesUnderTest())('points and tiers ($name)', (store) => {
       .executeTakeFirstOrThrow();
     expect([coupon.customer_id, coupon.source]).toEqual([a, 'points']);
     await expect(buy('buy-2')).rejects.toThrow(/budget/);
-    expect(await balance('A')).toBe(60);
+    expect(await balance('A')).toBe(start + 60);
   });
 
   it('expires what is left of a year’s points at the end of the next year, first in first out, once', async () => {

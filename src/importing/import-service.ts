@@ -8,7 +8,7 @@ import type { Database, Session } from '../db/database.ts';
 import { processEvents } from '../events/events-import.ts';
 import { resolveIdentities } from '../identity/identity-resolve.ts';
 import { redeemCoupons } from '../loyalty/coupon-redeem.ts';
-import { earnPointsForOrders } from '../loyalty/points-earn.ts';
+import { awardEventBonuses, earnPointsForOrders } from '../loyalty/points-earn.ts';
 import { rewardReferrals } from '../loyalty/referrals.ts';
 import { evaluateTiers } from '../loyalty/tier-evaluate.ts';
 import { processOrderLines, processOrders } from '../orders/orders-import.ts';
@@ -240,6 +240,7 @@ export async function importRecords(database: Database, options: RecordsInput): 
       await refreshCustomerAggregates(session, workspace.id, TOUCHED);
       phase('aggregates');
       if (kind === 'orders' || kind === 'order-lines') await applyLoyalty(session, workspace);
+      if (kind === 'events') await awardEventBonuses(db, workspace);
       if (options.dryRun || (options.strict && stats.rejected > 0)) {
         await sql`rollback`.execute(db);
       } else {

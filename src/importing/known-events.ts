@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { insertKnownEvents, type KnownEvent } from '../events/events-import.ts';
+import { awardEventBonuses } from '../loyalty/points-earn.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import type { BatchRecords } from './batch-source.ts';
 import type { ImportStats } from './import-service.ts';
@@ -122,6 +123,8 @@ export class KnownEventWriter {
         return [start, events.length] as const;
       });
       const inserted = events.length > 0 ? await insertKnownEvents(trx, events) : new Set<number>();
+      const written = new Map(group.filter((_p, k) => spans[k]).map((p) => [p.workspace.id, p.workspace]));
+      for (const workspace of written.values()) await awardEventBonuses(trx, workspace);
       const results: (ImportStats | undefined)[] = [];
       for (const [k, span] of spans.entries()) {
         if (!span) {

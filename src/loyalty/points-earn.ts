@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Session } from '../db/database.ts';
+import type { Schema } from '../db/schema.ts';
 import { minorDigits } from '../importing/money-parse.ts';
 import { VALID_ORDER } from '../orders/order-status.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
@@ -87,4 +88,23 @@ export async function earnPointsForOrders(
       order by t.customer_id, y, t.ordered_at
       on conflict (workspace_id, idempotency_key) do nothing`.execute(db);
   }
+}
+
+/**
+ * Bonus points for the events this transaction stored (a review, a survey answer, …), by the
+ * workspace's `points.event_bonuses`; an event sent again is not stored again, so it never earns
+ * twice. Run inside the transaction that inserted the events.
+ */
+export async function awardEventBonuses(db: Kysely<Schema>, workspace: Workspace): Promise<void> {
+  const { points } = readSettings(workspace.settings);
+  const bonuses = Object.entries(points.event_bonuses);
+  if (!points.enabled || bonuses.length === 0) return;
+  await sql`
+    insert into points_ledger (workspace_id, customer_id, kind, points, reason, idempotency_key, expires_at, at)
+    select ${workspace.id}, e.customer_id, 'bonus', b.points, 'event ' || e.type, 'bonus:event:' || e.id,
+      ${pointsExpiry(workspace, sql`e.occurred_at`)}, e.occurred_at
+    from events e join unnest(${bonuses.map(([t]) => t)}::text[], ${bonuses.map(([, n]) => n)}::int[]) as b(type, points)
+      on b.type = e.type
+    where e.workspace_id = ${workspace.id} and e.created_at = now()
+    on conflict (workspace_id, idempotency_key) do nothing`.execute(db);
 }

@@ -41,6 +41,8 @@ const SettingsSchema = z.object({
       member_day_multiplier: z.number().min(1).max(100).default(2),
       first_order_bonus: z.number().int().min(0).default(0),
       birthday_month_bonus: z.number().int().min(0).default(0),
+      /** Points for events, by event type, e.g. {"review": 20, "survey_answered": 10}. */
+      event_bonuses: z.record(z.string().min(1), z.number().int().min(1)).default({}),
       /** Earned points expire at the end of the year after the year they were earned, or never. */
       expiry: z.enum(['end_of_next_year', 'never']).default('end_of_next_year'),
     })
