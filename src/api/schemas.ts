@@ -28,9 +28,6 @@ export const CustomerParams = z.object({ customerId: z.coerce.number().int().pos
 /** A date in a query: YYYY-MM-DD. */
 export const DateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 
-/** Timestamps leave as ISO 8601 strings. */
-export const Timestamp = z.string().describe('ISO 8601 timestamp');
-
 /** A Date (or null) as an ISO string for a response. */
 export const iso = <T extends Date | null>(d: T): T extends Date ? string : string | null =>
   (d === null ? null : d.toISOString()) as T extends Date ? string : string | null;

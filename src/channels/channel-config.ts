@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Schema } from '../db/schema.ts';
-import { InvalidInputError, NotFoundError } from '../shared/errors.ts';
+import { InvalidInputError, NotFoundError, parseInput } from '../shared/errors.ts';
 import { CHANNELS, type ChannelAdapter, type ChannelName } from './channel.ts';
 import { EmailConfig, emailChannel } from './email-channel.ts';
 import { AliyunSmsConfig, smsAliyunChannel } from './sms-aliyun-channel.ts';
@@ -44,11 +44,7 @@ export async function setChannel(
   secrets: Record<string, string | undefined>,
 ): Promise<void> {
   const kind = KINDS[channel];
-  const parsed = kind.schema.safeParse(config);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new InvalidInputError(`${channel} setting ${issue.path.join('.') || '(all)'}: ${issue.message}`);
-  }
+  const settings = parseInput(kind.schema, config, `${channel} setting`);
   for (const name of Object.keys(secrets))
     if (!kind.secrets.includes(name))
       throw new InvalidInputError(`${channel} has no secret "${name}" (secrets: ${kind.secrets.join(', ')})`);
@@ -65,7 +61,7 @@ export async function setChannel(
     .values({
       workspace_id: workspaceId,
       channel,
-      config: JSON.stringify(parsed.data) as never,
+      config: JSON.stringify(settings) as never,
       secrets: JSON.stringify(merged) as never,
     })
     .onConflict((oc) =>

@@ -48,6 +48,25 @@ export async function findCustomerId(
   );
 }
 
+/**
+ * Checks that a customer of the workspace exists (optionally: not erased); a not-found error
+ * otherwise, also for other workspaces' customers.
+ */
+export async function requireCustomer(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  customerId: number,
+  options: { notErased?: boolean } = {},
+): Promise<void> {
+  let query = db
+    .selectFrom('customers')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', customerId);
+  if (options.notErased) query = query.where('erased_at', 'is', null);
+  if (!(await query.executeTakeFirst())) throw new NotFoundError(`customer ${customerId} not found`);
+}
+
 /** The customer holding a normalised identity, or undefined. */
 export async function customerIdByIdentity(
   db: Kysely<Schema>,

@@ -28,20 +28,20 @@ export async function redeemCoupons(
 ): Promise<void> {
   const db = session.db;
   const ws = workspaceId;
-  // Codes as typed: upper case, no spaces or dashes, regrouped as stored (XXXXX-XXXXX).
-  const norm = sql`(case when length(regexp_replace(upper(k.coupon_code), '[\\s-]', '', 'g')) = 10
-    then substr(regexp_replace(upper(k.coupon_code), '[\\s-]', '', 'g'), 1, 5) || '-' || substr(regexp_replace(upper(k.coupon_code), '[\\s-]', '', 'g'), 6)
-    else upper(k.coupon_code) end)`;
   await sql`drop table if exists coupon_check`.execute(db);
   await sql`
     create temp table coupon_check as
-    select distinct on (k.order_id) k.order_id, ${norm} as code, o.customer_id, o.ordered_at, o.channel, o.store,
+    select distinct on (k.order_id) k.order_id, n.code, o.customer_id, o.ordered_at, o.channel, o.store,
       o.amount - o.refunded_amount as net, (${VALID_ORDER}) as valid,
       c.code is not null as found, c.customer_id as owner, c.starts_at, c.expires_at, c.redeemed_order_id,
       t.kind, t.amount_off, t.percent_off, t.max_discount, t.threshold, t.channels, t.stores
     from ${sql.table(claimsTable)} k
+    -- Codes as typed: upper case, no spaces or dashes, regrouped as stored (XXXXX-XXXXX).
+    cross join lateral (select regexp_replace(upper(k.coupon_code), '[\\s-]', '', 'g') as bare) b
+    cross join lateral (select case when length(b.bare) = 10 then substr(b.bare, 1, 5) || '-' || substr(b.bare, 6)
+      else upper(k.coupon_code) end as code) n
     join orders o on o.workspace_id = ${ws} and o.order_id = k.order_id
-    left join coupons c on c.workspace_id = ${ws} and c.code = ${norm}
+    left join coupons c on c.workspace_id = ${ws} and c.code = n.code
     left join coupon_templates t on t.workspace_id = ${ws} and t.id = c.template_id
     where k.coupon_code is not null and k.coupon_code <> ''
     order by k.order_id`.execute(db);

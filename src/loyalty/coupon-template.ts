@@ -1,7 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { z } from 'zod';
 import type { CouponTemplatesTable, Schema } from '../db/schema.ts';
-import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
+import { NotFoundError, parseInput, RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 
 export type CouponTemplate = Selectable<CouponTemplatesTable>;
@@ -70,12 +70,7 @@ export async function createCouponTemplate(
   workspace: Workspace,
   input: unknown,
 ): Promise<CouponTemplate> {
-  const parsed = CouponTemplateInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new InvalidInputError(`coupon template ${issue.path.join('.') || 'body'}: ${issue.message}`);
-  }
-  const t = parsed.data;
+  const t = parseInput(CouponTemplateInput, input, 'coupon template', 'body');
   const tz = workspace.timezone;
   const localStart = (d: string | undefined, plusDays = 0) =>
     d === undefined ? null : sql<Date>`((${d}::date + ${plusDays}::int)::timestamp at time zone ${tz})`;

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { requireCustomer } from '../customers/customer-profile.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
@@ -14,13 +15,7 @@ export async function referralCodeFor(
   workspaceId: number,
   customerId: number,
 ): Promise<string> {
-  const customer = await db
-    .selectFrom('customers')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', customerId)
-    .executeTakeFirst();
-  if (!customer) throw new NotFoundError(`customer ${customerId} not found`);
+  await requireCustomer(db, workspaceId, customerId);
   for (let attempt = 0; attempt < 5; attempt++) {
     await db
       .insertInto('referral_codes')

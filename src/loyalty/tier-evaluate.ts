@@ -31,6 +31,7 @@ export async function evaluateTiers(
   const { tiers } = readSettings(workspace.settings);
   const levels = [...tiers.levels].sort((a, b) => a.min - b.min);
   const rank = new Map(levels.map((l, i) => [l.code, i]));
+  const highestFirst = [...levels].reverse();
   const only = customerIds ? sql`and c.id = any(${[...customerIds]}::bigint[])` : sql``;
   const window = sql`> (${asOf}::date - 365)`;
   // For a few customers (an order batch) an index look-up each is cheapest; for many (a daily run,
@@ -69,7 +70,7 @@ export async function evaluateTiers(
   const grace: { id: number; since: string }[] = [];
   const cleared: number[] = [];
   for (const row of rows.rows) {
-    const qualified = [...levels].reverse().find((l) => l.min <= Number(row.value))?.code ?? null;
+    const qualified = highestFirst.find((l) => l.min <= Number(row.value))?.code ?? null;
     const q = qualified === null ? -1 : rank.get(qualified)!;
     const c = row.tier === null ? -1 : (rank.get(row.tier) ?? -1);
     if (q > c || (q < c && graceEnds(row.below_since ?? asOf) <= asOf)) {

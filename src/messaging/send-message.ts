@@ -1,8 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import { ChannelError } from '../channels/channel.ts';
 import { channelAdapter } from '../channels/channel-config.ts';
+import { requireCustomer } from '../customers/customer-profile.ts';
 import type { Schema } from '../db/schema.ts';
-import { NotFoundError, RetainError } from '../shared/errors.ts';
+import { RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
 import { customerVariables, type ExtraVariables } from './message-variables.ts';
@@ -81,14 +82,7 @@ export async function sendMessage(
   request: SendRequest,
 ): Promise<SendResult> {
   const ws = workspace.id;
-  const customer = await db
-    .selectFrom('customers')
-    .select('id')
-    .where('workspace_id', '=', ws)
-    .where('id', '=', request.customerId)
-    .where('erased_at', 'is', null)
-    .executeTakeFirst();
-  if (!customer) throw new NotFoundError(`customer ${request.customerId} not found`);
+  await requireCustomer(db, ws, request.customerId, { notErased: true });
   const template = await findTemplate(db, ws, request.template);
   const claimed = await db
     .insertInto('messages')

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { CHANNELS } from '../channels/channel.ts';
 import type { Schema } from '../db/schema.ts';
-import { InvalidInputError, NotFoundError } from '../shared/errors.ts';
+import { NotFoundError, parseInput } from '../shared/errors.ts';
 import { checkTemplateSyntax, LOCALES } from './template-render.ts';
 
 const PerLocale = z.partialRecord(z.enum(LOCALES), z.string().min(1));
@@ -26,12 +26,7 @@ export async function saveTemplates(
   inputs: readonly unknown[],
 ): Promise<string[]> {
   const parsed = inputs.map((input, i) => {
-    const result = TemplateInput.safeParse(input);
-    if (!result.success) {
-      const issue = result.error.issues[0]!;
-      throw new InvalidInputError(`template ${i + 1}: ${issue.path.join('.') || '(all)'}: ${issue.message}`);
-    }
-    const t = result.data;
+    const t = parseInput(TemplateInput, input, `template ${i + 1}:`);
     for (const [locale, text] of Object.entries(t.body))
       checkTemplateSyntax(text, `template "${t.name}" body (${locale})`);
     for (const [locale, text] of Object.entries(t.subject ?? {}))

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * Expected failures a user can act on. The CLI prints `message` as one line; the API maps `code`
  * to an HTTP status in one place. Anything else is a bug and is reported as such.
@@ -38,4 +40,22 @@ export class NotFoundError extends RetainError {
   constructor(message: string) {
     super('not_found', message);
   }
+}
+
+/**
+ * Parses input with a zod schema; on failure, an InvalidInputError naming the first field at
+ * fault: `${label} ${path}: ${message}` (`fallback` when the whole value is at fault).
+ *
+ * @example parseInput(TemplateInput, body, 'template 1:') // throws 'template 1: body: …'
+ */
+export function parseInput<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  label: string,
+  fallback = '(all)',
+): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new InvalidInputError(`${label} ${issue.path.join('.') || fallback}: ${issue.message}`);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_LIFECYCLE, type LifecycleThresholds } from '../segments/lifecycle-stage.ts';
 import type { RfmSplit } from '../segments/rfm-score.ts';
-import { InvalidInputError } from '../shared/errors.ts';
+import { InvalidInputError, parseInput } from '../shared/errors.ts';
 
 /** The default tiers: 银卡 from ¥1,000, 金卡 from ¥5,000, 钻石卡 from ¥20,000 of net spend in 12 months. */
 export const DEFAULT_TIERS = [
@@ -96,12 +96,7 @@ export type WorkspaceSettings = z.output<typeof SettingsSchema> & {
 
 /** Reads the `settings` column; a clear error names the bad field. */
 export function readSettings(raw: unknown): WorkspaceSettings {
-  const parsed = SettingsSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new InvalidInputError(`workspace setting ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
+  return parseInput(SettingsSchema, raw ?? {}, 'workspace setting', '');
 }
 
 /**
@@ -123,10 +118,6 @@ export function setSetting(raw: unknown, path: string, value: unknown): Record<s
     node = node[key] as Record<string, unknown>;
   }
   node[keys[keys.length - 1]!] = value;
-  const parsed = SettingsSchema.strict().safeParse(next);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new InvalidInputError(`workspace setting ${issue.path.join('.') || path}: ${issue.message}`);
-  }
+  parseInput(SettingsSchema.strict(), next, 'workspace setting', path);
   return next;
 }

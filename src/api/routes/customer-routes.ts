@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { auditAs } from '../../audit/audit-log.ts';
 import { customer360 } from '../../customers/customer-360.ts';
 import { eraseCustomer } from '../../customers/customer-erase.ts';
-import { getCustomerProfile } from '../../customers/customer-profile.ts';
+import { getCustomerProfile, requireCustomer } from '../../customers/customer-profile.ts';
 import { searchCustomers } from '../../customers/customer-search.ts';
 import { updateCustomer } from '../../customers/customer-update.ts';
 import { addTag, removeTag, tagHistory } from '../../customers/tag-service.ts';
@@ -206,7 +206,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
     async (request) => {
       const caller = callerOf(request);
       const { customerId } = request.params;
-      await getCustomerProfile(db, caller.workspace.id, customerId, 0);
+      await requireCustomer(db, caller.workspace.id, customerId);
       const n = await addTag(db, caller.workspace.id, request.body.tag, [customerId], caller.actor.label);
       await auditAs(db, caller, {
         action: 'customer.tag.add',
@@ -232,7 +232,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
     async (request) => {
       const caller = callerOf(request);
       const { customerId, tag } = request.params;
-      await getCustomerProfile(db, caller.workspace.id, customerId, 0);
+      await requireCustomer(db, caller.workspace.id, customerId);
       const n = await removeTag(db, caller.workspace.id, tag, [customerId], caller.actor.label);
       await auditAs(db, caller, {
         action: 'customer.tag.remove',

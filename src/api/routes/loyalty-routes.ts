@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditAs } from '../../audit/audit-log.ts';
+import { requireCustomer } from '../../customers/customer-profile.ts';
 import { changePoints, expirePoints, pointsBalance, pointsHistory } from '../../loyalty/points-ledger.ts';
 import { linkReferral, referralCodeFor, referralReport } from '../../loyalty/referrals.ts';
 import { customerTier, evaluateTiers } from '../../loyalty/tier-evaluate.ts';
-import { NotFoundError } from '../../shared/errors.ts';
 import { todayIn } from '../../shared/local-date.ts';
 import { saveSettings } from '../../workspaces/workspace-service.ts';
 import { readSettings, setSetting } from '../../workspaces/workspace-settings.ts';
@@ -30,13 +30,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
       const caller = callerOf(request);
       const { customerId } = request.params;
       const ws = caller.workspace;
-      const exists = await db
-        .selectFrom('customers')
-        .select('id')
-        .where('workspace_id', '=', ws.id)
-        .where('id', '=', customerId)
-        .executeTakeFirst();
-      if (!exists) throw new NotFoundError(`customer ${customerId} not found`);
+      await requireCustomer(db, ws.id, customerId);
       const [balance, ledger, tier] = await Promise.all([
         pointsBalance(db, ws.id, customerId),
         pointsHistory(db, ws.id, customerId),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { auditAs } from '../../audit/audit-log.ts';
 import { CHANNELS } from '../../channels/channel.ts';
 import { listChannels, setChannel } from '../../channels/channel-config.ts';
+import { requireCustomer } from '../../customers/customer-profile.ts';
 import { renderForCustomer, sendMessage } from '../../messaging/send-message.ts';
 import { LOCALES } from '../../messaging/template-render.ts';
 import {
@@ -11,7 +12,6 @@ import {
   saveTemplates,
   TemplateInput,
 } from '../../messaging/template-service.ts';
-import { NotFoundError } from '../../shared/errors.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { CustomerParams, iso } from '../schemas.ts';
@@ -111,13 +111,7 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
     async (request) => {
       const caller = callerOf(request);
       await findTemplate(db, caller.workspace.id, request.params.name);
-      const exists = await db
-        .selectFrom('customers')
-        .select('id')
-        .where('workspace_id', '=', caller.workspace.id)
-        .where('id', '=', request.body.customer_id)
-        .executeTakeFirst();
-      if (!exists) throw new NotFoundError(`customer ${request.body.customer_id} not found`);
+      await requireCustomer(db, caller.workspace.id, request.body.customer_id);
       const r = await renderForCustomer(db, caller.workspace, {
         template: request.params.name,
         customerId: request.body.customer_id,
@@ -180,13 +174,7 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
     async (request) => {
       const caller = callerOf(request);
       const { customerId } = request.params;
-      const exists = await db
-        .selectFrom('customers')
-        .select('id')
-        .where('workspace_id', '=', caller.workspace.id)
-        .where('id', '=', customerId)
-        .executeTakeFirst();
-      if (!exists) throw new NotFoundError(`customer ${customerId} not found`);
+      await requireCustomer(db, caller.workspace.id, customerId);
       const rows = await db
         .selectFrom('messages')
         .select([
