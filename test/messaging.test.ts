@@ -1,20 +1,19 @@
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/access/api-key-service.ts';
 import { setChannel } from '../src/channels/channel-config.ts';
 import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
+import { deliverDue } from '../src/messaging/message-deliver.ts';
 import { optOut, renderForCustomer, sendMessage } from '../src/messaging/send-message.ts';
 import { saveTemplates } from '../src/messaging/template-service.ts';
+import { clockNow, setClock } from '../src/shared/clock.ts';
 import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
 import { startApi } from './api-harness.ts';
+import { type ReceivedMail, type ReceivedRequest, startHttpSink, startSmtpSink } from './local-servers.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
 const csvDir = mkdtempSync(join(tmpdir(), 'retain-messaging-files-'));
@@ -27,89 +26,48 @@ const csvFile = (text: string) => {
 
 afterAll(dropTestSchemas);
 
-interface Received {
-  from: string;
-  to: string[];
-  subject: string;
-  text: string;
-  html?: string;
-  listUnsubscribe?: string;
-}
-const mail: Received[] = [];
-const hooks: { path: string; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
-let smtp: SMTPServer;
-let http: Server;
+let mail: ReceivedMail[] = [];
+let hooks: ReceivedRequest[] = [];
 let smtpPort = 0;
 let httpPort = 0;
+const closers: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  // A real SMTP server on 127.0.0.1 that parses what it receives.
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      simpleParser(stream)
-        .then((parsed) => {
-          mail.push({
-            from: session.envelope.mailFrom ? (session.envelope.mailFrom as { address: string }).address : '',
-            to: session.envelope.rcptTo.map((r) => r.address),
-            subject: parsed.subject ?? '',
-            text: (parsed.text ?? '').trim(),
-            ...(parsed.html ? { html: parsed.html } : {}),
-            // mailparser files List-* headers under `list`.
-            ...((parsed.headers.get('list') as { unsubscribe?: { url: string } } | undefined)?.unsubscribe
-              ? {
-                  listUnsubscribe: (parsed.headers.get('list') as { unsubscribe: { url: string } })
-                    .unsubscribe.url,
-                }
-              : {}),
-          });
-          callback();
-        })
-        .catch(callback);
-    },
+  // Mid-morning in Shanghai, outside the default quiet hours, whenever the suite runs.
+  setClock('2026-06-01T10:00:00+08:00');
+  const smtp = await startSmtpSink();
+  // A real HTTP server standing in for the merchant's webhook receiver, WeCom and Tencent Cloud.
+  const http = await startHttpSink((req, res, body) => {
+    if (req.url?.startsWith('/wecom')) {
+      const ok = req.url.includes('key=robot-key');
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify(ok ? { errcode: 0, errmsg: 'ok' } : { errcode: 93000, errmsg: 'invalid webhook url' }),
+      );
+    } else if (req.url === '/tencent') {
+      res.setHeader('content-type', 'application/json');
+      const phone = JSON.parse(body).PhoneNumberSet?.[0];
+      res.end(
+        JSON.stringify({
+          Response: {
+            SendStatusSet: [{ SerialNo: 'sn-1', PhoneNumber: phone, Code: 'Ok' }],
+            RequestId: 'r1',
+          },
+        }),
+      );
+    } else if (req.url === '/down') {
+      res.statusCode = 503;
+      res.end();
+    } else res.end('ok');
   });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
-  // A real HTTP server standing in for the merchant's webhook receiver and WeCom.
-  http = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => {
-      body += c;
-    });
-    req.on('end', () => {
-      hooks.push({ path: req.url ?? '', headers: req.headers, body });
-      if (req.url?.startsWith('/wecom')) {
-        const ok = req.url.includes('key=robot-key');
-        res.setHeader('content-type', 'application/json');
-        res.end(
-          JSON.stringify(
-            ok ? { errcode: 0, errmsg: 'ok' } : { errcode: 93000, errmsg: 'invalid webhook url' },
-          ),
-        );
-      } else if (req.url === '/tencent') {
-        res.setHeader('content-type', 'application/json');
-        const phone = JSON.parse(body).PhoneNumberSet?.[0];
-        res.end(
-          JSON.stringify({
-            Response: {
-              SendStatusSet: [{ SerialNo: 'sn-1', PhoneNumber: phone, Code: 'Ok' }],
-              RequestId: 'r1',
-            },
-          }),
-        );
-      } else if (req.url === '/down') {
-        res.statusCode = 503;
-        res.end();
-      } else res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  httpPort = (http.address() as AddressInfo).port;
+  mail = smtp.mail;
+  hooks = http.requests;
+  smtpPort = smtp.port;
+  httpPort = http.port;
+  closers.push(smtp.close, http.close);
 });
 afterAll(async () => {
-  await new Promise((r) => smtp?.close(() => r(undefined)));
-  await new Promise((r) => http?.close(() => r(undefined)));
+  for (const close of closers) await close();
 });
 
 describe.each(storesUnderTest())('messages over real local servers ($name)', (store) => {
@@ -366,7 +324,29 @@ describe.each(storesUnderTest())('messages over real local servers ($name)', (st
       customerId: ids.M1!,
       idempotencyKey: `down-${store.name}`,
     });
-    expect(down).toMatchObject({ status: 'failed', reason: 'webhook answered 503' });
+    expect(down).toMatchObject({ status: 'queued', reason: 'retrying: webhook answered 503' });
+    // Retried with backoff (1, 5, 30, 120 minutes), then recorded as failed after the fifth attempt.
+    const calls = () => hooks.filter((h) => h.path === '/down').length;
+    const first = calls();
+    let at = clockNow().getTime();
+    for (const minutes of [1, 5, 30, 120]) {
+      expect(await deliverDue(database.db, ws, new Date(at + (minutes - 0.5) * 60_000))).toMatchObject({
+        claimed: 0,
+      });
+      at += minutes * 60_000;
+      await deliverDue(database.db, ws, new Date(at + 1000));
+    }
+    expect(calls() - first).toBe(4);
+    const row = await database.db
+      .selectFrom('messages')
+      .select(['status', 'reason', 'attempts'])
+      .where('idempotency_key', '=', `down-${store.name}`)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      status: 'failed',
+      reason: 'gave up after 5 attempts: webhook answered 503',
+      attempts: 5,
+    });
   });
 
   it('tracks opens and signed clicks through retain serve, and unsubscribes with one click', async () => {

@@ -31,4 +31,8 @@ export interface ChannelAdapter {
   /** What the customer must have for this channel (`email`, `phone`), or null when the endpoint is fixed. */
   readonly needs: 'email' | 'phone' | null;
   send(message: OutboundMessage): Promise<{ providerId: string | null }>;
+  /** Posts a JSON document as it is (journey webhooks); only endpoints that take JSON have it. */
+  post?(payload: unknown, idempotencyKey: string): Promise<void>;
+  /** Releases pooled connections. */
+  close?(): void | Promise<void>;
 }

@@ -42,9 +42,13 @@ export function emailChannel(
     auth: config.user ? { user: config.user, pass: secrets.password ?? '' } : undefined,
     // A local relay without a certificate is common on one server; TLS is still used when offered.
     tls: { rejectUnauthorized: false },
+    // A delivery round sends many messages: reuse a few connections instead of one per message.
+    pool: true,
+    maxConnections: 4,
   });
   return {
     needs: 'email',
+    close: () => transport.close(),
     async send(message) {
       if (!message.to) throw new ChannelError('no email address', true);
       try {

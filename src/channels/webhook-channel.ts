@@ -50,6 +50,18 @@ export function webhookChannel(
   config: z.infer<typeof WebhookConfig>,
   secrets: { secret?: string },
 ): ChannelAdapter {
+  const post = async (payload: unknown, idempotencyKey: string) => {
+    let response: Response;
+    try {
+      response = await postSigned(config.url, secrets.secret ?? '', payload, {
+        'idempotency-key': idempotencyKey,
+      });
+    } catch (error) {
+      throw new ChannelError(`webhook: ${(error as Error).message}`, false);
+    }
+    if (!response.ok) throw httpFailure('webhook', response.status);
+    return response;
+  };
   return {
     needs: null,
     async send(message) {
@@ -59,16 +71,11 @@ export function webhookChannel(
         body: message.body,
         idempotency_key: message.idempotencyKey,
       };
-      let response: Response;
-      try {
-        response = await postSigned(config.url, secrets.secret ?? '', payload, {
-          'idempotency-key': message.idempotencyKey,
-        });
-      } catch (error) {
-        throw new ChannelError(`webhook: ${(error as Error).message}`, false);
-      }
-      if (!response.ok) throw httpFailure('webhook', response.status);
+      const response = await post(payload, message.idempotencyKey);
       return { providerId: response.headers.get('x-request-id') };
+    },
+    async post(payload, idempotencyKey) {
+      await post(payload, idempotencyKey);
     },
   };
 }

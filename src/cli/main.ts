@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
+import { setClock } from '../shared/clock.ts';
 import { RetainError } from '../shared/errors.ts';
 import { registerAccessCommands } from './commands/access.ts';
 import { registerCouponCommands } from './commands/coupons.ts';
 import { registerCustomersCommands } from './commands/customers.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
+import { registerJourneyCommands, registerWorkerCommand } from './commands/journeys.ts';
 import { registerLoyaltyCommands, registerReferralCommands } from './commands/loyalty.ts';
 import { registerMessagingCommands } from './commands/messaging.ts';
 import { registerMetricsCommands } from './commands/metrics.ts';
@@ -16,6 +18,11 @@ import { registerWorkspaceCommands } from './commands/workspace.ts';
 const program = new Command('retain')
   .description('Retain 复购客户管理 — the repeat-purchase CRM')
   .option('-w, --workspace <name>', 'workspace to work in (created on first use)', 'default')
+  .option('--now <time>', 'run as if it were this time (ISO 8601; also RETAIN_NOW), for simulations')
+  .hook('preAction', (command) => {
+    const now = command.opts().now as string | undefined;
+    if (now !== undefined) setClock(now);
+  })
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
@@ -32,6 +39,8 @@ registerCouponCommands(program);
 registerLoyaltyCommands(program);
 registerReferralCommands(program);
 registerMessagingCommands(program);
+registerJourneyCommands(program);
+registerWorkerCommand(program);
 
 /** One readable line for every failure; a stack trace only with RETAIN_DEBUG=1. */
 function report(error: unknown): number {

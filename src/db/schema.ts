@@ -353,13 +353,68 @@ export interface MessagesTable {
   template: string;
   purpose: string;
   idempotency_key: string;
-  status: 'sending' | 'sent' | 'failed' | 'skipped';
+  status: 'queued' | 'sending' | 'sent' | 'failed' | 'skipped';
   reason: string | null;
   provider_id: string | null;
   created_at: Auto<Date>;
   sent_at: Date | null;
   opened_at: Date | null;
   clicked_at: Date | null;
+  /** When a queued message may go out (quiet hours and retries move it later). */
+  due_at: Date | null;
+  attempts: Auto<number>;
+  /** Templates in channel-priority order; the first the customer can receive is sent. */
+  candidates: string[] | null;
+  variables: Record<string, unknown> | null;
+  /** A journey webhook's JSON, posted as it is instead of a rendered template. */
+  payload: Record<string, unknown> | null;
+  journey_id: number | null;
+  entry_id: number | null;
+  step: string | null;
+  /** Skipped when the customer has a valid order after this time (reminders). */
+  skip_if_ordered_since: Date | null;
+}
+
+export interface JourneysTable {
+  workspace_id: number;
+  id: Generated<number>;
+  name: string;
+  definition: unknown;
+  status: Auto<'active' | 'paused'>;
+  scanned_to: Auto<Date>;
+  dated_to: DateString | null;
+  capped: Auto<number>;
+  created_at: Auto<Date>;
+  updated_at: Auto<Date>;
+}
+
+export interface JourneyEntriesTable {
+  workspace_id: number;
+  id: Generated<number>;
+  journey_id: number;
+  customer_id: number;
+  occurrence: string;
+  entered_at: Date;
+  state: 'active' | 'waiting' | 'completed' | 'exited';
+  step: string | null;
+  wake_at: Date | null;
+  wait_since: Date | null;
+  arm: string | null;
+  holdout: Auto<boolean>;
+  vars: Auto<Record<string, unknown>>;
+  exit_reason: string | null;
+  updated_at: Auto<Date>;
+}
+
+export interface JourneyStepsTable {
+  workspace_id: number;
+  id: Generated<number>;
+  journey_id: number;
+  entry_id: number;
+  customer_id: number;
+  step: string;
+  outcome: string;
+  at: Date;
 }
 
 export interface OptOutsTable {
@@ -411,4 +466,7 @@ export interface Schema {
   messages: MessagesTable;
   opt_outs: OptOutsTable;
   instance_secrets: InstanceSecretsTable;
+  journeys: JourneysTable;
+  journey_entries: JourneyEntriesTable;
+  journey_steps: JourneyStepsTable;
 }

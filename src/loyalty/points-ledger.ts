@@ -136,3 +136,23 @@ export async function expirePoints(
     ) select count(*)::int as customers, coalesce(sum(points), 0)::int as points from added`.execute(db);
   return result.rows[0]!;
 }
+
+/**
+ * Awards bonus points (a journey step, a campaign) inside the caller's transaction, once per
+ * idempotency key; they expire like earned points. Returns whether the entry was new.
+ */
+export async function awardBonusPoints(
+  trx: Kysely<Schema>,
+  workspace: Workspace,
+  customerId: number,
+  award: { points: number; reason: string; idempotencyKey: string; at: Date },
+): Promise<boolean> {
+  if (!Number.isInteger(award.points) || award.points <= 0)
+    throw new InvalidInputError('bonus points must be a positive whole number');
+  const added = await sql`
+    insert into points_ledger (workspace_id, customer_id, kind, points, reason, idempotency_key, expires_at, at)
+    values (${workspace.id}, ${customerId}, 'bonus', ${award.points}, ${award.reason}, ${award.idempotencyKey},
+      ${pointsExpiry(workspace, sql`${award.at}::timestamptz`)}, ${award.at})
+    on conflict (workspace_id, idempotency_key) do nothing returning id`.execute(trx);
+  return added.rows.length > 0;
+}

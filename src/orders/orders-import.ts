@@ -12,10 +12,11 @@ async function count(ctx: StageContext, query: ReturnType<typeof sql>): Promise<
   return Number(result.rows[0]?.n ?? 0);
 }
 
-/** The secondary indexes of `orders` (as migration 0001 creates them), rebuilt around bulk loads. */
+/** The secondary indexes of `orders` (as migrations 0001 and 0011 create them), rebuilt around bulk loads. */
 const SECONDARY_INDEXES = [
   sql`create index orders_customer on orders (workspace_id, customer_id, ordered_at)`,
   sql`create index orders_local_date on orders (workspace_id, local_date)`,
+  sql`create index orders_updated on orders (workspace_id, updated_at)`,
 ];
 const BULK_MIN_ROWS = 100_000;
 
@@ -66,7 +67,7 @@ async function upsertOrders(
   await sql`drop table if exists order_changed`.execute(db);
   await sql`create temp table order_changed (order_id text, inserted boolean)`.execute(db);
   const bulk = await isBulkLoad(ctx);
-  if (bulk) await sql`drop index orders_customer, orders_local_date`.execute(db);
+  if (bulk) await sql`drop index orders_customer, orders_local_date, orders_updated`.execute(db);
   // Previous owners of orders that move to another customer need their aggregates refreshed too.
   await sql`
     insert into ${touched} select o.customer_id from orders o join order_final f on f.order_id = o.order_id

@@ -204,9 +204,14 @@ export async function segmentMemberFilter(db: Kysely<Schema>, workspaceId: numbe
     where m.workspace_id = ${workspaceId} and m.segment_id = ${segment.id})`;
 }
 
-/** A filter over `customers c` from a condition (tags, lifecycle, RFM groups, …) at today's date. */
-export async function conditionFilter(db: Kysely<Schema>, workspace: Workspace, condition: Condition) {
-  return predicate(db, workspace, condition);
+/** A filter over `customers c` from a condition (tags, lifecycle, RFM groups, …) at today's date or `asOf`. */
+export async function conditionFilter(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  condition: Condition,
+  asOf?: string,
+) {
+  return predicate(db, workspace, condition, asOf);
 }
 
 /** Ids of a saved segment's stored members (for issuing coupons to it). */

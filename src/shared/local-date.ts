@@ -1,7 +1,8 @@
+import { clockNow } from './clock.ts';
 import { InvalidInputError } from './errors.ts';
 
 /** Today's date in a time zone, as YYYY-MM-DD. */
-export function todayIn(timeZone: string, now: Date = new Date()): string {
+export function todayIn(timeZone: string, now: Date = clockNow()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone }).format(now);
 }
 

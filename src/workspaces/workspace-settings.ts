@@ -18,6 +18,7 @@ export const DEFAULT_TIERS = [
 ];
 
 const days = z.number().int().min(0).max(36_500);
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time such as 21:00');
 const SettingsSchema = z.object({
   rfm: z.object({ split: z.enum(['mean', 'score']).default('mean') }).default({ split: 'mean' }),
   lifecycle: z
@@ -74,6 +75,18 @@ const SettingsSchema = z.object({
       /** At most this many marketing messages per customer per rolling window, across channels. */
       frequency_cap: z.number().int().min(0).max(100).default(2),
       frequency_days: z.number().int().min(1).max(365).default(7),
+      /** Marketing messages due in these local hours wait until they end; null sends at any hour. */
+      quiet_hours: z
+        .object({ start: hhmm, end: hhmm })
+        .strict()
+        .nullable()
+        .default({ start: '21:00', end: '09:00' }),
+      /** Channels a message prefers, first to last, when a step offers several. */
+      channel_priority: z
+        .array(z.string().min(1))
+        .default(['wecom_robot', 'sms_aliyun', 'sms_tencent', 'email', 'webhook']),
+      /** Provider errors that may pass are retried with backoff up to this many attempts in all. */
+      max_attempts: z.number().int().min(1).max(20).default(5),
     })
     .prefault({}),
   referrals: z

@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { ConditionSchema, explainCondition } from '../segments/segment-condition.ts';
+import { InvalidInputError, parseInput } from '../shared/errors.ts';
+import { type Journey, JourneySchema, nextSteps, StepSchema } from './journey-model.ts';
+
+const STEP_TYPES = StepSchema.options.map((o) => o.shape.type.value);
+
+/** Steps this version cannot run yet, with the reason given on apply. */
+const NOT_YET: Record<string, string> = {
+  create_task: 'staff tasks are not built yet',
+};
+
+/**
+ * Reads a journey from JSON or YAML text and checks its shape and graph: every `next` names a
+ * step, every step is reachable from `start`, durations and step types are known. A clear error
+ * names the field (`steps.remind.next: no step named "remnd"`).
+ */
+export function parseJourney(text: string, source = 'journey'): Journey {
+  let value: unknown;
+  try {
+    value = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new InvalidInputError(
+      `${source}: not valid JSON or YAML: ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  explainSteps(value, source);
+  const journey = parseInput(JourneySchema, value, `${source}:`);
+  checkGraph(journey, source);
+  return journey;
+}
+
+/** Reads and checks a journey file. */
+export async function readJourneyFile(path: string): Promise<Journey> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  return parseJourney(text, path);
+}
+
+/** Names an unknown step type or a bad branch condition before zod's generic union message. */
+function explainSteps(value: unknown, source: string): void {
+  const steps = (value as { steps?: unknown })?.steps;
+  if (!steps || typeof steps !== 'object') return;
+  for (const [name, step] of Object.entries(steps as Record<string, unknown>)) {
+    const type = (step as { type?: unknown })?.type;
+    if (typeof type !== 'string' || !STEP_TYPES.includes(type as never))
+      throw new InvalidInputError(
+        `${source}: steps.${name}.type: unknown step type ${JSON.stringify(type)} (use ${STEP_TYPES.join(', ')})`,
+      );
+    if (NOT_YET[type]) throw new InvalidInputError(`${source}: steps.${name}: ${type}: ${NOT_YET[type]}`);
+    if (type === 'branch') checkCondition((step as { if?: unknown }).if, `${source}: steps.${name}.if`);
+  }
+  const entry = (value as { entry?: unknown }).entry;
+  if (entry !== undefined) checkCondition(entry, `${source}: entry`);
+}
+
+function checkCondition(value: unknown, where: string): void {
+  if (!ConditionSchema.safeParse(value).success)
+    throw new InvalidInputError(`${where}: ${explainCondition(value)}`);
+}
+
+function checkGraph(journey: Journey, source: string): void {
+  const names = Object.keys(journey.steps);
+  if (!journey.steps[journey.start])
+    throw new InvalidInputError(
+      `${source}: start: no step named "${journey.start}" (steps: ${names.join(', ')})`,
+    );
+  for (const [name, step] of Object.entries(journey.steps))
+    for (const target of nextSteps(step))
+      if (!journey.steps[target])
+        throw new InvalidInputError(`${source}: steps.${name}: no step named "${target}" follows it`);
+  const seen = new Set<string>();
+  const queue = [journey.start];
+  while (queue.length) {
+    const name = queue.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    queue.push(...nextSteps(journey.steps[name]!));
+  }
+  const unreachable = names.filter((n) => !seen.has(n));
+  if (unreachable.length)
+    throw new InvalidInputError(
+      `${source}: steps.${unreachable[0]}: unreachable from start "${journey.start}"`,
+    );
+}

@@ -1,0 +1,180 @@
+import { type Kysely, sql } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import { VALID_ORDER } from '../orders/order-status.ts';
+import type { StoredJourney } from './journey-service.ts';
+import { compareProportions, type ProportionComparison } from './proportion-test.ts';
+
+/** A funnel from touch to order, in customers. */
+export interface Funnel {
+  touched: number;
+  delivered: number;
+  opened: number;
+  clicked: number;
+  added_to_cart: number;
+  converted: number;
+  /** Net amount (minor units) of the valid orders in the attribution window after the touch. */
+  revenue: number;
+  /** converted / delivered; null with no delivery. */
+  conversion_rate: number | null;
+}
+
+/** Conversion of a group of entries anchored at the moment they passed a step. */
+export interface GroupConversion {
+  group: string;
+  customers: number;
+  converted: number;
+  conversion_rate: number | null;
+}
+
+/** Everything `retain journeys show` and the API report about a journey. */
+export interface JourneyReport {
+  name: string;
+  status: string;
+  entries: {
+    total: number;
+    active: number;
+    waiting: number;
+    completed: number;
+    exited: number;
+    capped: number;
+  };
+  /** Per step: entries that reached it, by outcome, and entries there now. */
+  steps: { step: string; type: string; reached: number; outcomes: Record<string, number>; now_at: number }[];
+  funnel: Funnel;
+  funnel_by_step: (Funnel & { step: string })[];
+  holdout:
+    | (ProportionComparison & { step: string; treated: GroupConversion; held_out: GroupConversion })
+    | null;
+  splits: { step: string; arms: (GroupConversion & ProportionComparison)[] }[];
+}
+
+const rate = (x: number, n: number) => (n === 0 ? null : x / n);
+
+async function funnel(
+  db: Kysely<Schema>,
+  ws: number,
+  journeyId: number,
+  days: number,
+  step?: string,
+): Promise<Funnel> {
+  const r = await sql<Omit<Funnel, 'conversion_rate'>>`
+    with touches as (
+      select m.customer_id, bool_or(m.status = 'sent') as delivered, min(m.sent_at) filter (where m.status = 'sent') as first_sent,
+        bool_or(m.opened_at is not null) as opened, bool_or(m.clicked_at is not null) as clicked
+      from messages m where m.workspace_id = ${ws} and m.journey_id = ${journeyId} and m.payload is null
+        ${step ? sql`and m.step = ${step}` : sql``}
+      group by m.customer_id
+    ), outcome as (
+      select t.*,
+        exists (select 1 from events e where e.workspace_id = ${ws} and e.customer_id = t.customer_id and e.type = 'add_to_cart'
+          and e.occurred_at > t.first_sent and e.occurred_at <= t.first_sent + ${days}::int * interval '1 day') as carted,
+        (select sum(o.amount - o.refunded_amount) from orders o where o.workspace_id = ${ws} and o.customer_id = t.customer_id
+          and ${VALID_ORDER} and o.ordered_at > t.first_sent and o.ordered_at <= t.first_sent + ${days}::int * interval '1 day') as revenue
+      from touches t
+    ) select count(*)::int as touched, count(*) filter (where delivered)::int as delivered,
+        count(*) filter (where opened)::int as opened, count(*) filter (where clicked)::int as clicked,
+        count(*) filter (where carted)::int as added_to_cart, count(revenue)::int as converted,
+        coalesce(sum(revenue), 0)::bigint as revenue from outcome`.execute(db);
+  const f = r.rows[0]!;
+  return { ...f, revenue: Number(f.revenue), conversion_rate: rate(f.converted, f.delivered) };
+}
+
+/** Per outcome of a step: customers and those with a valid order within the window after it. */
+async function conversionsAt(db: Kysely<Schema>, ws: number, journeyId: number, step: string, days: number) {
+  const r = await sql<{ outcome: string; customers: number; converted: number }>`
+    with passed as (
+      select distinct on (s.customer_id) s.customer_id, s.outcome, s.at from journey_steps s
+      where s.workspace_id = ${ws} and s.journey_id = ${journeyId} and s.step = ${step} order by s.customer_id, s.at
+    ) select p.outcome, count(*)::int as customers,
+        count(*) filter (where exists (select 1 from orders o where o.workspace_id = ${ws} and o.customer_id = p.customer_id
+          and ${VALID_ORDER} and o.ordered_at > p.at and o.ordered_at <= p.at + ${days}::int * interval '1 day'))::int as converted
+      from passed p group by p.outcome`.execute(db);
+  return new Map(r.rows.map((x) => [x.outcome, x]));
+}
+
+const group = (name: string, row?: { customers: number; converted: number }): GroupConversion => ({
+  group: name,
+  customers: row?.customers ?? 0,
+  converted: row?.converted ?? 0,
+  conversion_rate: rate(row?.converted ?? 0, row?.customers ?? 0),
+});
+
+/**
+ * A journey's results: entries by state, per-step counts, the funnel touched → delivered → opened →
+ * clicked → added to cart → converted with revenue (a conversion is a valid order within the
+ * journey's attribution window after the first delivered message), lift over the holdout (both
+ * groups anchored when they passed the holdout step) and each A/B split's arms.
+ */
+export async function journeyReport(db: Kysely<Schema>, journey: StoredJourney): Promise<JourneyReport> {
+  const ws = journey.workspace_id;
+  const def = journey.definition;
+  const days = def.attribution_days;
+  const states = await sql<{ state: string; step: string | null; n: number }>`
+    select state, step, count(*)::int as n from journey_entries where workspace_id = ${ws} and journey_id = ${journey.id}
+    group by state, step`.execute(db);
+  const reached = await sql<{ step: string; outcome: string; n: number }>`
+    select step, outcome, count(*)::int as n from journey_steps where workspace_id = ${ws} and journey_id = ${journey.id}
+    group by step, outcome`.execute(db);
+  const count = (state: string) => states.rows.filter((r) => r.state === state).reduce((s, r) => s + r.n, 0);
+  const steps = Object.entries(def.steps).map(([step, s]) => {
+    const outcomes = Object.fromEntries(
+      reached.rows.filter((r) => r.step === step).map((r) => [r.outcome, r.n]),
+    );
+    return {
+      step,
+      type: s.type,
+      reached: Object.values(outcomes).reduce((a, b) => a + b, 0),
+      outcomes,
+      now_at: states.rows
+        .filter((r) => r.step === step && (r.state === 'active' || r.state === 'waiting'))
+        .reduce((a, r) => a + r.n, 0),
+    };
+  });
+  const sendSteps = Object.entries(def.steps).filter(([, s]) => s.type === 'send');
+  const holdoutStep = Object.entries(def.steps).find(([, s]) => s.type === 'holdout')?.[0];
+  let holdout: JourneyReport['holdout'] = null;
+  if (holdoutStep) {
+    const at = await conversionsAt(db, ws, journey.id, holdoutStep, days);
+    const treated = group('treated', at.get('treated'));
+    const held = group('held_out', at.get('held_out'));
+    holdout = {
+      step: holdoutStep,
+      treated,
+      held_out: held,
+      ...compareProportions(treated.converted, treated.customers, held.converted, held.customers),
+    };
+  }
+  const splits: JourneyReport['splits'] = [];
+  for (const [step, s] of Object.entries(def.steps)) {
+    if (s.type !== 'split') continue;
+    const at = await conversionsAt(db, ws, journey.id, step, days);
+    const arms = s.arms.map((a) => group(a.name, at.get(a.name)));
+    const base = arms[0]!;
+    splits.push({
+      step,
+      arms: arms.map((a) => ({
+        ...a,
+        ...compareProportions(a.converted, a.customers, base.converted, base.customers),
+      })),
+    });
+  }
+  return {
+    name: def.name,
+    status: journey.status,
+    entries: {
+      total: states.rows.reduce((s, r) => s + r.n, 0),
+      active: count('active'),
+      waiting: count('waiting'),
+      completed: count('completed'),
+      exited: count('exited'),
+      capped: journey.capped,
+    },
+    steps,
+    funnel: await funnel(db, ws, journey.id, days),
+    funnel_by_step: await Promise.all(
+      sendSteps.map(async ([step]) => ({ step, ...(await funnel(db, ws, journey.id, days, step)) })),
+    ),
+    holdout,
+    splits,
+  };
+}

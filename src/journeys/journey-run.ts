@@ -1,0 +1,336 @@
+import { createHash } from 'node:crypto';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { addTag, removeTag } from '../customers/tag-service.ts';
+import type { Schema } from '../db/schema.ts';
+import { issueCouponsInTransaction } from '../loyalty/coupon-issue.ts';
+import { findCouponTemplate } from '../loyalty/coupon-template.ts';
+import { awardBonusPoints } from '../loyalty/points-ledger.ts';
+import { enqueueMessages, type QueuedMessage } from '../messaging/send-message.ts';
+import { VALID_ORDER } from '../orders/order-status.ts';
+import { conditionFilter } from '../segments/segment-service.ts';
+import { RetainError } from '../shared/errors.ts';
+import { clockMinutes, nextWallTime } from '../shared/zoned-time.ts';
+import type { Workspace } from '../workspaces/workspace-service.ts';
+import { durationMs, type Step } from './journey-model.ts';
+import type { StoredJourney } from './journey-service.ts';
+
+interface Entry {
+  id: number;
+  journey_id: number;
+  customer_id: number;
+  entered_at: Date;
+  state: 'active' | 'waiting' | 'completed' | 'exited';
+  step: string | null;
+  wake_at: Date | null;
+  wait_since: Date | null;
+  arm: string | null;
+  holdout: boolean;
+  vars: Record<string, unknown>;
+  exit_reason: string | null;
+  zone: string | null;
+  external_id: string | null;
+  erased: boolean;
+}
+
+/** A share in [0, 100) fixed by the journey, the customer and the step: the same draw every time. */
+export function draw(journeyId: number, customerId: number, step: string): number {
+  const h = createHash('sha256').update(`${journeyId}:${customerId}:${step}`).digest();
+  return (h.readUInt32BE(0) / 2 ** 32) * 100;
+}
+
+/** The arm a draw in [0, 100) falls in, the arms sharing the range by weight. */
+export function pickArm<A extends { weight: number }>(arms: readonly A[], share: number): A {
+  const total = arms.reduce((s, a) => s + a.weight, 0);
+  let left = (share / 100) * total;
+  for (const arm of arms) {
+    left -= arm.weight;
+    if (left < 0) return arm;
+  }
+  return arms[arms.length - 1]!;
+}
+
+/** Steps one entry may take in one go before it is stopped as a loop without a wait. */
+const MAX_STEPS = 100;
+
+/** What a run of due entries did. */
+export interface RunResult {
+  entries: number;
+  steps: number;
+  messages: number;
+}
+
+/** Everything one transaction of entries writes besides the entries themselves. */
+class Batch {
+  steps: { entry: Entry; step: string; outcome: string }[] = [];
+  messages: QueuedMessage[] = [];
+  conditions = new Map<string, Promise<RawBuilder<boolean>>>();
+}
+
+function waitedFor(entry: Entry, step: Extract<Step, { type: 'wait_for_event' }>, now: Date, ws: number) {
+  const since = entry.wait_since ?? entry.entered_at;
+  if (step.event === 'order_placed')
+    return sql<{ hit: boolean }>`select exists (select 1 from orders o where o.workspace_id = ${ws}
+      and o.customer_id = ${entry.customer_id} and ${VALID_ORDER} and o.ordered_at > ${since} and o.ordered_at <= ${now}) as hit`;
+  const props = Object.entries(step.properties ?? {}).map(([k, v]) => sql`e.properties->>${k} = ${v}`);
+  return sql<{ hit: boolean }>`select exists (select 1 from events e where e.workspace_id = ${ws}
+    and e.customer_id = ${entry.customer_id} and e.type = ${step.event} and e.occurred_at > ${since} and e.occurred_at <= ${now}
+    ${props.length ? sql`and ${sql.join(props, sql` and `)}` : sql``}) as hit`;
+}
+
+/**
+ * Moves one entry along its journey from its current step until it waits or leaves, applying each
+ * step's effect in the caller's transaction (tags, coupons, points, queued messages), so the
+ * entry's progress and its effects commit together or not at all.
+ */
+async function advance(
+  trx: Kysely<Schema>,
+  workspace: Workspace,
+  journey: StoredJourney,
+  entry: Entry,
+  now: Date,
+  batch: Batch,
+) {
+  const def = journey.definition;
+  const ws = workspace.id;
+  const zone = entry.zone ?? workspace.timezone;
+  const leave = (state: 'completed' | 'exited', reason: string) => {
+    entry.state = state;
+    entry.exit_reason = reason;
+    entry.wake_at = null;
+  };
+  if (entry.erased) return leave('exited', 'erased');
+  for (let taken = 0; taken < MAX_STEPS; taken++) {
+    const name = entry.step!;
+    const step = def.steps[name];
+    if (!step) return leave('exited', 'step_removed');
+    const waking = entry.state === 'waiting';
+    const go = (next: string, outcome = 'passed') => {
+      batch.steps.push({ entry, step: name, outcome });
+      entry.state = 'active';
+      entry.step = next;
+      entry.wait_since = null;
+    };
+    const sleep = (until: Date) => {
+      entry.state = 'waiting';
+      entry.wait_since = now;
+      entry.wake_at = until;
+    };
+    switch (step.type) {
+      case 'wait':
+        if (!waking) return sleep(new Date(now.getTime() + durationMs(step.duration)));
+        go(step.next);
+        break;
+      case 'wait_until':
+        if (!waking) return sleep(nextWallTime(now, zone, clockMinutes(step.time), step.weekday));
+        go(step.next);
+        break;
+      case 'wait_for_event': {
+        if (!waking) return sleep(new Date(now.getTime() + durationMs(step.timeout)));
+        const hit = (await waitedFor(entry, step, now, ws).execute(trx)).rows[0]!.hit;
+        if (hit) go(step.on_event, 'event');
+        else if (
+          entry.wake_at &&
+          entry.wake_at <= now &&
+          entry.wait_since &&
+          now.getTime() - entry.wait_since.getTime() >= durationMs(step.timeout)
+        )
+          go(step.on_timeout, 'timeout');
+        else {
+          entry.wake_at = new Date(entry.wait_since!.getTime() + durationMs(step.timeout));
+          return;
+        }
+        break;
+      }
+      case 'branch': {
+        const key = `${journey.id}:${name}`;
+        if (!batch.conditions.has(key)) batch.conditions.set(key, conditionFilter(trx, workspace, step.if));
+        const where = await batch.conditions.get(key)!;
+        const hit = await sql<{ hit: boolean }>`select exists (select 1 from customers c
+          where c.workspace_id = ${ws} and c.id = ${entry.customer_id} and ${where}) as hit`.execute(trx);
+        if (hit.rows[0]!.hit) go(step.then, 'then');
+        else go(step.else, 'else');
+        break;
+      }
+      case 'split': {
+        const arm = pickArm(step.arms, draw(journey.id, entry.customer_id, name));
+        entry.arm = arm.name;
+        go(arm.next, arm.name);
+        break;
+      }
+      case 'holdout':
+        if (draw(journey.id, entry.customer_id, 'holdout') < step.percent) {
+          entry.holdout = true;
+          batch.steps.push({ entry, step: name, outcome: 'held_out' });
+          return leave('exited', 'holdout');
+        }
+        go(step.next, 'treated');
+        break;
+      case 'send':
+        batch.messages.push({
+          customerId: entry.customer_id,
+          templates: step.templates,
+          idempotencyKey: `journey:${journey.id}:${entry.id}:${name}`,
+          dueAt: now,
+          variables: entry.vars,
+          journeyId: journey.id,
+          entryId: entry.id,
+          step: name,
+          skipIfOrderedSince: step.skip_if_ordered ? entry.entered_at : null,
+        });
+        go(step.next, 'queued');
+        break;
+      case 'tag':
+        for (const t of step.add) await addTag(trx, ws, t, [entry.customer_id], `journey:${def.name}`);
+        for (const t of step.remove) await removeTag(trx, ws, t, [entry.customer_id], `journey:${def.name}`);
+        go(step.next);
+        break;
+      case 'webhook':
+        batch.messages.push({
+          customerId: entry.customer_id,
+          templates: [`webhook:${name}`],
+          idempotencyKey: `journey:${journey.id}:${entry.id}:${name}`,
+          dueAt: now,
+          payload: {
+            type: 'journey.step',
+            journey: def.name,
+            step: name,
+            customer_id: entry.customer_id,
+            external_id: entry.external_id,
+            at: now.toISOString(),
+            data: step.data ?? {},
+          },
+          journeyId: journey.id,
+          entryId: entry.id,
+          step: name,
+        });
+        go(step.next, 'queued');
+        break;
+      case 'issue_coupon': {
+        let outcome = 'issued';
+        try {
+          const template = await findCouponTemplate(trx, ws, step.template);
+          const issued = await issueCouponsInTransaction(trx, template, [entry.customer_id], {
+            source: 'journey',
+            ref: `${def.name}/${name}`,
+          });
+          if (issued.issued) entry.vars = { ...entry.vars, coupon_code: issued.codes[0]!.code };
+          else outcome = issued.over_budget ? 'over_budget' : 'over_customer_limit';
+        } catch (error) {
+          if (!(error instanceof RetainError)) throw error;
+          outcome = `failed: ${error.message}`;
+        }
+        go(step.next, outcome);
+        break;
+      }
+      case 'award_points': {
+        const fresh = await awardBonusPoints(trx, workspace, entry.customer_id, {
+          points: step.points,
+          reason: step.reason,
+          idempotencyKey: `journey:${journey.id}:${entry.id}:${name}`,
+          at: now,
+        });
+        go(step.next, fresh ? 'awarded' : 'already_awarded');
+        break;
+      }
+      case 'create_task':
+        go(step.next, 'not_supported');
+        break;
+      case 'exit':
+        batch.steps.push({ entry, step: name, outcome: 'exit' });
+        return leave('completed', 'exit');
+    }
+  }
+  return leave('exited', 'loop_without_wait');
+}
+
+/**
+ * Runs the entries that are due (their wait ended, or they just entered) of the workspace's
+ * active journeys, a batch per transaction. Entries are claimed with `FOR UPDATE SKIP LOCKED`, so
+ * several workers can share the work without taking the same entry.
+ */
+export async function runDueEntries(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  journeys: readonly StoredJourney[],
+  now: Date,
+  options: { batch?: number } = {},
+): Promise<RunResult> {
+  const byId = new Map(journeys.filter((j) => j.status === 'active').map((j) => [j.id, j]));
+  const result: RunResult = { entries: 0, steps: 0, messages: 0 };
+  if (!byId.size) return result;
+  for (;;) {
+    const done = await db.transaction().execute(async (trx) => {
+      const claimed = await sql<Entry>`
+        select je.id, je.journey_id, je.customer_id, je.entered_at, je.state, je.step, je.wake_at, je.wait_since, je.arm,
+          je.holdout, je.vars, je.exit_reason, c.attributes->>'timezone' as zone, c.external_id, c.erased_at is not null as erased
+        from journey_entries je join customers c on c.workspace_id = je.workspace_id and c.id = je.customer_id
+        where je.workspace_id = ${workspace.id} and je.state in ('active', 'waiting') and je.wake_at <= ${now}
+          and je.journey_id = any(${[...byId.keys()]}::int[])
+        order by je.wake_at, je.id limit ${options.batch ?? 500} for update of je skip locked`.execute(trx);
+      if (!claimed.rows.length) return true;
+      const batch = new Batch();
+      for (const entry of claimed.rows)
+        await advance(trx, workspace, byId.get(entry.journey_id)!, entry, now, batch);
+      await writeBatch(trx, workspace.id, claimed.rows, batch, now);
+      result.entries += claimed.rows.length;
+      result.steps += batch.steps.length;
+      result.messages += batch.messages.length;
+      return false;
+    });
+    if (done) return result;
+  }
+}
+
+async function writeBatch(trx: Kysely<Schema>, ws: number, entries: Entry[], batch: Batch, now: Date) {
+  const col = <T>(f: (e: Entry) => T) => entries.map(f);
+  await sql`
+    update journey_entries je set state = u.state, step = u.step, wake_at = u.wake_at, wait_since = u.wait_since,
+      arm = u.arm, holdout = u.holdout, vars = u.vars, exit_reason = u.exit_reason, updated_at = now()
+    from unnest(${col((e) => e.id)}::bigint[], ${col((e) => e.state)}::text[], ${col((e) => e.step)}::text[],
+      ${col((e) => e.wake_at?.toISOString() ?? null)}::timestamptz[], ${col((e) => e.wait_since?.toISOString() ?? null)}::timestamptz[],
+      ${col((e) => e.arm)}::text[], ${col((e) => e.holdout)}::boolean[], ${col((e) => JSON.stringify(e.vars))}::jsonb[],
+      ${col((e) => e.exit_reason)}::text[]) as u(id, state, step, wake_at, wait_since, arm, holdout, vars, exit_reason)
+    where je.workspace_id = ${ws} and je.id = u.id`.execute(trx);
+  if (batch.steps.length) {
+    const s = batch.steps;
+    await sql`
+      insert into journey_steps (workspace_id, journey_id, entry_id, customer_id, step, outcome, at)
+      select ${ws}, * , ${now}::timestamptz from unnest(${s.map((x) => x.entry.journey_id)}::int[], ${s.map((x) => x.entry.id)}::bigint[],
+        ${s.map((x) => x.entry.customer_id)}::bigint[], ${s.map((x) => x.step)}::text[], ${s.map((x) => x.outcome)}::text[])`.execute(
+      trx,
+    );
+  }
+  await enqueueMessages(trx, ws, batch.messages);
+}
+
+/**
+ * Wakes entries waiting for an event that has now happened (an `add_to_cart`, a valid order), so
+ * they take their `on_event` path at once instead of at the timeout.
+ */
+export async function wakeOnEvents(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  journeys: readonly StoredJourney[],
+  now: Date,
+) {
+  let woken = 0;
+  for (const j of journeys) {
+    if (j.status !== 'active') continue;
+    for (const [name, step] of Object.entries(j.definition.steps)) {
+      if (step.type !== 'wait_for_event') continue;
+      const ws = workspace.id;
+      const happened =
+        step.event === 'order_placed'
+          ? sql`exists (select 1 from orders o where o.workspace_id = ${ws} and o.customer_id = je.customer_id
+              and ${VALID_ORDER} and o.ordered_at > je.wait_since and o.ordered_at <= ${now})`
+          : sql`exists (select 1 from events e where e.workspace_id = ${ws} and e.customer_id = je.customer_id
+              and e.type = ${step.event} and e.occurred_at > je.wait_since and e.occurred_at <= ${now}
+              ${sql.join([sql``, ...Object.entries(step.properties ?? {}).map(([k, v]) => sql`e.properties->>${k} = ${v}`)], sql` and `)})`;
+      const r = await sql`update journey_entries je set wake_at = ${now}
+        where je.workspace_id = ${ws} and je.journey_id = ${j.id} and je.step = ${name} and je.state = 'waiting'
+          and je.wake_at > ${now} and ${happened}`.execute(db);
+      woken += Number(r.numAffectedRows ?? 0);
+    }
+  }
+  return woken;
+}

@@ -1,0 +1,132 @@
+import { type Kysely, sql } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import { findCouponTemplate } from '../loyalty/coupon-template.ts';
+import { findTemplate } from '../messaging/template-service.ts';
+import { findSegment } from '../segments/segment-service.ts';
+import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
+import type { Journey } from './journey-model.ts';
+import { parseJourney } from './journey-parse.ts';
+
+/** A stored journey with its parsed definition. */
+export interface StoredJourney {
+  id: number;
+  workspace_id: number;
+  name: string;
+  status: 'active' | 'paused';
+  definition: Journey;
+  scanned_to: Date;
+  dated_to: string | null;
+  capped: number;
+  updated_at: Date;
+}
+
+/**
+ * Checks what a journey names in the workspace: message templates, coupon templates and a
+ * trigger segment must exist (a clear error names the step).
+ */
+export async function checkReferences(db: Kysely<Schema>, workspaceId: number, journey: Journey) {
+  const must = async (where: string, check: () => Promise<unknown>) => {
+    try {
+      await check();
+    } catch (error) {
+      if (error instanceof NotFoundError)
+        throw new InvalidInputError(`journey "${journey.name}": ${where}: ${error.message}`);
+      throw error;
+    }
+  };
+  if ('segment' in journey.trigger) {
+    const name = journey.trigger.segment;
+    await must('trigger.segment', () => findSegment(db, workspaceId, name));
+  }
+  for (const [name, step] of Object.entries(journey.steps)) {
+    if (step.type === 'send')
+      for (const [i, template] of step.templates.entries())
+        await must(`steps.${name}.templates.${i}`, () => findTemplate(db, workspaceId, template));
+    if (step.type === 'issue_coupon')
+      await must(`steps.${name}.template`, () => findCouponTemplate(db, workspaceId, step.template));
+  }
+}
+
+/**
+ * Creates or replaces a journey from its definition (already parsed, or JSON/YAML text). A new
+ * journey reacts to what happens from now on: triggers before it was applied do not enter anyone.
+ * Customers already in a replaced journey continue at their step (or exit if it was removed).
+ */
+export async function applyJourney(db: Kysely<Schema>, workspaceId: number, input: Journey | string) {
+  const journey = typeof input === 'string' ? parseJourney(input) : input;
+  await checkReferences(db, workspaceId, journey);
+  const row = await db
+    .insertInto('journeys')
+    .values({ workspace_id: workspaceId, name: journey.name, definition: JSON.stringify(journey) })
+    .onConflict((oc) =>
+      oc
+        .columns(['workspace_id', 'name'])
+        .doUpdateSet({ definition: JSON.stringify(journey), updated_at: new Date() }),
+    )
+    .returning(['id', sql<boolean>`xmax = 0`.as('created')])
+    .executeTakeFirstOrThrow();
+  return { id: row.id, name: journey.name, created: row.created };
+}
+
+const COLUMNS = [
+  'id',
+  'workspace_id',
+  'name',
+  'status',
+  'definition',
+  'scanned_to',
+  'dated_to',
+  'capped',
+  'updated_at',
+] as const;
+
+/** A journey by name; a clear error when there is none. */
+export async function findJourney(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  name: string,
+): Promise<StoredJourney> {
+  const row = await db
+    .selectFrom('journeys')
+    .select(COLUMNS)
+    .where('workspace_id', '=', workspaceId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError(`no journey named "${name}"`);
+  return row as StoredJourney;
+}
+
+/** The workspace's journeys, by name; only active ones when asked. */
+export async function listJourneys(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  options: { activeOnly?: boolean } = {},
+): Promise<StoredJourney[]> {
+  let query = db.selectFrom('journeys').select(COLUMNS).where('workspace_id', '=', workspaceId);
+  if (options.activeOnly) query = query.where('status', '=', 'active');
+  return (await query.orderBy('name').execute()) as StoredJourney[];
+}
+
+/**
+ * Pauses or resumes a journey. A paused journey enters no one and moves no one on; on resume,
+ * customers whose wait ended meanwhile continue at once, and triggers while paused are not replayed.
+ */
+export async function setJourneyStatus(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  name: string,
+  status: 'active' | 'paused',
+) {
+  const journey = await findJourney(db, workspaceId, name);
+  if (journey.status === status) throw new RetainError('conflict', `journey "${name}" is already ${status}`);
+  await db
+    .updateTable('journeys')
+    .set({
+      status,
+      updated_at: new Date(),
+      ...(status === 'active' ? { scanned_to: sql<Date>`now()`, dated_to: null } : {}),
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', journey.id)
+    .execute();
+}

@@ -1,0 +1,95 @@
+import { type RawBuilder, sql } from 'kysely';
+import { VALID_ORDER } from '../orders/order-status.ts';
+import type { Trigger } from './journey-model.ts';
+
+/** Where a trigger's candidates come from, for one scan. */
+export interface TriggerScope {
+  workspaceId: number;
+  timezone: string;
+  /** Changes committed in (since, upto] (database time) are new. */
+  since: Date;
+  upto: Date;
+  /** The local date a date trigger is evaluated for. */
+  day: string;
+}
+
+const propsMatch = (properties: Record<string, string | undefined>) =>
+  sql.join(
+    [
+      sql`true`,
+      ...Object.entries(properties)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => sql`e.properties->>${k} = ${v}`),
+    ],
+    sql` and `,
+  );
+
+function eventsOf(type: string, properties: Record<string, string | undefined>, s: TriggerScope) {
+  return sql`select e.customer_id, 'event:' || e.id as occurrence from events e
+    where e.workspace_id = ${s.workspaceId} and e.created_at > ${s.since} and e.created_at <= ${s.upto}
+      and e.type = ${type} and ${propsMatch(properties)}`;
+}
+
+/** True when the trigger fires on a local date rather than on a change. */
+export function isDateTrigger(t: Trigger): t is Extract<Trigger, { date: string }> {
+  return 'date' in t;
+}
+
+/**
+ * The customers a trigger fires for, as SQL rows `(customer_id, occurrence)`: change triggers read
+ * what was written in the scan window, date triggers what holds on the scope's local day. The
+ * occurrence names the firing (an order, an event, a year's birthday), so a firing seen twice
+ * enters once.
+ */
+export function triggerCandidates(t: Trigger, s: TriggerScope): RawBuilder<unknown> {
+  const ws = s.workspaceId;
+  const D = sql`${s.day}::date`;
+  if ('order_placed' in t)
+    return sql`select o.customer_id, 'order:' || o.order_id as occurrence from orders o
+      where o.workspace_id = ${ws} and o.updated_at > ${s.since} and o.updated_at <= ${s.upto}
+        and o.customer_id is not null and ${VALID_ORDER}
+        ${t.order_placed.channel ? sql`and o.channel = ${t.order_placed.channel}` : sql``}`;
+  if ('first_order' in t)
+    return sql`select o.customer_id, 'first_order' as occurrence from orders o
+      join customers fc on fc.workspace_id = o.workspace_id and fc.id = o.customer_id and fc.first_order_at = o.ordered_at
+      where o.workspace_id = ${ws} and o.updated_at > ${s.since} and o.updated_at <= ${s.upto} and ${VALID_ORDER}`;
+  if ('event' in t) return eventsOf(t.event, t.properties ?? {}, s);
+  if ('lifecycle_changed' in t) return eventsOf('lifecycle_changed', t.lifecycle_changed, s);
+  if ('rfm_group_changed' in t) return eventsOf('rfm_group_changed', t.rfm_group_changed, s);
+  if ('tier_changed' in t) return eventsOf('tier_changed', t.tier_changed, s);
+  if ('segment' in t)
+    return sql`select se.customer_id, 'segment:' || se.id as occurrence from segment_events se
+      join segments sg on sg.workspace_id = se.workspace_id and sg.id = se.segment_id
+      where se.workspace_id = ${ws} and sg.name = ${t.segment} and se.action = ${t.on}
+        and se.at > ${s.since} and se.at <= ${s.upto}`;
+  switch (t.date) {
+    case 'birthday':
+      // 29 February birthdays are celebrated on 28 February in other years.
+      return sql`select c.id as customer_id, 'birthday:' || extract(year from ${D})::int as occurrence from customers c
+        where c.workspace_id = ${ws} and c.birthday is not null and c.erased_at is null
+          and (to_char(c.birthday, 'MM-DD') = to_char(${D}, 'MM-DD')
+            or (to_char(c.birthday, 'MM-DD') = '02-29' and to_char(${D}, 'MM-DD') = '02-28'
+              and extract(day from (date_trunc('year', ${D}) + interval '1 month 28 days')) <> 29))`;
+    case 'days_after_last_order':
+      return sql`select c.id as customer_id, 'after:' || c.last_order_date as occurrence from customers c
+        where c.workspace_id = ${ws} and c.last_order_date = ${D} - ${t.days}::int`;
+    case 'days_without_order':
+      return sql`select c.id as customer_id, 'quiet:' || q.since as occurrence from customers c
+        cross join lateral (select coalesce(c.last_order_date, (c.created_at at time zone ${s.timezone})::date) as since) q
+        where c.workspace_id = ${ws} and q.since = ${D} - ${t.days}::int`;
+    case 'first_order_anniversary':
+      return sql`select c.id as customer_id, 'anniversary:' || extract(year from ${D})::int as occurrence from customers c
+        where c.workspace_id = ${ws} and c.first_order_date < ${D}
+          and to_char(c.first_order_date, 'MM-DD') = to_char(${D}, 'MM-DD')`;
+    case 'replenishment':
+      // The customer's last valid purchase of each product with a known repurchase interval.
+      return sql`select r.customer_id, 'replenish:' || r.sku || ':' || r.last_day as occurrence from (
+          select o.customer_id, ol.sku, p.repurchase_days, max(o.local_date) as last_day
+          from orders o
+          join order_lines ol on ol.workspace_id = o.workspace_id and ol.order_id = o.order_id
+          join products p on p.workspace_id = o.workspace_id and p.sku = ol.sku and p.repurchase_days is not null
+          where o.workspace_id = ${ws} and o.customer_id is not null and ${VALID_ORDER}
+          group by o.customer_id, ol.sku, p.repurchase_days) r
+        where r.last_day + r.repurchase_days - ${t.days_before}::int = ${D}`;
+  }
+}

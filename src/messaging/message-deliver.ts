@@ -1,0 +1,273 @@
+import { type Kysely, sql } from 'kysely';
+import { type ChannelAdapter, ChannelError, type ChannelName } from '../channels/channel.ts';
+import { channelAdapter } from '../channels/channel-config.ts';
+import type { Schema } from '../db/schema.ts';
+import { NotFoundError, RetainError } from '../shared/errors.ts';
+import type { Workspace } from '../workspaces/workspace-service.ts';
+import { readSettings } from '../workspaces/workspace-settings.ts';
+import { renderForCustomer } from './message-render.ts';
+import type { ExtraVariables } from './message-variables.ts';
+import { type Candidate, decide, type GuardFacts, type GuardSettings } from './send-guards.ts';
+import type { Locale } from './template-render.ts';
+import { messageToken, trackingKey } from './tracking-token.ts';
+
+/** How many due messages a delivery round took, and what became of them. */
+export interface DeliveryCounts {
+  claimed: number;
+  sent: number;
+  skipped: number;
+  deferred: number;
+  retrying: number;
+  failed: number;
+}
+
+interface Claimed {
+  id: number;
+  customer_id: number;
+  template: string;
+  idempotency_key: string;
+  candidates: string[] | null;
+  variables: Record<string, unknown> | null;
+  payload: Record<string, unknown> | null;
+  skip_if_ordered_since: Date | null;
+  attempts: number;
+}
+
+/** Minutes before each retry of a provider error that may pass. */
+const BACKOFF_MINUTES = [1, 5, 30, 120, 360];
+
+/** Adapters and templates looked up once per delivery round. */
+class RoundCache {
+  private adapters = new Map<string, Promise<ChannelAdapter | null>>();
+  private templates = new Map<string, Promise<Candidate & { template: string }>>();
+  constructor(
+    private db: Kysely<Schema>,
+    private ws: number,
+  ) {}
+  adapter(channel: string): Promise<ChannelAdapter | null> {
+    let a = this.adapters.get(channel);
+    if (!a) {
+      a = channelAdapter(this.db, this.ws, channel as ChannelName).catch((e) => {
+        if (e instanceof NotFoundError) return null;
+        throw e;
+      });
+      this.adapters.set(channel, a);
+    }
+    return a;
+  }
+  candidate(name: string): Promise<Candidate> {
+    let t = this.templates.get(name);
+    if (!t) {
+      t = (async () => {
+        const row = await this.db
+          .selectFrom('message_templates')
+          .select(['name', 'channel', 'purpose'])
+          .where('workspace_id', '=', this.ws)
+          .where('name', '=', name)
+          .executeTakeFirst();
+        if (!row) throw new NotFoundError(`no message template named "${name}"`);
+        const adapter = await this.adapter(row.channel);
+        return {
+          template: row.name,
+          channel: row.channel,
+          purpose: row.purpose,
+          needs: adapter?.needs ?? null,
+          configured: !!adapter,
+        };
+      })();
+      this.templates.set(name, t);
+    }
+    return t;
+  }
+  async close() {
+    for (const a of this.adapters.values()) await (await a.catch(() => null))?.close?.();
+  }
+}
+
+async function guardFacts(db: Kysely<Schema>, workspace: Workspace, ids: number[], now: Date, days: number) {
+  const ws = workspace.id;
+  const rows = await sql<GuardFacts & { id: number }>`
+    select c.id, c.erased_at is not null as erased, coalesce(c.attributes->>'timezone', ${workspace.timezone}) as zone,
+      array(select o.channel || ':' || o.purpose from opt_outs o where o.workspace_id = ${ws} and o.customer_id = c.id) as "optOuts",
+      (select min(value) from identities i where i.workspace_id = ${ws} and i.customer_id = c.id and i.type = 'email') as email,
+      (select min(value) from identities i where i.workspace_id = ${ws} and i.customer_id = c.id and i.type = 'phone') as phone,
+      (select count(*) from messages m where m.workspace_id = ${ws} and m.customer_id = c.id and m.purpose = 'marketing'
+        and m.status = 'sent' and m.sent_at > ${now}::timestamptz - ${days}::int * interval '1 day')::int as "recentMarketing",
+      c.last_order_at as "lastOrderAt"
+    from customers c where c.workspace_id = ${ws} and c.id = any(${ids}::bigint[])`.execute(db);
+  return new Map(rows.rows.map((r) => [Number(r.id), r]));
+}
+
+/**
+ * Delivers messages that are due: each is claimed (`sending`, committed before any provider is
+ * called, so a crash never sends it twice), passed through the guards, rendered and sent. Quiet
+ * hours put it back in the queue until they end; a provider error that may pass is retried with
+ * backoff; a permanent one is recorded as `failed` with its reason. With `ids`, only those.
+ */
+export async function deliverDue(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  now: Date,
+  options: { ids?: number[]; limit?: number; concurrency?: number } = {},
+): Promise<DeliveryCounts> {
+  const ws = workspace.id;
+  const claimed = await sql<Claimed>`
+    update messages m set status = 'sending', attempts = m.attempts + 1
+    where m.workspace_id = ${ws} and m.id in (
+      select id from messages where workspace_id = ${ws} and status = 'queued' and due_at <= ${now}
+        ${options.ids ? sql`and id = any(${options.ids}::bigint[])` : sql``}
+      order by due_at, id limit ${options.limit ?? 500} for update skip locked)
+    returning m.id, m.customer_id, m.template, m.idempotency_key, m.candidates, m.variables, m.payload,
+      m.skip_if_ordered_since, m.attempts`.execute(db);
+  const counts: DeliveryCounts = {
+    claimed: claimed.rows.length,
+    sent: 0,
+    skipped: 0,
+    deferred: 0,
+    retrying: 0,
+    failed: 0,
+  };
+  if (!claimed.rows.length) return counts;
+  const s = readSettings(workspace.settings).messaging;
+  const guards: GuardSettings = {
+    frequencyCap: s.frequency_cap,
+    quietHours: s.quiet_hours,
+    channelPriority: s.channel_priority,
+  };
+  const facts = await guardFacts(
+    db,
+    workspace,
+    [...new Set(claimed.rows.map((m) => m.customer_id))],
+    now,
+    s.frequency_days,
+  );
+  const cache = new RoundCache(db, ws);
+  const key = await trackingKey(db);
+  const finish = async (
+    m: Claimed,
+    status: 'sent' | 'failed' | 'skipped' | 'queued',
+    reason: string | null,
+    extra: {
+      channel?: string;
+      template?: string;
+      purpose?: string;
+      provider_id?: string | null;
+      due_at?: Date;
+    } = {},
+  ) => {
+    counts[status === 'queued' ? (reason === 'quiet_hours' ? 'deferred' : 'retrying') : status]++;
+    await db
+      .updateTable('messages')
+      .set({ status, reason, sent_at: status === 'sent' ? now : null, ...extra })
+      .where('workspace_id', '=', ws)
+      .where('id', '=', m.id)
+      .execute();
+  };
+  const deliverOne = async (m: Claimed) => {
+    const f = facts.get(Number(m.customer_id));
+    if (m.payload) return postJourneyWebhook(cache, m, finish, s.max_attempts, now);
+    if (!f) return finish(m, 'skipped', 'erased');
+    const candidates = await Promise.all((m.candidates ?? [m.template]).map((t) => cache.candidate(t)));
+    const decision = decide(f, candidates, guards, now, m.skip_if_ordered_since);
+    if (decision.kind === 'skip') return finish(m, 'skipped', decision.reason);
+    if (decision.kind === 'defer') return finish(m, 'queued', decision.reason, { due_at: decision.until });
+    const c = decision.candidate;
+    const chosen = { channel: c.channel, template: c.template, purpose: c.purpose };
+    // Counted before sending, so a second message for the customer in this round sees it.
+    if (c.purpose === 'marketing') f.recentMarketing++;
+    let rendered: Awaited<ReturnType<typeof renderForCustomer>>;
+    try {
+      rendered = await renderForCustomer(
+        db,
+        workspace,
+        {
+          template: c.template,
+          customerId: m.customer_id,
+          locale: (m.variables?.locale as Locale | undefined) ?? undefined,
+          variables: (m.variables ?? {}) as ExtraVariables,
+        },
+        { key, token: messageToken(key, ws, m.id) },
+      );
+    } catch (error) {
+      if (error instanceof RetainError) return finish(m, 'failed', error.message, chosen);
+      throw error;
+    }
+    try {
+      const adapter = (await cache.adapter(c.channel))!;
+      const { providerId } = await adapter.send({
+        customerId: m.customer_id,
+        to: decision.to,
+        subject: rendered.subject,
+        body: rendered.body,
+        idempotencyKey: m.idempotency_key,
+        openPixelUrl: rendered.openPixelUrl,
+        unsubscribeUrl: rendered.unsubscribeUrl,
+      });
+      return finish(m, 'sent', null, { ...chosen, provider_id: providerId });
+    } catch (error) {
+      if (!(error instanceof ChannelError)) throw error;
+      if (c.purpose === 'marketing') f.recentMarketing--;
+      return retryOrFail(m, error, finish, s.max_attempts, now, chosen);
+    }
+  };
+  try {
+    const queue = [...claimed.rows];
+    const workers = Array.from({ length: Math.min(options.concurrency ?? 8, queue.length) }, async () => {
+      for (let m = queue.shift(); m; m = queue.shift()) await deliverOne(m);
+    });
+    await Promise.all(workers);
+  } finally {
+    await cache.close();
+  }
+  return counts;
+}
+
+type Finish = (
+  m: Claimed,
+  status: 'sent' | 'failed' | 'skipped' | 'queued',
+  reason: string | null,
+  extra?: {
+    channel?: string;
+    template?: string;
+    purpose?: string;
+    provider_id?: string | null;
+    due_at?: Date;
+  },
+) => Promise<void>;
+
+function retryOrFail(
+  m: Claimed,
+  error: ChannelError,
+  finish: Finish,
+  maxAttempts: number,
+  now: Date,
+  extra = {},
+) {
+  if (error.permanent) return finish(m, 'failed', error.message, extra);
+  if (m.attempts >= maxAttempts)
+    return finish(m, 'failed', `gave up after ${m.attempts} attempts: ${error.message}`, extra);
+  const minutes = BACKOFF_MINUTES[Math.min(m.attempts - 1, BACKOFF_MINUTES.length - 1)]!;
+  return finish(m, 'queued', `retrying: ${error.message}`, {
+    ...extra,
+    due_at: new Date(now.getTime() + minutes * 60_000),
+  });
+}
+
+/** A journey's webhook step: its JSON posted, signed, to the workspace's webhook. */
+async function postJourneyWebhook(
+  cache: RoundCache,
+  m: Claimed,
+  finish: Finish,
+  maxAttempts: number,
+  now: Date,
+) {
+  const adapter = await cache.adapter('webhook');
+  if (!adapter?.post) return finish(m, 'skipped', 'no_channel:webhook');
+  try {
+    await adapter.post(m.payload, m.idempotency_key);
+    return finish(m, 'sent', null);
+  } catch (error) {
+    if (!(error instanceof ChannelError)) throw error;
+    return retryOrFail(m, error, finish, maxAttempts, now);
+  }
+}

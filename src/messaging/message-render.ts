@@ -1,0 +1,56 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import type { Workspace } from '../workspaces/workspace-service.ts';
+import { customerVariables, type ExtraVariables } from './message-variables.ts';
+import { type LinkTracker, type Locale, renderText } from './template-render.ts';
+import { findTemplate } from './template-service.ts';
+import { linkSignature, publicUrl } from './tracking-token.ts';
+
+/** What to render: a template for a customer, in a language, with extra variables. */
+export interface RenderRequest {
+  template: string;
+  customerId: number;
+  locale?: Locale;
+  variables?: ExtraVariables;
+}
+
+/** Tracking of one sent message: its token and the installation's signing key. */
+interface Tracking {
+  key: string;
+  token: string;
+}
+
+/**
+ * Renders a template for a customer (the preview an operator sees, and what a send sends). With
+ * tracking, `{{ unsubscribe_link }}` and `| track`ed links point at this message; in a preview
+ * they are placeholders.
+ */
+export async function renderForCustomer(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  request: RenderRequest,
+  tracking?: Tracking,
+) {
+  const template = await findTemplate(db, workspace.id, request.template);
+  const locale: Locale = request.locale ?? (template.body['zh-CN'] ? 'zh-CN' : 'en');
+  const pick = (texts: Record<string, string>) => texts[locale] ?? texts['zh-CN'] ?? texts.en;
+  const base = publicUrl();
+  const variables = {
+    ...(await customerVariables(db, workspace, request.customerId, locale, request.variables)),
+    unsubscribe_link: `${base}/t/u/${tracking?.token ?? 'preview'}`,
+  };
+  const tracker: LinkTracker | undefined = tracking && {
+    track: (url) =>
+      `${base}/t/c/${tracking.token}?u=${encodeURIComponent(url)}&s=${linkSignature(tracking.key, tracking.token, url)}`,
+  };
+  const subjectText = pick(template.subject);
+  const where = (part: string) => `template "${template.name}" ${part} (${locale})`;
+  return {
+    template,
+    locale,
+    subject: subjectText ? await renderText(subjectText, variables, where('subject'), tracker) : null,
+    body: await renderText(pick(template.body)!, variables, where('body'), tracker),
+    unsubscribeUrl: variables.unsubscribe_link,
+    openPixelUrl: tracking ? `${base}/t/o/${tracking.token}` : undefined,
+  };
+}

@@ -1,0 +1,98 @@
+import { clockMinutes, isTimeZone, nextWallTime, wallClock } from '../shared/zoned-time.ts';
+
+/** What the guards know about a customer when a message is due. */
+export interface GuardFacts {
+  erased: boolean;
+  /** The customer's zone (attribute `timezone`) or the workspace's. */
+  zone: string;
+  /** `channel:purpose` pairs the customer opted out of (`all` matches any). */
+  optOuts: string[];
+  email: string | null;
+  phone: string | null;
+  /** Marketing messages sent to the customer in the cap's rolling window, across channels. */
+  recentMarketing: number;
+  lastOrderAt: Date | null;
+}
+
+/** One candidate for a message: a template on a channel. */
+export interface Candidate {
+  template: string;
+  channel: string;
+  purpose: 'marketing' | 'transactional';
+  /** What the channel needs: `email`, `phone`, or nothing (a fixed endpoint). */
+  needs: 'email' | 'phone' | null;
+  configured: boolean;
+}
+
+/** The guard settings of a workspace. */
+export interface GuardSettings {
+  frequencyCap: number;
+  /** Quiet hours as `HH:MM` local times, or null for none. */
+  quietHours: { start: string; end: string } | null;
+  /** Channels in the order a message prefers them. */
+  channelPriority: readonly string[];
+}
+
+/** What to do with a due message. */
+export type GuardDecision =
+  | { kind: 'send'; candidate: Candidate; to: string | null }
+  | { kind: 'skip'; reason: string }
+  | { kind: 'defer'; until: Date; reason: 'quiet_hours' };
+
+function inQuiet(minutes: number, start: number, end: number): boolean {
+  return start <= end ? minutes >= start && minutes < end : minutes >= start || minutes < end;
+}
+
+/**
+ * Decides a due message, with the guards in their order: consent for the channel and purpose,
+ * the marketing frequency cap across channels, quiet hours in the customer's zone (deferred to
+ * their end, not dropped), channel priority (the first channel the customer can receive on: one
+ * message per purpose), and suppression when the customer bought since the step was scheduled.
+ */
+export function decide(
+  facts: GuardFacts,
+  candidates: readonly Candidate[],
+  settings: GuardSettings,
+  now: Date,
+  skipIfOrderedSince: Date | null,
+): GuardDecision {
+  if (facts.erased) return { kind: 'skip', reason: 'erased' };
+  const purpose = candidates[0]!.purpose;
+  const allowed = candidates.filter(
+    (c) =>
+      !facts.optOuts.some((o) =>
+        [`${c.channel}:${c.purpose}`, `all:${c.purpose}`, `${c.channel}:all`, 'all:all'].includes(o),
+      ),
+  );
+  if (allowed.length === 0) return { kind: 'skip', reason: 'opted_out' };
+  if (purpose === 'marketing' && facts.recentMarketing >= settings.frequencyCap)
+    return { kind: 'skip', reason: 'frequency_cap' };
+  if (purpose === 'marketing' && settings.quietHours) {
+    const zone = isTimeZone(facts.zone) ? facts.zone : 'UTC';
+    const start = clockMinutes(settings.quietHours.start);
+    const end = clockMinutes(settings.quietHours.end);
+    if (inQuiet(wallClock(now, zone).minutes, start, end))
+      return { kind: 'defer', until: nextWallTime(now, zone, end), reason: 'quiet_hours' };
+  }
+  const rank = (c: Candidate) => {
+    const i = settings.channelPriority.indexOf(c.channel);
+    return i === -1 ? settings.channelPriority.length : i;
+  };
+  const ordered = allowed.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i);
+  // The reason of the first candidate that could not carry it, when none can.
+  let missing: string | null = null;
+  let chosen: { candidate: Candidate; to: string | null } | null = null;
+  for (const { c } of ordered) {
+    const to = c.needs === 'email' ? facts.email : c.needs === 'phone' ? facts.phone : null;
+    if (!c.configured) missing ??= `no_channel:${c.channel}`;
+    else if (c.needs !== null && !to) missing ??= `no_${c.needs}`;
+    else {
+      chosen = { candidate: c, to };
+      break;
+    }
+  }
+  if (!chosen) return { kind: 'skip', reason: missing ?? 'no_channel' };
+  if (skipIfOrderedSince && facts.lastOrderAt && facts.lastOrderAt > skipIfOrderedSince)
+    return { kind: 'skip', reason: 'ordered_since' };
+  return { kind: 'send', ...chosen };
+}

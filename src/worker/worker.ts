@@ -1,0 +1,88 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import { scanTrigger } from '../journeys/journey-enter.ts';
+import { runDueEntries, wakeOnEvents } from '../journeys/journey-run.ts';
+import { listJourneys } from '../journeys/journey-service.ts';
+import { type DeliveryCounts, deliverDue } from '../messaging/message-deliver.ts';
+import { clockNow } from '../shared/clock.ts';
+import { listWorkspaces, type Workspace } from '../workspaces/workspace-service.ts';
+
+/** What one pass of the worker did in a workspace. */
+export interface PassResult {
+  workspace: string;
+  entered: number;
+  capped: number;
+  woken: number;
+  entries: number;
+  steps: number;
+  queued: number;
+  delivery: DeliveryCounts;
+}
+
+/**
+ * One pass over a workspace at `now`: scan every active journey's trigger and enter who it
+ * fired for, wake those whose awaited event happened, move every due entry on, then deliver
+ * every due message. Each part is claimed with `SKIP LOCKED`, so several workers can run passes
+ * at once against one server.
+ */
+export async function runPass(db: Kysely<Schema>, workspace: Workspace, now: Date): Promise<PassResult> {
+  const journeys = await listJourneys(db, workspace.id, { activeOnly: true });
+  const result: PassResult = {
+    workspace: workspace.name,
+    entered: 0,
+    capped: 0,
+    woken: 0,
+    entries: 0,
+    steps: 0,
+    queued: 0,
+    delivery: { claimed: 0, sent: 0, skipped: 0, deferred: 0, retrying: 0, failed: 0 },
+  };
+  for (const journey of journeys) {
+    const r = await scanTrigger(db, workspace, journey, now);
+    result.entered += r.entered;
+    result.capped += r.capped;
+  }
+  result.woken = await wakeOnEvents(db, workspace, journeys, now);
+  const run = await runDueEntries(db, workspace, journeys, now);
+  result.entries = run.entries;
+  result.steps = run.steps;
+  result.queued = run.messages;
+  for (;;) {
+    const d = await deliverDue(db, workspace, now);
+    if (!d.claimed) break;
+    for (const k of Object.keys(d) as (keyof DeliveryCounts)[]) result.delivery[k] += d[k];
+  }
+  return result;
+}
+
+/** One pass over every workspace (or the named ones) at the clock's time. */
+export async function runOnce(db: Kysely<Schema>, only?: readonly string[]): Promise<PassResult[]> {
+  const now = clockNow();
+  const results: PassResult[] = [];
+  for (const ws of await listWorkspaces(db)) {
+    if (only && !only.includes(ws.name)) continue;
+    results.push(await runPass(db, ws, now));
+  }
+  return results;
+}
+
+/**
+ * Runs passes until `signal` aborts, pausing `intervalMs` between them; a message due in 30 days
+ * is sent in 30 days because its due time is in the database, whatever restarts happen between.
+ */
+export async function runForever(
+  db: Kysely<Schema>,
+  options: { intervalMs: number; signal: AbortSignal; onPass?: (r: PassResult[]) => void },
+): Promise<void> {
+  while (!options.signal.aborted) {
+    const results = await runOnce(db);
+    options.onPass?.(results);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, options.intervalMs);
+      options.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

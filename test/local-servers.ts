@@ -1,0 +1,80 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/** A mail as the SMTP server received and parsed it. */
+export interface ReceivedMail {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html?: string;
+  listUnsubscribe?: string;
+}
+
+/** A request as the HTTP server received it. */
+export interface ReceivedRequest {
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A real SMTP server on 127.0.0.1 that parses and keeps every mail it receives. */
+export async function startSmtpSink() {
+  const mail: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then((parsed) => {
+          // mailparser files List-* headers under `list`.
+          const list = parsed.headers.get('list') as { unsubscribe?: { url: string } } | undefined;
+          mail.push({
+            from: session.envelope.mailFrom ? (session.envelope.mailFrom as { address: string }).address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            subject: parsed.subject ?? '',
+            text: (parsed.text ?? '').trim(),
+            ...(parsed.html ? { html: parsed.html } : {}),
+            ...(list?.unsubscribe ? { listUnsubscribe: list.unsubscribe.url } : {}),
+          });
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    mail,
+    port: (server.server.address() as AddressInfo).port,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 that keeps every request and answers through `respond`
+ * (by default 200 "ok").
+ */
+export async function startHttpSink(
+  respond?: (req: IncomingMessage, res: ServerResponse, body: string) => void,
+) {
+  const requests: ReceivedRequest[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      requests.push({ path: req.url ?? '', headers: req.headers, body });
+      if (respond) respond(req, res, body);
+      else res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    requests,
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
