@@ -202,7 +202,7 @@ describe.each(storesUnderTest())('journeys end to end ($name)', (store) => {
     // C1 entered an hour after the others and is still waiting for its coupon.
     expect(report.entries).toMatchObject({ total: 3, completed: 2, waiting: 1 });
     expect(step('thank').reached).toBe(3);
-    expect(step('bought_again').outcomes).toEqual({ then: 1, else: 1 });
+    expect(step('bought_again').outcomes).toEqual({ matched: 1, not_matched: 1 });
     expect(step('coupon').outcomes).toEqual({ issued: 1 });
     expect(report.funnel).toMatchObject({ touched: 3, delivered: 3 });
     // N2's second order (day 3) falls in the 7 days after their first touch (the thank-you); C1's

@@ -195,8 +195,8 @@ export async function backtestJourney(
           break;
         }
         case 'branch':
-          outcome = branches.get(name)!.has(cid) ? 'then' : 'else';
-          next = outcome === 'then' ? step.then : step.else;
+          outcome = branches.get(name)!.has(cid) ? 'matched' : 'not_matched';
+          next = outcome === 'matched' ? step.then : step.else;
           break;
         case 'split': {
           const arm: { name: string; next: string } = pickArm(step.arms, draw(journeyId, cid, name));

@@ -147,8 +147,8 @@ async function advance(
         const where = await batch.conditions.get(key)!;
         const hit = await sql<{ hit: boolean }>`select exists (select 1 from customers c
           where c.workspace_id = ${ws} and c.id = ${entry.customer_id} and ${where}) as hit`.execute(trx);
-        if (hit.rows[0]!.hit) go(step.then, 'then');
-        else go(step.else, 'else');
+        if (hit.rows[0]!.hit) go(step.then, 'matched');
+        else go(step.else, 'not_matched');
         break;
       }
       case 'split': {
