@@ -153,6 +153,17 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       body: { customer_ids: [customer.body.id] },
     });
     bObjects.code = issued.body.codes[0].code;
+    const journey = await api.call('PUT', '/api/v1/journeys', {
+      key: admin,
+      body: {
+        name: 'b-journey',
+        trigger: { event: 'quiz_done' },
+        start: 'tag',
+        steps: { tag: { type: 'tag', add: ['quiz'], next: 'done' }, done: { type: 'exit' } },
+      },
+    });
+    expect(journey.status).toBe(200);
+    bObjects.journey = 'b-journey';
     const job = await upload(api, admin, CSV);
     expect(job.status).toBe(202);
     await waitForImport(api, admin, job.body.id);
@@ -188,6 +199,7 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       tag: 'none',
       templateId: 999999,
       code: 'none',
+      journey: 'none',
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {

@@ -412,6 +412,8 @@ describe.each(storesUnderTest())('messages over real local servers ($name)', (st
         body: 'List-Unsubscribe=One-Click',
       });
       expect(await oneClick.json()).toEqual({ unsubscribed: true });
+      // A minute later the customer also opens the unsubscribe page: a second, separate event.
+      setClock(new Date(clockNow().getTime() + 60_000));
       expect(await (await fetch(unsubscribe!)).text()).toContain('您已退订');
       const next = await sendMessage(database.db, ws, {
         template: 'promo',

@@ -27,6 +27,7 @@ import { customerBulkRoutes } from './routes/customer-bulk-routes.ts';
 import { customerRoutes } from './routes/customer-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { ingestRoutes } from './routes/ingest-routes.ts';
+import { journeyRoutes } from './routes/journey-routes.ts';
 import { loyaltyRoutes } from './routes/loyalty-routes.ts';
 import { messagingRoutes } from './routes/messaging-routes.ts';
 import { segmentRoutes } from './routes/segment-routes.ts';
@@ -147,6 +148,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(couponRoutes, context);
       await api.register(loyaltyRoutes, context);
       await api.register(messagingRoutes, context);
+      await api.register(journeyRoutes, context);
       await api.register(accessRoutes, context);
     },
     { prefix: '/api/v1' },

@@ -82,6 +82,11 @@ function firings(t: Trigger, ws: number, tz: string, from: string, to: string): 
         join products p on p.workspace_id = o.workspace_id and p.sku = ol.sku and p.repurchase_days is not null
         where o.workspace_id = ${ws} and o.customer_id is not null and ${VALID_ORDER}
           and ${inDays(sql`(o.local_date + p.repurchase_days - ${t.days_before}::int)`)}`;
+    case 'points_expiring':
+      // The balance then is not replayed: lots expiring in the period's window, whatever was spent.
+      return sql<Firing>`select distinct l.customer_id, ${midnight(sql`((l.expires_at at time zone ${tz})::date - ${t.days_before}::int)`)} as at
+        from points_ledger l where l.workspace_id = ${ws} and l.points > 0 and l.expires_at is not null
+          and ${inDays(sql`((l.expires_at at time zone ${tz})::date - ${t.days_before}::int)`)}`;
   }
 }
 

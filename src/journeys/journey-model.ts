@@ -36,6 +36,8 @@ export const TriggerSchema = z.union([
   z.object({ date: z.literal('days_without_order'), days: nDays }).strict(),
   z.object({ date: z.literal('first_order_anniversary') }).strict(),
   z.object({ date: z.literal('replenishment'), days_before: nDays.default(0) }).strict(),
+  /** Customers with a positive balance and earned points that expire `days_before` days from the day. */
+  z.object({ date: z.literal('points_expiring'), days_before: nDays.default(30) }).strict(),
 ]);
 export type Trigger = z.output<typeof TriggerSchema>;
 
@@ -96,7 +98,14 @@ export const StepSchema = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('webhook'), data: z.record(z.string(), z.unknown()).optional(), next }).strict(),
-  z.object({ type: z.literal('issue_coupon'), template: z.string().min(1), next }).strict(),
+  z
+    .object({
+      type: z.literal('issue_coupon'),
+      /** A coupon template, or `tier_birthday_coupon` for the birthday coupon of the customer's tier. */
+      template: z.string().min(1),
+      next,
+    })
+    .strict(),
   z
     .object({
       type: z.literal('award_points'),
@@ -109,6 +118,9 @@ export const StepSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('exit') }).strict(),
 ]);
 export type Step = z.output<typeof StepSchema>;
+
+/** An `issue_coupon` template that names the customer's tier's birthday coupon. */
+export const TIER_BIRTHDAY_COUPON = 'tier_birthday_coupon';
 export type StepType = Step['type'];
 
 /** How often one customer may enter. */

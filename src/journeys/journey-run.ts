@@ -5,13 +5,14 @@ import type { Schema } from '../db/schema.ts';
 import { issueCouponsInTransaction } from '../loyalty/coupon-issue.ts';
 import { findCouponTemplate } from '../loyalty/coupon-template.ts';
 import { awardBonusPoints } from '../loyalty/points-ledger.ts';
+import { customerTier } from '../loyalty/tier-evaluate.ts';
 import { enqueueMessages, type QueuedMessage } from '../messaging/send-message.ts';
 import { VALID_ORDER } from '../orders/order-status.ts';
 import { conditionFilter } from '../segments/segment-service.ts';
 import { RetainError } from '../shared/errors.ts';
 import { clockMinutes, nextWallTime } from '../shared/zoned-time.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
-import { durationMs, type Step } from './journey-model.ts';
+import { durationMs, type Step, TIER_BIRTHDAY_COUPON } from './journey-model.ts';
 import type { StoredJourney } from './journey-service.ts';
 
 interface Entry {
@@ -208,7 +209,15 @@ async function advance(
       case 'issue_coupon': {
         let outcome = 'issued';
         try {
-          const template = await findCouponTemplate(trx, ws, step.template);
+          const couponName =
+            step.template === TIER_BIRTHDAY_COUPON
+              ? (await customerTier(trx, workspace, entry.customer_id))?.level?.birthday_coupon_template
+              : step.template;
+          if (!couponName) {
+            go(step.next, 'no_tier_coupon');
+            break;
+          }
+          const template = await findCouponTemplate(trx, ws, couponName);
           const issued = await issueCouponsInTransaction(trx, template, [entry.customer_id], {
             source: 'journey',
             ref: `${def.name}/${name}`,

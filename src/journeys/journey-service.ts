@@ -4,7 +4,7 @@ import { findCouponTemplate } from '../loyalty/coupon-template.ts';
 import { findTemplate } from '../messaging/template-service.ts';
 import { findSegment } from '../segments/segment-service.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
-import type { Journey } from './journey-model.ts';
+import { type Journey, TIER_BIRTHDAY_COUPON } from './journey-model.ts';
 import { parseJourney } from './journey-parse.ts';
 
 /** A stored journey with its parsed definition. */
@@ -42,7 +42,7 @@ export async function checkReferences(db: Kysely<Schema>, workspaceId: number, j
     if (step.type === 'send')
       for (const [i, template] of step.templates.entries())
         await must(`steps.${name}.templates.${i}`, () => findTemplate(db, workspaceId, template));
-    if (step.type === 'issue_coupon')
+    if (step.type === 'issue_coupon' && step.template !== TIER_BIRTHDAY_COUPON)
       await must(`steps.${name}.template`, () => findCouponTemplate(db, workspaceId, step.template));
   }
 }

@@ -91,5 +91,11 @@ export function triggerCandidates(t: Trigger, s: TriggerScope): RawBuilder<unkno
           where o.workspace_id = ${ws} and o.customer_id is not null and ${VALID_ORDER}
           group by o.customer_id, ol.sku, p.repurchase_days) r
         where r.last_day + r.repurchase_days - ${t.days_before}::int = ${D}`;
+    case 'points_expiring':
+      return sql`select l.customer_id, 'points:' || (${D} + ${t.days_before}::int) as occurrence from points_ledger l
+        where l.workspace_id = ${ws} and l.points > 0 and l.expires_at is not null
+          and (l.expires_at at time zone ${s.timezone})::date = ${D} + ${t.days_before}::int
+          and (select sum(b.points) from points_ledger b where b.workspace_id = ${ws} and b.customer_id = l.customer_id) > 0
+        group by l.customer_id`;
   }
 }

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { insertKnownEvents } from '../events/events-import.ts';
+import { clockNow } from '../shared/clock.ts';
 import { optOut } from './send-message.ts';
 
 type Touch = 'opened' | 'clicked' | 'unsubscribed';
@@ -27,8 +28,9 @@ export async function recordTouch(
     .executeTakeFirst();
   if (!message) return false;
   const column = touch === 'opened' ? 'opened_at' : touch === 'clicked' ? 'clicked_at' : undefined;
+  const now = clockNow();
   if (column)
-    await sql`update messages set ${sql.ref(column)} = coalesce(${sql.ref(column)}, now())
+    await sql`update messages set ${sql.ref(column)} = coalesce(${sql.ref(column)}, ${now})
       where workspace_id = ${workspaceId} and id = ${messageId}`.execute(db);
   if (touch === 'unsubscribed')
     await optOut(db, workspaceId, message.customer_id, message.channel, 'marketing', `message ${messageId}`);
@@ -39,7 +41,7 @@ export async function recordTouch(
       customerId: message.customer_id,
       type: touch === 'unsubscribed' ? 'unsubscribed' : `message_${touch}`,
       local: null,
-      absolute: new Date().toISOString(),
+      absolute: now.toISOString(),
       properties: JSON.stringify({
         message_id: messageId,
         template: message.template,

@@ -72,11 +72,21 @@ export async function runOnce(db: Kysely<Schema>, only?: readonly string[]): Pro
  */
 export async function runForever(
   db: Kysely<Schema>,
-  options: { intervalMs: number; signal: AbortSignal; onPass?: (r: PassResult[]) => void },
+  options: {
+    intervalMs: number;
+    signal: AbortSignal;
+    onPass?: (r: PassResult[]) => void;
+    /** Without it an unexpected error stops the loop; with it the loop reports and goes on. */
+    onError?: (error: unknown) => void;
+  },
 ): Promise<void> {
   while (!options.signal.aborted) {
-    const results = await runOnce(db);
-    options.onPass?.(results);
+    try {
+      options.onPass?.(await runOnce(db));
+    } catch (error) {
+      if (!options.onError) throw error;
+      options.onError(error);
+    }
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, options.intervalMs);
       options.signal.addEventListener('abort', () => {

@@ -4,6 +4,7 @@ import { startServer } from '../../api/server.ts';
 import { storeOptionsFromEnv } from '../../config.ts';
 import { openDatabase } from '../../db/database.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
+import { runForever } from '../../worker/worker.ts';
 import { ensureWorkspace, listWorkspaces } from '../../workspaces/workspace-service.ts';
 
 /** `retain serve`: the HTTP API, its OpenAPI document and docs. */
@@ -13,8 +14,15 @@ export function registerServeCommand(program: Command): void {
     .description('run the HTTP API (docs at /api/docs)')
     .option('--port <port>', 'port', process.env.PORT ?? '3000')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .action(async (opts: { port: string; host: string }) => {
+    .option(
+      '--no-worker',
+      'do not run journeys and deliver messages in this process (run retain worker instead)',
+    )
+    .option('--worker-interval <seconds>', 'pause between worker passes', '5')
+    .action(async (opts: { port: string; host: string; worker: boolean; workerInterval: string }) => {
       const port = Number(opts.port);
+      if (!(Number(opts.workerInterval) > 0))
+        throw new InvalidInputError(`--worker-interval ${opts.workerInterval}: expected seconds > 0`);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new InvalidInputError(`--port ${opts.port}: expected 0–65535`);
       const store = await openDatabase(storeOptionsFromEnv());
@@ -36,11 +44,24 @@ export function registerServeCommand(program: Command): void {
         trustProxy: process.env.RETAIN_TRUST_PROXY === '1',
         rateLimitPerMinute: process.env.RETAIN_RATE_LIMIT ? Number(process.env.RETAIN_RATE_LIMIT) : undefined,
       });
-      // Stop taking connections, let in-flight requests and imports finish, then close the store.
+      // The embedded store belongs to this process, so journeys run here too (on a server, any
+      // number of `retain worker` processes may share the work instead).
+      const stopWorker = new AbortController();
+      const worker = opts.worker
+        ? runForever(store.db, {
+            intervalMs: Number(opts.workerInterval) * 1000,
+            signal: stopWorker.signal,
+            onError: (error) =>
+              process.stderr.write(`retain: worker pass failed: ${(error as Error).message}\n`),
+          })
+        : Promise.resolve();
+      // Stop taking connections, let in-flight requests, imports and the worker's pass finish, then close the store.
       let stopping = false;
       const stop = async () => {
         if (stopping) return;
         stopping = true;
+        stopWorker.abort();
+        await worker;
         await server.close();
         await store.close();
         process.exit(0);

@@ -1,0 +1,116 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { auditAs } from '../../audit/audit-log.ts';
+import { backtestJourney } from '../../journeys/journey-backtest.ts';
+import { parseJourney } from '../../journeys/journey-parse.ts';
+import { journeyReport } from '../../journeys/journey-report.ts';
+import { applyJourney, findJourney, listJourneys, setJourneyStatus } from '../../journeys/journey-service.ts';
+import { InvalidInputError } from '../../shared/errors.ts';
+import { callerOf } from '../auth.ts';
+import type { ApiContext } from '../context.ts';
+import { DateText, iso } from '../schemas.ts';
+
+const JourneyParams = z.object({ journey: z.string().min(1).max(200) });
+/** A journey as JSON; checked by the same parser as files, so errors name the same fields. */
+const JourneyBody = z.record(z.string(), z.unknown()).describe('a journey (the JSON form of a journey file)');
+
+/** Journeys: apply, list, results, pause and resume, backtest. */
+export const journeyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store }) => {
+  const db = store.db;
+
+  app.get(
+    '/journeys',
+    {
+      config: { permission: 'read' },
+      schema: { tags: ['journeys'], summary: 'Journeys with their status and trigger' },
+    },
+    async (request) =>
+      (await listJourneys(db, callerOf(request).workspace.id)).map((j) => ({
+        name: j.name,
+        status: j.status,
+        description: j.definition.description ?? null,
+        trigger: j.definition.trigger,
+        updated_at: iso(j.updated_at),
+      })),
+  );
+
+  app.put(
+    '/journeys',
+    {
+      config: { permission: 'messaging.write' },
+      schema: {
+        tags: ['journeys'],
+        summary: 'Create or replace a journey (checked: steps, graph, templates)',
+        body: JourneyBody,
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const journey = parseJourney(JSON.stringify(request.body), 'body');
+      const r = await applyJourney(db, caller.workspace.id, journey);
+      await auditAs(db, caller, { action: 'journey.apply', objectType: 'journey', objectId: r.name });
+      return r;
+    },
+  );
+
+  app.get(
+    '/journeys/:journey',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['journeys'],
+        summary: 'A journey: definition, per-step counts, funnel, holdout lift and A/B results',
+        params: JourneyParams,
+      },
+    },
+    async (request) => {
+      const journey = await findJourney(db, callerOf(request).workspace.id, request.params.journey);
+      return { definition: journey.definition, report: await journeyReport(db, journey) };
+    },
+  );
+
+  for (const [verb, status] of [
+    ['pause', 'paused'],
+    ['resume', 'active'],
+  ] as const)
+    app.post(
+      `/journeys/:journey/${verb}`,
+      {
+        config: { permission: 'messaging.write' },
+        schema: {
+          tags: ['journeys'],
+          summary: verb === 'pause' ? 'Pause a journey' : 'Resume a paused journey',
+          params: JourneyParams,
+        },
+      },
+      async (request, reply) => {
+        const caller = callerOf(request);
+        await setJourneyStatus(db, caller.workspace.id, request.params.journey, status);
+        await auditAs(db, caller, {
+          action: `journey.${verb}`,
+          objectType: 'journey',
+          objectId: request.params.journey,
+        });
+        return reply.code(204).send();
+      },
+    );
+
+  app.post(
+    '/journeys/backtest',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['journeys'],
+        summary: 'How many customers a journey would have entered and moved over past days (nothing is sent)',
+        querystring: z.object({ from: DateText, to: DateText }),
+        body: JourneyBody,
+      },
+    },
+    async (request) => {
+      const { from, to } = request.query;
+      if (to <= from) throw new InvalidInputError('query.to: must be after from');
+      const journey = parseJourney(JSON.stringify(request.body), 'body');
+      return backtestJourney(db, callerOf(request).workspace, journey, { from, to });
+    },
+  );
+};

@@ -1,0 +1,183 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmtpSink } from './local-servers.ts';
+
+const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
+const EXAMPLES = new URL('../examples/journeys/', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'retain-cli-journeys-'));
+
+/** Runs the CLI in its own process (asynchronously, so the SMTP server in this one keeps answering). */
+function retain(args: string[], now?: string) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, '-w', 'shop', ...args],
+      {
+        env: { ...process.env, RETAIN_DATA_DIR: join(dir, 'data'), DATABASE_URL: '', RETAIN_NOW: now ?? '' },
+      },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? Number((error as { code?: number }).code ?? 1) : 0,
+          stdout,
+          stderr: stderr.trim(),
+        }),
+    );
+  });
+}
+
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+beforeAll(async () => {
+  smtp = await startSmtpSink();
+});
+afterAll(() => smtp?.close());
+
+// Each step is a CLI process of its own (several seconds each on a loaded machine).
+describe('retain journeys and retain worker', { timeout: 900_000 }, () => {
+  it('refuses a journey file with a clear one-line error and saves nothing', async () => {
+    const bad = file(
+      'bad.yaml',
+      'name: bad\ntrigger: { first_order: {} }\nstart: a\nsteps:\n  a: { type: wait, duration: 3 days, next: b }\n  b: { type: exit }\n',
+    );
+    const r = await retain(['journeys', 'apply', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`retain: ${bad}: steps.a.duration: a duration such as 30m, 2h, 7d or 2w`);
+    const unknown = file(
+      'unknown.yaml',
+      'name: x\ntrigger: { first_order: {} }\nstart: a\nsteps:\n  a: { type: send, templates: [nope], next: b }\n  b: { type: exit }\n',
+    );
+    expect((await retain(['journeys', 'apply', unknown])).stderr).toBe(
+      'retain: journey "x": steps.a.templates.0: no message template "nope"',
+    );
+    expect((await retain(['journeys', 'list', '--json'])).stdout.trim()).toBe('[]');
+  });
+
+  it('sends a message due in days only when that day comes, across separate worker processes', async () => {
+    const customers = file(
+      'customers.csv',
+      'customer_id,name,email\nK1,王五,k1@example.com\nK2,赵六,k2@example.com\n',
+    );
+    expect((await retain(['import', 'customers', customers])).code).toBe(0);
+    expect(
+      (
+        await retain([
+          'channels',
+          'set',
+          'email',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(smtp.port),
+          '--from',
+          'shop@example.com',
+        ])
+      ).code,
+    ).toBe(0);
+    expect((await retain(['templates', 'apply', join(EXAMPLES, 'templates.json')])).code).toBe(0);
+    expect(
+      (
+        await retain([
+          'coupons',
+          'create-template',
+          '新客复购券',
+          '--kind',
+          'amount_off',
+          '--amount-off',
+          '20',
+          '--threshold',
+          '150',
+          '--valid-days',
+          '30',
+        ])
+      ).code,
+    ).toBe(0);
+    const applied = await retain(['journeys', 'apply', join(EXAMPLES, 'new-customer.yaml')]);
+    expect([applied.code, applied.stdout.trim()]).toEqual([0, 'created journey "新客转化"']);
+
+    const day0 = '2026-04-01T10:00:00+08:00';
+    const orders = file(
+      'orders.csv',
+      'order_id,customer_id,ordered_at,amount,status\nA1,K1,2026-04-01 09:40,199,paid\n',
+    );
+    expect((await retain(['import', 'orders', orders], day0)).code).toBe(0);
+    const run = await retain(['worker', '--once'], day0);
+    expect(run.stdout.trim()).toBe(
+      'shop: entered 1 (capped 0), moved 1, queued 1; sent 1, skipped 0, deferred 0, retrying 0, failed 0',
+    );
+    expect(smtp.mail.map((m) => [m.to[0], m.subject])).toEqual([['k1@example.com', '王五，感谢您的首单']]);
+
+    // Six days later nothing is due; on day 7 (after the guide on day 1) the coupon goes out.
+    await retain(['worker', '--once'], '2026-04-02T10:01:00+08:00');
+    expect(smtp.mail.length).toBe(2);
+    await retain(['worker', '--once'], '2026-04-07T10:00:00+08:00');
+    expect(smtp.mail.length).toBe(2);
+    await retain(['worker', '--once'], '2026-04-08T10:02:00+08:00');
+    expect(smtp.mail.map((m) => m.subject)).toEqual([
+      '王五，感谢您的首单',
+      '使用小贴士',
+      '王五，送您一张复购券',
+    ]);
+
+    const show = JSON.parse((await retain(['journeys', 'show', '新客转化', '--json'])).stdout);
+    expect(show.entries).toMatchObject({ total: 1, completed: 1 });
+    expect(show.steps.find((s: { step: string }) => s.step === 'coupon').outcomes).toEqual({ issued: 1 });
+    const code = /券码 (\S+)，/.exec(smtp.mail[2]!.text)![1]!;
+    expect(JSON.parse((await retain(['coupons', 'show', code, '--json'])).stdout)).toMatchObject({
+      source: 'journey',
+    });
+
+    expect((await retain(['journeys', 'pause', '新客转化'])).stdout.trim()).toBe('journey "新客转化" paused');
+    expect((await retain(['journeys', 'pause', '新客转化'])).stderr).toBe(
+      'retain: journey "新客转化" is already paused',
+    );
+    const listed = JSON.parse((await retain(['journeys', 'list', '--json'])).stdout);
+    expect(listed).toEqual([
+      {
+        name: '新客转化',
+        status: 'paused',
+        trigger: 'first_order',
+        entries: 1,
+        in_progress: 0,
+        delivered: 1,
+        converted: 0,
+      },
+    ]);
+  });
+
+  it('backtests a journey on history without sending anything', async () => {
+    // 30 days after a valid order with none in between: K1's 04-01 → 05-01 and K2's 04-05 → 05-05
+    // fire in the period; K2's 03-20 → 04-19 does not (04-05 came between), nor the cancelled H3.
+    const orders = file(
+      'history.csv',
+      'order_id,customer_id,ordered_at,amount,status\nH1,K2,2026-03-20 12:00,50,paid\nH2,K2,2026-04-05 12:00,60,paid\nH3,K2,2026-04-06 12:00,70,cancelled\n',
+    );
+    expect((await retain(['import', 'orders', orders], '2026-04-10T10:00:00+08:00')).code).toBe(0);
+    const sent = smtp.mail.length;
+    const r = await retain([
+      'journeys',
+      'backtest',
+      join(EXAMPLES, 'repurchase-reminder.yaml'),
+      '--from',
+      '2026-04-15',
+      '--to',
+      '2026-05-10',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ triggered: 2, entered: 2, capped: 0 });
+    expect(result.steps.find((s: { step: string }) => s.step === 'remind')).toMatchObject({
+      reached: 2,
+      outcomes: 'would_send 2',
+    });
+    expect(smtp.mail.length).toBe(sent);
+  });
+});
