@@ -7,6 +7,7 @@ import { EmailConfig, emailChannel } from './email-channel.ts';
 import { AliyunSmsConfig, smsAliyunChannel } from './sms-aliyun-channel.ts';
 import { smsTencentChannel, TencentSmsConfig } from './sms-tencent-channel.ts';
 import { WebhookConfig, webhookChannel } from './webhook-channel.ts';
+import { WechatTemplateConfig, wechatTemplateChannel } from './wechat-template-channel.ts';
 import { WecomRobotConfig, wecomRobotChannel } from './wecom-robot-channel.ts';
 
 /** Each channel's settings schema, the names of its secrets, and its adapter. */
@@ -23,6 +24,7 @@ const KINDS: Record<
   sms_tencent: { schema: TencentSmsConfig, secrets: ['secret_id', 'secret_key'], make: smsTencentChannel },
   webhook: { schema: WebhookConfig, secrets: ['secret'], make: webhookChannel },
   wecom_robot: { schema: WecomRobotConfig, secrets: ['key'], make: wecomRobotChannel },
+  wechat_template: { schema: WechatTemplateConfig, secrets: ['app_secret'], make: wechatTemplateChannel },
 };
 
 /** Narrows a channel name, with the list in the error. */

@@ -1,5 +1,12 @@
 /** The channels Retain can send on. */
-export const CHANNELS = ['email', 'sms_aliyun', 'sms_tencent', 'webhook', 'wecom_robot'] as const;
+export const CHANNELS = [
+  'email',
+  'sms_aliyun',
+  'sms_tencent',
+  'webhook',
+  'wecom_robot',
+  'wechat_template',
+] as const;
 export type ChannelName = (typeof CHANNELS)[number];
 
 /** One rendered message on its way out. */
@@ -28,8 +35,8 @@ export class ChannelError extends Error {
 
 /** What every channel adapter does. */
 export interface ChannelAdapter {
-  /** What the customer must have for this channel (`email`, `phone`), or null when the endpoint is fixed. */
-  readonly needs: 'email' | 'phone' | null;
+  /** What the customer must have for this channel (`email`, `phone`, `wechat_openid`), or null when the endpoint is fixed. */
+  readonly needs: 'email' | 'phone' | 'wechat_openid' | null;
   send(message: OutboundMessage): Promise<{ providerId: string | null }>;
   /** Posts a JSON document as it is (journey webhooks); only endpoints that take JSON have it. */
   post?(payload: unknown, idempotencyKey: string): Promise<void>;

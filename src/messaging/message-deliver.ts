@@ -91,6 +91,7 @@ async function guardFacts(db: Kysely<Schema>, workspace: Workspace, ids: number[
       array(select o.channel || ':' || o.purpose from opt_outs o where o.workspace_id = ${ws} and o.customer_id = c.id) as "optOuts",
       (select min(value) from identities i where i.workspace_id = ${ws} and i.customer_id = c.id and i.type = 'email') as email,
       (select min(value) from identities i where i.workspace_id = ${ws} and i.customer_id = c.id and i.type = 'phone') as phone,
+      (select min(value) from identities i where i.workspace_id = ${ws} and i.customer_id = c.id and i.type = 'wechat_openid') as wechat_openid,
       (select count(*) from messages m where m.workspace_id = ${ws} and m.customer_id = c.id and m.purpose = 'marketing'
         and m.status = 'sent' and m.sent_at > ${now}::timestamptz - ${days}::int * interval '1 day')::int as "recentMarketing",
       c.last_order_at as "lastOrderAt"

@@ -9,6 +9,7 @@ export interface GuardFacts {
   optOuts: string[];
   email: string | null;
   phone: string | null;
+  wechat_openid?: string | null;
   /** Marketing messages sent to the customer in the cap's rolling window, across channels. */
   recentMarketing: number;
   lastOrderAt: Date | null;
@@ -20,7 +21,7 @@ export interface Candidate {
   channel: string;
   purpose: 'marketing' | 'transactional';
   /** What the channel needs: `email`, `phone`, or nothing (a fixed endpoint). */
-  needs: 'email' | 'phone' | null;
+  needs: 'email' | 'phone' | 'wechat_openid' | null;
   configured: boolean;
 }
 
@@ -83,7 +84,7 @@ export function decide(
   let missing: string | null = null;
   let chosen: { candidate: Candidate; to: string | null } | null = null;
   for (const { c } of ordered) {
-    const to = c.needs === 'email' ? facts.email : c.needs === 'phone' ? facts.phone : null;
+    const to = c.needs === null ? null : (facts[c.needs] ?? null);
     if (!c.configured) missing ??= `no_channel:${c.channel}`;
     else if (c.needs !== null && !to) missing ??= `no_${c.needs}`;
     else {

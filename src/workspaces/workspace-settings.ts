@@ -84,7 +84,7 @@ const SettingsSchema = z.object({
       /** Channels a message prefers, first to last, when a step offers several. */
       channel_priority: z
         .array(z.string().min(1))
-        .default(['wecom_robot', 'sms_aliyun', 'sms_tencent', 'email', 'webhook']),
+        .default(['wechat_template', 'sms_aliyun', 'sms_tencent', 'email', 'wecom_robot', 'webhook']),
       /** Provider errors that may pass are retried with backoff up to this many attempts in all. */
       max_attempts: z.number().int().min(1).max(20).default(5),
     })

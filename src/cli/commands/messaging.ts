@@ -76,7 +76,7 @@ export function registerMessagingCommands(program: Command): void {
     .description(
       'configure a channel; secrets are read from environment variables you name, and never printed',
     )
-    .argument('<channel>', 'email, webhook or wecom_robot')
+    .argument('<channel>', 'email, sms_aliyun, sms_tencent, webhook, wecom_robot or wechat_template')
     .option('--host <host>', 'email: SMTP host')
     .option('--port <port>', 'email: SMTP port', '587')
     .option('--secure', 'email: TLS from the start (port 465)')
@@ -89,15 +89,15 @@ export function registerMessagingCommands(program: Command): void {
     .option('--key-env <VAR>', 'wecom_robot: environment variable holding the robot key')
     .option(
       '--config <json>',
-      'sms_aliyun / sms_tencent: settings as JSON, e.g. {"sign_name":"某某旗舰店","template_code":"SMS_1"}',
+      'sms_aliyun / sms_tencent / wechat_template: settings as JSON, e.g. {"sign_name":"某某旗舰店","template_code":"SMS_1"}',
     )
     .option(
       '--credential-env <name=VAR...>',
-      'sms_aliyun / sms_tencent: a credential from an environment variable, e.g. access_key_secret=ALI_SECRET',
+      'sms_aliyun / sms_tencent / wechat_template: a credential from an environment variable, e.g. access_key_secret=ALI_SECRET',
     )
     .action(async (name: string, o: Flags, command: Command) => {
       const channel = requireChannel(name);
-      const sms = channel === 'sms_aliyun' || channel === 'sms_tencent';
+      const sms = channel === 'sms_aliyun' || channel === 'sms_tencent' || channel === 'wechat_template';
       const { config, secrets } = sms ? smsSettings(o) : fixedSettings(channel, o);
       await withWorkspace(ws(command), async (store, workspace) => {
         await setChannel(store.db, workspace.id, channel, config, secrets);
