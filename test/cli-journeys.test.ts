@@ -99,7 +99,10 @@ describe('retain journeys and retain worker', { timeout: 900_000 }, () => {
         ])
       ).code,
     ).toBe(0);
-    const applied = await retain(['journeys', 'apply', join(EXAMPLES, 'new-customer.yaml')]);
+    const applied = await retain(
+      ['journeys', 'apply', join(EXAMPLES, 'new-customer.yaml')],
+      '2026-04-01T09:00:00+08:00',
+    );
     expect([applied.code, applied.stdout.trim()]).toEqual([0, 'created journey "新客转化"']);
 
     const day0 = '2026-04-01T10:00:00+08:00';

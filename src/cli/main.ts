@@ -10,6 +10,7 @@ import { registerJourneyCommands, registerWorkerCommand } from './commands/journ
 import { registerLoyaltyCommands, registerReferralCommands } from './commands/loyalty.ts';
 import { registerMessagingCommands } from './commands/messaging.ts';
 import { registerMetricsCommands } from './commands/metrics.ts';
+import { registerProductCommands } from './commands/products.ts';
 import { registerSegmentationCommands } from './commands/rfm.ts';
 import { registerSegmentCommands } from './commands/segments.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -40,6 +41,7 @@ registerLoyaltyCommands(program);
 registerReferralCommands(program);
 registerMessagingCommands(program);
 registerJourneyCommands(program);
+registerProductCommands(program);
 registerWorkerCommand(program);
 
 /** One readable line for every failure; a stack trace only with RETAIN_DEBUG=1. */

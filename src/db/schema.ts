@@ -382,6 +382,7 @@ export interface JourneysTable {
   definition: unknown;
   status: Auto<'active' | 'paused'>;
   scanned_to: Auto<Date>;
+  active_from: Auto<Date>;
   dated_to: DateString | null;
   capped: Auto<number>;
   created_at: Auto<Date>;

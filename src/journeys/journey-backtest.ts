@@ -6,6 +6,7 @@ import { clockMinutes, nextWallTime, zonedInstant } from '../shared/zoned-time.t
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { durationMs, type Journey, type Step, type Trigger } from './journey-model.ts';
 import { draw, pickArm } from './journey-run.ts';
+import { onMonthDay } from './journey-triggers.ts';
 
 /** What a journey would have done over past days, without sending or saving anything. */
 export interface BacktestResult {
@@ -62,11 +63,11 @@ function firings(t: Trigger, ws: number, tz: string, from: string, to: string): 
   switch (t.date) {
     case 'birthday':
       return sql<Firing>`select c.id as customer_id, ${midnight(sql`d.day`)} as at from customers c
-        join (select ${days} as day) d on to_char(c.birthday, 'MM-DD') = to_char(d.day, 'MM-DD')
+        join (select ${days} as day) d on ${onMonthDay(sql`c.birthday`, sql`d.day`)}
         where c.workspace_id = ${ws} and c.birthday is not null and c.erased_at is null`;
     case 'first_order_anniversary':
       return sql<Firing>`select c.id as customer_id, ${midnight(sql`d.day`)} as at from customers c
-        join (select ${days} as day) d on to_char(c.first_order_date, 'MM-DD') = to_char(d.day, 'MM-DD') and c.first_order_date < d.day
+        join (select ${days} as day) d on ${onMonthDay(sql`c.first_order_date`, sql`d.day`)} and c.first_order_date < d.day
         where c.workspace_id = ${ws}`;
     case 'days_after_last_order':
     case 'days_without_order':
@@ -158,7 +159,7 @@ export async function backtestJourney(
     if (
       prev !== undefined &&
       (policy === 'once' ||
-        (typeof policy === 'object' && at.getTime() - prev <= policy.every_days * 86_400_000))
+        (typeof policy === 'object' && at.getTime() - prev < policy.every_days * 86_400_000))
     )
       continue;
     if (journey.max_entries !== undefined && result.entered >= journey.max_entries) {

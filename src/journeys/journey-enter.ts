@@ -114,6 +114,7 @@ export async function scanTrigger(
     since: stored.scanned_to,
     upto: now,
     day: '',
+    activeFrom: stored.active_from,
   };
   if (isDateTrigger(trigger)) {
     const today = todayIn(workspace.timezone, now);

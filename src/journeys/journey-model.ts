@@ -124,11 +124,14 @@ export const TIER_BIRTHDAY_COUPON = 'tier_birthday_coupon';
 export type StepType = Step['type'];
 
 /** How often one customer may enter. */
-const Reentry = z.union([
-  z.literal('once'),
-  z.literal('always'),
-  z.object({ every_days: z.number().int().positive().max(3650) }).strict(),
-]);
+const Reentry = z.union(
+  [
+    z.literal('once'),
+    z.literal('always'),
+    z.object({ every_days: z.number().int().positive().max(3650) }).strict(),
+  ],
+  { error: 'use once, always or { every_days: N }' },
+);
 
 /** A journey file: trigger, entry conditions, re-entry policy, cap and the graph of steps. */
 export const JourneySchema = z
@@ -157,18 +160,29 @@ export function durationMs(d: z.output<typeof Duration>): number {
   return Number(m[1]) * unit;
 }
 
-/** The steps that may follow a step, in the order they are written. */
-export function nextSteps(step: Step): string[] {
+/** The fields of a step that name a following step, with the step each names, as written. */
+export function nextFields(step: Step): [field: string, target: string][] {
   switch (step.type) {
     case 'exit':
       return [];
     case 'wait_for_event':
-      return [step.on_event, step.on_timeout];
+      return [
+        ['on_event', step.on_event],
+        ['on_timeout', step.on_timeout],
+      ];
     case 'branch':
-      return [step.then, step.else];
+      return [
+        ['then', step.then],
+        ['else', step.else],
+      ];
     case 'split':
-      return step.arms.map((a) => a.next);
+      return step.arms.map((a, i) => [`arms.${i}.next`, a.next]);
     default:
-      return [step.next];
+      return [['next', step.next]];
   }
+}
+
+/** The steps that may follow a step, in the order they are written. */
+export function nextSteps(step: Step): string[] {
+  return nextFields(step).map(([, target]) => target);
 }

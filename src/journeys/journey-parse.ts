@@ -2,9 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { ConditionSchema, explainCondition } from '../segments/segment-condition.ts';
 import { InvalidInputError, parseInput } from '../shared/errors.ts';
-import { type Journey, JourneySchema, nextSteps, StepSchema } from './journey-model.ts';
+import {
+  type Journey,
+  JourneySchema,
+  nextFields,
+  nextSteps,
+  StepSchema,
+  TriggerSchema,
+} from './journey-model.ts';
 
 const STEP_TYPES = StepSchema.options.map((o) => o.shape.type.value);
+/** The key that names each kind of trigger (`date` covers the date triggers). */
+const TRIGGER_KEYS = [...new Set(TriggerSchema.options.map((o) => Object.keys(o.shape)[0]!))];
 
 /** Steps this version cannot run yet, with the reason given on apply. */
 const NOT_YET: Record<string, string> = {
@@ -55,6 +64,14 @@ function explainSteps(value: unknown, source: string): void {
     if (NOT_YET[type]) throw new InvalidInputError(`${source}: steps.${name}: ${type}: ${NOT_YET[type]}`);
     if (type === 'branch') checkCondition((step as { if?: unknown }).if, `${source}: steps.${name}.if`);
   }
+  const trigger = (value as { trigger?: unknown }).trigger;
+  if (trigger !== undefined && !TriggerSchema.safeParse(trigger).success) {
+    const keys = typeof trigger === 'object' && trigger !== null ? Object.keys(trigger) : [];
+    if (!keys.some((k) => TRIGGER_KEYS.includes(k)))
+      throw new InvalidInputError(
+        `${source}: trigger: unknown trigger ${JSON.stringify(keys)} (use ${TRIGGER_KEYS.join(', ')})`,
+      );
+  }
   const entry = (value as { entry?: unknown }).entry;
   if (entry !== undefined) checkCondition(entry, `${source}: entry`);
 }
@@ -71,9 +88,11 @@ function checkGraph(journey: Journey, source: string): void {
       `${source}: start: no step named "${journey.start}" (steps: ${names.join(', ')})`,
     );
   for (const [name, step] of Object.entries(journey.steps))
-    for (const target of nextSteps(step))
+    for (const [field, target] of nextFields(step))
       if (!journey.steps[target])
-        throw new InvalidInputError(`${source}: steps.${name}: no step named "${target}" follows it`);
+        throw new InvalidInputError(
+          `${source}: steps.${name}.${field}: no step named "${target}" (steps: ${names.join(', ')})`,
+        );
   const seen = new Set<string>();
   const queue = [journey.start];
   while (queue.length) {

@@ -4,7 +4,10 @@ import { VALID_ORDER } from '../orders/order-status.ts';
 import type { StoredJourney } from './journey-service.ts';
 import { compareProportions, type ProportionComparison } from './proportion-test.ts';
 
-/** A funnel from touch to order, in customers. */
+/**
+ * A funnel from touch to order, in customers: touched = a message got past the guards to the
+ * provider (skipped ones reached no one), delivered = the provider took it.
+ */
 export interface Funnel {
   touched: number;
   delivered: number;
@@ -14,7 +17,7 @@ export interface Funnel {
   converted: number;
   /** Net amount (minor units) of the valid orders in the attribution window after the touch. */
   revenue: number;
-  /** converted / delivered; null with no delivery. */
+  /** converted / touched (PRODUCT.md §3.5); null with no touch. */
   conversion_rate: number | null;
 }
 
@@ -59,9 +62,11 @@ async function funnel(
 ): Promise<Funnel> {
   const r = await sql<Omit<Funnel, 'conversion_rate'>>`
     with touches as (
-      select m.customer_id, bool_or(m.status = 'sent') as delivered, min(m.sent_at) filter (where m.status = 'sent') as first_sent,
+      select m.customer_id, bool_or(m.status = 'sent') as delivered,
+        min(case when m.status = 'sent' then m.sent_at else m.due_at end) as first_sent,
         bool_or(m.opened_at is not null) as opened, bool_or(m.clicked_at is not null) as clicked
       from messages m where m.workspace_id = ${ws} and m.journey_id = ${journeyId} and m.payload is null
+        and m.status in ('sent', 'failed')
         ${step ? sql`and m.step = ${step}` : sql``}
       group by m.customer_id
     ), outcome as (
@@ -76,7 +81,7 @@ async function funnel(
         count(*) filter (where carted)::int as added_to_cart, count(revenue)::int as converted,
         coalesce(sum(revenue), 0)::bigint as revenue from outcome`.execute(db);
   const f = r.rows[0]!;
-  return { ...f, revenue: Number(f.revenue), conversion_rate: rate(f.converted, f.delivered) };
+  return { ...f, revenue: Number(f.revenue), conversion_rate: rate(f.converted, f.touched) };
 }
 
 /** Per outcome of a step: customers and those with a valid order within the window after it. */

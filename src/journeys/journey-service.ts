@@ -3,6 +3,7 @@ import type { Schema } from '../db/schema.ts';
 import { findCouponTemplate } from '../loyalty/coupon-template.ts';
 import { findTemplate } from '../messaging/template-service.ts';
 import { findSegment } from '../segments/segment-service.ts';
+import { clockNow } from '../shared/clock.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
 import { type Journey, TIER_BIRTHDAY_COUPON } from './journey-model.ts';
 import { parseJourney } from './journey-parse.ts';
@@ -15,6 +16,7 @@ export interface StoredJourney {
   status: 'active' | 'paused';
   definition: Journey;
   scanned_to: Date;
+  active_from: Date;
   dated_to: string | null;
   capped: number;
   updated_at: Date;
@@ -57,7 +59,12 @@ export async function applyJourney(db: Kysely<Schema>, workspaceId: number, inpu
   await checkReferences(db, workspaceId, journey);
   const row = await db
     .insertInto('journeys')
-    .values({ workspace_id: workspaceId, name: journey.name, definition: JSON.stringify(journey) })
+    .values({
+      workspace_id: workspaceId,
+      name: journey.name,
+      definition: JSON.stringify(journey),
+      active_from: clockNow(),
+    })
     .onConflict((oc) =>
       oc
         .columns(['workspace_id', 'name'])
@@ -75,6 +82,7 @@ const COLUMNS = [
   'status',
   'definition',
   'scanned_to',
+  'active_from',
   'dated_to',
   'capped',
   'updated_at',
@@ -124,7 +132,9 @@ export async function setJourneyStatus(
     .set({
       status,
       updated_at: new Date(),
-      ...(status === 'active' ? { scanned_to: sql<Date>`now()`, dated_to: null } : {}),
+      ...(status === 'active'
+        ? { scanned_to: sql<Date>`now()`, dated_to: null, active_from: clockNow() }
+        : {}),
     })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', journey.id)

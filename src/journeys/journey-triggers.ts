@@ -11,6 +11,18 @@ export interface TriggerScope {
   upto: Date;
   /** The local date a date trigger is evaluated for. */
   day: string;
+  /** Orders and events from before this time (the journey's apply or resume) never fire it. */
+  activeFrom: Date;
+}
+
+/**
+ * True when date `d` falls on the month and day of `day` — a 29 February on 28 February in years
+ * without one — for birthdays and anniversaries alike.
+ */
+export function onMonthDay(d: RawBuilder<unknown>, day: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`(to_char(${d}, 'MM-DD') = to_char(${day}, 'MM-DD')
+    or (to_char(${d}, 'MM-DD') = '02-29' and to_char(${day}, 'MM-DD') = '02-28'
+      and extract(day from (date_trunc('year', ${day}) + interval '1 month 28 days')) <> 29))`;
 }
 
 const propsMatch = (properties: Record<string, string | undefined>) =>
@@ -27,7 +39,7 @@ const propsMatch = (properties: Record<string, string | undefined>) =>
 function eventsOf(type: string, properties: Record<string, string | undefined>, s: TriggerScope) {
   return sql`select e.customer_id, 'event:' || e.id as occurrence from events e
     where e.workspace_id = ${s.workspaceId} and e.created_at > ${s.since} and e.created_at <= ${s.upto}
-      and e.type = ${type} and ${propsMatch(properties)}`;
+      and e.occurred_at >= ${s.activeFrom} and e.type = ${type} and ${propsMatch(properties)}`;
 }
 
 /** True when the trigger fires on a local date rather than on a change. */
@@ -47,12 +59,13 @@ export function triggerCandidates(t: Trigger, s: TriggerScope): RawBuilder<unkno
   if ('order_placed' in t)
     return sql`select o.customer_id, 'order:' || o.order_id as occurrence from orders o
       where o.workspace_id = ${ws} and o.updated_at > ${s.since} and o.updated_at <= ${s.upto}
-        and o.customer_id is not null and ${VALID_ORDER}
+        and o.ordered_at >= ${s.activeFrom} and o.customer_id is not null and ${VALID_ORDER}
         ${t.order_placed.channel ? sql`and o.channel = ${t.order_placed.channel}` : sql``}`;
   if ('first_order' in t)
     return sql`select o.customer_id, 'first_order' as occurrence from orders o
       join customers fc on fc.workspace_id = o.workspace_id and fc.id = o.customer_id and fc.first_order_at = o.ordered_at
-      where o.workspace_id = ${ws} and o.updated_at > ${s.since} and o.updated_at <= ${s.upto} and ${VALID_ORDER}`;
+      where o.workspace_id = ${ws} and o.updated_at > ${s.since} and o.updated_at <= ${s.upto}
+        and o.ordered_at >= ${s.activeFrom} and ${VALID_ORDER}`;
   if ('event' in t) return eventsOf(t.event, t.properties ?? {}, s);
   if ('lifecycle_changed' in t) return eventsOf('lifecycle_changed', t.lifecycle_changed, s);
   if ('rfm_group_changed' in t) return eventsOf('rfm_group_changed', t.rfm_group_changed, s);
@@ -64,12 +77,8 @@ export function triggerCandidates(t: Trigger, s: TriggerScope): RawBuilder<unkno
         and se.at > ${s.since} and se.at <= ${s.upto}`;
   switch (t.date) {
     case 'birthday':
-      // 29 February birthdays are celebrated on 28 February in other years.
       return sql`select c.id as customer_id, 'birthday:' || extract(year from ${D})::int as occurrence from customers c
-        where c.workspace_id = ${ws} and c.birthday is not null and c.erased_at is null
-          and (to_char(c.birthday, 'MM-DD') = to_char(${D}, 'MM-DD')
-            or (to_char(c.birthday, 'MM-DD') = '02-29' and to_char(${D}, 'MM-DD') = '02-28'
-              and extract(day from (date_trunc('year', ${D}) + interval '1 month 28 days')) <> 29))`;
+        where c.workspace_id = ${ws} and c.birthday is not null and c.erased_at is null and ${onMonthDay(sql`c.birthday`, D)}`;
     case 'days_after_last_order':
       return sql`select c.id as customer_id, 'after:' || c.last_order_date as occurrence from customers c
         where c.workspace_id = ${ws} and c.last_order_date = ${D} - ${t.days}::int`;
@@ -79,8 +88,7 @@ export function triggerCandidates(t: Trigger, s: TriggerScope): RawBuilder<unkno
         where c.workspace_id = ${ws} and q.since = ${D} - ${t.days}::int`;
     case 'first_order_anniversary':
       return sql`select c.id as customer_id, 'anniversary:' || extract(year from ${D})::int as occurrence from customers c
-        where c.workspace_id = ${ws} and c.first_order_date < ${D}
-          and to_char(c.first_order_date, 'MM-DD') = to_char(${D}, 'MM-DD')`;
+        where c.workspace_id = ${ws} and c.first_order_date < ${D} and ${onMonthDay(sql`c.first_order_date`, D)}`;
     case 'replenishment':
       // The customer's last valid purchase of each product with a known repurchase interval.
       return sql`select r.customer_id, 'replenish:' || r.sku || ':' || r.last_day as occurrence from (

@@ -154,6 +154,7 @@ export async function deliverDue(
       purpose?: string;
       provider_id?: string | null;
       due_at?: Date;
+      attempts?: number;
     } = {},
   ) => {
     counts[status === 'queued' ? (reason === 'quiet_hours' ? 'deferred' : 'retrying') : status]++;
@@ -171,11 +172,17 @@ export async function deliverDue(
     const candidates = await Promise.all((m.candidates ?? [m.template]).map((t) => cache.candidate(t)));
     const decision = decide(f, candidates, guards, now, m.skip_if_ordered_since);
     if (decision.kind === 'skip') return finish(m, 'skipped', decision.reason);
-    if (decision.kind === 'defer') return finish(m, 'queued', decision.reason, { due_at: decision.until });
+    // A deferral is not a delivery attempt: it leaves the retry budget as it was.
+    if (decision.kind === 'defer')
+      return finish(m, 'queued', decision.reason, { due_at: decision.until, attempts: m.attempts - 1 });
     const c = decision.candidate;
     const chosen = { channel: c.channel, template: c.template, purpose: c.purpose };
-    // Counted before sending, so a second message for the customer in this round sees it.
-    if (c.purpose === 'marketing') f.recentMarketing++;
+    if (c.purpose === 'marketing') {
+      if (!(await takeCapPlace(db, ws, m, now, s.frequency_cap, s.frequency_days)))
+        return finish(m, 'skipped', 'frequency_cap', chosen);
+      // Counted before sending, so a second message for the customer in this round sees it.
+      f.recentMarketing++;
+    }
     let rendered: Awaited<ReturnType<typeof renderForCustomer>>;
     try {
       rendered = await renderForCustomer(
@@ -223,6 +230,35 @@ export async function deliverDue(
   return counts;
 }
 
+/**
+ * Claims one of the customer's places under the marketing frequency cap, with the customer locked
+ * for the moment it takes: marketing messages sent, or being sent (their `sent_at` is set here
+ * before the provider is called), in the window are counted, so concurrent rounds and workers
+ * cannot together exceed the cap. False when the cap is reached.
+ */
+async function takeCapPlace(
+  db: Kysely<Schema>,
+  ws: number,
+  m: Claimed,
+  now: Date,
+  cap: number,
+  days: number,
+) {
+  return db.transaction().execute(async (trx) => {
+    // The two-key form keeps clear of the one-key workspace locks of imports and merges.
+    await sql`select pg_advisory_xact_lock(${ws}::int, ${Number(m.customer_id) % 2_147_483_647}::int)`.execute(
+      trx,
+    );
+    const held = await sql<{ n: number }>`
+      select count(*)::int as n from messages where workspace_id = ${ws} and customer_id = ${m.customer_id}
+        and purpose = 'marketing' and id <> ${m.id} and status in ('sent', 'sending')
+        and sent_at > ${now}::timestamptz - ${days}::int * interval '1 day'`.execute(trx);
+    if (held.rows[0]!.n >= cap) return false;
+    await sql`update messages set sent_at = ${now} where workspace_id = ${ws} and id = ${m.id}`.execute(trx);
+    return true;
+  });
+}
+
 type Finish = (
   m: Claimed,
   status: 'sent' | 'failed' | 'skipped' | 'queued',
@@ -233,6 +269,7 @@ type Finish = (
     purpose?: string;
     provider_id?: string | null;
     due_at?: Date;
+    attempts?: number;
   },
 ) => Promise<void>;
 

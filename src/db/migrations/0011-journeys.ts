@@ -18,6 +18,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       status text not null default 'active' check (status in ('active', 'paused')),
       -- Trigger progress: change times already scanned, and the last local date evaluated.
       scanned_to timestamptz not null default now(),
+      -- Orders and events from before the journey was applied (or resumed) never enter anyone.
+      active_from timestamptz not null default now(),
       dated_to date,
       capped bigint not null default 0,
       created_at timestamptz not null default now(),
