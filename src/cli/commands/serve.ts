@@ -4,13 +4,14 @@ import { startServer } from '../../api/server.ts';
 import { storeOptionsFromEnv } from '../../config.ts';
 import { openDatabase } from '../../db/database.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
+import { DASHBOARD_DIR } from '../../web/dashboard-build.ts';
 import { ensureWorkspace, listWorkspaces } from '../../workspaces/workspace-service.ts';
 
-/** `retain serve`: the HTTP API, its OpenAPI document and docs. */
+/** `retain serve`: the HTTP API, its OpenAPI document and docs, and the dashboard when built. */
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the HTTP API (docs at /api/docs)')
+    .description('run the HTTP API (docs at /api/docs) and the dashboard (at /, once built)')
     .option('--port <port>', 'port', process.env.PORT ?? '3000')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(async (opts: { port: string; host: string }) => {
@@ -35,6 +36,7 @@ export function registerServeCommand(program: Command): void {
         logger: process.env.RETAIN_LOG !== 'off',
         trustProxy: process.env.RETAIN_TRUST_PROXY === '1',
         rateLimitPerMinute: process.env.RETAIN_RATE_LIMIT ? Number(process.env.RETAIN_RATE_LIMIT) : undefined,
+        dashboardDir: DASHBOARD_DIR,
       });
       // Stop taking connections, let in-flight requests and imports finish, then close the store.
       let stopping = false;
