@@ -31,6 +31,9 @@ export async function startDashboard() {
   await importFile(store, { kind: 'orders', file: fixture.ordersCsv, workspace });
   await createUser(store.db, workspace.id, { email: 'admin@shop.test', password: PASSWORD, role: 'admin' });
   await createUser(store.db, workspace.id, { email: 'viewer@shop.test', password: PASSWORD, role: 'viewer' });
+  // A second, empty workspace for the same admin, for the workspace switcher.
+  const outlet = await ensureWorkspace(store.db, 'outlet');
+  await createUser(store.db, outlet.id, { email: 'admin@shop.test', password: PASSWORD, role: 'admin' });
   await store.close();
 
   const port = 4100 + Math.floor(Math.random() * 800);

@@ -160,6 +160,19 @@ describe('dashboard in Chromium', () => {
     await screenshot(page, '07-import');
   });
 
+  it('switches workspace: the other workspace’s (empty) customer list, then back', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: '客户' }).click();
+    await page.getByRole('link', { name: '顾客001' }).waitFor();
+    await page.getByLabel('工作空间').click();
+    await page.locator('.ant-select-item-option', { hasText: 'outlet' }).click();
+    await page.locator('.ant-table-placeholder', { hasText: '暂无数据' }).waitFor();
+    expect(((await api('/auth/me')) as { workspace: { name: string } }).workspace.name).toBe('outlet');
+    expect(((await api('/customers')) as { items: unknown[] }).items).toEqual([]);
+    await page.getByLabel('工作空间').click();
+    await page.locator('.ant-select-item-option', { hasText: 'default' }).click();
+    await page.getByRole('link', { name: '顾客001' }).waitFor();
+  });
+
   it('switches to English: texts, money and the choice survive a reload', async () => {
     await page.getByRole('navigation').getByRole('link', { name: '概览' }).click();
     await page.getByLabel('语言').click();
@@ -177,6 +190,25 @@ describe('dashboard in Chromium', () => {
     await screenshot(page, '08-english');
   });
 
+  it('shows a viewer masked phones and no bulk actions or admin settings', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, app.base, 'viewer@shop.test', {
+      email: 'Email',
+      password: 'Password',
+      submit: 'Sign in',
+    });
+    await page.getByRole('navigation').getByRole('link', { name: 'Customers' }).click();
+    const who = app.fixture.customers.find((c) => c.id === 'C007')!;
+    // README: phones are masked as 138****5678 for roles without the personal-data permission.
+    const masked = `${who.phone.slice(0, 3)}****${who.phone.slice(-4)}`;
+    await page.getByRole('cell', { name: masked, exact: true }).waitFor();
+    expect(await page.getByText(who.phone).count()).toBe(0);
+    expect(await page.getByRole('checkbox').count()).toBe(0);
+    await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+    await page.getByText('Channels, users and API keys are for admins.').waitFor();
+    await screenshot(page, '09-viewer');
+  });
+
   it('fits a 390×844 phone without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const path of ['/', '/customers', '/rfm']) {
@@ -185,7 +217,7 @@ describe('dashboard in Chromium', () => {
       await page.waitForTimeout(300);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     }
-    await screenshot(page, '09-phone');
+    await screenshot(page, '10-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 });

@@ -21,6 +21,8 @@ interface I18n {
   setLang: (lang: Lang) => void;
   /** The message in the current language, `{name}` placeholders filled from `vars`. */
   t: (key: MessageKey, vars?: Record<string, string | number>) => string;
+  /** A value from the data (`completed`, `female`) in words when known, else as it is. */
+  value: (kind: string, code: string | null | undefined) => string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -42,8 +44,15 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     },
     [lang],
   );
-  const value = useMemo(() => ({ lang, setLang, t }), [lang, setLang, t]);
-  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+  const value = useCallback(
+    (kind: string, code: string | null | undefined) => {
+      if (code === null || code === undefined || code === '') return '—';
+      return (MESSAGES[lang] as Record<string, string>)[`${kind}.${code}`] ?? code;
+    },
+    [lang],
+  );
+  const i18n = useMemo(() => ({ lang, setLang, t, value }), [lang, setLang, t, value]);
+  return <I18nContext.Provider value={i18n}>{children}</I18nContext.Provider>;
 }
 
 /** The current language and its `t`. */

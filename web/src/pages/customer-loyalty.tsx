@@ -30,7 +30,7 @@ interface Message {
 
 /** A customer's points, tier and the messages they were sent, with their outcomes. */
 export function CustomerLoyalty({ id }: { id: number }) {
-  const { t, lang } = useI18n();
+  const { t, lang, value } = useI18n();
   const { fmt } = useSession();
   const loyalty = useApi<Loyalty>(`/customers/${id}/loyalty`);
   const messages = useApi<Message[]>(`/customers/${id}/messages`);
@@ -61,7 +61,7 @@ export function CustomerLoyalty({ id }: { id: number }) {
               locale={{ emptyText: t('loyalty.no_points') }}
               columns={[
                 { title: t('profile.when'), dataIndex: 'at', render: (v: string) => fmt.dateTime(v) },
-                { title: t('loyalty.kind'), dataIndex: 'kind' },
+                { title: t('loyalty.kind'), dataIndex: 'kind', render: (v: string) => value('ledger', v) },
                 { title: t('loyalty.points'), dataIndex: 'points', align: 'right' },
                 { title: t('loyalty.reason'), dataIndex: 'reason' },
                 {
@@ -89,7 +89,7 @@ export function CustomerLoyalty({ id }: { id: number }) {
               { title: t('profile.when'), dataIndex: 'created_at', render: (v: string) => fmt.dateTime(v) },
               { title: t('message.channel'), dataIndex: 'channel' },
               { title: t('message.template'), dataIndex: 'template' },
-              { title: t('message.status'), dataIndex: 'status' },
+              { title: t('message.status'), dataIndex: 'status', render: (v: string) => value('msg', v) },
               {
                 title: t('message.opened'),
                 dataIndex: 'opened_at',

@@ -96,7 +96,7 @@ export function CustomerProfilePage({ id }: { id: number }) {
 }
 
 function Attributes({ profile: p }: { profile: Profile }) {
-  const { t } = useI18n();
+  const { t, value } = useI18n();
   const { fmt } = useSession();
   const c = p.customer;
   return (
@@ -110,7 +110,7 @@ function Attributes({ profile: p }: { profile: Profile }) {
             label: t(`identity.${i.type}` as MessageKey),
             children: i.value,
           })),
-          { key: 'gender', label: t('customer.gender'), children: c.gender ?? '—' },
+          { key: 'gender', label: t('customer.gender'), children: value('gender', c.gender) },
           { key: 'birthday', label: t('customer.birthday'), children: fmt.date(c.birthday) },
           { key: 'city', label: t('customer.city'), children: c.city ?? '—' },
           { key: 'tier', label: t('customer.tier'), children: c.member_tier ?? '—' },
@@ -174,7 +174,7 @@ function RfmCard({ id }: { id: number }) {
 }
 
 function Orders({ orders }: { orders: Order[] }) {
-  const { t } = useI18n();
+  const { t, value } = useI18n();
   const { fmt } = useSession();
   return (
     <Table<Order>
@@ -199,7 +199,7 @@ function Orders({ orders }: { orders: Order[] }) {
           align: 'right',
           render: (v: number) => fmt.money(v),
         },
-        { title: t('order.status'), dataIndex: 'status' },
+        { title: t('order.status'), dataIndex: 'status', render: (v: string) => value('status', v) },
         { title: t('order.channel'), dataIndex: 'channel' },
         { title: t('order.coupon'), dataIndex: 'coupon_code' },
       ]}
@@ -259,7 +259,7 @@ function Events({ events }: { events: Profile['events'] }) {
 }
 
 function TagHistory({ profile }: { profile: Profile }) {
-  const { t } = useI18n();
+  const { t, value } = useI18n();
   const { fmt } = useSession();
   return (
     <Table
@@ -274,7 +274,7 @@ function TagHistory({ profile }: { profile: Profile }) {
           dataIndex: 'action',
           render: (v: string) => t(`tag.${v}` as MessageKey),
         },
-        { title: t('profile.tag_source'), dataIndex: 'source' },
+        { title: t('profile.tag_source'), dataIndex: 'source', render: (v: string) => value('source', v) },
         { title: t('profile.when'), dataIndex: 'at', render: (v: string) => fmt.dateTime(v) },
       ]}
     />

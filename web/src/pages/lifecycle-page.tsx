@@ -25,7 +25,7 @@ type Thresholds = Record<(typeof THRESHOLDS)[number], number>;
 /** Stage counts, flows between two dates, and the thresholds (editable by admins). */
 export function LifecyclePage() {
   const { t } = useI18n();
-  const { me, isAdmin } = useSession();
+  const { me, isAdmin, fmt } = useSession();
   const { message } = App.useApp();
   const client = useQueryClient();
   const stages = useApi<LifecycleSummary>('/lifecycle');
@@ -105,7 +105,10 @@ export function LifecyclePage() {
           </Card>
         </Col>
       </Row>
-      <Card title={t('lifecycle.flows', { from: addDays(today, -30), to: today })} style={{ marginTop: 16 }}>
+      <Card
+        title={t('lifecycle.flows', { from: fmt.date(addDays(today, -30)), to: fmt.date(today) })}
+        style={{ marginTop: 16 }}
+      >
         <MovementMatrix from={addDays(today, -30)} to={today} kind="lifecycle" />
       </Card>
     </>
