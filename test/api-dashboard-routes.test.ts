@@ -62,6 +62,45 @@ describe.each(storesUnderTest())('dashboard routes ($name)', (store) => {
     expect((await api.call('GET', '/api/v1/customers?r_score=6', { key })).status).toBe(400);
   });
 
+  it("lists a customer's coupons and referrals for the profile", async () => {
+    const ids = (await api.call('GET', '/api/v1/customers?q=C1', { key })).body.items as { id: number }[];
+    const c1 = ids[0]!.id;
+    const template = await api.call('POST', '/api/v1/coupon-templates', {
+      key,
+      body: { name: '满100减10', kind: 'amount_off', amount_off: 1000, threshold: 10000 },
+    });
+    const issued = await api.call('POST', `/api/v1/coupon-templates/${template.body.id}/issue`, {
+      key,
+      body: { customer_ids: [c1] },
+    });
+    const coupons = await api.call('GET', `/api/v1/customers/${c1}/coupons`, { key });
+    expect(coupons.status).toBe(200);
+    expect(coupons.body).toHaveLength(1);
+    expect(coupons.body[0]).toMatchObject({
+      code: issued.body.codes[0].code,
+      template: '满100减10',
+      redeemed_at: null,
+    });
+
+    expect((await api.call('GET', `/api/v1/customers/${c1}/referrals`, { key })).body).toEqual({
+      code: null,
+      referred_by: null,
+      referred: [],
+    });
+    const code = (await api.call('GET', `/api/v1/customers/${c1}/referral-code`, { key })).body.code;
+    const fresh = (await api.call('POST', '/api/v1/customers', { key, body: { external_id: 'NEW-1' } })).body
+      .id;
+    expect(
+      (await api.call('POST', `/api/v1/customers/${fresh}/referral`, { key, body: { code } })).status,
+    ).toBe(200);
+    const mine = (await api.call('GET', `/api/v1/customers/${c1}/referrals`, { key })).body;
+    expect(mine.code).toBe(code);
+    expect(mine.referred.map((r: { referred_id: number }) => r.referred_id)).toEqual([fresh]);
+    const theirs = (await api.call('GET', `/api/v1/customers/${fresh}/referrals`, { key })).body;
+    expect(theirs.referred_by).toMatchObject({ referrer_id: c1, referred_id: fresh, converted_at: null });
+    expect((await api.call('GET', '/api/v1/customers/999999/coupons', { key })).status).toBe(404);
+  });
+
   it('serves the built dashboard at page addresses, its assets cached, and keeps API 404s as JSON', async () => {
     const dist = mkdtempSync(join(tmpdir(), 'retain-dist-'));
     mkdirSync(join(dist, 'assets'));

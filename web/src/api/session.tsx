@@ -78,11 +78,14 @@ export function SessionGate({ signedOut, children }: { signedOut: ReactNode; chi
         client.setQueryData(ME_KEY, next);
       },
       logout: async () => {
-        await api('POST', '/auth/logout');
-        window.localStorage.removeItem(SIGNED_IN);
-        setCsrfToken(null);
-        client.clear();
+        // Leave the pages first and let their requests in flight finish, so none of them meets the
+        // closed session (a 401 the browser would log).
         client.setQueryData(ME_KEY, null);
+        for (let i = 0; i < 100 && client.isFetching() > 0; i++) await new Promise((r) => setTimeout(r, 50));
+        client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+        window.localStorage.removeItem(SIGNED_IN);
+        await api('POST', '/auth/logout');
+        setCsrfToken(null);
       },
     };
   }, [me.data, lang, client]);

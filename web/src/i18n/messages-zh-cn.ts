@@ -306,6 +306,9 @@ export const zhCN = {
   'settings.prefix': '前缀',
   'settings.last_used': '最近使用',
   'settings.revoked': '吊销时间',
+  'settings.revoke': '吊销',
+  'settings.confirm_revoke': '确定吊销该密钥？使用它的集成将立即失效。',
+  'settings.confirm_remove_user': '确定将该用户移出工作空间？',
   'split.mean': '按均值',
   'split.score': '按评分（≥ 3）',
   'status.pending': '待付款',
@@ -329,6 +332,16 @@ export const zhCN = {
   'source.api': 'API',
   'source.manual': '手动',
   'source.segment': '分群',
+  'profile.recorded_stage': '已记录的阶段',
+  'profile.coupons': '优惠券与推荐',
+  'coupons.none': '暂无优惠券',
+  'coupons.code': '券码',
+  'coupons.issued_at': '发放时间',
+  'coupons.redeemed_at': '核销时间',
+  'coupons.discount': '优惠金额',
+  'referrals.code': '推荐码',
+  'referrals.by': '推荐人',
+  'referrals.referred': '已推荐（{n}）',
 } as const;
 
 /** A message key. */

@@ -6,6 +6,7 @@ import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import { codeLabel } from '../lib/labels.ts';
 import { useApi } from '../lib/use-api.ts';
 import { Link } from '../router.tsx';
+import { CustomerCoupons } from './customer-coupons.tsx';
 import { CustomerLoyalty } from './customer-loyalty.tsx';
 
 interface Order {
@@ -86,6 +87,7 @@ export function CustomerProfilePage({ id }: { id: number }) {
                 { key: 'events', label: t('profile.events'), children: <Events events={p.events} /> },
                 { key: 'tags', label: t('profile.tag_history'), children: <TagHistory profile={p} /> },
                 { key: 'loyalty', label: t('profile.loyalty'), children: <CustomerLoyalty id={id} /> },
+                { key: 'coupons', label: t('profile.coupons'), children: <CustomerCoupons id={id} /> },
               ]}
             />
           </Card>
@@ -118,6 +120,13 @@ function Attributes({ profile: p }: { profile: Profile }) {
           { key: 'net', label: t('customer.net_total'), children: fmt.money(c.net_total) },
           { key: 'first', label: t('customer.first_order'), children: fmt.date(c.first_order_date) },
           { key: 'last', label: t('customer.last_order'), children: fmt.date(c.last_order_date) },
+          {
+            key: 'stage',
+            label: t('profile.recorded_stage'),
+            children: c.lifecycle
+              ? `${codeLabel(t, 'lifecycle', c.lifecycle)} · ${fmt.date(c.stage_as_of)}`
+              : '—',
+          },
           ...Object.entries(c.attributes).map(([k, v]) => ({ key: `a-${k}`, label: k, children: String(v) })),
           {
             key: 'tags',

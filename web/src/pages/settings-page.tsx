@@ -1,5 +1,17 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, Form, Input, Select, Table, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Descriptions,
+  Form,
+  Input,
+  Popconfirm,
+  Select,
+  Table,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { api } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
@@ -50,7 +62,7 @@ export function SettingsPage() {
 
 function AdminSettings() {
   const { t } = useI18n();
-  const { fmt } = useSession();
+  const { fmt, me } = useSession();
   const { message } = App.useApp();
   const client = useQueryClient();
   const channels = useApi<{ channel: string; secrets: Record<string, string> }[]>('/channels');
@@ -76,6 +88,14 @@ function AdminSettings() {
     const made = await api<{ key: string }>('POST', '/api-keys', v);
     setNewKey(made.key);
     await client.invalidateQueries({ queryKey: ['/api-keys'] });
+  };
+  const revoke = async (id: number) => {
+    await api('DELETE', `/api-keys/${id}`);
+    await client.invalidateQueries({ queryKey: ['/api-keys'] });
+  };
+  const removeUser = async (id: number) => {
+    await api('DELETE', `/users/${id}`);
+    await client.invalidateQueries({ queryKey: ['/users'] });
   };
   const roleOptions = ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }));
   return (
@@ -143,6 +163,21 @@ function AdminSettings() {
                   dataIndex: 'created_at',
                   render: (v: string) => fmt.dateTime(v),
                 },
+                {
+                  title: t('common.actions'),
+                  key: 'remove',
+                  render: (_: unknown, u: { id: number; email: string }) =>
+                    u.email === me.user.label ? null : (
+                      <Popconfirm
+                        title={t('settings.confirm_remove_user')}
+                        onConfirm={() => void removeUser(u.id)}
+                      >
+                        <Button size="small" danger>
+                          {t('common.delete')}
+                        </Button>
+                      </Popconfirm>
+                    ),
+                },
               ]}
             />
           )}
@@ -194,6 +229,18 @@ function AdminSettings() {
                   title: t('settings.revoked'),
                   dataIndex: 'revoked_at',
                   render: (v: string | null) => fmt.dateTime(v),
+                },
+                {
+                  title: t('common.actions'),
+                  key: 'revoke',
+                  render: (_: unknown, k: { id: number; revoked_at: string | null }) =>
+                    k.revoked_at ? null : (
+                      <Popconfirm title={t('settings.confirm_revoke')} onConfirm={() => void revoke(k.id)}>
+                        <Button size="small" danger>
+                          {t('settings.revoke')}
+                        </Button>
+                      </Popconfirm>
+                    ),
                 },
               ]}
             />
