@@ -67,6 +67,25 @@ describe('dashboard in Chromium', () => {
       .poll(() => card('购买客户数').locator('.ant-statistic-content').textContent())
       .toBe(String(buyers));
     expect(await card('销售额').locator('.ant-statistic-content').textContent()).toBe(zhMoney(revenue));
+    // Secondary and coloured texts on the white cards keep WCAG AA contrast (4.5:1).
+    const ratios = await page.evaluate(() => {
+      const luminance = (c: number[]) => {
+        const [r, g, b] = c.map((v) => {
+          const s = v / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        }) as [number, number, number];
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const selector =
+        '.ant-statistic-title, .ant-typography-success, .ant-typography-danger, .ant-typography-secondary';
+      return [...document.querySelectorAll(selector)].map((el) => {
+        const [r, g, b, a = 1] = (getComputedStyle(el).color.match(/[\d.]+/g) ?? []).map(Number) as number[];
+        const over = [r!, g!, b!].map((v) => v * a + 255 * (1 - a));
+        return { text: el.textContent, ratio: 1.05 / (luminance(over) + 0.05) };
+      });
+    });
+    expect(ratios.length).toBeGreaterThan(6);
+    for (const r of ratios) expect(r.ratio, r.text ?? '').toBeGreaterThanOrEqual(4.5);
     await screenshot(page, '02-overview');
   });
 
