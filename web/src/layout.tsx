@@ -35,7 +35,8 @@ export function Layout({ path, children }: { path: string; children: ReactNode }
         <AntLayout.Header
           style={{
             background: '#fff',
-            padding: '8px 16px',
+            // Room on the left for the menu button the collapsed navigation leaves there.
+            padding: collapsed ? '8px 16px 8px 56px' : '8px 16px',
             height: 'auto',
             lineHeight: 'normal',
             display: 'flex',
