@@ -5,12 +5,14 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { buildDashboardIfStale } from '../src/web/dashboard-build.ts';
 
 /**
  * Builds one migrated PGlite data directory and dumps it, so every test store starts from it
- * instead of running initdb (about 3 s) again.
+ * instead of running initdb (about 3 s) again; builds the dashboard once when its sources changed.
  */
 export default async function setup({ provide }: { provide: (key: string, value: string) => void }) {
+  await buildDashboardIfStale();
   const pglite = new PGlite();
   const db = new Kysely<unknown>({ dialect: new PGliteDialect(pglite) });
   await migrateToLatest(db);

@@ -16,6 +16,7 @@ import { KnownEventWriter } from '../importing/known-events.ts';
 import { authHook } from './auth.ts';
 import { CallerCache } from './caller-cache.ts';
 import type { ApiContext } from './context.ts';
+import { hasDashboard, isDashboardPage, registerDashboard, sendDashboard } from './dashboard-static.ts';
 import { sendError } from './errors.ts';
 import { ImportJobs } from './import-jobs.ts';
 import { redactUrl } from './log-redact.ts';
@@ -44,6 +45,8 @@ export interface ApiOptions {
   trustProxy?: boolean;
   /** Where uploaded import files are kept while they load. */
   uploadDir?: string;
+  /** The built dashboard (`web/dist`); served at `/` when it holds an `index.html`. */
+  dashboardDir?: string;
 }
 
 /** Largest JSON body: a batch of 1,000 orders with lines fits well within it. */
@@ -73,10 +76,14 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(sendError);
+  const dashboard = hasDashboard(options.dashboardDir) ? options.dashboardDir : undefined;
+  // Page addresses of the dashboard (/customers/42) load the app, which routes them itself.
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send({ error: 'not_found', message: `no route ${request.method} ${redactUrl(request.url)}` }),
+    dashboard && isDashboardPage(request)
+      ? sendDashboard(reply, dashboard)
+      : reply
+          .code(404)
+          .send({ error: 'not_found', message: `no route ${request.method} ${redactUrl(request.url)}` }),
   );
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -127,7 +134,8 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       context.segmentations.clear(request.caller.workspace.id);
     }
   });
-  await app.register(healthRoutes, context);
+  if (dashboard) await registerDashboard(app, dashboard);
+  await app.register(healthRoutes, { ...context, landing: !dashboard });
   await app.register(trackingRoutes, context);
   await app.register(
     async (api) => {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditAs } from '../../audit/audit-log.ts';
+import { requireCustomer } from '../../customers/customer-profile.ts';
 import { normalizeCouponCode } from '../../loyalty/coupon-code.ts';
 import { issueCoupons } from '../../loyalty/coupon-issue.ts';
 import { couponReport, findCoupon } from '../../loyalty/coupon-report.ts';
@@ -14,7 +15,7 @@ import { segmentMemberIds } from '../../segments/segment-service.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { ERRORS, iso } from '../schemas.ts';
+import { CustomerParams, ERRORS, iso } from '../schemas.ts';
 
 const TemplateParams = z.object({ templateId: z.coerce.number().int().positive() });
 const presentTemplate = (t: Awaited<ReturnType<typeof findCouponTemplate>>) => ({
@@ -150,6 +151,49 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         redeemed_at: iso(coupon.redeemed_at),
         attempts: coupon.attempts.map((a) => ({ ...a, at: iso(a.at) })),
       };
+    },
+  );
+
+  app.get(
+    '/customers/:customerId/coupons',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['coupons'],
+        summary: "A customer's coupons, newest first (at most 200), with their template and redemption",
+        params: CustomerParams,
+      },
+    },
+    async (request) => {
+      const workspaceId = callerOf(request).workspace.id;
+      await requireCustomer(db, workspaceId, request.params.customerId);
+      const rows = await db
+        .selectFrom('coupons as c')
+        .leftJoin('coupon_templates as t', (j) =>
+          j.onRef('t.workspace_id', '=', 'c.workspace_id').onRef('t.id', '=', 'c.template_id'),
+        )
+        .select([
+          'c.code',
+          't.name as template',
+          'c.source',
+          'c.issued_at',
+          'c.expires_at',
+          'c.redeemed_at',
+          'c.redeemed_order_id',
+          'c.discount',
+        ])
+        .where('c.workspace_id', '=', workspaceId)
+        .where('c.customer_id', '=', request.params.customerId)
+        .orderBy('c.issued_at', 'desc')
+        .limit(200)
+        .execute();
+      return rows.map((r) => ({
+        ...r,
+        discount: r.discount === null ? null : Number(r.discount),
+        issued_at: iso(r.issued_at),
+        expires_at: iso(r.expires_at),
+        redeemed_at: iso(r.redeemed_at),
+      }));
     },
   );
 };

@@ -33,16 +33,27 @@ const CustomerSummary = z.object({
   last_order_date: z.string().nullable(),
 });
 
-/** The list's filters (segment, tag, lifecycle, RFM group) as SQL over `customers c`. */
+/** The list's filters (segment, tag, lifecycle, RFM group and scores, tier) as SQL over `customers c`. */
 export async function listFilters(
   db: ApiContext['store']['db'],
   caller: ReturnType<typeof callerOf>,
-  query: { segment?: string; tag?: string; lifecycle?: string; rfm_group?: string },
+  query: {
+    segment?: string;
+    tag?: string;
+    lifecycle?: string;
+    rfm_group?: string;
+    r_score?: number;
+    f_score?: number;
+    tier?: string;
+  },
 ) {
   const leaves: Condition[] = [];
   if (query.tag) leaves.push({ tag: query.tag });
   if (query.lifecycle) leaves.push({ lifecycle: [query.lifecycle] });
   if (query.rfm_group) leaves.push({ rfm_group: [query.rfm_group] });
+  if (query.r_score) leaves.push({ score: 'r', op: 'eq', value: query.r_score });
+  if (query.f_score) leaves.push({ score: 'f', op: 'eq', value: query.f_score });
+  if (query.tier) leaves.push({ attribute: 'member_tier', op: 'eq', value: query.tier });
   const filters = [];
   if (query.segment) filters.push(await segmentMemberFilter(db, caller.workspace.id, query.segment));
   if (leaves.length) filters.push(await conditionFilter(db, caller.workspace, { all: leaves }));
@@ -55,6 +66,15 @@ export const ListQuery = PageQuery.extend({
   tag: z.string().optional(),
   lifecycle: z.enum(LIFECYCLE_STAGES).optional(),
   rfm_group: z.enum(RFM_GROUPS.map((g) => g.code) as [string, ...string[]]).optional(),
+  r_score: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .optional()
+    .describe('RFM recency score (a cell of /rfm/grid)'),
+  f_score: z.coerce.number().int().min(1).max(5).optional().describe('RFM frequency score'),
+  tier: z.string().max(64).optional().describe('member tier (member_tier) equals'),
 });
 
 export const CustomerInput = z

@@ -4,8 +4,11 @@ import { sql } from 'kysely';
 import { knownMigrations } from '../../db/migrate.ts';
 import type { ApiContext } from '../context.ts';
 
-/** `/healthz` (the process is up), `/readyz` (the database answers and is migrated) and `/`. */
-export const healthRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store }) => {
+/** `/healthz` (the process is up), `/readyz` (the database answers and is migrated) and `/` (without the dashboard). */
+export const healthRoutes: FastifyPluginAsyncZod<ApiContext & { landing: boolean }> = async (
+  app,
+  { store, landing },
+) => {
   const open = { config: { permission: 'public' as const }, schema: { hide: true } };
   app.get('/healthz', open, async () => ({ status: 'ok' }));
   app.get('/readyz', open, async (_request, reply) => {
@@ -21,5 +24,7 @@ export const healthRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       return reply.code(503).send({ status: 'database unavailable' });
     }
   });
+  // With the dashboard built, `/` is its home page instead.
+  if (!landing) return;
   app.get('/', open, async () => ({ product: 'Retain 复购客户管理', api: '/api/v1', docs: '/api/docs' }));
 };

@@ -133,6 +133,59 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
   );
 
   app.get(
+    '/customers/:customerId/referrals',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['loyalty'],
+        summary:
+          'Who referred the customer, whom they referred (at most 200) and their code if they have one',
+        params: CustomerParams,
+      },
+    },
+    async (request) => {
+      const workspaceId = callerOf(request).workspace.id;
+      const { customerId } = request.params;
+      await requireCustomer(db, workspaceId, customerId);
+      const link = ['referrer_id', 'referred_id', 'linked_at', 'converted_at', 'converted_order_id'] as const;
+      const [code, by, referred] = await Promise.all([
+        db
+          .selectFrom('referral_codes')
+          .select('code')
+          .where('workspace_id', '=', workspaceId)
+          .where('customer_id', '=', customerId)
+          .executeTakeFirst(),
+        db
+          .selectFrom('referrals')
+          .select(link)
+          .where('workspace_id', '=', workspaceId)
+          .where('referred_id', '=', customerId)
+          .executeTakeFirst(),
+        db
+          .selectFrom('referrals')
+          .select(link)
+          .where('workspace_id', '=', workspaceId)
+          .where('referrer_id', '=', customerId)
+          .orderBy('linked_at', 'desc')
+          .limit(200)
+          .execute(),
+      ]);
+      const present = (r: NonNullable<typeof by>) => ({
+        referrer_id: Number(r.referrer_id),
+        referred_id: Number(r.referred_id),
+        linked_at: iso(r.linked_at),
+        converted_at: iso(r.converted_at),
+        converted_order_id: r.converted_order_id,
+      });
+      return {
+        code: code?.code ?? null,
+        referred_by: by ? present(by) : null,
+        referred: referred.map(present),
+      };
+    },
+  );
+
+  app.get(
     '/referrals/report',
     {
       config: { permission: 'read' },

@@ -4,14 +4,15 @@ import { startServer } from '../../api/server.ts';
 import { storeOptionsFromEnv } from '../../config.ts';
 import { openDatabase } from '../../db/database.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
+import { DASHBOARD_DIR } from '../../web/dashboard-build.ts';
 import { runForever } from '../../worker/worker.ts';
 import { ensureWorkspace, listWorkspaces } from '../../workspaces/workspace-service.ts';
 
-/** `retain serve`: the HTTP API, its OpenAPI document and docs. */
+/** `retain serve`: the HTTP API, its OpenAPI document and docs, and the dashboard when built. */
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the HTTP API (docs at /api/docs)')
+    .description('run the HTTP API (docs at /api/docs) and the dashboard (at /, once built)')
     .option('--port <port>', 'port', process.env.PORT ?? '3000')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option(
@@ -43,6 +44,7 @@ export function registerServeCommand(program: Command): void {
         logger: process.env.RETAIN_LOG !== 'off',
         trustProxy: process.env.RETAIN_TRUST_PROXY === '1',
         rateLimitPerMinute: process.env.RETAIN_RATE_LIMIT ? Number(process.env.RETAIN_RATE_LIMIT) : undefined,
+        dashboardDir: DASHBOARD_DIR,
       });
       // The embedded store belongs to this process, so journeys run here too (on a server, any
       // number of `retain worker` processes may share the work instead).

@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createUser } from '../src/access/user-service.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { importFile } from '../src/importing/import-service.ts';
+import { todayIn } from '../src/shared/local-date.ts';
+import { ensureWorkspace } from '../src/workspaces/workspace-service.ts';
+import { type Fixture, writeFixture } from './dashboard-fixture.ts';
+
+/** Where screenshots go (gitignored; CI keeps them as artifacts). */
+export const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts', 'dashboard');
+/** The password of the fixture's users. */
+export const PASSWORD = 'dashboard-test-pass';
+const bin = join(import.meta.dirname, '..', 'bin', 'retain.js');
+
+/**
+ * A PGlite store with the fixture imported by the product's own importer and two users, then
+ * `retain serve` on it (the real server and dashboard) in a child process.
+ */
+export async function startDashboard() {
+  const dir = mkdtempSync(join(tmpdir(), 'retain-dashboard-'));
+  const dataDir = join(dir, 'data');
+  const store = await openDatabase({ dataDir });
+  const workspace = await ensureWorkspace(store.db, 'default');
+  const today = todayIn(workspace.timezone);
+  const fixture: Fixture = writeFixture(dir, today);
+  await importFile(store, { kind: 'customers', file: fixture.customersCsv, workspace });
+  await importFile(store, { kind: 'orders', file: fixture.ordersCsv, workspace });
+  await createUser(store.db, workspace.id, { email: 'admin@shop.test', password: PASSWORD, role: 'admin' });
+  await createUser(store.db, workspace.id, { email: 'viewer@shop.test', password: PASSWORD, role: 'viewer' });
+  // A second, empty workspace for the same admin, for the workspace switcher.
+  const outlet = await ensureWorkspace(store.db, 'outlet');
+  await createUser(store.db, outlet.id, { email: 'admin@shop.test', password: PASSWORD, role: 'admin' });
+  await store.close();
+
+  const port = 4100 + Math.floor(Math.random() * 800);
+  const server: ChildProcess = spawn(process.execPath, [bin, 'serve', '--port', String(port)], {
+    env: { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '', RETAIN_LOG: 'off' },
+    stdio: 'ignore',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {}
+    if (i > 300) throw new Error('retain serve did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return { base, dir, today, timezone: workspace.timezone, fixture, stop: () => server.kill('SIGTERM') };
+}
+
+/** Headless Debian Chromium with a fresh profile, asking for `locale` first. */
+export async function openBrowser(locale: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'retain-chromium-')), {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    viewport: { width: 1280, height: 800 },
+    locale,
+    acceptDownloads: true,
+  });
+}
+
+/** A new tab that records every console error and uncaught page error, for the test to check. */
+export async function watchedPage(context: BrowserContext) {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
+  return { page, errors };
+}
+
+/** Signs in through the login page. */
+export async function signIn(
+  page: Page,
+  base: string,
+  email: string,
+  labels = { email: '邮箱', password: '密码', submit: '登录' },
+) {
+  await page.goto(`${base}/`);
+  await page.getByLabel(labels.email).fill(email);
+  await page.getByLabel(labels.password).fill(PASSWORD);
+  await page.getByRole('button', { name: labels.submit, exact: true }).click();
+}
+
+/** Saves a full-page screenshot under {@link ARTIFACTS}. */
+export const screenshot = (page: Page, name: string) =>
+  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });

@@ -1,0 +1,71 @@
+import { BarChart, HeatmapChart, LineChart, PieChart, SankeyChart } from 'echarts/charts';
+import {
+  GridComponent,
+  LegendComponent,
+  TitleComponent,
+  TooltipComponent,
+  VisualMapComponent,
+} from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { useEffect, useRef } from 'react';
+
+echarts.use([
+  BarChart,
+  HeatmapChart,
+  LineChart,
+  PieChart,
+  SankeyChart,
+  GridComponent,
+  LegendComponent,
+  TitleComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  CanvasRenderer,
+]);
+
+/** What a click on a chart element reports. */
+export interface ChartClick {
+  seriesType?: string;
+  data?: unknown;
+  dataIndex: number;
+  name: string;
+}
+
+/** An Apache ECharts chart that follows its option and its container's width. */
+export function EChart({
+  option,
+  height = 300,
+  label,
+  onClick,
+}: {
+  option: echarts.EChartsCoreOption;
+  height?: number;
+  /** What the chart shows, for screen readers (the numbers are also in a table or cards). */
+  label: string;
+  onClick?: (event: ChartClick) => void;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const click = useRef(onClick);
+  click.current = onClick;
+
+  useEffect(() => {
+    const instance = echarts.init(ref.current!);
+    chart.current = instance;
+    instance.on('click', (event) => click.current?.(event as unknown as ChartClick));
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(ref.current!);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    chart.current?.setOption(option, true);
+  }, [option]);
+
+  return <div ref={ref} role="img" aria-label={label} style={{ width: '100%', height }} />;
+}

@@ -1,0 +1,170 @@
+import { Card, Input, Select, Space, Table } from 'antd';
+import { useSession } from '../api/session.tsx';
+import { EChart } from '../components/echart.tsx';
+import { Loaded, PageTitle } from '../components/page.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import { addMonths, type PeriodUnit, periodStart, todayIn } from '../lib/dates.ts';
+import type { MetricsRow } from '../lib/types.ts';
+import { useApi } from '../lib/use-api.ts';
+import { setQuery, useLocation } from '../router.tsx';
+
+const UNITS: PeriodUnit[] = ['day', 'week', 'month', 'quarter', 'year'];
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Metrics for any range, unit and segment, and the monthly cohort retention heat map. */
+export function AnalyticsPage() {
+  const { t } = useI18n();
+  const { me, fmt } = useSession();
+  const { query } = useLocation();
+  const thisMonth = periodStart(todayIn(me.workspace.timezone), 'month');
+  const from = query.get('from') ?? addMonths(thisMonth, -12);
+  const to = query.get('to') ?? addMonths(thisMonth, 1);
+  const unit = (query.get('period') as PeriodUnit | null) ?? 'month';
+  const segment = query.get('segment') ?? undefined;
+  const valid = DATE.test(from) && DATE.test(to) && from < to;
+  const metrics = useApi<MetricsRow[]>('/metrics', { from, to, period: unit, segment }, { enabled: valid });
+  const cohorts = useApi<{ cohort: string; customers: number; retention: number[] }[]>(
+    '/cohorts',
+    { from, to },
+    { enabled: valid },
+  );
+  const segments = useApi<{ name: string }[]>('/segments');
+  return (
+    <>
+      <PageTitle
+        title={t('nav.analytics')}
+        extra={
+          <Space wrap>
+            <Input
+              type="date"
+              aria-label={t('common.from')}
+              value={from}
+              onChange={(e) => setQuery({ from: e.target.value })}
+            />
+            <Input
+              type="date"
+              aria-label={t('common.to')}
+              value={to}
+              onChange={(e) => setQuery({ to: e.target.value })}
+            />
+            <Select<PeriodUnit>
+              aria-label={t('overview.granularity')}
+              value={unit}
+              onChange={(v) => setQuery({ period: v })}
+              options={UNITS.map((u) => ({ value: u, label: t(`unit.${u}`) }))}
+              style={{ width: 100 }}
+            />
+            <Select
+              aria-label={t('customers.segment')}
+              placeholder={t('analytics.all_customers')}
+              allowClear
+              value={segment}
+              onChange={(v) => setQuery({ segment: v })}
+              options={(segments.data ?? []).map((s) => ({ value: s.name, label: s.name }))}
+              style={{ width: 160 }}
+            />
+          </Space>
+        }
+      />
+      <Card title={t('analytics.metrics')}>
+        <Loaded query={metrics}>
+          {(rows) => (
+            <>
+              <EChart
+                label={t('analytics.rates')}
+                option={{
+                  tooltip: { trigger: 'axis', valueFormatter: (v: number) => fmt.percent(v) },
+                  legend: {},
+                  grid: { left: 48, right: 16, top: 40, bottom: 32 },
+                  xAxis: { type: 'category', data: rows.map((r) => fmt.date(r.period_start)) },
+                  yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmt.percent(v) } },
+                  series: (['repurchase_rate', 'returning_rate', 'retention_rate'] as const).map((k) => ({
+                    name: t(`kpi.${k}`),
+                    type: 'line',
+                    data: rows.map((r) => r[k]),
+                  })),
+                }}
+              />
+              <Table<MetricsRow>
+                rowKey="period_start"
+                size="small"
+                pagination={false}
+                dataSource={rows}
+                scroll={{ x: 900 }}
+                columns={[
+                  {
+                    title: t('analytics.period'),
+                    dataIndex: 'period_start',
+                    render: (v: string) => fmt.date(v),
+                  },
+                  {
+                    title: t('kpi.buyers'),
+                    dataIndex: 'buyers',
+                    align: 'right',
+                    render: (v: number) => fmt.number(v),
+                  },
+                  {
+                    title: t('kpi.orders'),
+                    dataIndex: 'orders',
+                    align: 'right',
+                    render: (v: number) => fmt.number(v),
+                  },
+                  {
+                    title: t('kpi.revenue'),
+                    dataIndex: 'revenue',
+                    align: 'right',
+                    render: (v: number) => fmt.money(v),
+                  },
+                  {
+                    title: t('kpi.aov'),
+                    dataIndex: 'aov',
+                    align: 'right',
+                    render: (v: number | null) => fmt.money(v),
+                  },
+                  ...(['repurchase_rate', 'returning_rate', 'retention_rate'] as const).map((k) => ({
+                    title: t(`kpi.${k}`),
+                    dataIndex: k,
+                    align: 'right' as const,
+                    render: (v: number | null) => fmt.percent(v),
+                  })),
+                ]}
+              />
+            </>
+          )}
+        </Loaded>
+      </Card>
+      <Card title={t('analytics.cohorts')} style={{ marginTop: 16 }}>
+        <Loaded query={cohorts}>
+          {(rows) => {
+            const width = Math.max(1, ...rows.map((r) => r.retention.length));
+            const data = rows.flatMap((r, y) => r.retention.map((v, k) => [k, y, Math.round(v * 1000) / 10]));
+            return (
+              <EChart
+                label={t('analytics.cohorts')}
+                height={Math.max(240, rows.length * 28 + 80)}
+                option={{
+                  tooltip: { formatter: (p: { data: number[] }) => `${p.data[2]}%` },
+                  grid: { left: 110, right: 16, top: 8, bottom: 48 },
+                  xAxis: { type: 'category', data: Array.from({ length: width }, (_, k) => `+${k}`) },
+                  yAxis: {
+                    type: 'category',
+                    inverse: true,
+                    data: rows.map((r) => `${r.cohort} (${fmt.number(r.customers)})`),
+                  },
+                  visualMap: { min: 0, max: 100, show: false, inRange: { color: ['#f0f5ff', '#0b57d0'] } },
+                  series: [
+                    {
+                      type: 'heatmap',
+                      data,
+                      label: { show: true, formatter: (p: { data: number[] }) => `${p.data[2]}%` },
+                    },
+                  ],
+                }}
+              />
+            );
+          }}
+        </Loaded>
+      </Card>
+    </>
+  );
+}

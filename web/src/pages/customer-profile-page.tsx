@@ -1,0 +1,291 @@
+import { Card, Col, Descriptions, Empty, Row, Table, Tabs, Tag, Timeline, Typography } from 'antd';
+import { useSession } from '../api/session.tsx';
+import { Loaded, PageTitle } from '../components/page.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import type { MessageKey } from '../i18n/messages-zh-cn.ts';
+import { codeLabel } from '../lib/labels.ts';
+import { useApi } from '../lib/use-api.ts';
+import { Link } from '../router.tsx';
+import { CustomerCoupons } from './customer-coupons.tsx';
+import { CustomerLoyalty } from './customer-loyalty.tsx';
+
+interface Order {
+  order_id: string;
+  local_date: string;
+  amount: number;
+  refunded_amount: number;
+  status: string;
+  channel: string | null;
+  store: string | null;
+  coupon_code: string | null;
+}
+
+interface Profile {
+  customer: {
+    id: number;
+    external_id: string | null;
+    name: string | null;
+    gender: string | null;
+    birthday: string | null;
+    city: string | null;
+    country: string | null;
+    member_tier: string | null;
+    attributes: Record<string, unknown>;
+    order_count: number;
+    net_total: number;
+    first_order_date: string | null;
+    last_order_date: string | null;
+    lifecycle: string | null;
+    stage_as_of: string | null;
+  };
+  identities: { type: string; value: string; since: string }[];
+  tags: { tag: string; source: string; added_at: string }[];
+  tag_history: { tag: string; action: string; source: string; at: string }[];
+  orders: Order[];
+  order_total: number;
+  events: { type: string; occurred_at: string; properties: Record<string, unknown> }[];
+}
+
+interface CustomerRfm {
+  recency: number | null;
+  frequency: number | null;
+  monetary: number | null;
+  r_score: number | null;
+  f_score: number | null;
+  m_score: number | null;
+  rfm_group: string | null;
+  lifecycle: string | null;
+  scored: boolean;
+  action_en: string | null;
+  action_zh: string | null;
+}
+
+/** The 360° profile of one customer, as the API returns it (masked for roles without personal data). */
+export function CustomerProfilePage({ id }: { id: number }) {
+  const { t } = useI18n();
+  const profile = useApi<Profile>(`/customers/${id}`);
+  return (
+    <Loaded query={profile}>
+      {(p) => (
+        <>
+          <PageTitle
+            title={p.customer.name ?? p.customer.external_id ?? `#${p.customer.id}`}
+            extra={<Link to="/customers">{t('profile.back')}</Link>}
+          />
+          <Row gutter={[16, 16]}>
+            <Col xs={24} lg={12}>
+              <Attributes profile={p} />
+            </Col>
+            <Col xs={24} lg={12}>
+              <RfmCard id={id} />
+            </Col>
+          </Row>
+          <Card style={{ marginTop: 16 }}>
+            <Tabs
+              items={[
+                { key: 'orders', label: t('profile.orders'), children: <Orders orders={p.orders} /> },
+                { key: 'events', label: t('profile.events'), children: <Events events={p.events} /> },
+                { key: 'tags', label: t('profile.tag_history'), children: <TagHistory profile={p} /> },
+                { key: 'loyalty', label: t('profile.loyalty'), children: <CustomerLoyalty id={id} /> },
+                { key: 'coupons', label: t('profile.coupons'), children: <CustomerCoupons id={id} /> },
+              ]}
+            />
+          </Card>
+        </>
+      )}
+    </Loaded>
+  );
+}
+
+function Attributes({ profile: p }: { profile: Profile }) {
+  const { t, value } = useI18n();
+  const { fmt } = useSession();
+  const c = p.customer;
+  return (
+    <Card title={t('profile.attributes')}>
+      <Descriptions
+        column={1}
+        size="small"
+        items={[
+          ...p.identities.map((i) => ({
+            key: `id-${i.type}-${i.value}`,
+            label: t(`identity.${i.type}` as MessageKey),
+            children: i.value,
+          })),
+          { key: 'gender', label: t('customer.gender'), children: value('gender', c.gender) },
+          { key: 'birthday', label: t('customer.birthday'), children: fmt.date(c.birthday) },
+          { key: 'city', label: t('customer.city'), children: c.city ?? '—' },
+          { key: 'tier', label: t('customer.tier'), children: c.member_tier ?? '—' },
+          { key: 'orders', label: t('customer.orders'), children: fmt.number(c.order_count) },
+          { key: 'net', label: t('customer.net_total'), children: fmt.money(c.net_total) },
+          { key: 'first', label: t('customer.first_order'), children: fmt.date(c.first_order_date) },
+          { key: 'last', label: t('customer.last_order'), children: fmt.date(c.last_order_date) },
+          {
+            key: 'stage',
+            label: t('profile.recorded_stage'),
+            children: c.lifecycle
+              ? `${codeLabel(t, 'lifecycle', c.lifecycle)} · ${fmt.date(c.stage_as_of)}`
+              : '—',
+          },
+          ...Object.entries(c.attributes).map(([k, v]) => ({ key: `a-${k}`, label: k, children: String(v) })),
+          {
+            key: 'tags',
+            label: t('profile.tags'),
+            children: p.tags.length ? p.tags.map((tag) => <Tag key={tag.tag}>{tag.tag}</Tag>) : '—',
+          },
+        ]}
+      />
+    </Card>
+  );
+}
+
+function RfmCard({ id }: { id: number }) {
+  const { t, lang } = useI18n();
+  const { fmt } = useSession();
+  const rfm = useApi<CustomerRfm>(`/rfm/customers/${id}`);
+  return (
+    <Card title={t('profile.rfm')}>
+      <Loaded query={rfm}>
+        {(r) => (
+          <Descriptions
+            column={1}
+            size="small"
+            items={[
+              { key: 'group', label: t('rfm.group'), children: codeLabel(t, 'rfm', r.rfm_group) },
+              {
+                key: 'scores',
+                label: t('rfm.scores'),
+                children: r.scored ? `R ${r.r_score} · F ${r.f_score} · M ${r.m_score}` : t('rfm.unscored'),
+              },
+              {
+                key: 'recency',
+                label: t('rfm.recency'),
+                children: t('rfm.days', { n: fmt.number(r.recency) }),
+              },
+              { key: 'frequency', label: t('rfm.frequency'), children: fmt.number(r.frequency) },
+              { key: 'monetary', label: t('rfm.monetary'), children: fmt.money(r.monetary) },
+              {
+                key: 'action',
+                label: t('rfm.action'),
+                children: (lang === 'zh-CN' ? r.action_zh : r.action_en) ?? '—',
+              },
+              {
+                key: 'lifecycle',
+                label: t('customers.lifecycle'),
+                children: codeLabel(t, 'lifecycle', r.lifecycle),
+              },
+            ]}
+          />
+        )}
+      </Loaded>
+    </Card>
+  );
+}
+
+function Orders({ orders }: { orders: Order[] }) {
+  const { t, value } = useI18n();
+  const { fmt } = useSession();
+  return (
+    <Table<Order>
+      rowKey="order_id"
+      size="small"
+      pagination={false}
+      dataSource={orders}
+      scroll={{ x: 640 }}
+      expandable={{ expandedRowRender: (o) => <OrderLines orderId={o.order_id} /> }}
+      columns={[
+        { title: t('order.id'), dataIndex: 'order_id' },
+        { title: t('order.date'), dataIndex: 'local_date', render: (v: string) => fmt.date(v) },
+        {
+          title: t('order.amount'),
+          dataIndex: 'amount',
+          align: 'right',
+          render: (v: number) => fmt.money(v),
+        },
+        {
+          title: t('order.refunded'),
+          dataIndex: 'refunded_amount',
+          align: 'right',
+          render: (v: number) => fmt.money(v),
+        },
+        { title: t('order.status'), dataIndex: 'status', render: (v: string) => value('status', v) },
+        { title: t('order.channel'), dataIndex: 'channel' },
+        { title: t('order.coupon'), dataIndex: 'coupon_code' },
+      ]}
+    />
+  );
+}
+
+function OrderLines({ orderId }: { orderId: string }) {
+  const { t } = useI18n();
+  const { fmt } = useSession();
+  const order = useApi<{
+    lines: { line_no: number; sku: string; product_name: string | null; quantity: string; amount: number }[];
+  }>(`/orders/${encodeURIComponent(orderId)}`);
+  return (
+    <Loaded query={order}>
+      {(o) => (
+        <Table
+          rowKey="line_no"
+          size="small"
+          pagination={false}
+          dataSource={o.lines}
+          columns={[
+            { title: t('order.sku'), dataIndex: 'sku' },
+            { title: t('order.product'), dataIndex: 'product_name' },
+            { title: t('order.quantity'), dataIndex: 'quantity', align: 'right' },
+            {
+              title: t('order.amount'),
+              dataIndex: 'amount',
+              align: 'right',
+              render: (v: number) => fmt.money(v),
+            },
+          ]}
+        />
+      )}
+    </Loaded>
+  );
+}
+
+function Events({ events }: { events: Profile['events'] }) {
+  const { t } = useI18n();
+  const { fmt } = useSession();
+  if (!events.length) return <Empty description={t('profile.no_events')} />;
+  return (
+    <Timeline
+      items={events.map((e, i) => ({
+        key: `${e.occurred_at}-${i}`,
+        title: fmt.dateTime(e.occurred_at),
+        content: (
+          <>
+            <Typography.Text strong>{e.type}</Typography.Text>{' '}
+            <Typography.Text type="secondary">{JSON.stringify(e.properties)}</Typography.Text>
+          </>
+        ),
+      }))}
+    />
+  );
+}
+
+function TagHistory({ profile }: { profile: Profile }) {
+  const { t, value } = useI18n();
+  const { fmt } = useSession();
+  return (
+    <Table
+      rowKey={(r) => `${r.tag}-${r.at}-${r.action}`}
+      size="small"
+      pagination={false}
+      dataSource={profile.tag_history}
+      columns={[
+        { title: t('profile.tag'), dataIndex: 'tag' },
+        {
+          title: t('profile.tag_action'),
+          dataIndex: 'action',
+          render: (v: string) => t(`tag.${v}` as MessageKey),
+        },
+        { title: t('profile.tag_source'), dataIndex: 'source', render: (v: string) => value('source', v) },
+        { title: t('profile.when'), dataIndex: 'at', render: (v: string) => fmt.dateTime(v) },
+      ]}
+    />
+  );
+}

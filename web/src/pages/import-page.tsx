@@ -1,0 +1,149 @@
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, Card, Descriptions, Form, Progress, Select, Space, Table } from 'antd';
+import { useId, useRef, useState } from 'react';
+import { api, downloadUrl } from '../api/client.ts';
+import { useSession } from '../api/session.tsx';
+import { PageTitle } from '../components/page.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import type { MessageKey } from '../i18n/messages-zh-cn.ts';
+
+const KINDS = ['customers', 'orders', 'order-lines', 'events'] as const;
+
+interface Job {
+  id: string;
+  kind: string;
+  file_name: string;
+  status: 'running' | 'completed' | 'failed';
+  progress: { rows: number; bytes_read: number; total_bytes: number };
+  stats: {
+    read: number;
+    inserted: number;
+    updated: number;
+    unchanged: number;
+    merged: number;
+    rejected: number;
+    guest: number;
+    errors: { line: number; column: string; reason: string }[];
+  } | null;
+  error: string | null;
+}
+
+/** Upload a CSV/TSV/XLSX file, follow its progress, read its error report and download the rejected rows. */
+export function ImportPage() {
+  const { t } = useI18n();
+  const { canWrite } = useSession();
+  const fileId = useId();
+  const input = useRef<HTMLInputElement>(null);
+  const [kind, setKind] = useState<(typeof KINDS)[number]>('orders');
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [uploading, setUploading] = useState(false);
+  const [uploadError, setUploadError] = useState<string | null>(null);
+  const job = useQuery({
+    queryKey: ['import', jobId],
+    queryFn: () => api<Job>('GET', `/imports/${jobId}`),
+    enabled: jobId !== null,
+    refetchInterval: (q) => (q.state.data?.status === 'running' ? 500 : false),
+  });
+  const upload = async () => {
+    const file = input.current?.files?.[0];
+    if (!file) return;
+    const body = new FormData();
+    body.append('file', file);
+    setUploading(true);
+    setUploadError(null);
+    try {
+      const started = await api<Job>('POST', `/imports?kind=${kind}`, body);
+      setJobId(started.id);
+    } catch (error) {
+      setUploadError((error as Error).message);
+    } finally {
+      setUploading(false);
+    }
+  };
+
+  return (
+    <>
+      <PageTitle title={t('nav.import')} />
+      <Card>
+        {!canWrite && (
+          <Alert type="info" showIcon title={t('import.read_only')} style={{ marginBottom: 12 }} />
+        )}
+        <Form layout="inline" onFinish={() => void upload()} style={{ rowGap: 12 }}>
+          <Form.Item label={t('import.kind')} htmlFor="import-kind">
+            <Select
+              id="import-kind"
+              value={kind}
+              onChange={setKind}
+              options={KINDS.map((k) => ({ value: k, label: t(`import.kind.${k}` as MessageKey) }))}
+              style={{ width: 160 }}
+            />
+          </Form.Item>
+          <Form.Item label={t('import.file')} htmlFor={fileId}>
+            <input id={fileId} ref={input} type="file" accept=".csv,.tsv,.txt,.gz,.xlsx" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" loading={uploading} disabled={!canWrite}>
+            {t('import.upload')}
+          </Button>
+        </Form>
+        {uploadError && (
+          <Alert type="error" showIcon title={uploadError} style={{ marginTop: 12 }} role="alert" />
+        )}
+      </Card>
+      {job.data && <JobReport job={job.data} />}
+    </>
+  );
+}
+
+function JobReport({ job }: { job: Job }) {
+  const { t } = useI18n();
+  const { fmt } = useSession();
+  const percent = job.progress.total_bytes
+    ? Math.round((100 * job.progress.bytes_read) / job.progress.total_bytes)
+    : 0;
+  const s = job.stats;
+  return (
+    <Card title={job.file_name} style={{ marginTop: 16 }} aria-live="polite">
+      <Space orientation="vertical" style={{ width: '100%' }}>
+        <Progress
+          percent={job.status === 'running' ? percent : 100}
+          status={job.status === 'failed' ? 'exception' : job.status === 'running' ? 'active' : 'success'}
+          aria-label={t('import.progress')}
+        />
+        <div data-import-status={job.status}>{t(`import.status.${job.status}` as MessageKey)}</div>
+        {job.error && <Alert type="error" showIcon title={job.error} />}
+        {s && (
+          <Descriptions
+            size="small"
+            column={{ xs: 2, md: 4 }}
+            items={(['read', 'inserted', 'updated', 'unchanged', 'merged', 'rejected', 'guest'] as const).map(
+              (k) => ({
+                key: k,
+                label: t(`import.stat.${k}` as MessageKey),
+                children: <span data-stat={k}>{fmt.number(s[k])}</span>,
+              }),
+            )}
+          />
+        )}
+        {s && s.rejected > 0 && (
+          <>
+            <Table
+              rowKey={(e) => `${e.line}-${e.column}`}
+              size="small"
+              caption={t('import.errors')}
+              pagination={{ pageSize: 20, hideOnSinglePage: true }}
+              dataSource={s.errors}
+              columns={[
+                { title: t('import.line'), dataIndex: 'line', align: 'right' },
+                { title: t('import.column'), dataIndex: 'column' },
+                { title: t('import.reason'), dataIndex: 'reason' },
+              ]}
+            />
+            <Button href={downloadUrl(`/imports/${job.id}/rejects`)} download>
+              {t('import.download_rejects')}
+            </Button>
+          </>
+        )}
+      </Space>
+    </Card>
+  );
+}

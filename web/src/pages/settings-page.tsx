@@ -1,0 +1,252 @@
+import { useQueryClient } from '@tanstack/react-query';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Descriptions,
+  Form,
+  Input,
+  Popconfirm,
+  Select,
+  Table,
+  Typography,
+} from 'antd';
+import { useState } from 'react';
+import { api } from '../api/client.ts';
+import { useSession } from '../api/session.tsx';
+import { Loaded, PageTitle } from '../components/page.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import type { MessageKey } from '../i18n/messages-zh-cn.ts';
+import { useApi } from '../lib/use-api.ts';
+
+const ROLES = ['admin', 'operator', 'service', 'viewer'] as const;
+
+/** Workspace settings for everyone to read; channels, users and API keys for admins. */
+export function SettingsPage() {
+  const { t } = useI18n();
+  const { me, isAdmin } = useSession();
+  const settings = useApi<{ rfm: { split: string } }>('/workspace/settings');
+  return (
+    <>
+      <PageTitle title={t('nav.settings')} />
+      <Card title={t('settings.workspace')}>
+        <Loaded query={settings}>
+          {(s) => (
+            <Descriptions
+              size="small"
+              column={1}
+              items={[
+                { key: 'name', label: t('settings.name'), children: me.workspace.name },
+                { key: 'zone', label: t('settings.zone'), children: me.workspace.timezone },
+                { key: 'currency', label: t('settings.currency'), children: me.workspace.currency },
+                {
+                  key: 'split',
+                  label: t('settings.rfm_split'),
+                  children: t(`split.${s.rfm.split}` as MessageKey),
+                },
+              ]}
+            />
+          )}
+        </Loaded>
+        <Typography.Paragraph type="secondary">{t('settings.thresholds_hint')}</Typography.Paragraph>
+      </Card>
+      {isAdmin ? (
+        <AdminSettings />
+      ) : (
+        <Alert style={{ marginTop: 16 }} type="info" showIcon title={t('settings.admin_only')} />
+      )}
+    </>
+  );
+}
+
+function AdminSettings() {
+  const { t } = useI18n();
+  const { fmt, me } = useSession();
+  const { message } = App.useApp();
+  const client = useQueryClient();
+  const channels = useApi<{ channel: string; secrets: Record<string, string> }[]>('/channels');
+  const users = useApi<{ id: number; email: string; role: string; created_at: string }[]>('/users');
+  const keys =
+    useApi<
+      {
+        id: number;
+        name: string;
+        role: string;
+        prefix: string;
+        last_used_at: string | null;
+        revoked_at: string | null;
+      }[]
+    >('/api-keys');
+  const [newKey, setNewKey] = useState<string | null>(null);
+  const addUser = async (v: { email: string; password: string; role: string }) => {
+    await api('POST', '/users', v);
+    message.success(t('settings.user_added'));
+    await client.invalidateQueries({ queryKey: ['/users'] });
+  };
+  const addKey = async (v: { name: string; role: string }) => {
+    const made = await api<{ key: string }>('POST', '/api-keys', v);
+    setNewKey(made.key);
+    await client.invalidateQueries({ queryKey: ['/api-keys'] });
+  };
+  const revoke = async (id: number) => {
+    await api('DELETE', `/api-keys/${id}`);
+    await client.invalidateQueries({ queryKey: ['/api-keys'] });
+  };
+  const removeUser = async (id: number) => {
+    await api('DELETE', `/users/${id}`);
+    await client.invalidateQueries({ queryKey: ['/users'] });
+  };
+  const roleOptions = ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }));
+  return (
+    <>
+      <Card title={t('settings.channels')} style={{ marginTop: 16 }}>
+        <Loaded query={channels}>
+          {(rows) => (
+            <Table
+              rowKey="channel"
+              size="small"
+              pagination={false}
+              dataSource={rows}
+              columns={[
+                { title: t('message.channel'), dataIndex: 'channel' },
+                {
+                  title: t('settings.secrets'),
+                  dataIndex: 'secrets',
+                  render: (s: Record<string, string>) =>
+                    Object.entries(s)
+                      .map(([k, v]) => `${k}: ${v}`)
+                      .join(', '),
+                },
+              ]}
+            />
+          )}
+        </Loaded>
+      </Card>
+      <Card title={t('settings.users')} style={{ marginTop: 16 }}>
+        <Form layout="inline" onFinish={(v) => void addUser(v)} style={{ marginBottom: 12, rowGap: 8 }}>
+          <Form.Item
+            name="email"
+            label={t('login.email')}
+            rules={[{ required: true, message: t('form.required') }]}
+          >
+            <Input type="email" />
+          </Form.Item>
+          <Form.Item
+            name="password"
+            label={t('login.password')}
+            rules={[{ required: true, min: 10, message: t('settings.password_rule') }]}
+          >
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+          <Form.Item name="role" label={t('settings.role')} initialValue="viewer">
+            <Select options={roleOptions} style={{ width: 120 }} />
+          </Form.Item>
+          <Button htmlType="submit">{t('common.create')}</Button>
+        </Form>
+        <Loaded query={users}>
+          {(rows) => (
+            <Table
+              rowKey="id"
+              size="small"
+              pagination={false}
+              dataSource={rows}
+              columns={[
+                { title: t('login.email'), dataIndex: 'email' },
+                {
+                  title: t('settings.role'),
+                  dataIndex: 'role',
+                  render: (r: string) => t(`role.${r}` as MessageKey),
+                },
+                {
+                  title: t('settings.created'),
+                  dataIndex: 'created_at',
+                  render: (v: string) => fmt.dateTime(v),
+                },
+                {
+                  title: t('common.actions'),
+                  key: 'remove',
+                  render: (_: unknown, u: { id: number; email: string }) =>
+                    u.email === me.user.label ? null : (
+                      <Popconfirm
+                        title={t('settings.confirm_remove_user')}
+                        onConfirm={() => void removeUser(u.id)}
+                      >
+                        <Button size="small" danger>
+                          {t('common.delete')}
+                        </Button>
+                      </Popconfirm>
+                    ),
+                },
+              ]}
+            />
+          )}
+        </Loaded>
+      </Card>
+      <Card title={t('settings.api_keys')} style={{ marginTop: 16 }}>
+        <Form layout="inline" onFinish={(v) => void addKey(v)} style={{ marginBottom: 12, rowGap: 8 }}>
+          <Form.Item
+            name="name"
+            label={t('settings.key_name')}
+            rules={[{ required: true, message: t('form.required') }]}
+          >
+            <Input />
+          </Form.Item>
+          <Form.Item name="role" label={t('settings.role')} initialValue="viewer">
+            <Select options={roleOptions} style={{ width: 120 }} />
+          </Form.Item>
+          <Button htmlType="submit">{t('common.create')}</Button>
+        </Form>
+        {newKey && (
+          <Alert
+            type="success"
+            showIcon
+            title={t('settings.key_once')}
+            description={<Typography.Text copyable>{newKey}</Typography.Text>}
+          />
+        )}
+        <Loaded query={keys}>
+          {(rows) => (
+            <Table
+              rowKey="id"
+              size="small"
+              pagination={false}
+              dataSource={rows}
+              columns={[
+                { title: t('settings.key_name'), dataIndex: 'name' },
+                {
+                  title: t('settings.role'),
+                  dataIndex: 'role',
+                  render: (r: string) => t(`role.${r}` as MessageKey),
+                },
+                { title: t('settings.prefix'), dataIndex: 'prefix' },
+                {
+                  title: t('settings.last_used'),
+                  dataIndex: 'last_used_at',
+                  render: (v: string | null) => fmt.dateTime(v),
+                },
+                {
+                  title: t('settings.revoked'),
+                  dataIndex: 'revoked_at',
+                  render: (v: string | null) => fmt.dateTime(v),
+                },
+                {
+                  title: t('common.actions'),
+                  key: 'revoke',
+                  render: (_: unknown, k: { id: number; revoked_at: string | null }) =>
+                    k.revoked_at ? null : (
+                      <Popconfirm title={t('settings.confirm_revoke')} onConfirm={() => void revoke(k.id)}>
+                        <Button size="small" danger>
+                          {t('settings.revoke')}
+                        </Button>
+                      </Popconfirm>
+                    ),
+                },
+              ]}
+            />
+          )}
+        </Loaded>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,58 @@
+import type { ReactNode } from 'react';
+import type { MessageKey } from './i18n/messages-zh-cn.ts';
+import { AnalyticsPage } from './pages/analytics-page.tsx';
+import { CustomerProfilePage } from './pages/customer-profile-page.tsx';
+import { CustomersPage } from './pages/customers-page.tsx';
+import { ImportPage } from './pages/import-page.tsx';
+import { LifecyclePage } from './pages/lifecycle-page.tsx';
+import { LoyaltyPage } from './pages/loyalty-page.tsx';
+import { NotFoundPage } from './pages/not-found-page.tsx';
+import { OverviewPage } from './pages/overview-page.tsx';
+import { RfmPage } from './pages/rfm-page.tsx';
+import { SegmentsPage } from './pages/segments-page.tsx';
+import { SettingsPage } from './pages/settings-page.tsx';
+
+/** The pages in the navigation, in order (journeys will join them when their API lands). */
+export const NAV: { path: string; label: MessageKey; adminOnly?: boolean }[] = [
+  { path: '/', label: 'nav.overview' },
+  { path: '/customers', label: 'nav.customers' },
+  { path: '/rfm', label: 'nav.rfm' },
+  { path: '/lifecycle', label: 'nav.lifecycle' },
+  { path: '/segments', label: 'nav.segments' },
+  { path: '/analytics', label: 'nav.analytics' },
+  { path: '/loyalty', label: 'nav.loyalty' },
+  { path: '/import', label: 'nav.import' },
+  { path: '/settings', label: 'nav.settings' },
+];
+
+/** The page for a path. */
+export function routeFor(path: string): ReactNode {
+  const customer = /^\/customers\/(\d+)$/.exec(path);
+  if (customer) return <CustomerProfilePage id={Number(customer[1])} />;
+  switch (path) {
+    case '/':
+      return <OverviewPage />;
+    case '/customers':
+      return <CustomersPage />;
+    case '/rfm':
+      return <RfmPage />;
+    case '/lifecycle':
+      return <LifecyclePage />;
+    case '/segments':
+      return <SegmentsPage />;
+    case '/analytics':
+      return <AnalyticsPage />;
+    case '/loyalty':
+      return <LoyaltyPage />;
+    case '/import':
+      return <ImportPage />;
+    case '/settings':
+      return <SettingsPage />;
+    default:
+      return <NotFoundPage />;
+  }
+}
+
+/** The navigation entry a path belongs to. */
+export const navKeyFor = (path: string) =>
+  path === '/' ? '/' : (NAV.find((n) => n.path !== '/' && path.startsWith(n.path))?.path ?? '');
