@@ -10,6 +10,7 @@ import * as m0008 from './migrations/0008-customer-360.ts';
 import * as m0009 from './migrations/0009-messaging.ts';
 import * as m0010 from './migrations/0010-instance-secrets.ts';
 import * as m0011 from './migrations/0011-journeys.ts';
+import * as m0013 from './migrations/0013-date-trigger-indexes.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0009-messaging': m0009,
   '0010-instance-secrets': m0010,
   '0011-journeys': m0011,
+  '0013-date-trigger-indexes': m0013,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

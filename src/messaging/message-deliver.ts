@@ -5,10 +5,11 @@ import type { Schema } from '../db/schema.ts';
 import { NotFoundError, RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
-import { renderForCustomer } from './message-render.ts';
-import type { ExtraVariables } from './message-variables.ts';
+import { localeOf, renderTemplate } from './message-render.ts';
+import { customerVariableRows, type ExtraVariables, variablesFromRow } from './message-variables.ts';
 import { type Candidate, decide, type GuardFacts, type GuardSettings } from './send-guards.ts';
 import type { Locale } from './template-render.ts';
+import { findTemplate } from './template-service.ts';
 import { messageToken, trackingKey } from './tracking-token.ts';
 
 /** How many due messages a delivery round took, and what became of them. */
@@ -40,6 +41,7 @@ const BACKOFF_MINUTES = [1, 5, 30, 120, 360];
 class RoundCache {
   private adapters = new Map<string, Promise<ChannelAdapter | null>>();
   private templates = new Map<string, Promise<Candidate & { template: string }>>();
+  private loaded = new Map<string, ReturnType<typeof findTemplate>>();
   constructor(
     private db: Kysely<Schema>,
     private ws: number,
@@ -54,6 +56,17 @@ class RoundCache {
       this.adapters.set(channel, a);
     }
     return a;
+  }
+  /** The whole template, to render. */
+  template(name: string): ReturnType<typeof findTemplate> {
+    let t = this.loaded.get(name);
+    if (!t) {
+      t = findTemplate(this.db, this.ws, name);
+      // A missing template fails the messages that name it, not the round.
+      t.catch(() => {});
+      this.loaded.set(name, t);
+    }
+    return t;
   }
   candidate(name: string): Promise<Candidate> {
     let t = this.templates.get(name);
@@ -144,6 +157,56 @@ export async function deliverDue(
   );
   const cache = new RoundCache(db, ws);
   const key = await trackingKey(db);
+  // What the templates' variables are made of, for every customer of the round in one statement.
+  const variableRows = await customerVariableRows(db, ws, [
+    ...new Set(claimed.rows.filter((m) => !m.payload).map((m) => Number(m.customer_id))),
+  ]);
+  // Outcomes are written behind the sends, many per statement: those that finish within a few
+  // milliseconds of each other go in one write (a group commit), so a round costs a few writes,
+  // not one each; the round ends when all are written. (A PGlite query blocks the event loop, so
+  // writing at once would find only the outcome that asked for it.)
+  type Outcome = {
+    id: number;
+    status: string;
+    reason: string | null;
+    channel?: string;
+    template?: string;
+    purpose?: string;
+    provider_id?: string | null;
+    due_at?: Date;
+    attempts?: number;
+  };
+  let pending: Outcome[] = [];
+  let writing: Promise<void> | null = null;
+  const writeOutcomes = async () => {
+    while (pending.length) {
+      const o = pending;
+      pending = [];
+      const col = <T>(f: (x: Outcome) => T) => o.map(f);
+      await sql`update messages m set status = u.status, reason = u.reason,
+          sent_at = case when u.status = 'sent' then ${now}::timestamptz end,
+          channel = coalesce(u.channel, m.channel), template = coalesce(u.template, m.template),
+          purpose = coalesce(u.purpose, m.purpose), provider_id = coalesce(u.provider_id, m.provider_id),
+          due_at = coalesce(u.due_at, m.due_at), attempts = coalesce(u.attempts, m.attempts)
+        from unnest(${col((x) => x.id)}::bigint[], ${col((x) => x.status)}::text[], ${col((x) => x.reason)}::text[],
+          ${col((x) => x.channel ?? null)}::text[], ${col((x) => x.template ?? null)}::text[], ${col((x) => x.purpose ?? null)}::text[],
+          ${col((x) => x.provider_id ?? null)}::text[], ${col((x) => x.due_at?.toISOString() ?? null)}::timestamptz[], ${col((x) => x.attempts ?? null)}::int[])
+          as u(id, status, reason, channel, template, purpose, provider_id, due_at, attempts)
+        where m.workspace_id = ${ws} and m.id = u.id`.execute(db);
+    }
+  };
+  let writeError: unknown;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    writing ??= writeOutcomes()
+      .catch((error) => {
+        writeError ??= error;
+      })
+      .finally(() => {
+        writing = null;
+      });
+    return writing;
+  };
   const finish = async (
     m: Claimed,
     status: 'sent' | 'failed' | 'skipped' | 'queued',
@@ -158,12 +221,13 @@ export async function deliverDue(
     } = {},
   ) => {
     counts[status === 'queued' ? (reason === 'quiet_hours' ? 'deferred' : 'retrying') : status]++;
-    await db
-      .updateTable('messages')
-      .set({ status, reason, sent_at: status === 'sent' ? now : null, ...extra })
-      .where('workspace_id', '=', ws)
-      .where('id', '=', m.id)
-      .execute();
+    pending.push({ id: m.id, status, reason, ...extra });
+    if (pending.length >= 100) void flush();
+    else
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        void flush();
+      }, 5);
   };
   const deliverOne = async (m: Claimed) => {
     const f = facts.get(Number(m.customer_id));
@@ -183,19 +247,20 @@ export async function deliverDue(
       // Counted before sending, so a second message for the customer in this round sees it.
       f.recentMarketing++;
     }
-    let rendered: Awaited<ReturnType<typeof renderForCustomer>>;
+    let rendered: Awaited<ReturnType<typeof renderTemplate>>;
     try {
-      rendered = await renderForCustomer(
-        db,
+      const template = await cache.template(c.template);
+      const locale = localeOf(template, (m.variables?.locale as Locale | undefined) ?? undefined);
+      const variables = variablesFromRow(
         workspace,
-        {
-          template: c.template,
-          customerId: m.customer_id,
-          locale: (m.variables?.locale as Locale | undefined) ?? undefined,
-          variables: (m.variables ?? {}) as ExtraVariables,
-        },
-        { key, token: messageToken(key, ws, m.id) },
+        variableRows.get(Number(m.customer_id)),
+        locale,
+        (m.variables ?? {}) as ExtraVariables,
       );
+      rendered = await renderTemplate(template, locale, variables, {
+        key,
+        token: messageToken(key, ws, m.id),
+      });
     } catch (error) {
       if (error instanceof RetainError) return finish(m, 'failed', error.message, chosen);
       throw error;
@@ -226,7 +291,11 @@ export async function deliverDue(
     await Promise.all(workers);
   } finally {
     await cache.close();
+    // Outcomes already known are written even when a send threw.
+    clearTimeout(timer);
+    while (writing || pending.length) await flush();
   }
+  if (writeError) throw writeError;
   return counts;
 }
 

@@ -32,11 +32,29 @@ export async function renderForCustomer(
   tracking?: Tracking,
 ) {
   const template = await findTemplate(db, workspace.id, request.template);
-  const locale: Locale = request.locale ?? (template.body['zh-CN'] ? 'zh-CN' : 'en');
+  const locale = localeOf(template, request.locale);
+  const variables = await customerVariables(db, workspace, request.customerId, locale, request.variables);
+  return renderTemplate(template, locale, variables, tracking);
+}
+
+type Template = Awaited<ReturnType<typeof findTemplate>>;
+
+/** The locale a template is rendered in: the one asked for, else zh-CN when it has it. */
+export function localeOf(template: Template, asked?: Locale): Locale {
+  return asked ?? (template.body['zh-CN'] ? 'zh-CN' : 'en');
+}
+
+/** Renders a loaded template with the customer's variables (no database work). */
+export async function renderTemplate(
+  template: Template,
+  locale: Locale,
+  customerVars: Record<string, unknown>,
+  tracking?: Tracking,
+) {
   const pick = (texts: Record<string, string>) => texts[locale] ?? texts['zh-CN'] ?? texts.en;
   const base = publicUrl();
   const variables = {
-    ...(await customerVariables(db, workspace, request.customerId, locale, request.variables)),
+    ...customerVars,
     unsubscribe_link: `${base}/t/u/${tracking?.token ?? 'preview'}`,
   };
   const tracker: LinkTracker | undefined = tracking && {

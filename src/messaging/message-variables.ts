@@ -11,32 +11,40 @@ export interface ExtraVariables {
   recommendation?: string;
 }
 
-/**
- * The personalisation variables of one customer: `name`, `tier`, `last_product`,
- * `days_since_last_order`, `points`, and any of `coupon_code` and `recommendation` given.
- */
-export async function customerVariables(
+/** What the personalisation variables of a customer are made from. */
+export interface CustomerVariableRow {
+  id: number;
+  name: string | null;
+  last_order_date: string | null;
+  tier: string | null;
+  points: number;
+  last_product: string | null;
+}
+
+/** The rows behind the variables of many customers, in one statement (a delivery round's worth). */
+export async function customerVariableRows(
   db: Kysely<Schema>,
-  workspace: Workspace,
-  customerId: number,
-  locale: Locale,
-  extra: ExtraVariables = {},
-): Promise<Record<string, unknown>> {
-  const ws = workspace.id;
-  const row = await sql<{
-    name: string | null;
-    last_order_date: string | null;
-    tier: string | null;
-    points: number;
-    last_product: string | null;
-  }>`
-    select c.name, c.last_order_date::text as last_order_date, t.tier,
+  workspaceId: number,
+  customerIds: readonly number[],
+): Promise<Map<number, CustomerVariableRow>> {
+  const ws = workspaceId;
+  const rows = await sql<CustomerVariableRow>`
+    select c.id, c.name, c.last_order_date::text as last_order_date, t.tier,
       coalesce((select sum(points) from points_ledger l where l.workspace_id = ${ws} and l.customer_id = c.id), 0)::int as points,
       (select coalesce(ol.product_name, ol.sku) from orders o join order_lines ol on ol.workspace_id = o.workspace_id and ol.order_id = o.order_id
         where o.workspace_id = ${ws} and o.customer_id = c.id order by o.ordered_at desc, ol.line_no limit 1) as last_product
     from customers c left join customer_tiers t on t.workspace_id = c.workspace_id and t.customer_id = c.id
-    where c.workspace_id = ${ws} and c.id = ${customerId}`.execute(db);
-  const c = row.rows[0];
+    where c.workspace_id = ${ws} and c.id = any(${customerIds}::bigint[])`.execute(db);
+  return new Map(rows.rows.map((r) => [Number(r.id), r]));
+}
+
+/** The variables of one customer from its row (undefined when there is none). */
+export function variablesFromRow(
+  workspace: Workspace,
+  c: CustomerVariableRow | undefined,
+  locale: Locale,
+  extra: ExtraVariables = {},
+): Record<string, unknown> {
   const level = readSettings(workspace.settings).tiers.levels.find((l) => l.code === c?.tier);
   const today = todayIn(workspace.timezone);
   const days = c?.last_order_date
@@ -50,4 +58,19 @@ export async function customerVariables(
     points: c?.points ?? 0,
     ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
   };
+}
+
+/**
+ * The personalisation variables of one customer: `name`, `tier`, `last_product`,
+ * `days_since_last_order`, `points`, and any of `coupon_code` and `recommendation` given.
+ */
+export async function customerVariables(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  customerId: number,
+  locale: Locale,
+  extra: ExtraVariables = {},
+): Promise<Record<string, unknown>> {
+  const rows = await customerVariableRows(db, workspace.id, [customerId]);
+  return variablesFromRow(workspace, rows.get(customerId), locale, extra);
 }

@@ -1,9 +1,17 @@
 import { clockNow } from './clock.ts';
 import { InvalidInputError } from './errors.ts';
 
+// Making an Intl.DateTimeFormat costs about a millisecond; one per zone is kept.
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 /** Today's date in a time zone, as YYYY-MM-DD. */
 export function todayIn(timeZone: string, now: Date = clockNow()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(now);
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone });
+    formats.set(timeZone, format);
+  }
+  return format.format(now);
 }
 
 /** The `--as-of` date: the given one (checked), or today in the workspace's zone. */
