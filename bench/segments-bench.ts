@@ -155,17 +155,7 @@ function duckAfter(newOrders: string, outCsv: string): void {
   const file = join(out, 'increment.duckdb');
   rmSync(file, { force: true });
   copyFileSync(duckFile, file);
-  const script = join(out, 'duck-increment.mjs');
-  writeFileSync(
-    script,
-    `import { DuckDBInstance } from '@duckdb/node-api';
-    const db = await DuckDBInstance.create(${JSON.stringify(file)}); const conn = await db.connect();
-    await conn.run(\`insert into orders select customer_id, ordered_at::date, status, round(amount * 100)::bigint
-      from read_csv(${JSON.stringify(newOrders).replaceAll('"', "'")}, header = true, columns = {'order_id': 'varchar',
-      'customer_id': 'varchar', 'ordered_at': 'timestamp', 'amount': 'decimal(12,2)', 'status': 'varchar', 'channel': 'varchar'})\`);
-    conn.closeSync(); db.closeSync();`,
-  );
-  measure(['--import', 'tsx', script]);
+  measure(['--import', 'tsx', join(here, 'duckdb-append.ts'), file, newOrders]);
   measure(['--import', 'tsx', join(here, 'duckdb-rfm.ts'), file, asOf, outCsv]);
   rmSync(file, { force: true });
 }
