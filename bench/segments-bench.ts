@@ -2,10 +2,21 @@
  * `npm run bench:segments`: `retain rfm --format csv --out FILE` as a whole process over a store
  * holding the generated orders (BENCH_ORDERS, default 10M, for a tenth as many customers), beside
  * DuckDB computing the same CSV from the raw orders as a whole process over a persisted database.
+ * Then, on a copy of each store with saved segments, 10k new orders are imported and the refresh
+ * of segments and the RFM snapshot (inside the import) is timed on its own.
  * BENCH_STORES=pglite,postgres picks stores; stores are built once and kept in bench/out.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
@@ -31,8 +42,8 @@ interface Measured {
   peakMiB: number;
 }
 
-/** Runs a command as a whole process; wall time and its peak RSS. */
-function measure(args: string[], env: Record<string, string> = {}): Measured {
+/** Runs a command as a whole process; wall time, its peak RSS and its stderr. */
+function measure(args: string[], env: Record<string, string> = {}): Measured & { stderr: string } {
   const started = performance.now();
   const result = spawnSync(process.execPath, ['--import', join(here, 'report-rss.mjs'), ...args], {
     encoding: 'utf8',
@@ -42,7 +53,7 @@ function measure(args: string[], env: Record<string, string> = {}): Measured {
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
   const kib = Number(/bench-peak-rss-kib=(\d+)/.exec(result.stderr)?.[1] ?? 0);
-  return { seconds, peakMiB: Math.round(kib / 1024) };
+  return { seconds, peakMiB: Math.round(kib / 1024), stderr: result.stderr };
 }
 
 // DuckDB: a persisted database of the raw orders, built once.
@@ -112,46 +123,86 @@ function newOrdersFile(): string {
   return file;
 }
 
+/** Saved segments on the increment copies: RFM groups, RFM scores, lifecycle and an aggregate. */
+const SEGMENTS: Record<string, unknown> = {
+  'bench-rfm-top': { rfm_group: ['important_value', 'important_keep'] },
+  'bench-recent-r': { score: 'r', op: 'gte', value: 4 },
+  'bench-lapsing': { lifecycle: ['silent', 'lost'] },
+  'bench-three-orders': { field: 'order_count', op: 'gte', value: 3 },
+};
+
+/** A copy of the store for the increment (the cached one stays as built); the env selecting it. */
+async function copyStore(kind: string, env: Record<string, string>): Promise<Record<string, string>> {
+  if (kind === 'pglite') {
+    const copy = join(out, 'pglite-increment');
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(env.RETAIN_DATA_DIR!, copy, { recursive: true });
+    return { RETAIN_DATA_DIR: copy, DATABASE_URL: '' };
+  }
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  const source = new URL(env.DATABASE_URL!).pathname.slice(1);
+  await admin.query(`drop database if exists retain_bench_increment`);
+  await admin.query(`create database retain_bench_increment template ${source}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = '/retain_bench_increment';
+  return { DATABASE_URL: url.toString() };
+}
+
+/** DuckDB's CSV over the raw orders plus the new ones, for checking Retain's after the increment. */
+function duckAfter(newOrders: string, outCsv: string): void {
+  const file = join(out, 'increment.duckdb');
+  rmSync(file, { force: true });
+  copyFileSync(duckFile, file);
+  measure(['--import', 'tsx', join(here, 'duckdb-append.ts'), file, newOrders]);
+  measure(['--import', 'tsx', join(here, 'duckdb-rfm.ts'), file, asOf, outCsv]);
+  rmSync(file, { force: true });
+}
+
+/** Same rows in both CSVs (row order differs: ids vs names). */
+function sameRows(a: string, b: string): boolean {
+  const ours = readFileSync(a, 'utf8').trim().split('\n');
+  const theirs = readFileSync(b, 'utf8').trim().split('\n');
+  return ours.length === theirs.length && new Set(ours).size === new Set([...ours, ...theirs]).size;
+}
+
 const increments: string[] = [];
 console.log(
-  `| store | customers | orders | retain rfm --format csv | peak MiB | DuckDB (same CSV) | peak MiB | ratio |`,
+  `| store | customers | orders | retain rfm --format csv | peak MiB | DuckDB (same CSV) | peak MiB | ratio | first run (builds snapshot if missing) |`,
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const kind of stores) {
   const env = await retainStore(kind);
   const retainOut = join(out, `rfm-retain-${kind}.csv`);
   const duckOut = join(out, 'rfm-duckdb.csv');
-  const retain = measure([bin, 'rfm', '--as-of', asOf, '--format', 'csv', '--out', retainOut], env);
+  const rfmArgs = (file: string) => [bin, 'rfm', '--as-of', asOf, '--format', 'csv', '--out', file];
+  const first = measure(rfmArgs(retainOut), env);
+  const retain = measure(rfmArgs(retainOut), env);
   const duck = measure(['--import', 'tsx', join(here, 'duckdb-rfm.ts'), duckFile, asOf, duckOut]);
-  const ours = readFileSync(retainOut, 'utf8').trim().split('\n');
-  const theirs = readFileSync(duckOut, 'utf8').trim().split('\n');
-  // Row order differs (ids vs names); the rows themselves must be the same.
-  const sameRows = ours.length === theirs.length && new Set(ours).size === new Set([...ours, ...theirs]).size;
+  const customers = readFileSync(retainOut, 'utf8').trim().split('\n').length - 1;
   console.log(
-    `| ${kind} | ${(ours.length - 1).toLocaleString('en')} | ${orders.toLocaleString('en')} | ${retain.seconds.toFixed(1)} s | ${retain.peakMiB} | ${duck.seconds.toFixed(1)} s | ${duck.peakMiB} | ${(retain.seconds / duck.seconds).toFixed(2)}× |${sameRows ? '' : ' (outputs differ!)'}`,
+    `| ${kind} | ${customers.toLocaleString('en')} | ${orders.toLocaleString('en')} | ${retain.seconds.toFixed(1)} s | ${retain.peakMiB} | ${duck.seconds.toFixed(1)} s | ${duck.peakMiB} | ${(retain.seconds / duck.seconds).toFixed(2)}× | ${first.seconds.toFixed(1)} s |${sameRows(retainOut, duckOut) ? '' : ' (outputs differ!)'}`,
   );
-  if (kind === 'pglite') {
-    // Importing 10k new orders, then RFM again, on a copy of the store (the cached one stays as built).
-    const copy = join(out, 'pglite-increment');
-    rmSync(copy, { recursive: true, force: true });
-    cpSync(env.RETAIN_DATA_DIR!, copy, { recursive: true });
-    const copyEnv = { RETAIN_DATA_DIR: copy, DATABASE_URL: '' };
-    const imported = measure([bin, 'import', 'orders', newOrdersFile()], copyEnv);
-    const again = measure(
-      [bin, 'rfm', '--as-of', asOf, '--format', 'csv', '--out', join(out, 'rfm-after-increment.csv')],
-      copyEnv,
-    );
-    rmSync(copy, { recursive: true, force: true });
-    increments.push(
-      `| ${kind} | ${imported.seconds.toFixed(1)} s | ${again.seconds.toFixed(1)} s | ${retain.seconds.toFixed(1)} s | ${Math.max(imported.peakMiB, again.peakMiB)} |`,
-    );
-  }
+
+  const copyEnv = await copyStore(kind, env);
+  for (const [name, condition] of Object.entries(SEGMENTS))
+    measure([bin, 'segments', 'create', name, '--where', JSON.stringify(condition)], copyEnv);
+  const newOrders = newOrdersFile();
+  const imported = measure([bin, 'import', 'orders', newOrders], { ...copyEnv, RETAIN_TIMINGS: '1' });
+  const refreshMs = Number(/phase after (\d+) ms/.exec(imported.stderr)?.[1] ?? Number.NaN);
+  const afterOut = join(out, `rfm-after-increment-${kind}.csv`);
+  const again = measure(rfmArgs(afterOut), copyEnv);
+  const duckAfterOut = join(out, 'rfm-duckdb-after-increment.csv');
+  duckAfter(newOrders, duckAfterOut);
+  if (kind === 'pglite') rmSync(copyEnv.RETAIN_DATA_DIR!, { recursive: true, force: true });
+  increments.push(
+    `| ${kind} | ${imported.seconds.toFixed(1)} s | ${(refreshMs / 1000).toFixed(2)} s | ${again.seconds.toFixed(1)} s | ${sameRows(afterOut, duckAfterOut) ? 'yes' : 'NO'} | ${Math.max(imported.peakMiB, again.peakMiB)} |`,
+  );
 }
 
-if (increments.length) {
-  console.log(
-    '\n| store | import 10k new orders | RFM CSV after it | RFM CSV before (baseline) | peak MiB |',
-  );
-  console.log('|---|---:|---:|---:|---:|');
-  for (const line of increments) console.log(line);
-}
+console.log(
+  `\n| store | import 10k new orders (whole process) | of which refresh of ${Object.keys(SEGMENTS).length} segments + RFM snapshot | RFM CSV after it | same rows as DuckDB | peak MiB |`,
+);
+console.log('|---|---:|---:|---:|---|---:|');
+for (const line of increments) console.log(line);

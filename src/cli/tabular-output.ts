@@ -69,3 +69,13 @@ export async function writeRows<T extends object>(
   }
   if (outFile) await once(out, 'finish');
 }
+
+/** Writes ready-made text chunks (e.g. a domain's own fast CSV) to `outFile` or stdout. */
+export async function writeChunks(chunks: Iterable<string>, outFile?: string): Promise<void> {
+  const out: Writable = outFile ? createWriteStream(outFile) : process.stdout;
+  for (const chunk of chunks) await write(out, chunk);
+  if (outFile) {
+    out.end();
+    await once(out, 'finish');
+  }
+}

@@ -25,11 +25,23 @@ const DATE = 1082;
 const TEXT_ARRAY = 1009;
 const DATE_ARRAY = 1182;
 
+/** COPY's formats: text (tab-separated, `\N` for null), CSV, or PostgreSQL's binary format. */
+export type CopyFormat = 'text' | 'csv' | 'binary';
+
 /** One database connection held for a unit of work, able to bulk-load with COPY. */
 export interface Session {
   readonly db: Kysely<Schema>;
-  /** Loads COPY text (tab-separated, `\N` for null; or CSV) into `table (columns)`. */
-  copyIn(table: string, columns: readonly string[], text: string, format?: 'text' | 'csv'): Promise<void>;
+  /** Loads COPY data (text, CSV, or binary as bytes) into `table (columns)`. */
+  copyIn(
+    table: string,
+    columns: readonly string[],
+    data: string | readonly Uint8Array[],
+    format?: CopyFormat,
+  ): Promise<void>;
+  /** The rows of a parameterless query in COPY's text format, inside this session's transaction. */
+  copyOut(query: string): Promise<string>;
+  /** The rows of a parameterless query in COPY's binary format, inside this session's transaction. */
+  copyOutBinary(query: string): Promise<Uint8Array>;
 }
 
 /** An open store: PGlite in a directory (or memory) or a PostgreSQL server. */
@@ -43,6 +55,8 @@ export interface Database {
    * several times faster than reading a million rows as objects.
    */
   copyOut(query: string): Promise<string>;
+  /** The rows of a parameterless query in COPY's binary format (one call, no per-row parsing). */
+  copyOutBinary(query: string): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -94,28 +108,32 @@ async function openPglite(options: OpenOptions): Promise<Database> {
   const copyIn = async (
     table: string,
     columns: readonly string[],
-    text: string,
-    format: 'text' | 'csv' = 'text',
+    data: string | readonly Uint8Array[],
+    format: CopyFormat = 'text',
   ) => {
     await pglite.query(
       `${copyStatement(table, columns, format)} from '/dev/blob' with (format ${format})`,
       [],
       {
-        blob: new Blob([text]),
+        blob: new Blob(typeof data === 'string' ? [data] : (data as Uint8Array<ArrayBuffer>[])),
       },
     );
   };
+  const copyOutBlob = async (query: string, format: CopyFormat) => {
+    const result = await pglite.query(`copy (${query}) to '/dev/blob' with (format ${format})`);
+    return result.blob;
+  };
+  const copyOut = async (query: string) => (await (await copyOutBlob(query, 'text'))?.text()) ?? '';
+  const copyOutBinary = async (query: string) =>
+    new Uint8Array((await (await copyOutBlob(query, 'binary'))?.arrayBuffer()) ?? new ArrayBuffer(0));
 
   return {
     kind: 'pglite',
     db,
     // PGlite has a single session: holding Kysely's one connection keeps other work out meanwhile.
-    withSession: (fn) => db.connection().execute((conn) => fn({ db: conn, copyIn })),
-    copyOut: (query) =>
-      db.connection().execute(async () => {
-        const result = await pglite.query(`copy (${query}) to '/dev/blob'`);
-        return (await result.blob?.text()) ?? '';
-      }),
+    withSession: (fn) => db.connection().execute((conn) => fn({ db: conn, copyIn, copyOut, copyOutBinary })),
+    copyOut: (query) => db.connection().execute(() => copyOut(query)),
+    copyOutBinary: (query) => db.connection().execute(() => copyOutBinary(query)),
     close: async () => {
       await db.destroy();
       release();
@@ -123,14 +141,19 @@ async function openPglite(options: OpenOptions): Promise<Database> {
   };
 }
 
-/** The text of a COPY … TO STDOUT on a server connection. */
-async function copyOutPostgres(pool: pg.Pool, query: string): Promise<string> {
+/** The bytes of a COPY … TO STDOUT on a server connection. */
+async function copyOutClient(client: pg.PoolClient, query: string, format: CopyFormat): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const stream = client.query(copyTo(`copy (${query}) to stdout with (format ${format})`));
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The same on a connection of its own from the pool. */
+async function copyOutPostgres(pool: pg.Pool, query: string, format: CopyFormat): Promise<Buffer> {
   const client = await pool.connect();
   try {
-    const chunks: Buffer[] = [];
-    const stream = client.query(copyTo(`copy (${query}) to stdout`));
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    return await copyOutClient(client, query, format);
   } finally {
     client.release();
   }
@@ -189,8 +212,8 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
       const copyIn = (
         table: string,
         columns: readonly string[],
-        text: string,
-        format: 'text' | 'csv' = 'text',
+        data: string | readonly Uint8Array[],
+        format: CopyFormat = 'text',
       ) =>
         new Promise<void>((resolve, reject) => {
           const stream = client.query(
@@ -198,21 +221,32 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
           );
           stream.on('error', reject);
           stream.on('finish', () => resolve());
-          stream.end(text);
+          if (typeof data === 'string') stream.end(data);
+          else {
+            for (const part of data) stream.write(part);
+            stream.end();
+          }
         });
       try {
-        return await fn({ db: single, copyIn });
+        return await fn({
+          db: single,
+          copyIn,
+          copyOut: async (query) => (await copyOutClient(client, query, 'text')).toString('utf8'),
+          copyOutBinary: async (query) => copyOutClient(client, query, 'binary'),
+        });
       } finally {
         client.release();
       }
     },
-    copyOut: (query) => copyOutPostgres(pool, query),
+    copyOut: async (query) => (await copyOutPostgres(pool, query, 'text')).toString('utf8'),
+    copyOutBinary: (query) => copyOutPostgres(pool, query, 'binary'),
     close: () => db.destroy(),
   };
 }
 
-function copyStatement(table: string, columns: readonly string[], format: 'text' | 'csv'): string {
-  if (format !== 'text' && format !== 'csv') throw new Error(`unknown COPY format ${format}`);
+function copyStatement(table: string, columns: readonly string[], format: CopyFormat): string {
+  if (format !== 'text' && format !== 'csv' && format !== 'binary')
+    throw new Error(`unknown COPY format ${format}`);
   return `copy ${table} (${columns.join(', ')})`;
 }
 

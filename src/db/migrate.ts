@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-tags-segments.ts';
 import * as m0003 from './migrations/0003-customer-states.ts';
@@ -10,6 +10,7 @@ import * as m0008 from './migrations/0008-customer-360.ts';
 import * as m0009 from './migrations/0009-messaging.ts';
 import * as m0010 from './migrations/0010-instance-secrets.ts';
 import * as m0011 from './migrations/0011-journeys.ts';
+import * as m0012 from './migrations/0012-customer-fact-snapshots.ts';
 import * as m0013 from './migrations/0013-date-trigger-indexes.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009-messaging': m0009,
   '0010-instance-secrets': m0010,
   '0011-journeys': m0011,
+  '0012-customer-fact-snapshots': m0012,
   '0013-date-trigger-indexes': m0013,
 };
 
@@ -33,8 +35,22 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 /** Names of all migrations this build knows, in order. */
 export const knownMigrations = Object.keys(migrations);
 
+/**
+ * Whether every known migration has run: two small queries, where the Migrator would introspect
+ * the whole catalogue (a sixth of a second on PGlite, on every command).
+ */
+async function upToDate(db: Kysely<unknown>, schema?: string): Promise<boolean> {
+  const table = schema ? `${schema}.retain_migrations` : 'retain_migrations';
+  const found = await sql<{ t: string | null }>`select to_regclass(${table})::text as t`.execute(db);
+  if (!found.rows[0]?.t) return false;
+  const done = await sql<{ name: string }>`select name from ${sql.table(table)}`.execute(db);
+  const names = new Set(done.rows.map((r) => r.name));
+  return names.size === knownMigrations.length && knownMigrations.every((n) => names.has(n));
+}
+
 /** Brings the schema up to date; runs on every start. */
 export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<void> {
+  if (await upToDate(db, schema)) return;
   // Name the schema explicitly: Kysely looks for its tables in every schema, so a second schema on
   // the same server (tests, several installations) would otherwise find the first one's tables.
   const migrator = new Migrator({

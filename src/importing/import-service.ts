@@ -47,8 +47,14 @@ export interface IngestOptions {
   /** Do everything, then roll back. */
   dryRun?: boolean;
   onProgress?: (progress: { rows: number; bytesRead: number; totalBytes: number }) => void;
-  /** Told how long each phase took (stage, resolve, upsert, aggregates), for benchmarks. */
+  /** Told how long each phase took (stage, resolve, upsert, aggregates, after), for benchmarks. */
   onPhase?: (phase: string, ms: number) => void;
+  /**
+   * Runs inside the import's transaction once aggregates are fresh and the import is going to be
+   * kept, with the ids (sorted) of every customer it touched, merged-away ones included: work that
+   * must follow the data atomically (the CLI refreshes segments here).
+   */
+  afterChanges?: (session: Session, touched: readonly number[], stats: ImportStats) => Promise<void>;
 }
 
 export interface ImportOptions extends IngestOptions {
@@ -241,7 +247,20 @@ export async function importRecords(database: Database, options: RecordsInput): 
       phase('aggregates');
       if (kind === 'orders' || kind === 'order-lines') await applyLoyalty(session, workspace);
       if (kind === 'events') await awardEventBonuses(db, workspace);
-      if (options.dryRun || (options.strict && stats.rejected > 0)) {
+      phase('loyalty');
+      const keep = !options.dryRun && !(options.strict && stats.rejected > 0);
+      if (keep && options.afterChanges) {
+        const touched = await sql<{ id: number }>`
+          select customer_id as id from ${sql.table(TOUCHED)} where customer_id is not null
+          union select merged_id from id_merge order by 1`.execute(db);
+        await options.afterChanges(
+          session,
+          touched.rows.map((r) => Number(r.id)),
+          stats,
+        );
+        phase('after');
+      }
+      if (!keep) {
         await sql`rollback`.execute(db);
       } else {
         const { errors, ...counters } = stats;

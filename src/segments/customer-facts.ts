@@ -3,6 +3,8 @@ import { RECENT_ORDER_DATES } from '../customers/customer-aggregates.ts';
 import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { VALID_ORDER } from '../orders/order-status.ts';
+import { type FactsSnapshot, NO_DATE } from './facts-snapshot.ts';
+import { currentSnapshot } from './facts-snapshot-store.ts';
 
 /**
  * What segmentation needs of every customer on an as-of date D, in parallel arrays ordered by id.
@@ -14,8 +16,8 @@ export interface CustomerFacts {
   /** Days from the first / last valid order (local date ≤ D) to D. */
   firstDays: Int32Array;
   lastDays: Int32Array;
-  /** Valid orders with days-since < the loyal window (for the lifecycle's loyal rule). */
-  inLoyalWindow: Int32Array;
+  /** 1 when at least loyal_min_orders valid orders have days-since < the loyal window (lifecycle's loyal rule). */
+  loyalWindowMet: Uint8Array;
   /** R, F, M over the RFM window (all history when there is none); rfmCount 0 = not scored. */
   rfmLastDays: Int32Array;
   rfmCount: Int32Array;
@@ -37,7 +39,7 @@ interface FactRow {
 }
 
 /** Day number (days since 1970-01-01) of a `YYYY-MM-DD` date. */
-function dayNumber(date: string): number {
+export function dayNumber(date: string): number {
   return Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) / 86_400_000;
 }
 
@@ -55,6 +57,7 @@ function countRecent(recent: string | null, cutoff: string): number {
 interface Loyal {
   /** The day before the loyal window starts, YYYY-MM-DD. */
   cutoff: string;
+  minOrders: number;
 }
 
 function emptyFacts(n: number): CustomerFacts {
@@ -63,7 +66,7 @@ function emptyFacts(n: number): CustomerFacts {
     labels: new Array<string>(n),
     firstDays: new Int32Array(n),
     lastDays: new Int32Array(n),
-    inLoyalWindow: new Int32Array(n),
+    loyalWindowMet: new Uint8Array(n),
     rfmLastDays: new Int32Array(n),
     rfmCount: new Int32Array(n),
     rfmNet: new Float64Array(n),
@@ -77,7 +80,7 @@ function toFacts(rows: FactRow[], loyal: Loyal): CustomerFacts {
     facts.labels[i] = r.label;
     facts.firstDays[i] = r.first_days ?? -1;
     facts.lastDays[i] = r.last_days ?? -1;
-    facts.inLoyalWindow[i] = r.in_loyal ?? countRecent(r.recent, loyal.cutoff);
+    facts.loyalWindowMet[i] = +((r.in_loyal ?? countRecent(r.recent, loyal.cutoff)) >= loyal.minOrders);
     facts.rfmLastDays[i] = r.rfm_last_days ?? -1;
     facts.rfmCount[i] = r.rfm_count;
     facts.rfmNet[i] = Number(r.rfm_net);
@@ -102,10 +105,32 @@ function factsFromCopy(text: string, loyal: Loyal): CustomerFacts {
       : label;
     facts.firstDays[i] = days(f[2]!);
     facts.lastDays[i] = days(f[3]!);
-    facts.inLoyalWindow[i] = f[4] === '\\N' ? countRecent(f[8]!, loyal.cutoff) : Number(f[4]);
+    const inLoyal = f[4] === '\\N' ? countRecent(f[8]!, loyal.cutoff) : Number(f[4]);
+    facts.loyalWindowMet[i] = +(inLoyal >= loyal.minOrders);
     facts.rfmLastDays[i] = days(f[5]!);
     facts.rfmCount[i] = Number(f[6]);
     facts.rfmNet[i] = Number(f[7]);
+  }
+  return facts;
+}
+
+/** The facts of a snapshot on day number `asOfDay`: plain arithmetic on its columns. */
+export function factsFromSnapshot(s: FactsSnapshot, asOfDay: number, loyalWindowDays: number): CustomerFacts {
+  const n = s.ids.length;
+  const facts = emptyFacts(n);
+  facts.ids = s.ids;
+  facts.labels = s.labels;
+  facts.rfmCount = s.orderCount;
+  facts.rfmNet = s.netTotal;
+  const cutoff = asOfDay - loyalWindowDays;
+  for (let i = 0; i < n; i++) {
+    const first = s.firstDate[i]!;
+    const last = s.lastDate[i]!;
+    facts.firstDays[i] = first === NO_DATE ? -1 : asOfDay - first;
+    facts.lastDays[i] = last === NO_DATE ? -1 : asOfDay - last;
+    facts.rfmLastDays[i] = facts.lastDays[i]!;
+    const loyal = s.loyalDate[i]!;
+    facts.loyalWindowMet[i] = +(s.loyalMinOrders <= 0 || (loyal !== NO_DATE && loyal > cutoff));
   }
   return facts;
 }
@@ -137,7 +162,16 @@ export async function loadCustomerFacts(
   const D = sql`${sql.lit(asOf)}::date`;
   const loyal: Loyal = {
     cutoff: new Date((dayNumber(asOf) - loyalWindowDays) * 86_400_000).toISOString().slice(0, 10),
+    minOrders: loyalMinOrders,
   };
+  const aggregatesSuffice = windowDays === undefined && loyalMinOrders <= RECENT_ORDER_DATES;
+  if ('copyOut' in source && aggregatesSuffice) {
+    // The whole store: score from the columnar snapshot of the aggregates (rebuilt when stale).
+    const snapshot = await currentSnapshot(source, workspaceId, loyalMinOrders);
+    let latest = NO_DATE;
+    for (let i = 0; i < snapshot.lastDate.length; i++) latest = Math.max(latest, snapshot.lastDate[i]!);
+    if (latest <= dayNumber(asOf)) return factsFromSnapshot(snapshot, dayNumber(asOf), loyalWindowDays);
+  }
   const read = async (query: RawBuilder<FactRow>): Promise<CustomerFacts> => {
     if (!('copyOut' in source)) return toFacts((await query.execute(db)).rows, loyal);
     const compiled = query.compile(db);
@@ -145,8 +179,7 @@ export async function loadCustomerFacts(
     return factsFromCopy(await source.copyOut(compiled.sql), loyal);
   };
   const last = await latestOrderDate(db, workspaceId);
-  const fromAggregates =
-    windowDays === undefined && loyalMinOrders <= RECENT_ORDER_DATES && (last === undefined || last <= asOf);
+  const fromAggregates = aggregatesSuffice && (last === undefined || last <= asOf);
   const label = sql`coalesce(c.external_id, c.id::text)`;
   if (fromAggregates) {
     return read(sql<FactRow>`

@@ -55,6 +55,36 @@ function score(counts: Float64Array, n: number): Uint8Array {
 }
 
 /**
+ * For each value, the sign of value − mean (−1, 0, 1), exactly: value × n against the sum, in
+ * doubles when every product and partial sum is a safe integer (the usual case), else in BigInt.
+ */
+function aboveMean(values: ArrayLike<number>): Int8Array {
+  const n = values.length;
+  const out = new Int8Array(n);
+  let maxAbs = 0;
+  let integers = true;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    maxAbs = Math.max(maxAbs, Math.abs(v));
+    if (!Number.isInteger(v)) integers = false;
+  }
+  if (integers && maxAbs * n <= Number.MAX_SAFE_INTEGER) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += values[i]!;
+    for (let i = 0; i < n; i++) out[i] = Math.sign(values[i]! * n - sum);
+    return out;
+  }
+  let sum = 0n;
+  for (let i = 0; i < n; i++) sum += BigInt(values[i]!);
+  const big = BigInt(n);
+  for (let i = 0; i < n; i++) {
+    const d = BigInt(values[i]!) * big - sum;
+    out[i] = d > 0n ? 1 : d < 0n ? -1 : 0;
+  }
+  return out;
+}
+
+/**
  * Scores R, F and M 1–5 and assigns the 8 groups exactly as PRODUCT.md §3.3 defines them:
  * score = ⌈5 × c⌉ with c the share of scored customers whose value is ≤ this one (≥ for R);
  * with the mean split, R is recent when R < mean R, F and M are high when above their means.
@@ -67,21 +97,15 @@ export function scoreRfm(input: RfmInput, split: RfmSplit): RfmScores {
   const f = score(countAtOrBeyond(input.frequency, true), n);
   const m = score(countAtOrBeyond(input.monetary, true), n);
   const group = new Uint8Array(n);
-  // Compare with the mean as value × n against the sum, in integers, so a value equal to the mean is exact.
-  let sumR = 0n;
-  let sumF = 0n;
-  let sumM = 0n;
+  const recentR = split === 'mean' ? aboveMean(input.recency) : undefined;
+  const highF = split === 'mean' ? aboveMean(input.frequency) : undefined;
+  const highM = split === 'mean' ? aboveMean(input.monetary) : undefined;
   for (let i = 0; i < n; i++) {
-    sumR += BigInt(input.recency[i]!);
-    sumF += BigInt(input.frequency[i]!);
-    sumM += BigInt(input.monetary[i]!);
-  }
-  const big = BigInt(n);
-  for (let i = 0; i < n; i++) {
-    const recent = split === 'mean' ? BigInt(input.recency[i]!) * big < sumR : r[i]! >= 3;
-    const highF = split === 'mean' ? BigInt(input.frequency[i]!) * big > sumF : f[i]! >= 3;
-    const highM = split === 'mean' ? BigInt(input.monetary[i]!) * big > sumM : m[i]! >= 3;
-    group[i] = groupIndex(recent, highF, highM);
+    // R is recent when strictly below the mean: neither above nor equal.
+    const recent = recentR ? recentR[i] === -1 : r[i]! >= 3;
+    const hf = highF ? highF[i] === 1 : f[i]! >= 3;
+    const hm = highM ? highM[i] === 1 : m[i]! >= 3;
+    group[i] = groupIndex(recent, hf, hm);
   }
   return { r, f, m, group };
 }

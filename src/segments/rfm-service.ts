@@ -32,7 +32,7 @@ export interface Segmentation {
 
 /**
  * Computes RFM scores, groups and lifecycle stages from the per-customer facts. Given the whole
- * store (not just its Kysely), the facts are read with COPY, several times faster.
+ * store (not just its Kysely), the facts come from the columnar snapshot (or COPY), far faster.
  */
 export async function computeSegmentation(
   db: Kysely<Schema> | Database,
@@ -47,13 +47,26 @@ export async function computeSegmentation(
     loyalWindowDays: t.loyal_window_days,
     loyalMinOrders: t.loyal_min_orders,
   });
+  return segmentFacts(facts, workspace, options);
+}
+
+/** Scores facts already loaded (e.g. from a snapshot in hand) as {@link computeSegmentation} does. */
+export function segmentFacts(
+  facts: CustomerFacts,
+  workspace: Workspace,
+  options: SegmentationOptions,
+): Segmentation {
+  const settings = readSettings(workspace.settings);
+  const t = settings.lifecycle;
   const n = facts.ids.length;
   const stages = new Uint8Array(n);
   let scoredCount = 0;
   for (let i = 0; i < n; i++) {
     const first = facts.firstDays[i]! < 0 ? undefined : facts.firstDays[i]!;
     const last = facts.lastDays[i]! < 0 ? undefined : facts.lastDays[i]!;
-    stages[i] = LIFECYCLE_STAGES.indexOf(lifecycleStage(first, last, facts.inLoyalWindow[i]!, t));
+    // The loyal rule only asks whether the window holds loyal_min_orders orders.
+    const inWindow = facts.loyalWindowMet[i] ? t.loyal_min_orders : 0;
+    stages[i] = LIFECYCLE_STAGES.indexOf(lifecycleStage(first, last, inWindow, t));
     if (facts.rfmCount[i]! > 0) scoredCount++;
   }
   const scored = new Uint32Array(scoredCount);

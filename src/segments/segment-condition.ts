@@ -120,3 +120,16 @@ export function needsSegmentation(c: Condition): boolean {
   if ('not' in c) return needsSegmentation(c.not);
   return 'rfm_group' in c || 'lifecycle' in c || 'score' in c;
 }
+
+/**
+ * True when everything the condition reads changes only together with the customers table (its
+ * columns, aggregates, orders and order lines, RFM and lifecycle): then only customers whose rows
+ * changed (and, for RFM, whose scores moved) can enter or leave. Tags, identities and events
+ * change on their own, so segments reading them are always re-evaluated in full.
+ */
+export function followsCustomerChanges(c: Condition): boolean {
+  if ('all' in c) return c.all.every(followsCustomerChanges);
+  if ('any' in c) return c.any.every(followsCustomerChanges);
+  if ('not' in c) return followsCustomerChanges(c.not);
+  return !('tag' in c || 'identity' in c || 'event' in c);
+}

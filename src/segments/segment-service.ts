@@ -1,4 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import { type Coverage, CURRENT_COVERAGE } from '../customers/customer-changes.ts';
+import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
 import { todayIn } from '../shared/local-date.ts';
@@ -6,6 +8,7 @@ import type { Workspace } from '../workspaces/workspace-service.ts';
 import { latestOrderDate } from './customer-facts.ts';
 import { computeSegmentation } from './rfm-service.ts';
 import { type Condition, ConditionSchema, explainCondition, needsSegmentation } from './segment-condition.ts';
+import { applyMembership } from './segment-membership.ts';
 import { compileCondition } from './segment-sql.ts';
 
 /** Parses a condition from JSON text or a value; a clear error names the path at fault. */
@@ -23,10 +26,16 @@ export function parseCondition(input: string | unknown): Condition {
   return parsed.data;
 }
 
-async function predicate(db: Kysely<Schema>, workspace: Workspace, condition: Condition, asOf?: string) {
+async function predicate(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  condition: Condition,
+  asOf?: string,
+  store?: Database,
+) {
   const day = asOf ?? todayIn(workspace.timezone);
   const segmentation = needsSegmentation(condition)
-    ? await computeSegmentation(db, workspace, { asOf: day })
+    ? await computeSegmentation(store ?? db, workspace, { asOf: day })
     : undefined;
   const last = await latestOrderDate(db, workspace.id);
   return compileCondition(condition, {
@@ -79,47 +88,36 @@ export async function findSegment(db: Kysely<Schema>, workspaceId: number, name:
 
 /**
  * Re-evaluates a segment and stores the difference: customers who now match enter (and an
- * `entered` event is written), those who no longer match exit (`exited`).
+ * `entered` event is written), those who no longer match exit (`exited`). Given the whole `store`,
+ * RFM conditions are scored from the facts snapshot.
  */
-export async function refreshSegment(db: Kysely<Schema>, workspace: Workspace, name: string, asOf?: string) {
+export async function refreshSegment(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  name: string,
+  asOf?: string,
+  store?: Database,
+) {
   const segment = await findSegment(db, workspace.id, name);
-  const where = await predicate(db, workspace, parseCondition(segment.definition), asOf);
-  const ws = workspace.id;
-  return db.transaction().execute(async (trx) => {
-    const entered = await sql<{ n: number }>`
-      with now_in as (select c.id from customers c where c.workspace_id = ${ws} and ${where}),
-      added as (
-        insert into segment_members (workspace_id, segment_id, customer_id)
-        select ${ws}, ${segment.id}, id from now_in on conflict do nothing returning customer_id
-      ), ev as (
-        insert into segment_events (workspace_id, segment_id, customer_id, action)
-        select ${ws}, ${segment.id}, customer_id, 'entered' from added
-      ) select count(*)::int as n from added`.execute(trx);
-    const exited = await sql<{ n: number }>`
-      with gone as (
-        delete from segment_members m where m.workspace_id = ${ws} and m.segment_id = ${segment.id}
-        and not exists (select 1 from customers c where c.workspace_id = ${ws} and c.id = m.customer_id and ${where})
-        returning customer_id
-      ), ev as (
-        insert into segment_events (workspace_id, segment_id, customer_id, action)
-        select ${ws}, ${segment.id}, customer_id, 'exited' from gone
-      ) select count(*)::int as n from gone`.execute(trx);
-    await trx
-      .updateTable('segments')
-      .set({ refreshed_at: new Date() })
-      .where('workspace_id', '=', ws)
-      .where('id', '=', segment.id)
-      .execute();
-    return { entered: entered.rows[0]?.n ?? 0, exited: exited.rows[0]?.n ?? 0 };
-  });
+  // What this refresh sees, taken before anything is read (claiming less is safe, more is not):
+  // a later incremental refresh relies on it.
+  const coverage = (await sql<Coverage>`select ${CURRENT_COVERAGE}`.execute(db)).rows[0]!;
+  const where = await predicate(db, workspace, parseCondition(segment.definition), asOf, store);
+  return db.transaction().execute(async (trx) =>
+    applyMembership(trx, workspace.id, segment.id, where, {
+      asOf: asOf ?? todayIn(workspace.timezone),
+      coverage,
+    }),
+  );
 }
 
-/** Saves a segment (validated) and computes its membership. */
+/** Saves a segment (validated) and computes its membership (see {@link refreshSegment} for `store`). */
 export async function createSegment(
   db: Kysely<Schema>,
   workspace: Workspace,
   name: string,
   condition: Condition,
+  store?: Database,
 ) {
   const n = name.trim();
   if (!n) throw new InvalidInputError('a segment needs a name');
@@ -130,7 +128,7 @@ export async function createSegment(
     .returning('id')
     .executeTakeFirst();
   if (!created) throw new RetainError('conflict', `segment "${n}" already exists`);
-  return refreshSegment(db, workspace, n);
+  return refreshSegment(db, workspace, n, undefined, store);
 }
 
 /** Every segment with its stored member count. */

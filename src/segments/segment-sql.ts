@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { VALID_ORDER } from '../orders/order-status.ts';
 import { LIFECYCLE_STAGES } from './lifecycle-stage.ts';
 import { RFM_GROUPS } from './rfm-groups.ts';
-import { type Segmentation, scoredPositions } from './rfm-service.ts';
+import type { Segmentation } from './rfm-service.ts';
 import type { Condition } from './segment-condition.ts';
 
 /** What compiling needs: the workspace, its zone, the as-of date and (if used) the segmentation. */
@@ -13,6 +13,8 @@ export interface CompileContext {
   segmentation?: Segmentation;
   /** Some valid order lies after `asOf`: aggregates are ahead of the date, so read orders instead. */
   historical?: boolean;
+  /** Only these customers will be evaluated (the SQL restricts to them too): RFM leaves list no others. */
+  only?: ReadonlySet<number>;
 }
 
 const OPS = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '=', neq: '<>' } as const;
@@ -22,12 +24,15 @@ function idsWhere(
   keep: (group: number, stage: number, r: number, f: number, m: number, scored: boolean) => boolean,
 ): RawBuilder<boolean> {
   const s = ctx.segmentation!;
-  const scoreOf = scoredPositions(s);
+  // Position in `scored` of each customer (-1: not scored): a typed array, not a million-entry Map.
+  const scoreOf = new Int32Array(s.facts.ids.length).fill(-1);
+  for (let j = 0; j < s.scored.length; j++) scoreOf[s.scored[j]!] = j;
   const ids: number[] = [];
   for (let i = 0; i < s.facts.ids.length; i++) {
-    const j = scoreOf.get(i);
+    if (ctx.only && !ctx.only.has(s.facts.ids[i]!)) continue;
+    const j = scoreOf[i]!;
     const ok =
-      j === undefined
+      j < 0
         ? keep(-1, s.stages[i]!, 0, 0, 0, false)
         : keep(s.scores.group[j]!, s.stages[i]!, s.scores.r[j]!, s.scores.f[j]!, s.scores.m[j]!, true);
     if (ok) ids.push(s.facts.ids[i]!);

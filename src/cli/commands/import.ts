@@ -2,10 +2,14 @@ import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { IMPORT_KINDS, type ImportKind } from '../../importing/import-kinds.ts';
 import { type ImportStats, importFile } from '../../importing/import-service.ts';
-import { listSegments, refreshSegment } from '../../segments/segment-service.ts';
+import { refreshAfterChanges } from '../../segments/segment-refresh.ts';
+
 import { InvalidInputError } from '../../shared/errors.ts';
 import { withWorkspace } from '../context.ts';
 import { printJson } from '../output.ts';
+
+/** With RETAIN_TIMINGS=1, how long each import phase took goes to stderr (for benchmarks). */
+const timings = process.env.RETAIN_TIMINGS === '1';
 
 interface ImportCliOptions {
   map: string[];
@@ -91,6 +95,7 @@ export function registerImportCommand(program: Command): void {
       const workspaceName: string = command.optsWithGlobals().workspace;
       const bar = process.stderr.isTTY && !options.json ? progressBar() : undefined;
       const stats = await withWorkspace(workspaceName, async (store, workspace) => {
+        let refreshed: Awaited<ReturnType<typeof refreshAfterChanges>> = [];
         const result = await importFile(store, {
           kind,
           file,
@@ -101,20 +106,18 @@ export function registerImportCommand(program: Command): void {
           strict: options.strict,
           dryRun: options.dryRun,
           onProgress: bar?.update,
+          onPhase: timings ? (phase, ms) => console.error(`phase ${phase} ${ms.toFixed(0)} ms`) : undefined,
+          // Saved segments (and the RFM snapshot) follow the data, in the import's own transaction,
+          // after every import that changed something.
+          afterChanges: async (session, touched, stats) => {
+            if (stats.inserted + stats.updated + stats.merged === 0) return;
+            refreshed = await refreshAfterChanges(session, workspace, touched);
+          },
         });
         bar?.stop();
-        // Saved segments follow the data: refresh them after every import that changed something.
-        if (
-          !options.dryRun &&
-          !(options.strict && result.rejected > 0) &&
-          result.inserted + result.updated + result.merged > 0
-        ) {
-          for (const { name } of await listSegments(store.db, workspace.id)) {
-            const moved = await refreshSegment(store.db, workspace, name);
-            if (!options.json)
-              console.error(`segment ${name}: ${moved.entered} entered, ${moved.exited} exited`);
-          }
-        }
+        if (!options.json)
+          for (const moved of refreshed)
+            console.error(`segment ${moved.name}: ${moved.entered} entered, ${moved.exited} exited`);
         return result;
       }).finally(() => bar?.stop());
       if (options.json) printJson(stats);

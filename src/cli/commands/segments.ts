@@ -59,7 +59,7 @@ export function registerSegmentCommands(program: Command): void {
     .action(async (name: string, opts: { where: string }, command: Command) => {
       const condition = readCondition(opts.where);
       await withWorkspace(ws(command), async (store, workspace) => {
-        const result = await createSegment(store.db, workspace, name, condition);
+        const result = await createSegment(store.db, workspace, name, condition, store);
         console.log(`segment "${name}" saved: ${result.entered} members`);
       });
     });
@@ -107,7 +107,7 @@ export function registerSegmentCommands(program: Command): void {
       await withWorkspace(ws(command), async (store, workspace) => {
         const names = name ? [name] : (await listSegments(store.db, workspace.id)).map((s) => s.name);
         for (const n of names) {
-          const r = await refreshSegment(store.db, workspace, n);
+          const r = await refreshSegment(store.db, workspace, n, undefined, store);
           console.log(`${n}: ${r.entered} entered, ${r.exited} exited`);
         }
       });

@@ -1,0 +1,211 @@
+import { type Kysely, sql } from 'kysely';
+import {
+  type Coverage,
+  CURRENT_COVERAGE,
+  coverageColumns,
+  customersUnchangedSince,
+  forgetCoveredChanges,
+} from '../customers/customer-changes.ts';
+import { copyBinaryRow, firstCopyBinaryRow, int4Field, textField } from '../db/copy-binary.ts';
+import type { Database, Session } from '../db/database.ts';
+import type { Schema } from '../db/schema.ts';
+import {
+  decodeSnapshot,
+  emptySnapshot,
+  encodeSnapshot,
+  type FactsSnapshot,
+  NO_DATE,
+} from './facts-snapshot.ts';
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };
+
+function checkedInt(n: number): number {
+  if (!Number.isSafeInteger(n)) throw new Error(`invalid number ${n}`);
+  return n;
+}
+
+/** The COPY query of the snapshot's columns for the workspace's customers (`ids`: only those). */
+function rowsQuery(db: Kysely<Schema>, workspaceId: number, k: number, ids?: readonly number[]): string {
+  const only = ids ? sql`and c.id = any(${sql.lit(`{${ids.map(checkedInt).join(',')}}`)}::bigint[])` : sql``;
+  const day = (e: ReturnType<typeof sql>) => sql`(${e}) - date '1970-01-01'`;
+  const query = sql`select c.id, coalesce(c.external_id, c.id::text),
+      ${day(sql`c.first_order_date`)}, ${day(sql`c.last_order_date`)}, c.order_count, c.net_total,
+      ${day(sql`c.recent_order_dates[${sql.lit(checkedInt(k))}]`)}
+    from customers c where c.workspace_id = ${sql.lit(checkedInt(workspaceId))} ${only} order by c.id`.compile(
+    db,
+  );
+  if (query.parameters.length > 0) throw new Error('snapshot query must not have parameters');
+  return query.sql;
+}
+
+/** Parses the COPY text of {@link rowsQuery} into a snapshot. */
+function parseRows(text: string, k: number): FactsSnapshot {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const s = emptySnapshot(lines.length, k);
+  const date = (v: string) => (v === '\\N' ? NO_DATE : Number(v));
+  for (let i = 0; i < lines.length; i++) {
+    const f = lines[i]!.split('\t');
+    const label = f[1]!;
+    s.ids[i] = Number(f[0]);
+    s.labels[i] = label.includes('\\')
+      ? label.replace(/\\(.)/g, (_m, c: string) => COPY_ESCAPES[c] ?? c)
+      : label;
+    s.firstDate[i] = date(f[2]!);
+    s.lastDate[i] = date(f[3]!);
+    s.orderCount[i] = Number(f[4]);
+    s.netTotal[i] = Number(f[5]);
+    s.loyalDate[i] = date(f[6]!);
+  }
+  return s;
+}
+
+/**
+ * The workspace's stored snapshot, if every customer change since it was read is covered and it
+ * was kept for this `loyalMinOrders`; undefined otherwise (never trusted when stale).
+ */
+export async function readCurrentSnapshot(
+  read: Pick<Database, 'db' | 'copyOutBinary'>,
+  workspaceId: number,
+  loyalMinOrders: number,
+  ownChangesAllowed = false,
+): Promise<FactsSnapshot | undefined> {
+  const current = customersUnchangedSince(
+    workspaceId,
+    coverageColumns('s.built', 's.built_xid'),
+    ownChangesAllowed,
+  );
+  const query = sql`select s.data from customer_fact_snapshots s
+    where s.workspace_id = ${sql.lit(checkedInt(workspaceId))} and ${current}`.compile(read.db);
+  const data = firstCopyBinaryRow(await read.copyOutBinary(query.sql))?.[0];
+  const snapshot = data ? decodeSnapshot(data) : undefined;
+  return snapshot?.loyalMinOrders === loyalMinOrders ? snapshot : undefined;
+}
+
+/** Stores the snapshot with what it covers, and forgets the changes no coverage needs any more. */
+async function saveSnapshot(session: Session, workspaceId: number, coverage: Coverage, s: FactsSnapshot) {
+  const db = session.db;
+  await sql`delete from customer_fact_snapshots where workspace_id = ${workspaceId}`.execute(db);
+  const row = copyBinaryRow([
+    int4Field(workspaceId),
+    textField(coverage.snapshot),
+    coverage.xid === null ? null : textField(coverage.xid),
+    encodeSnapshot(s),
+  ]);
+  await session.copyIn(
+    'customer_fact_snapshots',
+    ['workspace_id', 'built', 'built_xid', 'data'],
+    row,
+    'binary',
+  );
+  const segments =
+    await sql<Coverage>`select refreshed_snapshot as snapshot, refreshed_xid as xid from segments
+    where workspace_id = ${workspaceId} and refreshed_snapshot is not null`.execute(db);
+  await forgetCoveredChanges(db, workspaceId, [coverage, ...segments.rows]);
+}
+
+/**
+ * Reads every customer's facts in one repeatable-read transaction and stores them as the
+ * workspace's snapshot. Saving is best effort: a concurrent writer only costs a rebuild later.
+ */
+export async function buildSnapshot(
+  store: Database,
+  workspaceId: number,
+  loyalMinOrders: number,
+): Promise<FactsSnapshot> {
+  return store.withSession(async (session) => {
+    const db = session.db;
+    await sql`begin isolation level repeatable read`.execute(db);
+    try {
+      const coverage = (await sql<Coverage>`select ${CURRENT_COVERAGE}`.execute(db)).rows[0]!;
+      const snapshot = await readAll(session, workspaceId, loyalMinOrders);
+      try {
+        await saveSnapshot(session, workspaceId, coverage, snapshot);
+        await sql`commit`.execute(db);
+      } catch {
+        await sql`rollback`.execute(db);
+      }
+      return snapshot;
+    } catch (error) {
+      await sql`rollback`.execute(db).catch(() => {});
+      throw error;
+    }
+  });
+}
+
+/** Every customer's snapshot columns, read in the session's transaction. */
+async function readAll(session: Session, workspaceId: number, k: number): Promise<FactsSnapshot> {
+  return parseRows(await session.copyOut(rowsQuery(session.db, workspaceId, k)), k);
+}
+
+/** The current snapshot: the stored one when it is current, else a fresh one (then stored). */
+export async function currentSnapshot(
+  store: Database,
+  workspaceId: number,
+  loyalMinOrders: number,
+): Promise<FactsSnapshot> {
+  return (
+    (await readCurrentSnapshot(store, workspaceId, loyalMinOrders)) ??
+    (await buildSnapshot(store, workspaceId, loyalMinOrders))
+  );
+}
+
+/** `old` with the customers `ids` (sorted) replaced by `fresh` (sorted; absent ones are gone). */
+function merge(old: FactsSnapshot, ids: readonly number[], fresh: FactsSnapshot): FactsSnapshot {
+  const replaced = new Set(ids);
+  let kept = 0;
+  for (let i = 0; i < old.ids.length; i++) if (!replaced.has(old.ids[i]!)) kept++;
+  const out = emptySnapshot(kept + fresh.ids.length, old.loyalMinOrders);
+  const copy = (from: FactsSnapshot, i: number, j: number) => {
+    out.ids[j] = from.ids[i]!;
+    out.labels[j] = from.labels[i]!;
+    out.firstDate[j] = from.firstDate[i]!;
+    out.lastDate[j] = from.lastDate[i]!;
+    out.orderCount[j] = from.orderCount[i]!;
+    out.netTotal[j] = from.netTotal[i]!;
+    out.loyalDate[j] = from.loyalDate[i]!;
+  };
+  let i = 0;
+  let f = 0;
+  for (let j = 0; j < out.ids.length; j++) {
+    while (i < old.ids.length && replaced.has(old.ids[i]!)) i++;
+    if (f < fresh.ids.length && (i >= old.ids.length || fresh.ids[f]! < old.ids[i]!)) copy(fresh, f++, j);
+    else copy(old, i++, j);
+  }
+  return out;
+}
+
+/**
+ * Inside a transaction that changed the customers `ids` (sorted, unique; merged-away ones too):
+ * brings the stored snapshot up to date by re-reading only those customers when it was current
+ * before this transaction, else by reading them all. Returns the snapshots before (when there was
+ * a current one) and after.
+ */
+export async function patchSnapshot(
+  session: Session,
+  workspaceId: number,
+  loyalMinOrders: number,
+  ids: readonly number[],
+): Promise<{ before?: FactsSnapshot; after: FactsSnapshot }> {
+  // Taken before the check (which then sees at least as much), so it never claims a change the
+  // check did not see as covered.
+  const coverage = (await sql<Coverage>`select ${CURRENT_COVERAGE}`.execute(session.db)).rows[0]!;
+  const before = await readCurrentSnapshot(
+    { db: session.db, copyOutBinary: session.copyOutBinary },
+    workspaceId,
+    loyalMinOrders,
+    true,
+  );
+  if (!before) {
+    const after = await readAll(session, workspaceId, loyalMinOrders);
+    await saveSnapshot(session, workspaceId, coverage, after);
+    return { after };
+  }
+  const fresh = parseRows(
+    await session.copyOut(rowsQuery(session.db, workspaceId, loyalMinOrders, ids)),
+    loyalMinOrders,
+  );
+  const after = merge(before, ids, fresh);
+  await saveSnapshot(session, workspaceId, coverage, after);
+  return { before, after };
+}

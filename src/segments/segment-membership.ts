@@ -1,0 +1,50 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Coverage } from '../customers/customer-changes.ts';
+import type { Schema } from '../db/schema.ts';
+
+/** How a segment's stored membership changed in one refresh. */
+export type MembershipChange = {
+  entered: number;
+  exited: number;
+};
+
+/**
+ * Stores the difference between a segment's members and `where` (over `customers c`): customers
+ * who now match enter (an `entered` event), members who no longer match exit (`exited`). With
+ * `only`, just those customers are looked at. Records what the refresh covered, for the next one.
+ */
+export async function applyMembership(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  segmentId: number,
+  where: RawBuilder<boolean>,
+  scope: { only?: readonly number[]; asOf: string; coverage: Coverage },
+): Promise<MembershipChange> {
+  const ws = workspaceId;
+  const inScope = scope.only ? sql`and c.id = any(${scope.only}::bigint[])` : sql``;
+  const memberInScope = scope.only ? sql`and m.customer_id = any(${scope.only}::bigint[])` : sql``;
+  // One statement: who matches is worked out once, and the inserts and deletes both see the rows
+  // as they were before it.
+  const counts = await sql<{ entered: number; exited: number }>`
+    with now_in as materialized (select c.id from customers c where c.workspace_id = ${ws} ${inScope} and ${where}),
+    added as (
+      insert into segment_members (workspace_id, segment_id, customer_id)
+      select ${ws}, ${segmentId}, id from now_in on conflict do nothing returning customer_id
+    ), gone as (
+      delete from segment_members m where m.workspace_id = ${ws} and m.segment_id = ${segmentId} ${memberInScope}
+      -- NOT IN over a subquery runs as one hash lookup per member whatever the row estimate (the
+      -- planner guesses a few dozen rows for an id list and picked a quadratic nested loop).
+      and m.customer_id not in (select id from now_in)
+      returning customer_id
+    ), ev as (
+      insert into segment_events (workspace_id, segment_id, customer_id, action)
+      select ${ws}::int, ${segmentId}::bigint, customer_id, 'entered' from added
+      union all select ${ws}::int, ${segmentId}::bigint, customer_id, 'exited' from gone
+    ) select (select count(*) from added)::int as entered, (select count(*) from gone)::int as exited`.execute(
+    db,
+  );
+  await sql`update segments set refreshed_at = now(), refreshed_as_of = ${scope.asOf}::date,
+      refreshed_snapshot = ${scope.coverage.snapshot}, refreshed_xid = ${scope.coverage.xid}
+    where workspace_id = ${ws} and id = ${segmentId}`.execute(db);
+  return { entered: counts.rows[0]?.entered ?? 0, exited: counts.rows[0]?.exited ?? 0 };
+}
