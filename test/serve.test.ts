@@ -42,6 +42,14 @@ describe('retain serve', () => {
         headers: { authorization: `Bearer ${key}` },
       });
       expect(((await me.json()) as { role: string }).role).toBe('admin');
+      // The printed dashboard user signs in with its password.
+      const [, email, password] = /dashboard sign-in \(shown once\): (\S+) \/ (\S+)$/m.exec(stderr) ?? [];
+      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      expect([email, login.status]).toEqual(['admin@retain.local', 200]);
       const cli = spawnSync(process.execPath, [bin, 'users', 'list'], { env: freshEnv, encoding: 'utf8' });
       expect(cli.status).not.toBe(0);
       expect(cli.stderr.trim().split('\n')).toHaveLength(1);

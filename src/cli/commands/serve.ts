@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { bootstrapAdminKey } from '../../access/api-key-service.ts';
+import { newToken } from '../../access/secret-token.ts';
+import { createUser } from '../../access/user-service.ts';
 import { startServer } from '../../api/server.ts';
 import { storeOptionsFromEnv } from '../../config.ts';
 import { openDatabase } from '../../db/database.ts';
@@ -7,6 +9,9 @@ import { InvalidInputError } from '../../shared/errors.ts';
 import { DASHBOARD_DIR } from '../../web/dashboard-build.ts';
 import { runForever } from '../../worker/worker.ts';
 import { ensureWorkspace, listWorkspaces } from '../../workspaces/workspace-service.ts';
+
+/** The dashboard user a first start creates. */
+const FIRST_ADMIN = 'admin@retain.local';
 
 /** `retain serve`: the HTTP API, its OpenAPI document and docs, and the dashboard when built. */
 export function registerServeCommand(program: Command): void {
@@ -34,8 +39,13 @@ export function registerServeCommand(program: Command): void {
         (await ensureWorkspace(store.db, 'default'));
       const key = await bootstrapAdminKey(store.db, first.id);
       if (key) {
+        // And a person to sign in to the dashboard with, since the CLI cannot add one while the
+        // server holds the embedded store.
+        const password = newToken('', 12);
+        await createUser(store.db, first.id, { email: FIRST_ADMIN, password, role: 'admin' });
         process.stderr.write(
-          `retain: first start, no users or API keys yet. Admin API key for workspace "${first.name}" (shown once):\n${key}\n`,
+          `retain: first start, no users or API keys yet. Admin API key for workspace "${first.name}" (shown once):\n${key}\n` +
+            `retain: dashboard sign-in (shown once): ${FIRST_ADMIN} / ${password}\n`,
         );
       }
       const server = await startServer(store, {
