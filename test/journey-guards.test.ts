@@ -2,7 +2,6 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setChannel } from '../src/channels/channel-config.ts';
 import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
 import { applyJourney } from '../src/journeys/journey-service.ts';
@@ -17,6 +16,7 @@ import {
   type Workspace,
 } from '../src/workspaces/workspace-service.ts';
 import { setSetting } from '../src/workspaces/workspace-settings.ts';
+import { customerIds, useLocalChannels } from './fixtures.ts';
 import { startHttpSink, startSmtpSink } from './local-servers.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
@@ -101,26 +101,12 @@ describe.each(storesUnderTest())('message guards through the worker ($name)', (s
       'customers',
       `customer_id,name,email\n${people.map((p) => `${p},客户${p},${noMail.has(p) ? '' : address(p)}`).join('\n')}\n`,
     );
-    for (const r of await database.db
-      .selectFrom('customers')
-      .select(['id', 'external_id'])
-      .where('workspace_id', '=', ws.id)
-      .execute())
-      ids[r.external_id!] = r.id;
-    await setChannel(
-      database.db,
-      ws.id,
-      'email',
-      { host: '127.0.0.1', port: smtp.port, from: 'shop@example.com' },
-      {},
-    );
-    await setChannel(
-      database.db,
-      ws.id,
-      'webhook',
-      { url: `http://127.0.0.1:${http.port}${hookPath}` },
-      { secret: 's' },
-    );
+    Object.assign(ids, await customerIds(database.db, ws.id));
+    await useLocalChannels(database.db, ws.id, {
+      smtpPort: smtp.port,
+      webhookUrl: `http://127.0.0.1:${http.port}${hookPath}`,
+      webhookSecret: 's',
+    });
     await saveTemplates(database.db, ws.id, [
       {
         name: 'promo-mail',

@@ -13,6 +13,7 @@ import { createSegment, refreshSegment } from '../src/segments/segment-service.t
 import { setClock } from '../src/shared/clock.ts';
 import { runOnce } from '../src/worker/worker.ts';
 import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
+import { customerIds } from './fixtures.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
 // Each trigger against an expectation computed here from the rows imported. Journeys are a bare
@@ -143,12 +144,7 @@ describe.each(storesUnderTest())('journey triggers ($name)', (store) => {
       'customers',
       `customer_id,name,birthday\n${all.map((p) => `${p},客户${p},${birthdays[p] ?? ''}`).join('\n')}\n`,
     );
-    for (const r of await database.db
-      .selectFrom('customers')
-      .select(['id', 'external_id'])
-      .where('workspace_id', '=', ws.id)
-      .execute())
-      ids[r.external_id!] = r.id;
+    Object.assign(ids, await customerIds(database.db, ws.id));
     // History before any journey: PRE has bought; L*, A* and M* are for the date triggers.
     await loadOrders([
       { id: 'H1', customer: 'PRE', at: '2026-03-01 12:00', amount: 50, status: 'paid' },

@@ -3,7 +3,6 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setChannel } from '../src/channels/channel-config.ts';
 import { webhookSignature } from '../src/channels/webhook-channel.ts';
 import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
@@ -15,6 +14,7 @@ import { saveTemplates } from '../src/messaging/template-service.ts';
 import { setClock } from '../src/shared/clock.ts';
 import { runOnce } from '../src/worker/worker.ts';
 import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
+import { customerIds, useLocalChannels } from './fixtures.ts';
 import { startHttpSink, startSmtpSink } from './local-servers.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
@@ -65,26 +65,12 @@ describe.each(storesUnderTest())('journeys end to end ($name)', (store) => {
       'customers',
       `customer_id,name,email,birthday\n${people.map((p) => `${p},客户${p},${email(p)},${p === 'B1' ? '1990-03-02' : ''}`).join('\n')}\n`,
     );
-    for (const r of await database.db
-      .selectFrom('customers')
-      .select(['id', 'external_id'])
-      .where('workspace_id', '=', ws.id)
-      .execute())
-      ids[r.external_id!] = r.id;
-    await setChannel(
-      database.db,
-      ws.id,
-      'email',
-      { host: '127.0.0.1', port: smtp.port, from: 'shop@example.com' },
-      {},
-    );
-    await setChannel(
-      database.db,
-      ws.id,
-      'webhook',
-      { url: `http://127.0.0.1:${http.port}/hook-${store.name}` },
-      { secret: 'hook-secret' },
-    );
+    Object.assign(ids, await customerIds(database.db, ws.id));
+    await useLocalChannels(database.db, ws.id, {
+      smtpPort: smtp.port,
+      webhookUrl: `http://127.0.0.1:${http.port}/hook-${store.name}`,
+      webhookSecret: 'hook-secret',
+    });
     await saveTemplates(
       database.db,
       ws.id,

@@ -13,6 +13,7 @@ import { saveTemplates } from '../src/messaging/template-service.ts';
 import { clockNow, setClock } from '../src/shared/clock.ts';
 import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
 import { startApi } from './api-harness.ts';
+import { customerIds, useLocalChannels } from './fixtures.ts';
 import { type ReceivedMail, type ReceivedRequest, startHttpSink, startSmtpSink } from './local-servers.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
@@ -88,26 +89,12 @@ describe.each(storesUnderTest())('messages over real local servers ($name)', (st
       'order_id,customer_id,ordered_at,sku,product_name,quantity,unit_price,status\nL1,M1,2024-05-01 10:00:00,S1,有机牛奶,1,59.00,paid\n',
     );
     await importFile(database, { kind: 'order-lines', file: lines, workspace: ws });
-    for (const r of await database.db
-      .selectFrom('customers')
-      .select(['id', 'external_id'])
-      .where('workspace_id', '=', ws.id)
-      .execute())
-      ids[r.external_id!] = r.id;
-    await setChannel(
-      database.db,
-      ws.id,
-      'email',
-      { host: '127.0.0.1', port: smtpPort, from: 'shop@example.com' },
-      {},
-    );
-    await setChannel(
-      database.db,
-      ws.id,
-      'webhook',
-      { url: `http://127.0.0.1:${httpPort}/hook` },
-      { secret: 'shh' },
-    );
+    Object.assign(ids, await customerIds(database.db, ws.id));
+    await useLocalChannels(database.db, ws.id, {
+      smtpPort: smtpPort,
+      webhookUrl: `http://127.0.0.1:${httpPort}/hook`,
+      webhookSecret: 'shh',
+    });
     await setChannel(
       database.db,
       ws.id,

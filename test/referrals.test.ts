@@ -9,6 +9,7 @@ import { pointsHistory } from '../src/loyalty/points-ledger.ts';
 import { linkReferral, referralCodeFor, referralReport } from '../src/loyalty/referrals.ts';
 import { createWorkspace, saveSettings, type Workspace } from '../src/workspaces/workspace-service.ts';
 import { setSetting } from '../src/workspaces/workspace-settings.ts';
+import { customerIds } from './fixtures.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
 afterAll(dropTestSchemas);
@@ -50,12 +51,7 @@ describe.each(storesUnderTest())('referrals ($name)', (store) => {
       workspace: ws,
     });
     await orders(['O0,OLD,2024-01-01 10:00:00,50.00,paid']);
-    for (const r of await database.db
-      .selectFrom('customers')
-      .select(['id', 'external_id'])
-      .where('workspace_id', '=', ws.id)
-      .execute())
-      ids[r.external_id!] = r.id;
+    Object.assign(ids, await customerIds(database.db, ws.id));
   });
   afterAll(() => database?.close());
 

@@ -10,6 +10,7 @@ import { sendMessage } from '../src/messaging/send-message.ts';
 import { saveTemplates } from '../src/messaging/template-service.ts';
 import { clockNow, setClock } from '../src/shared/clock.ts';
 import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
+import { customerIds } from './fixtures.ts';
 import { startHttpSink } from './local-servers.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
@@ -69,12 +70,7 @@ describe.each(storesUnderTest())('WeChat template messages ($name)', (store) => 
     const file = join(await mkdtemp(join(tmpdir(), 'retain-wechat-')), 'c.csv');
     await writeFile(file, 'customer_id,name,wechat_openid\nW1,周一,oW1\nW2,周二,oW2\nW3,周三,\n');
     await importFile(database, { kind: 'customers', file, workspace: ws });
-    for (const r of await database.db
-      .selectFrom('customers')
-      .select(['id', 'external_id'])
-      .where('workspace_id', '=', ws.id)
-      .execute())
-      ids[r.external_id!] = r.id;
+    Object.assign(ids, await customerIds(database.db, ws.id));
     await setChannel(
       database.db,
       ws.id,
