@@ -6,7 +6,7 @@ import { clockMinutes, nextWallTime, zonedInstant } from '../shared/zoned-time.t
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { durationMs, type Journey, type Step, type Trigger } from './journey-model.ts';
 import { draw, pickArm } from './journey-run.ts';
-import { onMonthDay } from './journey-triggers.ts';
+import { awaitedHappened, onMonthDay, propsMatch } from './journey-triggers.ts';
 
 /** What a journey would have done over past days, without sending or saving anything. */
 export interface BacktestResult {
@@ -35,15 +35,7 @@ function firings(t: Trigger, ws: number, tz: string, from: string, to: string): 
   const eventsOf = (type: string, props: Record<string, string | undefined>) =>
     sql<Firing>`select e.customer_id, e.occurred_at as at from events e
       where e.workspace_id = ${ws} and e.type = ${type} and ${inDays(sql`(e.occurred_at at time zone ${tz})::date`)}
-      ${sql.join(
-        [
-          sql``,
-          ...Object.entries(props)
-            .filter(([, v]) => v !== undefined)
-            .map(([k, v]) => sql`e.properties->>${k} = ${v}`),
-        ],
-        sql` and `,
-      )}`;
+      and ${propsMatch(props)}`;
   if ('order_placed' in t)
     return sql<Firing>`select o.customer_id, o.ordered_at as at from orders o where o.workspace_id = ${ws}
       and o.customer_id is not null and ${VALID_ORDER} and ${inDays(sql`o.local_date`)}
@@ -189,10 +181,7 @@ export async function backtestJourney(
           break;
         case 'wait_for_event': {
           const until = new Date(t.getTime() + durationMs(step.timeout));
-          const happened: RawBuilder<unknown> =
-            step.event === 'order_placed'
-              ? sql`exists (select 1 from orders o where o.workspace_id = ${ws} and o.customer_id = ${cid} and ${VALID_ORDER} and o.ordered_at > ${t} and o.ordered_at <= ${until})`
-              : sql`exists (select 1 from events e where e.workspace_id = ${ws} and e.customer_id = ${cid} and e.type = ${step.event} and e.occurred_at > ${t} and e.occurred_at <= ${until})`;
+          const happened = awaitedHappened(step, ws, cid, t, until);
           const hit: boolean = (await sql<{ hit: boolean }>`select ${happened} as hit`.execute(db)).rows[0]!
             .hit;
           outcome = hit ? 'event' : 'timeout';

@@ -7,13 +7,13 @@ import { findCouponTemplate } from '../loyalty/coupon-template.ts';
 import { awardBonusPoints } from '../loyalty/points-ledger.ts';
 import { customerTier } from '../loyalty/tier-evaluate.ts';
 import { enqueueMessages, type QueuedMessage } from '../messaging/send-message.ts';
-import { VALID_ORDER } from '../orders/order-status.ts';
 import { conditionFilter } from '../segments/segment-service.ts';
 import { RetainError } from '../shared/errors.ts';
 import { clockMinutes, nextWallTime } from '../shared/zoned-time.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
-import { durationMs, type Step, TIER_BIRTHDAY_COUPON } from './journey-model.ts';
+import { durationMs, TIER_BIRTHDAY_COUPON } from './journey-model.ts';
 import type { StoredJourney } from './journey-service.ts';
+import { awaitedHappened } from './journey-triggers.ts';
 
 interface Entry {
   id: number;
@@ -67,17 +67,6 @@ class Batch {
   conditions = new Map<string, Promise<RawBuilder<boolean>>>();
 }
 
-function waitedFor(entry: Entry, step: Extract<Step, { type: 'wait_for_event' }>, now: Date, ws: number) {
-  const since = entry.wait_since ?? entry.entered_at;
-  if (step.event === 'order_placed')
-    return sql<{ hit: boolean }>`select exists (select 1 from orders o where o.workspace_id = ${ws}
-      and o.customer_id = ${entry.customer_id} and ${VALID_ORDER} and o.ordered_at > ${since} and o.ordered_at <= ${now}) as hit`;
-  const props = Object.entries(step.properties ?? {}).map(([k, v]) => sql`e.properties->>${k} = ${v}`);
-  return sql<{ hit: boolean }>`select exists (select 1 from events e where e.workspace_id = ${ws}
-    and e.customer_id = ${entry.customer_id} and e.type = ${step.event} and e.occurred_at > ${since} and e.occurred_at <= ${now}
-    ${props.length ? sql`and ${sql.join(props, sql` and `)}` : sql``}) as hit`;
-}
-
 /**
  * Moves one entry along its journey from its current step until it waits or leaves, applying each
  * step's effect in the caller's transaction (tags, coupons, points, queued messages), so the
@@ -127,7 +116,9 @@ async function advance(
         break;
       case 'wait_for_event': {
         if (!waking) return sleep(new Date(now.getTime() + durationMs(step.timeout)));
-        const hit = (await waitedFor(entry, step, now, ws).execute(trx)).rows[0]!.hit;
+        const since = entry.wait_since ?? entry.entered_at;
+        const happened = awaitedHappened(step, ws, entry.customer_id, since, now);
+        const hit = (await sql<{ hit: boolean }>`select ${happened} as hit`.execute(trx)).rows[0]!.hit;
         if (hit) go(step.on_event, 'event');
         else if (
           entry.wake_at &&
@@ -328,13 +319,7 @@ export async function wakeOnEvents(
     for (const [name, step] of Object.entries(j.definition.steps)) {
       if (step.type !== 'wait_for_event') continue;
       const ws = workspace.id;
-      const happened =
-        step.event === 'order_placed'
-          ? sql`exists (select 1 from orders o where o.workspace_id = ${ws} and o.customer_id = je.customer_id
-              and ${VALID_ORDER} and o.ordered_at > je.wait_since and o.ordered_at <= ${now})`
-          : sql`exists (select 1 from events e where e.workspace_id = ${ws} and e.customer_id = je.customer_id
-              and e.type = ${step.event} and e.occurred_at > je.wait_since and e.occurred_at <= ${now}
-              ${sql.join([sql``, ...Object.entries(step.properties ?? {}).map(([k, v]) => sql`e.properties->>${k} = ${v}`)], sql` and `)})`;
+      const happened = awaitedHappened(step, ws, sql`je.customer_id`, sql`je.wait_since`, now);
       const r = await sql`update journey_entries je set wake_at = ${now}
         where je.workspace_id = ${ws} and je.journey_id = ${j.id} and je.step = ${name} and je.state = 'waiting'
           and je.wake_at > ${now} and ${happened}`.execute(db);

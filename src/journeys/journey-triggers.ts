@@ -30,7 +30,8 @@ export function onMonthDay(d: RawBuilder<unknown>, day: RawBuilder<unknown>): Ra
 export const monthDay = (d: RawBuilder<unknown>) =>
   sql<number>`(extract(month from ${d}) * 100 + extract(day from ${d}))::int`;
 
-const propsMatch = (properties: Record<string, string | undefined>) =>
+/** The events `e` whose properties hold every given value (all events when none is given). */
+export const propsMatch = (properties: Record<string, string | undefined>) =>
   sql.join(
     [
       sql`true`,
@@ -40,6 +41,26 @@ const propsMatch = (properties: Record<string, string | undefined>) =>
     ],
     sql` and `,
   );
+
+/**
+ * Whether a customer did what a `wait_for_event` step awaits — the event with its properties, or
+ * for `order_placed` a valid order — in (since, until], as SQL; the live run, its early wake-up
+ * and the backtest all ask it this way.
+ */
+export function awaitedHappened(
+  awaited: { event: string; properties?: Record<string, string> },
+  ws: number,
+  customer: RawBuilder<unknown> | number,
+  since: RawBuilder<unknown> | Date,
+  until: Date,
+): RawBuilder<boolean> {
+  if (awaited.event === 'order_placed')
+    return sql<boolean>`exists (select 1 from orders o where o.workspace_id = ${ws} and o.customer_id = ${customer}
+      and ${VALID_ORDER} and o.ordered_at > ${since} and o.ordered_at <= ${until})`;
+  return sql<boolean>`exists (select 1 from events e where e.workspace_id = ${ws} and e.customer_id = ${customer}
+    and e.type = ${awaited.event} and e.occurred_at > ${since} and e.occurred_at <= ${until}
+    and ${propsMatch(awaited.properties ?? {})})`;
+}
 
 function eventsOf(type: string, properties: Record<string, string | undefined>, s: TriggerScope) {
   return sql`select e.customer_id, 'event:' || e.id as occurrence from events e
