@@ -37,60 +37,50 @@ interface Claimed {
 /** Minutes before each retry of a provider error that may pass. */
 const BACKOFF_MINUTES = [1, 5, 30, 120, 360];
 
+/** The first promise made for a key, kept: each lookup runs once per round. */
+function once<T>(memo: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let p = memo.get(key);
+  if (!p) {
+    p = load();
+    // A failed lookup fails the messages that use it, not the round.
+    p.catch(() => {});
+    memo.set(key, p);
+  }
+  return p;
+}
+
 /** Adapters and templates looked up once per delivery round. */
 class RoundCache {
   private adapters = new Map<string, Promise<ChannelAdapter | null>>();
-  private templates = new Map<string, Promise<Candidate & { template: string }>>();
-  private loaded = new Map<string, ReturnType<typeof findTemplate>>();
+  private templates = new Map<string, ReturnType<typeof findTemplate>>();
   constructor(
     private db: Kysely<Schema>,
     private ws: number,
   ) {}
+  /** The channel's adapter, or null when the channel is not set up. */
   adapter(channel: string): Promise<ChannelAdapter | null> {
-    let a = this.adapters.get(channel);
-    if (!a) {
-      a = channelAdapter(this.db, this.ws, channel as ChannelName).catch((e) => {
+    return once(this.adapters, channel, () =>
+      channelAdapter(this.db, this.ws, channel as ChannelName).catch((e) => {
         if (e instanceof NotFoundError) return null;
         throw e;
-      });
-      this.adapters.set(channel, a);
-    }
-    return a;
+      }),
+    );
   }
   /** The whole template, to render. */
   template(name: string): ReturnType<typeof findTemplate> {
-    let t = this.loaded.get(name);
-    if (!t) {
-      t = findTemplate(this.db, this.ws, name);
-      // A missing template fails the messages that name it, not the round.
-      t.catch(() => {});
-      this.loaded.set(name, t);
-    }
-    return t;
+    return once(this.templates, name, () => findTemplate(this.db, this.ws, name));
   }
-  candidate(name: string): Promise<Candidate> {
-    let t = this.templates.get(name);
-    if (!t) {
-      t = (async () => {
-        const row = await this.db
-          .selectFrom('message_templates')
-          .select(['name', 'channel', 'purpose'])
-          .where('workspace_id', '=', this.ws)
-          .where('name', '=', name)
-          .executeTakeFirst();
-        if (!row) throw new NotFoundError(`no message template named "${name}"`);
-        const adapter = await this.adapter(row.channel);
-        return {
-          template: row.name,
-          channel: row.channel,
-          purpose: row.purpose,
-          needs: adapter?.needs ?? null,
-          configured: !!adapter,
-        };
-      })();
-      this.templates.set(name, t);
-    }
-    return t;
+  /** What the guards need to know of a template: its channel, purpose and what the channel needs. */
+  async candidate(name: string): Promise<Candidate> {
+    const t = await this.template(name);
+    const adapter = await this.adapter(t.channel);
+    return {
+      template: t.name,
+      channel: t.channel,
+      purpose: t.purpose,
+      needs: adapter?.needs ?? null,
+      configured: !!adapter,
+    };
   }
   async close() {
     for (const a of this.adapters.values()) await (await a.catch(() => null))?.close?.();
@@ -165,17 +155,7 @@ export async function deliverDue(
   // milliseconds of each other go in one write (a group commit), so a round costs a few writes,
   // not one each; the round ends when all are written. (A PGlite query blocks the event loop, so
   // writing at once would find only the outcome that asked for it.)
-  type Outcome = {
-    id: number;
-    status: string;
-    reason: string | null;
-    channel?: string;
-    template?: string;
-    purpose?: string;
-    provider_id?: string | null;
-    due_at?: Date;
-    attempts?: number;
-  };
+  type Outcome = { id: number; status: string; reason: string | null } & OutcomeFields;
   let pending: Outcome[] = [];
   let writing: Promise<void> | null = null;
   const writeOutcomes = async () => {
@@ -207,19 +187,7 @@ export async function deliverDue(
       });
     return writing;
   };
-  const finish = async (
-    m: Claimed,
-    status: 'sent' | 'failed' | 'skipped' | 'queued',
-    reason: string | null,
-    extra: {
-      channel?: string;
-      template?: string;
-      purpose?: string;
-      provider_id?: string | null;
-      due_at?: Date;
-      attempts?: number;
-    } = {},
-  ) => {
+  const finish: Finish = async (m, status, reason, extra = {}) => {
     counts[status === 'queued' ? (reason === 'quiet_hours' ? 'deferred' : 'retrying') : status]++;
     pending.push({ id: m.id, status, reason, ...extra });
     if (pending.length >= 100) void flush();
@@ -328,18 +296,21 @@ async function takeCapPlace(
   });
 }
 
+/** What an outcome may change besides status and reason: the channel chosen, retries. */
+interface OutcomeFields {
+  channel?: string;
+  template?: string;
+  purpose?: string;
+  provider_id?: string | null;
+  due_at?: Date;
+  attempts?: number;
+}
+
 type Finish = (
   m: Claimed,
   status: 'sent' | 'failed' | 'skipped' | 'queued',
   reason: string | null,
-  extra?: {
-    channel?: string;
-    template?: string;
-    purpose?: string;
-    provider_id?: string | null;
-    due_at?: Date;
-    attempts?: number;
-  },
+  extra?: OutcomeFields,
 ) => Promise<void>;
 
 function retryOrFail(
