@@ -1,6 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Kysely } from 'kysely';
+import { expect } from 'vitest';
 import { setChannel } from '../src/channels/channel-config.ts';
+import type { Database } from '../src/db/database.ts';
 import type { Schema } from '../src/db/schema.ts';
+import type { ImportKind } from '../src/importing/import-kinds.ts';
+import { importFile } from '../src/importing/import-service.ts';
+import type { Workspace } from '../src/workspaces/workspace-service.ts';
 
 /** A workspace's customers' internal ids by external id. */
 export async function customerIds(db: Kysely<Schema>, workspaceId: number): Promise<Record<string, number>> {
@@ -27,4 +36,23 @@ export async function useLocalChannels(
   );
   if (to.webhookUrl)
     await setChannel(db, workspaceId, 'webhook', { url: to.webhookUrl }, { secret: to.webhookSecret ?? '' });
+}
+
+let scratch: string | undefined;
+
+/**
+ * Imports CSV text of a kind into the workspace through the product's own importer, and checks
+ * that no row was rejected.
+ */
+export async function importText(
+  database: Database,
+  workspace: Workspace,
+  kind: ImportKind,
+  text: string,
+): Promise<void> {
+  scratch ??= await mkdtemp(join(tmpdir(), 'retain-test-files-'));
+  const file = join(scratch, `${kind}-${randomUUID()}.csv`);
+  await writeFile(file, text);
+  const r = await importFile(database, { kind, file, workspace });
+  expect(r.rejected).toBe(0);
 }

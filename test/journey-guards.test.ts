@@ -1,9 +1,5 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
-import { importFile } from '../src/importing/import-service.ts';
 import { applyJourney } from '../src/journeys/journey-service.ts';
 import { enqueueMessages, optOut, sendMessage } from '../src/messaging/send-message.ts';
 import { saveTemplates } from '../src/messaging/template-service.ts';
@@ -16,7 +12,7 @@ import {
   type Workspace,
 } from '../src/workspaces/workspace-service.ts';
 import { setSetting } from '../src/workspaces/workspace-settings.ts';
-import { customerIds, useLocalChannels } from './fixtures.ts';
+import { customerIds, importText, useLocalChannels } from './fixtures.ts';
 import { startHttpSink, startSmtpSink } from './local-servers.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
@@ -49,19 +45,13 @@ afterAll(async () => {
 describe.each(storesUnderTest())('message guards through the worker ($name)', (store) => {
   let database: Database;
   let ws: Workspace;
-  let dir: string;
   const ids: Record<string, number> = {};
   const address = (p: string) => `${p.toLowerCase()}-guards-${store.name}@example.com`;
   const hookPath = `/guards-${store.name}`;
   const mailTo = (p: string) => smtp.mail.filter((m) => m.to.includes(address(p)));
   const hooksFor = (p: string) =>
     http.requests.filter((r) => r.path === hookPath && JSON.parse(r.body).customer_id === ids[p]);
-  const load = async (kind: 'customers' | 'events', text: string) => {
-    const file = join(dir, `${kind}-${Math.random().toString(36).slice(2)}.csv`);
-    await writeFile(file, text);
-    const r = await importFile(database, { kind, file, workspace: ws });
-    expect(r.rejected).toBe(0);
-  };
+  const load = (kind: 'customers' | 'events', text: string) => importText(database, ws, kind, text);
   const fire = (type: string, people: string[], ms: number) =>
     load(
       'events',
@@ -93,7 +83,6 @@ describe.each(storesUnderTest())('message guards through the worker ($name)', (s
   ];
   beforeAll(async () => {
     database = await store.open();
-    dir = await mkdtemp(join(tmpdir(), 'retain-guards-'));
     setClock(at(-D));
     ws = await createWorkspace(database.db, { name: `guards-${store.name}` });
     const noMail = new Set(['NOMAIL', 'FLAKY', 'NIGHT']);

@@ -1,10 +1,6 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setChannel } from '../src/channels/channel-config.ts';
 import type { Database } from '../src/db/database.ts';
-import { importFile } from '../src/importing/import-service.ts';
 import { backtestJourney } from '../src/journeys/journey-backtest.ts';
 import type { Journey } from '../src/journeys/journey-model.ts';
 import { journeyReport } from '../src/journeys/journey-report.ts';
@@ -14,6 +10,7 @@ import { recordTouch } from '../src/messaging/tracking-service.ts';
 import { setClock } from '../src/shared/clock.ts';
 import { runOnce } from '../src/worker/worker.ts';
 import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
+import { importText } from './fixtures.ts';
 import { startSmtpSink } from './local-servers.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
@@ -75,7 +72,6 @@ afterAll(async () => {
 describe.each(storesUnderTest())('journey results ($name)', (store) => {
   let database: Database;
   let ws: Workspace;
-  let dir: string;
   const idOf = new Map<string, number>();
   const extOf = new Map<number, string>();
   const orders: Order[] = [];
@@ -102,17 +98,12 @@ describe.each(storesUnderTest())('journey results ($name)', (store) => {
       done: { type: 'exit' },
     },
   };
-  const load = async (kind: 'customers' | 'orders' | 'events', text: string) => {
-    const file = join(dir, `${kind}-${Math.random().toString(36).slice(2)}.csv`);
-    await writeFile(file, text);
-    const r = await importFile(database, { kind, file, workspace: ws });
-    expect(r.rejected).toBe(0);
-  };
+  const load = (kind: 'customers' | 'orders' | 'events', text: string) =>
+    importText(database, ws, kind, text);
   const address = (e: string) => `${e.toLowerCase()}-results-${store.name}@example.com`;
 
   beforeAll(async () => {
     database = await store.open();
-    dir = await mkdtemp(join(tmpdir(), 'retain-results-'));
     setClock(new Date(T0 - D));
     ws = await createWorkspace(database.db, { name: `results-${store.name}` });
     const people = Array.from({ length: N }, (_, i) => ext(i));

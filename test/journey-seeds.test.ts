@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
-import { importFile } from '../src/importing/import-service.ts';
 import { readJourneyFile } from '../src/journeys/journey-parse.ts';
 import { journeyReport } from '../src/journeys/journey-report.ts';
 import { applyJourney, findJourney } from '../src/journeys/journey-service.ts';
@@ -13,7 +10,7 @@ import { saveTemplates } from '../src/messaging/template-service.ts';
 import { setClock } from '../src/shared/clock.ts';
 import { runOnce } from '../src/worker/worker.ts';
 import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
-import { customerIds, useLocalChannels } from './fixtures.ts';
+import { customerIds, importText, useLocalChannels } from './fixtures.ts';
 import { startSmtpSink } from './local-servers.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
@@ -33,15 +30,11 @@ afterAll(async () => {
 describe.each(storesUnderTest())('the example journeys over simulated weeks ($name)', (store) => {
   let database: Database;
   let ws: Workspace;
-  let dir: string;
   let ids: Record<string, number> = {};
   const email = (p: string) => `${p.toLowerCase()}-seeds-${store.name}@example.com`;
   const subjects = (p: string) => smtp.mail.filter((m) => m.to.includes(email(p))).map((m) => m.subject);
-  const load = async (kind: 'customers' | 'orders' | 'events', text: string) => {
-    const file = join(dir, `${kind}-${Math.random().toString(36).slice(2)}.csv`);
-    await writeFile(file, text);
-    expect((await importFile(database, { kind, file, workspace: ws })).rejected).toBe(0);
-  };
+  const load = (kind: 'customers' | 'orders' | 'events', text: string) =>
+    importText(database, ws, kind, text);
   const pass = async (at: string) => {
     setClock(new Date(at));
     return (await runOnce(database.db, [ws.name]))[0]!;
@@ -51,7 +44,6 @@ describe.each(storesUnderTest())('the example journeys over simulated weeks ($na
 
   beforeAll(async () => {
     database = await store.open();
-    dir = await mkdtemp(join(tmpdir(), 'retain-seeds-'));
     setClock(new Date('2026-05-01T07:00:00+08:00'));
     ws = await createWorkspace(database.db, { name: `seeds-${store.name}` });
     const people = [...silent, ...lost, 'R1', 'V1'];

@@ -1,10 +1,6 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTag, removeTag } from '../src/customers/tag-service.ts';
 import type { Database } from '../src/db/database.ts';
-import { importFile } from '../src/importing/import-service.ts';
 import { backtestJourney } from '../src/journeys/journey-backtest.ts';
 import type { Journey, Trigger } from '../src/journeys/journey-model.ts';
 import { applyJourney, findJourney, setJourneyStatus } from '../src/journeys/journey-service.ts';
@@ -13,7 +9,7 @@ import { createSegment, refreshSegment } from '../src/segments/segment-service.t
 import { setClock } from '../src/shared/clock.ts';
 import { runOnce } from '../src/worker/worker.ts';
 import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
-import { customerIds } from './fixtures.ts';
+import { customerIds, importText } from './fixtures.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
 // Each trigger against an expectation computed here from the rows imported. Journeys are a bare
@@ -53,15 +49,10 @@ const celebrated = (birthday: string, day: string) => {
 describe.each(storesUnderTest())('journey triggers ($name)', (store) => {
   let database: Database;
   let ws: Workspace;
-  let dir: string;
   const ids: Record<string, number> = {};
   const orders: OrderRow[] = [];
-  const load = async (kind: 'customers' | 'orders' | 'events' | 'order-lines', text: string) => {
-    const file = join(dir, `${kind}-${Math.random().toString(36).slice(2)}.csv`);
-    await writeFile(file, text);
-    const r = await importFile(database, { kind, file, workspace: ws });
-    expect(r.rejected).toBe(0);
-  };
+  const load = (kind: 'customers' | 'orders' | 'events' | 'order-lines', text: string) =>
+    importText(database, ws, kind, text);
   const loadOrders = async (rows: OrderRow[]) => {
     orders.push(...rows);
     await load('orders', orderCsv(rows));
@@ -123,7 +114,6 @@ describe.each(storesUnderTest())('journey triggers ($name)', (store) => {
 
   beforeAll(async () => {
     database = await store.open();
-    dir = await mkdtemp(join(tmpdir(), 'retain-triggers-'));
     setClock(new Date('2026-03-09T10:00:00+08:00'));
     ws = await createWorkspace(database.db, { name: `triggers-${store.name}` });
     const all = [

@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookSignature } from '../src/channels/webhook-channel.ts';
 import type { Database } from '../src/db/database.ts';
-import { importFile } from '../src/importing/import-service.ts';
 import { readJourneyFile } from '../src/journeys/journey-parse.ts';
 import { journeyReport } from '../src/journeys/journey-report.ts';
 import { applyJourney, findJourney, setJourneyStatus } from '../src/journeys/journey-service.ts';
@@ -14,7 +11,7 @@ import { saveTemplates } from '../src/messaging/template-service.ts';
 import { setClock } from '../src/shared/clock.ts';
 import { runOnce } from '../src/worker/worker.ts';
 import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
-import { customerIds, useLocalChannels } from './fixtures.ts';
+import { customerIds, importText, useLocalChannels } from './fixtures.ts';
 import { startHttpSink, startSmtpSink } from './local-servers.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
@@ -40,15 +37,10 @@ afterAll(async () => {
 describe.each(storesUnderTest())('journeys end to end ($name)', (store) => {
   let database: Database;
   let ws: Workspace;
-  let dir: string;
   const ids: Record<string, number> = {};
   const mailTo = (address: string) => smtp.mail.filter((m) => m.to.includes(address));
-  const load = async (kind: 'customers' | 'orders' | 'events', text: string) => {
-    const file = join(dir, `${kind}-${Math.random().toString(36).slice(2)}.csv`);
-    await writeFile(file, text);
-    const r = await importFile(database, { kind, file, workspace: ws });
-    expect(r.rejected).toBe(0);
-  };
+  const load = (kind: 'customers' | 'orders' | 'events', text: string) =>
+    importText(database, ws, kind, text);
   const pass = async (minutes: number) => {
     setClock(at(minutes));
     return (await runOnce(database.db, [ws.name]))[0]!;
@@ -57,7 +49,6 @@ describe.each(storesUnderTest())('journeys end to end ($name)', (store) => {
 
   beforeAll(async () => {
     database = await store.open();
-    dir = await mkdtemp(join(tmpdir(), 'retain-journeys-'));
     setClock(at(-60));
     ws = await createWorkspace(database.db, { name: `journeys-${store.name}` });
     const people = ['N1', 'N2', 'C1', 'C2', 'B1', 'Q1'];
