@@ -433,6 +433,14 @@ export interface InstanceSecretsTable {
   created_at: Auto<Date>;
 }
 
+export interface DailyTaskRunsTable {
+  workspace_id: number;
+  task: string;
+  local_date: DateString;
+  summary: ColumnType<Record<string, number>, string | undefined, string>;
+  finished_at: Auto<Date>;
+}
+
 /** The whole schema as Kysely sees it. */
 export interface Schema {
   workspaces: WorkspacesTable;
@@ -470,4 +478,5 @@ export interface Schema {
   journeys: JourneysTable;
   journey_entries: JourneyEntriesTable;
   journey_steps: JourneyStepsTable;
+  daily_task_runs: DailyTaskRunsTable;
 }

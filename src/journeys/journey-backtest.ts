@@ -6,7 +6,7 @@ import { clockMinutes, nextWallTime, zonedInstant } from '../shared/zoned-time.t
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { durationMs, type Journey, type Step, type Trigger } from './journey-model.ts';
 import { draw, pickArm } from './journey-run.ts';
-import { awaitedHappened, onMonthDay, propsMatch } from './journey-triggers.ts';
+import { awaitedHappened, onMonthDay, propsMatch, stageChanged } from './journey-triggers.ts';
 
 /** What a journey would have done over past days, without sending or saving anything. */
 export interface BacktestResult {
@@ -32,10 +32,10 @@ function firings(t: Trigger, ws: number, tz: string, from: string, to: string): 
   const inDays = (col: RawBuilder<unknown>) => sql`${col} >= ${from}::date and ${col} < ${to}::date`;
   const midnight = (day: RawBuilder<unknown>) => sql`(${day}::timestamp at time zone ${tz})`;
   const days = sql`generate_series(${from}::date, ${to}::date - 1, interval '1 day')::date`;
-  const eventsOf = (type: string, props: Record<string, string | undefined>) =>
+  const eventsOf = (type: string, match: RawBuilder<unknown>) =>
     sql<Firing>`select e.customer_id, e.occurred_at as at from events e
       where e.workspace_id = ${ws} and e.type = ${type} and ${inDays(sql`(e.occurred_at at time zone ${tz})::date`)}
-      and ${propsMatch(props)}`;
+      and ${match}`;
   if ('order_placed' in t)
     return sql<Firing>`select o.customer_id, o.ordered_at as at from orders o where o.workspace_id = ${ws}
       and o.customer_id is not null and ${VALID_ORDER} and ${inDays(sql`o.local_date`)}
@@ -43,10 +43,10 @@ function firings(t: Trigger, ws: number, tz: string, from: string, to: string): 
   if ('first_order' in t)
     return sql<Firing>`select c.id as customer_id, c.first_order_at as at from customers c
       where c.workspace_id = ${ws} and ${inDays(sql`c.first_order_date`)}`;
-  if ('event' in t) return eventsOf(t.event, t.properties ?? {});
-  if ('lifecycle_changed' in t) return eventsOf('lifecycle_changed', t.lifecycle_changed);
-  if ('rfm_group_changed' in t) return eventsOf('rfm_group_changed', t.rfm_group_changed);
-  if ('tier_changed' in t) return eventsOf('tier_changed', t.tier_changed);
+  if ('event' in t) return eventsOf(t.event, propsMatch(t.properties ?? {}));
+  if ('lifecycle_changed' in t) return eventsOf('lifecycle_changed', stageChanged(t.lifecycle_changed));
+  if ('rfm_group_changed' in t) return eventsOf('rfm_group_changed', stageChanged(t.rfm_group_changed));
+  if ('tier_changed' in t) return eventsOf('tier_changed', propsMatch(t.tier_changed));
   if ('segment' in t)
     return sql<Firing>`select se.customer_id, se.at from segment_events se
       join segments sg on sg.workspace_id = se.workspace_id and sg.id = se.segment_id

@@ -43,6 +43,14 @@ export const propsMatch = (properties: Record<string, string | undefined>) =>
   );
 
 /**
+ * A recorded lifecycle stage or RFM group change `e` with the given from/to: a customer's first
+ * recording (from none) sets the baseline and is no change, so recording a workspace for the first
+ * time does not start a `to: lost` journey for every customer who has long been lost.
+ */
+export const stageChanged = (properties: Record<string, string | undefined>) =>
+  sql<boolean>`(${propsMatch(properties)} and e.properties->>'from' is not null)`;
+
+/**
  * Whether a customer did what a `wait_for_event` step awaits — the event with its properties, or
  * for `order_placed` a valid order — in (since, until], as SQL; the live run, its early wake-up
  * and the backtest all ask it this way.
@@ -62,10 +70,10 @@ export function awaitedHappened(
     and ${propsMatch(awaited.properties ?? {})})`;
 }
 
-function eventsOf(type: string, properties: Record<string, string | undefined>, s: TriggerScope) {
+function eventsOf(type: string, match: RawBuilder<unknown>, s: TriggerScope) {
   return sql`select e.customer_id, 'event:' || e.id as occurrence from events e
     where e.workspace_id = ${s.workspaceId} and e.created_at > ${s.since} and e.created_at <= ${s.upto}
-      and e.occurred_at >= ${s.activeFrom} and e.type = ${type} and ${propsMatch(properties)}`;
+      and e.occurred_at >= ${s.activeFrom} and e.type = ${type} and ${match}`;
 }
 
 /** True when the trigger fires on a local date rather than on a change. */
@@ -92,10 +100,10 @@ export function triggerCandidates(t: Trigger, s: TriggerScope): RawBuilder<unkno
       join customers fc on fc.workspace_id = o.workspace_id and fc.id = o.customer_id and fc.first_order_at = o.ordered_at
       where o.workspace_id = ${ws} and o.updated_at > ${s.since} and o.updated_at <= ${s.upto}
         and o.ordered_at >= ${s.activeFrom} and ${VALID_ORDER}`;
-  if ('event' in t) return eventsOf(t.event, t.properties ?? {}, s);
-  if ('lifecycle_changed' in t) return eventsOf('lifecycle_changed', t.lifecycle_changed, s);
-  if ('rfm_group_changed' in t) return eventsOf('rfm_group_changed', t.rfm_group_changed, s);
-  if ('tier_changed' in t) return eventsOf('tier_changed', t.tier_changed, s);
+  if ('event' in t) return eventsOf(t.event, propsMatch(t.properties ?? {}), s);
+  if ('lifecycle_changed' in t) return eventsOf('lifecycle_changed', stageChanged(t.lifecycle_changed), s);
+  if ('rfm_group_changed' in t) return eventsOf('rfm_group_changed', stageChanged(t.rfm_group_changed), s);
+  if ('tier_changed' in t) return eventsOf('tier_changed', propsMatch(t.tier_changed), s);
   if ('segment' in t)
     return sql`select se.customer_id, 'segment:' || se.id as occurrence from segment_events se
       join segments sg on sg.workspace_id = se.workspace_id and sg.id = se.segment_id

@@ -6,10 +6,13 @@ import { listJourneys } from '../journeys/journey-service.ts';
 import { type DeliveryCounts, deliverDue } from '../messaging/message-deliver.ts';
 import { clockNow } from '../shared/clock.ts';
 import { listWorkspaces, type Workspace } from '../workspaces/workspace-service.ts';
+import { type DailyResult, runDailyTasks } from './daily-tasks.ts';
 
 /** What one pass of the worker did in a workspace. */
 export interface PassResult {
   workspace: string;
+  /** The once-a-day tasks this pass ran (the first pass of a local day). */
+  daily: DailyResult;
   entered: number;
   capped: number;
   woken: number;
@@ -20,15 +23,18 @@ export interface PassResult {
 }
 
 /**
- * One pass over a workspace at `now`: scan every active journey's trigger and enter who it
+ * One pass over a workspace at `now`: the day's tasks if this is its first pass of the local day
+ * (tiers, points expiry, lifecycle changes), then scan every active journey's trigger and enter who it
  * fired for, wake those whose awaited event happened, move every due entry on, then deliver
  * every due message. Each part is claimed with `SKIP LOCKED`, so several workers can run passes
  * at once against one server.
  */
 export async function runPass(db: Kysely<Schema>, workspace: Workspace, now: Date): Promise<PassResult> {
+  const daily = await runDailyTasks(db, workspace, now);
   const journeys = await listJourneys(db, workspace.id, { activeOnly: true });
   const result: PassResult = {
     workspace: workspace.name,
+    daily,
     entered: 0,
     capped: 0,
     woken: 0,

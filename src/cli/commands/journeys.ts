@@ -170,8 +170,15 @@ export function registerWorkerCommand(program: Command): void {
       if (!(seconds > 0)) throw new InvalidInputError(`--interval ${opts.interval}: expected seconds > 0`);
       const print = (results: Awaited<ReturnType<typeof runOnce>>) => {
         for (const r of results) {
-          if (opts.json) console.log(JSON.stringify(r));
-          else if (opts.once || r.entered || r.entries || r.delivery.claimed)
+          if (opts.json) {
+            console.log(JSON.stringify(r));
+            continue;
+          }
+          for (const [task, summary] of Object.entries(r.daily)) {
+            const figures = Object.entries(summary).map(([k, v]) => `${k.replaceAll('_', ' ')} ${v}`);
+            console.log(`${r.workspace}: daily ${task.replaceAll('_', ' ')}: ${figures.join(', ')}`);
+          }
+          if (opts.once || r.entered || r.entries || r.delivery.claimed)
             console.log(
               `${r.workspace}: entered ${r.entered} (capped ${r.capped}), moved ${r.entries}, queued ${r.queued}; sent ${r.delivery.sent}, skipped ${r.delivery.skipped}, deferred ${r.delivery.deferred}, retrying ${r.delivery.retrying}, failed ${r.delivery.failed}`,
             );

@@ -1,0 +1,80 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import { expirePoints } from '../loyalty/points-ledger.ts';
+import { evaluateTiers } from '../loyalty/tier-evaluate.ts';
+import { computeSegmentation } from '../segments/rfm-service.ts';
+import { recordStageChanges } from '../segments/stage-changes.ts';
+import { todayIn } from '../shared/local-date.ts';
+import type { Workspace } from '../workspaces/workspace-service.ts';
+import { readSettings } from '../workspaces/workspace-settings.ts';
+
+type Summary = Record<string, number>;
+
+interface DailyTask {
+  name: string;
+  /** Whether the workspace uses what the task keeps up to date. */
+  applies: (ws: Workspace) => boolean;
+  run: (db: Kysely<Schema>, ws: Workspace, today: string) => Promise<Summary>;
+}
+
+/**
+ * What has to happen once a local day, in this order: tiers (downgrades whose grace period
+ * ended, upgrades an order batch missed), points whose lots ran out, and the lifecycle stage and
+ * RFM group changes that `lifecycle_changed` / `rfm_group_changed` journeys start from. Each is
+ * safe to run twice for a date, so two workers racing for a day do no harm.
+ */
+const TASKS: readonly DailyTask[] = [
+  {
+    name: 'tiers',
+    applies: (ws) => readSettings(ws.settings).tiers.enabled,
+    run: async (db, ws, today) => ({
+      ...(await db.transaction().execute((trx) => evaluateTiers(trx, ws, today))),
+    }),
+  },
+  {
+    name: 'points_expiry',
+    applies: (ws) => readSettings(ws.settings).points.enabled,
+    run: (db, ws, today) => expirePoints(db, ws, today),
+  },
+  {
+    name: 'lifecycle',
+    applies: () => true,
+    run: async (db, ws, today) => {
+      const recorded = await recordStageChanges(db, ws, await computeSegmentation(db, ws, { asOf: today }));
+      return { stage_changes: recorded.lifecycle, rfm_group_changes: recorded.rfm_group };
+    },
+  },
+];
+
+/** The daily tasks run in one pass: task name → what it changed. */
+export type DailyResult = Record<string, Summary>;
+
+/**
+ * Runs the workspace's daily tasks not yet finished for its local date at `now`, and records
+ * each as finished; one that throws is not recorded, so the next pass tries it again.
+ */
+export async function runDailyTasks(db: Kysely<Schema>, ws: Workspace, now: Date): Promise<DailyResult> {
+  const today = todayIn(ws.timezone, now);
+  const done = new Set(
+    (
+      await db
+        .selectFrom('daily_task_runs')
+        .select('task')
+        .where('workspace_id', '=', ws.id)
+        .where('local_date', '=', today)
+        .execute()
+    ).map((r) => r.task),
+  );
+  const result: DailyResult = {};
+  for (const task of TASKS) {
+    if (done.has(task.name) || !task.applies(ws)) continue;
+    const summary = await task.run(db, ws, today);
+    await db
+      .insertInto('daily_task_runs')
+      .values({ workspace_id: ws.id, task: task.name, local_date: today, summary: JSON.stringify(summary) })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    result[task.name] = summary;
+  }
+  return result;
+}
