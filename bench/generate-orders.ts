@@ -1,11 +1,13 @@
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /**
  * Writes a deterministic orders CSV: `orders` rows for `orders / 10` customers over two years
  * (2024–2025, Shanghai local times), 3% cancelled, 2% refunded, amounts ¥9.90–¥999.00.
  */
 export async function generateOrdersFile(path: string, orders: number): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true });
   const out = createWriteStream(path);
   const customers = Math.max(1, Math.floor(orders / 10));
   let seed = 20261123;
