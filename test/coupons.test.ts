@@ -187,4 +187,67 @@ describe.each(storesUnderTest())('coupons ($name)', (store) => {
     const percent = report.find((r) => r.template === '9折')!;
     expect(percent).toMatchObject({ issued: 2, redeemed: 2, discount_cost: 900, revenue: 3600 + 90000 });
   });
+
+  it('stacks coupons that may stack on one order, refuses one that may not, and redeems nothing more when imported again', async () => {
+    const make = (name: string, stackable: boolean, amountOff: number, threshold = 0) =>
+      createCouponTemplate(database.db, ws, {
+        name,
+        kind: 'amount_off',
+        amount_off: amountOff,
+        threshold,
+        stackable,
+      });
+    const owners = [ids.C1!, ids.C2!, ids.C3!];
+    const issue = async (name: string, stackable: boolean, amountOff: number, threshold?: number) =>
+      (
+        await issueCoupons(database.db, await make(name, stackable, amountOff, threshold), owners, {
+          source: 'manual',
+        })
+      ).codes.map((c) => c.code);
+    const shop = await issue('店铺券 满200减20', true, 2000, 20000);
+    const platform = await issue('平台券 减10', true, 1000);
+    const solo = await issue('新人专享 减50', false, 5000);
+    const orders = [
+      // 170 paid + 20 + 10 off = 200 before discounts: the shop's ¥200 threshold holds only with both.
+      `S1,C1,2024-06-20 10:00:00,170.00,paid,天猫,"${shop[0]}, ${platform[0]!.toLowerCase()}"`,
+      // The coupon that does not stack comes first: it redeems, the one after it cannot join.
+      `S2,C2,2024-06-20 10:00:00,300.00,paid,天猫,${solo[1]}；${platform[1]}`,
+      // A stackable one first: the one that does not stack is refused.
+      `S3,C3,2024-06-20 10:00:00,250.00,paid,天猫,${shop[2]}|${solo[2]}`,
+    ];
+    const results = async (order: string) =>
+      Object.fromEntries(
+        (
+          await database.db
+            .selectFrom('coupon_redemptions')
+            .select(['code', 'result'])
+            .where('workspace_id', '=', ws.id)
+            .where('order_id', '=', order)
+            .execute()
+        ).map((r) => [r.code, r.result]),
+      );
+    const expected = {
+      S1: { [shop[0]!]: 'redeemed', [platform[0]!]: 'redeemed' },
+      S2: { [solo[1]!]: 'redeemed', [platform[1]!]: 'not_stackable' },
+      S3: { [shop[2]!]: 'redeemed', [solo[2]!]: 'not_stackable' },
+    };
+    expect((await load(orders)).rejected).toBe(0);
+    for (const [order, codes] of Object.entries(expected)) expect(await results(order)).toEqual(codes);
+    await load(orders);
+    for (const [order, codes] of Object.entries(expected)) expect(await results(order)).toEqual(codes);
+    expect((await attempt(platform[1]!)).redeemed_at).toBeNull();
+
+    const report = await couponReport(database.db, ws.id);
+    expect(report.find((r) => r.template === '平台券 减10')).toMatchObject({
+      issued: 3,
+      redeemed: 1,
+      discount_cost: 1000,
+      revenue: 17000,
+    });
+    expect(report.find((r) => r.template === '店铺券 满200减20')).toMatchObject({
+      redeemed: 2,
+      discount_cost: 4000,
+      revenue: 17000 + 25000,
+    });
+  });
 });

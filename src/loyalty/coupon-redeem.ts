@@ -12,7 +12,11 @@ export type RedemptionResult =
   | 'not_started'
   | 'expired'
   | 'channel'
-  | 'below_threshold';
+  | 'below_threshold'
+  | 'not_stackable';
+
+/** What separates several codes in one order's `coupon_code` (spaces and dashes belong to a code). */
+export const CODE_SEPARATORS = ',;，；、|';
 
 /**
  * Redeems the coupon codes that orders just imported carry (`claimsTable (order_id, coupon_code)`),
@@ -20,6 +24,11 @@ export type RedemptionResult =
  * requires it unredeemed, so of two orders racing for one code, in one file or two concurrent
  * imports, one wins and the other is recorded `already_used`. Re-importing an order changes
  * nothing; an order that was pending and is now paid redeems then. The orders import regardless.
+ *
+ * An order may carry several codes ({@link CODE_SEPARATORS}). Of those that would redeem, the
+ * first written always does; a later one only when it and the first are both stackable, else it
+ * is `not_stackable`. Each threshold is then checked against the price before all the order's
+ * discounts (the net paid plus every discount kept).
  */
 export async function redeemCoupons(
   session: Session,
@@ -31,20 +40,22 @@ export async function redeemCoupons(
   await sql`drop table if exists coupon_check`.execute(db);
   await sql`
     create temp table coupon_check as
-    select distinct on (k.order_id) k.order_id, n.code, o.customer_id, o.ordered_at, o.channel, o.store,
-      o.amount - o.refunded_amount as net, (${VALID_ORDER}) as valid,
+    select distinct on (k.order_id, n.code) k.order_id, n.code, w.pos, o.customer_id, o.ordered_at, o.channel,
+      o.store, o.amount - o.refunded_amount as net, (${VALID_ORDER}) as valid,
       c.code is not null as found, c.customer_id as owner, c.starts_at, c.expires_at, c.redeemed_order_id,
-      t.kind, t.amount_off, t.percent_off, t.max_discount, t.threshold, t.channels, t.stores
-    from ${sql.table(claimsTable)} k
+      t.kind, t.amount_off, t.percent_off, t.max_discount, t.threshold, t.channels, t.stores, t.stackable
+    from (select distinct on (order_id) order_id, coupon_code from ${sql.table(claimsTable)}
+      where coupon_code is not null and coupon_code <> '' order by order_id) k
+    cross join lateral unnest(regexp_split_to_array(k.coupon_code, ${`[${CODE_SEPARATORS}]`})) with ordinality as w(typed, pos)
     -- Codes as typed: upper case, no spaces or dashes, regrouped as stored (XXXXX-XXXXX).
-    cross join lateral (select regexp_replace(upper(k.coupon_code), '[\\s-]', '', 'g') as bare) b
+    cross join lateral (select regexp_replace(upper(w.typed), '[\\s-]', '', 'g') as bare) b
     cross join lateral (select case when length(b.bare) = 10 then substr(b.bare, 1, 5) || '-' || substr(b.bare, 6)
-      else upper(k.coupon_code) end as code) n
+      else upper(btrim(w.typed)) end as code) n
     join orders o on o.workspace_id = ${ws} and o.order_id = k.order_id
     left join coupons c on c.workspace_id = ${ws} and c.code = n.code
     left join coupon_templates t on t.workspace_id = ${ws} and t.id = c.template_id
-    where k.coupon_code is not null and k.coupon_code <> ''
-    order by k.order_id`.execute(db);
+    where b.bare <> ''
+    order by k.order_id, n.code, w.pos`.execute(db);
   // The discount an order got: a fixed amount, or the percentage of the price before discount
   // (the imported amount is what was paid), capped.
   await sql`alter table coupon_check add column discount bigint, add column result text`.execute(db);
@@ -61,8 +72,24 @@ export async function redeemCoupons(
       when starts_at is not null and ordered_at < starts_at then 'not_started'
       when expires_at is not null and ordered_at >= expires_at then 'expired'
       when (channels is not null and not (channel = any(channels))) or (stores is not null and not (store = any(stores))) then 'channel'
-      when net + discount < threshold then 'below_threshold'
       end`.execute(db);
+  // Several codes on one order: the first that would redeem is kept, later ones only if both stack.
+  // What this order redeemed before counts, so importing it again redeems nothing more.
+  const standing = sql`(result is null or result = 'redeemed')`;
+  await sql`
+    with ranked as (
+      select order_id, code, row_number() over w as nth, first_value(stackable) over w as first_stacks
+      from coupon_check where ${standing} window w as (partition by order_id order by pos)
+    )
+    update coupon_check k set result = 'not_stackable' from ranked r
+    where k.order_id = r.order_id and k.code = r.code and k.result is null and r.nth > 1
+      and not (r.first_stacks and k.stackable)`.execute(db);
+  await sql`
+    with before_discounts as (
+      select order_id, max(net) + sum(discount) as price from coupon_check where ${standing} group by order_id
+    )
+    update coupon_check k set result = 'below_threshold' from before_discounts p
+    where k.order_id = p.order_id and k.result is null and p.price < k.threshold`.execute(db);
   // Of several orders in this import claiming one free code, the earliest wins.
   await sql`
     with winners as (

@@ -19,19 +19,24 @@ export interface CouponReportRow {
 
 /**
  * Coupon results per template and issuing source (manual, segment, journey step, …), revenue
- * from the redeeming orders' current net amounts.
+ * from the redeeming orders' current net amounts. An order that stacked coupons of two templates
+ * counts in both rows: each row answers "what did orders with this coupon bring".
  */
 export async function couponReport(db: Kysely<Schema>, workspaceId: number): Promise<CouponReportRow[]> {
   const rows = await sql<Omit<CouponReportRow, 'redemption_rate' | 'roi'>>`
-    select t.name as template, c.source, c.source_ref, count(*)::int as issued,
-      count(c.redeemed_at)::int as redeemed, coalesce(sum(c.discount), 0)::bigint as discount_cost,
-      coalesce(sum(o.amount - o.refunded_amount), 0)::bigint as revenue
-    from coupons c
-    join coupon_templates t on t.workspace_id = c.workspace_id and t.id = c.template_id
-    left join orders o on o.workspace_id = c.workspace_id and o.order_id = c.redeemed_order_id
-    where c.workspace_id = ${workspaceId}
-    group by t.name, c.source, c.source_ref
-    order by t.name, c.source, c.source_ref nulls first`.execute(db);
+    select template, source, source_ref, count(*)::int as issued, count(redeemed_at)::int as redeemed,
+      coalesce(sum(discount), 0)::bigint as discount_cost, coalesce(sum(net) filter (where nth = 1), 0)::bigint as revenue
+    from (
+      select t.name as template, c.source, c.source_ref, c.redeemed_at, c.discount, o.amount - o.refunded_amount as net,
+        -- An order that redeemed two stacked coupons of one row counts its revenue once.
+        row_number() over (partition by t.name, c.source, c.source_ref, c.redeemed_order_id order by c.code) as nth
+      from coupons c
+      join coupon_templates t on t.workspace_id = c.workspace_id and t.id = c.template_id
+      left join orders o on o.workspace_id = c.workspace_id and o.order_id = c.redeemed_order_id
+      where c.workspace_id = ${workspaceId}
+    ) x
+    group by template, source, source_ref
+    order by template, source, source_ref nulls first`.execute(db);
   return rows.rows.map((r) => ({
     ...r,
     redemption_rate: r.issued ? r.redeemed / r.issued : null,

@@ -42,7 +42,10 @@ const OrderItem = z
     currency: z.string().length(3).optional(),
     channel: z.string().optional(),
     store: z.string().optional(),
-    coupon_code: z.string().optional(),
+    coupon_code: z
+      .string()
+      .optional()
+      .describe('a coupon code, or several separated by commas (stacking: see the coupon templates)'),
   })
   .strict();
 
