@@ -188,6 +188,53 @@ describe.each(storesUnderTest())('coupons ($name)', (store) => {
     expect(percent).toMatchObject({ issued: 2, redeemed: 2, discount_cost: 900, revenue: 3600 + 90000 });
   });
 
+  it('applies a coupon for some products to their lines only, once the lines have arrived', async () => {
+    const milk = ['MILK-900'];
+    const fixed = await createCouponTemplate(database.db, ws, {
+      name: '奶粉 满300减30',
+      kind: 'amount_off',
+      amount_off: 3000,
+      threshold: 30000,
+      products: milk,
+    });
+    const percent = await createCouponTemplate(database.db, ws, {
+      name: '奶粉9折',
+      kind: 'percent_off',
+      percent_off: 10,
+      products: milk,
+    });
+    const [f1, , f3] = (
+      await issueCoupons(database.db, fixed, [ids.C1!, ids.C2!, ids.C3!], { source: 'manual' })
+    ).codes.map((c) => c.code);
+    const p2 = (await issueCoupons(database.db, percent, [ids.C2!], { source: 'manual' })).codes[0]!.code;
+    // The orders with their codes come first, their lines later (two exports of one shop).
+    await load([
+      `M1,C1,2024-07-01 10:00:00,400.00,paid,门店,${f1}`,
+      `M2,C2,2024-07-01 10:00:00,500.00,paid,门店,${p2}`,
+      `M3,C3,2024-07-01 10:00:00,500.00,paid,门店,${f3}`,
+    ]);
+    expect((await attempt(f1!)).attempts.map((a) => a.result)).toEqual(['product']);
+    const lines = join(dir, 'lines.csv');
+    writeFileSync(
+      lines,
+      [
+        'order_id,customer_id,ordered_at,sku,quantity,unit_price,status',
+        'M1,C1,2024-07-01 10:00:00,MILK-900,1,280,paid', // 280 + 30 off = 310 ≥ 300 on the milk alone
+        'M1,C1,2024-07-01 10:00:00,DIAPER-L,1,120,paid',
+        'M2,C2,2024-07-01 10:00:00,MILK-900,2,180,paid', // 360 paid after 10%: 400 before, 40 off
+        'M2,C2,2024-07-01 10:00:00,TOY-1,1,140,paid',
+        'M3,C3,2024-07-01 10:00:00,DIAPER-L,5,100,paid', // no milk
+      ].join('\n'),
+    );
+    expect((await importFile(database, { kind: 'order-lines', file: lines, workspace: ws })).rejected).toBe(
+      0,
+    );
+    expect(await attempt(f1!)).toMatchObject({ redeemed_order_id: 'M1', discount: 3000 });
+    expect(await attempt(p2)).toMatchObject({ redeemed_order_id: 'M2', discount: 4000 });
+    const m3 = await attempt(f3!);
+    expect([m3.redeemed_at, m3.attempts.map((a) => a.result)]).toEqual([null, ['product']]);
+  });
+
   it('stacks coupons that may stack on one order, refuses one that may not, and redeems nothing more when imported again', async () => {
     const make = (name: string, stackable: boolean, amountOff: number, threshold = 0) =>
       createCouponTemplate(database.db, ws, {

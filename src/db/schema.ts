@@ -252,6 +252,8 @@ export interface CouponTemplatesTable {
   budget_amount: number | null;
   channels: string[] | null;
   stores: string[] | null;
+  /** SKUs the coupon applies to; null for every product. */
+  products: Auto<string[] | null>;
   stackable: Auto<boolean>;
   issued_count: Auto<number>;
   created_at: Auto<Date>;

@@ -7,7 +7,7 @@ import { processCustomers } from '../customers/customers-import.ts';
 import type { Database, Session } from '../db/database.ts';
 import { processEvents } from '../events/events-import.ts';
 import { resolveIdentities } from '../identity/identity-resolve.ts';
-import { redeemCoupons } from '../loyalty/coupon-redeem.ts';
+import { redeemAfterLines, redeemCoupons } from '../loyalty/coupon-redeem.ts';
 import { awardEventBonuses, earnPointsForOrders } from '../loyalty/points-earn.ts';
 import { rewardReferrals } from '../loyalty/referrals.ts';
 import { evaluateTiers } from '../loyalty/tier-evaluate.ts';
@@ -240,6 +240,7 @@ export async function importRecords(database: Database, options: RecordsInput): 
       Object.assign(stats, counts);
       if (kind === 'orders' && mappedFields.has('coupon_code'))
         await redeemCoupons(session, workspace.id, STAGING_TABLE);
+      if (kind === 'order-lines') await redeemAfterLines(session, workspace.id, STAGING_TABLE);
       phase('upsert');
       if (stagedRows > ANALYZE_ROWS) await sql`analyze ${sql.table(TOUCHED)}`.execute(db);
       if (stagedRows > 10_000) await sql`analyze orders`.execute(db);

@@ -32,6 +32,12 @@ export const CouponTemplateInput = z
     budget_amount: Minor.optional(),
     channels: z.array(z.string().min(1)).optional(),
     stores: z.array(z.string().min(1)).optional(),
+    products: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'SKUs it applies to: the order needs one of them, and the threshold and a percentage count only their lines',
+      ),
     stackable: z.boolean().default(false),
   })
   .strict()
@@ -93,6 +99,7 @@ export async function createCouponTemplate(
       budget_amount: t.budget_amount ?? null,
       channels: t.channels ?? null,
       stores: t.stores ?? null,
+      products: t.products ?? null,
       stackable: t.stackable,
     })
     .onConflict((oc) => oc.columns(['workspace_id', 'name']).doNothing())

@@ -36,6 +36,7 @@ interface TemplateOptions {
   budgetAmount?: string;
   channels?: string;
   stores?: string;
+  products?: string;
   stackable?: boolean;
 }
 
@@ -84,6 +85,10 @@ export function registerCouponCommands(program: Command): void {
     .option('--budget-amount <money>', 'most discount ever given (at face value)')
     .option('--channels <list>', 'only orders of these channels (comma-separated)')
     .option('--stores <list>', 'only orders of these stores')
+    .option(
+      '--products <skus>',
+      'only orders with these products (SKUs); threshold and percentage on their lines',
+    )
     .option('--stackable', 'may combine with other coupons')
     .action(async (name: string, o: TemplateOptions, command: Command) => {
       await withWorkspace(ws(command), async (store, workspace) => {
@@ -104,6 +109,7 @@ export function registerCouponCommands(program: Command): void {
           budget_amount: money('--budget-amount', o.budgetAmount, c),
           channels: list(o.channels),
           stores: list(o.stores),
+          products: list(o.products),
           stackable: Boolean(o.stackable),
         });
         await recordAudit(store.db, workspace.id, cliActor(), {
