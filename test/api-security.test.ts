@@ -164,6 +164,13 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
     });
     expect(journey.status).toBe(200);
     bObjects.journey = 'b-journey';
+    // A channel only B has: A's test send on it finds nothing to send with.
+    const channel = await api.call('PUT', '/api/v1/channels', {
+      key: admin,
+      body: { channel: 'webhook', config: { url: 'http://127.0.0.1:9/b-hook' }, secrets: { secret: 'b' } },
+    });
+    expect(channel.status).toBe(204);
+    bObjects.channel = 'webhook';
     const job = await upload(api, admin, CSV);
     expect(job.status).toBe(202);
     await waitForImport(api, admin, job.body.id);
@@ -200,6 +207,7 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       templateId: 999999,
       code: 'none',
       journey: 'none',
+      channel: 'email',
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {
@@ -228,6 +236,7 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       },
       'POST /api/v1/customers/{customerId}/referral': { code: 'ABCDEFGH' },
       'POST /api/v1/templates/{name}/preview': { customer_id: aCustomer },
+      'POST /api/v1/channels/{channel}/test': {},
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {

@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startHttpSink } from './local-servers.ts';
 
 const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'retain-cli-messaging-'));
@@ -13,6 +14,19 @@ function retain(args: string[], env: Record<string, string> = {}) {
     env: { ...process.env, RETAIN_DATA_DIR: join(dir, 'data'), DATABASE_URL: '', ...env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
+}
+
+/** The CLI in a child process without blocking this one, so a local server here can answer it. */
+function retainAsync(args: string[]) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, '-w', 'shop', ...args],
+      { env: { ...process.env, RETAIN_DATA_DIR: join(dir, 'data'), DATABASE_URL: '' } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr: stderr.trim() }),
+    );
+  });
 }
 
 describe('retain channels and templates', () => {
@@ -63,5 +77,72 @@ describe('retain channels and templates', () => {
     expect(retain(['templates', 'preview', '提醒', '--customer', '13800138000']).stdout.trim()).toBe(
       '王五，您的包裹已发出',
     );
+  });
+
+  it('sends a test SMS through the provider and prints its refusal as one line', async () => {
+    // A local stand-in for Dysmsapi: OK for one number, Aliyun's own error code for another.
+    const aliyun = await startHttpSink((req, res) => {
+      const phone = new URL(req.url ?? '', 'http://x').searchParams.get('PhoneNumbers');
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify(
+          phone === '13800138000'
+            ? { Code: 'OK', BizId: '900619746', RequestId: 'r1' }
+            : { Code: 'isv.MOBILE_NUMBER_ILLEGAL', Message: '非法手机号', RequestId: 'r2' },
+        ),
+      );
+    });
+    try {
+      const set = spawnSync(
+        process.execPath,
+        [
+          BIN,
+          '-w',
+          'shop',
+          'channels',
+          'set',
+          'sms_aliyun',
+          '--config',
+          JSON.stringify({
+            sign_name: '某某旗舰店',
+            template_code: 'SMS_1',
+            endpoint: `http://127.0.0.1:${aliyun.port}/`,
+          }),
+          '--credential-env',
+          'access_key_id=ALI_ID',
+          '--credential-env',
+          'access_key_secret=ALI_SECRET',
+        ],
+        {
+          encoding: 'utf8',
+          env: {
+            ...process.env,
+            RETAIN_DATA_DIR: join(dir, 'data'),
+            DATABASE_URL: '',
+            ALI_ID: 'LTAI-id',
+            ALI_SECRET: 's',
+          },
+        },
+      );
+      expect(set.status).toBe(0);
+      const ok = await retainAsync(['channels', 'test', 'sms_aliyun', '--to', '13800138000']);
+      expect([ok.code, ok.stdout.trim()]).toEqual([
+        0,
+        'test message sent on sms_aliyun (provider id 900619746)',
+      ]);
+      const query = new URL(aliyun.requests[0]!.path, 'http://x').searchParams;
+      expect([query.get('Action'), query.get('SignName'), query.has('Signature')]).toEqual([
+        'SendSms',
+        '某某旗舰店',
+        true,
+      ]);
+      const refused = await retainAsync(['channels', 'test', 'sms_aliyun', '--to', '12345']);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toBe(
+        'retain: sms_aliyun test failed: Aliyun SMS: isv.MOBILE_NUMBER_ILLEGAL 非法手机号',
+      );
+    } finally {
+      await aliyun.close();
+    }
   });
 });

@@ -177,5 +177,21 @@ describe('retain CLI', () => {
     const bad = retain(['workspace', 'create', 'mars', '--timezone', 'Mars/Olympus']);
     oneLineError(bad.stderr);
     expect(bad.stderr).toContain('unknown time zone');
+    // An empty workspace may still move; one with orders (the first test's) may not.
+    const moved = retain([
+      'workspace',
+      'change',
+      '-w',
+      'london',
+      '--timezone',
+      'Europe/Paris',
+      '--currency',
+      'eur',
+    ]);
+    expect([moved.code, moved.stdout.trim()]).toEqual([0, 'workspace "london": Europe/Paris, EUR']);
+    const refused = retain(['workspace', 'change', '--timezone', 'Europe/Paris']);
+    expect(refused.code).not.toBe(0);
+    oneLineError(refused.stderr);
+    expect(refused.stderr).toContain('already holds orders or events read in Asia/Shanghai');
   });
 });

@@ -23,3 +23,14 @@ export async function clearEventProperties(db: Kysely<Schema>, workspaceId: numb
     .where('customer_id', '=', customerId)
     .execute();
 }
+
+/** Whether the workspace holds any event. */
+export async function hasEvents(db: Kysely<Schema>, workspaceId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('events')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

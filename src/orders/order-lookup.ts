@@ -37,3 +37,14 @@ export async function getOrder(db: Kysely<Schema>, workspaceId: number, orderId:
     .execute();
   return { ...order, lines };
 }
+
+/** Whether the workspace holds any order. */
+export async function hasOrders(db: Kysely<Schema>, workspaceId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('orders')
+    .select('order_id')
+    .where('workspace_id', '=', workspaceId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,6 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Schema, WorkspacesTable } from '../db/schema.ts';
+import { hasEvents } from '../events/event-history.ts';
 import { isCurrencyCode } from '../importing/money-parse.ts';
+import { hasOrders } from '../orders/order-lookup.ts';
 import { InvalidInputError, RetainError } from '../shared/errors.ts';
 
 export type Workspace = Selectable<WorkspacesTable>;
@@ -15,6 +17,21 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
+/** A zone checked as an IANA name; a clear error otherwise. */
+function checkedZone(zone: string): string {
+  if (!isTimeZone(zone))
+    throw new InvalidInputError(`unknown time zone "${zone}" (use an IANA name such as Asia/Shanghai)`);
+  return zone;
+}
+
+/** A currency checked as an ISO code, upper-cased; a clear error otherwise. */
+function checkedCurrency(code: string): string {
+  const currency = code.trim().toUpperCase();
+  if (!isCurrencyCode(currency))
+    throw new InvalidInputError(`unknown currency "${code}" (use an ISO code such as CNY)`);
+  return currency;
+}
+
 /** Creates a workspace; a clear error when the name is taken or the zone/currency is unknown. */
 export async function createWorkspace(
   db: Kysely<Schema>,
@@ -22,12 +39,8 @@ export async function createWorkspace(
 ): Promise<Workspace> {
   const name = input.name.trim();
   if (!name) throw new InvalidInputError('a workspace needs a name');
-  const timezone = input.timezone ?? 'Asia/Shanghai';
-  if (!isTimeZone(timezone))
-    throw new InvalidInputError(`unknown time zone "${timezone}" (use an IANA name such as Asia/Shanghai)`);
-  const currency = (input.currency ?? 'CNY').toUpperCase();
-  if (!isCurrencyCode(currency))
-    throw new InvalidInputError(`unknown currency "${input.currency}" (use an ISO code such as CNY)`);
+  const timezone = checkedZone(input.timezone ?? 'Asia/Shanghai');
+  const currency = checkedCurrency(input.currency ?? 'CNY');
   const created = await db
     .insertInto('workspaces')
     .values({ name, timezone, currency })
@@ -36,6 +49,37 @@ export async function createWorkspace(
     .executeTakeFirst();
   if (!created) throw new RetainError('conflict', `workspace "${name}" already exists`);
   return created;
+}
+
+/** Whether the workspace's zone and currency are fixed by what was imported into it. */
+export async function zoneLocked(db: Kysely<Schema>, workspace: Workspace): Promise<boolean> {
+  return (await hasOrders(db, workspace.id)) || (await hasEvents(db, workspace.id));
+}
+
+/**
+ * Changes a workspace's time zone or currency. Only before anything is imported: orders' and
+ * events' local times were read in the zone, and their amounts are in the currency, so changing
+ * either afterwards would silently shift every local date and figure. A clear error says so.
+ */
+export async function changeWorkspace(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  change: { timezone?: string; currency?: string },
+): Promise<Workspace> {
+  const timezone = change.timezone === undefined ? workspace.timezone : checkedZone(change.timezone);
+  const currency = change.currency === undefined ? workspace.currency : checkedCurrency(change.currency);
+  if (timezone === workspace.timezone && currency === workspace.currency) return workspace;
+  if (await zoneLocked(db, workspace))
+    throw new RetainError(
+      'conflict',
+      `workspace "${workspace.name}" already holds orders or events read in ${workspace.timezone} and ${workspace.currency}; create a new workspace with the zone and currency you need and import there`,
+    );
+  return db
+    .updateTable('workspaces')
+    .set({ timezone, currency })
+    .where('id', '=', workspace.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** The named workspace, created with defaults on first use. */

@@ -6,7 +6,7 @@ import { changePoints, expirePoints, pointsBalance, pointsHistory } from '../../
 import { linkReferral, referralCodeFor, referralReport } from '../../loyalty/referrals.ts';
 import { customerTier, evaluateTiers } from '../../loyalty/tier-evaluate.ts';
 import { todayIn } from '../../shared/local-date.ts';
-import { saveSettings } from '../../workspaces/workspace-service.ts';
+import { changeWorkspace, saveSettings, zoneLocked } from '../../workspaces/workspace-service.ts';
 import { readSettings, setSetting } from '../../workspaces/workspace-settings.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
@@ -235,6 +235,55 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         detail: { as_of: asOf, ...result },
       });
       return { as_of: asOf, ...result };
+    },
+  );
+
+  app.get(
+    '/workspace',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['workspace'],
+        summary: 'The workspace: zone, currency, and whether they can still change (`locked` once anything is imported)',
+      },
+    },
+    async (request) => {
+      const { workspace } = callerOf(request);
+      return {
+        name: workspace.name,
+        timezone: workspace.timezone,
+        currency: workspace.currency,
+        locked: await zoneLocked(db, workspace),
+      };
+    },
+  );
+
+  app.patch(
+    '/workspace',
+    {
+      config: { permission: 'admin' },
+      schema: {
+        tags: ['workspace'],
+        summary: 'Change the time zone or currency (only while nothing is imported: 409 otherwise)',
+        body: z
+          .object({
+            timezone: z.string().min(1).max(64).optional(),
+            currency: z.string().length(3).optional(),
+          })
+          .strict(),
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const changed = await changeWorkspace(db, caller.workspace, request.body);
+      callers.clear();
+      await auditAs(db, caller, {
+        action: 'workspace.change',
+        objectType: 'workspace',
+        objectId: caller.workspace.id,
+        detail: request.body,
+      });
+      return { name: changed.name, timezone: changed.timezone, currency: changed.currency };
     },
   );
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { auditAs } from '../../audit/audit-log.ts';
 import { CHANNELS } from '../../channels/channel.ts';
 import { listChannels, setChannel } from '../../channels/channel-config.ts';
+import { testChannel } from '../../channels/channel-test.ts';
 import { requireCustomer } from '../../customers/customer-profile.ts';
 import { renderForCustomer, sendMessage } from '../../messaging/send-message.ts';
 import { LOCALES } from '../../messaging/template-render.ts';
@@ -59,6 +60,31 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
       await setChannel(db, caller.workspace.id, channel, config, secrets);
       await auditAs(db, caller, { action: 'channel.set', objectType: 'channel', objectId: channel });
       return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/channels/:channel/test',
+    {
+      config: { permission: 'admin' },
+      schema: {
+        tags: ['messaging'],
+        summary: 'Send a test message on a configured channel; a provider refusal is returned as `error`',
+        params: z.object({ channel: z.enum(CHANNELS) }),
+        body: z.object({ to: z.string().max(320).optional() }).strict(),
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { channel } = request.params;
+      const result = await testChannel(db, caller.workspace.id, channel, request.body.to);
+      await auditAs(db, caller, {
+        action: 'channel.test',
+        objectType: 'channel',
+        objectId: channel,
+        detail: { sent: result.sent },
+      });
+      return result;
     },
   );
 

@@ -3,11 +3,12 @@ import type { Command } from 'commander';
 import { cliActor } from '../../access/caller.ts';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { listChannels, requireChannel, setChannel } from '../../channels/channel-config.ts';
+import { testChannel } from '../../channels/channel-test.ts';
 import { findCustomerId } from '../../customers/customer-profile.ts';
 import { renderForCustomer, sendMessage } from '../../messaging/send-message.ts';
 import { LOCALES, type Locale } from '../../messaging/template-render.ts';
 import { listTemplates, saveTemplates } from '../../messaging/template-service.ts';
-import { InvalidInputError } from '../../shared/errors.ts';
+import { InvalidInputError, RetainError } from '../../shared/errors.ts';
 import { withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 
@@ -107,6 +108,27 @@ export function registerMessagingCommands(program: Command): void {
           objectId: channel,
         });
         console.log(`channel ${channel} saved`);
+      });
+    });
+  channels
+    .command('test')
+    .description('send a test message on a configured channel, to see that settings and credentials work')
+    .argument('<channel>', 'a configured channel')
+    .option('--to <address>', 'email address, phone number or openid (not for webhook / wecom_robot)')
+    .action(async (name: string, o: { to?: string }, command: Command) => {
+      const channel = requireChannel(name);
+      await withWorkspace(ws(command), async (store, workspace) => {
+        const result = await testChannel(store.db, workspace.id, channel, o.to);
+        await recordAudit(store.db, workspace.id, cliActor(), {
+          action: 'channel.test',
+          objectType: 'channel',
+          objectId: channel,
+          detail: { sent: result.sent },
+        });
+        if (!result.sent) throw new RetainError('unavailable', `${channel} test failed: ${result.error}`);
+        console.log(
+          `test message sent on ${channel}${result.provider_id ? ` (provider id ${result.provider_id})` : ''}`,
+        );
       });
     });
   channels

@@ -2,12 +2,17 @@ import type { Command } from 'commander';
 import { cliActor } from '../../access/caller.ts';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
-import { createWorkspace, listWorkspaces, saveSettings } from '../../workspaces/workspace-service.ts';
+import {
+  changeWorkspace,
+  createWorkspace,
+  listWorkspaces,
+  saveSettings,
+} from '../../workspaces/workspace-service.ts';
 import { readSettings, setSetting } from '../../workspaces/workspace-settings.ts';
 import { withStore, withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 
-/** `retain workspace create|list`. */
+/** `retain workspace create|list|change|settings`. */
 export function registerWorkspaceCommands(program: Command): void {
   const workspace = program.command('workspace').description('manage workspaces (one per merchant or brand)');
   workspace
@@ -35,6 +40,25 @@ export function registerWorkspaceCommands(program: Command): void {
         printTable(
           rows.map(({ name, timezone, currency, created_at }) => ({ name, timezone, currency, created_at })),
         );
+    });
+  workspace
+    .command('change')
+    .description('change the time zone or currency of a workspace (only before anything is imported into it)')
+    .option('--timezone <zone>', 'IANA time zone, e.g. Europe/Berlin')
+    .option('--currency <code>', 'ISO currency code, e.g. EUR')
+    .action(async (opts: { timezone?: string; currency?: string }, command: Command) => {
+      if (opts.timezone === undefined && opts.currency === undefined)
+        throw new InvalidInputError('give --timezone or --currency');
+      await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
+        const changed = await changeWorkspace(store.db, ws, opts);
+        await recordAudit(store.db, ws.id, cliActor(), {
+          action: 'workspace.change',
+          objectType: 'workspace',
+          objectId: ws.id,
+          detail: opts,
+        });
+        console.log(`workspace "${changed.name}": ${changed.timezone}, ${changed.currency}`);
+      });
     });
   workspace
     .command('settings')

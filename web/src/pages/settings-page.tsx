@@ -1,17 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Descriptions,
-  Form,
-  Input,
-  Popconfirm,
-  Select,
-  Table,
-  Typography,
-} from 'antd';
+import { Alert, App, Button, Card, Form, Input, Popconfirm, Select, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { api } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
@@ -19,38 +7,19 @@ import { Loaded, PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import { useApi } from '../lib/use-api.ts';
+import { ChannelsCard } from './settings/channels-card.tsx';
+import { WorkspaceCard } from './settings/workspace-card.tsx';
 
 const ROLES = ['admin', 'operator', 'service', 'viewer'] as const;
 
-/** Workspace settings for everyone to read; channels, users and API keys for admins. */
+/** Workspace settings for everyone to read (admins change them); channels, users and API keys for admins. */
 export function SettingsPage() {
   const { t } = useI18n();
-  const { me, isAdmin } = useSession();
-  const settings = useApi<{ rfm: { split: string } }>('/workspace/settings');
+  const { isAdmin } = useSession();
   return (
     <>
       <PageTitle title={t('nav.settings')} />
-      <Card title={t('settings.workspace')}>
-        <Loaded query={settings}>
-          {(s) => (
-            <Descriptions
-              size="small"
-              column={1}
-              items={[
-                { key: 'name', label: t('settings.name'), children: me.workspace.name },
-                { key: 'zone', label: t('settings.zone'), children: me.workspace.timezone },
-                { key: 'currency', label: t('settings.currency'), children: me.workspace.currency },
-                {
-                  key: 'split',
-                  label: t('settings.rfm_split'),
-                  children: t(`split.${s.rfm.split}` as MessageKey),
-                },
-              ]}
-            />
-          )}
-        </Loaded>
-        <Typography.Paragraph type="secondary">{t('settings.thresholds_hint')}</Typography.Paragraph>
-      </Card>
+      <WorkspaceCard />
       {isAdmin ? (
         <AdminSettings />
       ) : (
@@ -65,7 +34,6 @@ function AdminSettings() {
   const { fmt, me } = useSession();
   const { message } = App.useApp();
   const client = useQueryClient();
-  const channels = useApi<{ channel: string; secrets: Record<string, string> }[]>('/channels');
   const users = useApi<{ id: number; email: string; role: string; created_at: string }[]>('/users');
   const keys =
     useApi<
@@ -100,29 +68,7 @@ function AdminSettings() {
   const roleOptions = ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }));
   return (
     <>
-      <Card title={t('settings.channels')} style={{ marginTop: 16 }}>
-        <Loaded query={channels}>
-          {(rows) => (
-            <Table
-              rowKey="channel"
-              size="small"
-              pagination={false}
-              dataSource={rows}
-              columns={[
-                { title: t('message.channel'), dataIndex: 'channel' },
-                {
-                  title: t('settings.secrets'),
-                  dataIndex: 'secrets',
-                  render: (s: Record<string, string>) =>
-                    Object.entries(s)
-                      .map(([k, v]) => `${k}: ${v}`)
-                      .join(', '),
-                },
-              ]}
-            />
-          )}
-        </Loaded>
-      </Card>
+      <ChannelsCard />
       <Card title={t('settings.users')} style={{ marginTop: 16 }}>
         <Form layout="inline" onFinish={(v) => void addUser(v)} style={{ marginBottom: 12, rowGap: 8 }}>
           <Form.Item

@@ -1,0 +1,113 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, screenshot, signIn, startDashboard, watchedPage } from './dashboard-harness.ts';
+import { startSmtpSink } from './local-servers.ts';
+
+// The settings page in real Chromium against the real server: an admin changes the zone and
+// currency of an empty workspace, is told why a workspace with orders cannot change them, and
+// test-sends on the email channel to a real SMTP server on 127.0.0.1.
+let app: Awaited<ReturnType<typeof startDashboard>>;
+let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+let browser: BrowserContext;
+let page: Page;
+let errors: string[];
+
+const api = async (path: string) => (await browser.request.get(`${app.base}/api/v1${path}`)).json();
+/** A write with the browser's session cookie and CSRF token, as the dashboard makes it. */
+const write = async (method: 'PUT' | 'POST', path: string, data: unknown) => {
+  const { csrf_token } = (await api('/auth/me')) as { csrf_token: string };
+  const reply = await browser.request.fetch(`${app.base}/api/v1${path}`, {
+    method,
+    data,
+    headers: { 'x-csrf-token': csrf_token },
+  });
+  expect(reply.ok()).toBe(true);
+};
+const emailRow = () => page.locator('tr', { has: page.getByRole('cell', { name: 'email', exact: true }) });
+
+beforeAll(async () => {
+  smtp = await startSmtpSink();
+  app = await startDashboard();
+  browser = await openBrowser('zh-CN');
+  ({ page, errors } = await watchedPage(browser));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  app?.stop();
+  await smtp?.close();
+});
+
+afterEach(() => {
+  expect(errors.splice(0).join('\n')).toBe('');
+});
+
+describe('settings page in Chromium', () => {
+  it('test-sends on the email channel: the mail arrives, and a refusing server is shown as such', async () => {
+    await signIn(page, app.base, 'admin@shop.test');
+    await page.getByRole('navigation').getByRole('link', { name: '客户' }).waitFor();
+    await write('PUT', '/channels', {
+      channel: 'email',
+      config: { host: '127.0.0.1', port: smtp.port, from: 'shop@example.com' },
+    });
+    await page.getByRole('navigation').getByRole('link', { name: '设置' }).click();
+    await emailRow().getByLabel('email 收件邮箱').fill('owner@shop.test');
+    await emailRow().getByRole('button', { name: '测试发送' }).click();
+    await emailRow().getByText('测试消息已发出').waitFor();
+    expect(smtp.mail.map((m) => [m.to, m.subject])).toEqual([
+      [['owner@shop.test'], 'Retain 测试消息 / test message'],
+    ]);
+    await screenshot(page, 'settings-01-test-sent');
+
+    await write('PUT', '/channels', {
+      channel: 'email',
+      config: { host: '127.0.0.1', port: 9, from: 'shop@example.com' },
+    });
+    await page.reload();
+    await emailRow().getByLabel('email 收件邮箱').fill('owner@shop.test');
+    await emailRow().getByRole('button', { name: '测试发送' }).click();
+    await emailRow().getByText('发送失败').waitFor();
+    expect(await emailRow().textContent()).toContain('ECONNREFUSED');
+    expect(smtp.mail).toHaveLength(1);
+  });
+
+  it('keeps the zone of a workspace with orders fixed, and says why', async () => {
+    await page.getByText('该工作空间已导入订单或事件').waitFor();
+    expect(await page.getByLabel('时区').first().isDisabled()).toBe(true);
+    expect(await page.getByLabel('币种').first().isDisabled()).toBe(true);
+    // The RFM split still changes.
+    await page.getByLabel('RFM 分组方式').first().click();
+    await page.locator('.ant-select-item-option[title="按评分（≥ 3）"]').click();
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('设置已保存').waitFor();
+    expect(((await api('/workspace/settings')) as { rfm: { split: string } }).rfm.split).toBe('score');
+    expect(((await api('/auth/me')) as { workspace: { timezone: string } }).workspace.timezone).toBe(
+      app.timezone,
+    );
+    await screenshot(page, 'settings-02-zone-locked');
+  });
+
+  it('changes the zone and currency of the empty workspace', async () => {
+    await page.getByLabel('工作空间').click();
+    await page.locator('.ant-select-item-option', { hasText: 'outlet' }).click();
+    await expect
+      .poll(async () => ((await api('/auth/me')) as { workspace: { name: string } }).workspace.name)
+      .toBe('outlet');
+    await page.getByLabel('时区').first().click();
+    await page.keyboard.type('Europe/Berlin');
+    await page.locator('.ant-select-item-option[title="Europe/Berlin"]').click();
+    await page.getByLabel('币种').first().click();
+    await page.keyboard.type('EUR');
+    await page.locator('.ant-select-item-option[title="EUR"]').click();
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('设置已保存').waitFor();
+    expect(((await api('/auth/me')) as { workspace: unknown }).workspace).toMatchObject({
+      name: 'outlet',
+      timezone: 'Europe/Berlin',
+      currency: 'EUR',
+    });
+    await page.reload();
+    await page.locator('.ant-select [title="Europe/Berlin"]').first().waitFor();
+    await screenshot(page, 'settings-03-zone-changed');
+  });
+});

@@ -1,0 +1,97 @@
+import { Alert, Button, Card, Input, Space, Table } from 'antd';
+import { useState } from 'react';
+import { api } from '../../api/client.ts';
+import { Loaded } from '../../components/page.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+import type { MessageKey } from '../../i18n/messages-zh-cn.ts';
+import { useApi } from '../../lib/use-api.ts';
+
+/** What a test on a channel is sent to; webhook and WeCom robot post to their fixed endpoint. */
+const ADDRESS: Record<string, MessageKey | undefined> = {
+  email: 'settings.test_email',
+  sms_aliyun: 'settings.test_phone',
+  sms_tencent: 'settings.test_phone',
+  wechat_template: 'settings.test_openid',
+};
+
+type TestResult = { sent: true; provider_id: string | null } | { sent: false; error: string };
+
+/** The workspace's channels with their secrets as set / not set, and a test send on each. */
+export function ChannelsCard() {
+  const { t } = useI18n();
+  const channels = useApi<{ channel: string; secrets: Record<string, string> }[]>('/channels');
+  return (
+    <Card title={t('settings.channels')} style={{ marginTop: 16 }}>
+      <Loaded query={channels}>
+        {(rows) => (
+          <Table
+            rowKey="channel"
+            size="small"
+            pagination={false}
+            scroll={{ x: true }}
+            dataSource={rows}
+            columns={[
+              { title: t('message.channel'), dataIndex: 'channel' },
+              {
+                title: t('settings.secrets'),
+                dataIndex: 'secrets',
+                render: (s: Record<string, string>) =>
+                  Object.entries(s)
+                    .map(([k, v]) => `${k}: ${v}`)
+                    .join(', '),
+              },
+              {
+                title: t('settings.test_send'),
+                key: 'test',
+                render: (_: unknown, r: { channel: string }) => <TestSend channel={r.channel} />,
+              },
+            ]}
+          />
+        )}
+      </Loaded>
+    </Card>
+  );
+}
+
+function TestSend({ channel }: { channel: string }) {
+  const { t } = useI18n();
+  const [to, setTo] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<TestResult | { sent: false; error: string } | null>(null);
+  const address = ADDRESS[channel];
+  const send = async () => {
+    setBusy(true);
+    setResult(null);
+    try {
+      setResult(await api<TestResult>('POST', `/channels/${channel}/test`, address ? { to } : {}));
+    } catch (error) {
+      setResult({ sent: false, error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Space orientation="vertical" size={4} style={{ width: '100%' }}>
+      <Space.Compact>
+        {address && (
+          <Input
+            aria-label={`${channel} ${t(address)}`}
+            placeholder={t(address)}
+            value={to}
+            onChange={(e) => setTo(e.target.value)}
+            style={{ minWidth: 180 }}
+          />
+        )}
+        <Button loading={busy} onClick={() => void send()} disabled={Boolean(address) && !to.trim()}>
+          {t('settings.test_send')}
+        </Button>
+      </Space.Compact>
+      {result &&
+        (result.sent ? (
+          <Alert type="success" showIcon title={t('settings.test_sent')} />
+        ) : (
+          <Alert type="error" showIcon title={t('settings.test_failed')} description={result.error} />
+        ))}
+    </Space>
+  );
+}
