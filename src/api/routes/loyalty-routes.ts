@@ -244,7 +244,8 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
       config: { permission: 'read' },
       schema: {
         tags: ['workspace'],
-        summary: 'The workspace: zone, currency, and whether they can still change (`locked` once anything is imported)',
+        summary:
+          'The workspace: zone, currency, and whether they can still change (`locked` once anything is imported)',
       },
     },
     async (request) => {
