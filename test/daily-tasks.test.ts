@@ -4,6 +4,7 @@ import type { Trigger } from '../src/journeys/journey-model.ts';
 import { applyJourney, findJourney } from '../src/journeys/journey-service.ts';
 import { pointsBalance } from '../src/loyalty/points-ledger.ts';
 import { customerTier } from '../src/loyalty/tier-evaluate.ts';
+import { stageHistory } from '../src/segments/stage-history.ts';
 import { setClock } from '../src/shared/clock.ts';
 import { runOnce } from '../src/worker/worker.ts';
 import { createWorkspace, saveSettings, type Workspace } from '../src/workspaces/workspace-service.ts';
@@ -113,6 +114,12 @@ describe.each(storesUnderTest())('daily tasks of the worker ($name)', (store) =>
     await pass('2025-06-05T09:00:00+08:00'); // 96 days: lost
     await pass('2025-06-05T09:10:00+08:00');
     expect(await stageEvents('C')).toEqual(['∅→new', 'new→silent', 'silent→lost']);
+    const history = await stageHistory(database.db, ws, ids.C!);
+    expect(history.filter((h) => h.kind === 'lifecycle')).toEqual([
+      { kind: 'lifecycle', as_of: '2025-03-01', from: null, to: 'new' },
+      { kind: 'lifecycle', as_of: '2025-04-05', from: 'new', to: 'silent' },
+      { kind: 'lifecycle', as_of: '2025-06-05', from: 'silent', to: 'lost' },
+    ]);
     expect(await entered('became-lost')).toEqual(['C']);
   });
 

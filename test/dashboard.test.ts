@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { zhCN } from '../web/src/i18n/messages-zh-cn.ts';
 import { validOrders, writeBadOrders } from './dashboard-fixture.ts';
 import { openBrowser, screenshot, signIn, startDashboard, watchedPage } from './dashboard-harness.ts';
 
@@ -184,6 +185,19 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('tab', { name: '优惠券与推荐' }).click();
     await page.getByRole('cell', { name: issued.codes[0].code }).waitFor();
     expect(await page.getByRole('tabpanel').getByText('满100减10').count()).toBe(1);
+
+    // The server's worker records every stage on its first pass of the day: this customer's stage
+    // (as the RFM API computes it) from the first recording, dated today.
+    const lifecycle = ((await api(`/rfm/customers/${id}`)) as { lifecycle: string }).lifecycle;
+    await expect
+      .poll(async () => ((await api(`/customers/${id}/stages`)) as unknown[]).length, { timeout: 30_000 })
+      .toBeGreaterThan(0);
+    await page.getByRole('tab', { name: '阶段历史' }).click();
+    const entry = page.getByRole('tabpanel').locator('.ant-timeline-item', { hasText: '生命周期' });
+    await entry.waitFor();
+    expect(await entry.textContent()).toBe(
+      `${new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${app.today}T00:00:00Z`))}生命周期 首次记录 → ${zhCN[`lifecycle.${lifecycle}` as keyof typeof zhCN]}`,
+    );
   });
 
   it('imports a file with bad rows and shows the error report with line numbers and the rejected rows', async () => {

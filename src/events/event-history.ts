@@ -14,6 +14,24 @@ export async function recentEvents(db: Kysely<Schema>, workspaceId: number, cust
     .execute();
 }
 
+/** A customer's events of the given types, oldest first. */
+export async function eventsOfTypes(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  customerId: number,
+  types: readonly string[],
+) {
+  return db
+    .selectFrom('events')
+    .select(['type', 'occurred_at', 'properties'])
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', '=', customerId)
+    .where('type', 'in', [...types])
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
+}
+
 /** Empties the properties of a customer's events (they may hold addresses or notes). */
 export async function clearEventProperties(db: Kysely<Schema>, workspaceId: number, customerId: number) {
   await db

@@ -88,7 +88,9 @@ export async function runForever(
 ): Promise<void> {
   while (!options.signal.aborted) {
     try {
-      options.onPass?.(await runOnce(db));
+      // Not `onPass?.(await runOnce(db))`: an optional call skips its arguments when absent.
+      const results = await runOnce(db);
+      options.onPass?.(results);
     } catch (error) {
       if (!options.onError) throw error;
       options.onError(error);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { requireCustomer } from '../../customers/customer-profile.ts';
 import { cohortRetention } from '../../metrics/cohort-retention.ts';
 import { historicalClv } from '../../metrics/historical-clv.ts';
 import { PERIOD_UNITS, type PeriodUnit, periodMetrics } from '../../metrics/period-metrics.ts';
@@ -8,6 +9,7 @@ import { RFM_GROUPS } from '../../segments/rfm-groups.ts';
 import { rfmGrid, rfmRowAt, rfmSummary } from '../../segments/rfm-service.ts';
 import { segmentMovement } from '../../segments/segment-movement.ts';
 import { findSegment } from '../../segments/segment-service.ts';
+import { stageHistory } from '../../segments/stage-history.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { todayIn } from '../../shared/local-date.ts';
 import { callerOf } from '../auth.ts';
@@ -64,6 +66,23 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
     async (request) => {
       const seg = await segmentation(request, callerOf(request));
       return { as_of: seg.asOf, ...rfmGrid(seg) };
+    },
+  );
+
+  app.get(
+    '/customers/:customerId/stages',
+    {
+      config: read,
+      schema: {
+        tags: ['lifecycle'],
+        summary: "A customer's recorded lifecycle stage and RFM group changes, oldest first",
+        params: CustomerParams,
+      },
+    },
+    async (request) => {
+      const { workspace } = callerOf(request);
+      await requireCustomer(store.db, workspace.id, request.params.customerId);
+      return stageHistory(store.db, workspace, request.params.customerId);
     },
   );
 

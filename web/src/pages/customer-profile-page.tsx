@@ -8,6 +8,7 @@ import { useApi } from '../lib/use-api.ts';
 import { Link } from '../router.tsx';
 import { CustomerCoupons } from './customer-coupons.tsx';
 import { CustomerLoyalty } from './customer-loyalty.tsx';
+import { CustomerStages } from './customer-stages.tsx';
 
 interface Order {
   order_id: string;
@@ -86,6 +87,7 @@ export function CustomerProfilePage({ id }: { id: number }) {
                 { key: 'orders', label: t('profile.orders'), children: <Orders orders={p.orders} /> },
                 { key: 'events', label: t('profile.events'), children: <Events events={p.events} /> },
                 { key: 'tags', label: t('profile.tag_history'), children: <TagHistory profile={p} /> },
+                { key: 'stages', label: t('profile.stage_history'), children: <CustomerStages id={id} /> },
                 { key: 'loyalty', label: t('profile.loyalty'), children: <CustomerLoyalty id={id} /> },
                 { key: 'coupons', label: t('profile.coupons'), children: <CustomerCoupons id={id} /> },
               ]}
