@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Actor } from '../access/caller.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { Database } from '../db/database.ts';
+import { type DetectedColumns, detectColumns } from '../importing/column-detect.ts';
 import type { ImportKind } from '../importing/import-kinds.ts';
 import { type ImportStats, importFile } from '../importing/import-service.ts';
 import { RetainError } from '../shared/errors.ts';
@@ -44,6 +45,31 @@ export class ImportJobs {
     mkdirSync(this.dir, { recursive: true });
   }
 
+  /** Moves an upload into its own folder under the user's file name (its extension tells the format). */
+  private place(upload: string, id: string, fileName: string): string {
+    const folder = join(this.dir, id);
+    mkdirSync(folder);
+    const named = join(folder, fileName.replace(/[/\\]/g, '_'));
+    renameSync(upload, named);
+    return named;
+  }
+
+  /** The columns an uploaded file (or its beginning) would be read with; the upload is deleted. */
+  async detect(
+    upload: string,
+    fileName: string,
+    kind: ImportKind,
+    encoding?: string,
+  ): Promise<DetectedColumns> {
+    const id = randomUUID();
+    try {
+      return await detectColumns(this.place(upload, id, fileName), kind, encoding);
+    } finally {
+      rmSync(join(this.dir, id), { recursive: true, force: true });
+      rmSync(upload, { force: true });
+    }
+  }
+
   /** A path for an upload to be written to before {@link start}. */
   uploadPath(): string {
     return join(this.dir, `${randomUUID()}.upload`);
@@ -76,12 +102,8 @@ export class ImportJobs {
     };
     this.jobs.set(id, job);
     this.forgetOld();
-    // The uploaded file keeps the user's name (its extension tells the format) in its own folder.
     const run = (async () => {
-      const folder = join(this.dir, id);
-      mkdirSync(folder);
-      const named = join(folder, input.fileName.replace(/[/\\]/g, '_'));
-      renameSync(input.path, named);
+      const named = this.place(input.path, id, input.fileName);
       try {
         job.stats = await importFile(this.store, {
           kind: input.kind,
@@ -113,7 +135,7 @@ export class ImportJobs {
         job.error = error instanceof RetainError ? error.message : 'unexpected error while importing';
       } finally {
         job.finishedAt = new Date();
-        rmSync(folder, { recursive: true, force: true });
+        rmSync(join(this.dir, id), { recursive: true, force: true });
       }
     })();
     this.running.add(run);

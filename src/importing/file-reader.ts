@@ -115,6 +115,10 @@ export async function openRecords(path: string, encoding?: string): Promise<Reco
       }
     } catch (error) {
       throw new InvalidInputError(`${path}: ${(error as Error).message}`);
+    } finally {
+      // Also when the reader stops early (only the header was wanted).
+      parser.destroy();
+      raw.destroy();
     }
   }
   return { records: records(), totalBytes, bytesRead: () => raw.bytesRead };
@@ -157,7 +161,19 @@ function openXlsx(path: string, totalBytes: number): RecordSource {
       }
     } catch (error) {
       throw new InvalidInputError(`${path}: not a readable .xlsx file (${(error as Error).message})`);
+    } finally {
+      raw.destroy();
     }
   }
   return { records: records(), totalBytes, bytesRead: () => raw.bytesRead };
+}
+
+/** The first `n` records of a file (its header row and a sample), read without the rest. */
+export async function readFirstRows(path: string, n: number, encoding?: string): Promise<string[][]> {
+  const rows: string[][] = [];
+  for await (const record of (await openRecords(path, encoding)).records) {
+    rows.push(record.cells);
+    if (rows.length >= n) break;
+  }
+  return rows;
 }

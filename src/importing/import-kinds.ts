@@ -169,26 +169,32 @@ const headerKey = (h: string) =>
 export type ColumnMap = ReadonlyMap<string, number>;
 
 /**
- * Matches a file's header row to canonical fields, honouring `--map field=Header` overrides.
- * Throws a one-line error for an unknown field or column, or a missing required column.
+ * A file's header row matched to canonical fields: `overrides` (`--map field=Header`) first, an
+ * empty header meaning "leave this field out" (a masked phone column, say), then every other field
+ * by its aliases. Throws a one-line error for an unknown field or column.
  */
-export function resolveColumns(
+export function matchColumns(
   kind: ImportKind,
   headers: readonly string[],
   overrides: Record<string, string> = {},
-): ColumnMap {
-  const { fields, required } = KIND_FIELDS[kind];
+): Map<string, number> {
+  const { fields } = KIND_FIELDS[kind];
   const byKey = new Map<string, number>();
   headers.forEach((h, i) => {
     const key = headerKey(h);
     if (key && !byKey.has(key)) byKey.set(key, i);
   });
   const map = new Map<string, number>();
+  const skipped = new Set<string>();
   for (const [field, source] of Object.entries(overrides)) {
     if (!fields.includes(field)) {
       throw new InvalidInputError(
         `--map ${field}=${source}: ${kind} files have no field "${field}" (fields: ${fields.join(', ')})`,
       );
+    }
+    if (source.trim() === '') {
+      skipped.add(field);
+      continue;
     }
     const index = headers.indexOf(source) >= 0 ? headers.indexOf(source) : byKey.get(headerKey(source));
     if (index === undefined) {
@@ -200,7 +206,7 @@ export function resolveColumns(
   }
   const taken = new Set(map.values());
   for (const field of fields) {
-    if (map.has(field)) continue;
+    if (map.has(field) || skipped.has(field)) continue;
     for (const alias of ALIASES[field] ?? [field]) {
       const index = byKey.get(headerKey(alias));
       if (index !== undefined && !taken.has(index)) {
@@ -210,6 +216,20 @@ export function resolveColumns(
       }
     }
   }
+  return map;
+}
+
+/**
+ * Matches a file's header row to canonical fields ({@link matchColumns}) and checks that every
+ * required column is there. Throws a one-line error naming what is missing.
+ */
+export function resolveColumns(
+  kind: ImportKind,
+  headers: readonly string[],
+  overrides: Record<string, string> = {},
+): ColumnMap {
+  const { required } = KIND_FIELDS[kind];
+  const map = matchColumns(kind, headers, overrides);
   const missing = required.filter((f) => !map.has(f));
   if (missing.length > 0) {
     const hint = missing.map((f) => `${f} (e.g. ${(ALIASES[f] ?? [f]).slice(0, 3).join(', ')})`).join('; ');

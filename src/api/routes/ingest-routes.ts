@@ -266,6 +266,31 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     },
   );
 
+  app.post(
+    '/imports/columns',
+    {
+      config: { permission: 'data.write' },
+      schema: {
+        tags: ['imports'],
+        summary:
+          'The columns a file would be read with (multipart field "file"; its first rows are enough for CSV): each field and the column detected for it, and a sample row',
+        consumes: ['multipart/form-data'],
+        querystring: z.object({
+          kind: z.enum(IMPORT_KINDS as [ImportKind, ...ImportKind[]]),
+          encoding: z.string().optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const file = await request.file();
+      if (!file) throw new InvalidInputError('body: send the file as multipart field "file"');
+      const path = jobs.uploadPath();
+      await pipeline(file.file, createWriteStream(path));
+      if (file.file.truncated) throw new TooLargeError('the file is larger than the upload limit');
+      return jobs.detect(path, file.filename || 'upload.csv', request.query.kind, request.query.encoding);
+    },
+  );
+
   app.get(
     '/imports/:importId',
     {

@@ -24,7 +24,7 @@ function parseMap(pairs: readonly string[]): Record<string, string> {
   const map: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0 || eq === pair.length - 1)
+    if (eq <= 0)
       throw new InvalidInputError(`--map ${pair}: expected FIELD=COLUMN, e.g. --map order_id=单据编号`);
     map[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
   }
@@ -82,7 +82,7 @@ export function registerImportCommand(program: Command): void {
     .argument('<file>', 'the file')
     .option(
       '--map <field=column>',
-      'read FIELD from COLUMN (repeat for more fields)',
+      'read FIELD from COLUMN (repeat for more fields); FIELD= leaves a detected column out',
       (pair: string, pairs: string[]) => [...pairs, pair],
       [] as string[],
     )
