@@ -17,7 +17,7 @@ const csv = (rows: string[][]) => iconv.encode(`${rows.map((r) => r.join(',')).j
 
 async function post(api: Api, key: string, path: string, name: string, bytes: Uint8Array) {
   const form = new FormData();
-  form.append('file', new Blob([bytes]), name);
+  form.append('file', new Blob([new Uint8Array(bytes)]), name);
   return api.call('POST', path, { key, raw: form });
 }
 
