@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { zhCN } from '../web/src/i18n/messages-zh-cn.ts';
@@ -220,6 +221,38 @@ describe('dashboard in Chromium', () => {
     expect(rejected).toContain('X4');
     expect(rejected).not.toContain('X1');
     await screenshot(page, '07-import');
+  });
+
+  it('maps a marketplace file’s columns with the detected ones pre-filled, and leaves the masked phone out', async () => {
+    const file = join(app.dir, 'tmall-masked.csv');
+    writeFileSync(
+      file,
+      '订单号,会员卡号,手机号,下单时间,实付金额,订单状态\nM1,VIP9001,138****8000,2024-05-01 10:00,128.00,交易成功\nM2,VIP9002,139****1234,2024-05-02 11:30,56.50,交易成功\n',
+    );
+    await page.getByRole('navigation').getByRole('link', { name: '数据导入' }).click();
+    await page.getByLabel('文件（CSV / TSV / XLSX）').setInputFiles(file);
+    const phone = page.getByLabel('列 手机号', { exact: true });
+    await phone.waitFor();
+    // Detected by its Chinese name, with the file's first value beside it.
+    expect(await page.locator('tr', { has: phone }).textContent()).toContain('手机号 — 例如 138****8000');
+    expect(
+      await page.locator('tr', { has: page.getByLabel('列 订单号', { exact: true }) }).textContent(),
+    ).toContain('订单号 — 例如 M1');
+    await screenshot(page, '07b-import-mapping');
+    await phone.click();
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
+        hasText: '（不导入）',
+      })
+      .click();
+    await page.getByRole('button', { name: '上传并导入' }).click();
+    await page.getByText('导入完成').waitFor();
+    expect(await page.locator('[data-stat=rejected]').textContent()).toBe('0');
+    expect(await page.locator('[data-stat=inserted]').textContent()).toBe('2');
+    const found = (await api('/customers?q=VIP9002')) as {
+      items: { net_total: number; phone: string | null }[];
+    };
+    expect(found.items).toEqual([expect.objectContaining({ net_total: 5650, phone: null })]);
   });
 
   it('switches workspace: the other workspace’s (empty) customer list, then back', async () => {

@@ -1,11 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Descriptions, Form, Progress, Select, Space, Table } from 'antd';
-import { useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import { api, downloadUrl } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
 import { PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
+import { type ColumnChoices, ImportMapping } from './import-mapping.tsx';
 
 const KINDS = ['customers', 'orders', 'order-lines', 'events'] as const;
 
@@ -33,8 +34,9 @@ export function ImportPage() {
   const { t } = useI18n();
   const { canWrite } = useSession();
   const fileId = useId();
-  const input = useRef<HTMLInputElement>(null);
   const [kind, setKind] = useState<(typeof KINDS)[number]>('orders');
+  const [file, setFile] = useState<File | null>(null);
+  const [choices, setChoices] = useState<ColumnChoices>({});
   const [jobId, setJobId] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
   const [uploadError, setUploadError] = useState<string | null>(null);
@@ -45,14 +47,14 @@ export function ImportPage() {
     refetchInterval: (q) => (q.state.data?.status === 'running' ? 500 : false),
   });
   const upload = async () => {
-    const file = input.current?.files?.[0];
     if (!file) return;
     const body = new FormData();
     body.append('file', file);
+    const map = Object.keys(choices).length ? `&map=${encodeURIComponent(JSON.stringify(choices))}` : '';
     setUploading(true);
     setUploadError(null);
     try {
-      const started = await api<Job>('POST', `/imports?kind=${kind}`, body);
+      const started = await api<Job>('POST', `/imports?kind=${kind}${map}`, body);
       setJobId(started.id);
     } catch (error) {
       setUploadError((error as Error).message);
@@ -68,23 +70,44 @@ export function ImportPage() {
         {!canWrite && (
           <Alert type="info" showIcon title={t('import.read_only')} style={{ marginBottom: 12 }} />
         )}
-        <Form layout="inline" onFinish={() => void upload()} style={{ rowGap: 12 }}>
+        <Form layout="inline" style={{ rowGap: 12 }}>
           <Form.Item label={t('import.kind')} htmlFor="import-kind">
             <Select
               id="import-kind"
               value={kind}
-              onChange={setKind}
+              onChange={(k) => {
+                setKind(k);
+                setChoices({});
+              }}
               options={KINDS.map((k) => ({ value: k, label: t(`import.kind.${k}` as MessageKey) }))}
               style={{ width: 160 }}
             />
           </Form.Item>
           <Form.Item label={t('import.file')} htmlFor={fileId}>
-            <input id={fileId} ref={input} type="file" accept=".csv,.tsv,.txt,.gz,.xlsx" />
+            <input
+              id={fileId}
+              type="file"
+              accept=".csv,.tsv,.txt,.gz,.xlsx"
+              onChange={(e) => {
+                setFile(e.target.files?.[0] ?? null);
+                setChoices({});
+                setJobId(null);
+              }}
+            />
           </Form.Item>
-          <Button type="primary" htmlType="submit" loading={uploading} disabled={!canWrite}>
-            {t('import.upload')}
-          </Button>
         </Form>
+        {file && canWrite && (
+          <ImportMapping kind={kind} file={file} choices={choices} onChange={setChoices} />
+        )}
+        <Button
+          type="primary"
+          style={{ marginTop: 12 }}
+          onClick={() => void upload()}
+          loading={uploading}
+          disabled={!canWrite || !file}
+        >
+          {t('import.upload')}
+        </Button>
         {uploadError && (
           <Alert type="error" showIcon title={uploadError} style={{ marginTop: 12 }} role="alert" />
         )}
