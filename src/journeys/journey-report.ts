@@ -1,25 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
+import { type Funnel, messageFunnel } from '../messaging/message-funnel.ts';
 import { VALID_ORDER } from '../orders/order-status.ts';
 import type { StoredJourney } from './journey-service.ts';
 import { compareProportions, type ProportionComparison } from './proportion-test.ts';
-
-/**
- * A funnel from touch to order, in customers: touched = a message got past the guards to the
- * provider (skipped ones reached no one), delivered = the provider took it.
- */
-export interface Funnel {
-  touched: number;
-  delivered: number;
-  opened: number;
-  clicked: number;
-  added_to_cart: number;
-  converted: number;
-  /** Net amount (minor units) of the valid orders in the attribution window after the touch. */
-  revenue: number;
-  /** converted / touched (PRODUCT.md §3.5); null with no touch. */
-  conversion_rate: number | null;
-}
 
 /** Conversion of a group of entries anchored at the moment they passed a step. */
 export interface GroupConversion {
@@ -52,37 +36,6 @@ export interface JourneyReport {
 }
 
 const rate = (x: number, n: number) => (n === 0 ? null : x / n);
-
-async function funnel(
-  db: Kysely<Schema>,
-  ws: number,
-  journeyId: number,
-  days: number,
-  step?: string,
-): Promise<Funnel> {
-  const r = await sql<Omit<Funnel, 'conversion_rate'>>`
-    with touches as (
-      select m.customer_id, bool_or(m.status = 'sent') as delivered,
-        min(case when m.status = 'sent' then m.sent_at else m.due_at end) as first_sent,
-        bool_or(m.opened_at is not null) as opened, bool_or(m.clicked_at is not null) as clicked
-      from messages m where m.workspace_id = ${ws} and m.journey_id = ${journeyId} and m.payload is null
-        and m.status in ('sent', 'failed')
-        ${step ? sql`and m.step = ${step}` : sql``}
-      group by m.customer_id
-    ), outcome as (
-      select t.*,
-        exists (select 1 from events e where e.workspace_id = ${ws} and e.customer_id = t.customer_id and e.type = 'add_to_cart'
-          and e.occurred_at > t.first_sent and e.occurred_at <= t.first_sent + ${days}::int * interval '1 day') as carted,
-        (select sum(o.amount - o.refunded_amount) from orders o where o.workspace_id = ${ws} and o.customer_id = t.customer_id
-          and ${VALID_ORDER} and o.ordered_at > t.first_sent and o.ordered_at <= t.first_sent + ${days}::int * interval '1 day') as revenue
-      from touches t
-    ) select count(*)::int as touched, count(*) filter (where delivered)::int as delivered,
-        count(*) filter (where opened)::int as opened, count(*) filter (where clicked)::int as clicked,
-        count(*) filter (where carted)::int as added_to_cart, count(revenue)::int as converted,
-        coalesce(sum(revenue), 0)::bigint as revenue from outcome`.execute(db);
-  const f = r.rows[0]!;
-  return { ...f, revenue: Number(f.revenue), conversion_rate: rate(f.converted, f.touched) };
-}
 
 /** Per outcome of a step: customers and those with a valid order within the window after it. */
 async function conversionsAt(db: Kysely<Schema>, ws: number, journeyId: number, step: string, days: number) {
@@ -175,9 +128,12 @@ export async function journeyReport(db: Kysely<Schema>, journey: StoredJourney):
       capped: journey.capped,
     },
     steps,
-    funnel: await funnel(db, ws, journey.id, days),
+    funnel: await messageFunnel(db, ws, { journeyId: journey.id }, days),
     funnel_by_step: await Promise.all(
-      sendSteps.map(async ([step]) => ({ step, ...(await funnel(db, ws, journey.id, days, step)) })),
+      sendSteps.map(async ([step]) => ({
+        step,
+        ...(await messageFunnel(db, ws, { journeyId: journey.id, step }, days)),
+      })),
     ),
     holdout,
     splits,

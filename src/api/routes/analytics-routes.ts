@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireCustomer } from '../../customers/customer-profile.ts';
+import { messageFunnel } from '../../messaging/message-funnel.ts';
 import { cohortRetention } from '../../metrics/cohort-retention.ts';
 import { historicalClv } from '../../metrics/historical-clv.ts';
 import { PERIOD_UNITS, type PeriodUnit, periodMetrics } from '../../metrics/period-metrics.ts';
@@ -193,6 +194,30 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
       checkRange(from, to);
       const segmentId = segment ? (await findSegment(store.db, caller.workspace.id, segment)).id : undefined;
       return periodMetrics(store.db, caller.workspace.id, { from, to, period, segmentId });
+    },
+  );
+
+  app.get(
+    '/funnel',
+    {
+      config: read,
+      schema: {
+        tags: ['metrics'],
+        summary:
+          'Customers first touched by a message in [from, to): touched → delivered → opened → clicked → added to cart → ordered within attribution_days, with revenue',
+        querystring: Range.extend({ attribution_days: z.coerce.number().int().min(1).max(90).default(7) }),
+      },
+    },
+    async (request) => {
+      const { workspace } = callerOf(request);
+      const { from, to, attribution_days } = request.query;
+      checkRange(from, to);
+      return messageFunnel(
+        store.db,
+        workspace.id,
+        { from, to, timezone: workspace.timezone },
+        attribution_days,
+      );
     },
   );
 
