@@ -60,8 +60,8 @@ function everyStep(): JourneyDraft {
           ],
           join: 'any',
         },
-        then: 'send_1',
-        else: 'split_1',
+        ifTrue: 'send_1',
+        ifFalse: 'split_1',
       }),
       step('split', 'split_1', {
         arms: [

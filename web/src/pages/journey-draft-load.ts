@@ -84,7 +84,12 @@ function stepDraft(id: string, j: Json, minorPerUnit: number): StepDraft {
         onTimeout: s(j.on_timeout),
       };
     case 'branch':
-      return { ...step, condition: conditionDraft(j.if, minorPerUnit), then: s(j.then), else: s(j.else) };
+      return {
+        ...step,
+        condition: conditionDraft(j.if, minorPerUnit),
+        ifTrue: s(j.then),
+        ifFalse: s(j.else),
+      };
     case 'split':
       return {
         ...step,

@@ -82,8 +82,8 @@ export interface StepDraft {
   onEvent: string;
   onTimeout: string;
   condition: ConditionDraft;
-  then: string;
-  else: string;
+  ifTrue: string;
+  ifFalse: string;
   arms: ArmDraft[];
   percent: string;
   sends: SendDraft[];
@@ -139,8 +139,8 @@ export function newStep(kind: StepKind, id: string): StepDraft {
     onEvent: '',
     onTimeout: '',
     condition: emptyCondition(),
-    then: '',
-    else: '',
+    ifTrue: '',
+    ifFalse: '',
     arms: [
       { name: 'A', weight: '50', next: '' },
       { name: 'B', weight: '50', next: '' },
@@ -265,8 +265,8 @@ export function stepJson(s: StepDraft, minorPerUnit: number): Record<string, unk
         type: 'branch',
         if: conditionJson(s.condition, minorPerUnit),
         // biome-ignore lint/suspicious/noThenProperty: the model's branch reads if/then/else; plain data
-        then: text(s.then),
-        else: text(s.else),
+        then: text(s.ifTrue),
+        else: text(s.ifFalse),
       };
     case 'split':
       return {
