@@ -1,4 +1,5 @@
-import type { Me } from '../api/session.tsx';
+/** The roles of `GET /auth/me`. */
+type Role = 'admin' | 'operator' | 'service' | 'viewer';
 
 /**
  * Who holds the permissions the dashboard's buttons depend on; the server's grants
@@ -6,8 +7,8 @@ import type { Me } from '../api/session.tsx';
  */
 const HOLDERS = {
   'messaging.write': ['admin', 'operator'],
-} as const satisfies Record<string, readonly Me['role'][]>;
+} as const satisfies Record<string, readonly Role[]>;
 
 /** Whether a role may do what a permission guards (the server refuses it otherwise). */
-export const may = (role: Me['role'], permission: keyof typeof HOLDERS) =>
+export const may = (role: Role, permission: keyof typeof HOLDERS) =>
   (HOLDERS[permission] as readonly string[]).includes(role);
