@@ -82,7 +82,9 @@ export async function runForever(
 ): Promise<void> {
   while (!options.signal.aborted) {
     try {
-      options.onPass?.(await runOnce(db));
+      // Not `onPass?.(await runOnce(db))`: without onPass that would skip the pass itself.
+      const results = await runOnce(db);
+      options.onPass?.(results);
     } catch (error) {
       if (!options.onError) throw error;
       options.onError(error);
