@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { can, ROLES } from '../src/access/roles.ts';
+import { nextSteps } from '../src/journeys/journey-model.ts';
 import { parseJourney } from '../src/journeys/journey-parse.ts';
 import { ApiError } from '../web/src/api/client.ts';
 import { may } from '../web/src/lib/permissions.ts';
@@ -131,6 +132,22 @@ describe('journey builder drafts', () => {
     for (const file of files) {
       const original = parseJourney(readFileSync(join(examples, file), 'utf8'), file);
       const draft = draftFromJourney(JSON.parse(JSON.stringify(original)), 100);
+      // The stored JSON's keys come back sorted by the database; the builder shows the graph's order.
+      const sorted = { ...original, steps: Object.fromEntries(Object.entries(original.steps).sort()) };
+      const fromStore = draftFromJourney(JSON.parse(JSON.stringify(sorted)), 100);
+      const order = fromStore.steps.map((s) => s.id);
+      expect([...order].sort(), file).toEqual(Object.keys(original.steps).sort());
+      expect(order[0], file).toBe(original.start);
+      // Every step after the first is shown below a step that leads to it, and exits come last.
+      order.slice(1).forEach((id, i) => {
+        const before = order.slice(0, i + 1).flatMap((b) => nextSteps(original.steps[b]!));
+        expect(before, `${file}: ${id}`).toContain(id);
+      });
+      const kinds = order.map((id) => original.steps[id]!.type);
+      expect(
+        kinds.slice(kinds.indexOf('exit')).every((k) => k === 'exit'),
+        file,
+      ).toBe(true);
       expect(draft.steps[0]?.id, file).toBe(original.start);
       expect(parse(draft), file).toEqual(original);
     }
@@ -176,6 +193,11 @@ describe('journey builder drafts', () => {
     expect(fieldErrors(new ApiError(400, 'invalid_input', message))).toEqual([
       { path: 'steps.wait_1.duration', message: message.replace('body: steps.wait_1.duration: ', '') },
     ]);
+    // Knowing what was sent, the field is known to have been left empty.
+    const sent = journeyJson(draft, 100);
+    expect(fieldErrors(new ApiError(400, 'invalid_input', message), sent)[0]?.missing).toBe(true);
+    const typo = { ...sent, steps: { wait_1: { type: 'wait', duration: '7x', next: 'exit_1' } } };
+    expect(fieldErrors(new ApiError(400, 'invalid_input', message), typo)[0]?.missing).toBe(false);
     expect(
       fieldErrors(
         new ApiError(

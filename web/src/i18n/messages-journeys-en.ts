@@ -229,7 +229,7 @@ export const journeysEn: Record<keyof typeof journeysZhCN, string> = {
   'templates.customer': 'Customer',
   'templates.customer_search': 'Search a customer by name, phone or id',
   'templates.no_customer': 'No customer found',
-  'templates.locale': 'Language',
+  'templates.locale': 'Preview language',
   'templates.coupon_code': 'Coupon code (optional)',
   'templates.render': 'Render preview',
 };

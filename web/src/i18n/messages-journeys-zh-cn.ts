@@ -229,7 +229,7 @@ export const journeysZhCN = {
   'templates.customer': '客户',
   'templates.customer_search': '搜索客户姓名、手机或编号',
   'templates.no_customer': '没有找到客户',
-  'templates.locale': '语言',
+  'templates.locale': '预览语言',
   'templates.coupon_code': '券码（可选）',
   'templates.render': '生成预览',
 } as const;

@@ -62,13 +62,14 @@ function Builder({ initial, editing = false }: { initial: JourneyDraft; editing?
   const save = async () => {
     setSaving(true);
     setErrors([]);
+    const json = journeyJson(draft, minor);
     try {
-      const saved = await api<{ name: string }>('PUT', '/journeys', journeyJson(draft, minor));
+      const saved = await api<{ name: string }>('PUT', '/journeys', json);
       message.success(t('journeys.saved', { name: saved.name }));
       await client.invalidateQueries({ predicate: (q) => String(q.queryKey[0]).startsWith('/journeys') });
       navigate('/journeys');
     } catch (error) {
-      setErrors(fieldErrors(error));
+      setErrors(fieldErrors(error, json));
     } finally {
       setSaving(false);
     }

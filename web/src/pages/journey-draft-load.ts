@@ -120,11 +120,34 @@ function stepDraft(id: string, j: Json, minorPerUnit: number): StepDraft {
   }
 }
 
-/** The draft of a stored journey: its start step first, the others in their written order. */
+/** The ids a step leads to, in the order its fields name them. */
+const targets = (j: Json): string[] =>
+  [j.next, j.on_event, j.on_timeout, j.then, j.else, ...((j.arms ?? []) as Json[]).map((a) => a.next)].filter(
+    (t): t is string => typeof t === 'string',
+  );
+
+/**
+ * The order to show steps in (the stored JSON keeps no order of its own): from the start along
+ * each step's ways on, depth first, exits last, then any step not reached.
+ */
+export function stepOrder(steps: Record<string, Json>, start: string): string[] {
+  const seen = new Set<string>();
+  const visit = (id: string) => {
+    if (seen.has(id) || !steps[id]) return;
+    seen.add(id);
+    for (const t of targets(steps[id])) visit(t);
+  };
+  visit(start);
+  const reached = [...seen];
+  const exits = reached.filter((id) => steps[id]!.type === 'exit' && id !== start);
+  const rest = Object.keys(steps).filter((id) => !seen.has(id));
+  return [...reached.filter((id) => !exits.includes(id)), ...exits, ...rest];
+}
+
+/** The draft of a stored journey: its start step first, then along the graph. */
 export function draftFromJourney(definition: Json, minorPerUnit: number): JourneyDraft {
-  const steps = Object.entries((definition.steps ?? {}) as Record<string, Json>);
-  const start = s(definition.start);
-  steps.sort(([a], [b]) => Number(b === start) - Number(a === start));
+  const stored = (definition.steps ?? {}) as Record<string, Json>;
+  const steps = stepOrder(stored, s(definition.start)).map((id) => [id, stored[id]!] as const);
   const reentry = definition.reentry;
   return {
     name: s(definition.name),

@@ -71,7 +71,8 @@ export function ErrorList({ errors }: { errors: FieldError[] }) {
         <ul style={{ margin: 0, paddingInlineStart: 20 }}>
           {errors.map((e) => (
             <li key={e.path + e.message} data-error-path={e.path}>
-              <strong>{place(e.path)}</strong>: {isMissing(e.message) ? t('form.required') : e.message}
+              <strong>{place(e.path)}</strong>:{' '}
+              {isMissing(e) ? `${t('form.required')} (${e.message})` : e.message}
             </li>
           ))}
         </ul>

@@ -50,18 +50,20 @@ export function JourneyFunnel({ report }: { report: JourneyReport }) {
           <Row gutter={[12, 12]}>
             {FUNNEL_STAGES.map((s) => (
               <Col xs={12} key={s}>
-                <Statistic title={t(`funnel.${s}`)} value={fmt.number(f[s])} data-funnel={s} />
+                <div data-funnel={s}>
+                  <Statistic title={t(`funnel.${s}`)} value={fmt.number(f[s])} />
+                </div>
               </Col>
             ))}
             <Col xs={12}>
-              <Statistic title={t('funnel.revenue')} value={fmt.money(f.revenue)} data-funnel="revenue" />
+              <div data-funnel="revenue">
+                <Statistic title={t('funnel.revenue')} value={fmt.money(f.revenue)} />
+              </div>
             </Col>
             <Col xs={12}>
-              <Statistic
-                title={t('funnel.conversion_rate')}
-                value={fmt.percent(f.conversion_rate)}
-                data-funnel="conversion_rate"
-              />
+              <div data-funnel="conversion_rate">
+                <Statistic title={t('funnel.conversion_rate')} value={fmt.percent(f.conversion_rate)} />
+              </div>
             </Col>
           </Row>
         </Col>

@@ -17,7 +17,7 @@ export function FieldMessages({ path, exact = false }: { path: string; exact?: b
     <>
       {errors.map((e) => (
         <Typography.Text key={e.path + e.message} type="danger" data-error-path={e.path}>
-          {isMissing(e.message) ? t('form.required') : e.message}
+          {isMissing(e) ? t('form.required') : e.message}
         </Typography.Text>
       ))}
     </>

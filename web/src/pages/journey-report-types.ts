@@ -1,3 +1,5 @@
+import { stepOrder } from './journey-draft-load.ts';
+
 // The shape of `GET /journeys/{journey}`'s report (src/journeys/journey-report.ts).
 
 /** From touch to order, in customers; revenue in minor units. */
@@ -66,4 +68,13 @@ export interface JourneyRow {
   description: string | null;
   trigger: Record<string, unknown>;
   updated_at: string;
+}
+
+/** The report's per-step counts in the order the builder shows the steps (start first, along the graph). */
+export function stepsInOrder({ definition, report }: JourneyDetail): StepCount[] {
+  const order = stepOrder(
+    (definition.steps ?? {}) as Record<string, Record<string, unknown>>,
+    String(definition.start),
+  );
+  return [...report.steps].sort((a, b) => order.indexOf(a.step) - order.indexOf(b.step));
 }

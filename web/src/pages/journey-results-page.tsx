@@ -10,14 +10,14 @@ import { useApi } from '../lib/use-api.ts';
 import { Link, navigate } from '../router.tsx';
 import { JourneyFunnel } from './journey-funnel.tsx';
 import { HoldoutLift, SplitArms } from './journey-lift.tsx';
-import type { JourneyDetail, JourneyReport, StepCount } from './journey-report-types.ts';
+import { type JourneyDetail, type StepCount, stepsInOrder } from './journey-report-types.ts';
 import { triggerSummary } from './journey-trigger-summary.ts';
 import { journeyPath, StatusTag, usePauseResume } from './journeys-page.tsx';
 
 const ENTRY_STATES = ['total', 'active', 'waiting', 'completed', 'exited', 'capped'] as const;
 
 /** How many reached each step (by outcome) and are there now, as a chart and a table. */
-function StepCounts({ report }: { report: JourneyReport }) {
+function StepCounts({ steps }: { steps: StepCount[] }) {
   const { t, value } = useI18n();
   const { fmt } = useSession();
   const option = useMemo(
@@ -25,14 +25,14 @@ function StepCounts({ report }: { report: JourneyReport }) {
       tooltip: { trigger: 'axis' },
       legend: { bottom: 0 },
       grid: { left: 48, right: 16, top: 16, bottom: 64 },
-      xAxis: { type: 'category', data: report.steps.map((s) => s.step), axisLabel: { rotate: 30 } },
+      xAxis: { type: 'category', data: steps.map((s) => s.step), axisLabel: { rotate: 30 } },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
-        { name: t('journeys.reached'), type: 'bar', data: report.steps.map((s) => s.reached) },
-        { name: t('journeys.now_at'), type: 'bar', data: report.steps.map((s) => s.now_at) },
+        { name: t('journeys.reached'), type: 'bar', data: steps.map((s) => s.reached) },
+        { name: t('journeys.now_at'), type: 'bar', data: steps.map((s) => s.now_at) },
       ],
     }),
-    [report, t],
+    [steps, t],
   );
   return (
     <Card title={t('journeys.step_counts')} size="small">
@@ -42,7 +42,7 @@ function StepCounts({ report }: { report: JourneyReport }) {
         size="small"
         pagination={false}
         scroll={{ x: 560 }}
-        dataSource={report.steps}
+        dataSource={steps}
         onRow={(s) => ({ 'data-step': s.step }) as HTMLAttributes<HTMLElement>}
         columns={[
           { title: t('journeys.step'), dataIndex: 'step' },
@@ -86,59 +86,62 @@ function StepCounts({ report }: { report: JourneyReport }) {
 export function JourneyResultsPage({ name }: { name: string }) {
   const { t, value } = useI18n();
   const { me, fmt } = useSession();
-  const detail = useApi<JourneyDetail>(`/journeys/${encodeURIComponent(name)}`);
+  const detail = useApi<JourneyDetail>(`/journeys/${encodeURIComponent(name)}`, {}, { staleTime: 0 });
   const pauseResume = usePauseResume();
   const writer = may(me.role, 'messaging.write');
   return (
     <Loaded query={detail}>
-      {({ definition, report }) => (
-        <>
-          <PageTitle
-            title={name}
-            extra={
-              <Space wrap>
-                <StatusTag status={report.status} />
-                <Link to="/journeys">{t('journeys.back')}</Link>
-                {writer && (
-                  <>
-                    <Button onClick={() => navigate(journeyPath(name, true))}>{t('journeys.edit')}</Button>
-                    <Button
-                      onClick={() => void pauseResume(name, report.status === 'active' ? 'pause' : 'resume')}
-                    >
-                      {t(report.status === 'active' ? 'journeys.pause' : 'journeys.resume')}
-                    </Button>
-                  </>
-                )}
-              </Space>
-            }
-          />
-          <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-            <Card size="small">
-              <div style={{ marginBottom: 12 }}>
-                {t('journeys.trigger')}:{' '}
-                {triggerSummary(definition.trigger as Record<string, unknown>, t, value)}
-              </div>
-              <Row gutter={[16, 16]}>
-                {ENTRY_STATES.map((s) => (
-                  <Col xs={12} sm={8} lg={4} key={s}>
-                    <Statistic
-                      title={t(`entries.${s}`)}
-                      value={fmt.number(s === 'capped' ? report.entries.capped : report.entries[s])}
-                      data-entries={s}
-                    />
-                  </Col>
-                ))}
-              </Row>
-            </Card>
-            <StepCounts report={report} />
-            <JourneyFunnel report={report} />
-            {report.holdout && <HoldoutLift holdout={report.holdout} />}
-            {report.splits.map((s) => (
-              <SplitArms key={s.step} split={s} />
-            ))}
-          </Space>
-        </>
-      )}
+      {(detail) => {
+        const { definition, report } = detail;
+        return (
+          <>
+            <PageTitle
+              title={name}
+              extra={
+                <Space wrap>
+                  <StatusTag status={report.status} />
+                  <Link to="/journeys">{t('journeys.back')}</Link>
+                  {writer && (
+                    <>
+                      <Button onClick={() => navigate(journeyPath(name, true))}>{t('journeys.edit')}</Button>
+                      <Button
+                        onClick={() =>
+                          void pauseResume(name, report.status === 'active' ? 'pause' : 'resume')
+                        }
+                      >
+                        {t(report.status === 'active' ? 'journeys.pause' : 'journeys.resume')}
+                      </Button>
+                    </>
+                  )}
+                </Space>
+              }
+            />
+            <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+              <Card size="small">
+                <div style={{ marginBottom: 12 }}>
+                  {t('journeys.trigger')}:{' '}
+                  {triggerSummary(definition.trigger as Record<string, unknown>, t, value)}
+                </div>
+                <Row gutter={[16, 16]}>
+                  {ENTRY_STATES.map((s) => (
+                    <Col xs={12} sm={8} lg={4} key={s}>
+                      <div data-entries={s}>
+                        <Statistic title={t(`entries.${s}`)} value={fmt.number(report.entries[s])} />
+                      </div>
+                    </Col>
+                  ))}
+                </Row>
+              </Card>
+              <StepCounts steps={stepsInOrder(detail)} />
+              <JourneyFunnel report={report} />
+              {report.holdout && <HoldoutLift holdout={report.holdout} />}
+              {report.splits.map((s) => (
+                <SplitArms key={s.step} split={s} />
+              ))}
+            </Space>
+          </>
+        );
+      }}
     </Loaded>
   );
 }

@@ -98,9 +98,7 @@ export function StepCard({
           {t('common.delete')}
         </Button>
       </Space>
-      <Space wrap align="start" size={[16, 12]} style={{ width: '100%' }}>
-        <StepFields step={step} onChange={onChange} choices={choices} />
-      </Space>
+      <StepFields step={step} onChange={onChange} choices={choices} />
       <FieldMessages path={`steps.${step.id}`} exact />
     </Card>
   );

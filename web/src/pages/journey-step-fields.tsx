@@ -1,6 +1,6 @@
 import { AutoComplete, Button, Checkbox, Input, Select, Space } from 'antd';
 import type { ReactNode } from 'react';
-import { useI18n } from '../i18n/i18n.tsx';
+import { type I18n, useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import { ConditionEditor } from './journey-condition-editor.tsx';
 import type { StepDraft } from './journey-draft.ts';
@@ -24,17 +24,30 @@ export const COMMON_EVENTS = [
 ];
 const TIER_BIRTHDAY_COUPON = 'tier_birthday_coupon';
 
-/** The fields of one step, by its kind. */
-export function StepFields({
-  step,
-  onChange,
-  choices,
-}: {
+/** The fields of one step, by its kind, side by side as they fit. */
+export function StepFields(props: {
   step: StepDraft;
   onChange: (step: StepDraft) => void;
   choices: BuilderChoices;
 }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  // Called, not rendered, so each field is an item of the row.
+  return (
+    <Space wrap align="start" size={[16, 12]} style={{ width: '100%' }}>
+      {kindFields(props, i18n)}
+    </Space>
+  );
+}
+
+function kindFields(
+  {
+    step,
+    onChange,
+    choices,
+  }: { step: StepDraft; onChange: (step: StepDraft) => void; choices: BuilderChoices },
+  i18n: I18n,
+) {
+  const { t } = i18n;
   const set = (changes: Partial<StepDraft>) => onChange({ ...step, ...changes });
   const path = (field: string) => `steps.${step.id}.${field}`;
   const label = (key: MessageKey) => `${t(key)} (${step.id})`;
@@ -209,7 +222,7 @@ export function StepFields({
         </>
       );
     case 'send':
-      return <SendFields step={step} set={set} choices={choices} next={next} />;
+      return sendFields({ step, set, choices, next }, i18n);
     case 'tag':
       return (
         <>
@@ -285,18 +298,20 @@ export function StepFields({
 }
 
 /** Templates in preference order, each chosen by channel then name; skip when ordered. */
-function SendFields({
-  step,
-  set,
-  choices,
-  next,
-}: {
-  step: StepDraft;
-  set: (changes: Partial<StepDraft>) => void;
-  choices: BuilderChoices;
-  next: ReactNode;
-}) {
-  const { t, value } = useI18n();
+function sendFields(
+  {
+    step,
+    set,
+    choices,
+    next,
+  }: {
+    step: StepDraft;
+    set: (changes: Partial<StepDraft>) => void;
+    choices: BuilderChoices;
+    next: ReactNode;
+  },
+  { t, value }: I18n,
+) {
   const channelOf = (name: string) => choices.templates.find((x) => x.name === name)?.channel ?? '';
   const setRow = (i: number, change: Partial<StepDraft['sends'][number]>) =>
     set({ sends: step.sends.map((r, j) => (j === i ? { ...r, ...change } : r)) });

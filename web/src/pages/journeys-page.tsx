@@ -7,7 +7,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { may } from '../lib/permissions.ts';
 import { useApi } from '../lib/use-api.ts';
 import { Link, navigate } from '../router.tsx';
-import type { JourneyDetail, JourneyRow } from './journey-report-types.ts';
+import { type JourneyDetail, type JourneyRow, stepsInOrder } from './journey-report-types.ts';
 import { triggerSummary } from './journey-trigger-summary.ts';
 
 /** The address of a journey's results, and of its builder. */
@@ -44,14 +44,20 @@ export function StatusTag({ status }: { status: string }) {
 export function JourneysPage() {
   const { t, value } = useI18n();
   const { me, fmt } = useSession();
-  const list = useApi<JourneyRow[]>('/journeys');
+  // The worker moves customers on all the time: figures are fetched afresh on every visit.
+  const list = useApi<JourneyRow[]>('/journeys', {}, { staleTime: 0 });
   const details = useQueries({
     queries: (list.data ?? []).map((j) => {
       const path = `/journeys/${encodeURIComponent(j.name)}`;
-      return { queryKey: [path, me.workspace.name, {}], queryFn: () => get<JourneyDetail>(path) };
+      return {
+        queryKey: [path, me.workspace.name, {}],
+        queryFn: () => get<JourneyDetail>(path),
+        staleTime: 0,
+      };
     }),
   });
-  const reportOf = (name: string) => details.find((d) => d.data?.report.name === name)?.data?.report;
+  const detailOf = (name: string) => details.find((d) => d.data?.report.name === name)?.data;
+  const reportOf = (name: string) => detailOf(name)?.report;
   const writer = may(me.role, 'messaging.write');
   const pauseResume = usePauseResume();
   return (
@@ -110,7 +116,10 @@ export function JourneysPage() {
                   key: 'steps',
                   render: (_, j) => (
                     <Space wrap size={4} data-step-counts={j.name}>
-                      {reportOf(j.name)?.steps.map((s) => (
+                      {(() => {
+                        const detail = detailOf(j.name);
+                        return detail ? stepsInOrder(detail) : undefined;
+                      })()?.map((s) => (
                         <Tag key={s.step} data-step={s.step}>
                           {s.step} {fmt.number(s.reached)}
                         </Tag>
