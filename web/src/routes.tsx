@@ -4,6 +4,9 @@ import { AnalyticsPage } from './pages/analytics-page.tsx';
 import { CustomerProfilePage } from './pages/customer-profile-page.tsx';
 import { CustomersPage } from './pages/customers-page.tsx';
 import { ImportPage } from './pages/import-page.tsx';
+import { JourneyBuilderPage } from './pages/journey-builder-page.tsx';
+import { JourneyResultsPage } from './pages/journey-results-page.tsx';
+import { JourneysPage } from './pages/journeys-page.tsx';
 import { LifecyclePage } from './pages/lifecycle-page.tsx';
 import { LoyaltyPage } from './pages/loyalty-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
@@ -11,14 +14,17 @@ import { OverviewPage } from './pages/overview-page.tsx';
 import { RfmPage } from './pages/rfm-page.tsx';
 import { SegmentsPage } from './pages/segments-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
+import { TemplatesPage } from './pages/templates-page.tsx';
 
-/** The pages in the navigation, in order (journeys will join them when their API lands). */
+/** The pages in the navigation, in order. */
 export const NAV: { path: string; label: MessageKey; adminOnly?: boolean }[] = [
   { path: '/', label: 'nav.overview' },
   { path: '/customers', label: 'nav.customers' },
   { path: '/rfm', label: 'nav.rfm' },
   { path: '/lifecycle', label: 'nav.lifecycle' },
   { path: '/segments', label: 'nav.segments' },
+  { path: '/journeys', label: 'nav.journeys' },
+  { path: '/templates', label: 'nav.templates' },
   { path: '/analytics', label: 'nav.analytics' },
   { path: '/loyalty', label: 'nav.loyalty' },
   { path: '/import', label: 'nav.import' },
@@ -29,6 +35,15 @@ export const NAV: { path: string; label: MessageKey; adminOnly?: boolean }[] = [
 export function routeFor(path: string): ReactNode {
   const customer = /^\/customers\/(\d+)$/.exec(path);
   if (customer) return <CustomerProfilePage id={Number(customer[1])} />;
+  const journey = /^\/journeys\/(view|edit)\/([^/]+)$/.exec(path);
+  if (journey) {
+    const name = decodeURIComponent(journey[2]!);
+    return journey[1] === 'edit' ? (
+      <JourneyBuilderPage key={name} name={name} />
+    ) : (
+      <JourneyResultsPage name={name} />
+    );
+  }
   switch (path) {
     case '/':
       return <OverviewPage />;
@@ -40,6 +55,12 @@ export function routeFor(path: string): ReactNode {
       return <LifecyclePage />;
     case '/segments':
       return <SegmentsPage />;
+    case '/journeys':
+      return <JourneysPage />;
+    case '/journeys/new':
+      return <JourneyBuilderPage key="new" />;
+    case '/templates':
+      return <TemplatesPage />;
     case '/analytics':
       return <AnalyticsPage />;
     case '/loyalty':

@@ -1,4 +1,4 @@
-import { BarChart, HeatmapChart, LineChart, PieChart, SankeyChart } from 'echarts/charts';
+import { BarChart, FunnelChart, HeatmapChart, LineChart, PieChart, SankeyChart } from 'echarts/charts';
 import {
   GridComponent,
   LegendComponent,
@@ -12,6 +12,7 @@ import { useEffect, useRef } from 'react';
 
 echarts.use([
   BarChart,
+  FunnelChart,
   HeatmapChart,
   LineChart,
   PieChart,

@@ -16,7 +16,8 @@ export function initialLang(): Lang {
   return asked.some((l) => l.toLowerCase().startsWith('zh')) ? 'zh-CN' : 'en';
 }
 
-interface I18n {
+/** The language and its translations, as {@link useI18n} gives them. */
+export interface I18n {
   lang: Lang;
   setLang: (lang: Lang) => void;
   /** The message in the current language, `{name}` placeholders filled from `vars`. */

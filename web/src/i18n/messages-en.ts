@@ -1,7 +1,9 @@
+import { journeysEn } from './messages-journeys-en.ts';
 import type { MessageKey } from './messages-zh-cn.ts';
 
 /** Every string of the dashboard, in English (the type makes a missing key a compile error). */
 export const en: Record<MessageKey, string> = {
+  ...journeysEn,
   'app.name': 'Retain',
   'app.tagline': 'Repeat-purchase CRM: customers, RFM, lifecycle, segments and loyalty',
   'nav.label': 'Main navigation',

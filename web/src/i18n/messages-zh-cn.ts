@@ -1,7 +1,9 @@
 // Chinese (Simplified) strings: the source of every message key; en must have each of them.
+import { journeysZhCN } from './messages-journeys-zh-cn.ts';
 
 /** Every string of the dashboard, in zh-CN. */
 export const zhCN = {
+  ...journeysZhCN,
   'app.name': 'Retain 复购',
   'app.tagline': '复购客户管理：客户、RFM、生命周期、分群与会员营销',
   'nav.label': '主导航',

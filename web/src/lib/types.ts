@@ -78,3 +78,13 @@ export const RFM_GROUPS = [
 
 /** The lifecycle stages, in the API's order. */
 export const LIFECYCLE_STAGES = ['prospect', 'new', 'loyal', 'active', 'silent', 'lost'] as const;
+
+/** The channels a message template can be sent on, in the API's order. */
+export const CHANNELS = [
+  'email',
+  'sms_aliyun',
+  'sms_tencent',
+  'webhook',
+  'wecom_robot',
+  'wechat_template',
+] as const;

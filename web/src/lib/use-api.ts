@@ -6,12 +6,13 @@ import { useSession } from '../api/session.tsx';
 export function useApi<T>(
   path: string,
   query: Record<string, string | number | undefined | null> = {},
-  options: { enabled?: boolean } = {},
+  options: { enabled?: boolean; staleTime?: number } = {},
 ) {
   const { me } = useSession();
   return useQuery({
     queryKey: [path, me.workspace.name, query],
     queryFn: () => get<T>(path, query),
     enabled: options.enabled ?? true,
+    ...(options.staleTime !== undefined ? { staleTime: options.staleTime } : {}),
   });
 }

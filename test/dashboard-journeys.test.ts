@@ -1,0 +1,396 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type APIRequestContext, type BrowserContext, type Page, request } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  openBrowser,
+  PASSWORD,
+  screenshot,
+  signIn,
+  startDashboard,
+  watchedPage,
+} from './dashboard-harness.ts';
+
+// The journeys and templates pages in real headless Chromium against the real `retain serve`:
+// an operator builds and saves a journey, sees the server's field errors, reads the results of a
+// journey the server's worker ran; an admin writes a template and previews it for a customer.
+// Expected figures come from the fixture, the webhook receiver here or the API, never the UI code.
+let app: Awaited<ReturnType<typeof startDashboard>>;
+let browser: BrowserContext;
+let page: Page;
+let errors: string[];
+let admin: APIRequestContext;
+let adminCsrf: string;
+let hook: Server;
+let hookUrl: string;
+const received: unknown[] = [];
+
+/** A step of a journey's report (`GET /journeys/{journey}`). */
+interface Step {
+  step: string;
+  reached: number;
+  now_at: number;
+  outcomes: Record<string, number>;
+}
+
+const zhNumber = (n: number) => n.toLocaleString('zh-CN');
+const zhPercent = (f: number | null) =>
+  f === null ? '—' : new Intl.NumberFormat('zh-CN', { style: 'percent', maximumFractionDigits: 1 }).format(f);
+
+/** A write of the admin's (its own session, apart from the browser's). */
+async function adminWrite(method: 'post' | 'put', path: string, data: unknown) {
+  const reply = await admin[method](`/api/v1${path}`, { data, headers: { 'x-csrf-token': adminCsrf } });
+  expect(reply.status(), `${method} ${path}: ${await reply.text()}`).toBeLessThan(300);
+  return reply.status() === 204 ? null : reply.json();
+}
+const adminGet = async (path: string) => (await admin.get(`/api/v1${path}`)).json();
+
+/** Opens an Ant Design select by its label and picks the option shown as `option` (checked, retried). */
+async function choose(label: string, option: string) {
+  const select = page.getByLabel(label, { exact: true });
+  const shown = () => select.evaluate((input) => input.closest('.ant-select')?.textContent ?? '');
+  for (let attempt = 0; attempt < 3 && (await shown()) !== option; attempt++) {
+    await select.click();
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+      .and(page.getByTitle(option, { exact: true }))
+      .click({ timeout: 3000 })
+      .catch(() => page.keyboard.press('Escape'));
+    await expect
+      .poll(shown, { timeout: 2000 })
+      .toBe(option)
+      .catch(() => undefined);
+  }
+  expect(await shown(), label).toBe(option);
+}
+
+beforeAll(async () => {
+  app = await startDashboard();
+  // A receiver for the webhook channel: every message the worker delivers arrives here.
+  hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      received.push(JSON.parse(body));
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+  hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+  admin = await request.newContext({ baseURL: app.base });
+  const login = await admin.post('/api/v1/auth/login', {
+    data: { email: 'admin@shop.test', password: PASSWORD },
+  });
+  adminCsrf = (await login.json()).csrf_token;
+  await adminWrite('post', '/users', { email: 'operator@shop.test', password: PASSWORD, role: 'operator' });
+  await adminWrite('put', '/channels', {
+    channel: 'webhook',
+    config: { url: hookUrl },
+    secrets: { secret: 'dashboard-journeys-secret' },
+  });
+  browser = await openBrowser('zh-CN');
+  ({ page, errors } = await watchedPage(browser));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await admin?.dispose();
+  hook?.close();
+  app?.stop();
+});
+
+// No page may log an error to the console.
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail')
+    await screenshot(page, `failed-${context.task.name.slice(0, 40)}`);
+  expect(errors.splice(0).join('\n')).toBe('');
+});
+
+describe('journeys and templates in Chromium', () => {
+  it('lets an admin write a template in zh-CN and en and preview it for a customer found by search', async () => {
+    await signIn(page, app.base, 'admin@shop.test');
+    await page.getByRole('navigation').getByRole('link', { name: '消息模板' }).click();
+    await page.getByRole('heading', { name: '消息模板' }).waitFor();
+    await page.getByLabel('模板名称').fill('到店提醒');
+    await page.getByLabel('渠道', { exact: true }).click();
+    await page.locator('.ant-select-item-option', { hasText: 'Webhook' }).click();
+    await page.getByLabel('用途').click();
+    await page.locator('.ant-select-item-option', { hasText: '通知' }).click();
+    await page.getByLabel('正文（zh-CN）').fill('{{ name }}您好，欢迎再次光临');
+    await page.getByLabel('正文（en）').fill('Hi {{ name }}, welcome back');
+    await page.getByRole('button', { name: '保存模板' }).click();
+    await page.getByRole('row', { name: /到店提醒/ }).waitFor();
+    const saved = ((await adminGet('/templates')) as { name: string; channel: string; body: unknown }[]).find(
+      (t) => t.name === '到店提醒',
+    );
+    expect(saved).toMatchObject({
+      channel: 'webhook',
+      body: { 'zh-CN': '{{ name }}您好，欢迎再次光临', en: 'Hi {{ name }}, welcome back' },
+    });
+
+    const who = app.fixture.customers.find((c) => c.id === 'C007')!;
+    await page.getByRole('button', { name: '预览 到店提醒' }).click();
+    await page.getByLabel('客户', { exact: true }).fill(who.id);
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
+        hasText: who.name,
+      })
+      .click();
+    await page.getByRole('button', { name: '生成预览' }).click();
+    await expect
+      .poll(() => page.locator('[data-preview-body]').textContent())
+      .toBe(`${who.name}您好，欢迎再次光临`);
+    await page.getByLabel('预览语言').locator('.ant-segmented-item', { hasText: /^en$/ }).click();
+    await page.getByRole('button', { name: '生成预览' }).click();
+    await expect
+      .poll(() => page.locator('[data-preview-body]').textContent())
+      .toBe(`Hi ${who.name}, welcome back`);
+    await screenshot(page, '11-template-preview');
+    await page.getByRole('button', { name: '退出登录' }).click();
+  });
+
+  it('lets an operator build a journey without code, save it, and find it in the list', async () => {
+    await signIn(page, app.base, 'operator@shop.test');
+    await page.getByRole('navigation').getByRole('link', { name: '自动化旅程' }).click();
+    await page.getByRole('button', { name: '新建旅程' }).click();
+    await page.getByRole('heading', { name: '新建旅程' }).waitFor();
+    await page.getByLabel('旅程名称').fill('加购提醒');
+    await choose('触发类型', '事件');
+    await page.getByLabel('事件类型', { exact: true }).fill('add_to_cart');
+    await page.keyboard.press('Escape');
+    // The new journey is one exit step; add a wait and a send, and put them before it.
+    await choose('新步骤类型', '等待');
+    await page.getByRole('button', { name: '添加步骤' }).click();
+    await choose('新步骤类型', '发送消息');
+    await page.getByRole('button', { name: '添加步骤' }).click();
+    await page.getByRole('button', { name: '上移 wait_1' }).click();
+    await page.getByRole('button', { name: '上移 send_1' }).click();
+    expect(
+      await page.locator('[data-step]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-step'))),
+    ).toEqual(['wait_1', 'send_1', 'exit_1']);
+    await page.getByLabel('等待时长 (wait_1)', { exact: true }).fill('2');
+    await choose('等待时长 (wait_1) · 单位', '小时');
+    await choose('下一步 (wait_1)', 'send_1');
+    await choose('渠道 1 (send_1)', 'Webhook');
+    await choose('模板 1 (send_1)', '到店提醒');
+    await page.getByText('进入后已再次购买的客户不发送').click();
+    await choose('下一步 (send_1)', 'exit_1');
+    await screenshot(page, '12-journey-builder');
+    await page.getByRole('button', { name: '保存旅程' }).click();
+
+    await page.getByText('旅程「加购提醒」已保存').waitFor();
+    const row = page.getByRole('row', { name: /加购提醒/ });
+    await row.getByText('运行中').waitFor();
+    await row.getByText('事件 add_to_cart').waitFor();
+    const detail = await adminGet(`/journeys/${encodeURIComponent('加购提醒')}`);
+    expect(detail.definition).toMatchObject({
+      name: '加购提醒',
+      trigger: { event: 'add_to_cart' },
+      start: 'wait_1',
+      steps: {
+        wait_1: { type: 'wait', duration: '2h', next: 'send_1' },
+        send_1: { type: 'send', templates: ['到店提醒'], skip_if_ordered: true, next: 'exit_1' },
+        exit_1: { type: 'exit' },
+      },
+    });
+    // Nobody entered yet: every step shows 0.
+    for (const step of ['wait_1', 'send_1', 'exit_1'])
+      await expect.poll(() => row.locator(`[data-step="${step}"]`).textContent()).toBe(`${step} 0`);
+    await screenshot(page, '13-journeys-list');
+
+    // Pause and resume, as the operator's role may.
+    await row.getByRole('button', { name: '暂停' }).click();
+    await row.getByText('已暂停').waitFor();
+    expect(((await adminGet('/journeys')) as { name: string; status: string }[])[0]?.status).toBe('paused');
+    await row.getByRole('button', { name: '恢复' }).click();
+    await row.getByText('运行中').waitFor();
+  });
+
+  it('shows the server’s error beside the field that is missing, and saves nothing', async () => {
+    await page.getByRole('button', { name: '新建旅程' }).click();
+    await page.getByLabel('旅程名称').fill('缺少时长');
+    await choose('新步骤类型', '等待');
+    await page.getByRole('button', { name: '添加步骤' }).click();
+    await page.getByRole('button', { name: '上移 wait_1' }).click();
+    await choose('下一步 (wait_1)', 'exit_1');
+    await page.getByLabel('等待时长 (wait_1)', { exact: true }).fill('');
+    await page.getByRole('button', { name: '保存旅程' }).click();
+
+    // Beside the field in its step, and in the list by the save button, with the server's words.
+    const atField = page.locator('[data-step="wait_1"] [data-error-path="steps.wait_1.duration"]');
+    await atField.waitFor();
+    expect(await atField.textContent()).toBe('必填');
+    const listed = page.getByRole('alert').locator('li[data-error-path="steps.wait_1.duration"]');
+    expect(await listed.textContent()).toMatch(/^步骤 wait_1 · 等待时长: 必填 \(.+\)$/);
+    expect(await page.locator('[data-error-path]').count()).toBe(2);
+    expect(((await adminGet('/journeys')) as { name: string }[]).map((j) => j.name)).toEqual(['加购提醒']);
+    await screenshot(page, '14-journey-error');
+
+    // Fixed, it saves.
+    await page.getByLabel('等待时长 (wait_1)', { exact: true }).fill('30');
+    await choose('等待时长 (wait_1) · 单位', '分钟');
+    await page.getByRole('button', { name: '保存旅程' }).click();
+    await page.getByText('旅程「缺少时长」已保存').waitFor();
+    // The refused save was a 400 the browser reports; that one and no other error is expected.
+    const refused = errors.filter((e) => /status of 400/.test(e));
+    expect(refused).toHaveLength(1);
+    errors.splice(0, errors.length, ...errors.filter((e) => !refused.includes(e)));
+  });
+
+  it('shows the results of a journey the worker ran: step counts, funnel, holdout lift and A/B arms as the API reports them', async () => {
+    const name = '到店回访';
+    const definition = {
+      name,
+      trigger: { event: 'store_visit' },
+      start: 'hold',
+      steps: {
+        hold: { type: 'holdout', percent: 30, next: 'tag_all' },
+        tag_all: { type: 'tag', add: ['到店'], next: 'ab' },
+        ab: {
+          type: 'split',
+          arms: [
+            { name: 'A', weight: 50, next: 'send_a' },
+            { name: 'B', weight: 50, next: 'wait_b' },
+          ],
+        },
+        send_a: { type: 'send', templates: ['到店提醒'], next: 'done' },
+        wait_b: { type: 'wait', duration: '7d', next: 'send_b' },
+        send_b: { type: 'send', templates: ['到店提醒'], next: 'done' },
+        done: { type: 'exit' },
+      },
+    };
+    await adminWrite('put', '/journeys', definition);
+    const customers = app.fixture.customers;
+    const now = new Date().toISOString();
+    await adminWrite('post', '/events', {
+      items: customers.map((c) => ({ customer_id: c.id, type: 'store_visit', occurred_at: now })),
+    });
+    // The server's worker (every 5 s) enters everyone, moves them on and delivers arm A's messages.
+    const path = `/journeys/${encodeURIComponent(name)}`;
+    const steps = async () =>
+      new Map(((await adminGet(path)).report.steps as Step[]).map((s) => [s.step, s] as const));
+    await expect
+      .poll(
+        async () => {
+          const s = await steps();
+          return s.get('hold')!.reached === customers.length && s.get('send_a')!.reached === received.length;
+        },
+        { timeout: 60_000, interval: 2000 },
+      )
+      .toBe(true);
+    // Who was treated (tagged) and who got a message (the receiver's bodies name them), from outside.
+    const tagged = (
+      (await adminGet('/customers?tag=到店&limit=100')) as { items: { external_id: string }[] }
+    ).items.map((c) => c.external_id);
+    const messaged = received.map(
+      (m) => customers.find((c) => (m as { body: string }).body.startsWith(c.name))!.id,
+    );
+    // Half the customers order after the touch; each conversion is one of them.
+    const buyers = customers.slice(0, 15).map((c) => c.id);
+    const later = new Date(Date.now() + 60_000).toISOString();
+    await adminWrite('post', '/orders', {
+      items: buyers.map((id) => ({ customer_id: id, order_id: `J-${id}`, ordered_at: later, amount: 8800 })),
+    });
+    const { report } = await adminGet(path);
+    const byStep = new Map((report.steps as Step[]).map((s) => [s.step, s] as const));
+    expect(byStep.get('hold')!.outcomes).toEqual({
+      treated: tagged.length,
+      ...(customers.length > tagged.length ? { held_out: customers.length - tagged.length } : {}),
+    });
+    expect(report.entries.total).toBe(customers.length);
+    expect(report.funnel.delivered).toBe(received.length);
+    expect(report.funnel.converted).toBe(messaged.filter((id) => buyers.includes(id)).length);
+    expect(report.holdout.treated.converted).toBe(tagged.filter((id) => buyers.includes(id)).length);
+    expect(report.holdout.held_out.customers).toBe(customers.length - tagged.length);
+
+    await page.goto(`${app.base}/journeys`);
+    const row = page.getByRole('row', { name: new RegExp(name) });
+    // In the builder's order: start first, along the graph, exits last.
+    await expect
+      .poll(() =>
+        row.locator('[data-step]').evaluateAll((tags) => tags.map((t) => t.getAttribute('data-step'))),
+      )
+      .toEqual(Object.keys(definition.steps));
+    for (const s of byStep.values())
+      await expect
+        .poll(() => row.locator(`[data-step="${s.step}"]`).textContent())
+        .toBe(`${s.step} ${zhNumber(s.reached)}`);
+    await row.getByRole('button', { name: '查看效果' }).click();
+    await page.getByRole('heading', { name }).waitFor();
+    for (const s of byStep.values()) {
+      const tr = page.locator(`tr[data-step="${s.step}"]`);
+      expect(await tr.locator('[data-count=reached]').textContent(), s.step).toBe(zhNumber(s.reached));
+      expect(await tr.locator('[data-count=now_at]').textContent(), s.step).toBe(zhNumber(s.now_at));
+    }
+    expect(await page.locator('[data-entries=total] .ant-statistic-content').textContent()).toBe(
+      zhNumber(30),
+    );
+    for (const stage of ['touched', 'delivered', 'opened', 'clicked', 'added_to_cart', 'converted'])
+      expect(await page.locator(`[data-funnel=${stage}] .ant-statistic-content`).textContent(), stage).toBe(
+        zhNumber(report.funnel[stage]),
+      );
+    expect(await page.locator('[data-funnel=revenue] .ant-statistic-content').textContent()).toBe(
+      new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' }).format(
+        report.funnel.revenue / 100,
+      ),
+    );
+    const h = report.holdout;
+    const group = (g: { customers: number; converted: number; conversion_rate: number | null }) =>
+      `${zhNumber(g.customers)} 人中 ${zhNumber(g.converted)} 人转化（${zhPercent(g.conversion_rate)}）`;
+    expect(await page.locator('[data-lift=treated]').textContent()).toBe(group(h.treated));
+    expect(await page.locator('[data-lift=held_out]').textContent()).toBe(group(h.held_out));
+    const signed = (x: number) => `${x > 0 ? '+' : ''}${zhPercent(x)}`;
+    if (h.ci95) {
+      expect(await page.locator('[data-lift=difference]').textContent()).toBe(signed(h.difference));
+      expect(await page.locator('[data-lift=ci95]').textContent()).toBe(
+        `[${signed(h.ci95[0])}, ${signed(h.ci95[1])}]`,
+      );
+    }
+    const split = report.splits[0];
+    for (const arm of split.arms) {
+      const armRow = page
+        .locator('.ant-card', { hasText: 'A/B 测试（ab）' })
+        .getByRole('row', { name: new RegExp(`^${arm.group}`) });
+      expect(await armRow.locator('td').nth(1).textContent()).toBe(zhNumber(arm.customers));
+      expect(await armRow.locator('td').nth(2).textContent()).toBe(zhNumber(arm.converted));
+    }
+    expect(
+      split.arms.map((a: { customers: number }) => a.customers).reduce((x: number, y: number) => x + y),
+    ).toBe(tagged.length);
+    await page.getByRole('img', { name: '各步骤到达人数与当前停留人数柱状图' }).locator('canvas').waitFor();
+    await screenshot(page, '15-journey-results');
+
+    // Opened in the builder, the journey is loaded as it is, and saving it changes nothing.
+    const before = (await adminGet(path)).definition;
+    await page.getByRole('button', { name: '编辑' }).click();
+    await page.getByRole('heading', { name: `编辑旅程：${name}` }).waitFor();
+    expect(
+      await page.locator('[data-step]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-step'))),
+    ).toEqual(Object.keys(definition.steps));
+    expect(await page.getByLabel('对照组比例 (hold)').inputValue()).toBe('30');
+    await page.getByRole('button', { name: '保存旅程' }).click();
+    await page.getByText(`旅程「${name}」已保存`).waitFor();
+    expect((await adminGet(path)).definition).toEqual(before);
+  });
+
+  it('fits a 390×844 phone without sideways scrolling on the journeys and templates pages', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const name = encodeURIComponent('到店回访');
+    for (const path of [
+      '/journeys',
+      '/journeys/new',
+      `/journeys/view/${name}`,
+      `/journeys/edit/${name}`,
+      '/templates',
+    ]) {
+      await page.goto(`${app.base}${path}`);
+      await page.locator('main h2').waitFor();
+      await page.waitForTimeout(500);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+      await screenshot(page, `16-phone${path.replace(/\//g, '-').replace(/%/g, '')}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+});

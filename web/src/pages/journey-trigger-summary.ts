@@ -1,0 +1,31 @@
+import type { MessageKey } from '../i18n/messages-zh-cn.ts';
+
+type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
+type Json = Record<string, unknown>;
+
+/** A trigger in a few words: `事件 add_to_cart`, `最后一次下单后 30 天`, `生命周期 → 沉默`. */
+export function triggerSummary(trigger: Json, t: T, value: (kind: string, code: string) => string): string {
+  if ('date' in trigger) {
+    const kind = String(trigger.date);
+    const base = t(`trigger.kind.${kind}` as MessageKey);
+    if (trigger.days !== undefined) return `${base} · ${t('trigger.n_days', { n: Number(trigger.days) })}`;
+    if (trigger.days_before !== undefined)
+      return `${base} · ${t('trigger.n_days_before', { n: Number(trigger.days_before) })}`;
+    return base;
+  }
+  if ('event' in trigger) {
+    const props = Object.entries((trigger.properties ?? {}) as Json).map(([k, v]) => `${k}=${v}`);
+    return [`${t('trigger.kind.event')} ${trigger.event}`, ...props].join(' · ');
+  }
+  if ('segment' in trigger)
+    return `${t('trigger.kind.segment')} ${trigger.segment} · ${t(trigger.on === 'exited' ? 'trigger.exited' : 'trigger.entered')}`;
+  const kind = Object.keys(trigger)[0] ?? '';
+  const inner = (trigger[kind] ?? {}) as Json;
+  const base = t(`trigger.kind.${kind}` as MessageKey);
+  if (kind === 'order_placed') return inner.channel ? `${base} · ${inner.channel}` : base;
+  const prefix = kind === 'lifecycle_changed' ? 'lifecycle' : kind === 'rfm_group_changed' ? 'rfm' : '';
+  const name = (code: unknown) =>
+    code === undefined ? t('trigger.any') : prefix ? value(prefix, String(code)) : String(code);
+  if (inner.from === undefined && inner.to === undefined) return base;
+  return `${base} · ${name(inner.from)} → ${name(inner.to)}`;
+}

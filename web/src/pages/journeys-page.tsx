@@ -1,0 +1,163 @@
+import { useQueries, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Space, Table, Tag, Typography } from 'antd';
+import { api, get } from '../api/client.ts';
+import { useSession } from '../api/session.tsx';
+import { Loaded, PageTitle } from '../components/page.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import { may } from '../lib/permissions.ts';
+import { useApi } from '../lib/use-api.ts';
+import { Link, navigate } from '../router.tsx';
+import { type JourneyDetail, type JourneyRow, stepsInOrder } from './journey-report-types.ts';
+import { triggerSummary } from './journey-trigger-summary.ts';
+
+/** The address of a journey's results, and of its builder. */
+export const journeyPath = (name: string, edit = false) =>
+  `/journeys/${edit ? 'edit' : 'view'}/${encodeURIComponent(name)}`;
+
+/** Pauses or resumes a journey, then refreshes what shows it. */
+export function usePauseResume() {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const client = useQueryClient();
+  return async (name: string, verb: 'pause' | 'resume') => {
+    try {
+      await api('POST', `/journeys/${encodeURIComponent(name)}/${verb}`);
+      message.success(t(verb === 'pause' ? 'journeys.paused_msg' : 'journeys.resumed_msg', { name }));
+    } catch (error) {
+      message.error((error as Error).message);
+    }
+    await client.invalidateQueries({ predicate: (q) => String(q.queryKey[0]).startsWith('/journeys') });
+  };
+}
+
+/** A journey's status as a coloured tag. */
+export function StatusTag({ status }: { status: string }) {
+  const { t } = useI18n();
+  return (
+    <Tag color={status === 'active' ? 'green' : 'orange'}>
+      {t(`journeys.status_${status === 'active' ? 'active' : 'paused'}`)}
+    </Tag>
+  );
+}
+
+/** The journeys: status, trigger, how many reached each step; pause and resume. */
+export function JourneysPage() {
+  const { t, value } = useI18n();
+  const { me, fmt } = useSession();
+  // The worker moves customers on all the time: figures are fetched afresh on every visit.
+  const list = useApi<JourneyRow[]>('/journeys', {}, { staleTime: 0 });
+  const details = useQueries({
+    queries: (list.data ?? []).map((j) => {
+      const path = `/journeys/${encodeURIComponent(j.name)}`;
+      return {
+        queryKey: [path, me.workspace.name, {}],
+        queryFn: () => get<JourneyDetail>(path),
+        staleTime: 0,
+      };
+    }),
+  });
+  const detailOf = (name: string) => details.find((d) => d.data?.report.name === name)?.data;
+  const reportOf = (name: string) => detailOf(name)?.report;
+  const writer = may(me.role, 'messaging.write');
+  const pauseResume = usePauseResume();
+  return (
+    <>
+      <PageTitle
+        title={t('nav.journeys')}
+        extra={
+          <Space wrap>
+            <Link to="/templates">{t('nav.templates')}</Link>
+            {writer && (
+              <Button type="primary" onClick={() => navigate('/journeys/new')}>
+                {t('journeys.new')}
+              </Button>
+            )}
+          </Space>
+        }
+      />
+      <Card>
+        <Loaded query={list}>
+          {(rows) => (
+            <Table<JourneyRow>
+              rowKey="name"
+              size="small"
+              pagination={false}
+              dataSource={rows}
+              scroll={{ x: 760 }}
+              columns={[
+                {
+                  title: t('journeys.name'),
+                  dataIndex: 'name',
+                  render: (name: string, j) => (
+                    <Space orientation="vertical" size={0}>
+                      <Link to={journeyPath(name)}>{name}</Link>
+                      {j.description && <Typography.Text type="secondary">{j.description}</Typography.Text>}
+                    </Space>
+                  ),
+                },
+                {
+                  title: t('journeys.status'),
+                  dataIndex: 'status',
+                  render: (s: string) => <StatusTag status={s} />,
+                },
+                {
+                  title: t('journeys.trigger'),
+                  key: 'trigger',
+                  render: (_, j) => triggerSummary(j.trigger, t, value),
+                },
+                {
+                  title: t('journeys.entries'),
+                  key: 'entries',
+                  align: 'right',
+                  render: (_, j) => fmt.number(reportOf(j.name)?.entries.total),
+                },
+                {
+                  title: t('journeys.step_counts'),
+                  key: 'steps',
+                  render: (_, j) => (
+                    <Space wrap size={4} data-step-counts={j.name}>
+                      {(() => {
+                        const detail = detailOf(j.name);
+                        return detail ? stepsInOrder(detail) : undefined;
+                      })()?.map((s) => (
+                        <Tag key={s.step} data-step={s.step}>
+                          {s.step} {fmt.number(s.reached)}
+                        </Tag>
+                      )) ?? '…'}
+                    </Space>
+                  ),
+                },
+                {
+                  title: t('common.actions'),
+                  key: 'actions',
+                  render: (_, j) => (
+                    <Space wrap size={4}>
+                      <Button size="small" onClick={() => navigate(journeyPath(j.name))}>
+                        {t('journeys.results')}
+                      </Button>
+                      {writer && (
+                        <>
+                          <Button size="small" onClick={() => navigate(journeyPath(j.name, true))}>
+                            {t('journeys.edit')}
+                          </Button>
+                          <Button
+                            size="small"
+                            onClick={() =>
+                              void pauseResume(j.name, j.status === 'active' ? 'pause' : 'resume')
+                            }
+                          >
+                            {t(j.status === 'active' ? 'journeys.pause' : 'journeys.resume')}
+                          </Button>
+                        </>
+                      )}
+                    </Space>
+                  ),
+                },
+              ]}
+            />
+          )}
+        </Loaded>
+      </Card>
+    </>
+  );
+}
