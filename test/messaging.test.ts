@@ -458,6 +458,13 @@ describe.each(storesUnderTest())('messages over real local servers ($name)', (st
         body: { customer_id: ids.M2, variables: { coupon_code: 'ABCDE-FGHJK' } },
       });
       expect(preview.body).toEqual({ locale: 'zh-CN', subject: null, body: '李四 的券 ABCDE-FGHJK' });
+      // An operator sees the customer's name masked, as in the customer list.
+      const operator = (await createApiKey(database.db, ws.id, { name: 'operator', role: 'operator' })).key;
+      const masked = await api.call('POST', '/api/v1/templates/api-hook/preview', {
+        key: operator,
+        body: { customer_id: ids.M2, variables: { coupon_code: 'ABCDE-FGHJK' } },
+      });
+      expect(masked.body.body).toBe('李* 的券 ABCDE-FGHJK');
       const send = {
         template: 'api-hook',
         customer_id: ids.M2,

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { maskName } from '../access/pii-mask.ts';
 import type { Schema } from '../db/schema.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { customerVariables, type ExtraVariables } from './message-variables.ts';
@@ -12,6 +13,8 @@ export interface RenderRequest {
   customerId: number;
   locale?: Locale;
   variables?: ExtraVariables;
+  /** For a viewer without the personal-data permission: the customer's name is masked as in lists. */
+  maskPersonal?: boolean;
 }
 
 /** Tracking of one sent message: its token and the installation's signing key. */
@@ -34,6 +37,7 @@ export async function renderForCustomer(
   const template = await findTemplate(db, workspace.id, request.template);
   const locale = localeOf(template, request.locale);
   const variables = await customerVariables(db, workspace, request.customerId, locale, request.variables);
+  if (request.maskPersonal && typeof variables.name === 'string') variables.name = maskName(variables.name);
   return renderTemplate(template, locale, variables, tracking);
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { can } from '../../access/roles.ts';
 import { auditAs } from '../../audit/audit-log.ts';
 import { CHANNELS } from '../../channels/channel.ts';
 import { listChannels, setChannel } from '../../channels/channel-config.ts';
@@ -143,6 +144,7 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
         customerId: request.body.customer_id,
         locale: request.body.locale,
         variables: request.body.variables,
+        maskPersonal: !can(caller.role, 'pii'),
       });
       return { locale: r.locale, subject: r.subject, body: r.body };
     },
