@@ -373,6 +373,19 @@ describe('journeys and templates in Chromium', () => {
     await page.getByRole('button', { name: '保存旅程' }).click();
     await page.getByText(`旅程「${name}」已保存`).waitFor();
     expect((await adminGet(path)).definition).toEqual(before);
+    // The analytics page's funnel for this month: every customer a message reached, and those of
+    // them who then bought — counted from the receiver and the orders posted here.
+    const [y, m] = app.today.split('-').map(Number) as [number, number];
+    const monthStart = new Date(Date.UTC(y, m - 1, 1)).toISOString().slice(0, 10);
+    const nextMonth = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
+    await page.goto(`${app.base}/analytics?from=${monthStart}&to=${nextMonth}`);
+    const figure = (stage: string) => page.locator(`[data-funnel=${stage}] .ant-statistic-content`);
+    await expect.poll(() => figure('touched').textContent()).toBe(zhNumber(new Set(messaged).size));
+    expect(await figure('delivered').textContent()).toBe(zhNumber(new Set(messaged).size));
+    expect(await figure('converted').textContent()).toBe(
+      zhNumber(new Set(messaged.filter((id) => buyers.includes(id))).size),
+    );
+    await screenshot(page, '15b-analytics-funnel');
   });
 
   it('fits a 390×844 phone without sideways scrolling on the journeys and templates pages', async () => {

@@ -232,6 +232,9 @@ export const en: Record<MessageKey, string> = {
   'analytics.rates': 'Repurchase, returning and retention rates',
   'analytics.period': 'Period',
   'analytics.cohorts': 'Cohort retention (by month of first order)',
+  'analytics.funnel': 'Message funnel',
+  'analytics.funnel_hint':
+    'Customers first messaged in the chosen range: touched → delivered → opened → clicked → added to cart → ordered within 7 days (the segment filter does not apply).',
   'analytics.all_customers': 'All customers',
   'loyalty.templates': 'Coupon templates',
   'loyalty.template_name': 'Name',

@@ -232,6 +232,9 @@ export const zhCN = {
   'analytics.rates': '复购、回头与留存率',
   'analytics.period': '周期',
   'analytics.cohorts': '同期群留存（按首单月份）',
+  'analytics.funnel': '触达漏斗',
+  'analytics.funnel_hint':
+    '所选时间段内首次收到消息的客户：触达 → 送达 → 打开 → 点击 → 加购 → 7 天内下单（不受分群筛选影响）。',
   'analytics.all_customers': '全部客户',
   'loyalty.templates': '优惠券模板',
   'loyalty.template_name': '名称',

@@ -1,4 +1,4 @@
-import { Card, Input, Select, Space, Table } from 'antd';
+import { Card, Input, Select, Space, Table, Typography } from 'antd';
 import { useSession } from '../api/session.tsx';
 import { EChart } from '../components/echart.tsx';
 import { Loaded, PageTitle } from '../components/page.tsx';
@@ -7,11 +7,13 @@ import { addMonths, type PeriodUnit, periodStart, todayIn } from '../lib/dates.t
 import type { MetricsRow } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
 import { setQuery, useLocation } from '../router.tsx';
+import { FunnelFigures } from './journey-funnel.tsx';
+import type { Funnel } from './journey-report-types.ts';
 
 const UNITS: PeriodUnit[] = ['day', 'week', 'month', 'quarter', 'year'];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Metrics for any range, unit and segment, and the monthly cohort retention heat map. */
+/** Metrics for any range, unit and segment, the message funnel of the range, and the monthly cohort retention heat map. */
 export function AnalyticsPage() {
   const { t } = useI18n();
   const { me, fmt } = useSession();
@@ -29,6 +31,7 @@ export function AnalyticsPage() {
     { enabled: valid },
   );
   const segments = useApi<{ name: string }[]>('/segments');
+  const funnel = useApi<Funnel>('/funnel', { from, to }, { enabled: valid });
   return (
     <>
       <PageTitle
@@ -132,6 +135,12 @@ export function AnalyticsPage() {
             </>
           )}
         </Loaded>
+      </Card>
+      <Card title={t('analytics.funnel')} style={{ marginTop: 16 }}>
+        <Loaded query={funnel}>{(f) => <FunnelFigures funnel={f} title={t('analytics.funnel')} />}</Loaded>
+        <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>
+          {t('analytics.funnel_hint')}
+        </Typography.Paragraph>
       </Card>
       <Card title={t('analytics.cohorts')} style={{ marginTop: 16 }}>
         <Loaded query={cohorts}>

@@ -16,10 +16,9 @@ export const FUNNEL_STAGES = [
 ] as const;
 
 /** Touched → delivered → opened → clicked → added to cart → converted, as a funnel and in figures. */
-export function JourneyFunnel({ report }: { report: JourneyReport }) {
+export function FunnelFigures({ funnel: f, title }: { funnel: Funnel; title: string }) {
   const { t } = useI18n();
   const { fmt } = useSession();
-  const f = report.funnel;
   const option = useMemo(
     () => ({
       tooltip: { trigger: 'item' },
@@ -41,33 +40,42 @@ export function JourneyFunnel({ report }: { report: JourneyReport }) {
     [f, t],
   );
   return (
+    <Row gutter={[16, 16]}>
+      <Col xs={24} md={12}>
+        <EChart option={option} height={280} label={title} />
+      </Col>
+      <Col xs={24} md={12}>
+        <Row gutter={[12, 12]}>
+          {FUNNEL_STAGES.map((s) => (
+            <Col xs={12} key={s}>
+              <div data-funnel={s}>
+                <Statistic title={t(`funnel.${s}`)} value={fmt.number(f[s])} />
+              </div>
+            </Col>
+          ))}
+          <Col xs={12}>
+            <div data-funnel="revenue">
+              <Statistic title={t('funnel.revenue')} value={fmt.money(f.revenue)} />
+            </div>
+          </Col>
+          <Col xs={12}>
+            <div data-funnel="conversion_rate">
+              <Statistic title={t('funnel.conversion_rate')} value={fmt.percent(f.conversion_rate)} />
+            </div>
+          </Col>
+        </Row>
+      </Col>
+    </Row>
+  );
+}
+
+/** A journey's funnel, and per send step when it has several. */
+export function JourneyFunnel({ report }: { report: JourneyReport }) {
+  const { t } = useI18n();
+  const { fmt } = useSession();
+  return (
     <Card title={t('journeys.funnel')} size="small">
-      <Row gutter={[16, 16]}>
-        <Col xs={24} md={12}>
-          <EChart option={option} height={280} label={t('journeys.funnel')} />
-        </Col>
-        <Col xs={24} md={12}>
-          <Row gutter={[12, 12]}>
-            {FUNNEL_STAGES.map((s) => (
-              <Col xs={12} key={s}>
-                <div data-funnel={s}>
-                  <Statistic title={t(`funnel.${s}`)} value={fmt.number(f[s])} />
-                </div>
-              </Col>
-            ))}
-            <Col xs={12}>
-              <div data-funnel="revenue">
-                <Statistic title={t('funnel.revenue')} value={fmt.money(f.revenue)} />
-              </div>
-            </Col>
-            <Col xs={12}>
-              <div data-funnel="conversion_rate">
-                <Statistic title={t('funnel.conversion_rate')} value={fmt.percent(f.conversion_rate)} />
-              </div>
-            </Col>
-          </Row>
-        </Col>
-      </Row>
+      <FunnelFigures funnel={report.funnel} title={t('journeys.funnel')} />
       {report.funnel_by_step.length > 1 && (
         <Table<Funnel & { step: string }>
           rowKey="step"
