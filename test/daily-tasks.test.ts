@@ -4,7 +4,7 @@ import type { Trigger } from '../src/journeys/journey-model.ts';
 import { applyJourney, findJourney } from '../src/journeys/journey-service.ts';
 import { pointsBalance } from '../src/loyalty/points-ledger.ts';
 import { customerTier } from '../src/loyalty/tier-evaluate.ts';
-import { stageHistory } from '../src/segments/stage-history.ts';
+import { stageCounts, stageHistory } from '../src/segments/stage-history.ts';
 import { setClock } from '../src/shared/clock.ts';
 import { runOnce } from '../src/worker/worker.ts';
 import { createWorkspace, saveSettings, type Workspace } from '../src/workspaces/workspace-service.ts';
@@ -121,6 +121,18 @@ describe.each(storesUnderTest())('daily tasks of the worker ($name)', (store) =>
       { kind: 'lifecycle', as_of: '2025-06-05', from: 'silent', to: 'lost' },
     ]);
     expect(await entered('became-lost')).toEqual(['C']);
+    // Each recorded day's customers per stage: C new, then silent, then lost; L lost throughout.
+    const counts = await stageCounts(database.db, ws.id, { from: '2025-01-01', to: '2026-01-01' });
+    const lifecycle = counts
+      .filter((c) => c.kind === 'lifecycle')
+      .map((c) => `${c.as_of} ${c.code} ${c.customers}`);
+    expect(lifecycle).toEqual([
+      '2025-03-01 lost 1',
+      '2025-03-01 new 1',
+      '2025-04-05 lost 1',
+      '2025-04-05 silent 1',
+      '2025-06-05 lost 2',
+    ]);
   });
 
   it('downgrades once the order left the 12 months and the grace period ran out, and a journey sees it', async () => {

@@ -91,6 +91,29 @@ describe('dashboard in Chromium', () => {
     await screenshot(page, '02-overview');
   });
 
+  it('charts the stage counts the server’s worker recorded today, equal to the live stage counts', async () => {
+    // Before any test here imports more: the day's recording was made from the fixture alone.
+    const live = (await api('/lifecycle')) as { stages: { lifecycle: string; customers: number }[] };
+    const trend = async () =>
+      (
+        (await api(`/lifecycle/trend?from=${app.today}&to=9999-12-31`)) as {
+          as_of: string;
+          kind: string;
+          code: string;
+          customers: number;
+        }[]
+      ).filter((r) => r.kind === 'lifecycle');
+    await expect.poll(async () => (await trend()).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    const recorded = Object.fromEntries((await trend()).map((r) => [r.code, r.customers]));
+    expect(recorded).toEqual(
+      Object.fromEntries(live.stages.filter((s) => s.customers > 0).map((s) => [s.lifecycle, s.customers])),
+    );
+    expect((await trend()).every((r) => r.as_of === app.today)).toBe(true);
+    await page.getByRole('navigation').getByRole('link', { name: '生命周期' }).click();
+    await page.getByRole('img', { name: '各阶段人数变化（近 90 天，每日记录）' }).locator('canvas').waitFor();
+    await screenshot(page, '05b-lifecycle-trend');
+  });
+
   it('builds a segment without code (reached by keyboard), shows its live count, and saves it', async () => {
     // Keyboard only: Tab through the page to the navigation's link and follow it with Enter.
     await page.locator('body').focus();

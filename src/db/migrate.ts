@@ -14,6 +14,7 @@ import * as m0012 from './migrations/0012-customer-fact-snapshots.ts';
 import * as m0013 from './migrations/0013-date-trigger-indexes.ts';
 import * as m0014 from './migrations/0014-daily-tasks.ts';
 import * as m0015 from './migrations/0015-coupon-products.ts';
+import * as m0016 from './migrations/0016-stage-counts.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0013-date-trigger-indexes': m0013,
   '0014-daily-tasks': m0014,
   '0015-coupon-products': m0015,
+  '0016-stage-counts': m0016,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -443,6 +443,14 @@ export interface DailyTaskRunsTable {
   finished_at: Auto<Date>;
 }
 
+export interface StageCountsTable {
+  workspace_id: number;
+  as_of: DateString;
+  kind: 'lifecycle' | 'rfm_group';
+  code: string;
+  customers: number;
+}
+
 /** The whole schema as Kysely sees it. */
 export interface Schema {
   workspaces: WorkspacesTable;
@@ -481,4 +489,5 @@ export interface Schema {
   journey_entries: JourneyEntriesTable;
   journey_steps: JourneyStepsTable;
   daily_task_runs: DailyTaskRunsTable;
+  stage_counts: StageCountsTable;
 }

@@ -9,7 +9,7 @@ import { type Segmentation, scoredPositions } from './rfm-service.ts';
  * recorded ones and writes a `lifecycle_changed` / `rfm_group_changed` event (properties `from`,
  * `to`, `as_of`) for every change, so automations can trigger on them and reports can show flows.
  * The first recording of a customer counts as a change from `null`. Recording the same date twice
- * writes nothing the second time.
+ * writes nothing the second time. The day's customers per stage and group go to `stage_counts`.
  */
 export async function recordStageChanges(
   db: Kysely<Schema>,
@@ -62,6 +62,15 @@ export async function recordStageChanges(
       on conflict (workspace_id, customer_id) do update set lifecycle = excluded.lifecycle, rfm_group = excluded.rfm_group,
         as_of = excluded.as_of, updated_at = now()
       where (customer_states.lifecycle, customer_states.rfm_group) is distinct from (excluded.lifecycle, excluded.rfm_group)`.execute(
+      trx,
+    );
+    // The day's counts per stage and group, for stage counts over time.
+    await sql`
+      insert into stage_counts (workspace_id, as_of, kind, code, customers)
+      select ${ws}::bigint, ${s.asOf}::date, 'lifecycle', lifecycle, count(*) from stage_now group by lifecycle
+      union all
+      select ${ws}::bigint, ${s.asOf}::date, 'rfm_group', rfm_group, count(*) from stage_now where rfm_group is not null group by rfm_group
+      on conflict (workspace_id, as_of, kind, code) do update set customers = excluded.customers`.execute(
       trx,
     );
     return counts.rows[0] ?? { lifecycle: 0, rfm_group: 0 };

@@ -34,3 +34,21 @@ export async function stageHistory(
     };
   });
 }
+
+/** Customers per lifecycle stage and RFM group on each recorded day in [from, to), oldest first. */
+export async function stageCounts(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  range: { from: string; to: string },
+) {
+  return db
+    .selectFrom('stage_counts')
+    .select(['as_of', 'kind', 'code', 'customers'])
+    .where('workspace_id', '=', workspaceId)
+    .where('as_of', '>=', range.from)
+    .where('as_of', '<', range.to)
+    .orderBy('as_of')
+    .orderBy('kind')
+    .orderBy('code')
+    .execute();
+}

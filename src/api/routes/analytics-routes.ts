@@ -10,7 +10,7 @@ import { RFM_GROUPS } from '../../segments/rfm-groups.ts';
 import { rfmGrid, rfmRowAt, rfmSummary } from '../../segments/rfm-service.ts';
 import { segmentMovement } from '../../segments/segment-movement.ts';
 import { findSegment } from '../../segments/segment-service.ts';
-import { stageHistory } from '../../segments/stage-history.ts';
+import { stageCounts, stageHistory } from '../../segments/stage-history.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { todayIn } from '../../shared/local-date.ts';
 import { callerOf } from '../auth.ts';
@@ -67,6 +67,23 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
     async (request) => {
       const seg = await segmentation(request, callerOf(request));
       return { as_of: seg.asOf, ...rfmGrid(seg) };
+    },
+  );
+
+  app.get(
+    '/lifecycle/trend',
+    {
+      config: read,
+      schema: {
+        tags: ['lifecycle'],
+        summary: 'Customers per lifecycle stage and RFM group on each day the worker recorded in [from, to)',
+        querystring: Range,
+      },
+    },
+    async (request) => {
+      const { from, to } = request.query;
+      checkRange(from, to);
+      return stageCounts(store.db, callerOf(request).workspace.id, { from, to });
     },
   );
 

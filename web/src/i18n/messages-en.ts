@@ -166,6 +166,9 @@ export const en: Record<MessageKey, string> = {
   'lifecycle.lost': 'Lost',
   'lifecycle.stages': 'Customers per stage',
   'lifecycle.thresholds': 'Stage thresholds',
+  'lifecycle.trend': 'Customers per stage over time (last 90 days, recorded daily)',
+  'lifecycle.trend_empty':
+    'Nothing recorded yet: the worker records the stage counts on its first pass each day',
   'lifecycle.flows': 'Flows between stages ({from} → {to})',
   'threshold.new_days': 'New: days since first order ≤',
   'threshold.active_days': 'Active: days since last order ≤',

@@ -10,6 +10,7 @@ import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import { addDays, todayIn } from '../lib/dates.ts';
 import type { LifecycleSummary } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
+import { LifecycleTrend } from './lifecycle-trend.tsx';
 import { MovementMatrix } from './movement-matrix.tsx';
 
 const THRESHOLDS = [
@@ -22,7 +23,7 @@ const THRESHOLDS = [
 ] as const;
 type Thresholds = Record<(typeof THRESHOLDS)[number], number>;
 
-/** Stage counts, flows between two dates, and the thresholds (editable by admins). */
+/** Stage counts, their course over the recorded days, flows between two dates, and the thresholds (editable by admins). */
 export function LifecyclePage() {
   const { t } = useI18n();
   const { me, isAdmin, fmt } = useSession();
@@ -105,6 +106,9 @@ export function LifecyclePage() {
           </Card>
         </Col>
       </Row>
+      <Card title={t('lifecycle.trend')} style={{ marginTop: 16 }}>
+        <LifecycleTrend from={addDays(today, -90)} to={addDays(today, 1)} />
+      </Card>
       <Card
         title={t('lifecycle.flows', { from: fmt.date(addDays(today, -30)), to: fmt.date(today) })}
         style={{ marginTop: 16 }}
