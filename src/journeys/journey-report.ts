@@ -57,16 +57,13 @@ const group = (name: string, row?: { customers: number; converted: number }): Gr
   conversion_rate: rate(row?.converted ?? 0, row?.customers ?? 0),
 });
 
-/**
- * A journey's results: entries by state, per-step counts, the funnel touched → delivered → opened →
- * clicked → added to cart → converted with revenue (a conversion is a valid order within the
- * journey's attribution window after the first delivered message), lift over the holdout (both
- * groups anchored when they passed the holdout step) and each A/B split's arms.
- */
-export async function journeyReport(db: Kysely<Schema>, journey: StoredJourney): Promise<JourneyReport> {
+/** A journey's entries by state and, per step, entries that reached it by outcome and are there now. */
+export type JourneyCounts = Pick<JourneyReport, 'entries' | 'steps'>;
+
+/** The counts of {@link JourneyReport} alone: two grouped reads, cheap enough for a list of journeys. */
+export async function journeyCounts(db: Kysely<Schema>, journey: StoredJourney): Promise<JourneyCounts> {
   const ws = journey.workspace_id;
   const def = journey.definition;
-  const days = def.attribution_days;
   const states = await sql<{ state: string; step: string | null; n: number }>`
     select state, step, count(*)::int as n from journey_entries where workspace_id = ${ws} and journey_id = ${journey.id}
     group by state, step`.execute(db);
@@ -88,6 +85,30 @@ export async function journeyReport(db: Kysely<Schema>, journey: StoredJourney):
         .reduce((a, r) => a + r.n, 0),
     };
   });
+  return {
+    entries: {
+      total: states.rows.reduce((s, r) => s + r.n, 0),
+      active: count('active'),
+      waiting: count('waiting'),
+      completed: count('completed'),
+      exited: count('exited'),
+      capped: journey.capped,
+    },
+    steps,
+  };
+}
+
+/**
+ * A journey's results: entries by state, per-step counts, the funnel touched → delivered → opened →
+ * clicked → added to cart → converted with revenue (a conversion is a valid order within the
+ * journey's attribution window after the first delivered message), lift over the holdout (both
+ * groups anchored when they passed the holdout step) and each A/B split's arms.
+ */
+export async function journeyReport(db: Kysely<Schema>, journey: StoredJourney): Promise<JourneyReport> {
+  const ws = journey.workspace_id;
+  const def = journey.definition;
+  const days = def.attribution_days;
+  const { entries, steps } = await journeyCounts(db, journey);
   const sendSteps = Object.entries(def.steps).filter(([, s]) => s.type === 'send');
   const holdoutStep = Object.entries(def.steps).find(([, s]) => s.type === 'holdout')?.[0];
   let holdout: JourneyReport['holdout'] = null;
@@ -119,14 +140,7 @@ export async function journeyReport(db: Kysely<Schema>, journey: StoredJourney):
   return {
     name: def.name,
     status: journey.status,
-    entries: {
-      total: states.rows.reduce((s, r) => s + r.n, 0),
-      active: count('active'),
-      waiting: count('waiting'),
-      completed: count('completed'),
-      exited: count('exited'),
-      capped: journey.capped,
-    },
+    entries,
     steps,
     funnel: await messageFunnel(db, ws, { journeyId: journey.id }, days),
     funnel_by_step: await Promise.all(

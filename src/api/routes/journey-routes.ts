@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { auditAs } from '../../audit/audit-log.ts';
 import { backtestJourney } from '../../journeys/journey-backtest.ts';
 import { parseJourney } from '../../journeys/journey-parse.ts';
-import { journeyReport } from '../../journeys/journey-report.ts';
+import { journeyCounts, journeyReport } from '../../journeys/journey-report.ts';
 import { applyJourney, findJourney, listJourneys, setJourneyStatus } from '../../journeys/journey-service.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { callerOf } from '../auth.ts';
@@ -22,16 +22,28 @@ export const journeyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     '/journeys',
     {
       config: { permission: 'read' },
-      schema: { tags: ['journeys'], summary: 'Journeys with their status and trigger' },
+      schema: {
+        tags: ['journeys'],
+        summary:
+          'Journeys with their status, trigger, definition, entries and customers per step (no funnel: see each journey)',
+      },
     },
     async (request) =>
-      (await listJourneys(db, callerOf(request).workspace.id)).map((j) => ({
-        name: j.name,
-        status: j.status,
-        description: j.definition.description ?? null,
-        trigger: j.definition.trigger,
-        updated_at: iso(j.updated_at),
-      })),
+      Promise.all(
+        (await listJourneys(db, callerOf(request).workspace.id)).map(async (j) => {
+          const counts = await journeyCounts(db, j);
+          return {
+            name: j.name,
+            status: j.status,
+            description: j.definition.description ?? null,
+            trigger: j.definition.trigger,
+            definition: j.definition,
+            entries: counts.entries,
+            steps: counts.steps,
+            updated_at: iso(j.updated_at),
+          };
+        }),
+      ),
   );
 
   app.put(

@@ -67,11 +67,20 @@ export interface JourneyRow {
   status: 'active' | 'paused';
   description: string | null;
   trigger: Record<string, unknown>;
+  definition: Record<string, unknown>;
+  entries: JourneyReport['entries'];
+  steps: JourneyReport['steps'];
   updated_at: string;
 }
 
 /** The report's per-step counts in the order the builder shows the steps (start first, along the graph). */
-export function stepsInOrder({ definition, report }: JourneyDetail): StepCount[] {
+export function stepsInOrder({
+  definition,
+  report,
+}: {
+  definition: JourneyDetail['definition'];
+  report: Pick<JourneyReport, 'steps'>;
+}): StepCount[] {
   const order = stepOrder(
     (definition.steps ?? {}) as Record<string, Record<string, unknown>>,
     String(definition.start),

@@ -1,13 +1,13 @@
-import { useQueries, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Space, Table, Tag, Typography } from 'antd';
-import { api, get } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
 import { Loaded, PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { may } from '../lib/permissions.ts';
 import { useApi } from '../lib/use-api.ts';
 import { Link, navigate } from '../router.tsx';
-import { type JourneyDetail, type JourneyRow, stepsInOrder } from './journey-report-types.ts';
+import { type JourneyRow, stepsInOrder } from './journey-report-types.ts';
 import { triggerSummary } from './journey-trigger-summary.ts';
 
 /** The address of a journey's results, and of its builder. */
@@ -46,18 +46,6 @@ export function JourneysPage() {
   const { me, fmt } = useSession();
   // The worker moves customers on all the time: figures are fetched afresh on every visit.
   const list = useApi<JourneyRow[]>('/journeys', {}, { staleTime: 0 });
-  const details = useQueries({
-    queries: (list.data ?? []).map((j) => {
-      const path = `/journeys/${encodeURIComponent(j.name)}`;
-      return {
-        queryKey: [path, me.workspace.name, {}],
-        queryFn: () => get<JourneyDetail>(path),
-        staleTime: 0,
-      };
-    }),
-  });
-  const detailOf = (name: string) => details.find((d) => d.data?.report.name === name)?.data;
-  const reportOf = (name: string) => detailOf(name)?.report;
   const writer = may(me.role, 'messaging.write');
   const pauseResume = usePauseResume();
   return (
@@ -109,21 +97,18 @@ export function JourneysPage() {
                   title: t('journeys.entries'),
                   key: 'entries',
                   align: 'right',
-                  render: (_, j) => fmt.number(reportOf(j.name)?.entries.total),
+                  render: (_, j) => fmt.number(j.entries.total),
                 },
                 {
                   title: t('journeys.step_counts'),
                   key: 'steps',
                   render: (_, j) => (
                     <Space wrap size={4} data-step-counts={j.name}>
-                      {(() => {
-                        const detail = detailOf(j.name);
-                        return detail ? stepsInOrder(detail) : undefined;
-                      })()?.map((s) => (
+                      {stepsInOrder({ definition: j.definition, report: j }).map((s) => (
                         <Tag key={s.step} data-step={s.step}>
                           {s.step} {fmt.number(s.reached)}
                         </Tag>
-                      )) ?? '…'}
+                      ))}
                     </Space>
                   ),
                 },
