@@ -308,6 +308,28 @@ describe('dashboard in Chromium', () => {
     await screenshot(page, '08-english');
   });
 
+  it('speaks English on every page: no Chinese left in headings, titles, labels, columns, tabs or buttons', async () => {
+    const han = /\p{Script=Han}/u;
+    const nav = page.getByRole('navigation');
+    const links = await nav.getByRole('link').allTextContents();
+    expect(links.length).toBeGreaterThan(8);
+    const leftovers: string[] = [];
+    for (const name of links) {
+      await nav.getByRole('link', { name, exact: true }).click();
+      await page.getByRole('heading', { level: 2 }).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      const chrome = await page
+        .locator(
+          'h1, h2, h3, h4, .ant-card-head-title, label, th, [role=tab], button, .ant-select-placeholder, .ant-empty-description',
+        )
+        .allTextContents();
+      expect(chrome.join(' '), name).toMatch(/[A-Za-z]{3}/);
+      for (const text of chrome) if (han.test(text)) leftovers.push(`${name}: ${text.trim()}`);
+    }
+    // Data may be Chinese (the fixture's names, a segment called 两单以上); the product's own words may not.
+    expect(leftovers.filter((l) => !/两单以上|顾客\d+/.test(l))).toEqual([]);
+  });
+
   it('shows a viewer masked phones and no bulk actions or admin settings', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(page, app.base, 'viewer@shop.test', {

@@ -10,7 +10,12 @@ import { type Segmentation, scoredPositions } from './rfm-service.ts';
  * `to`, `as_of`) for every change, so automations can trigger on them and reports can show flows.
  * The first recording of a customer counts as a change from `null`. Recording the same date twice
  * writes nothing the second time. The day's customers per stage and group go to `stage_counts`.
+ * Customers are compared and written in chunks, each its own transaction, so on the embedded store
+ * (one connection) API requests get their turn between chunks instead of waiting for a million.
  */
+/** Customers compared and written per transaction. */
+const CHUNK = 50_000;
+
 export async function recordStageChanges(
   db: Kysely<Schema>,
   workspace: { id: number; timezone: string },
@@ -29,50 +34,59 @@ export async function recordStageChanges(
   const ws = workspace.id;
   // Events are dated at the start of the as-of day in the workspace's zone.
   const at = sql`(${s.asOf}::date)::timestamp at time zone ${workspace.timezone}`;
-  return db.transaction().execute(async (trx) => {
-    await sql`drop table if exists stage_now`.execute(trx);
-    await sql`
-      create temp table stage_now as
-      select * from unnest(${ids}::bigint[], ${stages}::text[], ${groups}::text[]) as t(customer_id, lifecycle, rfm_group)`.execute(
-      trx,
-    );
-    const counts = await sql<{ lifecycle: number; rfm_group: number }>`
-      with prev as (
-        select n.customer_id, n.lifecycle, n.rfm_group, p.lifecycle as was_stage, p.rfm_group as was_group, p.customer_id is null as fresh
-        from stage_now n left join customer_states p on p.workspace_id = ${ws} and p.customer_id = n.customer_id
-      ), changes as (
-        select customer_id, 'lifecycle_changed' as type, was_stage as from_value, lifecycle as to_value from prev
-        where fresh or was_stage is distinct from lifecycle
-        union all
-        select customer_id, 'rfm_group_changed', was_group, rfm_group from prev
-        where (fresh and rfm_group is not null) or (not fresh and was_group is distinct from rfm_group)
-      ), written as (
-        insert into events (workspace_id, customer_id, type, occurred_at, properties, event_key)
-        select ${ws}, customer_id, type, ${at},
-          jsonb_build_object('from', from_value, 'to', to_value, 'as_of', ${s.asOf}::text),
-          md5(concat_ws(chr(31), type, customer_id::text, ${s.asOf}::text, from_value, to_value))
-        from changes
-        on conflict (workspace_id, event_key) do nothing
-        returning type
-      ) select (count(*) filter (where type = 'lifecycle_changed'))::int as lifecycle,
-          (count(*) filter (where type = 'rfm_group_changed'))::int as rfm_group from written`.execute(trx);
-    await sql`
-      insert into customer_states (workspace_id, customer_id, lifecycle, rfm_group, as_of)
-      select ${ws}, customer_id, lifecycle, rfm_group, ${s.asOf}::date from stage_now
-      on conflict (workspace_id, customer_id) do update set lifecycle = excluded.lifecycle, rfm_group = excluded.rfm_group,
-        as_of = excluded.as_of, updated_at = now()
-      where (customer_states.lifecycle, customer_states.rfm_group) is distinct from (excluded.lifecycle, excluded.rfm_group)`.execute(
-      trx,
-    );
-    // The day's counts per stage and group, for stage counts over time.
-    await sql`
-      insert into stage_counts (workspace_id, as_of, kind, code, customers)
-      select ${ws}::bigint, ${s.asOf}::date, 'lifecycle', lifecycle, count(*) from stage_now group by lifecycle
-      union all
-      select ${ws}::bigint, ${s.asOf}::date, 'rfm_group', rfm_group, count(*) from stage_now where rfm_group is not null group by rfm_group
-      on conflict (workspace_id, as_of, kind, code) do update set customers = excluded.customers`.execute(
-      trx,
-    );
-    return counts.rows[0] ?? { lifecycle: 0, rfm_group: 0 };
-  });
+  const total = { lifecycle: 0, rfm_group: 0 };
+  for (let from = 0; from < ids.length; from += CHUNK) {
+    const to = Math.min(from + CHUNK, ids.length);
+    const written = await db.transaction().execute(async (trx) => {
+      await sql`drop table if exists stage_now`.execute(trx);
+      await sql`
+        create temp table stage_now as
+        select * from unnest(${ids.slice(from, to)}::bigint[], ${stages.slice(from, to)}::text[],
+          ${groups.slice(from, to)}::text[]) as t(customer_id, lifecycle, rfm_group)`.execute(trx);
+      const counts = await sql<{ lifecycle: number; rfm_group: number }>`
+        with prev as (
+          select n.customer_id, n.lifecycle, n.rfm_group, p.lifecycle as was_stage, p.rfm_group as was_group, p.customer_id is null as fresh
+          from stage_now n left join customer_states p on p.workspace_id = ${ws} and p.customer_id = n.customer_id
+        ), changes as (
+          select customer_id, 'lifecycle_changed' as type, was_stage as from_value, lifecycle as to_value from prev
+          where fresh or was_stage is distinct from lifecycle
+          union all
+          select customer_id, 'rfm_group_changed', was_group, rfm_group from prev
+          where (fresh and rfm_group is not null) or (not fresh and was_group is distinct from rfm_group)
+        ), written as (
+          insert into events (workspace_id, customer_id, type, occurred_at, properties, event_key)
+          select ${ws}, customer_id, type, ${at},
+            jsonb_build_object('from', from_value, 'to', to_value, 'as_of', ${s.asOf}::text),
+            md5(concat_ws(chr(31), type, customer_id::text, ${s.asOf}::text, from_value, to_value))
+          from changes
+          on conflict (workspace_id, event_key) do nothing
+          returning type
+        ) select (count(*) filter (where type = 'lifecycle_changed'))::int as lifecycle,
+            (count(*) filter (where type = 'rfm_group_changed'))::int as rfm_group from written`.execute(trx);
+      await sql`
+        insert into customer_states (workspace_id, customer_id, lifecycle, rfm_group, as_of)
+        select ${ws}, customer_id, lifecycle, rfm_group, ${s.asOf}::date from stage_now
+        on conflict (workspace_id, customer_id) do update set lifecycle = excluded.lifecycle, rfm_group = excluded.rfm_group,
+          as_of = excluded.as_of, updated_at = now()
+        where (customer_states.lifecycle, customer_states.rfm_group) is distinct from (excluded.lifecycle, excluded.rfm_group)`.execute(
+        trx,
+      );
+      return counts.rows[0] ?? { lifecycle: 0, rfm_group: 0 };
+    });
+    total.lifecycle += written.lifecycle;
+    total.rfm_group += written.rfm_group;
+  }
+  // The day's customers per stage and group, for stage counts over time.
+  const tally = new Map<string, number>();
+  for (let i = 0; i < ids.length; i++) {
+    tally.set(`lifecycle|${stages[i]}`, (tally.get(`lifecycle|${stages[i]}`) ?? 0) + 1);
+    if (groups[i]) tally.set(`rfm_group|${groups[i]}`, (tally.get(`rfm_group|${groups[i]}`) ?? 0) + 1);
+  }
+  const keys = [...tally.keys()].map((k) => k.split('|') as [string, string]);
+  await sql`
+    insert into stage_counts (workspace_id, as_of, kind, code, customers)
+    select ${ws}, ${s.asOf}::date, kind, code, n
+    from unnest(${keys.map((k) => k[0])}::text[], ${keys.map((k) => k[1])}::text[], ${[...tally.values()]}::int[]) as t(kind, code, n)
+    on conflict (workspace_id, as_of, kind, code) do update set customers = excluded.customers`.execute(db);
+  return total;
 }
