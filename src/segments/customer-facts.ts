@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { RECENT_ORDER_DATES } from '../customers/customer-aggregates.ts';
-import type { Database } from '../db/database.ts';
+import { type Database, kyselyOf } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { VALID_ORDER } from '../orders/order-status.ts';
 import { type FactsSnapshot, NO_DATE } from './facts-snapshot.ts';
@@ -153,7 +153,7 @@ export async function loadCustomerFacts(
   options: { asOf: string; windowDays?: number; loyalWindowDays: number; loyalMinOrders: number },
 ): Promise<CustomerFacts> {
   const { asOf, windowDays, loyalWindowDays, loyalMinOrders } = options;
-  const db = 'copyOut' in source ? source.db : source;
+  const db = kyselyOf(source);
   // Values are inlined as literals (COPY takes no parameters), so check them strictly first.
   if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new Error(`invalid as-of date ${asOf}`);
   for (const n of [workspaceId, windowDays ?? 0, loyalWindowDays]) {

@@ -38,16 +38,20 @@ export async function recordStageChanges(
   for (let from = 0; from < ids.length; from += CHUNK) {
     const to = Math.min(from + CHUNK, ids.length);
     const written = await db.transaction().execute(async (trx) => {
-      await sql`drop table if exists stage_now`.execute(trx);
+      // Only the customers whose stage or group differs from the recorded one go further.
+      await sql`drop table if exists stage_diff`.execute(trx);
       await sql`
-        create temp table stage_now as
-        select * from unnest(${ids.slice(from, to)}::bigint[], ${stages.slice(from, to)}::text[],
-          ${groups.slice(from, to)}::text[]) as t(customer_id, lifecycle, rfm_group)`.execute(trx);
+        create temp table stage_diff as
+        select n.customer_id, n.lifecycle, n.rfm_group, p.lifecycle as was_stage, p.rfm_group as was_group,
+          p.customer_id is null as fresh
+        from unnest(${ids.slice(from, to)}::bigint[], ${stages.slice(from, to)}::text[],
+          ${groups.slice(from, to)}::text[]) as n(customer_id, lifecycle, rfm_group)
+        left join customer_states p on p.workspace_id = ${ws} and p.customer_id = n.customer_id
+        where p.customer_id is null or (p.lifecycle, p.rfm_group) is distinct from (n.lifecycle, n.rfm_group)`.execute(
+        trx,
+      );
       const counts = await sql<{ lifecycle: number; rfm_group: number }>`
-        with prev as (
-          select n.customer_id, n.lifecycle, n.rfm_group, p.lifecycle as was_stage, p.rfm_group as was_group, p.customer_id is null as fresh
-          from stage_now n left join customer_states p on p.workspace_id = ${ws} and p.customer_id = n.customer_id
-        ), changes as (
+        with prev as (select * from stage_diff), changes as (
           select customer_id, 'lifecycle_changed' as type, was_stage as from_value, lifecycle as to_value from prev
           where fresh or was_stage is distinct from lifecycle
           union all
@@ -65,12 +69,9 @@ export async function recordStageChanges(
             (count(*) filter (where type = 'rfm_group_changed'))::int as rfm_group from written`.execute(trx);
       await sql`
         insert into customer_states (workspace_id, customer_id, lifecycle, rfm_group, as_of)
-        select ${ws}, customer_id, lifecycle, rfm_group, ${s.asOf}::date from stage_now
+        select ${ws}, customer_id, lifecycle, rfm_group, ${s.asOf}::date from stage_diff
         on conflict (workspace_id, customer_id) do update set lifecycle = excluded.lifecycle, rfm_group = excluded.rfm_group,
-          as_of = excluded.as_of, updated_at = now()
-        where (customer_states.lifecycle, customer_states.rfm_group) is distinct from (excluded.lifecycle, excluded.rfm_group)`.execute(
-        trx,
-      );
+          as_of = excluded.as_of, updated_at = now()`.execute(trx);
       return counts.rows[0] ?? { lifecycle: 0, rfm_group: 0 };
     });
     total.lifecycle += written.lifecycle;

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Schema } from '../db/schema.ts';
+import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
 import { expirePoints } from '../loyalty/points-ledger.ts';
 import { evaluateTiers } from '../loyalty/tier-evaluate.ts';
 import { computeSegmentation } from '../segments/rfm-service.ts';
@@ -14,7 +13,7 @@ interface DailyTask {
   name: string;
   /** Whether the workspace uses what the task keeps up to date. */
   applies: (ws: Workspace) => boolean;
-  run: (db: Kysely<Schema>, ws: Workspace, today: string) => Promise<Summary>;
+  run: (store: StoreOrKysely, ws: Workspace, today: string) => Promise<Summary>;
 }
 
 /**
@@ -27,20 +26,23 @@ const TASKS: readonly DailyTask[] = [
   {
     name: 'tiers',
     applies: (ws) => readSettings(ws.settings).tiers.enabled,
-    run: async (db, ws, today) => ({
-      ...(await db.transaction().execute((trx) => evaluateTiers(trx, ws, today))),
+    run: async (store, ws, today) => ({
+      ...(await kyselyOf(store)
+        .transaction()
+        .execute((trx) => evaluateTiers(trx, ws, today))),
     }),
   },
   {
     name: 'points_expiry',
     applies: (ws) => readSettings(ws.settings).points.enabled,
-    run: (db, ws, today) => expirePoints(db, ws, today),
+    run: (store, ws, today) => expirePoints(kyselyOf(store), ws, today),
   },
   {
     name: 'lifecycle',
     applies: () => true,
-    run: async (db, ws, today) => {
-      const recorded = await recordStageChanges(db, ws, await computeSegmentation(db, ws, { asOf: today }));
+    run: async (store, ws, today) => {
+      const segmentation = await computeSegmentation(store, ws, { asOf: today });
+      const recorded = await recordStageChanges(kyselyOf(store), ws, segmentation);
       return { stage_changes: recorded.lifecycle, rfm_group_changes: recorded.rfm_group };
     },
   },
@@ -53,7 +55,8 @@ export type DailyResult = Record<string, Summary>;
  * Runs the workspace's daily tasks not yet finished for its local date at `now`, and records
  * each as finished; one that throws is not recorded, so the next pass tries it again.
  */
-export async function runDailyTasks(db: Kysely<Schema>, ws: Workspace, now: Date): Promise<DailyResult> {
+export async function runDailyTasks(store: StoreOrKysely, ws: Workspace, now: Date): Promise<DailyResult> {
+  const db = kyselyOf(store);
   const today = todayIn(ws.timezone, now);
   const done = new Set(
     (

@@ -185,10 +185,10 @@ export function registerWorkerCommand(program: Command): void {
         }
       };
       await withStore(async (store) => {
-        if (opts.once) return print(await runOnce(store.db));
+        if (opts.once) return print(await runOnce(store));
         const stop = new AbortController();
         for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
-        await runForever(store.db, { intervalMs: seconds * 1000, signal: stop.signal, onPass: print });
+        await runForever(store, { intervalMs: seconds * 1000, signal: stop.signal, onPass: print });
       });
     });
 }

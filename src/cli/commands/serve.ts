@@ -60,7 +60,7 @@ export function registerServeCommand(program: Command): void {
       // number of `retain worker` processes may share the work instead).
       const stopWorker = new AbortController();
       const worker = opts.worker
-        ? runForever(store.db, {
+        ? runForever(store, {
             intervalMs: Number(opts.workerInterval) * 1000,
             signal: stopWorker.signal,
             onError: (error) =>
