@@ -112,4 +112,4 @@ export function ImportMapping({
   );
 }
 
-const fieldLabel = (t: (k: MessageKey) => string, name: string) => t(`field.${name}` as MessageKey);
+const fieldLabel = (t: (k: MessageKey) => string, name: string) => t(`import.field.${name}` as MessageKey);
