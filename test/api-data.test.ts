@@ -97,6 +97,26 @@ describe.each(storesUnderTest())('API data ($name)', (store) => {
     await database?.close();
   });
 
+  it('names every field at fault in a refused journey, and saves nothing', async () => {
+    const reply = await api.call('PUT', '/api/v1/journeys', {
+      key: ws.shop.admin,
+      body: {
+        name: 'two-faults',
+        trigger: { event: 'quiz_done' },
+        start: 'wait',
+        steps: { wait: { type: 'wait', next: 'done' }, done: { type: 'exit' } },
+        attribution_days: 0,
+      },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body.message).toMatch(/^body: (attribution_days|steps\.wait\.duration): /);
+    expect(reply.body.fields.map((f: { field: string }) => f.field).sort()).toEqual([
+      'attribution_days',
+      'steps.wait.duration',
+    ]);
+    expect((await get(ws.shop.admin, '/journeys')).body).toEqual([]);
+  });
+
   it('takes a batch of orders, rejects the bad item by index and field, is idempotent and metrics agree', async () => {
     const key = ws.shop.operator;
     const items = ROWS.map(([order_id, customer, ordered_at, amount, refunded, status]) => {

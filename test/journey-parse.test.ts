@@ -7,6 +7,7 @@ import { parseJourney, readJourneyFile } from '../src/journeys/journey-parse.ts'
 import { applyJourney, listJourneys } from '../src/journeys/journey-service.ts';
 import { createCouponTemplate } from '../src/loyalty/coupon-template.ts';
 import { saveTemplates } from '../src/messaging/template-service.ts';
+import type { InvalidInputError } from '../src/shared/errors.ts';
 import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
@@ -40,6 +41,28 @@ const errorOf = (value: unknown, source?: string): string => {
 };
 
 describe('journey validation messages', () => {
+  it('names every field at fault, not only the first, for a form to mark them all', () => {
+    const j = base();
+    j.steps.wait = { type: 'wait', next: 'done' };
+    j.steps.send = { type: 'send', templates: [], next: 'nowhere', extra: 1 };
+    j.steps.done = { type: 'exit' };
+    let fields: readonly { field: string; message: string }[] | undefined;
+    try {
+      parseJourney(JSON.stringify({ ...j, attribution_days: -1 }), 'body');
+    } catch (error) {
+      fields = (error as InvalidInputError).fields;
+    }
+    const paths = (fields ?? []).map((f) => f.field).sort();
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'attribution_days',
+        'steps.send',
+        'steps.send.templates',
+        'steps.wait.duration',
+      ]),
+    );
+  });
+
   it('accepts the base journey, as JSON and as YAML', () => {
     expect(parseJourney(JSON.stringify(base())).steps.wait).toMatchObject({ type: 'wait', duration: '2h' });
     const yaml = 'name: y\ntrigger: {event: quiz_done}\nstart: done\nsteps:\n  done: {type: exit}\n';

@@ -1,12 +1,12 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { RetainError } from '../shared/errors.ts';
+import { InvalidInputError, RetainError } from '../shared/errors.ts';
 
 /** The body of every error response. */
 export interface ErrorBody {
   error: string;
   message: string;
-  /** For invalid input: each field at fault, as `body.items.3.amount`. */
+  /** For invalid input: each field at fault, as `body.items.3.amount` (a request's shape) or `steps.a.next` (a document's). */
   fields?: { field: string; message: string }[];
 }
 
@@ -60,6 +60,7 @@ export function sendError(error: FastifyError | Error, request: FastifyRequest, 
   }
   if (error instanceof RetainError) {
     const body: ErrorBody = { error: error.code, message: error.message };
+    if (error instanceof InvalidInputError && error.fields?.length) body.fields = [...error.fields];
     return reply.code(STATUS[error.code]).send(body);
   }
   const status = (error as FastifyError).statusCode;

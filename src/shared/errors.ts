@@ -28,9 +28,12 @@ export class DatabaseUnavailableError extends RetainError {
   }
 }
 
-/** Bad input from a user: an option, a file, a field. */
+/** Bad input from a user: an option, a file, a field; `fields` lists every field at fault when known. */
 export class InvalidInputError extends RetainError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly fields?: readonly { field: string; message: string }[],
+  ) {
     super('invalid_input', message);
   }
 }
@@ -44,7 +47,8 @@ export class NotFoundError extends RetainError {
 
 /**
  * Parses input with a zod schema; on failure, an InvalidInputError naming the first field at
- * fault: `${label} ${path}: ${message}` (`fallback` when the whole value is at fault).
+ * fault: `${label} ${path}: ${message}` (`fallback` when the whole value is at fault), with every
+ * field at fault in its `fields` (so a form can mark them all at once).
  *
  * @example parseInput(TemplateInput, body, 'template 1:') // throws 'template 1: body: …'
  */
@@ -56,6 +60,9 @@ export function parseInput<T extends z.ZodType>(
 ): z.output<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new InvalidInputError(`${label} ${issue.path.join('.') || fallback}: ${issue.message}`);
+  const fields = parsed.error.issues.map((i) => ({
+    field: i.path.join('.') || fallback,
+    message: i.message,
+  }));
+  throw new InvalidInputError(`${label} ${fields[0]!.field}: ${fields[0]!.message}`, fields);
 }
