@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
 import { createCouponTemplate } from '../src/loyalty/coupon-template.ts';
+import { backfillPoints } from '../src/loyalty/points-earn.ts';
 import {
   changePoints,
   expirePoints,
@@ -168,6 +169,17 @@ describe.each(storesUnderTest())('points and tiers ($name)', (store) => {
     expect(await expirePoints(database.db, ws, '2026-01-01')).toEqual({ customers: 1, points: 80 });
     expect(await expirePoints(database.db, ws, '2026-01-01')).toEqual({ customers: 0, points: 0 });
     expect(await balance('B')).toBe(30);
+  });
+
+  it('backfills points for orders imported before the programme started, once', async () => {
+    // A's ¥100 order of 1 March 2024 came in while points were off: 100 more points and the
+    // first-order bonus of 50 now (A's bonuses since stay); B's orders earned as they came.
+    const [a, b] = [await balance('A'), await balance('B')];
+    await backfillPoints(database, ws);
+    expect(await balance('A')).toBe(a + 100 + 50);
+    await backfillPoints(database, ws);
+    expect(await balance('A')).toBe(a + 150);
+    expect(await balance('B')).toBe(b);
   });
 
   it('upgrades at once on orders, keeps a tier through the grace period, then downgrades, with events', async () => {

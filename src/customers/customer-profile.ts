@@ -67,6 +67,22 @@ export async function requireCustomer(
   if (!(await query.executeTakeFirst())) throw new NotFoundError(`customer ${customerId} not found`);
 }
 
+/** Which of the given ids are customers of the workspace (others' and unknown ids are left out). */
+export async function existingCustomerIds(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  ids: readonly number[],
+): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('customers')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', [...ids])
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** The customer holding a normalised identity, or undefined. */
 export async function customerIdByIdentity(
   db: Kysely<Schema>,

@@ -77,3 +77,27 @@ export async function findCoupon(db: Kysely<Schema>, workspaceId: number, code: 
     .execute();
   return { ...coupon, attempts };
 }
+
+/** A customer's coupons, newest first (the latest 200), with their template and redemption. */
+export async function customerCoupons(db: Kysely<Schema>, workspaceId: number, customerId: number) {
+  return db
+    .selectFrom('coupons as c')
+    .leftJoin('coupon_templates as t', (j) =>
+      j.onRef('t.workspace_id', '=', 'c.workspace_id').onRef('t.id', '=', 'c.template_id'),
+    )
+    .select([
+      'c.code',
+      't.name as template',
+      'c.source',
+      'c.issued_at',
+      'c.expires_at',
+      'c.redeemed_at',
+      'c.redeemed_order_id',
+      'c.discount',
+    ])
+    .where('c.workspace_id', '=', workspaceId)
+    .where('c.customer_id', '=', customerId)
+    .orderBy('c.issued_at', 'desc')
+    .limit(200)
+    .execute();
+}

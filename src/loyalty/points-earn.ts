@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Session } from '../db/database.ts';
+import type { Database, Session } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { minorDigits } from '../importing/money-parse.ts';
 import { VALID_ORDER } from '../orders/order-status.ts';
@@ -107,4 +107,25 @@ export async function awardEventBonuses(db: Kysely<Schema>, workspace: Workspace
       on b.type = e.type
     where e.workspace_id = ${workspace.id} and e.created_at = now()
     on conflict (workspace_id, idempotency_key) do nothing`.execute(db);
+}
+
+/**
+ * Earns points for every order the workspace already holds, in one transaction (for a programme
+ * switched on after the orders came in); orders that earned before are brought in line, not doubled.
+ */
+export async function backfillPoints(store: Database, workspace: Workspace): Promise<void> {
+  await store.withSession(async (session) => {
+    await sql`begin`.execute(session.db);
+    try {
+      await sql`drop table if exists all_orders`.execute(session.db);
+      await sql`create temp table all_orders as select order_id from orders where workspace_id = ${workspace.id}`.execute(
+        session.db,
+      );
+      await earnPointsForOrders(session, workspace, 'all_orders');
+      await sql`commit`.execute(session.db);
+    } catch (error) {
+      await sql`rollback`.execute(session.db);
+      throw error;
+    }
+  });
 }

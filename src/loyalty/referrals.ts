@@ -166,3 +166,31 @@ export async function referralReport(db: Kysely<Schema>, workspaceId: number, to
   );
   return { ...totals.rows[0]!, top_referrers: leaders.rows };
 }
+
+/** Who referred a customer, whom they referred (the latest 200) and their code if they have one. */
+export async function customerReferrals(db: Kysely<Schema>, workspaceId: number, customerId: number) {
+  const link = ['referrer_id', 'referred_id', 'linked_at', 'converted_at', 'converted_order_id'] as const;
+  const [code, by, referred] = await Promise.all([
+    db
+      .selectFrom('referral_codes')
+      .select('code')
+      .where('workspace_id', '=', workspaceId)
+      .where('customer_id', '=', customerId)
+      .executeTakeFirst(),
+    db
+      .selectFrom('referrals')
+      .select(link)
+      .where('workspace_id', '=', workspaceId)
+      .where('referred_id', '=', customerId)
+      .executeTakeFirst(),
+    db
+      .selectFrom('referrals')
+      .select(link)
+      .where('workspace_id', '=', workspaceId)
+      .where('referrer_id', '=', customerId)
+      .orderBy('linked_at', 'desc')
+      .limit(200)
+      .execute(),
+  ]);
+  return { code: code?.code ?? null, referredBy: by ?? null, referred };
+}

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditAs } from '../../audit/audit-log.ts';
-import { requireCustomer } from '../../customers/customer-profile.ts';
+import { existingCustomerIds, requireCustomer } from '../../customers/customer-profile.ts';
 import { normalizeCouponCode } from '../../loyalty/coupon-code.ts';
 import { issueCoupons } from '../../loyalty/coupon-issue.ts';
-import { couponReport, findCoupon } from '../../loyalty/coupon-report.ts';
+import { couponReport, customerCoupons, findCoupon } from '../../loyalty/coupon-report.ts';
 import {
   CouponTemplateInput,
   createCouponTemplate,
@@ -93,15 +93,10 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         throw new InvalidInputError('body: give either customer_ids or segment');
       let ids = segment ? await segmentMemberIds(db, ws, segment) : customer_ids!;
       if (customer_ids) {
-        const known = await db
-          .selectFrom('customers')
-          .select('id')
-          .where('workspace_id', '=', ws)
-          .where('id', 'in', customer_ids)
-          .execute();
+        const known = await existingCustomerIds(db, ws, customer_ids);
         if (known.length !== new Set(customer_ids).size)
           throw new NotFoundError('some customer_ids are not customers of this workspace');
-        ids = known.map((k) => k.id);
+        ids = known;
       }
       const result = await issueCoupons(db, template, ids, {
         source: segment ? 'segment' : 'manual',
@@ -167,26 +162,7 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     async (request) => {
       const workspaceId = callerOf(request).workspace.id;
       await requireCustomer(db, workspaceId, request.params.customerId);
-      const rows = await db
-        .selectFrom('coupons as c')
-        .leftJoin('coupon_templates as t', (j) =>
-          j.onRef('t.workspace_id', '=', 'c.workspace_id').onRef('t.id', '=', 'c.template_id'),
-        )
-        .select([
-          'c.code',
-          't.name as template',
-          'c.source',
-          'c.issued_at',
-          'c.expires_at',
-          'c.redeemed_at',
-          'c.redeemed_order_id',
-          'c.discount',
-        ])
-        .where('c.workspace_id', '=', workspaceId)
-        .where('c.customer_id', '=', request.params.customerId)
-        .orderBy('c.issued_at', 'desc')
-        .limit(200)
-        .execute();
+      const rows = await customerCoupons(db, workspaceId, request.params.customerId);
       return rows.map((r) => ({
         ...r,
         discount: r.discount === null ? null : Number(r.discount),

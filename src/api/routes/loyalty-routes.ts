@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { auditAs } from '../../audit/audit-log.ts';
 import { requireCustomer } from '../../customers/customer-profile.ts';
 import { changePoints, expirePoints, pointsBalance, pointsHistory } from '../../loyalty/points-ledger.ts';
-import { linkReferral, referralCodeFor, referralReport } from '../../loyalty/referrals.ts';
+import { customerReferrals, linkReferral, referralCodeFor, referralReport } from '../../loyalty/referrals.ts';
 import { customerTier, evaluateTiers } from '../../loyalty/tier-evaluate.ts';
 import { todayIn } from '../../shared/local-date.ts';
 import { changeWorkspace, saveSettings, zoneLocked } from '../../workspaces/workspace-service.ts';
@@ -147,29 +147,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
       const workspaceId = callerOf(request).workspace.id;
       const { customerId } = request.params;
       await requireCustomer(db, workspaceId, customerId);
-      const link = ['referrer_id', 'referred_id', 'linked_at', 'converted_at', 'converted_order_id'] as const;
-      const [code, by, referred] = await Promise.all([
-        db
-          .selectFrom('referral_codes')
-          .select('code')
-          .where('workspace_id', '=', workspaceId)
-          .where('customer_id', '=', customerId)
-          .executeTakeFirst(),
-        db
-          .selectFrom('referrals')
-          .select(link)
-          .where('workspace_id', '=', workspaceId)
-          .where('referred_id', '=', customerId)
-          .executeTakeFirst(),
-        db
-          .selectFrom('referrals')
-          .select(link)
-          .where('workspace_id', '=', workspaceId)
-          .where('referrer_id', '=', customerId)
-          .orderBy('linked_at', 'desc')
-          .limit(200)
-          .execute(),
-      ]);
+      const { code, referredBy: by, referred } = await customerReferrals(db, workspaceId, customerId);
       const present = (r: NonNullable<typeof by>) => ({
         referrer_id: Number(r.referrer_id),
         referred_id: Number(r.referred_id),
@@ -178,7 +156,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         converted_order_id: r.converted_order_id,
       });
       return {
-        code: code?.code ?? null,
+        code,
         referred_by: by ? present(by) : null,
         referred: referred.map(present),
       };

@@ -6,6 +6,7 @@ import { CHANNELS } from '../../channels/channel.ts';
 import { listChannels, setChannel } from '../../channels/channel-config.ts';
 import { testChannel } from '../../channels/channel-test.ts';
 import { requireCustomer } from '../../customers/customer-profile.ts';
+import { customerMessages } from '../../messaging/message-history.ts';
 import { renderForCustomer, sendMessage } from '../../messaging/send-message.ts';
 import { LOCALES } from '../../messaging/template-render.ts';
 import {
@@ -203,25 +204,7 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
       const caller = callerOf(request);
       const { customerId } = request.params;
       await requireCustomer(db, caller.workspace.id, customerId);
-      const rows = await db
-        .selectFrom('messages')
-        .select([
-          'id',
-          'channel',
-          'template',
-          'purpose',
-          'status',
-          'reason',
-          'created_at',
-          'sent_at',
-          'opened_at',
-          'clicked_at',
-        ])
-        .where('workspace_id', '=', caller.workspace.id)
-        .where('customer_id', '=', customerId)
-        .orderBy('id', 'desc')
-        .limit(200)
-        .execute();
+      const rows = await customerMessages(db, caller.workspace.id, customerId);
       return rows.map((m) => ({
         ...m,
         created_at: iso(m.created_at),

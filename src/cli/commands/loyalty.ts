@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { sql } from 'kysely';
 import { cliActor } from '../../access/caller.ts';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { findCustomerId } from '../../customers/customer-profile.ts';
-import { earnPointsForOrders } from '../../loyalty/points-earn.ts';
+import { backfillPoints } from '../../loyalty/points-earn.ts';
 import { changePoints, expirePoints, pointsBalance, pointsHistory } from '../../loyalty/points-ledger.ts';
 import { linkReferral, referralCodeFor, referralReport } from '../../loyalty/referrals.ts';
 import { customerTier, evaluateTiers } from '../../loyalty/tier-evaluate.ts';
@@ -98,19 +97,7 @@ export function registerLoyaltyCommands(program: Command): void {
     .description('earn points for every order already imported (when the programme is switched on)')
     .action(async (_opts: unknown, command: Command) => {
       await withWorkspace(ws(command), async (store, workspace) => {
-        await store.withSession(async (session) => {
-          await sql`begin`.execute(session.db);
-          try {
-            await sql`create temp table all_orders as select order_id from orders where workspace_id = ${workspace.id}`.execute(
-              session.db,
-            );
-            await earnPointsForOrders(session, workspace, 'all_orders');
-            await sql`commit`.execute(session.db);
-          } catch (error) {
-            await sql`rollback`.execute(session.db);
-            throw error;
-          }
-        });
+        await backfillPoints(store, workspace);
         console.log('points are up to date with every order');
       });
     });
