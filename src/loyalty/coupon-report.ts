@@ -44,9 +44,12 @@ export async function couponReport(db: Kysely<Schema>, workspaceId: number): Pro
   }));
 }
 
-/** One coupon by its stored code, with what happened to it; undefined when unknown. */
-export async function findCoupon(db: Kysely<Schema>, workspaceId: number, code: string) {
-  const coupon = await db
+/**
+ * A workspace's coupons with their template's name and what became of them: the columns the
+ * coupon look-up and a customer's coupons show. (Templates are never deleted, so every coupon has one.)
+ */
+function couponsWithTemplate(db: Kysely<Schema>, workspaceId: number) {
+  return db
     .selectFrom('coupons as c')
     .innerJoin('coupon_templates as t', (j) =>
       j.onRef('t.workspace_id', '=', 'c.workspace_id').onRef('t.id', '=', 'c.template_id'),
@@ -54,17 +57,20 @@ export async function findCoupon(db: Kysely<Schema>, workspaceId: number, code: 
     .select([
       'c.code',
       't.name as template',
-      'c.customer_id',
-      'c.issued_at',
-      'c.starts_at',
-      'c.expires_at',
       'c.source',
-      'c.source_ref',
+      'c.issued_at',
+      'c.expires_at',
       'c.redeemed_at',
       'c.redeemed_order_id',
       'c.discount',
     ])
-    .where('c.workspace_id', '=', workspaceId)
+    .where('c.workspace_id', '=', workspaceId);
+}
+
+/** One coupon by its stored code, with what happened to it; undefined when unknown. */
+export async function findCoupon(db: Kysely<Schema>, workspaceId: number, code: string) {
+  const coupon = await couponsWithTemplate(db, workspaceId)
+    .select(['c.customer_id', 'c.starts_at', 'c.source_ref'])
     .where('c.code', '=', code)
     .executeTakeFirst();
   if (!coupon) return undefined;
@@ -80,22 +86,7 @@ export async function findCoupon(db: Kysely<Schema>, workspaceId: number, code: 
 
 /** A customer's coupons, newest first (the latest 200), with their template and redemption. */
 export async function customerCoupons(db: Kysely<Schema>, workspaceId: number, customerId: number) {
-  return db
-    .selectFrom('coupons as c')
-    .leftJoin('coupon_templates as t', (j) =>
-      j.onRef('t.workspace_id', '=', 'c.workspace_id').onRef('t.id', '=', 'c.template_id'),
-    )
-    .select([
-      'c.code',
-      't.name as template',
-      'c.source',
-      'c.issued_at',
-      'c.expires_at',
-      'c.redeemed_at',
-      'c.redeemed_order_id',
-      'c.discount',
-    ])
-    .where('c.workspace_id', '=', workspaceId)
+  return couponsWithTemplate(db, workspaceId)
     .where('c.customer_id', '=', customerId)
     .orderBy('c.issued_at', 'desc')
     .limit(200)

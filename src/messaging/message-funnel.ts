@@ -47,24 +47,22 @@ export async function messageFunnel(
   const inPeriod =
     'journeyId' in scope
       ? sql``
-      : sql`having (min(case when m.status = 'sent' then m.sent_at else m.due_at end) at time zone ${scope.timezone})::date
-          >= ${scope.from}::date
-        and (min(case when m.status = 'sent' then m.sent_at else m.due_at end) at time zone ${scope.timezone})::date
-          < ${scope.to}::date`;
+      : sql`where (t.first_sent at time zone ${scope.timezone})::date >= ${scope.from}::date
+          and (t.first_sent at time zone ${scope.timezone})::date < ${scope.to}::date`;
   const r = await sql<Omit<Funnel, 'conversion_rate'>>`
     with touches as (
       select m.customer_id, bool_or(m.status = 'sent') as delivered,
         min(case when m.status = 'sent' then m.sent_at else m.due_at end) as first_sent,
         bool_or(m.opened_at is not null) as opened, bool_or(m.clicked_at is not null) as clicked
       from messages m where m.workspace_id = ${ws} and m.payload is null and m.status in ('sent', 'failed') ${which}
-      group by m.customer_id ${inPeriod}
+      group by m.customer_id
     ), outcome as (
       select t.*,
         exists (select 1 from events e where e.workspace_id = ${ws} and e.customer_id = t.customer_id and e.type = 'add_to_cart'
           and e.occurred_at > t.first_sent and e.occurred_at <= t.first_sent + ${days}::int * interval '1 day') as carted,
         (select sum(o.amount - o.refunded_amount) from orders o where o.workspace_id = ${ws} and o.customer_id = t.customer_id
           and ${VALID_ORDER} and o.ordered_at > t.first_sent and o.ordered_at <= t.first_sent + ${days}::int * interval '1 day') as revenue
-      from touches t
+      from touches t ${inPeriod}
     ) select count(*)::int as touched, count(*) filter (where delivered)::int as delivered,
         count(*) filter (where opened)::int as opened, count(*) filter (where clicked)::int as clicked,
         count(*) filter (where carted)::int as added_to_cart, count(revenue)::int as converted,

@@ -57,7 +57,7 @@ function TestSend({ channel }: { channel: string }) {
   const { t } = useI18n();
   const [to, setTo] = useState('');
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<TestResult | { sent: false; error: string } | null>(null);
+  const [result, setResult] = useState<TestResult | null>(null);
   const address = ADDRESS[channel];
   const send = async () => {
     setBusy(true);
