@@ -85,6 +85,33 @@ describe.each(storesUnderTest())('workspace and channel settings over the API ($
     });
   });
 
+  // Issue #13: this body answered 400 but wrote into Object.prototype, after which every strict
+  // body in every workspace was refused with `Unrecognized key: "polluted"` until restart.
+  it('prototype pollution: a settings path through __proto__ is refused and pollutes nothing', async () => {
+    for (const body of [
+      { '__proto__.polluted': 'yes' },
+      { 'constructor.prototype.polluted': 'yes' },
+      { 'points.__proto__.polluted': 'yes' },
+    ]) {
+      const reply = await api.call('PATCH', '/api/v1/workspace/settings', { key: shop.keys.admin, body });
+      expect(reply.status).toBe(400);
+      expect(reply.body.message).toContain('unknown setting');
+    }
+    expect(Object.prototype).not.toHaveProperty('polluted');
+    // A strict body elsewhere, from another workspace, is still accepted.
+    const other = await workspaceWithKeys(database, `settings-other-${store.name}`);
+    const saved = await api.call('PUT', '/api/v1/templates', {
+      key: other.keys.operator,
+      body: { name: 'hello', channel: 'email', purpose: 'marketing', body: { 'zh-CN': '您好' } },
+    });
+    expect([saved.status, saved.body]).toEqual([200, { name: 'hello' }]);
+    const set = await api.call('PATCH', '/api/v1/workspace/settings', {
+      key: other.keys.admin,
+      body: { 'points.enabled': true },
+    });
+    expect([set.status, set.body.points.enabled]).toEqual([200, true]);
+  });
+
   it('sends a test message on email and on the signed webhook, and reports a provider that refuses', async () => {
     const admin = shop.keys.admin;
     const setChannel = (body: unknown) => api.call('PUT', '/api/v1/channels', { key: admin, body });

@@ -1,8 +1,47 @@
-import { Liquid } from 'liquidjs';
+import { Liquid, Tag, type TagToken } from 'liquidjs';
 import { InvalidInputError } from '../shared/errors.ts';
 
-// Strict: a misspelt variable or filter is an error to show, never an empty gap in a message.
-const engine = new Liquid({ strictVariables: true, strictFilters: true, cache: 500 });
+/**
+ * Bounds on one render, the same in preview and send: a template is data an operator typed, so a
+ * loop or a filter chain must never block the server or fill its memory.
+ */
+export const RENDER_LIMITS = {
+  /** Characters of template text parsed at once. */
+  templateChars: 100_000,
+  /** Milliseconds of rendering before it stops. */
+  milliseconds: 250,
+  /** Characters the filters and ranges may create (liquidjs' memory counter). */
+  memory: 2_000_000,
+  /** Characters of rendered output. */
+  outputChars: 200_000,
+} as const;
+
+// Message templates render from strings only: with an empty in-memory map there is no file
+// system behind `include`, `render` or `layout` (file names must never reach the disk), and the
+// tags themselves are refused below so the operator learns why when saving.
+const engine = new Liquid({
+  strictVariables: true,
+  strictFilters: true,
+  ownPropertyOnly: true,
+  cache: 500,
+  templates: {},
+  parseLimit: RENDER_LIMITS.templateChars,
+  renderLimit: RENDER_LIMITS.milliseconds,
+  memoryLimit: RENDER_LIMITS.memory,
+});
+
+/** A tag that refuses to parse: partials and layouts read other templates, which messages never do. */
+class RefusedTag extends Tag {
+  constructor(token: TagToken, ...rest: unknown[]) {
+    // biome-ignore lint/suspicious/noExplicitAny: the base constructor's remaining arguments pass through
+    super(token, ...(rest as [any, any]));
+    throw new Error(
+      `the tag "${token.name}" is not allowed in message templates (they cannot include other files)`,
+    );
+  }
+  *render(): Generator<unknown, void, unknown> {}
+}
+for (const name of ['include', 'render', 'layout', 'block']) engine.registerTag(name, RefusedTag);
 
 /** What a send passes to render tracked links: `{{ 'https://shop.cn/p/1' | track }}`. */
 export interface LinkTracker {
@@ -23,8 +62,16 @@ engine.registerFilter(
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
+/** liquidjs' message without its position suffix and the rest of its lines. */
+function liquidMessage(error: unknown): string {
+  const message = (error as Error).message.split('\n')[0]!.split(', line:')[0]!;
+  if (/limit exceeded/i.test(message)) return `too much work to render (${message}); simplify the loops`;
+  return message.replace(/^undefined variable: /, 'unknown variable ');
+}
+
 /**
  * Renders Liquid text with variables; a clear error names the template part and the problem.
+ * Renders within {@link RENDER_LIMITS}.
  *
  * @example await renderText('您好，{{ name }}', { name: '张三' }, 'body') // '您好，张三'
  */
@@ -34,14 +81,20 @@ export async function renderText(
   where: string,
   tracker?: LinkTracker,
 ): Promise<string> {
+  let output: string;
   try {
-    return await engine.parseAndRender(text, tracker ? { ...variables, [TRACKER]: tracker } : variables);
+    const template = engine.parse(text);
+    output = await engine.render(template, tracker ? { ...variables, [TRACKER]: tracker } : variables);
   } catch (error) {
-    const message = (error as Error).message
-      .split(', line:')[0]!
-      .replace(/^undefined variable: /, 'unknown variable ');
-    throw new InvalidInputError(`${where}: ${message} (variables: ${Object.keys(variables).join(', ')})`);
+    throw new InvalidInputError(
+      `${where}: ${liquidMessage(error)} (variables: ${Object.keys(variables).join(', ')})`,
+    );
   }
+  if (output.length > RENDER_LIMITS.outputChars)
+    throw new InvalidInputError(
+      `${where}: the rendered message has ${output.length} characters, more than ${RENDER_LIMITS.outputChars}`,
+    );
+  return output;
 }
 
 /** Checks that text parses as Liquid (names of variables are checked when rendering). */
@@ -49,6 +102,6 @@ export function checkTemplateSyntax(text: string, where: string): void {
   try {
     engine.parse(text);
   } catch (error) {
-    throw new InvalidInputError(`${where}: ${(error as Error).message.split('\n')[0]}`);
+    throw new InvalidInputError(`${where}: ${liquidMessage(error)}`);
   }
 }

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { CHANNELS } from '../channels/channel.ts';
 import type { Schema } from '../db/schema.ts';
 import { NotFoundError, parseInput } from '../shared/errors.ts';
-import { checkTemplateSyntax, LOCALES } from './template-render.ts';
+import { checkTemplateSyntax, LOCALES, RENDER_LIMITS } from './template-render.ts';
 
-const PerLocale = z.partialRecord(z.enum(LOCALES), z.string().min(1));
+const PerLocale = z.partialRecord(z.enum(LOCALES), z.string().min(1).max(RENDER_LIMITS.templateChars));
 
 /** A message template as files, the CLI and the API give it. */
 export const TemplateInput = z

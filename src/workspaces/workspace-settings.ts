@@ -112,25 +112,70 @@ export function readSettings(raw: unknown): WorkspaceSettings {
   return parseInput(SettingsSchema, raw ?? {}, 'workspace setting', '');
 }
 
+/** Keys that name an object's machinery rather than its data; never a setting. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The schema inside defaults, optionals and nullables. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let node = schema;
+  while ('innerType' in node.def) node = node.def.innerType as z.ZodType;
+  return node;
+}
+
+/**
+ * The names the schema knows at a point of a path: an object's own fields, or any name for a
+ * record (event bonuses by event type); null when the path cannot go deeper.
+ */
+function knownKeys(schema: z.ZodType): { fields: string[] } | { any: true } | null {
+  const node = unwrap(schema);
+  if (node instanceof z.ZodObject) return { fields: Object.keys(node.shape) };
+  if (node instanceof z.ZodRecord) return { any: true };
+  return null;
+}
+
+/** Checks each key of a dotted path against the settings tree; a clear error names the first bad one. */
+function checkPath(path: string, keys: string[]): void {
+  let schema: z.ZodType | undefined = SettingsSchema;
+  for (const [i, key] of keys.entries()) {
+    const known = schema ? knownKeys(schema) : null;
+    const at = keys.slice(0, i).join('.');
+    const fail = (why: string) => new InvalidInputError(`unknown setting "${path}": ${why}`);
+    if (FORBIDDEN_KEYS.has(key)) throw fail(`"${key}" is not a setting name`);
+    if (!known) throw fail(`"${at}" has no settings inside it`);
+    if ('fields' in known) {
+      if (!known.fields.includes(key))
+        throw fail(`${at ? `"${at}" has` : 'the sections are'} ${known.fields.join(', ')}`);
+      schema = (unwrap(schema!) as z.ZodObject).shape[key] as z.ZodType;
+    } else schema = (unwrap(schema!) as z.ZodRecord).valueType as z.ZodType;
+  }
+}
+
 /**
  * Sets `path` (dotted, e.g. `points.member_days`) in raw settings to `value`, and checks the
- * result; returns the new raw settings. A clear error names a bad path or value.
+ * result; returns the new raw settings. Every key of the path must be one the settings know
+ * (own fields only, so no input reaches `Object.prototype`); a clear error names a bad path or value.
  *
  * @example setSetting(ws.settings, 'points.enabled', true)
  */
 export function setSetting(raw: unknown, path: string, value: unknown): Record<string, unknown> {
-  const keys = path.split('.').filter(Boolean);
-  if (keys.length === 0) throw new InvalidInputError('a setting needs a name such as points.enabled');
-  const known = SettingsSchema.shape as Record<string, unknown>;
-  if (!(keys[0]! in known))
-    throw new InvalidInputError(`unknown setting "${path}" (sections: ${Object.keys(known).join(', ')})`);
+  const keys = path.split('.');
+  if (!path || keys.some((k) => k === ''))
+    throw new InvalidInputError(`a setting needs a name such as points.enabled (got "${path}")`);
+  checkPath(path, keys);
   const next = structuredClone((raw ?? {}) as Record<string, unknown>);
   let node = next;
   for (const key of keys.slice(0, -1)) {
-    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    const child = Object.hasOwn(node, key) ? node[key] : undefined;
+    if (typeof child !== 'object' || child === null || Array.isArray(child))
+      Object.defineProperty(node, key, { value: {}, enumerable: true, writable: true, configurable: true });
     node = node[key] as Record<string, unknown>;
   }
-  node[keys[keys.length - 1]!] = value;
+  Object.defineProperty(node, keys[keys.length - 1]!, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
   parseInput(SettingsSchema.strict(), next, 'workspace setting', path);
   return next;
 }
