@@ -27,7 +27,7 @@ import { readJourneyFile } from '../src/journeys/journey-parse.ts';
 import { runDueEntries } from '../src/journeys/journey-run.ts';
 import { applyJourney, findJourney } from '../src/journeys/journey-service.ts';
 import { createCouponTemplate } from '../src/loyalty/coupon-template.ts';
-import { deliverDue } from '../src/messaging/message-deliver.ts';
+import { deliverDue, NO_DELIVERIES } from '../src/messaging/message-deliver.ts';
 import { enqueueMessages } from '../src/messaging/send-message.ts';
 import { saveTemplates } from '../src/messaging/template-service.ts';
 import { setClock } from '../src/shared/clock.ts';
@@ -365,7 +365,7 @@ async function benchSends(store: Database, workspaceIn: Workspace) {
             dueAt: sendAt,
           })),
         );
-      const tally = { claimed: 0, sent: 0, skipped: 0, deferred: 0, retrying: 0, failed: 0, rounds: 0 };
+      const tally = { ...NO_DELIVERIES, rounds: 0 };
       const [, retainMs] = await timed(async () => {
         for (;;) {
           const d = await deliverDue(db, workspace, sendAt);

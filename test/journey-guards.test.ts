@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
 import { applyJourney } from '../src/journeys/journey-service.ts';
@@ -204,35 +205,40 @@ describe.each(storesUnderTest())('message guards through the worker ($name)', (s
     expect(mailTo('RACE').length).toBe(2);
   });
 
-  it('never sends again a message a crashed worker left `sending`', async () => {
+  it('recovers a message a crashed worker left `sending` once its lease ran out, and sends it once', async () => {
     const now = 8 * D;
     setClock(at(now));
-    const [id] = await enqueueMessages(database.db, ws.id, [
-      {
-        customerId: ids.CRASH!,
-        templates: ['receipt'],
-        idempotencyKey: `crash-${store.name}`,
-        dueAt: at(now),
-      },
-    ]);
-    // The crash: claimed (committed `sending`) but never finished.
-    await database.db.updateTable('messages').set({ status: 'sending' }).where('id', '=', id!).execute();
-    await pass(now);
-    await pass(now + D);
-    await pass(now + 30 * D);
-    expect(mailTo('CRASH')).toEqual([]);
-    expect(await messagesOf('CRASH')).toMatchObject([{ status: 'sending' }]);
-    // The same key enqueued again adds nothing.
-    expect(
-      await enqueueMessages(database.db, ws.id, [
+    const enqueue = () =>
+      enqueueMessages(database.db, ws.id, [
         {
           customerId: ids.CRASH!,
           templates: ['receipt'],
           idempotencyKey: `crash-${store.name}`,
           dueAt: at(now),
         },
-      ]),
-    ).toEqual([]);
+      ]);
+    const [id] = await enqueue();
+    // The crash: claimed (committed `sending`, its lease still running) but never finished.
+    const claim = (lease: string) =>
+      sql`update messages set status = 'sending', lease_until = clock_timestamp() + ${lease}::interval
+        where workspace_id = ${ws.id} and id = ${id!}`.execute(database.db);
+    await claim('1 hour');
+    expect((await pass(now)).delivery).toMatchObject({ claimed: 0, recovered: 0 });
+    expect(mailTo('CRASH')).toEqual([]);
+    // Its worker is gone: the lease runs out and the next pass sends it, counted as a re-send.
+    await claim('-1 second');
+    expect((await pass(now)).delivery).toMatchObject({ claimed: 1, sent: 1, recovered: 1 });
+    await pass(now + D);
+    expect(mailTo('CRASH')).toHaveLength(1);
+    const row = await database.db
+      .selectFrom('messages')
+      .select(['status', 'resends'])
+      .where('workspace_id', '=', ws.id)
+      .where('id', '=', id!)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'sent', resends: 1 });
+    // The same key enqueued again adds nothing.
+    expect(await enqueue()).toEqual([]);
   });
 
   it('sends each message exactly once when two passes run at the same time', async () => {

@@ -11,6 +11,9 @@ export interface ReceivedMail {
   text: string;
   html?: string;
   listUnsubscribe?: string;
+  /** With `startSmtpSink({ ids: true })`: the Message-ID and Retain's idempotency key. */
+  messageId?: string;
+  idempotencyKey?: string;
 }
 
 /** A request as the HTTP server received it. */
@@ -21,7 +24,7 @@ export interface ReceivedRequest {
 }
 
 /** A real SMTP server on 127.0.0.1 that parses and keeps every mail it receives. */
-export async function startSmtpSink() {
+export async function startSmtpSink(options: { ids?: boolean } = {}) {
   const mail: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -38,12 +41,20 @@ export async function startSmtpSink() {
             text: (parsed.text ?? '').trim(),
             ...(parsed.html ? { html: parsed.html } : {}),
             ...(list?.unsubscribe ? { listUnsubscribe: list.unsubscribe.url } : {}),
+            ...(options.ids
+              ? {
+                  messageId: parsed.messageId ?? '',
+                  idempotencyKey: String(parsed.headers.get('x-retain-idempotency-key') ?? ''),
+                }
+              : {}),
           });
           callback();
         })
         .catch(callback);
     },
   });
+  // A client that dies mid-mail (a killed worker) resets its connection; that is its problem.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     mail,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { type ChannelAdapter, ChannelError } from './channel.ts';
@@ -30,6 +31,17 @@ function htmlWithPixel(text: string, pixel: string): string {
   return `<div>${body}</div><img src="${escapeHtml(pixel)}" width="1" height="1" alt="">`;
 }
 
+/**
+ * The Message-ID of a message, the same on every attempt: a mail sent again after a worker died
+ * carries the Message-ID of the first, so mail systems and readers can tell it is the same mail.
+ *
+ * @example messageIdFor('journey:7:3', 'shop <service@shop.cn>') // '<9f…@shop.cn>'
+ */
+export function messageIdFor(idempotencyKey: string, from: string): string {
+  const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'retain.local';
+  return `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40)}@${domain}>`;
+}
+
 /** Email over SMTP with nodemailer. */
 export function emailChannel(
   config: z.infer<typeof EmailConfig>,
@@ -55,6 +67,7 @@ export function emailChannel(
         const info = await transport.sendMail({
           from: config.from,
           to: message.to,
+          messageId: messageIdFor(message.idempotencyKey, config.from),
           subject: message.subject ?? '',
           text: message.body,
           html: message.openPixelUrl ? htmlWithPixel(message.body, message.openPixelUrl) : undefined,

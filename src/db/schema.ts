@@ -375,6 +375,10 @@ export interface MessagesTable {
   step: string | null;
   /** Skipped when the customer has a valid order after this time (reminders). */
   skip_if_ordered_since: Date | null;
+  /** While `sending`: until when the claiming worker holds it; past it, another worker recovers it. */
+  lease_until: Date | null;
+  /** How many times the message was recovered from a worker that died holding it and sent again. */
+  resends: Auto<number>;
 }
 
 export interface JourneysTable {

@@ -5,6 +5,7 @@ import type { Schema } from '../db/schema.ts';
 import { NotFoundError, RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
+import { type Claimed, claimDue, LeaseKeeper, leaseMilliseconds } from './message-claim.ts';
 import { localeOf, renderTemplate } from './message-render.ts';
 import { customerVariableRows, type ExtraVariables, variablesFromRow } from './message-variables.ts';
 import { type Candidate, decide, type GuardFacts, type GuardSettings } from './send-guards.ts';
@@ -20,19 +21,20 @@ export interface DeliveryCounts {
   deferred: number;
   retrying: number;
   failed: number;
+  /** Of those claimed, how many were recovered from a worker that died holding them (re-sends). */
+  recovered: number;
 }
 
-interface Claimed {
-  id: number;
-  customer_id: number;
-  template: string;
-  idempotency_key: string;
-  candidates: string[] | null;
-  variables: Record<string, unknown> | null;
-  payload: Record<string, unknown> | null;
-  skip_if_ordered_since: Date | null;
-  attempts: number;
-}
+/** Counts of a round that did nothing. */
+export const NO_DELIVERIES: Readonly<DeliveryCounts> = {
+  claimed: 0,
+  sent: 0,
+  skipped: 0,
+  deferred: 0,
+  retrying: 0,
+  failed: 0,
+  recovered: 0,
+};
 
 /** Minutes before each retry of a provider error that may pass. */
 const BACKOFF_MINUTES = [1, 5, 30, 120, 360];
@@ -103,54 +105,52 @@ async function guardFacts(db: Kysely<Schema>, workspace: Workspace, ids: number[
 }
 
 /**
- * Delivers messages that are due: each is claimed (`sending`, committed before any provider is
- * called, so a crash never sends it twice), passed through the guards, rendered and sent. Quiet
- * hours put it back in the queue until they end; a provider error that may pass is retried with
+ * Delivers messages that are due: they are claimed a batch at a time with a lease (committed before
+ * any provider is called, renewed while the round works on them), passed through the guards,
+ * rendered and sent. A worker that dies mid-round leaves its claims to run out; the next round
+ * recovers them and sends them again with the same idempotency key, so a crash loses nothing and
+ * can repeat at most the messages in flight at that moment (counted in `resends`). Quiet hours
+ * put a message back in the queue until they end; a provider error that may pass is retried with
  * backoff; a permanent one is recorded as `failed` with its reason. With `ids`, only those.
  */
 export async function deliverDue(
   db: Kysely<Schema>,
   workspace: Workspace,
   now: Date,
-  options: { ids?: number[]; limit?: number; concurrency?: number } = {},
+  options: { ids?: number[]; limit?: number; concurrency?: number; batch?: number } = {},
 ): Promise<DeliveryCounts> {
   const ws = workspace.id;
-  const claimed = await sql<Claimed>`
-    update messages m set status = 'sending', attempts = m.attempts + 1
-    where m.workspace_id = ${ws} and m.id in (
-      select id from messages where workspace_id = ${ws} and status = 'queued' and due_at <= ${now}
-        ${options.ids ? sql`and id = any(${options.ids}::bigint[])` : sql``}
-      order by due_at, id limit ${options.limit ?? 500} for update skip locked)
-    returning m.id, m.customer_id, m.template, m.idempotency_key, m.candidates, m.variables, m.payload,
-      m.skip_if_ordered_since, m.attempts`.execute(db);
-  const counts: DeliveryCounts = {
-    claimed: claimed.rows.length,
-    sent: 0,
-    skipped: 0,
-    deferred: 0,
-    retrying: 0,
-    failed: 0,
-  };
-  if (!claimed.rows.length) return counts;
+  const limit = options.limit ?? 500;
+  const concurrency = options.concurrency ?? 8;
+  const batchSize = Math.max(1, Math.min(options.batch ?? concurrency * 4, limit));
+  const leaseMs = leaseMilliseconds();
+  const first = await claimDue(db, ws, now, { size: batchSize, leaseMs, ids: options.ids });
+  const counts: DeliveryCounts = { ...NO_DELIVERIES };
+  if (!first.length) return counts;
+  const leases = new LeaseKeeper(db, ws, leaseMs);
+  const claim = (size: number) =>
+    claimDue(db, ws, now, { size, leaseMs, ids: options.ids, exclude: leases.ids() });
   const s = readSettings(workspace.settings).messaging;
   const guards: GuardSettings = {
     frequencyCap: s.frequency_cap,
     quietHours: s.quiet_hours,
     channelPriority: s.channel_priority,
   };
-  const facts = await guardFacts(
-    db,
-    workspace,
-    [...new Set(claimed.rows.map((m) => m.customer_id))],
-    now,
-    s.frequency_days,
-  );
+  const facts = new Map<number, GuardFacts>();
+  const variableRows: Awaited<ReturnType<typeof customerVariableRows>> = new Map();
+  // What the guards and the templates need, for every new customer of a batch in one statement each;
+  // a customer already seen keeps the round's own count of marketing sent.
+  const prepare = async (batch: readonly Claimed[]) => {
+    leases.hold(batch.map((m) => m.id));
+    counts.claimed += batch.length;
+    counts.recovered += batch.filter((m) => m.recovered).length;
+    const fresh = [...new Set(batch.map((m) => Number(m.customer_id)))].filter((id) => !facts.has(id));
+    for (const [id, f] of await guardFacts(db, workspace, fresh, now, s.frequency_days)) facts.set(id, f);
+    const needVariables = fresh.filter((id) => batch.some((m) => !m.payload && Number(m.customer_id) === id));
+    for (const [id, row] of await customerVariableRows(db, ws, needVariables)) variableRows.set(id, row);
+  };
   const cache = new RoundCache(db, ws);
   const key = await trackingKey(db);
-  // What the templates' variables are made of, for every customer of the round in one statement.
-  const variableRows = await customerVariableRows(db, ws, [
-    ...new Set(claimed.rows.filter((m) => !m.payload).map((m) => Number(m.customer_id))),
-  ]);
   // Outcomes are written behind the sends, many per statement: those that finish within a few
   // milliseconds of each other go in one write (a group commit), so a round costs a few writes,
   // not one each; the round ends when all are written. (A PGlite query blocks the event loop, so
@@ -173,6 +173,7 @@ export async function deliverDue(
           ${col((x) => x.provider_id ?? null)}::text[], ${col((x) => x.due_at?.toISOString() ?? null)}::timestamptz[], ${col((x) => x.attempts ?? null)}::int[])
           as u(id, status, reason, channel, template, purpose, provider_id, due_at, attempts)
         where m.workspace_id = ${ws} and m.id = u.id`.execute(db);
+      leases.release(o.map((x) => x.id));
     }
   };
   let writeError: unknown;
@@ -251,18 +252,49 @@ export async function deliverDue(
       return retryOrFail(m, error, finish, s.max_attempts, now, chosen);
     }
   };
+  // Workers take messages from a queue that is refilled a batch at a time while they send, so a
+  // claim is never far ahead of the sends (a crash strands few) and never leaves them idle.
+  const queue: Claimed[] = [];
+  let exhausted = false;
+  let claiming: Promise<void> | null = null;
+  const refill = async () => {
+    const size = Math.min(batchSize, limit - counts.claimed);
+    const batch = size > 0 ? await claim(size) : [];
+    if (batch.length < size || size <= 0) exhausted = true;
+    await prepare(batch);
+    queue.push(...batch);
+  };
+  const next = async (): Promise<Claimed | undefined> => {
+    for (;;) {
+      if (queue.length <= concurrency && !exhausted)
+        claiming ??= refill().finally(() => {
+          claiming = null;
+        });
+      if (queue.length) return queue.shift();
+      if (!claiming) return undefined;
+      await claiming;
+    }
+  };
+  let roundError: unknown;
   try {
-    const queue = [...claimed.rows];
-    const workers = Array.from({ length: Math.min(options.concurrency ?? 8, queue.length) }, async () => {
-      for (let m = queue.shift(); m; m = queue.shift()) await deliverOne(m);
+    await prepare(first);
+    queue.push(...first);
+    if (first.length < batchSize) exhausted = true;
+    const workers = Array.from({ length: concurrency }, async () => {
+      for (let m = await next(); m; m = await next()) await deliverOne(m);
     });
-    await Promise.all(workers);
+    // Every worker stops before the outcomes are written; the first error is the round's.
+    for (const r of await Promise.allSettled(workers)) if (r.status === 'rejected') roundError ??= r.reason;
+  } catch (error) {
+    roundError = error;
   } finally {
     await cache.close();
     // Outcomes already known are written even when a send threw.
     clearTimeout(timer);
     while (writing || pending.length) await flush();
+    await leases.stop();
   }
+  if (roundError) throw roundError;
   if (writeError) throw writeError;
   return counts;
 }

@@ -19,6 +19,7 @@ export async function customerMessages(db: Kysely<Schema>, workspaceId: number, 
       'sent_at',
       'opened_at',
       'clicked_at',
+      'resends',
     ])
     .where('workspace_id', '=', workspaceId)
     .where('customer_id', '=', customerId)

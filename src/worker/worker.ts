@@ -2,7 +2,7 @@ import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
 import { scanTrigger } from '../journeys/journey-enter.ts';
 import { runDueEntries, wakeOnEvents } from '../journeys/journey-run.ts';
 import { listJourneys } from '../journeys/journey-service.ts';
-import { type DeliveryCounts, deliverDue } from '../messaging/message-deliver.ts';
+import { type DeliveryCounts, deliverDue, NO_DELIVERIES } from '../messaging/message-deliver.ts';
 import { clockNow } from '../shared/clock.ts';
 import { listWorkspaces, type Workspace } from '../workspaces/workspace-service.ts';
 import { type DailyResult, runDailyTasks } from './daily-tasks.ts';
@@ -43,7 +43,7 @@ export async function runPass(store: StoreOrKysely, workspace: Workspace, now: D
     entries: 0,
     steps: 0,
     queued: 0,
-    delivery: { claimed: 0, sent: 0, skipped: 0, deferred: 0, retrying: 0, failed: 0 },
+    delivery: { ...NO_DELIVERIES },
   };
   for (const journey of journeys) {
     const r = await scanTrigger(db, workspace, journey, now);

@@ -180,7 +180,7 @@ export function registerWorkerCommand(program: Command): void {
           }
           if (opts.once || r.entered || r.entries || r.delivery.claimed)
             console.log(
-              `${r.workspace}: entered ${r.entered} (capped ${r.capped}), moved ${r.entries}, queued ${r.queued}; sent ${r.delivery.sent}, skipped ${r.delivery.skipped}, deferred ${r.delivery.deferred}, retrying ${r.delivery.retrying}, failed ${r.delivery.failed}`,
+              `${r.workspace}: entered ${r.entered} (capped ${r.capped}), moved ${r.entries}, queued ${r.queued}; sent ${r.delivery.sent}, skipped ${r.delivery.skipped}, deferred ${r.delivery.deferred}, retrying ${r.delivery.retrying}, failed ${r.delivery.failed}${r.delivery.recovered ? `, recovered ${r.delivery.recovered} from a stopped worker and sent again` : ''}`,
             );
         }
       };

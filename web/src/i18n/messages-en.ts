@@ -276,6 +276,7 @@ export const en: Record<MessageKey, string> = {
   'message.status': 'Status',
   'message.opened': 'Opened',
   'message.clicked': 'Clicked',
+  'message.resent': ' (sent again {n}× after a worker stopped mid-send)',
   'import.kind': 'What the file holds',
   'import.kind.customers': 'Customers',
   'import.kind.orders': 'Orders',

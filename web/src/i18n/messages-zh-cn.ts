@@ -275,6 +275,7 @@ export const zhCN = {
   'message.status': '状态',
   'message.opened': '打开',
   'message.clicked': '点击',
+  'message.resent': '（发送中途服务中断，已重发 {n} 次）',
   'import.kind': '数据类型',
   'import.kind.customers': '客户',
   'import.kind.orders': '订单',

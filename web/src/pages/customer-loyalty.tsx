@@ -26,6 +26,7 @@ interface Message {
   created_at: string;
   opened_at: string | null;
   clicked_at: string | null;
+  resends: number;
 }
 
 /** A customer's points, tier and the messages they were sent, with their outcomes. */
@@ -89,7 +90,12 @@ export function CustomerLoyalty({ id }: { id: number }) {
               { title: t('profile.when'), dataIndex: 'created_at', render: (v: string) => fmt.dateTime(v) },
               { title: t('message.channel'), dataIndex: 'channel' },
               { title: t('message.template'), dataIndex: 'template' },
-              { title: t('message.status'), dataIndex: 'status', render: (v: string) => value('msg', v) },
+              {
+                title: t('message.status'),
+                dataIndex: 'status',
+                render: (v: string, m: Message) =>
+                  `${value('msg', v)}${m.resends ? t('message.resent', { n: m.resends }) : ''}`,
+              },
               {
                 title: t('message.opened'),
                 dataIndex: 'opened_at',
