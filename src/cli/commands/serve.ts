@@ -80,5 +80,20 @@ export function registerServeCommand(program: Command): void {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      keepServingOnStrayErrors();
     });
+}
+
+/**
+ * The last line of defence: an error that escaped every handler (a stream of one request failing
+ * after its answer was sent) is reported on one line and the server goes on, so one request can
+ * never take the others down with it. Each such error is a bug to fix where it started.
+ */
+function keepServingOnStrayErrors(): void {
+  const report = (what: string) => (error: unknown) =>
+    process.stderr.write(
+      `retain: ${what} (server kept running): ${(error as Error)?.message ?? String(error)}\n`,
+    );
+  process.on('unhandledRejection', report('unhandled rejection'));
+  process.on('uncaughtException', report('uncaught exception'));
 }
