@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { stringify } from 'csv-stringify';
 import { maskEmail, maskName, maskOpaque, maskPhone } from '../access/pii-mask.ts';
-import type { ColumnMap } from './import-kinds.ts';
+import { type ColumnMap, matchColumns } from './import-kinds.ts';
 
 /** Where rejected rows go: the full file, and a copy with personal fields masked for other roles. */
 export interface RejectsTarget {
@@ -68,7 +68,10 @@ export function openRejects(
 ): RejectsWriter {
   const header = ['line', ...headers, 'reason'];
   const files = [target.path, target.maskedPath].map((p) => (p ? csvFile(p, header) : undefined));
-  const personal = [...columns]
+  // Personal columns the kind reads, and those it ignores but a customers file would read (the
+  // 姓名 of an orders export): both are someone's data.
+  const found = new Map([...matchColumns('customers', headers), ...columns]);
+  const personal = [...found]
     .filter(([field]) => MASKS[field])
     .map(([field, i]) => [i, MASKS[field]!] as const);
   return {
