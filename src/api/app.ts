@@ -124,7 +124,9 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
     store,
     callers: new CallerCache(store),
     events: new KnownEventWriter(store.db),
-    jobs: new ImportJobs(store, options.uploadDir),
+    jobs: new ImportJobs(store, options.uploadDir, (error, jobId) =>
+      app.log.error({ err: error, importId: jobId }, 'import failed unexpectedly'),
+    ),
     segmentations: new SegmentationCache(store),
   };
   app.addHook('onClose', async () => context.jobs.drain());

@@ -22,11 +22,22 @@ export interface ImportJob {
   stats?: ImportStats;
   error?: string;
   rejectsFile: string;
+  /** The rejected rows with personal fields masked, for roles without the `pii` permission. */
+  maskedRejectsFile: string;
   startedAt: Date;
   finishedAt?: Date;
 }
 
 const KEEP_FINISHED = 200;
+
+/**
+ * The error to show for a failed import or detection: a user's error as it is, anything else as a
+ * sentence without its details, which may name the server's temporary paths.
+ */
+function failure(error: unknown, jobId: string): string {
+  if (error instanceof RetainError) return error.message;
+  return `unexpected error while importing (import ${jobId}; the server log has the details)`;
+}
 
 /**
  * Runs uploaded imports one after another per process and remembers the last ones' progress,
@@ -40,16 +51,22 @@ export class ImportJobs {
   constructor(
     private readonly store: Database,
     dir?: string,
+    /** Told of an unexpected failure, whose details stay out of the job's message. */
+    private readonly log?: (error: unknown, jobId: string) => void,
   ) {
     this.dir = dir ?? join(tmpdir(), `retain-imports-${process.pid}`);
     mkdirSync(this.dir, { recursive: true });
   }
 
-  /** Moves an upload into its own folder under the user's file name (its extension tells the format). */
+  /**
+   * Moves an upload into its own folder as `upload` plus the extension of the user's file name
+   * (which tells the format): a name too long or odd for the file system cannot fail the move.
+   */
   private place(upload: string, id: string, fileName: string): string {
     const folder = join(this.dir, id);
     mkdirSync(folder);
-    const named = join(folder, fileName.replace(/[/\\]/g, '_'));
+    const ext = /\.(csv|tsv|txt|xlsx)(\.gz)?$/i.exec(fileName)?.[0] ?? '.unknown';
+    const named = join(folder, `upload${ext.toLowerCase()}`);
     renameSync(upload, named);
     return named;
   }
@@ -63,7 +80,7 @@ export class ImportJobs {
   ): Promise<DetectedColumns> {
     const id = randomUUID();
     try {
-      return await detectColumns(this.place(upload, id, fileName), kind, encoding);
+      return await detectColumns(this.place(upload, id, fileName), kind, encoding, fileName);
     } finally {
       rmSync(join(this.dir, id), { recursive: true, force: true });
       rmSync(upload, { force: true });
@@ -98,22 +115,25 @@ export class ImportJobs {
       status: 'running',
       progress: { rows: 0, bytesRead: 0, totalBytes: 0 },
       rejectsFile: join(this.dir, `${id}.rejects.csv`),
+      maskedRejectsFile: join(this.dir, `${id}.rejects-masked.csv`),
       startedAt: new Date(),
     };
     this.jobs.set(id, job);
     this.forgetOld();
     const run = (async () => {
-      const named = this.place(input.path, id, input.fileName);
       try {
+        const named = this.place(input.path, id, input.fileName);
         job.stats = await importFile(this.store, {
           kind: input.kind,
           file: named,
+          label: input.fileName,
           workspace,
           map: input.map,
           encoding: input.encoding,
           strict: input.strict,
           dryRun: input.dryRun,
           rejectsFile: job.rejectsFile,
+          maskedRejectsFile: job.maskedRejectsFile,
           onProgress: (p) => {
             job.progress = p;
           },
@@ -132,10 +152,12 @@ export class ImportJobs {
         });
       } catch (error) {
         job.status = 'failed';
-        job.error = error instanceof RetainError ? error.message : 'unexpected error while importing';
+        job.error = failure(error, id);
+        if (!(error instanceof RetainError)) this.log?.(error, id);
       } finally {
         job.finishedAt = new Date();
         rmSync(join(this.dir, id), { recursive: true, force: true });
+        rmSync(input.path, { force: true });
       }
     })();
     this.running.add(run);
@@ -159,6 +181,7 @@ export class ImportJobs {
     for (const job of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) {
       this.jobs.delete(job.id);
       rmSync(job.rejectsFile, { force: true });
+      rmSync(job.maskedRejectsFile, { force: true });
     }
   }
 }

@@ -18,8 +18,9 @@ export async function detectColumns(
   path: string,
   kind: ImportKind,
   encoding?: string,
+  label = path,
 ): Promise<DetectedColumns> {
-  const [header = [], sample = []] = await readFirstRows(path, 2, encoding);
+  const [header = [], sample = []] = await readFirstRows(path, 2, encoding, label);
   const matched = matchColumns(kind, header);
   const { fields, required } = KIND_FIELDS[kind];
   return {

@@ -32,6 +32,14 @@ describe('detectEncoding', () => {
   });
 });
 
+describe('detectEncoding of a single-byte file', () => {
+  it('a Latin-1 file is stored garbled: detects neither utf8 nor gb18030 for Western European Latin-1', () => {
+    // Müller and Zürich decode as GBK pairs with an ASCII second byte; José, ends a cell: invalid GBK.
+    expect(detectEncoding(iconv.encode('name,city\nMüller,Zürich\n', 'latin1'))).toBeUndefined();
+    expect(detectEncoding(iconv.encode('name,city\nJosé,Málaga\n', 'latin1'))).toBeUndefined();
+  });
+});
+
 describe('formatOf', () => {
   it('reads the format from the extension, ignoring case', () => {
     expect(formatOf('orders.csv')).toEqual({ format: 'csv', gzip: false });

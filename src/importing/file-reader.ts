@@ -1,11 +1,11 @@
 import { createReadStream, statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
 import { InvalidInputError } from '../shared/errors.ts';
 import { fromWallClockDate } from './datetime-parse.ts';
+import { chooseEncoding, decodeStream } from './text-decode.ts';
 
 /** One record of a file: its line (row) number, header = 1, and its cells as text. */
 export interface FileRecord {
@@ -23,38 +23,72 @@ export interface RecordSource {
 export type FileFormat = 'csv' | 'tsv' | 'xlsx';
 
 /** The format implied by a file name: `.csv`, `.csv.gz`, `.tsv`, `.tsv.gz`, `.xlsx`. */
-export function formatOf(path: string): { format: FileFormat; gzip: boolean } {
+export function formatOf(path: string, label = path): { format: FileFormat; gzip: boolean } {
   const lower = path.toLowerCase();
   const gzip = lower.endsWith('.gz');
   const base = gzip ? lower.slice(0, -3) : lower;
   if (base.endsWith('.csv') || base.endsWith('.txt')) return { format: 'csv', gzip };
   if (base.endsWith('.tsv')) return { format: 'tsv', gzip };
   if (base.endsWith('.xlsx') && !gzip) return { format: 'xlsx', gzip };
-  throw new InvalidInputError(`${path}: unsupported file type (use .csv, .csv.gz, .tsv, .tsv.gz or .xlsx)`);
+  throw new InvalidInputError(`${label}: unsupported file type (use .csv, .csv.gz, .tsv, .tsv.gz or .xlsx)`);
 }
 
-function fileSize(path: string): number {
+/** Most characters one CSV row may hold: beyond it the file is refused (a cell that long is no CRM data). */
+export const MAX_ROW_CHARS = 1 << 20;
+
+function fileSize(path: string, label: string): number {
   try {
     const stat = statSync(path);
-    if (!stat.isFile()) throw new InvalidInputError(`${path} is not a file`);
+    if (!stat.isFile()) throw new InvalidInputError(`${label} is not a file`);
     return stat.size;
   } catch (error) {
     if (error instanceof InvalidInputError) throw error;
-    throw new InvalidInputError(`${path}: no such file`);
+    throw new InvalidInputError(`${label}: no such file`);
   }
 }
 
-/** Opens the bytes of a file, decompressed. */
+/** Opens the bytes of a file, decompressed; an error of either stream is reported by `stream`. */
 function openBytes(
   path: string,
   gzip: boolean,
 ): { stream: Readable; raw: ReturnType<typeof createReadStream> } {
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  return { stream: gzip ? raw.pipe(createGunzip()) : raw, raw };
+  if (!gzip) return { stream: raw, raw };
+  const gunzip = createGunzip();
+  raw.on('error', (error) => gunzip.destroy(error));
+  return { stream: raw.pipe(gunzip), raw };
+}
+
+/** A read error in words a person can act on, without the server's paths or a stack. */
+function readError(label: string, error: unknown, lastLine: number): InvalidInputError {
+  if (error instanceof InvalidInputError) return error;
+  const e = error as Error & { code?: string; column?: number | string; records?: number };
+  // csv-parse counts the records it finished (header included), as our line numbers do.
+  const row = (typeof e.records === 'number' ? Math.max(e.records, lastLine) : lastLine) + 1;
+  const column = typeof e.column === 'number' ? `, column ${e.column + 1}` : '';
+  switch (e.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return new InvalidInputError(
+        `${label}: line ${row}${column} opens a quote (") that is never closed before the file ends; close it or remove it`,
+      );
+    case 'CSV_MAX_RECORD_SIZE':
+      return new InvalidInputError(
+        `${label}: line ${row}${column} is longer than ${MAX_ROW_CHARS.toLocaleString('en')} characters, the most a row may hold`,
+      );
+    case 'Z_DATA_ERROR':
+    case 'Z_BUF_ERROR':
+      return new InvalidInputError(`${label}: the file is not a readable gzip file (${e.message})`);
+    default:
+      if (e.code?.startsWith('CSV_'))
+        return new InvalidInputError(
+          `${label}: line ${row}${column}: ${e.message.replace(/ at line \d+.*$/, '')}`,
+        );
+      return new InvalidInputError(`${label}: cannot read the file after line ${lastLine}`);
+  }
 }
 
 /** Reads up to `limit` bytes from the start of the (decompressed) file. */
-async function head(path: string, gzip: boolean, limit: number): Promise<Buffer> {
+async function head(path: string, gzip: boolean, limit: number, label: string): Promise<Buffer> {
   const { stream, raw } = openBytes(path, gzip);
   const chunks: Buffer[] = [];
   let size = 0;
@@ -65,7 +99,7 @@ async function head(path: string, gzip: boolean, limit: number): Promise<Buffer>
       if (size >= limit) break;
     }
   } catch (error) {
-    throw new InvalidInputError(`${path}: cannot read (${(error as Error).message})`);
+    throw readError(label, error, 0);
   } finally {
     raw.destroy();
     stream.destroy();
@@ -73,48 +107,47 @@ async function head(path: string, gzip: boolean, limit: number): Promise<Buffer>
   return Buffer.concat(chunks).subarray(0, limit);
 }
 
-/**
- * UTF-8 when the start of the file is valid UTF-8, otherwise GB18030 (a superset of GBK, what
- * Excel on a Chinese Windows writes).
- */
-export function detectEncoding(sample: Buffer): 'utf8' | 'gb18030' {
-  // `stream: true` accepts a character cut off at the end of the sample, but no invalid byte.
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
-    return 'utf8';
-  } catch {
-    return 'gb18030';
-  }
-}
+export { detectEncoding } from './text-decode.ts';
 
-/** Opens a delimited or Excel file as a stream of records. */
-export async function openRecords(path: string, encoding?: string): Promise<RecordSource> {
-  const { format, gzip } = formatOf(path);
-  const totalBytes = fileSize(path);
-  if (format === 'xlsx') return openXlsx(path, totalBytes);
-  if (encoding && !iconv.encodingExists(encoding))
-    throw new InvalidInputError(`unknown encoding "${encoding}"`);
-  const chosen = encoding ?? detectEncoding(await head(path, gzip, 1 << 16));
+/**
+ * Opens a delimited or Excel file as a stream of records. `label` names the file in messages
+ * (the user's file name, never a server's temporary path); `partial` files are a beginning cut
+ * anywhere, even inside a character. Every failure of the streams under it
+ * surfaces as an InvalidInputError from the iteration, never as an unhandled error event.
+ */
+export async function openRecords(
+  path: string,
+  encoding?: string,
+  label = path,
+  partial = false,
+): Promise<RecordSource> {
+  const { format, gzip } = formatOf(path, label);
+  const totalBytes = fileSize(path, label);
+  if (format === 'xlsx') return openXlsx(path, totalBytes, label);
+  const sample = await head(path, gzip, 1 << 16, label);
+  const chosen = chooseEncoding(label, encoding, () => sample);
   const { stream, raw } = openBytes(path, gzip);
-  const parser = stream.pipe(iconv.decodeStream(chosen)).pipe(
-    parse({
-      delimiter: format === 'tsv' ? '\t' : ',',
-      bom: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-    }),
-  );
-  raw.on('error', (error) => parser.destroy(error));
+  const parser = parse({
+    delimiter: format === 'tsv' ? '\t' : ',',
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    max_record_size: MAX_ROW_CHARS,
+  });
+  // pipeline destroys every stream when one fails; the parser carries the first error to the reader.
+  pipeline(stream, decodeStream(label, chosen, encoding !== undefined, partial), parser, (error) => {
+    if (error) parser.destroy(error);
+  });
   async function* records(): AsyncIterable<FileRecord> {
+    // Line numbers count records, as a spreadsheet numbers rows (a quoted multi-line cell is one row).
+    let line = 0;
     try {
-      // Line numbers count records, as a spreadsheet numbers rows (a quoted multi-line cell is one row).
-      let line = 0;
       for await (const record of parser as AsyncIterable<string[]>) {
         yield { line: ++line, cells: record };
       }
     } catch (error) {
-      throw new InvalidInputError(`${path}: ${(error as Error).message}`);
+      throw readError(label, error, line);
     } finally {
       // Also when the reader stops early (only the header was wanted).
       parser.destroy();
@@ -139,7 +172,7 @@ function cellText(value: ExcelJS.CellValue): string {
   return String(value);
 }
 
-function openXlsx(path: string, totalBytes: number): RecordSource {
+function openXlsx(path: string, totalBytes: number, label: string): RecordSource {
   const raw = createReadStream(path);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(raw, {
     sharedStrings: 'cache',
@@ -160,7 +193,9 @@ function openXlsx(path: string, totalBytes: number): RecordSource {
         break; // the first sheet holds the data
       }
     } catch (error) {
-      throw new InvalidInputError(`${path}: not a readable .xlsx file (${(error as Error).message})`);
+      // exceljs messages may quote paths inside the archive, never the server's: keep them as hints.
+      const hint = (error as Error).message?.split('\n')[0]?.slice(0, 200) ?? '';
+      throw new InvalidInputError(`${label}: not a readable .xlsx file (${hint.replaceAll(path, label)})`);
     } finally {
       raw.destroy();
     }
@@ -169,9 +204,14 @@ function openXlsx(path: string, totalBytes: number): RecordSource {
 }
 
 /** The first `n` records of a file (its header row and a sample), read without the rest. */
-export async function readFirstRows(path: string, n: number, encoding?: string): Promise<string[][]> {
+export async function readFirstRows(
+  path: string,
+  n: number,
+  encoding?: string,
+  label = path,
+): Promise<string[][]> {
   const rows: string[][] = [];
-  for await (const record of (await openRecords(path, encoding)).records) {
+  for await (const record of (await openRecords(path, encoding, label, true)).records) {
     rows.push(record.cells);
     if (rows.length >= n) break;
   }

@@ -1,6 +1,4 @@
-import { createWriteStream } from 'node:fs';
 import { basename } from 'node:path';
-import { stringify } from 'csv-stringify';
 import { sql } from 'kysely';
 import { refreshCustomerAggregates } from '../customers/customer-aggregates.ts';
 import { processCustomers } from '../customers/customers-import.ts';
@@ -19,6 +17,7 @@ import { readSettings } from '../workspaces/workspace-settings.ts';
 import { openRecords, type RecordSource } from './file-reader.ts';
 import { type ColumnMap, type ImportKind, resolveColumns } from './import-kinds.ts';
 import { type StageContext, type StageCounts, TOUCHED } from './kind-processor.ts';
+import { openRejects } from './rejects-file.ts';
 import { copyValue, type RowError, rowNormalizer } from './row-normalize.ts';
 import { createStaging, STAGING_COLUMNS, STAGING_TABLE } from './staging.ts';
 
@@ -42,6 +41,8 @@ export interface IngestOptions {
   map?: Record<string, string>;
   /** Write rejected rows, with `line` and `reason` columns, to this CSV file. */
   rejectsFile?: string;
+  /** The same rows with personal fields masked, for roles that may not see them. */
+  maskedRejectsFile?: string;
   /** Load nothing if any row is bad. */
   strict?: boolean;
   /** Do everything, then roll back. */
@@ -60,6 +61,8 @@ export interface IngestOptions {
 export interface ImportOptions extends IngestOptions {
   file: string;
   encoding?: string;
+  /** The file's name in messages and `import_runs` (an upload's own name, not the server's path). */
+  label?: string;
 }
 
 /** Records to ingest from somewhere other than a file (an API batch), named for logs and merges. */
@@ -83,28 +86,6 @@ const PROCESSORS: Record<ImportKind, (ctx: StageContext) => Promise<StageCounts>
   events: processEvents,
 };
 
-interface RejectsWriter {
-  write(line: number, cells: readonly string[], reason: string): void;
-  close(): Promise<void>;
-}
-
-function openRejects(path: string | undefined, headers: readonly string[]): RejectsWriter {
-  if (!path) return { write() {}, close: async () => {} };
-  const out = createWriteStream(path);
-  const csv = stringify();
-  csv.pipe(out);
-  csv.write(['line', ...headers, 'reason']);
-  return {
-    write: (line, cells, reason) => csv.write([line, ...cells, reason]),
-    close: () =>
-      new Promise((resolve, reject) => {
-        out.on('finish', () => resolve());
-        out.on('error', reject);
-        csv.end();
-      }),
-  };
-}
-
 /** Streams the file into the staging table; returns counts of rows read and rejected. */
 async function stageRecords(
   session: Session,
@@ -123,7 +104,11 @@ async function stageRecords(
     headers,
     currency: options.workspace.currency,
   });
-  const rejects = openRejects(options.rejectsFile, headers);
+  const rejects = openRejects(
+    { path: options.rejectsFile, maskedPath: options.maskedRejectsFile },
+    headers,
+    columns,
+  );
   const stagingColumns = STAGING_COLUMNS[options.kind];
   let buffer: string[] = [];
   let bufferBytes = 0;
@@ -185,8 +170,8 @@ async function applyLoyalty(session: Session, workspace: Workspace): Promise<voi
  * const stats = await importFile(store, { kind: 'orders', file: 'orders.csv', workspace });
  */
 export async function importFile(database: Database, options: ImportOptions): Promise<ImportStats> {
-  const source = await openRecords(options.file, options.encoding);
-  return importRecords(database, { ...options, source, label: basename(options.file) });
+  const source = await openRecords(options.file, options.encoding, options.label ?? options.file);
+  return importRecords(database, { ...options, source, label: options.label ?? basename(options.file) });
 }
 
 /** Ingests records from any source through the same validation and set-based pipeline as a file. */

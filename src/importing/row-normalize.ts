@@ -1,6 +1,16 @@
 import { normalizeEmail, normalizeExternalId, normalizePhone } from '../identity/identity-normalize.ts';
 import { parseOrderStatus } from '../orders/order-status.ts';
 import { formatDecimal, multiplyToMinorUnits, toMinorUnits, toMinorUnitsExact } from '../shared/decimal.ts';
+import {
+  FIELD_MAX_CHARS,
+  fieldLimit,
+  firstExtraCell,
+  MAX_MINOR_UNITS,
+  MAX_QUANTITY,
+  setOwn,
+  TEXT_MAX_CHARS,
+  textProblem,
+} from './cell-check.ts';
 import { parseDate, parseDateTime } from './datetime-parse.ts';
 import { type ColumnMap, IDENTITY_FIELDS, type ImportKind } from './import-kinds.ts';
 import { minorDigits, parseMoney } from './money-parse.ts';
@@ -38,6 +48,8 @@ const IDENTITY_NORMALIZERS: Record<string, (text: string) => string | undefined>
   email: normalizeEmail,
 };
 
+const PERSONAL_IDENTITIES = new Set(['phone', 'email', 'wechat_unionid', 'wechat_openid']);
+
 const GENDERS: Record<string, string> = {
   男: 'male',
   m: 'male',
@@ -58,14 +70,19 @@ export function rowNormalizer(
   const { columns, headers, kind } = ctx;
   const digits = minorDigits(ctx.currency);
   const mapped = new Set(columns.values());
-  const text = (cells: readonly string[], field: string): string => {
-    const i = columns.get(field);
-    return i === undefined ? '' : (cells[i] ?? '').trim();
-  };
   const header = (field: string) => headers[columns.get(field) ?? -1] ?? field;
   const fail = (field: string, reason: string): never => {
     throw new CellError(header(field), reason);
   };
+  // Every field is read through here: a value the database could not store is this row's error.
+  const text = (cells: readonly string[], field: string): string => {
+    const i = columns.get(field);
+    if (i === undefined) return '';
+    const raw = cells[i] ?? '';
+    const problem = textProblem(raw, fieldLimit(field));
+    return problem ? fail(field, problem) : raw.trim();
+  };
+  const maxAmount = formatDecimal({ units: MAX_MINOR_UNITS, scale: digits });
   const required = (cells: readonly string[], field: string) => text(cells, field) || fail(field, 'is empty');
   const time = (cells: readonly string[], field: string): [string | null, string | null] => {
     const raw = required(cells, field);
@@ -76,8 +93,12 @@ export function rowNormalizer(
     const raw = text(cells, field) || fallback;
     if (raw === undefined) return fail(field, 'is empty');
     const value = parseMoney(raw) ?? fail(field, `"${raw}" is not an amount`);
+    // Rounding 0.001 to 0 would change the amount without anyone knowing.
+    if (value.scale > digits && value.units % 10n ** BigInt(value.scale - digits) !== 0n)
+      fail(field, `${raw} has more decimals than ${ctx.currency} has (${digits}); it would be rounded`);
     const minor = toMinorUnits(value, digits);
-    return minor < 0n ? fail(field, `${raw} is negative`) : minor;
+    if (minor < 0n) fail(field, `${raw} is negative`);
+    return minor > MAX_MINOR_UNITS ? fail(field, `${raw} is too large (the most is ${maxAmount})`) : minor;
   };
   const optional = (cells: readonly string[], field: string) => text(cells, field) || null;
 
@@ -87,7 +108,9 @@ export function rowNormalizer(
       const raw = text(cells, field);
       if (!raw) return null;
       const normalize = IDENTITY_NORMALIZERS[field] ?? normalizeExternalId;
-      const value = normalize(raw) ?? fail(field, `"${raw}" is not a valid ${field.replace('_', ' ')}`);
+      // Personal values are not repeated in the reason, which every role reads in the job's errors.
+      const shown = PERSONAL_IDENTITIES.has(field) ? '' : `"${raw}" `;
+      const value = normalize(raw) ?? fail(field, `${shown}is not a valid ${field.replace('_', ' ')}`);
       keyParts.push(`${type}=${value}`);
       return value;
     });
@@ -133,6 +156,14 @@ export function rowNormalizer(
       const rawPrice = required(cells, 'unit_price');
       const price = parseMoney(rawPrice) ?? fail('unit_price', `"${rawPrice}" is not an amount`);
       if (price.units < 0n) fail('unit_price', `${rawPrice} is negative`);
+      const whole = quantity.units / 10n ** BigInt(quantity.scale);
+      if (whole > MAX_QUANTITY || -whole > MAX_QUANTITY)
+        fail('quantity', `${rawQty} is too large (the most is ${MAX_QUANTITY})`);
+      if (toMinorUnits(price, digits) > MAX_MINOR_UNITS)
+        fail('unit_price', `${rawPrice} is too large (the most is ${maxAmount})`);
+      const lineAmount = multiplyToMinorUnits(quantity, price, digits);
+      if (lineAmount > MAX_MINOR_UNITS || -lineAmount > MAX_MINOR_UNITS)
+        fail('quantity', `${rawQty} × ${rawPrice} is too large an amount (the most is ${maxAmount})`);
       checkCurrency(cells);
       return [
         orderId,
@@ -142,7 +173,7 @@ export function rowNormalizer(
         optional(cells, 'product_name'),
         formatDecimal(quantity),
         toMinorUnitsExact(price, digits),
-        multiplyToMinorUnits(quantity, price, digits),
+        lineAmount,
         status(cells),
         optional(cells, 'channel'),
         optional(cells, 'store'),
@@ -173,18 +204,41 @@ export function rowNormalizer(
       const type = required(cells, 'type');
       const [local, absolute] = time(cells, 'occurred_at');
       // API batches carry typed properties as one JSON object; files carry them as extra columns.
-      const json = text(cells, 'properties');
-      const properties: Record<string, unknown> = json ? JSON.parse(json) : {};
+      const properties =
+        parseProperties(text(cells, 'properties')) ?? fail('properties', 'is not a JSON object');
       headers.forEach((h, i) => {
-        const value = (cells[i] ?? '').trim();
-        if (!mapped.has(i) && h.trim() && value) properties[h.trim()] = value;
+        const value = cells[i] ?? '';
+        if (mapped.has(i) || !value.trim()) return;
+        const name = h.trim() || `column ${i + 1}`;
+        if (!h.trim())
+          throw new CellError(name, 'has a value but no header, so it cannot be kept as a property');
+        const problem = textProblem(value, TEXT_MAX_CHARS);
+        if (problem) throw new CellError(name, problem);
+        // An own property even for `__proto__` or `constructor`: kept, and no prototype touched.
+        setOwn(properties, h.trim(), value.trim());
       });
+      for (const [key, value] of Object.entries(properties)) {
+        const problem =
+          textProblem(key, FIELD_MAX_CHARS) ??
+          (typeof value === 'string' ? textProblem(value, TEXT_MAX_CHARS) : undefined);
+        if (problem) throw new CellError(key.slice(0, 100), problem);
+      }
       return [type, local, absolute, JSON.stringify(properties)];
     },
   };
 
   const expected = STAGING_COLUMNS[kind].length;
   return (line, cells) => {
+    // A cell beyond the header usually means the row shifted (a comma in an unquoted cell).
+    const extra = firstExtraCell(cells, headers.length);
+    if (extra >= 0) {
+      const column = `column ${extra + 1}`;
+      return {
+        line,
+        column,
+        reason: `${column} has a value but the header names only ${headers.length} columns (a comma or tab inside an unquoted cell?)`,
+      };
+    }
     try {
       const ids = identity(cells);
       if (ids[0] === null && (kind === 'customers' || kind === 'events')) {
@@ -200,6 +254,20 @@ export function rowNormalizer(
       throw error;
     }
   };
+}
+
+/** A JSON object of event properties (own keys kept as they are), {} when empty, undefined when no object. */
+function parseProperties(json: string): Record<string, unknown> | undefined {
+  if (!json) return {};
+  try {
+    // JSON.parse makes `__proto__` an own property; it never sets a prototype.
+    const value: unknown = JSON.parse(json);
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Escapes one value for COPY's text format. */

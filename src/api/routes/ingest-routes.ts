@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Caller } from '../../access/caller.ts';
+import { can } from '../../access/roles.ts';
 import { auditAs } from '../../audit/audit-log.ts';
 import type { Database } from '../../db/database.ts';
 import type { Schema } from '../../db/schema.ts';
@@ -311,14 +312,17 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       schema: { tags: ['imports'], summary: 'Rejected rows as CSV, with line and reason', params: JobParams },
     },
     async (request, reply) => {
-      const job = jobs.get(callerOf(request).workspace.id, request.params.importId);
+      const caller = callerOf(request);
+      const job = jobs.get(caller.workspace.id, request.params.importId);
       if (!job) throw new NotFoundError(`import ${request.params.importId} not found`);
       if (job.status === 'running') throw new NotFoundError(`import ${job.id} is still running`);
-      if (!existsSync(job.rejectsFile)) return reply.type('text/csv; charset=utf-8').send('line,reason\n');
+      // Phones, emails, WeChat ids and names only for roles that may see personal data.
+      const file = can(caller.role, 'pii') ? job.rejectsFile : job.maskedRejectsFile;
+      if (!existsSync(file)) return reply.type('text/csv; charset=utf-8').send('line,reason\n');
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="rejects-${job.id}.csv"`);
-      return reply.send(createReadStream(job.rejectsFile));
+      return reply.send(createReadStream(file));
     },
   );
 };
