@@ -11,6 +11,8 @@ export interface ReceivedMail {
   text: string;
   html?: string;
   listUnsubscribe?: string;
+  /** The raw `List-Unsubscribe-Post` header (RFC 8058). */
+  listUnsubscribePost?: string;
 }
 
 /** A request as the HTTP server received it. */
@@ -19,6 +21,11 @@ export interface ReceivedRequest {
   headers: Record<string, string | string[] | undefined>;
   body: string;
 }
+
+const post = (lines: readonly { key: string; line: string }[]) => {
+  const line = lines.find((l) => l.key === 'list-unsubscribe-post')?.line;
+  return line ? { listUnsubscribePost: line.slice(line.indexOf(':') + 1).trim() } : {};
+};
 
 /** A real SMTP server on 127.0.0.1 that parses and keeps every mail it receives. */
 export async function startSmtpSink() {
@@ -38,6 +45,7 @@ export async function startSmtpSink() {
             text: (parsed.text ?? '').trim(),
             ...(parsed.html ? { html: parsed.html } : {}),
             ...(list?.unsubscribe ? { listUnsubscribe: list.unsubscribe.url } : {}),
+            ...post(parsed.headerLines),
           });
           callback();
         })
