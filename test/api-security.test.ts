@@ -113,9 +113,13 @@ const ROUTE_PERMISSIONS: Record<string, string> = {
   'POST /api/v1/journeys/{journey}/pause': 'messaging.write',
   'POST /api/v1/journeys/{journey}/resume': 'messaging.write',
   'POST /api/v1/journeys/backtest': 'read',
+  'POST /api/v1/auth/password': 'read',
   'GET /api/v1/users': 'admin',
-  'POST /api/v1/users': 'admin',
   'DELETE /api/v1/users/{userId}': 'admin',
+  'POST /api/v1/users/{userId}/password-reset': 'admin',
+  'GET /api/v1/invitations': 'admin',
+  'POST /api/v1/invitations': 'admin',
+  'DELETE /api/v1/invitations/{invitationId}': 'admin',
   'GET /api/v1/api-keys': 'admin',
   'POST /api/v1/api-keys': 'admin',
   'DELETE /api/v1/api-keys/{keyId}': 'admin',
@@ -219,11 +223,21 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       ).status,
     ).toBe(201);
     bObjects.name = 'b-seg';
-    const user = await api.call('POST', '/api/v1/users', {
+    const invited = await api.call('POST', '/api/v1/invitations', {
       key: admin,
-      body: { email: 'b-admin@example.com', password: 'a long password', role: 'admin' },
+      body: { email: 'b-admin@example.com', role: 'admin' },
     });
-    bObjects.userId = user.body.id;
+    expect(invited.status).toBe(201);
+    const user = await api.call('POST', '/api/v1/invitations/accept', {
+      body: { token: invited.body.token, password: 'a long password' },
+    });
+    expect(user.status).toBe(200);
+    bObjects.userId = Number(user.body.user.id);
+    const pending = await api.call('POST', '/api/v1/invitations', {
+      key: admin,
+      body: { email: 'b-pending@example.com', role: 'viewer' },
+    });
+    bObjects.invitationId = pending.body.id;
     const key = await api.call('POST', '/api/v1/api-keys', {
       key: admin,
       body: { name: 'b-pos', role: 'viewer' },
@@ -277,7 +291,8 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
   it('documents every API route in the OpenAPI document with the permission it needs', async () => {
     const ops = await operations(api);
     expect(ops.length).toBeGreaterThan(30);
-    const undocumented = ops.filter((o) => o.permission === null && o.path !== '/api/v1/auth/login');
+    const open = ['/api/v1/auth/login', '/api/v1/invitations/accept'];
+    const undocumented = ops.filter((o) => o.permission === null && !open.includes(o.path));
     expect(undocumented).toEqual([]);
     expect((await api.call('GET', '/api/docs')).status).toBeLessThan(400);
   });
@@ -298,6 +313,7 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       name: 'none',
       userId: 999999,
       keyId: 999999,
+      invitationId: 999999,
       importId: randomUUID(),
       tag: 'none',
       templateId: 999999,
@@ -431,6 +447,7 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
     const bObjectsAudited = new Set([
       `customer:${bObjects.customerId}`,
       `user:${bObjects.userId}`,
+      `invitation:${bObjects.invitationId}`,
       `api_key:${bObjects.keyId}`,
       `coupon_template:${bObjects.templateId}`,
     ]);
@@ -547,7 +564,8 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       'orders.ingest',
       'segment.create',
       'segment.export',
-      'user.create',
+      'invitation.create',
+      'invitation.accept',
       'api_key.create',
       'import.file',
       'user.login',
