@@ -88,11 +88,13 @@ describe.each(storesUnderTest())('Access: invitations, login limits, passwords (
     expect(before.body.workspace.name).toBe('shop-b');
     expect(before.body.workspaces.map((w: { name: string }) => w.name)).toEqual(['shop-b']);
     // Holding the link is not enough for an existing account: its password or its session is.
-    const accept = (body: Record<string, unknown>, cookie?: string) =>
-      api.call('POST', '/api/v1/invitations/accept', { body, headers: from('10.0.1.1', cookie) });
+    const accept = (body: Record<string, unknown>, cookie?: string, csrf?: string) =>
+      api.call('POST', '/api/v1/invitations/accept', { body, headers: from('10.0.1.1', cookie, csrf) });
     expect((await accept({ token: known.body.token })).status).toBe(401);
     expect((await accept({ token: known.body.token, password: 'not the password' })).status).toBe(401);
-    const joined = await accept({ token: known.body.token }, cookieOf(before));
+    // A session without its CSRF token (as another site could make a browser send) is not enough.
+    expect((await accept({ token: known.body.token }, cookieOf(before))).status).toBe(401);
+    const joined = await accept({ token: known.body.token }, cookieOf(before), before.body.csrf_token);
     expect(joined.status).toBe(200);
     expect(joined.body).toMatchObject({ workspace: { name: 'shop-a' }, role: 'admin' });
     // Accepting twice does not work; a later sign-in still lands where they joined first.

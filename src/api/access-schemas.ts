@@ -76,3 +76,13 @@ export type PasswordChangeBody = z.infer<typeof PasswordChangeBody>;
 /** `POST /users/{id}/password-reset`: a generated password, shown once. */
 export const PasswordResetOut = z.object({ password: z.string(), sessions_ended: z.number() });
 export type PasswordResetOut = z.infer<typeof PasswordResetOut>;
+
+/** A member of the workspace (never the password hash). */
+export const UserOut = z.object({
+  id: z.number(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: z.enum(ROLES),
+  created_at: z.string(),
+});
+export type UserOut = z.infer<typeof UserOut>;

@@ -5,20 +5,13 @@ import { resetMemberPassword } from '../../access/password-service.ts';
 import { ROLES } from '../../access/roles.ts';
 import { type getUser, listUsers, removeUser } from '../../access/user-service.ts';
 import { auditAs, listAudit } from '../../audit/audit-log.ts';
-import { PasswordResetOut } from '../access-schemas.ts';
+import { PasswordResetOut, UserOut } from '../access-schemas.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { ERRORS, iso } from '../schemas.ts';
 
 const admin = { permission: 'admin' as const };
 const Role = z.enum(ROLES);
-const UserOut = z.object({
-  id: z.number(),
-  email: z.string(),
-  name: z.string().nullable(),
-  role: z.string(),
-  created_at: z.string(),
-});
 const KeyOut = z.object({
   id: z.number(),
   name: z.string(),

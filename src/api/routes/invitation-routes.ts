@@ -7,6 +7,7 @@ import {
   listInvitations,
   revokeInvitation,
 } from '../../access/invitation-service.ts';
+import { sameSecret } from '../../access/secret-token.ts';
 import { membershipIn, openSession, resolveSession } from '../../access/session-service.ts';
 import { AcceptBody, InvitationCreated, InvitationOut, InviteBody, Me } from '../access-schemas.ts';
 import { callerOf, SESSION_COOKIE } from '../auth.ts';
@@ -94,7 +95,7 @@ export const invitationRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, {
       schema: {
         tags: ['access'],
         summary:
-          'Accept an invitation: a new person sets `password` (and `name`); an existing user is signed in as the invited email or gives its password. Signs in to the workspace.',
+          'Accept an invitation: a new person sets `password` (and `name`); an existing user is signed in as the invited email (cookie and `x-csrf-token`) or gives its password. Signs in to the workspace.',
         security: [],
         body: AcceptBody,
         response: { 200: Me, ...ERRORS },
@@ -102,7 +103,14 @@ export const invitationRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, {
     },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
-      const signedIn = token ? await resolveSession(db, token) : undefined;
+      const current = token ? await resolveSession(db, token) : undefined;
+      // A session stands in for the password only with its CSRF token, so no other site can make
+      // a signed-in browser accept an invitation it was sent.
+      const csrf = request.headers['x-csrf-token'];
+      const signedIn =
+        current?.csrfToken && typeof csrf === 'string' && sameSecret(csrf, current.csrfToken)
+          ? current
+          : undefined;
       const accepted = await acceptInvitation(
         db,
         {
