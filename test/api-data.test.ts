@@ -416,21 +416,26 @@ describe('CLI users and API keys, then the API on the same data directory', () =
     const silent = retain(...'users create --email owner@example.com --role viewer -w other'.split(' '));
     expect(silent.code).not.toBe(0);
     expect(silent.stderr).toMatch(/already has an account.*--add-existing/);
-    const added = retain(
-      ...'users create --email owner@example.com --role viewer --add-existing -w other'.split(' '),
-    );
-    expect(added.code).toBe(0);
-    expect(added.stdout).toContain('existing account: its password is unchanged');
-    expect(added.stdout).not.toMatch(/password: /);
     const reset = retain('users', 'reset-password', 'OWNER@example.com', '-w', 'shopname');
     expect(reset.code).toBe(0);
     const fresh = /password: (\S+)/.exec(reset.stdout)?.[1];
     expect(fresh).toBeDefined();
     expect(fresh).not.toBe(password);
 
+    const invited = retain(
+      ...'users invite --email newbie@example.com --role operator -w shopname'.split(' '),
+    );
+    expect(invited.code).toBe(0);
+    const token = /accept link \(shown once\): \S*\/invite\/(\S+)/.exec(invited.stdout)?.[1];
+    expect(token).toMatch(/^ri_/);
+
     const database = await openDatabase({ dataDir });
     const api = await startApi(database);
     try {
+      const joined = await api.call('POST', '/api/v1/invitations/accept', {
+        body: { token, password: 'newbie long password' },
+      });
+      expect(joined.body).toMatchObject({ role: 'operator', workspace: { name: 'shopname' } });
       const old = await api.call('POST', '/api/v1/auth/login', {
         body: { email: 'owner@example.com', password },
       });
