@@ -9,7 +9,7 @@ import {
 import { generatedPassword, resetPasswordByEmail } from '../../access/password-service.ts';
 import { createUser, listUsers, requireRole } from '../../access/user-service.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
-import { withWorkspace } from '../context.ts';
+import { withStore, withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 
 const ws = (command: Command): string => command.optsWithGlobals().workspace;
@@ -130,8 +130,9 @@ export function registerUserCommands(program: Command): void {
     )
     .argument('<email>', 'the user’s sign-in email')
     .option('--password <password>', 'at least 10 characters')
-    .action(async (email: string, opts: { password?: string }, command: Command) => {
-      await withWorkspace(ws(command), async (store) => {
+    .action(async (email: string, opts: { password?: string }) => {
+      // An account is not a workspace's: no --workspace needed (nor created).
+      await withStore(async (store) => {
         const reset = await resetPasswordByEmail(store.db, cliActor(), email, opts.password);
         console.log(
           `password of ${email.trim().toLowerCase()} reset; ${reset.sessionsEnded} session(s) ended`,
