@@ -2,16 +2,13 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
+import { INVITATION_DAYS, MIN_PASSWORD_LENGTH } from './access-policy.ts';
 import type { Actor } from './caller.ts';
 import { checkPassword, type LoginLimits } from './login-limit.ts';
 import { hashPassword } from './password.ts';
-import { MIN_PASSWORD_LENGTH } from './password-policy.ts';
 import type { Role } from './roles.ts';
 import { newToken, tokenHash } from './secret-token.ts';
 import { normalizeEmail } from './user-service.ts';
-
-/** How long an invitation can be accepted. */
-export const INVITATION_DAYS = 7;
 
 /** An invitation as admins see it; the token is never stored, only its hash. */
 export interface Invitation {

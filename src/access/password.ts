@@ -1,6 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import { InvalidInputError } from '../shared/errors.ts';
-import { MIN_PASSWORD_LENGTH } from './password-policy.ts';
+import { MIN_PASSWORD_LENGTH } from './access-policy.ts';
 
 /** Hashes a password with argon2id (the library's default algorithm and OWASP parameters). */
 export async function hashPassword(password: string): Promise<string> {

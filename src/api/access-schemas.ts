@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MIN_PASSWORD_LENGTH } from '../access/password-policy.ts';
+import { MIN_PASSWORD_LENGTH } from '../access/access-policy.ts';
 import { ROLES } from '../access/roles.ts';
 
 // In u-mode a surrogate pair is one code point, so this range only matches halves left alone.

@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
+import { INVITATION_DAYS } from '../../access/access-policy.ts';
 import { cliActor } from '../../access/caller.ts';
-import {
-  INVITATION_DAYS,
-  inviteUser,
-  listInvitations,
-  revokeInvitation,
-} from '../../access/invitation-service.ts';
+import { inviteUser, listInvitations, revokeInvitation } from '../../access/invitation-service.ts';
 import { generatedPassword, resetPasswordByEmail } from '../../access/password-service.ts';
 import { createUser, listUsers, requireRole } from '../../access/user-service.ts';
 import { InvalidInputError } from '../../shared/errors.ts';

@@ -1,6 +1,6 @@
 import { App, Button, Form, Input, Modal } from 'antd';
 import { useState } from 'react';
-import { MIN_PASSWORD_LENGTH } from '../../../src/access/password-policy.ts';
+import { MIN_PASSWORD_LENGTH } from '../../../src/access/access-policy.ts';
 import type { PasswordChangeBody } from '../../../src/api/access-schemas.ts';
 import { ApiError, api } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';

@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Form, Input, Space, Typography } from 'antd';
 import { useEffect } from 'react';
-import { MIN_PASSWORD_LENGTH } from '../../../src/access/password-policy.ts';
+import { MIN_PASSWORD_LENGTH } from '../../../src/access/access-policy.ts';
 import { ApiError, api, setCsrfToken } from '../api/client.ts';
 import { type Me, useAcceptInvitation } from '../api/session.tsx';
 import { LanguageSwitch } from '../components/language-switch.tsx';

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Form, Input, Popconfirm, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
+import { INVITATION_DAYS } from '../../../../src/access/access-policy.ts';
 import type {
   InvitationCreated,
   InvitationOut,
@@ -15,7 +16,6 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { useApi } from '../../lib/use-api.ts';
 
 const ROLES = ['admin', 'operator', 'service', 'viewer'] as const;
-const INVITATION_DAYS = 7;
 
 /**
  * Members join by invitation: an admin creates a link for an email and role and sends it; the
