@@ -87,7 +87,12 @@ describe.each(storesUnderTest())('dashboard routes ($name)', (store) => {
       referred_by: null,
       referred: [],
     });
-    const code = (await api.call('GET', `/api/v1/customers/${c1}/referral-code`, { key })).body.code;
+    // A GET reads without creating; the code is made by a POST.
+    expect((await api.call('GET', `/api/v1/customers/${c1}/referral-code`, { key })).body).toEqual({
+      code: null,
+    });
+    const code = (await api.call('POST', `/api/v1/customers/${c1}/referral-code`, { key })).body.code;
+    expect((await api.call('GET', `/api/v1/customers/${c1}/referral-code`, { key })).body).toEqual({ code });
     const fresh = (await api.call('POST', '/api/v1/customers', { key, body: { external_id: 'NEW-1' } })).body
       .id;
     expect(

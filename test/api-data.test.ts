@@ -397,7 +397,7 @@ describe('CLI users and API keys, then the API on the same data directory', () =
     return { code: r.status, stdout: r.stdout, stderr: r.stderr.trim() };
   };
 
-  it('creates a user with a printed password and a viewer key that both work against the API', async () => {
+  it('creates a user with a printed password (an existing account only with --add-existing), resets it, and a viewer key; all work against the API', async () => {
     const user = retain(...'users create --email Owner@Example.com --role admin -w shopname'.split(' '));
     expect(user.code).toBe(0);
     const password = /password: (\S+)/.exec(user.stdout)?.[1];
@@ -412,11 +412,36 @@ describe('CLI users and API keys, then the API on the same data directory', () =
     expect(bad.stderr).toMatch(/^retain: .*unknown role "boss"/);
     expect(bad.stdout).toBe('');
 
+    // An account of another workspace is not added silently: the CLI says so and needs a flag.
+    const silent = retain(...'users create --email owner@example.com --role viewer -w other'.split(' '));
+    expect(silent.code).not.toBe(0);
+    expect(silent.stderr).toMatch(/already has an account.*--add-existing/);
+    const reset = retain('users', 'reset-password', 'OWNER@example.com', '-w', 'shopname');
+    expect(reset.code).toBe(0);
+    const fresh = /password: (\S+)/.exec(reset.stdout)?.[1];
+    expect(fresh).toBeDefined();
+    expect(fresh).not.toBe(password);
+
+    const invited = retain(
+      ...'users invite --email newbie@example.com --role operator -w shopname'.split(' '),
+    );
+    expect(invited.code).toBe(0);
+    const token = /accept link \(shown once\): \S*\/invite\/(\S+)/.exec(invited.stdout)?.[1];
+    expect(token).toMatch(/^ri_/);
+
     const database = await openDatabase({ dataDir });
     const api = await startApi(database);
     try {
-      const login = await api.call('POST', '/api/v1/auth/login', {
+      const joined = await api.call('POST', '/api/v1/invitations/accept', {
+        body: { token, password: 'newbie long password' },
+      });
+      expect(joined.body).toMatchObject({ role: 'operator', workspace: { name: 'shopname' } });
+      const old = await api.call('POST', '/api/v1/auth/login', {
         body: { email: 'owner@example.com', password },
+      });
+      expect(old.status).toBe(401);
+      const login = await api.call('POST', '/api/v1/auth/login', {
+        body: { email: 'owner@example.com', password: fresh },
       });
       expect(login.status).toBe(200);
       expect(login.body).toMatchObject({ role: 'admin', workspace: { name: 'shopname' } });

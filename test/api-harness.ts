@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createApiKey } from '../src/access/api-key-service.ts';
 import type { Role } from '../src/access/roles.ts';
+import type { ApiOptions } from '../src/api/app.ts';
 import { startServer } from '../src/api/server.ts';
 import type { Database } from '../src/db/database.ts';
 import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
@@ -15,7 +16,7 @@ export interface Reply {
 }
 
 /** The real server on a random local port, called over HTTP with fetch. */
-export async function startApi(database: Database, options: { rateLimitPerMinute?: number } = {}) {
+export async function startApi(database: Database, options: ApiOptions = {}) {
   const app = await startServer(database, { port: 0, host: '127.0.0.1', logger: false, ...options });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const call = async (

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { cliActor } from '../src/access/caller.ts';
 import { createUser } from '../src/access/user-service.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
@@ -29,11 +30,24 @@ export async function startDashboard() {
   const fixture: Fixture = writeFixture(dir, today);
   await importFile(store, { kind: 'customers', file: fixture.customersCsv, workspace });
   await importFile(store, { kind: 'orders', file: fixture.ordersCsv, workspace });
-  await createUser(store.db, workspace.id, { email: 'admin@shop.test', password: PASSWORD, role: 'admin' });
-  await createUser(store.db, workspace.id, { email: 'viewer@shop.test', password: PASSWORD, role: 'viewer' });
+  await createUser(store.db, workspace.id, cliActor(), {
+    email: 'admin@shop.test',
+    password: PASSWORD,
+    role: 'admin',
+  });
+  await createUser(store.db, workspace.id, cliActor(), {
+    email: 'viewer@shop.test',
+    password: PASSWORD,
+    role: 'viewer',
+  });
   // A second, empty workspace for the same admin, for the workspace switcher.
   const outlet = await ensureWorkspace(store.db, 'outlet');
-  await createUser(store.db, outlet.id, { email: 'admin@shop.test', password: PASSWORD, role: 'admin' });
+  await createUser(store.db, outlet.id, cliActor(), {
+    email: 'admin@shop.test',
+    password: PASSWORD,
+    role: 'admin',
+    addExisting: true,
+  });
   await store.close();
 
   const port = 4100 + Math.floor(Math.random() * 800);

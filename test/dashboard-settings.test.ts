@@ -5,7 +5,8 @@ import { startSmtpSink } from './local-servers.ts';
 
 // The settings page in real Chromium against the real server: an admin changes the zone and
 // currency of an empty workspace, is told why a workspace with orders cannot change them, and
-// test-sends on the email channel to a real SMTP server on 127.0.0.1.
+// test-sends on the email channel to a real SMTP server on 127.0.0.1; then invites a new member
+// by link, who accepts it in another browser and changes the password from the header.
 let app: Awaited<ReturnType<typeof startDashboard>>;
 let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let browser: BrowserContext;
@@ -109,5 +110,49 @@ describe('settings page in Chromium', () => {
     await page.reload();
     await page.locator('.ant-select [title="Europe/Berlin"]').first().waitFor();
     await screenshot(page, 'settings-03-zone-changed');
+  });
+
+  it('an admin invites by link (no password chosen for anyone); the invitee accepts it and changes the password', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: '设置' }).click();
+    await page.getByLabel('邮箱', { exact: true }).first().fill('newcomer@shop.test');
+    await page.getByRole('button', { name: '生成邀请链接' }).click();
+    await page.getByText('邀请链接只显示这一次').waitFor();
+    const link = (await page.getByText(`${app.base}/invite/`).textContent())!.trim();
+    expect(link).toMatch(/\/invite\/ri_[\w-]+$/);
+    await page.getByRole('cell', { name: '等待对方接受' }).waitFor();
+    await screenshot(page, 'access-01-invited');
+
+    const invitee = await openBrowser('zh-CN');
+    const other = await watchedPage(invitee);
+    await other.page.goto(link);
+    await other.page.getByRole('heading', { name: '接受邀请' }).waitFor();
+    await screenshot(other.page, 'access-02-accept');
+    await other.page.getByLabel('密码', { exact: true }).fill('newcomer-long-pass');
+    await other.page.getByLabel('姓名（可不填）').fill('新同事');
+    await other.page.getByRole('button', { name: '接受邀请' }).click();
+    await other.page.getByRole('navigation').getByRole('link', { name: '客户' }).waitFor();
+    await other.page.getByText('newcomer@shop.test · 只读').waitFor();
+
+    await other.page.getByRole('button', { name: '修改密码' }).click();
+    await other.page.getByLabel('当前密码', { exact: true }).fill('newcomer-long-pass');
+    await other.page.getByLabel('新密码', { exact: true }).fill('newcomer-second-pass');
+    await other.page.getByLabel('再次输入新密码', { exact: true }).fill('newcomer-second-pass');
+    await other.page.getByRole('button', { name: '保存' }).click();
+    await other.page.getByText('密码已修改').waitFor();
+    await screenshot(other.page, 'access-03-password-changed');
+    expect(other.errors).toEqual([]);
+
+    const signInWith = async (password: string) =>
+      (
+        await fetch(`${app.base}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'newcomer@shop.test', password }),
+        })
+      ).status;
+    expect(await signInWith('newcomer-second-pass')).toBe(200);
+    await page.reload();
+    await page.getByRole('cell', { name: '对方已接受' }).waitFor();
+    await invitee.close();
   });
 });

@@ -14,6 +14,8 @@ export interface ReceivedMail {
   /** With `startSmtpSink({ ids: true })`: the Message-ID and Retain's idempotency key. */
   messageId?: string;
   idempotencyKey?: string;
+  /** The raw `List-Unsubscribe-Post` header (RFC 8058). */
+  listUnsubscribePost?: string;
 }
 
 /** A request as the HTTP server received it. */
@@ -22,6 +24,11 @@ export interface ReceivedRequest {
   headers: Record<string, string | string[] | undefined>;
   body: string;
 }
+
+const post = (lines: readonly { key: string; line: string }[]) => {
+  const line = lines.find((l) => l.key === 'list-unsubscribe-post')?.line;
+  return line ? { listUnsubscribePost: line.slice(line.indexOf(':') + 1).trim() } : {};
+};
 
 /** A real SMTP server on 127.0.0.1 that parses and keeps every mail it receives. */
 export async function startSmtpSink(options: { ids?: boolean } = {}) {
@@ -47,6 +54,7 @@ export async function startSmtpSink(options: { ids?: boolean } = {}) {
                   idempotencyKey: String(parsed.headers.get('x-retain-idempotency-key') ?? ''),
                 }
               : {}),
+            ...post(parsed.headerLines),
           });
           callback();
         })

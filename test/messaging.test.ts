@@ -336,7 +336,7 @@ describe.each(storesUnderTest())('messages over real local servers ($name)', (st
     });
   });
 
-  it('tracks opens and signed clicks through retain serve, and unsubscribes with one click', async () => {
+  it('tracks opens and signed clicks; a GET of the unsubscribe link unsubscribes no one (mail scanners), the page button and RFC 8058 one-click POST do', async () => {
     const api = await startApi(database);
     process.env.RETAIN_PUBLIC_URL = api.base;
     try {
@@ -374,6 +374,7 @@ describe.each(storesUnderTest())('messages over real local servers ($name)', (st
       const [click, unsubscribe] = received.text.match(/http:\/\/127\.0\.0\.1:\d+\/t\/[cu]\/\S+/g)!;
       expect(received.html).toMatch(/<img src="http:\/\/127\.0\.0\.1:\d+\/t\/o\//);
       expect(received.listUnsubscribe).toBe(unsubscribe);
+      expect(received.listUnsubscribePost).toBe('List-Unsubscribe=One-Click');
       const pixel = /<img src="([^"]+)"/.exec(received.html ?? '')![1]!.replaceAll('&amp;', '&');
       expect((await fetch(pixel)).headers.get('content-type')).toBe('image/gif');
       const redirect = await fetch(click!, { redirect: 'manual' });
@@ -393,15 +394,32 @@ describe.each(storesUnderTest())('messages over real local servers ($name)', (st
         .executeTakeFirstOrThrow();
       expect(row.opened_at).not.toBeNull();
       expect(row.clicked_at).not.toBeNull();
+      // Unsubscribe by GET: a mail scanner following the link only sees a question.
+      const scanned = await fetch(unsubscribe!);
+      expect(scanned.status).toBe(200);
+      const confirm = await scanned.text();
+      expect(confirm).toContain('确认退订');
+      expect(confirm).toContain('<form method="post">');
+      const stillSubscribed = await sendMessage(database.db, ws, {
+        template: 'promo',
+        customerId: m3,
+        idempotencyKey: `promo-after-get-${store.name}`,
+      });
+      expect(stillSubscribed).toMatchObject({ status: 'sent' });
       const oneClick = await fetch(unsubscribe!, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: 'List-Unsubscribe=One-Click',
       });
       expect(await oneClick.json()).toEqual({ unsubscribed: true });
-      // A minute later the customer also opens the unsubscribe page: a second, separate event.
+      // A minute later the customer also presses the page's button: a second, separate event.
       setClock(new Date(clockNow().getTime() + 60_000));
-      expect(await (await fetch(unsubscribe!)).text()).toContain('您已退订');
+      const pressed = await fetch(unsubscribe!, {
+        method: 'POST',
+        headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+        body: '',
+      });
+      expect(await pressed.text()).toContain('您已退订');
       const next = await sendMessage(database.db, ws, {
         template: 'promo',
         customerId: m3,

@@ -1,12 +1,11 @@
 import { hash, verify } from '@node-rs/argon2';
 import { InvalidInputError } from '../shared/errors.ts';
-
-const MIN_LENGTH = 10;
+import { MIN_PASSWORD_LENGTH } from './access-policy.ts';
 
 /** Hashes a password with argon2id (the library's default algorithm and OWASP parameters). */
 export async function hashPassword(password: string): Promise<string> {
-  if (password.length < MIN_LENGTH) {
-    throw new InvalidInputError(`a password needs at least ${MIN_LENGTH} characters`);
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new InvalidInputError(`a password needs at least ${MIN_PASSWORD_LENGTH} characters`);
   }
   return hash(password);
 }

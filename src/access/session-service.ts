@@ -1,21 +1,14 @@
 import type { Kysely } from 'kysely';
+import { auditAs } from '../audit/audit-log.ts';
 import type { Schema } from '../db/schema.ts';
-import { RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import type { Caller } from './caller.ts';
-import { verifyPassword } from './password.ts';
+import { checkPassword, LoginFailedError, type LoginLimits } from './login-limit.ts';
 import type { Role } from './roles.ts';
 import { newToken, tokenHash } from './secret-token.ts';
 
 /** How long a login lasts. */
 export const SESSION_HOURS = 12;
-
-/** A wrong email or password; one message for both so emails cannot be probed. */
-export class LoginFailedError extends RetainError {
-  constructor() {
-    super('unauthorized', 'wrong email or password');
-  }
-}
 
 /** A fresh login: the cookie token (shown once) and the CSRF token writes must echo. */
 export interface Login {
@@ -31,6 +24,7 @@ async function membership(db: Kysely<Schema>, userId: number, workspaceName?: st
     .selectAll('w')
     .select('m.role')
     .where('m.user_id', '=', userId)
+    .orderBy('m.created_at')
     .orderBy('w.name')
     .limit(1);
   if (workspaceName) query = query.where('w.name', '=', workspaceName);
@@ -41,45 +35,64 @@ async function membership(db: Kysely<Schema>, userId: number, workspaceName?: st
 }
 
 /**
- * Checks email and password and opens a session in the named workspace (or the user's first).
+ * Checks email and password (within the login limits) and opens a session in the named workspace,
+ * else in the one the user joined first, so joining another never changes where they land.
  *
- * @example const { token, caller } = await login(db, 'ops@shop.cn', 'long secret')
+ * @example const { token, caller } = await login(db, { email: 'ops@shop.cn', password: 'long secret', address: ip })
  */
 export async function login(
   db: Kysely<Schema>,
-  email: string,
-  password: string,
-  workspaceName?: string,
+  input: { email: string; password: string; address: string; workspace?: string },
+  limits?: LoginLimits,
 ): Promise<Login> {
-  const user = await db
-    .selectFrom('users')
-    .select(['id', 'email', 'password_hash'])
-    .where('email', '=', email.trim().toLowerCase())
-    .where('disabled_at', 'is', null)
-    .executeTakeFirst();
-  // Verify against a throwaway hash when there is no such user, so timing does not tell.
-  const ok = await verifyPassword(user?.password_hash ?? DUMMY_HASH, password);
-  if (!user || !ok) throw new LoginFailedError();
-  const member = await membership(db, user.id, workspaceName);
+  const user = await checkPassword(db, input, limits);
+  const member = await membership(db, user.id, input.workspace);
   if (!member) throw new LoginFailedError();
+  return openSession(db, user, member);
+}
+
+/** Opens a session for a user already proven, in one workspace they belong to; audited as a login. */
+export async function openSession(
+  db: Kysely<Schema>,
+  user: { id: number; email: string },
+  member: { workspace: Workspace; role: Role },
+): Promise<Login> {
   const token = newToken('rs_');
   const csrfToken = newToken('', 24);
   const expiresAt = new Date(Date.now() + SESSION_HOURS * 3600_000);
-  await db
-    .insertInto('sessions')
-    .values({
-      token_hash: tokenHash(token),
-      user_id: user.id,
-      workspace_id: member.workspace.id,
-      csrf_token: csrfToken,
-      expires_at: expiresAt,
-    })
-    .execute();
-  return {
-    token,
-    expiresAt,
-    caller: { ...member, actor: { kind: 'user', id: String(user.id), label: user.email }, csrfToken },
+  const caller: Caller = {
+    ...member,
+    actor: { kind: 'user', id: String(user.id), label: user.email },
+    csrfToken,
   };
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('sessions')
+      .values({
+        token_hash: tokenHash(token),
+        user_id: user.id,
+        workspace_id: member.workspace.id,
+        csrf_token: csrfToken,
+        expires_at: expiresAt,
+      })
+      .execute();
+    await auditAs(trx, caller, { action: 'user.login', objectType: 'user', objectId: user.id });
+  });
+  return { token, expiresAt, caller };
+}
+
+/** The user's membership in a workspace by id (for a session opened right after joining it). */
+export async function membershipIn(db: Kysely<Schema>, userId: number, workspaceId: number) {
+  const row = await db
+    .selectFrom('memberships as m')
+    .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
+    .selectAll('w')
+    .select('m.role')
+    .where('m.user_id', '=', userId)
+    .where('m.workspace_id', '=', workspaceId)
+    .executeTakeFirstOrThrow();
+  const { role, ...workspace } = row;
+  return { workspace: workspace as Workspace, role: role as Role };
 }
 
 /** The caller behind a session cookie, or undefined when unknown or expired. */
@@ -138,7 +151,3 @@ export async function userWorkspaces(db: Kysely<Schema>, userId: number) {
     .orderBy('w.name')
     .execute();
 }
-
-// argon2id of a random string nobody knows.
-const DUMMY_HASH =
-  '$argon2id$v=19$m=19456,t=2,p=1$y11h5l5tOmpvwHvnjuL++w$kq1ykJSbwBx36YHty5R7z0SdGS2sdZv9F7qy+zmgO68';

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
+import { recordAudit } from '../audit/audit-log.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
+import type { Actor } from './caller.ts';
 import { hashPassword } from './password.ts';
 import { parseRole, type Role } from './roles.ts';
 
@@ -15,6 +17,13 @@ export interface WorkspaceUser {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** An email as accounts are keyed: trimmed and lower-case; refused when it is not an address. */
+export function normalizeEmail(text: string): string {
+  const email = text.trim().toLowerCase();
+  if (!EMAIL.test(email)) throw new InvalidInputError(`"${text}" is not an email address`);
+  return email;
+}
+
 /** Checks a role name, with the list of valid ones in the error. */
 export function requireRole(text: string): Role {
   const role = parseRole(text);
@@ -23,36 +32,52 @@ export function requireRole(text: string): Role {
 }
 
 /**
- * Creates a user with a membership in the workspace. An existing user (same email) only gains
- * the membership; their password stays as it is.
+ * Creates a user with a membership in the workspace (the CLI's way: a server admin is trusted). An
+ * existing user (same email, maybe of other workspaces) is refused unless `addExisting` says so;
+ * then they only gain the membership and their password stays as it is.
  *
  * @example await createUser(db, ws.id, { email: 'ops@shop.cn', password: 'long secret', role: 'operator' })
  */
 export async function createUser(
   db: Kysely<Schema>,
   workspaceId: number,
-  input: { email: string; password: string; role: Role; name?: string },
+  actor: Actor,
+  input: { email: string; password: string; role: Role; name?: string; addExisting?: boolean },
 ): Promise<{ user: WorkspaceUser; existed: boolean }> {
-  const email = input.email.trim().toLowerCase();
-  if (!EMAIL.test(email)) throw new InvalidInputError(`"${input.email}" is not an email address`);
-  let user = await db.selectFrom('users').select(['id']).where('email', '=', email).executeTakeFirst();
-  const existed = Boolean(user);
-  if (!user) {
-    const password_hash = await hashPassword(input.password);
-    user = await db
-      .insertInto('users')
-      .values({ email, password_hash, name: input.name ?? null })
-      .returning(['id'])
-      .executeTakeFirstOrThrow();
-  }
-  const added = await db
-    .insertInto('memberships')
-    .values({ workspace_id: workspaceId, user_id: user.id, role: input.role })
-    .onConflict((oc) => oc.columns(['workspace_id', 'user_id']).doNothing())
-    .returning('user_id')
-    .executeTakeFirst();
-  if (!added) throw new RetainError('conflict', `${email} is already a member of this workspace`);
-  return { user: await getUser(db, workspaceId, user.id), existed };
+  const email = normalizeEmail(input.email);
+  const found = await db.selectFrom('users').select(['id']).where('email', '=', email).executeTakeFirst();
+  if (found && !input.addExisting)
+    throw new RetainError(
+      'conflict',
+      `${email} already has an account; add it to this workspace with --add-existing (its password stays), or send an invitation (retain users invite)`,
+    );
+  const password_hash = found ? undefined : await hashPassword(input.password);
+  const userId = await db.transaction().execute(async (trx) => {
+    const id =
+      found?.id ??
+      (
+        await trx
+          .insertInto('users')
+          .values({ email, password_hash: password_hash!, name: input.name ?? null })
+          .returning(['id'])
+          .executeTakeFirstOrThrow()
+      ).id;
+    const added = await trx
+      .insertInto('memberships')
+      .values({ workspace_id: workspaceId, user_id: id, role: input.role })
+      .onConflict((oc) => oc.columns(['workspace_id', 'user_id']).doNothing())
+      .returning('user_id')
+      .executeTakeFirst();
+    if (!added) throw new RetainError('conflict', `${email} is already a member of this workspace`);
+    await recordAudit(trx, workspaceId, actor, {
+      action: 'user.create',
+      objectType: 'user',
+      objectId: id,
+      detail: { role: input.role, existing_account: Boolean(found) },
+    });
+    return id;
+  });
+  return { user: await getUser(db, workspaceId, userId), existed: Boolean(found) };
 }
 
 /** A member of the workspace; not found for users of other workspaces. */

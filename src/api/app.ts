@@ -10,6 +10,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from '../access/login-limit.ts';
 import { can, type Permission, ROLES } from '../access/roles.ts';
 import type { Database } from '../db/database.ts';
 import { KnownEventWriter } from '../importing/known-events.ts';
@@ -19,6 +20,7 @@ import type { ApiContext } from './context.ts';
 import { hasDashboard, isDashboardPage, registerDashboard, sendDashboard } from './dashboard-static.ts';
 import { sendError } from './errors.ts';
 import { ImportJobs } from './import-jobs.ts';
+import { parseJsonBody } from './json-body.ts';
 import { redactUrl } from './log-redact.ts';
 import { accessRoutes } from './routes/access-routes.ts';
 import { analyticsRoutes } from './routes/analytics-routes.ts';
@@ -28,6 +30,7 @@ import { customerBulkRoutes } from './routes/customer-bulk-routes.ts';
 import { customerRoutes } from './routes/customer-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { ingestRoutes } from './routes/ingest-routes.ts';
+import { invitationRoutes } from './routes/invitation-routes.ts';
 import { journeyRoutes } from './routes/journey-routes.ts';
 import { loyaltyRoutes } from './routes/loyalty-routes.ts';
 import { messagingRoutes } from './routes/messaging-routes.ts';
@@ -39,6 +42,8 @@ import { SegmentationCache } from './segmentation-cache.ts';
 export interface ApiOptions {
   /** Requests per minute per API key or user (per address before sign-in). */
   rateLimitPerMinute?: number;
+  /** Failed sign-ins allowed per account and per client address (default 10 and 50 in 15 minutes). */
+  loginLimits?: LoginLimits;
   /** pino logging; false in tests. */
   logger?: boolean;
   /** Trust X-Forwarded-* from a reverse proxy (for the client address and https). */
@@ -76,6 +81,14 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(sendError);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
   const dashboard = hasDashboard(options.dashboardDir) ? options.dashboardDir : undefined;
   // Page addresses of the dashboard (/customers/42) load the app, which routes them itself.
   app.setNotFoundHandler((request, reply) =>
@@ -128,6 +141,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       app.log.error({ err: error, importId: jobId }, 'import failed unexpectedly'),
     ),
     segmentations: new SegmentationCache(store),
+    loginLimits: options.loginLimits ?? DEFAULT_LOGIN_LIMITS,
   };
   app.addHook('onClose', async () => context.jobs.drain());
   // Any successful write may change scores: the next RFM read recomputes.
@@ -160,6 +174,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(messagingRoutes, context);
       await api.register(journeyRoutes, context);
       await api.register(accessRoutes, context);
+      await api.register(invitationRoutes, context);
     },
     { prefix: '/api/v1' },
   );

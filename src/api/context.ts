@@ -1,3 +1,4 @@
+import type { LoginLimits } from '../access/login-limit.ts';
 import type { Database } from '../db/database.ts';
 import type { KnownEventWriter } from '../importing/known-events.ts';
 import type { CallerCache } from './caller-cache.ts';
@@ -12,4 +13,6 @@ export interface ApiContext {
   events: KnownEventWriter;
   jobs: ImportJobs;
   segmentations: SegmentationCache;
+  /** Failed sign-ins allowed per account and per address. */
+  loginLimits: LoginLimits;
 }

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { InvalidInputError, RetainError } from '../shared/errors.ts';
+import { InvalidInputError, RetainError, TooManyAttemptsError } from '../shared/errors.ts';
 
 /** The body of every error response. */
 export interface ErrorBody {
@@ -17,6 +17,7 @@ const STATUS: Record<RetainError['code'], number> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  rate_limited: 429,
   unavailable: 503,
 };
 
@@ -61,6 +62,7 @@ export function sendError(error: FastifyError | Error, request: FastifyRequest, 
   if (error instanceof RetainError) {
     const body: ErrorBody = { error: error.code, message: error.message };
     if (error instanceof InvalidInputError && error.fields?.length) body.fields = [...error.fields];
+    if (error instanceof TooManyAttemptsError) reply.header('retry-after', String(error.retryAfterSeconds));
     return reply.code(STATUS[error.code]).send(body);
   }
   const status = (error as FastifyError).statusCode;

@@ -13,3 +13,9 @@ describe('URLs in logs', () => {
     expect(redactUrl('/api/v1/metrics?from=2024-01-01')).toBe('/api/v1/metrics?from=2024-01-01');
   });
 });
+
+describe('invitation links in logs', () => {
+  it('leaves the token of an accept link out', () => {
+    expect(redactUrl('/invite/ri_secretToken123')).toBe('/invite/***');
+  });
+});

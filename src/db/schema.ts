@@ -208,6 +208,29 @@ export interface SessionsTable {
   expires_at: Date;
 }
 
+export interface InvitationsTable {
+  workspace_id: number;
+  id: Generated<number>;
+  email: string;
+  role: string;
+  token_hash: string;
+  invited_by: string;
+  created_at: Auto<Date>;
+  expires_at: Date;
+  accepted_at: Date | null;
+  accepted_by: number | null;
+  revoked_at: Date | null;
+}
+
+/** Not workspace-scoped: attempts happen before a workspace is known. */
+export interface LoginAttemptsTable {
+  id: Generated<number>;
+  email: string;
+  address: string;
+  at: Auto<Date>;
+  succeeded: Auto<boolean>;
+}
+
 export interface ApiKeysTable {
   workspace_id: number;
   id: Generated<number>;
@@ -476,6 +499,8 @@ export interface Schema {
   memberships: MembershipsTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
+  invitations: InvitationsTable;
+  login_attempts: LoginAttemptsTable;
   audit_log: AuditLogTable;
   coupon_templates: CouponTemplatesTable;
   coupons: CouponsTable;

@@ -1,7 +1,7 @@
 import { customerIdByIdentity } from '../customers/customer-profile.ts';
 import type { Database } from '../db/database.ts';
 import { normalizeIdentity } from '../identity/identity-normalize.ts';
-import { InvalidInputError } from '../shared/errors.ts';
+import { InvalidInputError, RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { batchRecords } from './batch-source.ts';
 import { IDENTITY_FIELDS, KIND_FIELDS } from './import-kinds.ts';
@@ -12,12 +12,15 @@ export type CustomerRecord = Record<string, string | string[] | undefined>;
 
 /**
  * Creates or updates one customer through the import pipeline, so identity resolution, merging
- * and validation are exactly those of a customers file. Returns the customer's id.
+ * and validation are exactly those of a customers file. Returns the customer's id. With
+ * `mayMerge: false` (callers without the data.write permission) a record whose identities belong
+ * to two or more customers is refused instead of merging them.
  */
 export async function upsertCustomer(
   database: Database,
   workspace: Workspace,
   input: CustomerRecord,
+  options: { mayMerge?: boolean } = {},
 ): Promise<{ id: number; created: boolean; merged: number }> {
   // Files call the merchant's own id `customer_id`; the API calls it `external_id`.
   const { external_id, ...rest } = input;
@@ -28,6 +31,7 @@ export async function upsertCustomer(
       'body: a customer needs at least one identity (external_id, phone, email, member_card, wechat_unionid, wechat_openid, platform_id)',
     );
   }
+  if (options.mayMerge === false) await refuseMerge(database, workspace.id, record);
   const row = { ...record, tags: Array.isArray(record.tags) ? record.tags.join(',') : record.tags };
   const { source, columns } = batchRecords(KIND_FIELDS.customers.fields, [row]);
   const stats = await importRecords(database, {
@@ -46,4 +50,22 @@ export async function upsertCustomer(
   if (id === undefined)
     throw new InvalidInputError(`body.${field}: "${input[field]}" is not a valid ${field}`);
   return { id, created: stats.inserted > 0, merged: stats.merged };
+}
+
+// A merge moves orders, points and history between customers; a role that may only edit profiles
+// must not be able to do it by posting two identities together.
+async function refuseMerge(database: Database, workspaceId: number, record: CustomerRecord) {
+  const owners = new Set<number>();
+  for (const [field, type] of IDENTITY_FIELDS) {
+    const text = record[field];
+    const value = typeof text === 'string' && text ? normalizeIdentity(type, text) : undefined;
+    const id =
+      value === undefined ? undefined : await customerIdByIdentity(database.db, workspaceId, type, value);
+    if (id !== undefined) owners.add(id);
+  }
+  if (owners.size > 1)
+    throw new RetainError(
+      'forbidden',
+      `these identities belong to ${owners.size} customers; merging them needs the data.write permission (operator or admin)`,
+    );
 }

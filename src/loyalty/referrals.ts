@@ -9,6 +9,22 @@ import { issueCouponsInTransaction } from './coupon-issue.ts';
 import { findCouponTemplate } from './coupon-template.ts';
 import { pointsExpiry } from './points-earn.ts';
 
+/** A customer's referral code if they have one, without creating it (reads never write). */
+export async function existingReferralCode(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  customerId: number,
+): Promise<string | null> {
+  await requireCustomer(db, workspaceId, customerId);
+  const row = await db
+    .selectFrom('referral_codes')
+    .select('code')
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+  return row?.code ?? null;
+}
+
 /** A customer's personal referral code, created on first request. */
 export async function referralCodeFor(
   db: Kysely<Schema>,

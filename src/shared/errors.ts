@@ -13,7 +13,8 @@ export class RetainError extends Error {
       | 'unavailable'
       | 'unauthorized'
       | 'forbidden'
-      | 'too_large',
+      | 'too_large'
+      | 'rate_limited',
     message: string,
   ) {
     super(message);
@@ -35,6 +36,16 @@ export class InvalidInputError extends RetainError {
     readonly fields?: readonly { field: string; message: string }[],
   ) {
     super('invalid_input', message);
+  }
+}
+
+/** Too many attempts: refused until `retryAfterSeconds` have passed (the API sends `Retry-After`). */
+export class TooManyAttemptsError extends RetainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', message);
   }
 }
 

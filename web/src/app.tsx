@@ -4,6 +4,7 @@ import zhCN from 'antd/locale/zh_CN';
 import { SessionGate } from './api/session.tsx';
 import { useI18n } from './i18n/i18n.tsx';
 import { Layout } from './layout.tsx';
+import { AcceptInvitePage } from './pages/accept-invite-page.tsx';
 import { LoginPage } from './pages/login-page.tsx';
 import { useLocation } from './router.tsx';
 import { routeFor } from './routes.tsx';
@@ -21,16 +22,22 @@ const THEME = {
   },
 };
 
-/** The dashboard: Ant Design in the chosen language, the login page or the signed-in layout. */
+/** The dashboard: Ant Design in the chosen language, an invitation, the login page or the signed-in layout. */
 export function App() {
   const { lang } = useI18n();
   const location = useLocation();
+  // An invitation link works signed in or not, so it is shown before the session gate.
+  const invite = /^\/invite\/([^/]+)$/.exec(location.path);
   return (
     <ConfigProvider locale={lang === 'zh-CN' ? zhCN : enUS} theme={THEME} button={{ autoInsertSpace: false }}>
       <AntApp>
-        <SessionGate signedOut={<LoginPage />}>
-          <Layout path={location.path}>{routeFor(location.path)}</Layout>
-        </SessionGate>
+        {invite ? (
+          <AcceptInvitePage token={decodeURIComponent(invite[1]!)} />
+        ) : (
+          <SessionGate signedOut={<LoginPage />}>
+            <Layout path={location.path}>{routeFor(location.path)}</Layout>
+          </SessionGate>
+        )}
       </AntApp>
     </ConfigProvider>
   );

@@ -2,11 +2,12 @@ import { Layout as AntLayout, Button, Menu, Select, Space, Typography } from 'an
 import { type ReactNode, useState } from 'react';
 import { useSession } from './api/session.tsx';
 import { LanguageSwitch } from './components/language-switch.tsx';
+import { PasswordChange } from './components/password-change.tsx';
 import { useI18n } from './i18n/i18n.tsx';
 import { Link } from './router.tsx';
 import { NAV, navKeyFor } from './routes.tsx';
 
-/** The signed-in frame: navigation, workspace switcher, language switch and sign-out. */
+/** The signed-in frame: navigation, workspace switcher, language switch, password change and sign-out. */
 export function Layout({ path, children }: { path: string; children: ReactNode }) {
   const { t } = useI18n();
   const { me, switchWorkspace, logout } = useSession();
@@ -58,6 +59,7 @@ export function Layout({ path, children }: { path: string; children: ReactNode }
             <Typography.Text>
               {me.user.label} · {t(`role.${me.role}`)}
             </Typography.Text>
+            {me.user.kind === 'user' && <PasswordChange />}
             <Button onClick={() => void logout()}>{t('header.logout')}</Button>
           </Space>
         </AntLayout.Header>

@@ -1,22 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../access/api-key-service.ts';
+import { resetMemberPassword } from '../../access/password-service.ts';
 import { ROLES } from '../../access/roles.ts';
-import { createUser, type getUser, listUsers, removeUser } from '../../access/user-service.ts';
+import { type getUser, listUsers, removeUser } from '../../access/user-service.ts';
 import { auditAs, listAudit } from '../../audit/audit-log.ts';
+import { PasswordResetOut, UserOut } from '../access-schemas.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { ERRORS, iso } from '../schemas.ts';
 
 const admin = { permission: 'admin' as const };
 const Role = z.enum(ROLES);
-const UserOut = z.object({
-  id: z.number(),
-  email: z.string(),
-  name: z.string().nullable(),
-  role: z.string(),
-  created_at: z.string(),
-});
 const KeyOut = z.object({
   id: z.number(),
   name: z.string(),
@@ -44,7 +39,7 @@ const keyOut = (k: Awaited<ReturnType<typeof listApiKeys>>[number]) => ({
   revoked_at: iso(k.revokedAt),
 });
 
-/** Users, API keys and the audit log: admins only. */
+/** Users (invited through invitation routes), API keys and the audit log: admins only. */
 export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store, callers }) => {
   const db = store.db;
 
@@ -61,38 +56,13 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     async (request) => (await listUsers(db, callerOf(request).workspace.id)).map(userOut),
   );
 
-  app.post(
-    '/users',
-    {
-      config: admin,
-      schema: {
-        tags: ['access'],
-        summary: 'Add a user to the workspace (an existing user keeps their password)',
-        body: z
-          .object({
-            email: z.string().min(3).max(320),
-            password: z.string().min(10).max(1000),
-            role: Role,
-            name: z.string().optional(),
-          })
-          .strict(),
-        response: { 201: UserOut, ...ERRORS },
-      },
-    },
-    async (request, reply) => {
-      const caller = callerOf(request);
-      const { user } = await createUser(db, caller.workspace.id, request.body);
-      await auditAs(db, caller, {
-        action: 'user.create',
-        objectType: 'user',
-        objectId: user.id,
-        detail: { role: user.role },
-      });
-      return reply.code(201).send(userOut(user));
-    },
-  );
-
-  const UserParams = z.object({ userId: z.coerce.number().int().positive() });
+  const UserParams = z.object({
+    userId: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1),
+  });
   app.delete(
     '/users/:userId',
     {
@@ -108,6 +78,25 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         objectId: request.params.userId,
       });
       return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/users/:userId/password-reset',
+    {
+      config: admin,
+      schema: {
+        tags: ['access'],
+        summary:
+          'Reset a member’s password: a generated password, shown in this answer only; their sessions end (refused for users of other workspaces too)',
+        params: UserParams,
+        response: { 200: PasswordResetOut, ...ERRORS },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const reset = await resetMemberPassword(db, caller.workspace.id, caller.actor, request.params.userId);
+      return { password: reset.password, sessions_ended: reset.sessionsEnded };
     },
   );
 
@@ -151,7 +140,13 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     },
   );
 
-  const KeyParams = z.object({ keyId: z.coerce.number().int().positive() });
+  const KeyParams = z.object({
+    keyId: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1),
+  });
   app.delete(
     '/api-keys/:keyId',
     { config: admin, schema: { tags: ['access'], summary: 'Revoke an API key', params: KeyParams } },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { can } from '../../access/roles.ts';
 import { auditAs } from '../../audit/audit-log.ts';
 import { customer360 } from '../../customers/customer-360.ts';
 import { eraseCustomer } from '../../customers/customer-erase.ts';
@@ -146,14 +147,17 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
       config: { permission: 'customers.write' },
       schema: {
         tags: ['customers'],
-        summary: 'Create or update a customer by any identity (merges when identities link customers)',
+        summary:
+          'Create or update a customer by any identity (merges when identities link customers; merging needs data.write)',
         body: CustomerInput,
         response: { 200: z.object({ id: z.number(), created: z.boolean(), merged: z.number() }), ...ERRORS },
       },
     },
     async (request) => {
       const caller = callerOf(request);
-      const result = await upsertCustomer(store, caller.workspace, request.body);
+      const result = await upsertCustomer(store, caller.workspace, request.body, {
+        mayMerge: can(caller.role, 'data.write'),
+      });
       await auditAs(db, caller, {
         action: result.created ? 'customer.create' : 'customer.update',
         objectType: 'customer',

@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { auditAs } from '../../audit/audit-log.ts';
 import { requireCustomer } from '../../customers/customer-profile.ts';
 import { changePoints, expirePoints, pointsBalance, pointsHistory } from '../../loyalty/points-ledger.ts';
-import { customerReferrals, linkReferral, referralCodeFor, referralReport } from '../../loyalty/referrals.ts';
+import {
+  customerReferrals,
+  existingReferralCode,
+  linkReferral,
+  referralCodeFor,
+  referralReport,
+} from '../../loyalty/referrals.ts';
 import { customerTier, evaluateTiers } from '../../loyalty/tier-evaluate.ts';
 import { todayIn } from '../../shared/local-date.ts';
 import { changeWorkspace, saveSettings, zoneLocked } from '../../workspaces/workspace-service.ts';
@@ -92,25 +98,48 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     },
   );
 
+  const ReferralCode = z.object({ code: z.string().nullable() });
   app.get(
+    '/customers/:customerId/referral-code',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['loyalty'],
+        summary: "A customer's personal referral code, or null before one is created (POST creates it)",
+        params: CustomerParams,
+        response: { 200: ReferralCode, ...ERRORS },
+      },
+    },
+    async (request) => ({
+      code: await existingReferralCode(db, callerOf(request).workspace.id, request.params.customerId),
+    }),
+  );
+
+  app.post(
     '/customers/:customerId/referral-code',
     {
       config: { permission: 'loyalty.write' },
       schema: {
         tags: ['loyalty'],
-        summary: "A customer's personal referral code (created on first request)",
+        summary: "Create the customer's personal referral code (the existing one when there is one)",
         params: CustomerParams,
+        response: { 200: ReferralCode.extend({ code: z.string() }), ...ERRORS },
       },
     },
-    async (request) => ({
-      code: await referralCodeFor(db, callerOf(request).workspace.id, request.params.customerId),
-    }),
+    async (request) => {
+      const caller = callerOf(request);
+      const { customerId } = request.params;
+      const code = await referralCodeFor(db, caller.workspace.id, customerId);
+      await auditAs(db, caller, { action: 'referral.code', objectType: 'customer', objectId: customerId });
+      return { code };
+    },
   );
 
   app.post(
     '/customers/:customerId/referral',
     {
-      config: { permission: 'customers.write' },
+      // A link pays the referrer a reward when the customer orders: a loyalty write, not a profile edit.
+      config: { permission: 'loyalty.write' },
       schema: {
         tags: ['loyalty'],
         summary:

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { recordTouch } from '../../messaging/tracking-service.ts';
@@ -13,7 +14,8 @@ const page = (zh: string, en: string) =>
 
 /**
  * The links in sent messages: `/t/o/{token}` (open pixel), `/t/c/{token}?u=&s=` (signed click
- * redirect) and `/t/u/{token}` (unsubscribe page, and one-click POST). Public, but a token only
+ * redirect) and `/t/u/{token}` (a confirmation page on GET; the unsubscribe itself is a POST, from
+ * that page's button or a mail client's RFC 8058 one-click). Public, but a token only
  * works for the one message it was signed for, and a click only redirects to the URL it was sent with.
  */
 export const trackingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store }) => {
@@ -61,15 +63,32 @@ export const trackingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
     const m = await message(token);
     return Boolean(m && (await recordTouch(db, m.workspaceId, m.messageId, 'unsubscribed')));
   };
+  const html = (reply: FastifyReply) =>
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
+  // A GET only asks: mail scanners and link previews fetch every link, and must not opt anyone out.
   app.get('/t/u/:token', open, async (request, reply) => {
-    const done = await unsubscribe(request.params.token);
-    reply.type('text/html; charset=utf-8');
-    if (!done) return reply.code(404).send(page('链接无效', 'This link is not valid.'));
-    return reply.send(page('您已退订', 'You are unsubscribed and will not receive these messages any more.'));
+    if (!(await message(request.params.token)))
+      return html(reply).code(404).send(page('链接无效', 'This link is not valid.'));
+    return html(reply).send(CONFIRM);
   });
-  // RFC 8058 one-click unsubscribe from mail clients.
+  // The page's button, and RFC 8058 one-click unsubscribe from mail clients
+  // (`List-Unsubscribe-Post: List-Unsubscribe=One-Click`), both POST here.
   app.post('/t/u/:token', open, async (request, reply) => {
     const done = await unsubscribe(request.params.token);
-    return reply.code(done ? 200 : 404).send({ unsubscribed: done });
+    if (!request.headers.accept?.includes('text/html'))
+      return reply.code(done ? 200 : 404).send({ unsubscribed: done });
+    if (!done) return html(reply).code(404).send(page('链接无效', 'This link is not valid.'));
+    return html(reply).send(
+      page('您已退订', 'You are unsubscribed and will not receive these messages any more.'),
+    );
   });
 };
+
+// Posts to its own address; no script, so it works in any browser and under a strict CSP.
+const CONFIRM =
+  `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+  `<title>确认退订</title><body style="font-family:sans-serif;text-align:center;padding:3em">` +
+  `<h1>确认退订</h1><p>确认后，您将不再收到这类消息。</p>` +
+  `<p>Confirm to stop receiving these messages.</p>` +
+  `<form method="post"><button type="submit" style="font-size:1.1em;padding:.5em 2em">确认退订</button></form>` +
+  `</body></html>`;

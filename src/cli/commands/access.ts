@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../access/api-key-service.ts';
 import { cliActor } from '../../access/caller.ts';
-import { newToken } from '../../access/secret-token.ts';
-import { createUser, listUsers, requireRole } from '../../access/user-service.ts';
+import { requireRole } from '../../access/user-service.ts';
 import { listAudit, recordAudit } from '../../audit/audit-log.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
+import { registerUserCommands } from './users.ts';
 
 const ws = (command: Command): string => command.optsWithGlobals().workspace;
 
@@ -19,55 +19,7 @@ function positive(flag: string, value: string): number {
 
 /** `retain users …`, `retain apikeys …` and `retain audit`. */
 export function registerAccessCommands(program: Command): void {
-  const users = program.command('users').description('people who sign in to the dashboard and API');
-  users
-    .command('create')
-    .description('add a user to the workspace (prints a generated password unless --password is given)')
-    .requiredOption('--email <email>', 'sign-in email')
-    .requiredOption('--role <role>', 'admin, operator, service or viewer')
-    .option('--password <password>', 'at least 10 characters (default: generated and printed once)')
-    .option('--name <name>', 'display name')
-    .action(
-      async (opts: { email: string; role: string; password?: string; name?: string }, command: Command) => {
-        const role = requireRole(opts.role);
-        const password = opts.password ?? newToken('', 12);
-        await withWorkspace(ws(command), async (store, workspace) => {
-          const { user, existed } = await createUser(store.db, workspace.id, {
-            email: opts.email,
-            password,
-            role,
-            name: opts.name,
-          });
-          await recordAudit(store.db, workspace.id, cliActor(), {
-            action: 'user.create',
-            objectType: 'user',
-            objectId: user.id,
-            detail: { role },
-          });
-          console.log(`user ${user.email} is now ${role} in workspace "${workspace.name}"`);
-          if (existed) console.log('(existing user: their password is unchanged)');
-          else if (!opts.password)
-            console.log(`password: ${password}   (shown once; sign in with POST /api/v1/auth/login)`);
-        });
-      },
-    );
-  users
-    .command('list')
-    .description('members of the workspace')
-    .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }, command: Command) => {
-      await withWorkspace(ws(command), async (store, workspace) => {
-        const rows = await listUsers(store.db, workspace.id);
-        if (opts.json) return printJson(rows);
-        printTable(rows as unknown as Record<string, unknown>[], [
-          'id',
-          'email',
-          'name',
-          'role',
-          'createdAt',
-        ]);
-      });
-    });
+  registerUserCommands(program);
 
   const keys = program
     .command('apikeys')

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { bootstrapAdminKey } from '../../access/api-key-service.ts';
+import { cliActor } from '../../access/caller.ts';
 import { newToken } from '../../access/secret-token.ts';
 import { createUser } from '../../access/user-service.ts';
 import { startServer } from '../../api/server.ts';
@@ -42,7 +43,7 @@ export function registerServeCommand(program: Command): void {
         // And a person to sign in to the dashboard with, since the CLI cannot add one while the
         // server holds the embedded store.
         const password = newToken('', 12);
-        await createUser(store.db, first.id, { email: FIRST_ADMIN, password, role: 'admin' });
+        await createUser(store.db, first.id, cliActor(), { email: FIRST_ADMIN, password, role: 'admin' });
         process.stderr.write(
           `retain: first start, no users or API keys yet. Admin API key for workspace "${first.name}" (shown once):\n${key}\n` +
             `retain: dashboard sign-in (shown once): ${FIRST_ADMIN} / ${password}\n`,

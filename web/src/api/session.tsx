@@ -1,17 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useMemo } from 'react';
+import type { AcceptBody, Me } from '../../../src/api/access-schemas.ts';
 import { type Formatter, makeFormatter } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ApiError, api, setCsrfToken } from './client.ts';
 
-/** `GET /auth/me`: who is signed in, where, with which role. */
-export interface Me {
-  user: { id: string | null; label: string; kind: string };
-  workspace: { name: string; timezone: string; currency: string };
-  role: 'admin' | 'operator' | 'service' | 'viewer';
-  csrf_token: string | null;
-  workspaces: { name: string; role: string }[];
-}
+// The server's own schemas give the shapes: web never re-declares them.
+export type { Me } from '../../../src/api/access-schemas.ts';
 
 interface Session {
   me: Me;
@@ -46,12 +41,23 @@ const fetchMe = async (): Promise<Me | null> => {
 
 /** Signs in; the session cookie is set by the answer. */
 export function useLogin() {
+  return useSignIn((input: { email: string; password: string }) => api<Me>('POST', '/auth/login', input));
+}
+
+/** Accepts an invitation; the answer signs in to the workspace joined, like a login. */
+export function useAcceptInvitation() {
+  return useSignIn((input: AcceptBody) => api<Me>('POST', '/invitations/accept', input));
+}
+
+function useSignIn<T>(call: (input: T) => Promise<Me>) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: { email: string; password: string }) => api<Me>('POST', '/auth/login', input),
+    mutationFn: call,
     onSuccess: (me) => {
       window.localStorage.setItem(SIGNED_IN, '1');
       setCsrfToken(me.csrf_token);
+      // Whatever was on screen belonged to the previous session, if any.
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
       client.setQueryData(ME_KEY, me);
     },
   });

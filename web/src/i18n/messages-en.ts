@@ -1,3 +1,4 @@
+import { accessEn } from './messages-access-en.ts';
 import { importFieldsEn } from './messages-import-fields-en.ts';
 import { journeysEn } from './messages-journeys-en.ts';
 import type { MessageKey } from './messages-zh-cn.ts';
@@ -6,6 +7,7 @@ import type { MessageKey } from './messages-zh-cn.ts';
 export const en: Record<MessageKey, string> = {
   ...journeysEn,
   ...importFieldsEn,
+  ...accessEn,
   'app.name': 'Retain',
   'app.tagline': 'Repeat-purchase CRM: customers, RFM, lifecycle, segments and loyalty',
   'nav.label': 'Main navigation',
@@ -321,8 +323,6 @@ export const en: Record<MessageKey, string> = {
   'settings.users': 'Users',
   'settings.role': 'Role',
   'settings.created': 'Created',
-  'settings.password_rule': 'At least 10 characters',
-  'settings.user_added': 'User added',
   'settings.api_keys': 'API keys',
   'settings.key_name': 'Name',
   'settings.key_once': 'The new key is shown only this once: copy it now',

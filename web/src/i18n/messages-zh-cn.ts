@@ -1,4 +1,5 @@
 // Chinese (Simplified) strings: the source of every message key; en must have each of them.
+import { accessZhCN } from './messages-access-zh-cn.ts';
 import { importFieldsZhCN } from './messages-import-fields-zh-cn.ts';
 import { journeysZhCN } from './messages-journeys-zh-cn.ts';
 
@@ -6,6 +7,7 @@ import { journeysZhCN } from './messages-journeys-zh-cn.ts';
 export const zhCN = {
   ...journeysZhCN,
   ...importFieldsZhCN,
+  ...accessZhCN,
   'app.name': 'Retain 复购',
   'app.tagline': '复购客户管理：客户、RFM、生命周期、分群与会员营销',
   'nav.label': '主导航',
@@ -319,8 +321,6 @@ export const zhCN = {
   'settings.users': '用户',
   'settings.role': '角色',
   'settings.created': '创建时间',
-  'settings.password_rule': '密码至少 10 个字符',
-  'settings.user_added': '用户已添加',
   'settings.api_keys': 'API 密钥',
   'settings.key_name': '名称',
   'settings.key_once': '新密钥只显示这一次，请立即复制保存',

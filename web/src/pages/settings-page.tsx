@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Form, Input, Popconfirm, Select, Table, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Popconfirm, Select, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { api } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
@@ -8,6 +8,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import { useApi } from '../lib/use-api.ts';
 import { ChannelsCard } from './settings/channels-card.tsx';
+import { UsersCard } from './settings/users-card.tsx';
 import { WorkspaceCard } from './settings/workspace-card.tsx';
 
 const ROLES = ['admin', 'operator', 'service', 'viewer'] as const;
@@ -31,10 +32,8 @@ export function SettingsPage() {
 
 function AdminSettings() {
   const { t } = useI18n();
-  const { fmt, me } = useSession();
-  const { message } = App.useApp();
+  const { fmt } = useSession();
   const client = useQueryClient();
-  const users = useApi<{ id: number; email: string; role: string; created_at: string }[]>('/users');
   const keys =
     useApi<
       {
@@ -47,11 +46,6 @@ function AdminSettings() {
       }[]
     >('/api-keys');
   const [newKey, setNewKey] = useState<string | null>(null);
-  const addUser = async (v: { email: string; password: string; role: string }) => {
-    await api('POST', '/users', v);
-    message.success(t('settings.user_added'));
-    await client.invalidateQueries({ queryKey: ['/users'] });
-  };
   const addKey = async (v: { name: string; role: string }) => {
     const made = await api<{ key: string }>('POST', '/api-keys', v);
     setNewKey(made.key);
@@ -61,74 +55,11 @@ function AdminSettings() {
     await api('DELETE', `/api-keys/${id}`);
     await client.invalidateQueries({ queryKey: ['/api-keys'] });
   };
-  const removeUser = async (id: number) => {
-    await api('DELETE', `/users/${id}`);
-    await client.invalidateQueries({ queryKey: ['/users'] });
-  };
   const roleOptions = ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }));
   return (
     <>
       <ChannelsCard />
-      <Card title={t('settings.users')} style={{ marginTop: 16 }}>
-        <Form layout="inline" onFinish={(v) => void addUser(v)} style={{ marginBottom: 12, rowGap: 8 }}>
-          <Form.Item
-            name="email"
-            label={t('login.email')}
-            rules={[{ required: true, message: t('form.required') }]}
-          >
-            <Input type="email" />
-          </Form.Item>
-          <Form.Item
-            name="password"
-            label={t('login.password')}
-            rules={[{ required: true, min: 10, message: t('settings.password_rule') }]}
-          >
-            <Input.Password autoComplete="new-password" />
-          </Form.Item>
-          <Form.Item name="role" label={t('settings.role')} initialValue="viewer">
-            <Select options={roleOptions} style={{ width: 120 }} />
-          </Form.Item>
-          <Button htmlType="submit">{t('common.create')}</Button>
-        </Form>
-        <Loaded query={users}>
-          {(rows) => (
-            <Table
-              rowKey="id"
-              size="small"
-              pagination={false}
-              dataSource={rows}
-              columns={[
-                { title: t('login.email'), dataIndex: 'email' },
-                {
-                  title: t('settings.role'),
-                  dataIndex: 'role',
-                  render: (r: string) => t(`role.${r}` as MessageKey),
-                },
-                {
-                  title: t('settings.created'),
-                  dataIndex: 'created_at',
-                  render: (v: string) => fmt.dateTime(v),
-                },
-                {
-                  title: t('common.actions'),
-                  key: 'remove',
-                  render: (_: unknown, u: { id: number; email: string }) =>
-                    u.email === me.user.label ? null : (
-                      <Popconfirm
-                        title={t('settings.confirm_remove_user')}
-                        onConfirm={() => void removeUser(u.id)}
-                      >
-                        <Button size="small" danger>
-                          {t('common.delete')}
-                        </Button>
-                      </Popconfirm>
-                    ),
-                },
-              ]}
-            />
-          )}
-        </Loaded>
-      </Card>
+      <UsersCard />
       <Card title={t('settings.api_keys')} style={{ marginTop: 16 }}>
         <Form layout="inline" onFinish={(v) => void addKey(v)} style={{ marginBottom: 12, rowGap: 8 }}>
           <Form.Item

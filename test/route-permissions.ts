@@ -1,0 +1,116 @@
+import type { Api } from './api-harness.ts';
+
+/** Test data: the permission of every API route, independent of the code. */
+// The permission each route needs, written from the README's roles table (not read from the
+// code): service staff edit profiles and tags (customers.write) but do not merge customers
+// (data.write) or touch rewards (loyalty.write); reads never write, so every GET needs `read` or
+// more; admins alone manage access, channels and the workspace.
+export const ROUTE_PERMISSIONS: Record<string, string> = {
+  'POST /api/v1/auth/logout': 'read',
+  'GET /api/v1/auth/me': 'read',
+  'POST /api/v1/auth/workspace': 'read',
+  'GET /api/v1/customers': 'read',
+  'POST /api/v1/customers': 'customers.write',
+  'GET /api/v1/customers/{customerId}': 'read',
+  'PATCH /api/v1/customers/{customerId}': 'customers.write',
+  'DELETE /api/v1/customers/{customerId}': 'erase',
+  'POST /api/v1/customers/{customerId}/tags': 'customers.write',
+  'DELETE /api/v1/customers/{customerId}/tags/{tag}': 'customers.write',
+  'POST /api/v1/customers/{customerId}/merge': 'data.write',
+  'GET /api/v1/customers/{customerId}/export': 'erase',
+  'GET /api/v1/customers/export': 'export',
+  'POST /api/v1/customers/tags': 'customers.write',
+  'POST /api/v1/orders': 'data.write',
+  'GET /api/v1/orders/{orderId}': 'read',
+  'POST /api/v1/events': 'data.write',
+  'POST /api/v1/imports': 'data.write',
+  'POST /api/v1/imports/columns': 'data.write',
+  'GET /api/v1/imports/{importId}': 'read',
+  'GET /api/v1/imports/{importId}/rejects': 'read',
+  'GET /api/v1/segments': 'read',
+  'POST /api/v1/segments': 'segments.write',
+  'POST /api/v1/segments/preview': 'read',
+  'GET /api/v1/segments/{name}': 'read',
+  'DELETE /api/v1/segments/{name}': 'segments.write',
+  'GET /api/v1/segments/{name}/members': 'read',
+  'POST /api/v1/segments/{name}/refresh': 'segments.write',
+  'GET /api/v1/segments/{name}/export': 'export',
+  'GET /api/v1/rfm/summary': 'read',
+  'GET /api/v1/rfm/grid': 'read',
+  'GET /api/v1/lifecycle/trend': 'read',
+  'GET /api/v1/customers/{customerId}/stages': 'read',
+  'GET /api/v1/rfm/customers/{customerId}': 'read',
+  'GET /api/v1/lifecycle': 'read',
+  'GET /api/v1/rfm/movement': 'read',
+  'GET /api/v1/metrics': 'read',
+  'GET /api/v1/funnel': 'read',
+  'GET /api/v1/cohorts': 'read',
+  'GET /api/v1/clv': 'read',
+  'GET /api/v1/coupon-templates': 'read',
+  'POST /api/v1/coupon-templates': 'loyalty.write',
+  'POST /api/v1/coupon-templates/{templateId}/issue': 'loyalty.write',
+  'GET /api/v1/coupons/report': 'read',
+  'GET /api/v1/coupons/{code}': 'read',
+  'GET /api/v1/customers/{customerId}/coupons': 'read',
+  'GET /api/v1/customers/{customerId}/loyalty': 'read',
+  'POST /api/v1/customers/{customerId}/points': 'loyalty.write',
+  'GET /api/v1/customers/{customerId}/referral-code': 'read',
+  'POST /api/v1/customers/{customerId}/referral-code': 'loyalty.write',
+  'POST /api/v1/customers/{customerId}/referral': 'loyalty.write',
+  'GET /api/v1/customers/{customerId}/referrals': 'read',
+  'GET /api/v1/referrals/report': 'read',
+  'POST /api/v1/tiers/evaluate': 'loyalty.write',
+  'POST /api/v1/points/expire': 'loyalty.write',
+  'GET /api/v1/workspace': 'read',
+  'PATCH /api/v1/workspace': 'admin',
+  'GET /api/v1/workspace/settings': 'read',
+  'PATCH /api/v1/workspace/settings': 'admin',
+  'GET /api/v1/channels': 'admin',
+  'PUT /api/v1/channels': 'admin',
+  'POST /api/v1/channels/{channel}/test': 'admin',
+  'GET /api/v1/templates': 'read',
+  'PUT /api/v1/templates': 'messaging.write',
+  'POST /api/v1/templates/{name}/preview': 'read',
+  'POST /api/v1/messages': 'messaging.write',
+  'GET /api/v1/customers/{customerId}/messages': 'read',
+  'GET /api/v1/journeys': 'read',
+  'PUT /api/v1/journeys': 'messaging.write',
+  'GET /api/v1/journeys/{journey}': 'read',
+  'POST /api/v1/journeys/{journey}/pause': 'messaging.write',
+  'POST /api/v1/journeys/{journey}/resume': 'messaging.write',
+  'POST /api/v1/journeys/backtest': 'read',
+  'POST /api/v1/auth/password': 'read',
+  'GET /api/v1/users': 'admin',
+  'DELETE /api/v1/users/{userId}': 'admin',
+  'POST /api/v1/users/{userId}/password-reset': 'admin',
+  'GET /api/v1/invitations': 'admin',
+  'POST /api/v1/invitations': 'admin',
+  'DELETE /api/v1/invitations/{invitationId}': 'admin',
+  'GET /api/v1/api-keys': 'admin',
+  'POST /api/v1/api-keys': 'admin',
+  'DELETE /api/v1/api-keys/{keyId}': 'admin',
+  'GET /api/v1/audit': 'admin',
+};
+
+/** An operation of the OpenAPI document. */
+export interface Operation {
+  method: string;
+  path: string;
+  permission: string | null;
+  hasBody: boolean;
+}
+
+/** Every documented operation with the permission its description states. */
+export async function operations(api: Api): Promise<Operation[]> {
+  const doc = (await api.call('GET', '/api/openapi.json')).body;
+  const ops: Operation[] = [];
+  for (const [path, methods] of Object.entries<
+    Record<string, { description?: string; requestBody?: unknown }>
+  >(doc.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      const permission = /Permission: `([\w.]+)`/.exec(op.description ?? '')?.[1] ?? null;
+      ops.push({ method: method.toUpperCase(), path, permission, hasBody: Boolean(op.requestBody) });
+    }
+  }
+  return ops;
+}

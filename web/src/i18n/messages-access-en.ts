@@ -1,0 +1,46 @@
+import type { accessZhCN } from './messages-access-zh-cn.ts';
+
+/** Invitations, the accept page and password forms, in English. */
+export const accessEn: Record<keyof typeof accessZhCN, string> = {
+  'invite.title': 'Accept invitation',
+  'invite.intro':
+    'You are invited to join a workspace. Choose a password to create your account; if this email already has an account, enter its current password.',
+  'invite.password': 'Password',
+  'invite.name': 'Name (optional)',
+  'invite.submit': 'Accept invitation',
+  'invite.invalid': 'This invitation link is not valid: it may have been used, revoked or have expired.',
+  'invite.wrong_password': 'This email already has an account, and the password is not right.',
+  'invite.too_many': 'Too many attempts; try again in {minutes} minutes.',
+  'invite.failed': 'The invitation could not be accepted; please try again later.',
+  'invite.form_title': 'Invite a member',
+  'invite.email': 'Email',
+  'invite.send': 'Create invitation link',
+  'invite.link_once':
+    'The invitation link is shown only now and works for {days} days. Copy it and send it to them:',
+  'invite.list': 'Invitations',
+  'invite.expires': 'Valid until',
+  'invite.revoke': 'Revoke',
+  'invite.confirm_revoke': 'Revoke this invitation? Its link stops working at once.',
+  'invite.status.pending': 'Waiting to be accepted',
+  'invite.status.accepted': 'They have accepted',
+  'invite.status.revoked': 'The invitation was revoked',
+  'invite.status.expired': 'The invitation has expired',
+  'users.members': 'Members',
+  'users.reset': 'Reset password',
+  'users.confirm_reset': 'Generate a new password for this member? All their sessions end.',
+  'users.reset_once': 'The new password of {email} is shown only now; tell them in a safe way:',
+  'users.reset_other_workspaces':
+    'This member also belongs to other workspaces, so their password cannot be reset here; they can change it themselves, or a server admin can reset it on the command line.',
+  'password.change': 'Change password',
+  'password.current': 'Current password',
+  'password.new': 'New password',
+  'password.confirm': 'New password again',
+  'password.mismatch': 'The two new passwords differ',
+  'password.rule': 'At least {n} characters',
+  'password.changed': 'Your password is changed; your sessions on other devices are signed out.',
+  'password.wrong_current': 'The current password is not right',
+  'password.same': 'The new password must differ from the current one',
+  'password.too_many': 'Too many attempts; please try again later.',
+  'common.cancel': 'Cancel',
+  'common.status': 'Status',
+};
