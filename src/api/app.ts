@@ -19,6 +19,7 @@ import type { ApiContext } from './context.ts';
 import { hasDashboard, isDashboardPage, registerDashboard, sendDashboard } from './dashboard-static.ts';
 import { sendError } from './errors.ts';
 import { ImportJobs } from './import-jobs.ts';
+import { guardInput } from './input-guard.ts';
 import { redactUrl } from './log-redact.ts';
 import { accessRoutes } from './routes/access-routes.ts';
 import { analyticsRoutes } from './routes/analytics-routes.ts';
@@ -76,6 +77,8 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(sendError);
+  // Before every route's schema: no NUL, lone surrogate, prototype key or deep nesting gets through.
+  app.addHook('preValidation', guardInput);
   const dashboard = hasDashboard(options.dashboardDir) ? options.dashboardDir : undefined;
   // Page addresses of the dashboard (/customers/42) load the app, which routes them itself.
   app.setNotFoundHandler((request, reply) =>

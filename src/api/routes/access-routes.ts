@@ -6,7 +6,7 @@ import { createUser, type getUser, listUsers, removeUser } from '../../access/us
 import { auditAs, listAudit } from '../../audit/audit-log.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { ERRORS, iso } from '../schemas.ts';
+import { Cursor, ERRORS, IdNumber, iso, MAX_INT4 } from '../schemas.ts';
 
 const admin = { permission: 'admin' as const };
 const Role = z.enum(ROLES);
@@ -92,7 +92,7 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     },
   );
 
-  const UserParams = z.object({ userId: z.coerce.number().int().positive() });
+  const UserParams = z.object({ userId: IdNumber(MAX_INT4) });
   app.delete(
     '/users/:userId',
     {
@@ -151,7 +151,7 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     },
   );
 
-  const KeyParams = z.object({ keyId: z.coerce.number().int().positive() });
+  const KeyParams = z.object({ keyId: IdNumber(MAX_INT4) });
   app.delete(
     '/api-keys/:keyId',
     { config: admin, schema: { tags: ['access'], summary: 'Revoke an API key', params: KeyParams } },
@@ -176,7 +176,7 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         tags: ['access'],
         summary: 'Audit log, newest first',
         querystring: z.object({
-          cursor: z.string().regex(/^\d+$/).optional(),
+          cursor: Cursor.optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
           action: z.string().optional().describe('prefix, e.g. customer.'),
         }),

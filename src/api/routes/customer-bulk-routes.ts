@@ -8,7 +8,7 @@ import { addTag } from '../../customers/tag-service.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';
-import { ERRORS } from '../schemas.ts';
+import { ERRORS, IdValue } from '../schemas.ts';
 import { ListQuery, listFilters } from './customer-routes.ts';
 
 const COLUMNS = [
@@ -84,7 +84,7 @@ export const customerBulkRoutes: FastifyPluginAsyncZod<ApiContext> = async (app,
         body: z
           .object({
             tag: z.string().min(1).max(64),
-            customer_ids: z.array(z.number().int().positive()).min(1).max(10_000),
+            customer_ids: z.array(IdValue).min(1).max(10_000),
           })
           .strict(),
         response: { 200: z.object({ added: z.number() }), ...ERRORS },

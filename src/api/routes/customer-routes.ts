@@ -17,7 +17,7 @@ import { conditionFilter, segmentMemberFilter } from '../../segments/segment-ser
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';
-import { CustomerParams, DateText, ERRORS, PageQuery } from '../schemas.ts';
+import { CustomerParams, DateText, ERRORS, IdValue, PageQuery } from '../schemas.ts';
 
 const CustomerSummary = z.object({
   id: z.number(),
@@ -272,7 +272,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
         tags: ['customers'],
         summary: 'Merge another customer into this one',
         params: CustomerParams,
-        body: z.object({ other_id: z.number().int().positive() }).strict(),
+        body: z.object({ other_id: IdValue }).strict(),
       },
     },
     async (request) => {

@@ -26,7 +26,12 @@ export const MAX_BATCH = 1000;
 const identityFields = Object.fromEntries(
   IDENTITY_FIELDS.map(([f]) => [f, z.string().min(1).optional()]),
 ) as Record<(typeof IDENTITY_FIELDS)[number][0], z.ZodOptional<z.ZodString>>;
-const Minor = z.number().int().nonnegative().describe('minor units (fen, cents)');
+const Minor = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(Number.MAX_SAFE_INTEGER)
+  .describe('minor units (fen, cents)');
 
 const OrderItem = z
   .object({
