@@ -12,6 +12,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { can, type Permission, ROLES } from '../access/roles.ts';
 import type { Database } from '../db/database.ts';
+import { statementTimeoutFromEnv } from '../db/request-scope.ts';
 import { KnownEventWriter } from '../importing/known-events.ts';
 import { authHook } from './auth.ts';
 import { CallerCache } from './caller-cache.ts';
@@ -21,6 +22,7 @@ import { sendError } from './errors.ts';
 import { ImportJobs } from './import-jobs.ts';
 import { guardInput } from './input-guard.ts';
 import { redactUrl } from './log-redact.ts';
+import { scopeRequests } from './request-limits.ts';
 import { accessRoutes } from './routes/access-routes.ts';
 import { analyticsRoutes } from './routes/analytics-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
@@ -48,6 +50,8 @@ export interface ApiOptions {
   uploadDir?: string;
   /** The built dashboard (`web/dist`); served at `/` when it holds an `index.html`. */
   dashboardDir?: string;
+  /** Longest a database statement of a request may run, in ms (0: no limit); default RETAIN_STATEMENT_TIMEOUT_MS or 30 s. */
+  statementTimeoutMs?: number;
 }
 
 /** Largest JSON body: a batch of 1,000 orders with lines fits well within it. */
@@ -77,6 +81,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(sendError);
+  scopeRequests(app, store, options.statementTimeoutMs ?? statementTimeoutFromEnv());
   // Before every route's schema: no NUL, lone surrogate, prototype key or deep nesting gets through.
   app.addHook('preValidation', guardInput);
   const dashboard = hasDashboard(options.dashboardDir) ? options.dashboardDir : undefined;
