@@ -8,7 +8,7 @@ import { newRequestScope, runInRequestScope } from '../db/request-scope.ts';
  * running are cancelled on the server and no new ones start.
  */
 export function scopeRequests(app: FastifyInstance, store: Database, statementTimeoutMs: number): void {
-  app.addHook('onRequest', (request, reply, done) => {
+  app.addHook('onRequest', (_request, reply, done) => {
     const scope = newRequestScope(statementTimeoutMs);
     reply.raw.once('close', () => {
       // 'close' before 'finish': the connection went away while the answer was not yet written.

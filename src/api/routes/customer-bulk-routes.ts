@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { auditAs } from '../../audit/audit-log.ts';
 import { searchCustomers } from '../../customers/customer-search.ts';
 import { addTag } from '../../customers/tag-service.ts';
+import { safeRow } from '../../shared/csv-safe.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';
@@ -62,7 +63,7 @@ export const customerBulkRoutes: FastifyPluginAsyncZod<ApiContext> = async (app,
             limit: PAGE,
           });
           for (const row of page.items)
-            if (!csv.write(mask.row(row))) await new Promise((r) => csv.once('drain', r));
+            if (!csv.write(safeRow(mask.row(row)))) await new Promise((r) => csv.once('drain', r));
           after = page.nextCursor === null ? undefined : Number(page.nextCursor);
         } while (after !== undefined);
         csv.end();

@@ -183,6 +183,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
       ...profile,
       customer: { ...profile.customer, name: mask.name(profile.customer.name) },
       identities: profile.identities.map((i) => ({ ...i, value: mask.identity(i.type, i.value) })),
+      events: profile.events.map((e) => ({ ...e, properties: mask.properties(e.properties) })),
     };
   };
 
