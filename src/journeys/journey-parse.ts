@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { ConditionSchema, explainCondition } from '../segments/segment-condition.ts';
 import { InvalidInputError, parseInput } from '../shared/errors.ts';
+import { assertSafeInput } from '../shared/safe-input.ts';
 import {
   type Journey,
   JourneySchema,
@@ -41,6 +42,8 @@ export function parseJourney(text: string, source = 'journey'): Journey {
       `${source}: not valid JSON or YAML: ${(error as Error).message.split('\n')[0]}`,
     );
   }
+  // Step names and keys are walked below: a file's `__proto__` key is refused, not silently dropped.
+  assertSafeInput(value, source);
   const steps = (value as { steps?: unknown } | null)?.steps;
   if (steps && typeof steps === 'object' && Object.keys(steps).length > MAX_JOURNEY_STEPS)
     throw new InvalidInputError(`${source}: steps: a journey may have at most ${MAX_JOURNEY_STEPS} steps`);

@@ -14,6 +14,7 @@ import { type KnownEventWriter, normalizeEventBatch } from '../../importing/know
 import { minorDigits } from '../../importing/money-parse.ts';
 import { getOrder } from '../../orders/order-lookup.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
+import { assertSafeInput } from '../../shared/safe-input.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { TooLargeError } from '../errors.ts';
@@ -249,11 +250,18 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       if (!file) throw new InvalidInputError('body: send the file as multipart field "file"');
       let map: Record<string, string> | undefined;
       if (request.query.map) {
+        let parsed: unknown;
         try {
-          map = z.record(z.string(), z.string()).parse(JSON.parse(request.query.map));
+          parsed = JSON.parse(request.query.map);
         } catch {
           throw new InvalidInputError('querystring.map: must be a JSON object of field → column header');
         }
+        // zod's record drops a "__proto__" key silently: refuse it (and NUL, deep nesting) by name.
+        assertSafeInput(parsed, 'querystring.map');
+        const checked = z.record(z.string(), z.string()).safeParse(parsed);
+        if (!checked.success)
+          throw new InvalidInputError('querystring.map: must be a JSON object of field → column header');
+        map = checked.data;
       }
       const path = jobs.uploadPath();
       await pipeline(file.file, createWriteStream(path));
