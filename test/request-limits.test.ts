@@ -145,6 +145,6 @@ describe.each(storesUnderTest())('request size limits ($name)', (store) => {
       headers: { 'content-type': 'application/json' },
     });
     expect(body.status).toBe(400);
-    expect(body.body.message).toMatch(/^body\.condition(\.0)*: nested deeper than 64 levels$/);
+    expect(body.body.message).toBe('body: nested deeper than 64 levels');
   });
 });

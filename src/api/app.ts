@@ -20,7 +20,7 @@ import type { ApiContext } from './context.ts';
 import { hasDashboard, isDashboardPage, registerDashboard, sendDashboard } from './dashboard-static.ts';
 import { sendError } from './errors.ts';
 import { ImportJobs } from './import-jobs.ts';
-import { guardInput } from './input-guard.ts';
+import { guardInput, parseJsonBodies } from './input-guard.ts';
 import { redactUrl } from './log-redact.ts';
 import { scopeRequests } from './request-limits.ts';
 import { accessRoutes } from './routes/access-routes.ts';
@@ -84,6 +84,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
   scopeRequests(app, store, options.statementTimeoutMs ?? statementTimeoutFromEnv());
   // Before every route's schema: no NUL, lone surrogate, prototype key or deep nesting gets through.
   app.addHook('preValidation', guardInput);
+  parseJsonBodies(app);
   const dashboard = hasDashboard(options.dashboardDir) ? options.dashboardDir : undefined;
   // Page addresses of the dashboard (/customers/42) load the app, which routes them itself.
   app.setNotFoundHandler((request, reply) =>

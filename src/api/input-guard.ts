@@ -1,6 +1,29 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInputError } from '../shared/errors.ts';
-import { inputProblems } from '../shared/safe-input.ts';
+import { inputProblems, jsonNestsDeeper, MAX_DEPTH } from '../shared/safe-input.ts';
+
+/**
+ * Parses JSON bodies, refusing nesting deeper than {@link MAX_DEPTH} first with 400 (deep bodies
+ * overflowed the prototype scan of Fastify's parser and the validators). A `__proto__` key stays
+ * an own property of its plain object (JSON.parse never sets a prototype) until {@link guardInput}
+ * refuses it by name, where Fastify's parser said only "not valid JSON".
+ */
+export function parseJsonBodies(app: FastifyInstance): void {
+  const parseEmpty = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, raw, done) => {
+    const text = raw as string;
+    if (text.trim() === '') return parseEmpty(request, text, done);
+    const refuse = (message: string) =>
+      done(new InvalidInputError(`body: ${message}`, [{ field: 'body', message }]), undefined);
+    if (jsonNestsDeeper(text, MAX_DEPTH)) return refuse(`nested deeper than ${MAX_DEPTH} levels`);
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      refuse(`not valid JSON: ${(error as Error).message}`);
+    }
+  });
+}
 
 /**
  * A preValidation hook refusing, with 400 and the fields at fault, input no route can store or

@@ -72,3 +72,24 @@ export function assertSafeInput(value: unknown, label: string): void {
   const first = problems[0]!;
   throw new InvalidInputError(`${first.field}: ${first.message}`, problems);
 }
+
+/**
+ * True when JSON text nests objects and arrays deeper than `max`: one pass over the characters,
+ * so the check costs nothing like the recursion of a parser or validator on 1,000,000 levels.
+ */
+export function jsonNestsDeeper(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character, a quote included
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
