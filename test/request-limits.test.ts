@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/api/app.ts';
 import type { Database } from '../src/db/database.ts';
+import { newRequestScope, outsideRequestScope, runInRequestScope } from '../src/db/request-scope.ts';
 import { type Api, startApi, workspaceWithKeys } from './api-harness.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
@@ -89,6 +90,14 @@ describe.skipIf(!postgres)('database work of a request on PostgreSQL', () => {
     } finally {
       await slow.close();
     }
+  });
+
+  it('gives a job a request starts (an upload’s import) no statement timeout, unlike the request itself', async () => {
+    const scope = newRequestScope(300);
+    const sleep = () => sql`select pg_sleep(0.6)`.execute(database.db);
+    await expect(runInRequestScope(scope, sleep)).rejects.toMatchObject({ code: '57014' });
+    const job = await runInRequestScope(scope, () => outsideRequestScope(sleep));
+    expect(job.rows).toHaveLength(1);
   });
 
   it('leaves work outside requests (worker, CLI, import jobs) without a statement timeout', async () => {

@@ -30,6 +30,14 @@ export function runInRequestScope<T>(scope: RequestScope, fn: () => T): T {
   return storage.run(scope, fn);
 }
 
+/**
+ * Runs `fn` as work of no request, though a request starts it: a background job (an import)
+ * outlives its request, so it gets no statement timeout and no cancel when that client leaves.
+ */
+export function outsideRequestScope<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 /** The request whose work is running, if any and still answering. */
 export function currentRequestScope(): RequestScope | undefined {
   const scope = storage.getStore();
