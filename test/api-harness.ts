@@ -15,7 +15,10 @@ export interface Reply {
 }
 
 /** The real server on a random local port, called over HTTP with fetch. */
-export async function startApi(database: Database, options: { rateLimitPerMinute?: number } = {}) {
+export async function startApi(
+  database: Database,
+  options: { rateLimitPerMinute?: number; statementTimeoutMs?: number } = {},
+) {
   const app = await startServer(database, { port: 0, host: '127.0.0.1', logger: false, ...options });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const call = async (

@@ -28,6 +28,21 @@ async function running(marker: string): Promise<number> {
   }
 }
 
+/** Backends running a statement whose text is like `pattern`. */
+async function activePids(pattern: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const r = await client.query(
+      `select pid from pg_stat_activity where state = 'active' and query like $1 and pid <> pg_backend_pid()`,
+      [pattern],
+    );
+    return r.rows.map((row) => row.pid as number);
+  } finally {
+    await client.end();
+  }
+}
+
 async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -89,6 +104,61 @@ describe.skipIf(!postgres)('database work of a request on PostgreSQL', () => {
       expect(await waitFor(async () => (await running('retain-abort-marker')) === 0, 3_000)).toBe(true);
     } finally {
       await slow.close();
+    }
+  });
+
+  it('cancels a segment preview that is heavy by construction when its client goes away (it ran on for minutes)', async () => {
+    const api = await startApi(database);
+    try {
+      const heavy = await workspaceWithKeys(database, 'heavy');
+      const viewer = heavy.keys.viewer;
+      const ws = heavy.workspace.id;
+      const c = await sql<{
+        id: number;
+      }>`insert into customers (workspace_id) values (${ws}) returning id`.execute(database.db);
+      // 200,000 events of one customer, none matching: every term of the condition scans them all.
+      await sql`insert into events (workspace_id, customer_id, type, occurred_at, properties, event_key)
+        select ${ws}, ${c.rows[0]!.id}, 'view', now() - (g % 300) * interval '1 day', jsonb_build_object('k', 'v' || g), 'e' || g
+        from generate_series(1, 200000) g`.execute(database.db);
+      const terms = Array.from({ length: 199 }, (_v, i) => ({
+        event: 'view',
+        within_days: 36_500,
+        properties: { k: `none-${i}` },
+      }));
+      const abort = new AbortController();
+      const pending = fetch(`${api.base}/api/v1/segments/preview`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${viewer}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ condition: { any: terms } }),
+        signal: abort.signal,
+      }).catch(() => 'aborted');
+      let pids: number[] = [];
+      expect(
+        await waitFor(async () => {
+          pids = await activePids('%e.properties ->>%');
+          return pids.length > 0;
+        }, 10_000),
+      ).toBe(true);
+      abort.abort();
+      expect(await pending).toBe('aborted');
+      const gone = async () =>
+        (await activePids('%e.properties ->>%')).filter((p) => pids.includes(p)).length === 0;
+      expect(await waitFor(gone, 3_000)).toBe(true);
+      // The same request with a body is held to the statement timeout too (503, not minutes).
+      const limited = await startApi(database, { statementTimeoutMs: 500 });
+      try {
+        const started = Date.now();
+        const reply = await limited.call('POST', '/api/v1/segments/preview', {
+          key: viewer,
+          body: { condition: { any: terms } },
+        });
+        expect(reply.status).toBe(503);
+        expect(Date.now() - started).toBeLessThan(5_000);
+      } finally {
+        await limited.close();
+      }
+    } finally {
+      await api.close();
     }
   });
 
