@@ -13,6 +13,7 @@ import {
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from '../access/login-limit.ts';
 import { can, type Permission, ROLES } from '../access/roles.ts';
 import type { Database } from '../db/database.ts';
+import { statementTimeoutFromEnv } from '../db/request-scope.ts';
 import { KnownEventWriter } from '../importing/known-events.ts';
 import { authHook } from './auth.ts';
 import { CallerCache } from './caller-cache.ts';
@@ -20,8 +21,9 @@ import type { ApiContext } from './context.ts';
 import { hasDashboard, isDashboardPage, registerDashboard, sendDashboard } from './dashboard-static.ts';
 import { sendError } from './errors.ts';
 import { ImportJobs } from './import-jobs.ts';
-import { parseJsonBody } from './json-body.ts';
+import { guardInput, parseJsonBodies } from './input-guard.ts';
 import { redactUrl } from './log-redact.ts';
+import { scopeRequests } from './request-limits.ts';
 import { accessRoutes } from './routes/access-routes.ts';
 import { analyticsRoutes } from './routes/analytics-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
@@ -52,6 +54,8 @@ export interface ApiOptions {
   uploadDir?: string;
   /** The built dashboard (`web/dist`); served at `/` when it holds an `index.html`. */
   dashboardDir?: string;
+  /** Longest a database statement of a request may run, in ms (0: no limit); default RETAIN_STATEMENT_TIMEOUT_MS or 30 s. */
+  statementTimeoutMs?: number;
 }
 
 /** Largest JSON body: a batch of 1,000 orders with lines fits well within it. */
@@ -81,14 +85,10 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(sendError);
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, parseJsonBody(body as string));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
+  scopeRequests(app, store, options.statementTimeoutMs ?? statementTimeoutFromEnv());
+  // Before every route's schema: no NUL, lone surrogate, prototype key or deep nesting gets through.
+  app.addHook('preValidation', guardInput);
+  parseJsonBodies(app);
   const dashboard = hasDashboard(options.dashboardDir) ? options.dashboardDir : undefined;
   // Page addresses of the dashboard (/customers/42) load the app, which routes them itself.
   app.setNotFoundHandler((request, reply) =>

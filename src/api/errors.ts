@@ -1,6 +1,10 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ClientGoneError } from '../db/request-scope.ts';
 import { InvalidInputError, RetainError, TooManyAttemptsError } from '../shared/errors.ts';
+
+/** How a 400 starts when only the database caught the bad value (the fuzz test counts these as misses). */
+export const DATABASE_REFUSED = 'a value was refused by the database';
 
 /** The body of every error response. */
 export interface ErrorBody {
@@ -64,6 +68,24 @@ export function sendError(error: FastifyError | Error, request: FastifyRequest, 
     if (error instanceof InvalidInputError && error.fields?.length) body.fields = [...error.fields];
     if (error instanceof TooManyAttemptsError) reply.header('retry-after', String(error.retryAfterSeconds));
     return reply.code(STATUS[error.code]).send(body);
+  }
+  if (error instanceof ClientGoneError) return reply.code(499).send();
+  const sqlState = (error as { code?: unknown }).code;
+  if (sqlState === '57014') {
+    // The statement timeout (or a cancel) stopped the query: the request asked for too much at once.
+    return reply.code(503).send({
+      error: 'unavailable',
+      message:
+        'the request took longer than the database statement timeout; narrow it down or try again later',
+    } satisfies ErrorBody);
+  }
+  if (typeof sqlState === 'string' && sqlState.startsWith('22')) {
+    // A data exception (a value out of range or malformed): bad input a schema should have named.
+    request.log.warn({ err: error }, 'input refused by the database');
+    return reply.code(400).send({
+      error: 'invalid_input',
+      message: `${DATABASE_REFUSED}: ${error.message}`,
+    } satisfies ErrorBody);
   }
   const status = (error as FastifyError).statusCode;
   if (status && status >= 400 && status < 500) {

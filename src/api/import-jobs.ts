@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Actor } from '../access/caller.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { Database } from '../db/database.ts';
+import { outsideRequestScope } from '../db/request-scope.ts';
 import { type DetectedColumns, detectColumns } from '../importing/column-detect.ts';
 import type { ImportKind } from '../importing/import-kinds.ts';
 import { type ImportStats, importFile } from '../importing/import-service.ts';
@@ -120,7 +121,8 @@ export class ImportJobs {
     };
     this.jobs.set(id, job);
     this.forgetOld();
-    const run = (async () => {
+    // A job outlives the request that started it: no statement timeout, no cancel with its client.
+    const run = outsideRequestScope(async () => {
       try {
         const named = this.place(input.path, id, input.fileName);
         job.stats = await importFile(this.store, {
@@ -159,7 +161,7 @@ export class ImportJobs {
         rmSync(join(this.dir, id), { recursive: true, force: true });
         rmSync(input.path, { force: true });
       }
-    })();
+    });
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
     return job;

@@ -1,5 +1,5 @@
 import type { Caller } from '../access/caller.ts';
-import { maskEmail, maskIdentity, maskName, maskPhone } from '../access/pii-mask.ts';
+import { maskEmail, maskIdentity, maskName, maskPhone, maskProperties } from '../access/pii-mask.ts';
 import { can } from '../access/roles.ts';
 
 /** Masks personal fields for callers without the PII permission; passes them through otherwise. */
@@ -8,6 +8,8 @@ export interface Masker {
   phone(value: string | null): string | null;
   email(value: string | null): string | null;
   identity(type: string, value: string): string;
+  /** An event's properties, with phones and emails inside them masked. */
+  properties(value: Record<string, unknown>): Record<string, unknown>;
   /** Masks `name`, `phone` and `email` of a row, keeping everything else. */
   row<T extends { name?: string | null; phone?: string | null; email?: string | null }>(row: T): T;
 }
@@ -15,12 +17,20 @@ export interface Masker {
 const keep = <T>(v: T) => v;
 const orNull = (f: (v: string) => string) => (v: string | null) => (v === null ? null : f(v));
 
-const OPEN: Masker = { name: keep, phone: keep, email: keep, identity: (_t, v) => v, row: keep };
+const OPEN: Masker = {
+  name: keep,
+  phone: keep,
+  email: keep,
+  identity: (_t, v) => v,
+  properties: keep,
+  row: keep,
+};
 const MASKED: Masker = {
   name: orNull(maskName),
   phone: orNull(maskPhone),
   email: orNull(maskEmail),
   identity: maskIdentity,
+  properties: (value) => maskProperties(value) as Record<string, unknown>,
   row: (row) => ({
     ...row,
     ...('name' in row ? { name: orNull(maskName)(row.name ?? null) } : {}),

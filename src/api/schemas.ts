@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from '../shared/calendar-date.ts';
 
 /** Error responses, as {@link sendError} writes them. */
 export const ErrorSchema = z.object({
@@ -16,17 +17,36 @@ export const ERRORS = {
   429: ErrorSchema,
 };
 
+/** A date in a query or body: YYYY-MM-DD, and a day that exists. */
+export const DateText = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine(isCalendarDate, 'must be a date that exists (YYYY-MM-DD)');
+
+/** Largest id of an `int` column (users, API keys, coupon templates, journeys). */
+export const MAX_INT4 = 2 ** 31 - 1;
+
+/** An id in a path or body: a positive whole number within the column's range (bigint by default). */
+export const IdNumber = (max: number = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().positive().max(max);
+
+/** An id in a JSON body: a positive whole number that JavaScript holds exactly. */
+export const IdValue = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** A whole number within PostgreSQL's `int` range (counts, days, points), so SQL never overflows. */
+export const Int32 = z.number().int().min(-MAX_INT4).max(MAX_INT4);
+
+/** A list's cursor: the next_cursor of a previous page (an offset or id, at most 15 digits). */
+export const Cursor = z.string().regex(/^\d{1,15}$/, 'must be the next_cursor of a previous page');
+
 /** `?cursor=…&limit=…` of list routes. */
 export const PageQuery = z.object({
-  cursor: z.string().regex(/^\d+$/, 'must be the next_cursor of a previous page').optional(),
+  cursor: Cursor.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
 /** A customer's internal id in a path. */
-export const CustomerParams = z.object({ customerId: z.coerce.number().int().positive() });
-
-/** A date in a query: YYYY-MM-DD. */
-export const DateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+export const CustomerParams = z.object({ customerId: IdNumber() });
 
 /** A Date (or null) as an ISO string for a response. */
 export const iso = <T extends Date | null>(d: T): T extends Date ? string : string | null =>

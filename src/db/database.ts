@@ -7,7 +7,9 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { DatabaseUnavailableError } from '../shared/errors.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { migrateToLatest } from './migrate.ts';
+import type { RequestScope } from './request-scope.ts';
 import type { Schema } from './schema.ts';
+import { scopedPool } from './scoped-pool.ts';
 
 /** With RETAIN_LOG_SQL=1, each statement's duration and first line go to stderr (never parameters). */
 const log = process.env.RETAIN_LOG_SQL
@@ -57,6 +59,8 @@ export interface Database {
   copyOut(query: string): Promise<string>;
   /** The rows of a parameterless query in COPY's binary format (one call, no per-row parsing). */
   copyOutBinary(query: string): Promise<Uint8Array>;
+  /** Stops a request's statements (its client went away); PGlite runs one statement at a time and cannot. */
+  cancelRequest(scope: RequestScope): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -134,6 +138,9 @@ async function openPglite(options: OpenOptions): Promise<Database> {
     withSession: (fn) => db.connection().execute((conn) => fn({ db: conn, copyIn, copyOut, copyOutBinary })),
     copyOut: (query) => db.connection().execute(() => copyOut(query)),
     copyOutBinary: (query) => db.connection().execute(() => copyOutBinary(query)),
+    cancelRequest: async (scope) => {
+      scope.aborted = true;
+    },
     close: async () => {
       await db.destroy();
       release();
@@ -150,7 +157,11 @@ async function copyOutClient(client: pg.PoolClient, query: string, format: CopyF
 }
 
 /** The same on a connection of its own from the pool. */
-async function copyOutPostgres(pool: pg.Pool, query: string, format: CopyFormat): Promise<Buffer> {
+async function copyOutPostgres(
+  pool: { connect(): Promise<pg.PoolClient> },
+  query: string,
+  format: CopyFormat,
+): Promise<Buffer> {
   const client = await pool.connect();
   try {
     return await copyOutClient(client, query, format);
@@ -192,12 +203,17 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
     await pool.end().catch(() => {});
     throw new DatabaseUnavailableError(redactUrl(url), (error as Error).message);
   }
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), log });
+  // Every connection, Kysely's and the sessions', is taken through the request scope.
+  const scoped = scopedPool(pool, config);
+  const db = new Kysely<Schema>({
+    dialect: new PostgresDialect({ pool: scoped as unknown as pg.Pool }),
+    log,
+  });
   return {
     kind: 'postgres',
     db,
     async withSession(fn) {
-      const client = await pool.connect();
+      const client = await scoped.connect();
       // A Kysely bound to this one client, so COPY and queries share a transaction.
       const single = new Kysely<Schema>({
         log,
@@ -238,8 +254,9 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
         client.release();
       }
     },
-    copyOut: async (query) => (await copyOutPostgres(pool, query, 'text')).toString('utf8'),
-    copyOutBinary: (query) => copyOutPostgres(pool, query, 'binary'),
+    copyOut: async (query) => (await copyOutPostgres(scoped, query, 'text')).toString('utf8'),
+    copyOutBinary: (query) => copyOutPostgres(scoped, query, 'binary'),
+    cancelRequest: scoped.cancel,
     close: () => db.destroy(),
   };
 }

@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { stringify } from 'csv-stringify';
 import { maskEmail, maskName, maskOpaque, maskPhone } from '../access/pii-mask.ts';
+import { safeCell } from '../shared/csv-safe.ts';
 import { type ColumnMap, matchColumns } from './import-kinds.ts';
 
 /** Where rejected rows go: the full file, and a copy with personal fields masked for other roles. */
@@ -23,16 +24,6 @@ const MASKS: Record<string, (value: string) => string> = {
   name: maskName,
 };
 
-/**
- * A cell a spreadsheet would not run as a formula: one starting with `=`, `+`, `-`, `@`, a tab or
- * a carriage return gets a leading `'` (OWASP's advice for CSV injection).
- *
- * @example neutralizeFormula('=HYPERLINK("x")') // "'=HYPERLINK(\"x\")"
- */
-export function neutralizeFormula(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
-}
-
 function csvFile(path: string, header: readonly string[]) {
   const out = createWriteStream(path);
   let failed: Error | undefined;
@@ -42,10 +33,10 @@ function csvFile(path: string, header: readonly string[]) {
   });
   const csv = stringify();
   csv.pipe(out);
-  csv.write(header.map(neutralizeFormula));
+  csv.write(header.map(safeCell));
   return {
     write: (row: readonly string[]) => {
-      if (!failed) csv.write(row.map(neutralizeFormula));
+      if (!failed) csv.write(row.map(safeCell));
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

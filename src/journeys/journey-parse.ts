@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { ConditionSchema, explainCondition } from '../segments/segment-condition.ts';
 import { InvalidInputError, parseInput } from '../shared/errors.ts';
+import { assertSafeInput } from '../shared/safe-input.ts';
 import {
   type Journey,
   JourneySchema,
@@ -15,6 +16,11 @@ const STEP_TYPES = StepSchema.options.map((o) => o.shape.type.value);
 /** The key that names each kind of trigger (`date` covers the date triggers). */
 const TRIGGER_KEYS = [...new Set(TriggerSchema.options.map((o) => Object.keys(o.shape)[0]!))];
 
+/** Largest journey text (JSON or YAML): a journey is a page of steps, not a data file. */
+export const MAX_JOURNEY_CHARS = 256 * 1024;
+/** Most steps in one journey. */
+export const MAX_JOURNEY_STEPS = 200;
+
 /** Steps this version cannot run yet, with the reason given on apply. */
 const NOT_YET: Record<string, string> = {
   create_task: 'staff tasks are not built yet',
@@ -26,6 +32,8 @@ const NOT_YET: Record<string, string> = {
  * names the field (`steps.remind.next: no step named "remnd"`).
  */
 export function parseJourney(text: string, source = 'journey'): Journey {
+  if (text.length > MAX_JOURNEY_CHARS)
+    throw new InvalidInputError(`${source}: a journey may hold at most ${MAX_JOURNEY_CHARS} characters`);
   let value: unknown;
   try {
     value = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text);
@@ -34,6 +42,11 @@ export function parseJourney(text: string, source = 'journey'): Journey {
       `${source}: not valid JSON or YAML: ${(error as Error).message.split('\n')[0]}`,
     );
   }
+  // Step names and keys are walked below: a file's `__proto__` key is refused, not silently dropped.
+  assertSafeInput(value, source);
+  const steps = (value as { steps?: unknown } | null)?.steps;
+  if (steps && typeof steps === 'object' && Object.keys(steps).length > MAX_JOURNEY_STEPS)
+    throw new InvalidInputError(`${source}: steps: a journey may have at most ${MAX_JOURNEY_STEPS} steps`);
   explainSteps(value, source);
   const journey = parseInput(JourneySchema, value, `${source}:`);
   checkGraph(journey, source);

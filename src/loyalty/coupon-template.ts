@@ -1,13 +1,17 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { z } from 'zod';
 import type { CouponTemplatesTable, Schema } from '../db/schema.ts';
+import { isCalendarDate } from '../shared/calendar-date.ts';
 import { NotFoundError, parseInput, RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 
 export type CouponTemplate = Selectable<CouponTemplatesTable>;
 
 const Minor = z.number().int().positive();
-const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const LocalDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine(isCalendarDate, 'must be a date that exists (YYYY-MM-DD)');
 
 /** A coupon template as the CLI and API take it; money in minor units, dates local to the workspace. */
 export const CouponTemplateInput = z

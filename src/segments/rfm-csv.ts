@@ -1,3 +1,4 @@
+import { safeCell } from '../shared/csv-safe.ts';
 import { LIFECYCLE_STAGES } from './lifecycle-stage.ts';
 import { RFM_GROUPS } from './rfm-groups.ts';
 import type { Segmentation } from './rfm-service.ts';
@@ -24,7 +25,7 @@ export function* rfmCsvChunks(s: Segmentation): Generator<string> {
   let chunk = `${RFM_CSV_HEADER}\n`;
   for (let j = 0; j < scored.length; j++) {
     const i = scored[j]!;
-    chunk += `${field(facts.labels[i]!)},${facts.rfmLastDays[i]},${facts.rfmCount[i]},${facts.rfmNet[i]},${scores.r[j]},${scores.f[j]},${scores.m[j]},${groups[scores.group[j]!]},${LIFECYCLE_STAGES[stages[i]!]}\n`;
+    chunk += `${field(safeCell(facts.labels[i]!))},${facts.rfmLastDays[i]},${facts.rfmCount[i]},${facts.rfmNet[i]},${scores.r[j]},${scores.f[j]},${scores.m[j]},${groups[scores.group[j]!]},${LIFECYCLE_STAGES[stages[i]!]}\n`;
     if (chunk.length >= CHUNK_CHARS) {
       yield chunk;
       chunk = '';

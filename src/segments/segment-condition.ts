@@ -15,6 +15,16 @@ const identityType = z.enum([
 ]);
 const field = z.enum(['order_count', 'net_total', 'days_since_last_order', 'days_since_first_order']);
 const groupCode = z.enum(RFM_GROUPS.map((g) => g.code) as [string, ...string[]]);
+const INT4 = 2 ** 31 - 1;
+/** Days back from the as-of date: within a century, so date arithmetic in SQL cannot overflow. */
+const withinDays = z.number().int().positive().max(36_500);
+/** Counts, days and minor units are whole numbers; bounded so a bound SQL parameter always fits. */
+const whole = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+
+/** Most conditions (leaves and AND/OR/NOT) in one condition: each is a subquery or a scan. */
+export const MAX_CONDITION_TERMS = 200;
+/** Deepest nesting of AND/OR/NOT in one condition. */
+export const MAX_CONDITION_DEPTH = 10;
 
 /** A leaf condition or AND/OR/NOT of conditions; the JSON the CLI, API and UI all speak. */
 export type Condition =
@@ -42,45 +52,55 @@ export type Condition =
 
 /** The schema of each kind of condition, by the key that names it. */
 const BRANCHES = {
-  all: z.object({ all: z.array(z.lazy(() => ConditionSchema)).min(1) }).strict(),
-  any: z.object({ any: z.array(z.lazy(() => ConditionSchema)).min(1) }).strict(),
-  not: z.object({ not: z.lazy(() => ConditionSchema) }).strict(),
+  all: z.object({ all: z.array(z.lazy(() => Unbounded)).min(1) }).strict(),
+  any: z.object({ any: z.array(z.lazy(() => Unbounded)).min(1) }).strict(),
+  not: z.object({ not: z.lazy(() => Unbounded) }).strict(),
   attribute: z
     .object({
       attribute,
       op: z.enum(['eq', 'neq', 'in', 'contains', 'is_set', 'not_set']),
-      value: z.union([z.string(), z.array(z.string())]).optional(),
+      value: z.union([z.string().max(1000), z.array(z.string().max(1000)).max(1000)]).optional(),
     })
     .strict(),
   tag: z.object({ tag: z.string().min(1) }).strict(),
   identity: z.object({ identity: identityType }).strict(),
-  field: z.object({ field, op: compare, value: z.number() }).strict(),
+  field: z
+    .object({ field, op: compare, value: whole })
+    .strict()
+    // order_count and the day counts are int columns: a larger bound parameter fails in SQL.
+    .refine((c) => c.field === 'net_total' || Math.abs(c.value) <= INT4, {
+      message: `must be within ±${INT4} for this field`,
+      path: ['value'],
+    }),
   orders: z
     .object({
       orders: z
-        .object({ within_days: z.number().int().positive().optional(), sku: z.string().min(1).optional() })
+        .object({ within_days: withinDays.optional(), sku: z.string().min(1).max(200).optional() })
         .strict(),
       measure: z.enum(['count', 'sum']).optional(),
       op: compare,
-      value: z.number(),
+      value: whole,
     })
     .strict(),
   event: z
     .object({
-      event: z.string().min(1),
-      within_days: z.number().int().positive(),
-      properties: z.record(z.string(), z.string()).optional(),
+      event: z.string().min(1).max(100),
+      within_days: withinDays,
+      properties: z
+        .record(z.string().max(200), z.string().max(1000))
+        .refine((p) => Object.keys(p).length <= 20, 'at most 20 properties')
+        .optional(),
       did: z.boolean().optional(),
     })
     .strict(),
-  rfm_group: z.object({ rfm_group: z.array(groupCode).min(1) }).strict(),
-  lifecycle: z.object({ lifecycle: z.array(z.enum(LIFECYCLE_STAGES)).min(1) }).strict(),
+  rfm_group: z.object({ rfm_group: z.array(groupCode).min(1).max(50) }).strict(),
+  lifecycle: z.object({ lifecycle: z.array(z.enum(LIFECYCLE_STAGES)).min(1).max(50) }).strict(),
   score: z
     .object({ score: z.enum(['r', 'f', 'm']), op: compare, value: z.number().int().min(1).max(5) })
     .strict(),
 } as const;
 
-export const ConditionSchema: z.ZodType<Condition> = z.lazy(
+const Unbounded: z.ZodType<Condition> = z.lazy(
   () =>
     z.union(
       Object.values(BRANCHES) as unknown as [z.ZodType<Condition>, ...z.ZodType<Condition>[]],
@@ -88,14 +108,48 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(
 );
 
 /**
+ * What makes a condition too large to evaluate (over {@link MAX_CONDITION_TERMS} terms or
+ * {@link MAX_CONDITION_DEPTH} levels of AND/OR/NOT), or undefined. Counts with a stack of its
+ * own before any recursive parsing, so 20,000 terms or 3,000 levels never reach the database.
+ */
+export function conditionSizeProblem(value: unknown): string | undefined {
+  let terms = 0;
+  const stack: { node: unknown; depth: number }[] = [{ node: value, depth: 0 }];
+  while (stack.length) {
+    const { node, depth } = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (++terms > MAX_CONDITION_TERMS)
+      return `has more than ${MAX_CONDITION_TERMS} terms; split it into saved segments`;
+    if (depth > MAX_CONDITION_DEPTH) return `nests AND/OR/NOT deeper than ${MAX_CONDITION_DEPTH} levels`;
+    const n = node as Record<string, unknown>;
+    for (const key of ['all', 'any'] as const)
+      if (Object.hasOwn(n, key) && Array.isArray(n[key]))
+        for (const child of n[key] as unknown[]) stack.push({ node: child, depth: depth + 1 });
+    if (Object.hasOwn(n, 'not')) stack.push({ node: n.not, depth: depth + 1 });
+  }
+  return undefined;
+}
+
+/** A condition of bounded size (see {@link conditionSizeProblem}), checked before its shape. */
+export const ConditionSchema: z.ZodType<Condition> = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    const problem = conditionSizeProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, abort: true });
+  })
+  .pipe(Unbounded) as unknown as z.ZodType<Condition>;
+
+/**
  * Finds the first problem in a condition and says where it is, e.g.
  * `all.1: unknown condition "tagg"` or `all.0.op: Invalid option: expected one of "gt"|…`.
  */
 export function explainCondition(value: unknown, path: (string | number)[] = []): string {
   const at = path.length ? `${path.join('.')}: ` : '';
+  const tooLarge = path.length ? undefined : conditionSizeProblem(value);
+  if (tooLarge) return tooLarge;
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return `${at}expected a condition object`;
-  const key = Object.keys(BRANCHES).find((k) => k in value) as keyof typeof BRANCHES | undefined;
+  const key = Object.keys(BRANCHES).find((k) => Object.hasOwn(value, k)) as keyof typeof BRANCHES | undefined;
   if (!key) {
     return `${at}unknown condition ${JSON.stringify(Object.keys(value))}; expected one of ${Object.keys(BRANCHES).join(', ')}`;
   }

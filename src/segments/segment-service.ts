@@ -4,6 +4,7 @@ import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
 import { todayIn } from '../shared/local-date.ts';
+import { assertSafeInput } from '../shared/safe-input.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { latestOrderDate } from './customer-facts.ts';
 import { computeSegmentation } from './rfm-service.ts';
@@ -21,6 +22,8 @@ export function parseCondition(input: string | unknown): Condition {
       throw new InvalidInputError(`segment condition is not valid JSON: ${(error as Error).message}`);
     }
   }
+  // Keys are walked by the explanation and the SQL: no prototype key, NUL or deep nesting gets in.
+  assertSafeInput(value, 'segment condition');
   const parsed = ConditionSchema.safeParse(value);
   if (!parsed.success) throw new InvalidInputError(`segment condition ${explainCondition(value)}`);
   return parsed.data;

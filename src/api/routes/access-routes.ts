@@ -8,7 +8,7 @@ import { auditAs, listAudit } from '../../audit/audit-log.ts';
 import { PasswordResetOut, UserOut } from '../access-schemas.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { ERRORS, iso } from '../schemas.ts';
+import { Cursor, ERRORS, IdNumber, iso, MAX_INT4 } from '../schemas.ts';
 
 const admin = { permission: 'admin' as const };
 const Role = z.enum(ROLES);
@@ -56,13 +56,7 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     async (request) => (await listUsers(db, callerOf(request).workspace.id)).map(userOut),
   );
 
-  const UserParams = z.object({
-    userId: z.coerce
-      .number()
-      .int()
-      .positive()
-      .max(2 ** 31 - 1),
-  });
+  const UserParams = z.object({ userId: IdNumber(MAX_INT4) });
   app.delete(
     '/users/:userId',
     {
@@ -140,13 +134,7 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     },
   );
 
-  const KeyParams = z.object({
-    keyId: z.coerce
-      .number()
-      .int()
-      .positive()
-      .max(2 ** 31 - 1),
-  });
+  const KeyParams = z.object({ keyId: IdNumber(MAX_INT4) });
   app.delete(
     '/api-keys/:keyId',
     { config: admin, schema: { tags: ['access'], summary: 'Revoke an API key', params: KeyParams } },
@@ -171,7 +159,7 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         tags: ['access'],
         summary: 'Audit log, newest first',
         querystring: z.object({
-          cursor: z.string().regex(/^\d+$/).optional(),
+          cursor: Cursor.optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
           action: z.string().optional().describe('prefix, e.g. customer.'),
         }),

@@ -19,7 +19,7 @@ import { CustomerParams, DateText, ERRORS } from '../schemas.ts';
 
 const SegQuery = z.object({
   as_of: DateText.optional().describe('default: today in the workspace zone'),
-  window_days: z.coerce.number().int().min(1).optional(),
+  window_days: z.coerce.number().int().min(1).max(36_500).optional(),
   split: z.enum(['mean', 'score']).optional(),
 });
 const Range = z.object({ from: DateText, to: DateText });

@@ -15,9 +15,9 @@ import { segmentMemberIds } from '../../segments/segment-service.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { CustomerParams, ERRORS, iso } from '../schemas.ts';
+import { CustomerParams, ERRORS, IdNumber, IdValue, iso, MAX_INT4 } from '../schemas.ts';
 
-const TemplateParams = z.object({ templateId: z.coerce.number().int().positive() });
+const TemplateParams = z.object({ templateId: IdNumber(MAX_INT4) });
 const presentTemplate = (t: Awaited<ReturnType<typeof findCouponTemplate>>) => ({
   ...t,
   valid_from: iso(t.valid_from),
@@ -69,7 +69,7 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         params: TemplateParams,
         body: z
           .object({
-            customer_ids: z.array(z.number().int().positive()).min(1).max(100_000).optional(),
+            customer_ids: z.array(IdValue).min(1).max(100_000).optional(),
             segment: z.string().min(1).optional(),
           })
           .strict(),

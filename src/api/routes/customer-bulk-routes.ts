@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { auditAs } from '../../audit/audit-log.ts';
 import { searchCustomers } from '../../customers/customer-search.ts';
 import { addTag } from '../../customers/tag-service.ts';
+import { safeRow } from '../../shared/csv-safe.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';
-import { ERRORS } from '../schemas.ts';
+import { ERRORS, IdValue } from '../schemas.ts';
 import { ListQuery, listFilters } from './customer-routes.ts';
 
 const COLUMNS = [
@@ -62,7 +63,7 @@ export const customerBulkRoutes: FastifyPluginAsyncZod<ApiContext> = async (app,
             limit: PAGE,
           });
           for (const row of page.items)
-            if (!csv.write(mask.row(row))) await new Promise((r) => csv.once('drain', r));
+            if (!csv.write(safeRow(mask.row(row)))) await new Promise((r) => csv.once('drain', r));
           after = page.nextCursor === null ? undefined : Number(page.nextCursor);
         } while (after !== undefined);
         csv.end();
@@ -84,7 +85,7 @@ export const customerBulkRoutes: FastifyPluginAsyncZod<ApiContext> = async (app,
         body: z
           .object({
             tag: z.string().min(1).max(64),
-            customer_ids: z.array(z.number().int().positive()).min(1).max(10_000),
+            customer_ids: z.array(IdValue).min(1).max(10_000),
           })
           .strict(),
         response: { 200: z.object({ added: z.number() }), ...ERRORS },

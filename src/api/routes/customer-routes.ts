@@ -18,7 +18,7 @@ import { conditionFilter, segmentMemberFilter } from '../../segments/segment-ser
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';
-import { CustomerParams, DateText, ERRORS, PageQuery } from '../schemas.ts';
+import { CustomerParams, DateText, ERRORS, IdValue, PageQuery } from '../schemas.ts';
 
 const CustomerSummary = z.object({
   id: z.number(),
@@ -187,6 +187,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
       ...profile,
       customer: { ...profile.customer, name: mask.name(profile.customer.name) },
       identities: profile.identities.map((i) => ({ ...i, value: mask.identity(i.type, i.value) })),
+      events: profile.events.map((e) => ({ ...e, properties: mask.properties(e.properties) })),
     };
   };
 
@@ -276,7 +277,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
         tags: ['customers'],
         summary: 'Merge another customer into this one',
         params: CustomerParams,
-        body: z.object({ other_id: z.number().int().positive() }).strict(),
+        body: z.object({ other_id: IdValue }).strict(),
       },
     },
     async (request) => {

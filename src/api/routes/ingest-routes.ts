@@ -15,6 +15,7 @@ import { type KnownEventWriter, normalizeEventBatch } from '../../importing/know
 import { minorDigits } from '../../importing/money-parse.ts';
 import { getOrder } from '../../orders/order-lookup.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
+import { assertSafeInput } from '../../shared/safe-input.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { TooLargeError } from '../errors.ts';
@@ -27,7 +28,12 @@ export const MAX_BATCH = 1000;
 const identityFields = Object.fromEntries(
   IDENTITY_FIELDS.map(([f]) => [f, z.string().min(1).optional()]),
 ) as Record<(typeof IDENTITY_FIELDS)[number][0], z.ZodOptional<z.ZodString>>;
-const Minor = z.number().int().nonnegative().describe('minor units (fen, cents)');
+const Minor = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(Number.MAX_SAFE_INTEGER)
+  .describe('minor units (fen, cents)');
 
 const OrderItem = z
   .object({
@@ -245,11 +251,18 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       if (!file) throw new InvalidInputError('body: send the file as multipart field "file"');
       let map: Record<string, string> | undefined;
       if (request.query.map) {
+        let parsed: unknown;
         try {
-          map = z.record(z.string(), z.string()).parse(JSON.parse(request.query.map));
+          parsed = JSON.parse(request.query.map);
         } catch {
           throw new InvalidInputError('querystring.map: must be a JSON object of field → column header');
         }
+        // zod's record drops a "__proto__" key silently: refuse it (and NUL, deep nesting) by name.
+        assertSafeInput(parsed, 'querystring.map');
+        const checked = z.record(z.string(), z.string()).safeParse(parsed);
+        if (!checked.success)
+          throw new InvalidInputError('querystring.map: must be a JSON object of field → column header');
+        map = checked.data;
       }
       const path = jobs.uploadPath();
       await pipeline(file.file, createWriteStream(path));

@@ -16,7 +16,7 @@ import { changeWorkspace, saveSettings, zoneLocked } from '../../workspaces/work
 import { readSettings, setSetting } from '../../workspaces/workspace-settings.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { CustomerParams, DateText, ERRORS, iso } from '../schemas.ts';
+import { CustomerParams, DateText, ERRORS, Int32, iso } from '../schemas.ts';
 
 /** Points, tiers and the workspace settings that configure them. */
 export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store, callers }) => {
@@ -61,10 +61,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         body: z
           .object({
             kind: z.enum(['adjust', 'redeem']),
-            points: z
-              .number()
-              .int()
-              .refine((n) => n !== 0, 'must not be 0'),
+            points: Int32.refine((n) => n !== 0, 'must not be 0'),
             reason: z.string().min(1).max(200),
             idempotency_key: z.string().min(1).max(200),
             coupon_template: z.string().min(1).optional().describe('a redemption that buys this coupon'),

@@ -17,7 +17,7 @@ import {
 } from '../../messaging/template-service.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { CustomerParams, iso } from '../schemas.ts';
+import { CustomerParams, IdValue, iso } from '../schemas.ts';
 
 const Extra = z
   .object({ coupon_code: z.string().optional(), recommendation: z.string().optional() })
@@ -129,7 +129,7 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
         params: NameParams,
         body: z
           .object({
-            customer_id: z.number().int().positive(),
+            customer_id: IdValue,
             locale: z.enum(LOCALES).optional(),
             variables: Extra.optional(),
           })
@@ -161,7 +161,7 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
         body: z
           .object({
             template: z.string().min(1),
-            customer_id: z.number().int().positive(),
+            customer_id: IdValue,
             idempotency_key: z.string().min(1).max(200),
             locale: z.enum(LOCALES).optional(),
             variables: Extra.optional(),
