@@ -18,7 +18,7 @@ export const PASSWORD = 'dashboard-test-pass';
 const bin = join(import.meta.dirname, '..', 'bin', 'retain.js');
 
 /**
- * A PGlite store with the fixture imported by the product's own importer and two users, then
+ * A PGlite store with the fixture imported by the product's own importer and three users, then
  * `retain serve` on it (the real server and dashboard) in a child process.
  */
 export async function startDashboard() {
@@ -34,6 +34,11 @@ export async function startDashboard() {
     email: 'admin@shop.test',
     password: PASSWORD,
     role: 'admin',
+  });
+  await createUser(store.db, workspace.id, cliActor(), {
+    email: 'operator@shop.test',
+    password: PASSWORD,
+    role: 'operator',
   });
   await createUser(store.db, workspace.id, cliActor(), {
     email: 'viewer@shop.test',

@@ -84,7 +84,6 @@ beforeAll(async () => {
     data: { email: 'admin@shop.test', password: PASSWORD },
   });
   adminCsrf = (await login.json()).csrf_token;
-  await adminWrite('post', '/users', { email: 'operator@shop.test', password: PASSWORD, role: 'operator' });
   await adminWrite('put', '/channels', {
     channel: 'webhook',
     config: { url: hookUrl },

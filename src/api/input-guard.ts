@@ -25,6 +25,11 @@ export function parseJsonBodies(app: FastifyInstance): void {
   });
 }
 
+/** Whether the route reports bad values per item of its batch (`config.itemErrors`). */
+function itemErrors(request: FastifyRequest): boolean {
+  return (request.routeOptions.config as { itemErrors?: boolean } | undefined)?.itemErrors === true;
+}
+
 /**
  * A preValidation hook refusing, with 400 and the fields at fault, input no route can store or
  * walk safely; runs before every route's own schema, so no route can forget it.
@@ -33,7 +38,8 @@ export async function guardInput(request: FastifyRequest, _reply: FastifyReply):
   const problems = [
     ...inputProblems(request.params, 'params'),
     ...inputProblems(request.query, 'querystring'),
-    ...inputProblems(request.body, 'body'),
+    // A batch route answers a bad text value as that item's error; keys and nesting stay refused.
+    ...inputProblems(request.body, 'body', 20, itemErrors(request) ? 'body.items.' : undefined),
   ];
   if (problems.length === 0) return;
   const first = problems[0]!;

@@ -5,6 +5,9 @@ import { isCalendarDate } from '../shared/calendar-date.ts';
 import { NotFoundError, parseInput, RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 
+/** The largest count an `int` column holds. */
+const MAX_INT4 = 2 ** 31 - 1;
+
 export type CouponTemplate = Selectable<CouponTemplatesTable>;
 
 const Minor = z.number().int().positive();
@@ -31,8 +34,8 @@ export const CouponTemplateInput = z
     valid_from: LocalDate.optional(),
     valid_until: LocalDate.optional().describe('last valid day'),
     valid_days: z.number().int().positive().optional().describe('valid N days from issue'),
-    per_customer_limit: z.number().int().positive().optional(),
-    budget_count: z.number().int().positive().optional(),
+    per_customer_limit: z.number().int().positive().max(MAX_INT4).optional(),
+    budget_count: z.number().int().positive().max(MAX_INT4).optional(),
     budget_amount: Minor.optional(),
     channels: z.array(z.string().min(1)).optional(),
     stores: z.array(z.string().min(1)).optional(),

@@ -31,12 +31,15 @@ export function inputProblems(
   root: unknown,
   label: string,
   limit = 20,
+  /** Texts under this path prefix are left to the caller (a batch reports them per item). */
+  valuesLeftUnder?: string,
 ): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: label, depth: 0 }];
   while (stack.length && problems.length < limit) {
     const { value, path, depth } = stack.pop()!;
     if (typeof value === 'string') {
+      if (valuesLeftUnder && path.startsWith(valuesLeftUnder)) continue;
       const problem = textProblem(value);
       if (problem) problems.push({ field: path, message: problem });
       continue;

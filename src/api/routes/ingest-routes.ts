@@ -151,7 +151,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
   app.post(
     '/orders',
     {
-      config: { permission: 'data.write' },
+      config: { permission: 'data.write', itemErrors: true },
       schema: {
         tags: ['orders'],
         summary: `Upsert up to ${MAX_BATCH} orders; each item is accepted or rejected with the field at fault`,
@@ -194,7 +194,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
   app.post(
     '/events',
     {
-      config: { permission: 'data.write' },
+      config: { permission: 'data.write', itemErrors: true },
       schema: {
         tags: ['events'],
         summary: `Ingest up to ${MAX_BATCH} events; the same event sent twice is kept once`,
