@@ -12,12 +12,13 @@ import { updateTask } from '../../tasks/task-update.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';
-import { DateText, ERRORS } from '../schemas.ts';
+import { ERRORS } from '../schemas.ts';
 import {
   AssignSchema,
   InstantText,
   presentChange,
   presentTask,
+  RealDate,
   SafeText,
   TaskParams,
   TaskSchema,
@@ -186,7 +187,7 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store
         summary:
           'Tasks created in the period: created, done, completion rate, median hours to done, per kind and assignee',
         querystring: z
-          .object({ from: DateText, to: DateText.describe('inclusive; local dates of the workspace') })
+          .object({ from: RealDate, to: RealDate.describe('inclusive; local dates of the workspace') })
           .strict(),
         response: {
           200: z.object({

@@ -28,6 +28,12 @@ function realInstant(text: string): boolean {
   return !Number.isNaN(Date.parse(text));
 }
 
+/** A local date that exists (no 30 February): `2026-03-01`. */
+export const RealDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((text) => realInstant(`${text}T00:00Z`), 'must be a real date YYYY-MM-DD');
+
 /** An instant in a body: `2026-03-01T10:00:00+08:00`. */
 export const InstantText = z
   .string()
