@@ -15,10 +15,8 @@ const STEP_TYPES = StepSchema.options.map((o) => o.shape.type.value);
 /** The key that names each kind of trigger (`date` covers the date triggers). */
 const TRIGGER_KEYS = [...new Set(TriggerSchema.options.map((o) => Object.keys(o.shape)[0]!))];
 
-/** Steps this version cannot run yet, with the reason given on apply. */
-const NOT_YET: Record<string, string> = {
-  create_task: 'staff tasks are not built yet',
-};
+/** Steps this version cannot run yet, with the reason given on apply (none at present). */
+const NOT_YET: Record<string, string> = {};
 
 /**
  * Reads a journey from JSON or YAML text and checks its shape and graph: every `next` names a

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { ROLES } from '../access/roles.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
@@ -22,12 +24,30 @@ export type TaskSource = (typeof TASK_SOURCES)[number];
 /** Statuses a task still needs work in (and can be overdue in). */
 export const OPEN_STATUSES: readonly TaskStatus[] = ['open', 'in_progress'];
 
-/** Where a task goes: the customer's owner, the least-loaded member of a role, or one user. */
-export type AssignRule =
-  | { rule: 'owner' }
-  | { rule: 'round_robin'; role: 'admin' | 'operator' | 'service' | 'viewer' }
-  | { rule: 'user'; user_id: number }
-  | { rule: 'queue' };
+/** Where a task goes: the customer's owner, the least-loaded member of a role, one user, or the queue. */
+export const AssignSchema = z.discriminatedUnion('rule', [
+  z.object({ rule: z.literal('owner') }).strict(),
+  z.object({ rule: z.literal('round_robin'), role: z.enum(ROLES) }).strict(),
+  z
+    .object({
+      rule: z.literal('user'),
+      user_id: z
+        .number()
+        .int()
+        .positive()
+        .max(2 ** 31 - 1),
+    })
+    .strict(),
+  z.object({ rule: z.literal('queue') }).strict(),
+]);
+export type AssignRule = z.output<typeof AssignSchema>;
+
+/** A kind or outcome code: lower case, digits and underscores. */
+export const TaskCode = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z][a-z0-9_]*$/, 'a code such as callback');
 
 /** The kinds a workspace accepts: the built-in ones and its own (settings `tasks.kinds`). */
 export function taskKinds(workspace: Workspace): string[] {

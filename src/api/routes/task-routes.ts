@@ -5,7 +5,13 @@ import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { addDays, zonedInstant } from '../../shared/zoned-time.ts';
 import { createBulkTasks } from '../../tasks/task-bulk.ts';
 import { createTasks } from '../../tasks/task-create.ts';
-import { type AssignRule, requireKind, TASK_PRIORITIES, TASK_STATUSES } from '../../tasks/task-model.ts';
+import {
+  type AssignRule,
+  requireKind,
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  TaskCode,
+} from '../../tasks/task-model.ts';
 import { getTask, listTasks } from '../../tasks/task-read.ts';
 import { taskReport } from '../../tasks/task-report.ts';
 import { updateTask } from '../../tasks/task-update.ts';

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ROLES } from '../../access/roles.ts';
 import { textProblem } from '../../importing/cell-check.ts';
 import { TASK_PRIORITIES, TASK_STATUSES } from '../../tasks/task-model.ts';
 import type { TaskChange, TaskView } from '../../tasks/task-read.ts';
@@ -41,12 +40,7 @@ export const InstantText = z
   .refine(realInstant, 'must be a time such as 2026-03-01T10:00:00+08:00');
 
 /** How a new task finds its assignee. */
-export const AssignSchema = z.discriminatedUnion('rule', [
-  z.object({ rule: z.literal('owner') }).strict(),
-  z.object({ rule: z.literal('round_robin'), role: z.enum(ROLES) }).strict(),
-  z.object({ rule: z.literal('user'), user_id: z.number().int().positive() }).strict(),
-  z.object({ rule: z.literal('queue') }).strict(),
-]);
+export { AssignSchema } from '../../tasks/task-model.ts';
 
 export const TaskParams = z.object({
   taskId: z.coerce
