@@ -31,11 +31,7 @@ import {
   TaskWithHistory,
 } from './task-schemas.ts';
 
-const KindText = z
-  .string()
-  .min(1)
-  .max(40)
-  .regex(/^[a-z][a-z0-9_]*$/, 'a kind code such as callback');
+const KindText = TaskCode;
 const TaskPage = z.object({ items: z.array(TaskSchema), next_cursor: z.string().nullable() });
 
 /** `?assignee=me|queue|ID` and the other list filters; shared with the customer's task list. */
