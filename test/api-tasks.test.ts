@@ -130,6 +130,30 @@ describe.each(storesUnderTest())('staff tasks over HTTP ($name)', (store) => {
     expect(mine.body.items).toHaveLength(3);
   });
 
+  it("lists a signed-in agent's own tasks as assignee=me and records them as the actor", async () => {
+    const login = await api.call('POST', '/api/v1/auth/login', {
+      body: { email: 's1@shop.cn', password: 'a long enough secret' },
+    });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const mine = await api.call('GET', '/api/v1/tasks?assignee=me', { cookie });
+    const byId = await api.call('GET', `/api/v1/tasks?assignee=${users.s1}`, { key: a.keys.admin });
+    // s1 holds the owner's task and two of the bulk run's (the test above).
+    expect(mine.body.items).toHaveLength(3);
+    expect(mine.body.items).toEqual(byId.body.items);
+    const started = await api.call('PATCH', `/api/v1/tasks/${mine.body.items[0].id}`, {
+      cookie,
+      headers: { 'x-csrf-token': login.body.csrf_token },
+      body: { status: 'in_progress' },
+    });
+    expect(started.status).toBe(200);
+    expect(started.body.history.at(-1)).toMatchObject({
+      actor: 's1@shop.cn',
+      from_status: 'open',
+      to_status: 'in_progress',
+    });
+  });
+
   it('works a task through its statuses with a history and refuses a closed one', async () => {
     const c = customers[2]!;
     const t = await api.call('POST', '/api/v1/tasks', {
