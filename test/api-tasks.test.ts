@@ -98,6 +98,22 @@ describe.each(storesUnderTest())('staff tasks over HTTP ($name)', (store) => {
     expect(queued.body.assignee_id).toBeNull();
     const queue = await api.call('GET', '/api/v1/tasks?assignee=queue', { key: a.keys.admin });
     expect(queue.body.items.map((t: { id: number }) => t.id)).toEqual([queued.body.id]);
+    const taken = await api.call('PATCH', `/api/v1/tasks/${queued.body.id}`, {
+      key: a.keys.service,
+      body: { assignee_id: users.op },
+    });
+    expect(taken.body.assignee_email).toBe('op@shop.cn');
+    expect(taken.body.history.at(-1)).toMatchObject({
+      from_status: 'open',
+      to_status: 'open',
+      assignee_id: users.op,
+    });
+    const back = await api.call('PATCH', `/api/v1/tasks/${queued.body.id}`, {
+      key: a.keys.service,
+      body: { assignee_id: null },
+    });
+    expect(back.body.assignee_id).toBeNull();
+    expect(back.body.history).toHaveLength(3);
   });
 
   it('spreads a bulk run over a role, fewest open tasks first', async () => {

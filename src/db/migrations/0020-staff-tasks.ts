@@ -37,6 +37,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index tasks_due on tasks (workspace_id, due_at, id);
     create index tasks_assignee_open on tasks (workspace_id, assignee_id) where status in ('open', 'in_progress');
     create index tasks_customer on tasks (workspace_id, customer_id);
+    -- The report reads tasks by creation time.
+    create index tasks_created on tasks (workspace_id, created_at);
     create table task_history (
       workspace_id int not null,
       id bigint generated always as identity,
