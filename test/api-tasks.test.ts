@@ -140,6 +140,12 @@ describe.each(storesUnderTest())('staff tasks over HTTP ($name)', (store) => {
       bulk.body.by_assignee.map((x: { assignee_id: number; tasks: number }) => [x.assignee_id, x.tasks]),
     );
     expect(got).toEqual({ [users.s1!]: 2, [users.s2!]: 3 });
+    const open = await api.call('GET', `/api/v1/tasks?assignee=${users.s1}&status=open,in_progress`, {
+      key: a.keys.viewer,
+    });
+    expect(open.body.items).toHaveLength(3);
+    const closed = await api.call('GET', '/api/v1/tasks?status=done,cancelled', { key: a.keys.viewer });
+    expect(closed.body.items).toHaveLength(0);
     const mine = await api.call('GET', `/api/v1/tasks?assignee=${users.s2}&kind=winback_call`, {
       key: a.keys.viewer,
     });
@@ -378,6 +384,7 @@ describe.each(storesUnderTest())('staff tasks over HTTP ($name)', (store) => {
       ['GET', '/api/v1/tasks?assignee=everyone', undefined, 'assignee'],
       ['GET', '/api/v1/tasks?assignee=me', undefined, 'assignee'],
       ['GET', '/api/v1/tasks?overdue=yes', undefined, 'overdue'],
+      ['GET', '/api/v1/tasks?status=open,nope', undefined, 'status'],
       ['GET', '/api/v1/tasks?cursor=abc', undefined, 'cursor'],
       ['GET', '/api/v1/tasks?customer_id=-3', undefined, 'customer_id'],
       ['GET', '/api/v1/tasks/report?from=2026-01-01&to=nope', undefined, 'to'],

@@ -11,6 +11,7 @@ import {
   TASK_PRIORITIES,
   TASK_STATUSES,
   TaskCode,
+  type TaskStatus,
 } from '../../tasks/task-model.ts';
 import { getTask, listTasks } from '../../tasks/task-read.ts';
 import { taskReport } from '../../tasks/task-report.ts';
@@ -32,6 +33,7 @@ import {
 } from './task-schemas.ts';
 
 const KindText = TaskCode;
+const STATUS_LIST = new RegExp(`^(${TASK_STATUSES.join('|')})(,(${TASK_STATUSES.join('|')}))*$`);
 const TaskPage = z.object({ items: z.array(TaskSchema), next_cursor: z.string().nullable() });
 
 /** `?assignee=me|queue|ID` and the other list filters; shared with the customer's task list. */
@@ -41,7 +43,10 @@ export const TaskQuery = z
       .string()
       .regex(/^(me|queue|\d{1,9})$/, 'me, queue or a user id')
       .optional(),
-    status: z.enum(TASK_STATUSES).optional(),
+    status: z
+      .string()
+      .regex(STATUS_LIST, 'open, in_progress, done or cancelled, or several joined by commas')
+      .optional(),
     kind: KindText.optional(),
     overdue: z.enum(['true', 'false']).optional(),
     customer_id: z.coerce
@@ -72,7 +77,7 @@ export function taskFilter(caller: ReturnType<typeof callerOf>, q: z.infer<typeo
   const [due, id] = q.cursor ? q.cursor.split('_').map(Number) : [];
   return {
     assignee,
-    status: q.status ? [q.status] : undefined,
+    status: q.status ? (q.status.split(',') as TaskStatus[]) : undefined,
     kind: q.kind,
     overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
     customerId: q.customer_id,

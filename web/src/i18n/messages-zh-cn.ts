@@ -1,11 +1,13 @@
 // Chinese (Simplified) strings: the source of every message key; en must have each of them.
 import { importFieldsZhCN } from './messages-import-fields-zh-cn.ts';
 import { journeysZhCN } from './messages-journeys-zh-cn.ts';
+import { tasksZhCN } from './messages-tasks-zh-cn.ts';
 
 /** Every string of the dashboard, in zh-CN. */
 export const zhCN = {
   ...journeysZhCN,
   ...importFieldsZhCN,
+  ...tasksZhCN,
   'app.name': 'Retain 复购',
   'app.tagline': '复购客户管理：客户、RFM、生命周期、分群与会员营销',
   'nav.label': '主导航',
