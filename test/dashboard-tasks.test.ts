@@ -82,4 +82,22 @@ describe('tasks page in Chromium', () => {
     const done = (await api(`/tasks/${late.id}`)) as { status: string; outcome: string; notes: string };
     expect(done).toMatchObject({ status: 'done', outcome: 'reached', notes: '已电话联系' });
   });
+
+  it('shows the customer’s tasks on the profile and writes a service note there', async () => {
+    const [first] = ((await api('/customers?limit=1')) as { items: { id: number }[] }).items;
+    await page.goto(`${app.base}/customers/${first!.id}`);
+    await page.getByRole('tab', { name: '服务记录与任务' }).click();
+    const panel = page.getByRole('tabpanel');
+    await panel.getByText('首单回访').waitFor();
+    const row = panel.locator('tr', { hasText: '首单回访' });
+    for (const word of ['回访', '已完成', '已联系上']) expect(await row.innerText()).toContain(word);
+    await panel.getByLabel('备注').fill('客户反馈包装破损');
+    await panel.getByRole('button', { name: '记录' }).click();
+    await panel.getByRole('cell', { name: '客户反馈包装破损' }).waitFor();
+    const notes = (await api(`/customers/${first!.id}/notes`)) as {
+      items: { type: string; summary: string }[];
+    };
+    expect(notes.items.map((n) => [n.type, n.summary])).toEqual([['call', '客户反馈包装破损']]);
+    await screenshot(page, 'tasks-02-profile');
+  });
 });
