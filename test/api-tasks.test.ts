@@ -137,10 +137,22 @@ describe.each(storesUnderTest())('staff tasks over HTTP ($name)', (store) => {
       bulk.body.by_assignee.map((x: { assignee_id: number; tasks: number }) => [x.assignee_id, x.tasks]),
     );
     expect(got).toEqual({ [users.s1!]: 2, [users.s2!]: 3 });
+    // Now 3 open tasks each: a tie goes to the lower user id (s1 was created first).
+    const tie = await api.call('POST', '/api/v1/tasks', {
+      key: a.keys.service,
+      body: {
+        customer_id: customers[1],
+        kind: 'callback',
+        title: '回访',
+        assign: { rule: 'round_robin', role: 'service' },
+      },
+    });
+    expect(tie.body.assignee_id).toBe(Math.min(users.s1!, users.s2!));
+    expect(users.s1).toBeLessThan(users.s2!);
     const open = await api.call('GET', `/api/v1/tasks?assignee=${users.s1}&status=open,in_progress`, {
       key: a.keys.viewer,
     });
-    expect(open.body.items).toHaveLength(3);
+    expect(open.body.items).toHaveLength(4);
     const closed = await api.call('GET', '/api/v1/tasks?status=done,cancelled', { key: a.keys.viewer });
     expect(closed.body.items).toHaveLength(0);
     const mine = await api.call('GET', `/api/v1/tasks?assignee=${users.s2}&kind=winback_call`, {
@@ -157,8 +169,8 @@ describe.each(storesUnderTest())('staff tasks over HTTP ($name)', (store) => {
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     const mine = await api.call('GET', '/api/v1/tasks?assignee=me', { cookie });
     const byId = await api.call('GET', `/api/v1/tasks?assignee=${users.s1}`, { key: a.keys.admin });
-    // s1 holds the owner's task and two of the bulk run's (the test above).
-    expect(mine.body.items).toHaveLength(3);
+    // s1 holds the owner's task, two of the bulk run's and the tie's (the test above).
+    expect(mine.body.items).toHaveLength(4);
     expect(mine.body.items).toEqual(byId.body.items);
     const started = await api.call('PATCH', `/api/v1/tasks/${mine.body.items[0].id}`, {
       cookie,
