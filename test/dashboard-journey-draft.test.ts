@@ -219,5 +219,6 @@ describe('journey builder drafts', () => {
 
   it('lets the same roles change journeys and templates as the server does', () => {
     for (const role of ROLES) expect(may(role, 'messaging.write'), role).toBe(can(role, 'messaging.write'));
+    for (const role of ROLES) expect(may(role, 'tasks.write'), role).toBe(can(role, 'tasks.write'));
   });
 });

@@ -159,10 +159,20 @@ describe('journey validation messages', () => {
     expect(message).toMatch(/evnt|order_placed/);
   });
 
-  it('refuses steps this version cannot run', () => {
+  it('reads a create_task step with its defaults and names a bad assignment rule', () => {
     const j = base();
-    j.steps.wait = { type: 'create_task', title: 'call', next: 'done' };
-    expect(errorOf(j)).toBe('journey: steps.wait: create_task: staff tasks are not built yet');
+    j.steps.wait = { type: 'create_task', title: '回访 {{ name }}', next: 'done' };
+    expect(parseJourney(JSON.stringify(j)).steps.wait).toEqual({
+      type: 'create_task',
+      kind: 'callback',
+      title: '回访 {{ name }}',
+      due_in_hours: 24,
+      priority: 'normal',
+      assign: { rule: 'owner' },
+      next: 'done',
+    });
+    j.steps.wait = { type: 'create_task', title: 'x', assign: { rule: 'round_robin' }, next: 'done' };
+    expect(errorOf(j)).toMatch(/^journey: steps\.wait\.assign\.role: /);
   });
 
   it('reports an unreadable file by path', async () => {

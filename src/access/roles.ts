@@ -14,6 +14,7 @@ export type Permission =
   | 'segments.write'
   | 'loyalty.write'
   | 'messaging.write'
+  | 'tasks.write'
   | 'export'
   | 'erase'
   | 'admin';
@@ -27,6 +28,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'segments.write',
     'loyalty.write',
     'messaging.write',
+    'tasks.write',
     'export',
     'erase',
     'admin',
@@ -40,10 +42,12 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'segments.write',
     'loyalty.write',
     'messaging.write',
+    'tasks.write',
     'export',
   ],
   // Service staff call and message customers one at a time: they see contact details.
-  service: ['read', 'pii', 'customers.write'],
+  // They also work staff tasks (回访) and write service notes.
+  service: ['read', 'pii', 'customers.write', 'tasks.write'],
   viewer: ['read'],
 };
 

@@ -36,7 +36,7 @@ export function requireRole(text: string): Role {
  * existing user (same email, maybe of other workspaces) is refused unless `addExisting` says so;
  * then they only gain the membership and their password stays as it is.
  *
- * @example await createUser(db, ws.id, { email: 'ops@shop.cn', password: 'long secret', role: 'operator' })
+ * @example await createUser(db, ws.id, cliActor(), { email: 'ops@shop.cn', password: 'long secret', role: 'operator' })
  */
 export async function createUser(
   db: Kysely<Schema>,

@@ -30,6 +30,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { couponRoutes } from './routes/coupon-routes.ts';
 import { customerBulkRoutes } from './routes/customer-bulk-routes.ts';
 import { customerRoutes } from './routes/customer-routes.ts';
+import { customerServiceRoutes } from './routes/customer-service-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { ingestRoutes } from './routes/ingest-routes.ts';
 import { invitationRoutes } from './routes/invitation-routes.ts';
@@ -37,6 +38,7 @@ import { journeyRoutes } from './routes/journey-routes.ts';
 import { loyaltyRoutes } from './routes/loyalty-routes.ts';
 import { messagingRoutes } from './routes/messaging-routes.ts';
 import { segmentRoutes } from './routes/segment-routes.ts';
+import { taskRoutes } from './routes/task-routes.ts';
 import { trackingRoutes } from './routes/tracking-routes.ts';
 import { SegmentationCache } from './segmentation-cache.ts';
 
@@ -175,6 +177,8 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(journeyRoutes, context);
       await api.register(accessRoutes, context);
       await api.register(invitationRoutes, context);
+      await api.register(taskRoutes, context);
+      await api.register(customerServiceRoutes, context);
     },
     { prefix: '/api/v1' },
   );

@@ -4,10 +4,11 @@ import { clearEventProperties } from '../events/event-history.ts';
 import { deleteIdentities } from '../identity/identity-erase.ts';
 import { forgetSegmentMember } from '../segments/segment-service.ts';
 import { NotFoundError } from '../shared/errors.ts';
+import { forgetServiceRecords } from '../tasks/customer-notes.ts';
 
 /**
  * Erases a customer's personal data on request: identities, personal fields, tags, event
- * properties and segment memberships go; the customer row stays as an anonymous id so orders,
+ * properties, segment memberships and service notes go (task titles and notes are blanked); the customer row stays as an anonymous id so orders,
  * and every figure computed from them, are unchanged.
  */
 export async function eraseCustomer(
@@ -48,6 +49,7 @@ export async function eraseCustomer(
       .where('customer_id', '=', customerId)
       .execute();
     await forgetSegmentMember(trx, workspaceId, customerId);
+    await forgetServiceRecords(trx, workspaceId, customerId);
     return { identities };
   });
 }

@@ -10,6 +10,8 @@ export interface CustomerChanges {
   city?: string | null;
   country?: string | null;
   member_tier?: string | null;
+  /** The staff member who owns the customer (a user id the caller checked), or null. */
+  owner_user_id?: number | null;
   /** Merged into the stored attributes; a null value removes the key. */
   attributes?: Record<string, unknown>;
 }

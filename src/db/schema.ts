@@ -35,6 +35,8 @@ export interface CustomersTable {
   net_total: Auto<number>;
   recent_order_dates: Auto<DateString[]>;
   erased_at: Date | null;
+  /** The staff member who owns the customer (tasks under the `owner` rule go to them). */
+  owner_user_id: Auto<number | null>;
 }
 
 export type IdentityType =
@@ -478,6 +480,49 @@ export interface StageCountsTable {
   customers: number;
 }
 
+export interface TasksTable {
+  workspace_id: number;
+  id: Generated<number>;
+  customer_id: number;
+  kind: string;
+  title: string;
+  assignee_id: number | null;
+  due_at: Date;
+  priority: Auto<'low' | 'normal' | 'high' | 'urgent'>;
+  status: Auto<'open' | 'in_progress' | 'done' | 'cancelled'>;
+  outcome: string | null;
+  notes: string | null;
+  created_by: string;
+  source: 'manual' | 'journey' | 'bulk' | 'survey';
+  source_ref: string | null;
+  dedupe_key: string | null;
+  created_at: Auto<Date>;
+  updated_at: Auto<Date>;
+  closed_at: Date | null;
+}
+
+export interface TaskHistoryTable {
+  workspace_id: number;
+  id: Generated<number>;
+  task_id: number;
+  at: Auto<Date>;
+  actor: string;
+  from_status: string | null;
+  to_status: string;
+  outcome: string | null;
+  assignee_id: number | null;
+}
+
+export interface CustomerNotesTable {
+  workspace_id: number;
+  id: Generated<number>;
+  customer_id: number;
+  type: 'note' | 'call' | 'visit' | 'complaint';
+  summary: string;
+  author: string;
+  created_at: Auto<Date>;
+}
+
 /** The whole schema as Kysely sees it. */
 export interface Schema {
   workspaces: WorkspacesTable;
@@ -519,4 +564,7 @@ export interface Schema {
   journey_steps: JourneyStepsTable;
   daily_task_runs: DailyTaskRunsTable;
   stage_counts: StageCountsTable;
+  tasks: TasksTable;
+  task_history: TaskHistoryTable;
+  customer_notes: CustomerNotesTable;
 }

@@ -3,10 +3,11 @@ import { reassignTags } from '../customers/tag-reassign.ts';
 import type { Session } from '../db/database.ts';
 import { reassignEvents } from '../events/event-reassign.ts';
 import { reassignOrders } from '../orders/order-reassign.ts';
+import { reassignTasks } from '../tasks/task-reassign.ts';
 
 /**
  * Merges customers as listed in `mergeTable (merged_id, survivor_id, identity_type,
- * identity_value)`: every order, event, tag and identity moves to the survivor, the survivor's
+ * identity_value)`: every order, event, tag, task, note and identity moves to the survivor, the survivor's
  * empty attributes are filled from the merged customer, the merge is logged, and the merged
  * customer is removed. Returns how many customers were merged away. Aggregates are the caller's
  * to refresh (survivors are the touched customers).
@@ -25,13 +26,23 @@ export async function mergeCustomers(
   await reassignOrders(session, workspaceId, mergeTable);
   await reassignEvents(session, workspaceId, mergeTable);
   await reassignTags(session, workspaceId, mergeTable);
+  await reassignTasks(session, workspaceId, mergeTable);
   await sql`
     update identities i set customer_id = m.survivor_id from ${m} m
     where i.workspace_id = ${workspaceId} and i.customer_id = m.merged_id`.execute(db);
   // With several customers merged into one, each empty field takes the first merged customer's value.
   const first = (col: string) =>
     sql`(array_agg(mc.${sql.ref(col)} order by mc.id) filter (where mc.${sql.ref(col)} is not null))[1] as ${sql.ref(col)}`;
-  const fields = ['external_id', 'name', 'gender', 'birthday', 'city', 'country', 'member_tier'];
+  const fields = [
+    'external_id',
+    'name',
+    'gender',
+    'birthday',
+    'city',
+    'country',
+    'member_tier',
+    'owner_user_id',
+  ];
   await sql`
     update customers c set
       ${sql.join(fields.map((f) => sql`${sql.ref(f)} = coalesce(c.${sql.ref(f)}, x.${sql.ref(f)})`))},

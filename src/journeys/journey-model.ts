@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIFECYCLE_STAGES } from '../segments/lifecycle-stage.ts';
 import { RFM_GROUPS } from '../segments/rfm-groups.ts';
 import { ConditionSchema } from '../segments/segment-condition.ts';
+import { AssignSchema, TASK_PRIORITIES, TaskCode } from '../tasks/task-model.ts';
 
 /** A duration such as `30m`, `2h`, `7d`, `2w`; see {@link durationMs}. */
 const Duration = z
@@ -114,7 +115,19 @@ export const StepSchema = z.discriminatedUnion('type', [
       next,
     })
     .strict(),
-  z.object({ type: z.literal('create_task'), title: z.string().min(1), next }).strict(),
+  z
+    .object({
+      type: z.literal('create_task'),
+      /** callback, vip_care, winback_call, complaint, store_invite or the workspace's own. */
+      kind: TaskCode.default('callback'),
+      /** Liquid with the customer's variables: `回访 {{ name }}`. */
+      title: z.string().min(1).max(200),
+      due_in_hours: z.number().min(0).max(8784).default(24),
+      priority: z.enum(TASK_PRIORITIES).default('normal'),
+      assign: AssignSchema.default({ rule: 'owner' }),
+      next,
+    })
+    .strict(),
   z.object({ type: z.literal('exit') }).strict(),
 ]);
 export type Step = z.output<typeof StepSchema>;

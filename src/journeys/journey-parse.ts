@@ -21,10 +21,8 @@ export const MAX_JOURNEY_CHARS = 256 * 1024;
 /** Most steps in one journey. */
 export const MAX_JOURNEY_STEPS = 200;
 
-/** Steps this version cannot run yet, with the reason given on apply. */
-const NOT_YET: Record<string, string> = {
-  create_task: 'staff tasks are not built yet',
-};
+/** Steps this version cannot run yet, with the reason given on apply (none at present). */
+const NOT_YET: Record<string, string> = {};
 
 /**
  * Reads a journey from JSON or YAML text and checks its shape and graph: every `next` names a

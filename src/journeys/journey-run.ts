@@ -13,9 +13,11 @@ import { clockMinutes, nextWallTime } from '../shared/zoned-time.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { durationMs, TIER_BIRTHDAY_COUPON } from './journey-model.ts';
 import type { StoredJourney } from './journey-service.ts';
+import { createJourneyTask } from './journey-task.ts';
 import { awaitedHappened } from './journey-triggers.ts';
 
-interface Entry {
+/** An entry as the runner holds it. */
+export interface Entry {
   id: number;
   journey_id: number;
   customer_id: number;
@@ -233,7 +235,7 @@ async function advance(
         break;
       }
       case 'create_task':
-        go(step.next, 'not_supported');
+        go(step.next, await createJourneyTask(trx, workspace, journey, entry, name, step, now));
         break;
       case 'exit':
         batch.steps.push({ entry, step: name, outcome: 'exit' });

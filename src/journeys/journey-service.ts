@@ -1,10 +1,14 @@
 import { type Kysely, sql } from 'kysely';
+import { getUser } from '../access/user-service.ts';
 import type { Schema } from '../db/schema.ts';
 import { findCouponTemplate } from '../loyalty/coupon-template.ts';
+import { checkTemplateSyntax } from '../messaging/template-render.ts';
 import { findTemplate } from '../messaging/template-service.ts';
 import { findSegment } from '../segments/segment-service.ts';
 import { clockNow } from '../shared/clock.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
+import { requireKind } from '../tasks/task-model.ts';
+import { workspaceById } from '../workspaces/workspace-service.ts';
 import { type Journey, TIER_BIRTHDAY_COUPON } from './journey-model.ts';
 import { parseJourney } from './journey-parse.ts';
 
@@ -23,8 +27,8 @@ export interface StoredJourney {
 }
 
 /**
- * Checks what a journey names in the workspace: message templates, coupon templates and a
- * trigger segment must exist (a clear error names the step).
+ * Checks what a journey names in the workspace: message templates, coupon templates, a trigger
+ * segment, a task's kind and user must exist, a task's title must parse (a clear error names the step).
  */
 export async function checkReferences(db: Kysely<Schema>, workspaceId: number, journey: Journey) {
   const must = async (where: string, check: () => Promise<unknown>) => {
@@ -46,6 +50,14 @@ export async function checkReferences(db: Kysely<Schema>, workspaceId: number, j
         await must(`steps.${name}.templates.${i}`, () => findTemplate(db, workspaceId, template));
     if (step.type === 'issue_coupon' && step.template !== TIER_BIRTHDAY_COUPON)
       await must(`steps.${name}.template`, () => findCouponTemplate(db, workspaceId, step.template));
+    if (step.type === 'create_task') {
+      const where = `journey "${journey.name}": steps.${name}`;
+      checkTemplateSyntax(step.title, `${where}.title`);
+      requireKind(await workspaceById(db, workspaceId), step.kind, `${where}.kind`);
+      const rule = step.assign;
+      if (rule.rule === 'user')
+        await must(`steps.${name}.assign.user_id`, () => getUser(db, workspaceId, rule.user_id));
+    }
   }
 }
 

@@ -3,7 +3,7 @@ import type { Schema, WorkspacesTable } from '../db/schema.ts';
 import { hasEvents } from '../events/event-history.ts';
 import { isCurrencyCode } from '../importing/money-parse.ts';
 import { hasOrders } from '../orders/order-lookup.ts';
-import { InvalidInputError, RetainError } from '../shared/errors.ts';
+import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
 
 export type Workspace = Selectable<WorkspacesTable>;
 
@@ -97,6 +97,13 @@ export async function ensureWorkspace(db: Kysely<Schema>, name: string): Promise
 /** The named workspace, or undefined. */
 export async function findWorkspace(db: Kysely<Schema>, name: string): Promise<Workspace | undefined> {
   return db.selectFrom('workspaces').selectAll().where('name', '=', name).executeTakeFirst();
+}
+
+/** A workspace by id; not found otherwise. */
+export async function workspaceById(db: Kysely<Schema>, id: number): Promise<Workspace> {
+  const row = await db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError(`workspace ${id} not found`);
+  return row;
 }
 
 /** Every workspace, by name. */

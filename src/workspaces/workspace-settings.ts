@@ -99,6 +99,14 @@ const SettingsSchema = z.object({
       referee_coupon: z.string().optional(),
     })
     .prefault({}),
+  tasks: z
+    .object({
+      /** The workspace's own task kinds, beside the built-in ones (callback, vip_care, …). */
+      kinds: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a code such as birthday_call')).default([]),
+      /** The workspace's own outcome codes for a done task, beside the built-in ones. */
+      outcomes: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a code such as sent_sample')).default([]),
+    })
+    .prefault({}),
 });
 
 /** A workspace's segmentation settings, with PRODUCT.md's defaults filled in. */

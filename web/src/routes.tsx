@@ -14,12 +14,14 @@ import { OverviewPage } from './pages/overview-page.tsx';
 import { RfmPage } from './pages/rfm-page.tsx';
 import { SegmentsPage } from './pages/segments-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
+import { TasksPage } from './pages/tasks-page.tsx';
 import { TemplatesPage } from './pages/templates-page.tsx';
 
 /** The pages in the navigation, in order. */
 export const NAV: { path: string; label: MessageKey; adminOnly?: boolean }[] = [
   { path: '/', label: 'nav.overview' },
   { path: '/customers', label: 'nav.customers' },
+  { path: '/tasks', label: 'nav.tasks' },
   { path: '/rfm', label: 'nav.rfm' },
   { path: '/lifecycle', label: 'nav.lifecycle' },
   { path: '/segments', label: 'nav.segments' },
@@ -49,6 +51,8 @@ export function routeFor(path: string): ReactNode {
       return <OverviewPage />;
     case '/customers':
       return <CustomersPage />;
+    case '/tasks':
+      return <TasksPage />;
     case '/rfm':
       return <RfmPage />;
     case '/lifecycle':

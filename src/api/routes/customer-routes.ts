@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can } from '../../access/roles.ts';
+import { getUser } from '../../access/user-service.ts';
 import { auditAs } from '../../audit/audit-log.ts';
 import { customer360 } from '../../customers/customer-360.ts';
 import { eraseCustomer } from '../../customers/customer-erase.ts';
@@ -15,10 +16,12 @@ import { LIFECYCLE_STAGES } from '../../segments/lifecycle-stage.ts';
 import { RFM_GROUPS } from '../../segments/rfm-groups.ts';
 import type { Condition } from '../../segments/segment-condition.ts';
 import { conditionFilter, segmentMemberFilter } from '../../segments/segment-service.ts';
+import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';
 import { CustomerParams, DateText, ERRORS, IdValue, PageQuery } from '../schemas.ts';
+import { serviceSection } from './customer-service-routes.ts';
 
 const CustomerSummary = z.object({
   id: z.number(),
@@ -105,9 +108,29 @@ const Changes = z
     city: z.string().nullable().optional(),
     country: z.string().nullable().optional(),
     member_tier: z.string().nullable().optional(),
+    owner_user_id: z
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1)
+      .nullable()
+      .optional()
+      .describe('the staff member (user id) who owns the customer; null: nobody'),
     attributes: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
+
+/** Checks that an owner is a member of the workspace; the error names the field. */
+async function requireMember(db: ApiContext['store']['db'], workspaceId: number, userId: number) {
+  try {
+    await getUser(db, workspaceId, userId);
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    throw new InvalidInputError(`owner_user_id: user ${userId} is not a member of this workspace`, [
+      { field: 'body.owner_user_id', message: 'not a member of this workspace' },
+    ]);
+  }
+}
 
 /** Customers: list and search, 360° profile, create, update, tag, merge, personal-data export and erase. */
 export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store }) => {
@@ -183,9 +206,16 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
   const presentProfile = async (caller: ReturnType<typeof callerOf>, id: number) => {
     const profile = await customer360(db, caller.workspace.id, id);
     const mask = maskerFor(caller);
+    const service = await serviceSection(db, caller, id);
     return {
       ...profile,
-      customer: { ...profile.customer, name: mask.name(profile.customer.name) },
+      customer: {
+        ...profile.customer,
+        name: mask.name(profile.customer.name),
+        owner_user_id: service.owner_user_id,
+      },
+      tasks: service.tasks,
+      notes: service.notes,
       identities: profile.identities.map((i) => ({ ...i, value: mask.identity(i.type, i.value) })),
       events: profile.events.map((e) => ({ ...e, properties: mask.properties(e.properties) })),
     };
@@ -205,6 +235,8 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
     async (request) => {
       const caller = callerOf(request);
       const { customerId } = request.params;
+      if (request.body.owner_user_id != null)
+        await requireMember(db, caller.workspace.id, request.body.owner_user_id);
       await updateCustomer(db, caller.workspace.id, customerId, request.body);
       await auditAs(db, caller, {
         action: 'customer.update',

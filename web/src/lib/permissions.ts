@@ -7,6 +7,7 @@ type Role = 'admin' | 'operator' | 'service' | 'viewer';
  */
 const HOLDERS = {
   'messaging.write': ['admin', 'operator'],
+  'tasks.write': ['admin', 'operator', 'service'],
 } as const satisfies Record<string, readonly Role[]>;
 
 /** Whether a role may do what a permission guards (the server refuses it otherwise). */

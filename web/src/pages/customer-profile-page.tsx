@@ -8,6 +8,7 @@ import { useApi } from '../lib/use-api.ts';
 import { Link } from '../router.tsx';
 import { CustomerCoupons } from './customer-coupons.tsx';
 import { CustomerLoyalty } from './customer-loyalty.tsx';
+import { CustomerService } from './customer-service.tsx';
 import { CustomerStages } from './customer-stages.tsx';
 
 interface Order {
@@ -90,6 +91,7 @@ export function CustomerProfilePage({ id }: { id: number }) {
                 { key: 'stages', label: t('profile.stage_history'), children: <CustomerStages id={id} /> },
                 { key: 'loyalty', label: t('profile.loyalty'), children: <CustomerLoyalty id={id} /> },
                 { key: 'coupons', label: t('profile.coupons'), children: <CustomerCoupons id={id} /> },
+                { key: 'service', label: t('tasks.tab'), children: <CustomerService id={id} /> },
               ]}
             />
           </Card>

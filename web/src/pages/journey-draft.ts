@@ -3,7 +3,7 @@
 // error names them.
 import { type Rule, segmentCondition } from './segment-rule.ts';
 
-/** The kinds of step the builder offers (the model's `create_task` is refused by the server). */
+/** The kinds of step the builder offers; `create_task` (staff tasks) is written in the journey's JSON or YAML for now. */
 export const STEP_KINDS = [
   'wait',
   'wait_until',

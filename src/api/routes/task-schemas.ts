@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { textProblem } from '../../importing/cell-check.ts';
+import { TASK_PRIORITIES, TASK_STATUSES } from '../../tasks/task-model.ts';
+import type { TaskChange, TaskView } from '../../tasks/task-read.ts';
+import type { Masker } from '../present.ts';
+import { iso } from '../schemas.ts';
+
+/** Text a person typed: no NUL, no half surrogate pair, at most `max` characters. */
+export const SafeText = (max: number, min = 1) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .superRefine((s, ctx) => {
+      const problem = textProblem(s, max);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Whether text is an ISO 8601 instant with an offset that names a real day (no 30 February). */
+function realInstant(text: string): boolean {
+  const m = ISO_INSTANT.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return false;
+  return !Number.isNaN(Date.parse(text));
+}
+
+/** A local date that exists (no 30 February): `2026-03-01`. */
+export const RealDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((text) => realInstant(`${text}T00:00Z`), 'must be a real date YYYY-MM-DD');
+
+/** An instant in a body: `2026-03-01T10:00:00+08:00`. */
+export const InstantText = z
+  .string()
+  .max(40)
+  .refine(realInstant, 'must be a time such as 2026-03-01T10:00:00+08:00');
+
+/** How a new task finds its assignee. */
+export { AssignSchema } from '../../tasks/task-model.ts';
+
+export const TaskParams = z.object({
+  taskId: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 53 - 1),
+});
+
+const Change = z.object({
+  at: z.string(),
+  actor: z.string(),
+  from_status: z.string().nullable(),
+  to_status: z.string(),
+  outcome: z.string().nullable(),
+  assignee_id: z.number().nullable(),
+});
+
+/** A task in responses (customer name and phone masked for roles without `pii`). */
+export const TaskSchema = z.object({
+  id: z.number(),
+  customer_id: z.number(),
+  customer_name: z.string().nullable(),
+  customer_phone: z.string().nullable(),
+  kind: z.string(),
+  title: z.string(),
+  assignee_id: z.number().nullable().describe('null: the queue'),
+  assignee_email: z.string().nullable(),
+  due_at: z.string(),
+  overdue: z.boolean().describe('open or in progress and past due'),
+  priority: z.enum(TASK_PRIORITIES),
+  status: z.enum(TASK_STATUSES),
+  outcome: z.string().nullable(),
+  notes: z.string().nullable(),
+  created_by: z.string(),
+  source: z.string(),
+  source_ref: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  closed_at: z.string().nullable(),
+});
+
+export const TaskWithHistory = TaskSchema.extend({ history: z.array(Change) });
+
+/** A task as JSON, masked by the caller's masker. */
+export function presentTask(task: TaskView, mask: Masker): z.infer<typeof TaskSchema> {
+  return {
+    ...task,
+    priority: task.priority as z.infer<typeof TaskSchema>['priority'],
+    customer_name: mask.name(task.customer_name),
+    customer_phone: mask.phone(task.customer_phone),
+    due_at: iso(task.due_at),
+    created_at: iso(task.created_at),
+    updated_at: iso(task.updated_at),
+    closed_at: iso(task.closed_at),
+  };
+}
+
+/** A history row as JSON. */
+export const presentChange = (c: TaskChange) => ({ ...c, at: iso(c.at) });

@@ -1,0 +1,128 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliActor } from '../src/access/caller.ts';
+import { createUser } from '../src/access/user-service.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { importFile } from '../src/importing/import-service.ts';
+import { createSegment } from '../src/segments/segment-service.ts';
+import { getTask } from '../src/tasks/task-read.ts';
+import { ensureWorkspace } from '../src/workspaces/workspace-service.ts';
+
+const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'retain-cli-tasks-'));
+const dataDir = join(dir, 'data');
+
+function retain(args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, '-w', 'shop', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '' },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
+}
+
+/** Opens the CLI's embedded store in this process (the CLI holds it only while a command runs). */
+async function withStore<T>(fn: (store: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>) {
+  const store = await openDatabase({ dataDir });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+// Customers, staff and the segment are seeded in-process: each CLI command costs a process and an
+// opening of the store, so only the task commands themselves run as `retain`.
+beforeAll(async () => {
+  const seed = join(dir, 'customers.csv');
+  writeFileSync(
+    seed,
+    'customer_id,name,phone,tags\nV1,甲,13800000001,vip\nV2,乙,13800000002,vip\nV3,丙,13800000003,vip\nV4,丁,13800000004,\n',
+  );
+  await withStore(async (store) => {
+    const workspace = await ensureWorkspace(store.db, 'shop');
+    await importFile(store, { kind: 'customers', file: seed, workspace });
+    for (const email of ['a@shop.cn', 'b@shop.cn'])
+      await createUser(store.db, workspace.id, cliActor(), {
+        email,
+        password: 'a long password',
+        role: 'service',
+      });
+    await createSegment(store.db, workspace, 'vips', { tag: 'vip' }, store);
+  });
+}, 60_000);
+
+describe('retain tasks', () => {
+  it('creates, spreads over a role, lists and closes tasks from the shell', async () => {
+    const due = '2020-01-01T10:00:00+08:00';
+    const made = retain([
+      'tasks',
+      'create',
+      '--customer',
+      'V4',
+      '--kind',
+      'callback',
+      '--title',
+      '回访',
+      '--due',
+      due,
+      '--assign',
+      'b@shop.cn',
+      '--json',
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const task = JSON.parse(made.stdout);
+    expect(task).toMatchObject({ assignee_email: 'b@shop.cn', overdue: true, status: 'open' });
+    expect(Date.parse(task.due_at)).toBe(Date.parse(due));
+
+    const bulk = retain([
+      'tasks',
+      'bulk',
+      '--segment',
+      'vips',
+      '--kind',
+      'vip_care',
+      '--title',
+      '关怀',
+      '--due-in-hours',
+      '48',
+      '--role',
+      'service',
+      '--json',
+    ]);
+    expect(bulk.code, bulk.stderr).toBe(0);
+    // b already holds one open task: a takes two of the three vips, b one, so both end with two.
+    const users = await withStore((store) => store.db.selectFrom('users').select(['id', 'email']).execute());
+    const idOf = Object.fromEntries(users.map((u) => [u.email, u.id]));
+    const spread = Object.fromEntries(
+      JSON.parse(bulk.stdout).by_assignee.map((r: { assignee_id: number; tasks: number }) => [
+        r.assignee_id,
+        r.tasks,
+      ]),
+    );
+    expect(spread).toEqual({ [idOf['a@shop.cn']!]: 2, [idOf['b@shop.cn']!]: 1 });
+
+    const listed = JSON.parse(
+      retain(['tasks', 'list', '--assignee', 'b@shop.cn', '--overdue', '--json']).stdout,
+    );
+    expect(listed.map((t: { id: number }) => t.id)).toEqual([task.id]);
+
+    const wrong = retain(['tasks', 'done', String(task.id), '--outcome', 'teleported']);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr.split('\n')).toHaveLength(1);
+    expect(wrong.stderr).toMatch(/outcome: unknown outcome "teleported"/);
+    const done = retain(['tasks', 'done', String(task.id), '--outcome', 'reached', '--notes', '已联系']);
+    expect(done.code, done.stderr).toBe(0);
+    const shown = await withStore(async (store) => {
+      const workspace = await ensureWorkspace(store.db, 'shop');
+      return getTask(store.db, workspace.id, task.id);
+    });
+    expect(shown).toMatchObject({ status: 'done', outcome: 'reached', notes: '已联系', overdue: false });
+    expect(shown.history.map((h) => [h.from_status, h.to_status, h.actor])).toEqual([
+      [null, 'open', expect.stringMatching(/^cli:/)],
+      ['open', 'done', expect.stringMatching(/^cli:/)],
+    ]);
+  });
+});
