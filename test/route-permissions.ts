@@ -4,7 +4,8 @@ import type { Api } from './api-harness.ts';
 // The permission each route needs, written from the README's roles table (not read from the
 // code): service staff edit profiles and tags (customers.write) but do not merge customers
 // (data.write) or touch rewards (loyalty.write); reads never write, so every GET needs `read` or
-// more; admins alone manage access, channels and the workspace.
+// more; admins alone manage access, channels and the workspace; staff tasks and service notes are
+// worked by the service, operator and admin roles (tasks.write).
 export const ROUTE_PERMISSIONS: Record<string, string> = {
   'POST /api/v1/auth/logout': 'read',
   'GET /api/v1/auth/me': 'read',
@@ -20,6 +21,15 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'GET /api/v1/customers/{customerId}/export': 'erase',
   'GET /api/v1/customers/export': 'export',
   'POST /api/v1/customers/tags': 'customers.write',
+  'GET /api/v1/tasks': 'read',
+  'POST /api/v1/tasks': 'tasks.write',
+  'POST /api/v1/tasks/bulk': 'tasks.write',
+  'GET /api/v1/tasks/report': 'read',
+  'GET /api/v1/tasks/{taskId}': 'read',
+  'PATCH /api/v1/tasks/{taskId}': 'tasks.write',
+  'GET /api/v1/customers/{customerId}/tasks': 'read',
+  'GET /api/v1/customers/{customerId}/notes': 'read',
+  'POST /api/v1/customers/{customerId}/notes': 'tasks.write',
   'POST /api/v1/orders': 'data.write',
   'GET /api/v1/orders/{orderId}': 'read',
   'POST /api/v1/events': 'data.write',
