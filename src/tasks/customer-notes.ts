@@ -1,11 +1,12 @@
+export { NOTE_TYPES } from './task-codes.ts';
+
 import type { Kysely } from 'kysely';
 import type { Actor } from '../access/caller.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { requireCustomer } from '../customers/customer-profile.ts';
 import type { Schema } from '../db/schema.ts';
+import type { NOTE_TYPES } from './task-codes.ts';
 
-/** Kinds of service record on a customer's timeline. */
-export const NOTE_TYPES = ['note', 'call', 'visit', 'complaint'] as const;
 export type NoteType = (typeof NOTE_TYPES)[number];
 
 /** One service record as the API shows it. */

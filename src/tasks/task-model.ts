@@ -3,24 +3,19 @@ import { ROLES } from '../access/roles.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
+import { TASK_KINDS, TASK_OUTCOMES, type TaskStatus } from './task-codes.ts';
 
-/** Built-in task kinds: 回访, 专属关怀, 挽回, 投诉处理, 到店邀约. */
-export const TASK_KINDS = ['callback', 'vip_care', 'winback_call', 'complaint', 'store_invite'] as const;
-export const TASK_STATUSES = ['open', 'in_progress', 'done', 'cancelled'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
-export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-export type TaskPriority = (typeof TASK_PRIORITIES)[number];
-/** Built-in outcome codes of a done task. */
-export const TASK_OUTCOMES = [
-  'reached',
-  'not_reached',
-  'wrong_number',
-  'will_buy',
-  'not_interested',
-  'complaint_resolved',
-] as const;
-export const TASK_SOURCES = ['manual', 'journey', 'bulk', 'survey'] as const;
-export type TaskSource = (typeof TASK_SOURCES)[number];
+export {
+  TASK_KINDS,
+  TASK_OUTCOMES,
+  TASK_PRIORITIES,
+  TASK_SOURCES,
+  TASK_STATUSES,
+  type TaskPriority,
+  type TaskSource,
+  type TaskStatus,
+} from './task-codes.ts';
+
 /** Statuses a task still needs work in (and can be overdue in). */
 export const OPEN_STATUSES: readonly TaskStatus[] = ['open', 'in_progress'];
 

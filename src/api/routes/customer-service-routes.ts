@@ -10,15 +10,7 @@ import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';
 import { CustomerParams, ERRORS, iso } from '../schemas.ts';
 import { cursorText, TaskQuery, taskFilter } from './task-routes.ts';
-import { presentTask, SafeText, TaskSchema } from './task-schemas.ts';
-
-const NoteSchema = z.object({
-  id: z.number(),
-  type: z.enum(NOTE_TYPES),
-  summary: z.string(),
-  author: z.string(),
-  created_at: z.string(),
-});
+import { NoteSchema, presentTask, SafeText, TaskSchema } from './task-schemas.ts';
 
 const presentNote = (n: Awaited<ReturnType<typeof listNotes>>[number]) => ({
   ...n,

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { textProblem } from '../../importing/cell-check.ts';
-import { TASK_PRIORITIES, TASK_STATUSES } from '../../tasks/task-model.ts';
+import { TaskSchema } from '../../tasks/task-contract.ts';
 import type { TaskChange, TaskView } from '../../tasks/task-read.ts';
 import type { Masker } from '../present.ts';
 import { iso } from '../schemas.ts';
+
+export { NoteSchema, TaskSchema } from '../../tasks/task-contract.ts';
 
 /** Text a person typed: no NUL, no half surrogate pair, at most `max` characters. */
 export const SafeText = (max: number, min = 1) =>
@@ -57,30 +59,6 @@ const Change = z.object({
   to_status: z.string(),
   outcome: z.string().nullable(),
   assignee_id: z.number().nullable(),
-});
-
-/** A task in responses (customer name and phone masked for roles without `pii`). */
-export const TaskSchema = z.object({
-  id: z.number(),
-  customer_id: z.number(),
-  customer_name: z.string().nullable(),
-  customer_phone: z.string().nullable(),
-  kind: z.string(),
-  title: z.string(),
-  assignee_id: z.number().nullable().describe('null: the queue'),
-  assignee_email: z.string().nullable(),
-  due_at: z.string(),
-  overdue: z.boolean().describe('open or in progress and past due'),
-  priority: z.enum(TASK_PRIORITIES),
-  status: z.enum(TASK_STATUSES),
-  outcome: z.string().nullable(),
-  notes: z.string().nullable(),
-  created_by: z.string(),
-  source: z.string(),
-  source_ref: z.string().nullable(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  closed_at: z.string().nullable(),
 });
 
 export const TaskWithHistory = TaskSchema.extend({ history: z.array(Change) });

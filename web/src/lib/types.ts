@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { NoteSchema, TaskSchema } from '../../../src/tasks/task-contract.ts';
 // Shapes of the API answers the pages read (see /api/openapi.json).
 
 /** A row of `GET /metrics`. */
@@ -90,34 +92,7 @@ export const CHANNELS = [
 ] as const;
 
 /** A task of `GET /tasks` (customer name and phone masked for roles without personal data). */
-export interface Task {
-  id: number;
-  customer_id: number;
-  customer_name: string | null;
-  customer_phone: string | null;
-  kind: string;
-  title: string;
-  assignee_id: number | null;
-  assignee_email: string | null;
-  due_at: string;
-  overdue: boolean;
-  priority: 'low' | 'normal' | 'high' | 'urgent';
-  status: 'open' | 'in_progress' | 'done' | 'cancelled';
-  outcome: string | null;
-  notes: string | null;
-  created_by: string;
-  source: string;
-  source_ref: string | null;
-  created_at: string;
-  updated_at: string;
-  closed_at: string | null;
-}
+export type Task = z.output<typeof TaskSchema>;
 
 /** A service record of `GET /customers/{id}/notes`. */
-export interface CustomerNote {
-  id: number;
-  type: 'note' | 'call' | 'visit' | 'complaint';
-  summary: string;
-  author: string;
-  created_at: string;
-}
+export type CustomerNote = z.output<typeof NoteSchema>;

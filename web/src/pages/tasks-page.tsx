@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Input, Modal, Segmented, Select, Table, Tag } from 'antd';
 import { useState } from 'react';
+import { TASK_OUTCOMES } from '../../../src/tasks/task-codes.ts';
 import { api } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
 import { Loaded, PageTitle } from '../components/page.tsx';
@@ -11,14 +12,7 @@ import { useApi } from '../lib/use-api.ts';
 import { Link } from '../router.tsx';
 
 type View = 'mine' | 'queue' | 'overdue' | 'all';
-const OUTCOMES = [
-  'reached',
-  'not_reached',
-  'wrong_number',
-  'will_buy',
-  'not_interested',
-  'complaint_resolved',
-];
+const OUTCOMES = TASK_OUTCOMES;
 const OPEN = 'open,in_progress';
 
 /** The query of each view: open work, sorted by due time, so overdue tasks come first. */

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { NOTE_TYPES, TASK_PRIORITIES, TASK_STATUSES } from './task-codes.ts';
+
+// The response shapes of tasks and service notes, shared by the API (its OpenAPI document) and the
+// dashboard (its types); only zod and the codes, so the browser build can read them.
+
+/** A service record (note, call, visit, complaint) in responses. */
+export const NoteSchema = z.object({
+  id: z.number(),
+  type: z.enum(NOTE_TYPES),
+  summary: z.string(),
+  author: z.string(),
+  created_at: z.string(),
+});
+
+/** A task in responses (customer name and phone masked for roles without `pii`). */
+export const TaskSchema = z.object({
+  id: z.number(),
+  customer_id: z.number(),
+  customer_name: z.string().nullable(),
+  customer_phone: z.string().nullable(),
+  kind: z.string(),
+  title: z.string(),
+  assignee_id: z.number().nullable().describe('null: the queue'),
+  assignee_email: z.string().nullable(),
+  due_at: z.string(),
+  overdue: z.boolean().describe('open or in progress and past due'),
+  priority: z.enum(TASK_PRIORITIES),
+  status: z.enum(TASK_STATUSES),
+  outcome: z.string().nullable(),
+  notes: z.string().nullable(),
+  created_by: z.string(),
+  source: z.string(),
+  source_ref: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  closed_at: z.string().nullable(),
+});
