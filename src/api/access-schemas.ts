@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from '../access/access-policy.ts';
 import { ROLES } from '../access/roles.ts';
-
-// In u-mode a surrogate pair is one code point, so this range only matches halves left alone.
-const LONE_SURROGATE = /[\ud800-\udfff]/u;
+import { hasLoneSurrogate, hasNul } from '../shared/safe-input.ts';
 
 /**
  * A string a person typed: bounded, without NUL bytes (PostgreSQL refuses them in text) and valid
@@ -14,8 +12,8 @@ export const Text = (max: number, min = 0) =>
     .string()
     .min(min)
     .max(max)
-    .refine((s) => !s.includes('\0'), 'must not contain a NUL byte')
-    .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text (a lone surrogate is not)');
+    .refine((s) => !hasNul(s), 'must not contain a NUL byte')
+    .refine((s) => !hasLoneSurrogate(s), 'must be valid Unicode text (a lone surrogate is not)');
 
 /** A sign-in email. */
 export const Email = Text(320, 3).refine(

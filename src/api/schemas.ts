@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../shared/calendar-date.ts';
+import { MAX_INT4 } from '../shared/safe-input.ts';
 
 /** Error responses, as {@link sendError} writes them. */
 export const ErrorSchema = z.object({
@@ -23,8 +24,7 @@ export const DateText = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine(isCalendarDate, 'must be a date that exists (YYYY-MM-DD)');
 
-/** Largest id of an `int` column (users, API keys, coupon templates, journeys). */
-export const MAX_INT4 = 2 ** 31 - 1;
+export { MAX_INT4 } from '../shared/safe-input.ts';
 
 /** An id in a path or body: a positive whole number within the column's range (bigint by default). */
 export const IdNumber = (max: number = Number.MAX_SAFE_INTEGER) =>

@@ -1,3 +1,5 @@
+import { hasLoneSurrogate, hasNul } from '../shared/safe-input.ts';
+
 /** Most characters of a field that names or identifies something (ids, phones, names, codes, statuses). */
 export const FIELD_MAX_CHARS = 1_000;
 /** Most characters of a free-text field (product names, tags, each event property value). */
@@ -6,8 +8,6 @@ export const TEXT_MAX_CHARS = 10_000;
 export const PROPERTIES_MAX_CHARS = 100_000;
 /** Fields holding free text, allowed {@link TEXT_MAX_CHARS}. */
 const FREE_TEXT = new Set(['product_name', 'tags']);
-// Half of a surrogate pair: a high one not followed by a low one, or a low one without a high one.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Largest amount in minor units (999,999,999,999.99 in a two-digit currency): sums stay in bigint. */
 export const MAX_MINOR_UNITS = 10n ** 14n - 1n;
@@ -28,8 +28,8 @@ export function fieldLimit(field: string): number {
 export function textProblem(text: string, max: number): string | undefined {
   if (text.length > max)
     return `is ${text.length.toLocaleString('en')} characters long; the most is ${max.toLocaleString('en')}`;
-  if (text.includes('\u0000')) return 'contains a NUL character (\\0)';
-  if (LONE_SURROGATE.test(text)) return 'contains a broken character (half of a UTF-16 surrogate pair)';
+  if (hasNul(text)) return 'contains a NUL character (\\0)';
+  if (hasLoneSurrogate(text)) return 'contains a broken character (half of a UTF-16 surrogate pair)';
   return undefined;
 }
 
@@ -37,9 +37,4 @@ export function textProblem(text: string, max: number): string | undefined {
 export function firstExtraCell(cells: readonly string[], columns: number): number {
   for (let i = columns; i < cells.length; i++) if (cells[i]!.trim() !== '') return i;
   return -1;
-}
-
-/** Sets an own enumerable property, even `__proto__`, without ever touching a prototype. */
-export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -1,13 +1,13 @@
 import { normalizeEmail, normalizeExternalId, normalizePhone } from '../identity/identity-normalize.ts';
 import { parseOrderStatus } from '../orders/order-status.ts';
 import { formatDecimal, multiplyToMinorUnits, toMinorUnits, toMinorUnitsExact } from '../shared/decimal.ts';
+import { setOwn } from '../shared/safe-input.ts';
 import {
   FIELD_MAX_CHARS,
   fieldLimit,
   firstExtraCell,
   MAX_MINOR_UNITS,
   MAX_QUANTITY,
-  setOwn,
   TEXT_MAX_CHARS,
   textProblem,
 } from './cell-check.ts';

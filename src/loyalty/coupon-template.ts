@@ -3,10 +3,8 @@ import { z } from 'zod';
 import type { CouponTemplatesTable, Schema } from '../db/schema.ts';
 import { isCalendarDate } from '../shared/calendar-date.ts';
 import { NotFoundError, parseInput, RetainError } from '../shared/errors.ts';
+import { MAX_INT4 } from '../shared/safe-input.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
-
-/** The largest count an `int` column holds. */
-const MAX_INT4 = 2 ** 31 - 1;
 
 export type CouponTemplate = Selectable<CouponTemplatesTable>;
 

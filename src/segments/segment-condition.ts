@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_INT4 } from '../shared/safe-input.ts';
 import { LIFECYCLE_STAGES } from './lifecycle-stage.ts';
 import { RFM_GROUPS } from './rfm-groups.ts';
 
@@ -15,7 +16,6 @@ const identityType = z.enum([
 ]);
 const field = z.enum(['order_count', 'net_total', 'days_since_last_order', 'days_since_first_order']);
 const groupCode = z.enum(RFM_GROUPS.map((g) => g.code) as [string, ...string[]]);
-const INT4 = 2 ** 31 - 1;
 /** Days back from the as-of date: within a century, so date arithmetic in SQL cannot overflow. */
 const withinDays = z.number().int().positive().max(36_500);
 /** Counts, days and minor units are whole numbers; bounded so a bound SQL parameter always fits. */
@@ -68,8 +68,8 @@ const BRANCHES = {
     .object({ field, op: compare, value: whole })
     .strict()
     // order_count and the day counts are int columns: a larger bound parameter fails in SQL.
-    .refine((c) => c.field === 'net_total' || Math.abs(c.value) <= INT4, {
-      message: `must be within ±${INT4} for this field`,
+    .refine((c) => c.field === 'net_total' || Math.abs(c.value) <= MAX_INT4, {
+      message: `must be within ±${MAX_INT4} for this field`,
       path: ['value'],
     }),
   orders: z

@@ -1,5 +1,8 @@
 import { InvalidInputError } from './errors.ts';
 
+/** Largest value of a PostgreSQL `int` column (ids of users, keys, templates; counts and days). */
+export const MAX_INT4 = 2 ** 31 - 1;
+
 /** Deepest nesting of objects and arrays accepted in a JSON body or any other input. */
 export const MAX_DEPTH = 64;
 
@@ -8,11 +11,25 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** Whether text holds U+0000, which PostgreSQL cannot store in text or jsonb. */
+export function hasNul(text: string): boolean {
+  return text.includes('\u0000');
+}
+
+/** Whether text holds half of a UTF-16 surrogate pair, which is not Unicode text. */
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}
+
+/** Sets an own enumerable property, even `__proto__`, without ever touching a prototype. */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** What is wrong with one text of an input (a value or a key), or undefined when it is fine. */
 export function textProblem(text: string): string | undefined {
-  // PostgreSQL cannot store U+0000 in text or jsonb, and a lone surrogate is not Unicode text.
-  if (text.includes('\u0000')) return 'must not contain a NUL character (\\u0000)';
-  if (LONE_SURROGATE.test(text)) return 'must be valid Unicode text (it holds a lone surrogate)';
+  if (hasNul(text)) return 'must not contain a NUL character (\\u0000)';
+  if (hasLoneSurrogate(text)) return 'must be valid Unicode text (it holds a lone surrogate)';
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../access/roles.ts';
 import { InvalidInputError } from '../shared/errors.ts';
+import { MAX_INT4 } from '../shared/safe-input.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
 import { TASK_KINDS, TASK_OUTCOMES, type TaskStatus } from './task-codes.ts';
@@ -26,11 +27,7 @@ export const AssignSchema = z.discriminatedUnion('rule', [
   z
     .object({
       rule: z.literal('user'),
-      user_id: z
-        .number()
-        .int()
-        .positive()
-        .max(2 ** 31 - 1),
+      user_id: z.number().int().positive().max(MAX_INT4),
     })
     .strict(),
   z.object({ rule: z.literal('queue') }).strict(),

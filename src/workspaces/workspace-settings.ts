@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_LIFECYCLE, type LifecycleThresholds } from '../segments/lifecycle-stage.ts';
 import type { RfmSplit } from '../segments/rfm-score.ts';
 import { InvalidInputError, parseInput } from '../shared/errors.ts';
+import { setOwn } from '../shared/safe-input.ts';
 
 /** The default tiers: 银卡 from ¥1,000, 金卡 from ¥5,000, 钻石卡 from ¥20,000 of net spend in 12 months. */
 export const DEFAULT_TIERS = [
@@ -174,16 +175,10 @@ export function setSetting(raw: unknown, path: string, value: unknown): Record<s
   let node = next;
   for (const key of keys.slice(0, -1)) {
     const child = Object.hasOwn(node, key) ? node[key] : undefined;
-    if (typeof child !== 'object' || child === null || Array.isArray(child))
-      Object.defineProperty(node, key, { value: {}, enumerable: true, writable: true, configurable: true });
+    if (typeof child !== 'object' || child === null || Array.isArray(child)) setOwn(node, key, {});
     node = node[key] as Record<string, unknown>;
   }
-  Object.defineProperty(node, keys[keys.length - 1]!, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
+  setOwn(node, keys[keys.length - 1]!, value);
   parseInput(SettingsSchema.strict(), next, 'workspace setting', path);
   return next;
 }

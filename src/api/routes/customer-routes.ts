@@ -20,7 +20,7 @@ import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';
-import { CustomerParams, DateText, ERRORS, IdValue, PageQuery } from '../schemas.ts';
+import { CustomerParams, DateText, ERRORS, IdValue, MAX_INT4, PageQuery } from '../schemas.ts';
 import { serviceSection } from './customer-service-routes.ts';
 
 const CustomerSummary = z.object({
@@ -112,7 +112,7 @@ const Changes = z
       .number()
       .int()
       .positive()
-      .max(2 ** 31 - 1)
+      .max(MAX_INT4)
       .nullable()
       .optional()
       .describe('the staff member (user id) who owns the customer; null: nobody'),

@@ -12,7 +12,7 @@ import { membershipIn, openSession, resolveSession } from '../../access/session-
 import { AcceptBody, InvitationCreated, InvitationOut, InviteBody, Me } from '../access-schemas.ts';
 import { callerOf, SESSION_COOKIE } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { ERRORS, iso } from '../schemas.ts';
+import { ERRORS, IdNumber, iso, MAX_INT4 } from '../schemas.ts';
 import { presentMe, setSessionCookie } from './auth-routes.ts';
 
 const admin = { permission: 'admin' as const };
@@ -69,11 +69,7 @@ export const invitationRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, {
   );
 
   const InvitationParams = z.object({
-    invitationId: z.coerce
-      .number()
-      .int()
-      .positive()
-      .max(2 ** 31 - 1),
+    invitationId: IdNumber(MAX_INT4),
   });
   app.delete(
     '/invitations/:invitationId',

@@ -19,13 +19,12 @@ import { updateTask } from '../../tasks/task-update.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';
-import { ERRORS } from '../schemas.ts';
+import { DateText, ERRORS, MAX_INT4 } from '../schemas.ts';
 import {
   AssignSchema,
   InstantText,
   presentChange,
   presentTask,
-  RealDate,
   SafeText,
   TaskParams,
   TaskSchema,
@@ -194,7 +193,7 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store
         summary:
           'Tasks created in the period: created, done, completion rate, median hours to done, per kind and assignee',
         querystring: z
-          .object({ from: RealDate, to: RealDate.describe('inclusive; local dates of the workspace') })
+          .object({ from: DateText, to: DateText.describe('inclusive; local dates of the workspace') })
           .strict(),
         response: {
           200: z.object({
@@ -269,13 +268,7 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store
             status: z.enum(TASK_STATUSES).optional(),
             outcome: KindText.optional().describe('required with status done: reached, not_reached, …'),
             notes: SafeText(2000, 0).nullable().optional(),
-            assignee_id: z
-              .number()
-              .int()
-              .positive()
-              .max(2 ** 31 - 1)
-              .nullable()
-              .optional(),
+            assignee_id: z.number().int().positive().max(MAX_INT4).nullable().optional(),
             due_at: InstantText.optional(),
             priority: z.enum(TASK_PRIORITIES).optional(),
           })

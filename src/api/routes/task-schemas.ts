@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { textProblem } from '../../importing/cell-check.ts';
+import { isCalendarDate } from '../../shared/calendar-date.ts';
 import { TaskSchema } from '../../tasks/task-contract.ts';
 import type { TaskChange, TaskView } from '../../tasks/task-read.ts';
 import type { Masker } from '../present.ts';
-import { iso } from '../schemas.ts';
+import { IdNumber, iso } from '../schemas.ts';
 
 export { NoteSchema, TaskSchema } from '../../tasks/task-contract.ts';
 
@@ -18,22 +19,12 @@ export const SafeText = (max: number, min = 1) =>
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     });
 
-const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Whether text is an ISO 8601 instant with an offset that names a real day (no 30 February). */
 function realInstant(text: string): boolean {
-  const m = ISO_INSTANT.exec(text);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return false;
-  return !Number.isNaN(Date.parse(text));
+  return ISO_INSTANT.test(text) && isCalendarDate(text.slice(0, 10)) && !Number.isNaN(Date.parse(text));
 }
-
-/** A local date that exists (no 30 February): `2026-03-01`. */
-export const RealDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((text) => realInstant(`${text}T00:00Z`), 'must be a real date YYYY-MM-DD');
 
 /** An instant in a body: `2026-03-01T10:00:00+08:00`. */
 export const InstantText = z
@@ -44,13 +35,7 @@ export const InstantText = z
 /** How a new task finds its assignee. */
 export { AssignSchema } from '../../tasks/task-model.ts';
 
-export const TaskParams = z.object({
-  taskId: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 53 - 1),
-});
+export const TaskParams = z.object({ taskId: IdNumber() });
 
 const Change = z.object({
   at: z.string(),
