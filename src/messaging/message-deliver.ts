@@ -256,6 +256,7 @@ export async function deliverDue(
   // claim is never far ahead of the sends (a crash strands few) and never leaves them idle.
   const queue: Claimed[] = [];
   let exhausted = false;
+  let roundError: unknown;
   let claiming: Promise<void> | null = null;
   const refill = async () => {
     const size = Math.min(batchSize, limit - counts.claimed);
@@ -267,15 +268,20 @@ export async function deliverDue(
   const next = async (): Promise<Claimed | undefined> => {
     for (;;) {
       if (queue.length <= concurrency && !exhausted)
-        claiming ??= refill().finally(() => {
-          claiming = null;
-        });
+        // A refill that fails ends the round with its error; no worker may be waiting on it.
+        claiming ??= refill()
+          .catch((error) => {
+            roundError ??= error;
+            exhausted = true;
+          })
+          .finally(() => {
+            claiming = null;
+          });
       if (queue.length) return queue.shift();
       if (!claiming) return undefined;
       await claiming;
     }
   };
-  let roundError: unknown;
   try {
     await prepare(first);
     queue.push(...first);
