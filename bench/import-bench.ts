@@ -27,7 +27,7 @@ const datasets = [
   {
     name: 'Online Retail (order lines)',
     kind: 'order-lines',
-    file: join(here, '../../shared/data/online-retail/online_retail.csv.gz'),
+    file: join(here, '../datasets/online-retail/online_retail.csv.gz'),
   },
   { name: `generated orders (${orders.toLocaleString('en')})`, kind: 'orders', file: generated },
 ];

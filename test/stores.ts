@@ -53,5 +53,5 @@ export async function dropTestSchemas(): Promise<void> {
   }
 }
 
-/** The repository's sibling folder of shared public data sets. */
-export const SHARED_DATA = new URL('../../shared/data/', import.meta.url).pathname;
+/** The public data sets copied into the repository (see datasets/README.md). */
+export const SHARED_DATA = new URL('../datasets/', import.meta.url).pathname;
