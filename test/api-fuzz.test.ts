@@ -262,6 +262,12 @@ describe.each(storesUnderTest())('API fuzz over every OpenAPI route ($name)', (s
         status: 'paid',
       };
       expect((await api.call('POST', '/api/v1/orders', { key, body: { items: [item] } })).status).toBe(200);
+      const survey = await api.call('POST', '/api/v1/surveys', {
+        key,
+        body: { name: `${prefix}-调查`, kind: 'nps', title: { 'zh-CN': '推荐吗' } },
+      });
+      expect(survey.status).toBe(201);
+      if (prefix === 'A') objects.surveyId = String(survey.body.id);
       const segment = { name: `${prefix.toLowerCase()}-seg`, condition: { tag: 'vip' } };
       expect((await api.call('POST', '/api/v1/segments', { key, body: segment })).status).toBe(201);
       expect(

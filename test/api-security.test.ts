@@ -121,6 +121,12 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
     });
     expect(task.status).toBe(200);
     bObjects.taskId = task.body.id;
+    const survey = await api.call('POST', '/api/v1/surveys', {
+      key: admin,
+      body: { name: 'B 调查', kind: 'csat', title: { 'zh-CN': '满意吗' } },
+    });
+    expect(survey.status).toBe(201);
+    bObjects.surveyId = survey.body.id;
     const invited = await api.call('POST', '/api/v1/invitations', {
       key: admin,
       body: { email: 'b-admin@example.com', role: 'admin' },
@@ -210,6 +216,7 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       journey: 'none',
       channel: 'email',
       taskId: 999999,
+      surveyId: 999999,
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {
@@ -242,6 +249,7 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       'POST /api/v1/channels/{channel}/test': {},
       'PATCH /api/v1/tasks/{taskId}': { status: 'cancelled' },
       'POST /api/v1/customers/{customerId}/notes': { summary: 'stolen' },
+      'PATCH /api/v1/surveys/{surveyId}': { status: 'archived' },
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {

@@ -5,7 +5,8 @@ import type { Api } from './api-harness.ts';
 // code): service staff edit profiles and tags (customers.write) but do not merge customers
 // (data.write) or touch rewards (loyalty.write); reads never write, so every GET needs `read` or
 // more; admins alone manage access, channels and the workspace; staff tasks and service notes are
-// worked by the service, operator and admin roles (tasks.write).
+// worked by the service, operator and admin roles (tasks.write); surveys are made by those who run
+// campaigns (messaging.write) and read by every role.
 export const ROUTE_PERMISSIONS: Record<string, string> = {
   'POST /api/v1/auth/logout': 'read',
   'GET /api/v1/auth/me': 'read',
@@ -30,6 +31,13 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'GET /api/v1/customers/{customerId}/tasks': 'read',
   'GET /api/v1/customers/{customerId}/notes': 'read',
   'POST /api/v1/customers/{customerId}/notes': 'tasks.write',
+  'GET /api/v1/surveys': 'read',
+  'POST /api/v1/surveys': 'messaging.write',
+  'GET /api/v1/surveys/{surveyId}': 'read',
+  'PATCH /api/v1/surveys/{surveyId}': 'messaging.write',
+  'GET /api/v1/surveys/{surveyId}/report': 'read',
+  'GET /api/v1/surveys/{surveyId}/responses': 'read',
+  'GET /api/v1/customers/{customerId}/survey-responses': 'read',
   'POST /api/v1/orders': 'data.write',
   'GET /api/v1/orders/{orderId}': 'read',
   'POST /api/v1/events': 'data.write',

@@ -38,6 +38,8 @@ import { journeyRoutes } from './routes/journey-routes.ts';
 import { loyaltyRoutes } from './routes/loyalty-routes.ts';
 import { messagingRoutes } from './routes/messaging-routes.ts';
 import { segmentRoutes } from './routes/segment-routes.ts';
+import { surveyPageRoutes } from './routes/survey-page-routes.ts';
+import { surveyRoutes } from './routes/survey-routes.ts';
 import { taskRoutes } from './routes/task-routes.ts';
 import { trackingRoutes } from './routes/tracking-routes.ts';
 import { SegmentationCache } from './segmentation-cache.ts';
@@ -46,6 +48,8 @@ import { SegmentationCache } from './segmentation-cache.ts';
 export interface ApiOptions {
   /** Requests per minute per API key or user (per address before sign-in). */
   rateLimitPerMinute?: number;
+  /** Survey page requests per minute per client address (default RETAIN_SURVEY_RATE_LIMIT or 120). */
+  surveyRequestsPerMinute?: number;
   /** Failed sign-ins allowed per account and per client address (default 10 and 50 in 15 minutes). */
   loginLimits?: LoginLimits;
   /** pino logging; false in tests. */
@@ -155,6 +159,11 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
   if (dashboard) await registerDashboard(app, dashboard);
   await app.register(healthRoutes, { ...context, landing: !dashboard });
   await app.register(trackingRoutes, context);
+  await app.register(surveyPageRoutes, {
+    ...context,
+    answersPerMinute:
+      options.surveyRequestsPerMinute ?? (Number(process.env.RETAIN_SURVEY_RATE_LIMIT) || 120),
+  });
   await app.register(
     async (api) => {
       api.addHook('onRequest', authHook(store, context.callers));
@@ -179,6 +188,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(invitationRoutes, context);
       await api.register(taskRoutes, context);
       await api.register(customerServiceRoutes, context);
+      await api.register(surveyRoutes, context);
     },
     { prefix: '/api/v1' },
   );

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
+import { escapeHtml } from '../shared/html-escape.ts';
 import { type ChannelAdapter, ChannelError } from './channel.ts';
 
 /** SMTP settings; the password is a secret kept apart. */
@@ -16,12 +17,6 @@ export const EmailConfig = z
     from: z.string().min(3).describe('e.g. "某某旗舰店 <service@shop.cn>"'),
   })
   .strict();
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 /** The text as simple HTML (links kept clickable) with the open-tracking image at the end. */
 function htmlWithPixel(text: string, pixel: string): string {

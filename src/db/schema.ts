@@ -523,6 +523,32 @@ export interface CustomerNotesTable {
   created_at: Auto<Date>;
 }
 
+export interface SurveysTable {
+  workspace_id: number;
+  id: Generated<number>;
+  name: string;
+  kind: 'nps' | 'csat' | 'custom';
+  definition: ColumnType<Record<string, unknown>, string, string>;
+  status: Auto<'active' | 'archived'>;
+  created_at: Auto<Date>;
+  updated_at: Auto<Date>;
+}
+
+export interface SurveyResponsesTable {
+  workspace_id: number;
+  id: Generated<number>;
+  survey_id: number;
+  customer_id: number;
+  message_id: number;
+  channel: string | null;
+  journey_id: number | null;
+  score: number | null;
+  answers: ColumnType<Record<string, unknown>, string, string>;
+  comment: string | null;
+  locale: string;
+  answered_at: Auto<Date>;
+}
+
 /** The whole schema as Kysely sees it. */
 export interface Schema {
   workspaces: WorkspacesTable;
@@ -567,4 +593,6 @@ export interface Schema {
   tasks: TasksTable;
   task_history: TaskHistoryTable;
   customer_notes: CustomerNotesTable;
+  surveys: SurveysTable;
+  survey_responses: SurveyResponsesTable;
 }

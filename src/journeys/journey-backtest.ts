@@ -6,7 +6,13 @@ import { clockMinutes, nextWallTime, zonedInstant } from '../shared/zoned-time.t
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { durationMs, type Journey, type Step, type Trigger } from './journey-model.ts';
 import { draw, pickArm } from './journey-run.ts';
-import { awaitedHappened, onMonthDay, propsMatch, stageChanged } from './journey-triggers.ts';
+import {
+  awaitedHappened,
+  onMonthDay,
+  propsMatch,
+  stageChanged,
+  surveyAnswerMatch,
+} from './journey-triggers.ts';
 
 /** What a journey would have done over past days, without sending or saving anything. */
 export interface BacktestResult {
@@ -47,6 +53,7 @@ function firings(t: Trigger, ws: number, tz: string, from: string, to: string): 
   if ('lifecycle_changed' in t) return eventsOf('lifecycle_changed', stageChanged(t.lifecycle_changed));
   if ('rfm_group_changed' in t) return eventsOf('rfm_group_changed', stageChanged(t.rfm_group_changed));
   if ('tier_changed' in t) return eventsOf('tier_changed', propsMatch(t.tier_changed));
+  if ('survey_answered' in t) return eventsOf('survey_answered', surveyAnswerMatch(t.survey_answered));
   if ('segment' in t)
     return sql<Firing>`select se.customer_id, se.at from segment_events se
       join segments sg on sg.workspace_id = se.workspace_id and sg.id = se.segment_id
@@ -207,7 +214,10 @@ export async function backtestJourney(
           outcome = 'exit';
           break;
         default:
-          outcome = step.type === 'send' || step.type === 'webhook' ? 'would_send' : 'would_run';
+          outcome =
+            step.type === 'send' || step.type === 'send_survey' || step.type === 'webhook'
+              ? 'would_send'
+              : 'would_run';
           next = step.next;
       }
       mark(name, outcome);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIFECYCLE_STAGES } from '../segments/lifecycle-stage.ts';
 import { RFM_GROUPS } from '../segments/rfm-groups.ts';
 import { ConditionSchema } from '../segments/segment-condition.ts';
+import { NPS_GROUPS } from '../surveys/survey-codes.ts';
 import { AssignSchema, TASK_PRIORITIES, TaskCode } from '../tasks/task-model.ts';
 
 /** A duration such as `30m`, `2h`, `7d`, `2w`; see {@link durationMs}. */
@@ -32,6 +33,19 @@ export const TriggerSchema = z.union([
     .object({ tier_changed: z.object({ from: z.string().optional(), to: z.string().optional() }).strict() })
     .strict(),
   z.object({ segment: z.string().min(1), on: z.enum(['entered', 'exited']).default('entered') }).strict(),
+  /** A survey answer, optionally of one survey, an NPS group or a score range. */
+  z
+    .object({
+      survey_answered: z
+        .object({
+          survey: z.string().min(1).max(100).optional(),
+          nps_group: z.enum(NPS_GROUPS).optional(),
+          score_min: z.number().int().min(0).max(10).optional(),
+          score_max: z.number().int().min(0).max(10).optional(),
+        })
+        .strict(),
+    })
+    .strict(),
   z.object({ date: z.literal('birthday') }).strict(),
   z.object({ date: z.literal('days_after_last_order'), days: nDays }).strict(),
   z.object({ date: z.literal('days_without_order'), days: nDays }).strict(),
@@ -87,6 +101,16 @@ export const StepSchema = z.discriminatedUnion('type', [
       templates: z.array(z.string().min(1)).min(1),
       /** Skip when the customer bought again since entering (reminders). */
       skip_if_ordered: z.boolean().default(false),
+      next,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('send_survey'),
+      /** The survey whose personal link `{{ survey_link }}` the templates carry. */
+      survey: z.string().min(1).max(100),
+      /** Templates in channel-priority order, as in `send`. */
+      templates: z.array(z.string().min(1)).min(1),
       next,
     })
     .strict(),

@@ -109,7 +109,9 @@ export async function journeyReport(db: Kysely<Schema>, journey: StoredJourney):
   const def = journey.definition;
   const days = def.attribution_days;
   const { entries, steps } = await journeyCounts(db, journey);
-  const sendSteps = Object.entries(def.steps).filter(([, s]) => s.type === 'send');
+  const sendSteps = Object.entries(def.steps).filter(
+    ([, s]) => s.type === 'send' || s.type === 'send_survey',
+  );
   const holdoutStep = Object.entries(def.steps).find(([, s]) => s.type === 'holdout')?.[0];
   let holdout: JourneyReport['holdout'] = null;
   if (holdoutStep) {

@@ -10,8 +10,9 @@ import { enqueueMessages, type QueuedMessage } from '../messaging/send-message.t
 import { conditionFilter } from '../segments/segment-service.ts';
 import { RetainError } from '../shared/errors.ts';
 import { clockMinutes, nextWallTime } from '../shared/zoned-time.ts';
+import { findSurvey } from '../surveys/survey-service.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
-import { durationMs, TIER_BIRTHDAY_COUPON } from './journey-model.ts';
+import { durationMs, type Step, TIER_BIRTHDAY_COUPON } from './journey-model.ts';
 import type { StoredJourney } from './journey-service.ts';
 import { createJourneyTask } from './journey-task.ts';
 import { awaitedHappened } from './journey-triggers.ts';
@@ -173,6 +174,9 @@ async function advance(
         });
         go(step.next, 'queued');
         break;
+      case 'send_survey':
+        go(step.next, await queueSurvey(trx, ws, journey, entry, name, step, now, batch));
+        break;
       case 'tag':
         for (const t of step.add) await addTag(trx, ws, t, [entry.customer_id], `journey:${def.name}`);
         for (const t of step.remove) await removeTag(trx, ws, t, [entry.customer_id], `journey:${def.name}`);
@@ -243,6 +247,40 @@ async function advance(
     }
   }
   return leave('exited', 'loop_without_wait');
+}
+
+/**
+ * The `send_survey` step: the message of a `send` step whose variables name the survey and when
+ * its link expires, so `{{ survey_link }}` renders as the customer's own signed link.
+ */
+async function queueSurvey(
+  trx: Kysely<Schema>,
+  ws: number,
+  journey: StoredJourney,
+  entry: Entry,
+  name: string,
+  step: Extract<Step, { type: 'send_survey' }>,
+  now: Date,
+  batch: Batch,
+): Promise<string> {
+  const survey = await findSurvey(trx, ws, step.survey).catch((error) => {
+    if (error instanceof RetainError) return undefined;
+    throw error;
+  });
+  if (!survey) return 'no_survey';
+  if (survey.status !== 'active') return 'survey_closed';
+  const expires = Math.floor(now.getTime() / 1000) + survey.definition.expires_days * 86_400;
+  batch.messages.push({
+    customerId: entry.customer_id,
+    templates: step.templates,
+    idempotencyKey: `journey:${journey.id}:${entry.id}:${name}`,
+    dueAt: now,
+    variables: { ...entry.vars, survey_id: survey.id, survey_expires: expires },
+    journeyId: journey.id,
+    entryId: entry.id,
+    step: name,
+  });
+  return 'queued';
 }
 
 /**

@@ -7,6 +7,7 @@ import { findTemplate } from '../messaging/template-service.ts';
 import { findSegment } from '../segments/segment-service.ts';
 import { clockNow } from '../shared/clock.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
+import { findSurvey } from '../surveys/survey-service.ts';
 import { requireKind } from '../tasks/task-model.ts';
 import { workspaceById } from '../workspaces/workspace-service.ts';
 import { type Journey, TIER_BIRTHDAY_COUPON } from './journey-model.ts';
@@ -40,14 +41,18 @@ export async function checkReferences(db: Kysely<Schema>, workspaceId: number, j
       throw error;
     }
   };
+  const answered = 'survey_answered' in journey.trigger ? journey.trigger.survey_answered.survey : undefined;
+  if (answered) await must('trigger.survey_answered.survey', () => findSurvey(db, workspaceId, answered));
   if ('segment' in journey.trigger) {
     const name = journey.trigger.segment;
     await must('trigger.segment', () => findSegment(db, workspaceId, name));
   }
   for (const [name, step] of Object.entries(journey.steps)) {
-    if (step.type === 'send')
+    if (step.type === 'send' || step.type === 'send_survey')
       for (const [i, template] of step.templates.entries())
         await must(`steps.${name}.templates.${i}`, () => findTemplate(db, workspaceId, template));
+    if (step.type === 'send_survey')
+      await must(`steps.${name}.survey`, () => findSurvey(db, workspaceId, step.survey));
     if (step.type === 'issue_coupon' && step.template !== TIER_BIRTHDAY_COUPON)
       await must(`steps.${name}.template`, () => findCouponTemplate(db, workspaceId, step.template));
     if (step.type === 'create_task') {

@@ -42,6 +42,17 @@ export const propsMatch = (properties: Record<string, string | undefined>) =>
     sql` and `,
   );
 
+/** A `survey_answered` event `e` of the survey, NPS group and score range a trigger names. */
+export const surveyAnswerMatch = (t: {
+  survey?: string;
+  nps_group?: string;
+  score_min?: number;
+  score_max?: number;
+}) =>
+  sql<boolean>`(${propsMatch({ survey: t.survey, nps_group: t.nps_group })}
+    ${t.score_min === undefined ? sql`` : sql`and (e.properties->>'score')::int >= ${t.score_min}`}
+    ${t.score_max === undefined ? sql`` : sql`and (e.properties->>'score')::int <= ${t.score_max}`})`;
+
 /**
  * A recorded lifecycle stage or RFM group change `e` with the given from/to: a customer's first
  * recording (from none) sets the baseline and is no change, so recording a workspace for the first
@@ -104,6 +115,7 @@ export function triggerCandidates(t: Trigger, s: TriggerScope): RawBuilder<unkno
   if ('lifecycle_changed' in t) return eventsOf('lifecycle_changed', stageChanged(t.lifecycle_changed), s);
   if ('rfm_group_changed' in t) return eventsOf('rfm_group_changed', stageChanged(t.rfm_group_changed), s);
   if ('tier_changed' in t) return eventsOf('tier_changed', propsMatch(t.tier_changed), s);
+  if ('survey_answered' in t) return eventsOf('survey_answered', surveyAnswerMatch(t.survey_answered), s);
   if ('segment' in t)
     return sql`select se.customer_id, 'segment:' || se.id as occurrence from segment_events se
       join segments sg on sg.workspace_id = se.workspace_id and sg.id = se.segment_id

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { maskName } from '../access/pii-mask.ts';
 import type { Schema } from '../db/schema.ts';
+import { surveyToken } from '../surveys/survey-token.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { customerVariables, type ExtraVariables } from './message-variables.ts';
 import { type LinkTracker, type Locale, renderText } from './template-render.ts';
@@ -43,6 +44,19 @@ export async function renderForCustomer(
 
 type Template = Awaited<ReturnType<typeof findTemplate>>;
 
+/**
+ * `{{ survey_link }}`: the personal link of the survey a `send_survey` step put in the message's
+ * variables (`survey_id`, `survey_expires`), signed for this message; a placeholder in a preview.
+ */
+function surveyLink(base: string, vars: Record<string, unknown>, tracking?: Tracking): string | null {
+  const surveyId = Number(vars.survey_id);
+  const expires = Number(vars.survey_expires);
+  if (!Number.isSafeInteger(surveyId) || !Number.isSafeInteger(expires)) return null;
+  if (!tracking) return `${base}/s/preview`;
+  const [workspaceId, messageId] = tracking.token.split('.').map(Number) as [number, number];
+  return `${base}/s/${surveyToken(tracking.key, { workspaceId, messageId, surveyId, expires })}`;
+}
+
 /** The locale a template is rendered in: the one asked for, else zh-CN when it has it. */
 export function localeOf(template: Template, asked?: Locale): Locale {
   return asked ?? (template.body['zh-CN'] ? 'zh-CN' : 'en');
@@ -60,6 +74,7 @@ export async function renderTemplate(
   const variables = {
     ...customerVars,
     unsubscribe_link: `${base}/t/u/${tracking?.token ?? 'preview'}`,
+    survey_link: surveyLink(base, customerVars, tracking),
   };
   const tracker: LinkTracker | undefined = tracking && {
     track: (url) =>

@@ -19,7 +19,8 @@ export async function trackingKey(db: Kysely<Schema>): Promise<string> {
   ).value;
 }
 
-const sign = (key: string, text: string) =>
+/** A 22-character (132-bit) HMAC of a text under the installation's key, for signed links. */
+export const sign = (key: string, text: string) =>
   createHmac('sha256', key).update(text).digest('base64url').slice(0, 22);
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_INT4 } from '../shared/safe-input.ts';
+import { NPS_GROUPS, SURVEY_KINDS } from '../surveys/survey-codes.ts';
 import { LIFECYCLE_STAGES } from './lifecycle-stage.ts';
 import { RFM_GROUPS } from './rfm-groups.ts';
 
@@ -46,6 +47,11 @@ export type Condition =
       value: number;
     }
   | { event: string; within_days: number; properties?: Record<string, string>; did?: boolean }
+  | {
+      survey: { name?: string; kind?: 'nps' | 'csat' | 'custom'; within_days?: number };
+      nps_group?: ('promoter' | 'passive' | 'detractor')[];
+      score?: { op: z.infer<typeof compare>; value: number };
+    }
   | { rfm_group: string[] }
   | { lifecycle: string[] }
   | { score: 'r' | 'f' | 'm'; op: z.infer<typeof compare>; value: number };
@@ -91,6 +97,22 @@ const BRANCHES = {
         .refine((p) => Object.keys(p).length <= 20, 'at most 20 properties')
         .optional(),
       did: z.boolean().optional(),
+    })
+    .strict(),
+  survey: z
+    .object({
+      survey: z
+        .object({
+          name: z.string().min(1).max(100).optional(),
+          kind: z.enum(SURVEY_KINDS).optional(),
+          within_days: withinDays.optional(),
+        })
+        .strict(),
+      nps_group: z.array(z.enum(NPS_GROUPS)).min(1).max(3).optional(),
+      score: z
+        .object({ op: compare, value: z.number().int().min(0).max(10) })
+        .strict()
+        .optional(),
     })
     .strict(),
   rfm_group: z.object({ rfm_group: z.array(groupCode).min(1).max(50) }).strict(),
@@ -185,5 +207,5 @@ export function followsCustomerChanges(c: Condition): boolean {
   if ('all' in c) return c.all.every(followsCustomerChanges);
   if ('any' in c) return c.any.every(followsCustomerChanges);
   if ('not' in c) return followsCustomerChanges(c.not);
-  return !('tag' in c || 'identity' in c || 'event' in c);
+  return !('tag' in c || 'identity' in c || 'event' in c || 'survey' in c);
 }

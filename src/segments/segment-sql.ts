@@ -147,6 +147,24 @@ export function compileCondition(c: Condition, ctx: CompileContext): RawBuilder<
       and e.occurred_at >= ${since} and e.occurred_at < ${until} ${props})`;
     return leaf(c.did === false ? sql`not ${found}` : found);
   }
+  if ('survey' in c) {
+    // The customer's last survey answer (of the survey or kind, in the window) decides.
+    const w = c.survey;
+    const since =
+      w.within_days === undefined
+        ? sql`true`
+        : sql`e.occurred_at >= ((${D} + 1 - ${w.within_days}::int)::timestamp at time zone ${ctx.timezone})`;
+    const last = sql`select e.properties as p from events e where e.workspace_id = ${ws} and e.customer_id = c.id
+      and e.type = 'survey_answered' and e.occurred_at < ((${D} + 1)::timestamp at time zone ${ctx.timezone}) and ${since}
+      ${w.name === undefined ? sql`` : sql`and e.properties->>'survey' = ${w.name}`}
+      ${w.kind === undefined ? sql`` : sql`and e.properties->>'kind' = ${w.kind}`}
+      order by e.occurred_at desc, e.id desc limit 1`;
+    const group = c.nps_group ? sql`and l.p->>'nps_group' = any(${c.nps_group}::text[])` : sql``;
+    const score = c.score
+      ? sql`and (l.p->>'score')::int ${sql.raw(OPS[c.score.op])} ${c.score.value}`
+      : sql``;
+    return leaf(sql`exists (select 1 from (${last}) l where true ${group} ${score})`);
+  }
   if ('rfm_group' in c) {
     const wanted = new Set(c.rfm_group.map((code) => RFM_GROUPS.findIndex((g) => g.code === code)));
     return idsWhere(ctx, (group, _s, _r, _f, _m, scored) => scored && wanted.has(group));
