@@ -10,49 +10,24 @@
  *    customers: p99, beside GET /healthz of the same server at the same rate.
  * The 1M-customer store is generated once (SQL, then Retain's own aggregate refresh) into bench/out.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { createApiKey } from '../src/access/api-key-service.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { ensureWorkspace } from '../src/workspaces/workspace-service.ts';
 
+import { type Load, load, seconds, serve, stop, waitForPort } from './bench-server.ts';
 import { millionCustomerStore, seedCustomers } from './customer-store.ts';
 
 const here = new URL('.', import.meta.url).pathname;
-const bin = join(here, '../bin/retain.js');
-const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const customers = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
 const out = join(here, 'out');
 const pushers = Number(process.env.BENCH_PUSHERS ?? 4);
 /** `ingest` or `profile` to run one part only. */
 const only = process.env.BENCH_ONLY;
 mkdirSync(out, { recursive: true });
-
-async function waitForPort(port: number) {
-  for (let i = 0; i < 600; i++) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (r.ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server on ${port} did not start`);
-}
-
-function serve(dataDir: string, port: number): ChildProcess {
-  return spawn(process.execPath, [bin, 'serve', '--port', String(port)], {
-    env: { ...process.env, RETAIN_DATA_DIR: dataDir, RETAIN_LOG: 'off', RETAIN_RATE_LIMIT: '1000000' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function stop(child: ChildProcess) {
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-}
 
 /** A key for a workspace of a store directory (opened and closed before the server starts). */
 async function keyFor(dataDir: string): Promise<string> {
@@ -77,28 +52,6 @@ function eventBatch(): string {
     });
   }
   return JSON.stringify({ items });
-}
-
-interface Load {
-  rps: number;
-  p99: number;
-  p50: number;
-  errors: number;
-}
-
-async function load(url: string, options: Partial<autocannon.Options>): Promise<Load> {
-  const result = await autocannon({
-    url,
-    duration: seconds,
-    connections: 8,
-    ...options,
-  } as autocannon.Options);
-  return {
-    rps: result.requests.average,
-    p99: result.latency.p99,
-    p50: result.latency.p50,
-    errors: result.non2xx + result.errors + result.timeouts,
-  };
 }
 
 /** Event ingest: Retain and the bare baseline. */

@@ -3,8 +3,21 @@ import type { Kysely } from 'kysely';
 import { sameSecret } from '../access/secret-token.ts';
 import type { Schema } from '../db/schema.ts';
 
+// The key never changes once made: one read per database handle, not one write per link.
+const keys = new WeakMap<Kysely<Schema>, Promise<string>>();
+
 /** The installation's signing key for tracking links, created once and kept in the database. */
-export async function trackingKey(db: Kysely<Schema>): Promise<string> {
+export function trackingKey(db: Kysely<Schema>): Promise<string> {
+  let key = keys.get(db);
+  if (!key) {
+    key = loadTrackingKey(db);
+    keys.set(db, key);
+    key.catch(() => keys.delete(db));
+  }
+  return key;
+}
+
+async function loadTrackingKey(db: Kysely<Schema>): Promise<string> {
   await db
     .insertInto('instance_secrets')
     .values({ name: 'tracking', value: randomBytes(32).toString('base64url') })

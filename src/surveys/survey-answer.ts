@@ -14,7 +14,9 @@ import { readSurveyToken, type SurveyLink } from './survey-token.ts';
 export type OpenedLink =
   | { state: 'invalid' | 'expired' | 'closed' }
   | { state: 'answered'; survey: StoredSurvey; link: SurveyLink; locale: 'zh-CN' | 'en' }
-  | { state: 'open'; survey: StoredSurvey; link: SurveyLink; locale: 'zh-CN' | 'en' };
+  | { state: 'open'; survey: StoredSurvey; link: SurveyLink; locale: 'zh-CN' | 'en'; origin: Origin };
+
+type Origin = NonNullable<Awaited<ReturnType<typeof messageOrigin>>>;
 
 /**
  * What a survey link leads to: nothing (not genuine, or its message or survey is gone), an
@@ -43,7 +45,9 @@ export async function openLink(
     .where('message_id', '=', link.messageId)
     .executeTakeFirst();
   const locale = origin.locale ?? browserLocale;
-  return answered ? { state: 'answered', survey, link, locale } : { state: 'open', survey, link, locale };
+  return answered
+    ? { state: 'answered', survey, link, locale }
+    : { state: 'open', survey, link, locale, origin };
 }
 
 /** What a submitted answer did. */
@@ -66,11 +70,11 @@ export async function submitAnswer(
 ): Promise<SubmitResult> {
   const opened = await openLink(db, token, browserLocale, now);
   if (opened.state !== 'open') return opened;
-  const { survey, link, locale } = opened;
+  const { survey, link, locale, origin } = opened;
   const read = readAnswer(survey.definition, form, locale);
   if ('problems' in read) return { state: 'problems', problems: read.problems, survey, locale };
   return db.transaction().execute(async (trx) => {
-    const tasks = await record(trx, survey, link, read.answer, locale, now);
+    const tasks = await record(trx, survey, link, origin, read.answer, locale, now);
     return tasks === undefined
       ? { state: 'answered', survey, link, locale }
       : { state: 'recorded', survey, locale, tasks };
@@ -81,12 +85,12 @@ async function record(
   trx: Kysely<Schema>,
   survey: StoredSurvey,
   link: SurveyLink,
+  origin: Origin,
   answer: Answer,
   locale: string,
   now: Date,
 ): Promise<number | undefined> {
   const ws = link.workspaceId;
-  const origin = (await messageOrigin(trx, ws, link.messageId))!;
   const row = await trx
     .insertInto('survey_responses')
     .values({

@@ -19,9 +19,18 @@ export interface StoredSurvey {
   updated_at: Date;
 }
 
+// Parsed definitions by their JSON text: every answer through the public page reads its survey.
+const parsed = new Map<string, SurveyDefinition>();
+
 function stored(row: Selectable<SurveysTable>): StoredSurvey {
-  // Stored definitions were checked on the way in; parsing again fills defaults added since.
-  const definition = SurveyInput.parse(row.definition);
+  const text = JSON.stringify(row.definition);
+  let definition = parsed.get(text);
+  if (!definition) {
+    // Stored definitions were checked on the way in; parsing again fills defaults added since.
+    definition = SurveyInput.parse(row.definition);
+    if (parsed.size >= 500) parsed.clear();
+    parsed.set(text, definition);
+  }
   return { ...row, id: Number(row.id), definition };
 }
 
