@@ -30,6 +30,10 @@ export interface ImportStats {
   merged: number;
   rejected: number;
   guest: number;
+  /** Order-lines files: lines identical to an earlier line of their order, each kept as its own line. */
+  identical_lines: number;
+  /** Orders files: rows replaced by a later row of the same order (the last row of an order wins). */
+  superseded_rows: number;
   errors: RowError[];
 }
 
@@ -184,6 +188,8 @@ export async function importRecords(database: Database, options: RecordsInput): 
     merged: 0,
     rejected: 0,
     guest: 0,
+    identical_lines: 0,
+    superseded_rows: 0,
     errors: [],
   };
   const { workspace, kind } = options;

@@ -64,6 +64,15 @@ function printSummary(stats: ImportStats, options: ImportCliOptions): void {
     `${prefix}read ${stats.read}, inserted ${stats.inserted}, updated ${stats.updated}, unchanged ${stats.unchanged}, ` +
       `merged ${stats.merged}, rejected ${stats.rejected}, guest ${stats.guest}`,
   );
+  // Rows that were not loaded one for one are said, never silent.
+  if (stats.identical_lines > 0)
+    console.log(
+      `  ${stats.identical_lines} lines identical to an earlier line of their order, each kept as a line`,
+    );
+  if (stats.superseded_rows > 0)
+    console.log(
+      `  ${stats.superseded_rows} rows replaced by a later row of the same order (the last row wins)`,
+    );
   for (const e of stats.errors.slice(0, 20)) console.log(`  line ${e.line}: ${e.reason}`);
   if (stats.rejected > 20)
     console.log(
