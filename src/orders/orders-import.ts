@@ -104,6 +104,24 @@ async function upsertOrders(
   return { inserted, updated: changed - inserted };
 }
 
+/**
+ * A customer first met in an orders file has no name yet: the consignee (收货人) of their last row
+ * names them. A name already known (from a customers file or an earlier order) is never replaced,
+ * so a re-import changes nothing and a parcel sent to a relative does not rename the buyer.
+ */
+async function fillNames(ctx: StageContext): Promise<void> {
+  if (!ctx.mappedFields.has('name')) return;
+  await sql`
+    update customers c set name = n.name, updated_at = now()
+    from (
+      select distinct on (m.customer_id) m.customer_id, s.name from ${stage} s join ${idMap} m on m.idkey = s.idkey
+      where s.name is not null and m.customer_id is not null order by m.customer_id, s.line desc
+    ) n
+    where c.workspace_id = ${ctx.workspaceId} and c.id = n.customer_id and c.name is null and c.erased_at is null`.execute(
+    ctx.session.db,
+  );
+}
+
 /** Orders of this file that, after the upsert, belong to no customer. */
 function countGuests(ctx: StageContext): Promise<number> {
   return count(
@@ -142,6 +160,7 @@ export async function processOrders(ctx: StageContext): Promise<StageCounts> {
       )
     : orders;
   const { inserted, updated } = await upsertOrders(ctx, false);
+  await fillNames(ctx);
   const superseded = distinctRows - orders;
   return {
     inserted,
@@ -183,6 +202,7 @@ export async function processOrderLines(ctx: StageContext): Promise<StageCounts>
     group by l.order_id`.execute(db);
   await sql`analyze order_final`.execute(db);
   const { inserted, updated } = await upsertOrders(ctx, true);
+  await fillNames(ctx);
   await sql`
     insert into products (workspace_id, sku, name)
     select distinct on (sku) ${ws}, sku, product_name from ${stage} where sku is not null
