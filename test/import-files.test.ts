@@ -103,6 +103,8 @@ describe.each(storesUnderTest())('importing files ($name)', (store) => {
       merged: 0,
       rejected: 5,
       guest: 1,
+      // A1 appears twice: the last row of an order wins, and the summary says so.
+      superseded_rows: 1,
     });
     expect(stats.errors.map((e) => [e.line, e.column])).toEqual([
       [7, '手机号'],
@@ -438,9 +440,16 @@ describe.each(storesUnderTest())('importing files ($name)', (store) => {
     expect(await importFile(database, { kind: 'order-lines', file: v1, workspace: ws })).toMatchObject({
       read: 3,
       inserted: 1,
+      identical_lines: 1,
     });
-    // 3 × £0.085 = 25.5p → 26p; 2 × £2.55 = 510p; the duplicate line counts once.
-    expect((await ordersOf(ws))[0]).toMatchObject({ amount: 536 });
+    // 3 × £0.085 = 25.5p → 26p; 2 × £2.55 = 510p, twice: two identical lines are two lines.
+    expect((await ordersOf(ws))[0]).toMatchObject({ amount: 1046 });
+    expect(await importFile(database, { kind: 'order-lines', file: v1, workspace: ws })).toMatchObject({
+      inserted: 0,
+      updated: 0,
+      unchanged: 1,
+      identical_lines: 1,
+    });
     const v2 = file(
       'lines-v2.csv',
       `${header}L1,S1,Mug,4,2011-01-05 10:00,0.085,123.0\nL1,S2,Plate,2,2011-01-05 10:00,2.55,123.0\n`,

@@ -16,11 +16,13 @@ const FILE = `${SHARED_DATA}online-retail/online_retail.csv.gz`;
 
 /**
  * The expected figures, computed here straight from the file without any product code:
- * pence as integers, exact duplicate lines counted once, lines with a negative price rejected.
+ * pence as integers, every line counted (identical lines of one invoice are lines of their own, as
+ * the retailer's invoice totals count them), lines with a negative price rejected.
  */
 function independentFigures() {
   const rows: string[][] = parse(gunzipSync(readFileSync(FILE)), { from_line: 2 });
   const seen = new Set<string>();
+  let identical = 0;
   const invoices = new Map<string, { customer: string; pence: number; date: string }>();
   let negativePrice = 0;
   for (const row of rows) {
@@ -37,8 +39,9 @@ function independentFigures() {
       negativePrice++;
       continue;
     }
+    // The whole row (its invoice included) seen before: an identical line of the same invoice.
     const key = row.join('\u0001');
-    if (seen.has(key)) continue;
+    if (seen.has(key)) identical++;
     seen.add(key);
     // price has at most 3 decimals: work in tenths of a penny, round half away from zero once.
     const [whole, frac = ''] = price.split('.');
@@ -73,6 +76,7 @@ function independentFigures() {
   return {
     lines: rows.length,
     negativePrice,
+    identical,
     invoices: invoices.size,
     guests,
     customers,
@@ -100,6 +104,13 @@ describe.each(storesUnderTest())('Online Retail as order lines ($name)', (store)
       expect(stats.errors.map((e) => e.column)).toEqual(stats.errors.map(() => 'UnitPrice'));
       expect(stats.inserted).toBe(expected.invoices);
       expect(stats.guest).toBe(expected.guests);
+      // Every line but the negative-price ones is stored, identical lines of an invoice included.
+      expect(expected.lines).toBe(541_909);
+      expect(expected.identical).toBe(5_268);
+      expect(stats.identical_lines).toBe(expected.identical);
+      const stored = await sql<{ n: number }>`
+        select count(*)::int as n from order_lines where workspace_id = ${ws.id}`.execute(database.db);
+      expect(stored.rows[0]?.n).toBe(expected.lines - expected.negativePrice);
 
       const rows = await sql<{
         external_id: string;
@@ -120,6 +131,10 @@ describe.each(storesUnderTest())('Online Retail as order lines ($name)', (store)
 
       const again = await importFile(database, { kind: 'order-lines', file: FILE, workspace: ws });
       expect([again.inserted, again.updated, again.unchanged]).toEqual([0, 0, expected.invoices]);
+      expect(again.identical_lines).toBe(expected.identical);
+      const storedAgain = await sql<{ n: number }>`
+        select count(*)::int as n from order_lines where workspace_id = ${ws.id}`.execute(database.db);
+      expect(storedAgain.rows[0]?.n).toBe(expected.lines - expected.negativePrice);
 
       // RFM from the aggregates (as of the day after the data), from orders (a past date, a window),
       // and with the score split, each equal to the independent computation for every customer.

@@ -9,6 +9,7 @@ import { outsideRequestScope } from '../db/request-scope.ts';
 import { type DetectedColumns, detectColumns } from '../importing/column-detect.ts';
 import type { ImportKind } from '../importing/import-kinds.ts';
 import { type ImportStats, importFile } from '../importing/import-service.ts';
+import type { ImportLang } from '../importing/row-normalize.ts';
 import { RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 
@@ -25,6 +26,8 @@ export interface ImportJob {
   rejectsFile: string;
   /** The rejected rows with personal fields masked, for roles without the `pii` permission. */
   maskedRejectsFile: string;
+  /** The language of its row errors and rejects file. */
+  lang: ImportLang;
   startedAt: Date;
   finishedAt?: Date;
 }
@@ -105,6 +108,7 @@ export class ImportJobs {
       encoding?: string;
       strict?: boolean;
       dryRun?: boolean;
+      lang?: ImportLang;
     },
   ): ImportJob {
     const id = randomUUID();
@@ -117,6 +121,7 @@ export class ImportJobs {
       progress: { rows: 0, bytesRead: 0, totalBytes: 0 },
       rejectsFile: join(this.dir, `${id}.rejects.csv`),
       maskedRejectsFile: join(this.dir, `${id}.rejects-masked.csv`),
+      lang: input.lang ?? 'en',
       startedAt: new Date(),
     };
     this.jobs.set(id, job);
@@ -134,6 +139,7 @@ export class ImportJobs {
           encoding: input.encoding,
           strict: input.strict,
           dryRun: input.dryRun,
+          lang: job.lang,
           rejectsFile: job.rejectsFile,
           maskedRejectsFile: job.maskedRejectsFile,
           onProgress: (p) => {

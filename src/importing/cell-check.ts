@@ -26,10 +26,28 @@ export function fieldLimit(field: string): number {
  * would be stored as a replacement character), or more than `max` characters.
  */
 export function textProblem(text: string, max: number): string | undefined {
+  return textProblemIn(text, max)?.en;
+}
+
+/** A reason in the import's two languages: English, and Simplified Chinese for zh-CN users. */
+export interface Reason {
+  en: string;
+  zh: string;
+}
+
+/** {@link textProblem} in both languages (the import's rejects are read in the user's language). */
+export function textProblemIn(text: string, max: number): Reason | undefined {
   if (text.length > max)
-    return `is ${text.length.toLocaleString('en')} characters long; the most is ${max.toLocaleString('en')}`;
-  if (hasNul(text)) return 'contains a NUL character (\\0)';
-  if (hasLoneSurrogate(text)) return 'contains a broken character (half of a UTF-16 surrogate pair)';
+    return {
+      en: `is ${text.length.toLocaleString('en')} characters long; the most is ${max.toLocaleString('en')}`,
+      zh: `长 ${text.length} 个字符，最多 ${max} 个`,
+    };
+  if (hasNul(text)) return { en: 'contains a NUL character (\\0)', zh: '含有空字符（\\0）' };
+  if (hasLoneSurrogate(text))
+    return {
+      en: 'contains a broken character (half of a UTF-16 surrogate pair)',
+      zh: '含有损坏的字符（半个 UTF-16 代理对）',
+    };
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import type { IdentityType } from '../db/schema.ts';
 import { InvalidInputError } from '../shared/errors.ts';
+import { PLATFORM_DICTIONARIES } from './platform-dictionary.ts';
 
 /** What a file holds. */
 export type ImportKind = 'customers' | 'orders' | 'order-lines' | 'events';
@@ -17,10 +18,12 @@ export const IDENTITY_FIELDS: ReadonlyArray<readonly [field: string, type: Ident
 ];
 
 /**
- * Header spellings merchants' exports use for each canonical field, best first. Matching ignores
- * case, spaces, `_`, `-` and `#`, so `Customer ID`, `customer_id` and `CustomerID` are one.
+ * Header spellings merchants' exports use for each canonical field, best first; the platforms'
+ * own spellings (platform-dictionary.ts) follow. Matching ignores case, spaces, `_`, `-`, `#` and a
+ * trailing unit in brackets, so `Customer ID`, `customer_id` and `CustomerID` are one, and
+ * `用户实付金额(元)` is `用户实付金额`.
  */
-const ALIASES: Record<string, readonly string[]> = {
+const GENERIC_ALIASES: Record<string, readonly string[]> = {
   customer_id: [
     'customer_id',
     'customer',
@@ -48,6 +51,9 @@ const ALIASES: Record<string, readonly string[]> = {
     '电话',
     '联系电话',
     '收货人手机',
+    '收货人手机号',
+    '收货人电话',
+    '买家手机号',
   ],
   email: ['email', 'e-mail', 'mail', 'email_address', '邮箱', '电子邮箱', '电子邮件'],
   member_card: ['member_card', 'card_no', 'card_number', 'membership_card', '会员卡号', '会员卡'],
@@ -114,6 +120,23 @@ const ALIASES: Record<string, readonly string[]> = {
   occurred_at: ['occurred_at', 'timestamp', 'time', 'event_time', '时间', '发生时间', '事件时间'],
 };
 
+const ALIASES: Record<string, readonly string[]> = Object.fromEntries(
+  [
+    ...new Set([
+      ...Object.keys(GENERIC_ALIASES),
+      ...PLATFORM_DICTIONARIES.flatMap((p) => Object.keys(p.headers)),
+    ]),
+  ].map((field) => [
+    field,
+    [
+      ...new Set([
+        ...(GENERIC_ALIASES[field] ?? [field]),
+        ...PLATFORM_DICTIONARIES.flatMap((p) => p.headers[field] ?? []),
+      ]),
+    ],
+  ]),
+);
+
 const IDENTITY_NAMES = IDENTITY_FIELDS.map(([field]) => field);
 
 /** The fields each kind reads; the rest of a file's columns are ignored (events: kept as properties). */
@@ -134,6 +157,7 @@ export const KIND_FIELDS: Record<ImportKind, { fields: readonly string[]; requir
       'channel',
       'store',
       'coupon_code',
+      'name',
     ],
     required: ['order_id', 'ordered_at', 'amount'],
   },
@@ -150,6 +174,7 @@ export const KIND_FIELDS: Record<ImportKind, { fields: readonly string[]; requir
       'currency',
       'channel',
       'store',
+      'name',
     ],
     required: ['order_id', 'ordered_at', 'quantity', 'unit_price'],
   },
@@ -163,6 +188,7 @@ const headerKey = (h: string) =>
   h
     .trim()
     .toLowerCase()
+    .replace(/[(（][^()（）]*[)）]$/, '')
     .replace(/[\s_\-#]/g, '');
 
 /** Where each canonical field is found in a file: field → column index. */

@@ -18,7 +18,7 @@ import { openRecords, type RecordSource } from './file-reader.ts';
 import { type ColumnMap, type ImportKind, resolveColumns } from './import-kinds.ts';
 import { type StageContext, type StageCounts, TOUCHED } from './kind-processor.ts';
 import { openRejects } from './rejects-file.ts';
-import { copyValue, type RowError, rowNormalizer } from './row-normalize.ts';
+import { copyValue, type ImportLang, type RowError, rowNormalizer } from './row-normalize.ts';
 import { createStaging, STAGING_COLUMNS, STAGING_TABLE } from './staging.ts';
 
 /** How an import went; `errors` holds the first {@link MAX_ERRORS}, `rejected` counts them all. */
@@ -30,6 +30,12 @@ export interface ImportStats {
   merged: number;
   rejected: number;
   guest: number;
+  /** Order-lines files: lines identical to an earlier line of their order, each kept as its own line. */
+  identical_lines: number;
+  /** Orders files: rows replaced by a later row of the same order (the last row of an order wins). */
+  superseded_rows: number;
+  /** Rows loaded without their masked phone or email (`138****8000`), which identify nobody. */
+  masked_identities: number;
   errors: RowError[];
 }
 
@@ -45,6 +51,8 @@ export interface IngestOptions {
   maskedRejectsFile?: string;
   /** Load nothing if any row is bad. */
   strict?: boolean;
+  /** The language of row errors and of the rejects file's own headers (default English). */
+  lang?: ImportLang;
   /** Do everything, then roll back. */
   dryRun?: boolean;
   onProgress?: (progress: { rows: number; bytesRead: number; totalBytes: number }) => void;
@@ -103,11 +111,16 @@ async function stageRecords(
     columns,
     headers,
     currency: options.workspace.currency,
+    lang: options.lang,
+    onMasked: () => {
+      stats.masked_identities++;
+    },
   });
   const rejects = openRejects(
     { path: options.rejectsFile, maskedPath: options.maskedRejectsFile },
     headers,
     columns,
+    options.lang,
   );
   const stagingColumns = STAGING_COLUMNS[options.kind];
   let buffer: string[] = [];
@@ -184,6 +197,9 @@ export async function importRecords(database: Database, options: RecordsInput): 
     merged: 0,
     rejected: 0,
     guest: 0,
+    identical_lines: 0,
+    superseded_rows: 0,
+    masked_identities: 0,
     errors: [],
   };
   const { workspace, kind } = options;

@@ -18,6 +18,10 @@ export interface StageCounts {
   updated: number;
   unchanged: number;
   guest: number;
+  /** Order-lines files: lines identical to an earlier line of their order, kept as lines of their own. */
+  identical_lines?: number;
+  /** Orders files: rows replaced by a later row of the same order (the last row of an order wins). */
+  superseded_rows?: number;
 }
 
 /** Name of the temp table `(customer_id)` of customers whose aggregates need refreshing. */

@@ -142,6 +142,9 @@ export class KnownEventWriter {
           merged: 0,
           rejected: 0,
           guest: 0,
+          identical_lines: 0,
+          superseded_rows: 0,
+          masked_identities: 0,
           errors: [],
         };
         await group[k]!.onCommit(trx, stats);

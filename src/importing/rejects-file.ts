@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify';
 import { maskEmail, maskName, maskOpaque, maskPhone } from '../access/pii-mask.ts';
 import { safeCell } from '../shared/csv-safe.ts';
 import { type ColumnMap, matchColumns } from './import-kinds.ts';
+import type { ImportLang } from './row-normalize.ts';
 
 /** Where rejected rows go: the full file, and a copy with personal fields masked for other roles. */
 export interface RejectsTarget {
@@ -50,14 +51,16 @@ function csvFile(path: string, header: readonly string[]) {
 
 /**
  * Opens the rejects file(s) of an import. In the masked copy the cells of personal fields (phone,
- * email, WeChat ids, name) are masked as the API masks them, in the reason too.
+ * email, WeChat ids, name) are masked as the API masks them, in the reason too. In zh-CN the
+ * file's own columns (line, reason) have Chinese headers, as its reasons are Chinese.
  */
 export function openRejects(
   target: RejectsTarget,
   headers: readonly string[],
   columns: ColumnMap,
+  lang?: ImportLang,
 ): RejectsWriter {
-  const header = ['line', ...headers, 'reason'];
+  const header = lang === 'zh-CN' ? ['行号', ...headers, '原因'] : ['line', ...headers, 'reason'];
   const files = [target.path, target.maskedPath].map((p) => (p ? csvFile(p, header) : undefined));
   // Personal columns the kind reads, and those it ignores but a customers file would read (the
   // 姓名 of an orders export): both are someone's data.

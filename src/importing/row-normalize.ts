@@ -8,12 +8,14 @@ import {
   firstExtraCell,
   MAX_MINOR_UNITS,
   MAX_QUANTITY,
+  type Reason,
   TEXT_MAX_CHARS,
-  textProblem,
+  textProblemIn,
 } from './cell-check.ts';
 import { parseDate, parseDateTime } from './datetime-parse.ts';
 import { type ColumnMap, IDENTITY_FIELDS, type ImportKind } from './import-kinds.ts';
 import { minorDigits, parseMoney } from './money-parse.ts';
+import { FIELD_ZH, MASKED, r, unknownStatus } from './row-reasons.ts';
 import { STAGING_COLUMNS } from './staging.ts';
 
 /** A row that cannot be loaded, with the column at fault. */
@@ -23,12 +25,19 @@ export interface RowError {
   reason: string;
 }
 
+/** The language of an import's row errors: English, or Simplified Chinese for zh-CN users. */
+export type ImportLang = 'en' | 'zh-CN';
+
 /** What a row normaliser needs to know about the workspace and the file. */
 export interface RowContext {
   kind: ImportKind;
   columns: ColumnMap;
   headers: readonly string[];
   currency: string;
+  /** The language of the reasons (default English). */
+  lang?: ImportLang;
+  /** Told of each loaded row that carried a masked phone or email (not an identity, left out). */
+  onMasked?: () => void;
 }
 
 type Cell = string | number | bigint | null;
@@ -36,9 +45,9 @@ type Cell = string | number | bigint | null;
 class CellError extends Error {
   constructor(
     readonly column: string,
-    reason: string,
+    readonly reason: Reason,
   ) {
-    super(reason);
+    super(reason.en);
   }
 }
 
@@ -71,7 +80,7 @@ export function rowNormalizer(
   const digits = minorDigits(ctx.currency);
   const mapped = new Set(columns.values());
   const header = (field: string) => headers[columns.get(field) ?? -1] ?? field;
-  const fail = (field: string, reason: string): never => {
+  const fail = (field: string, reason: Reason): never => {
     throw new CellError(header(field), reason);
   };
   // Every field is read through here: a value the database could not store is this row's error.
@@ -79,38 +88,65 @@ export function rowNormalizer(
     const i = columns.get(field);
     if (i === undefined) return '';
     const raw = cells[i] ?? '';
-    const problem = textProblem(raw, fieldLimit(field));
+    const problem = textProblemIn(raw, fieldLimit(field));
     return problem ? fail(field, problem) : raw.trim();
   };
   const maxAmount = formatDecimal({ units: MAX_MINOR_UNITS, scale: digits });
-  const required = (cells: readonly string[], field: string) => text(cells, field) || fail(field, 'is empty');
+  const required = (cells: readonly string[], field: string) =>
+    text(cells, field) || fail(field, r('is empty', '为空'));
   const time = (cells: readonly string[], field: string): [string | null, string | null] => {
     const raw = required(cells, field);
-    const t = parseDateTime(raw) ?? fail(field, `"${raw}" is not a date and time`);
+    const t =
+      parseDateTime(raw) ?? fail(field, r(`"${raw}" is not a date and time`, `「${raw}」不是日期时间`));
     return 'local' in t ? [t.local, null] : [null, t.absolute];
   };
   const money = (cells: readonly string[], field: string, fallback?: string): bigint => {
     const raw = text(cells, field) || fallback;
-    if (raw === undefined) return fail(field, 'is empty');
-    const value = parseMoney(raw) ?? fail(field, `"${raw}" is not an amount`);
+    if (raw === undefined) return fail(field, r('is empty', '为空'));
+    const value = parseMoney(raw) ?? fail(field, r(`"${raw}" is not an amount`, `「${raw}」不是金额`));
     // Rounding 0.001 to 0 would change the amount without anyone knowing.
     if (value.scale > digits && value.units % 10n ** BigInt(value.scale - digits) !== 0n)
-      fail(field, `${raw} has more decimals than ${ctx.currency} has (${digits}); it would be rounded`);
+      fail(
+        field,
+        r(
+          `${raw} has more decimals than ${ctx.currency} has (${digits}); it would be rounded`,
+          `「${raw}」的小数位多于 ${ctx.currency} 的 ${digits} 位，会被舍入`,
+        ),
+      );
     const minor = toMinorUnits(value, digits);
-    if (minor < 0n) fail(field, `${raw} is negative`);
-    return minor > MAX_MINOR_UNITS ? fail(field, `${raw} is too large (the most is ${maxAmount})`) : minor;
+    if (minor < 0n) fail(field, r(`${raw} is negative`, `「${raw}」是负数`));
+    return minor > MAX_MINOR_UNITS
+      ? fail(
+          field,
+          r(`${raw} is too large (the most is ${maxAmount})`, `「${raw}」太大（最多 ${maxAmount}）`),
+        )
+      : minor;
   };
   const optional = (cells: readonly string[], field: string) => text(cells, field) || null;
 
+  let masked = false;
   const identity = (cells: readonly string[]): Cell[] => {
     const keyParts: string[] = [];
+    masked = false;
     const values = IDENTITY_FIELDS.map(([field, type]) => {
       const raw = text(cells, field);
       if (!raw) return null;
+      if (MASKED[field]?.test(raw)) {
+        masked = true;
+        return null;
+      }
       const normalize = IDENTITY_NORMALIZERS[field] ?? normalizeExternalId;
       // Personal values are not repeated in the reason, which every role reads in the job's errors.
-      const shown = PERSONAL_IDENTITIES.has(field) ? '' : `"${raw}" `;
-      const value = normalize(raw) ?? fail(field, `${shown}is not a valid ${field.replace('_', ' ')}`);
+      const personal = PERSONAL_IDENTITIES.has(field);
+      const value =
+        normalize(raw) ??
+        fail(
+          field,
+          r(
+            `${personal ? '' : `"${raw}" `}is not a valid ${field.replace('_', ' ')}`,
+            `${personal ? '' : `「${raw}」`}不是有效的${FIELD_ZH[field] ?? field}`,
+          ),
+        );
       keyParts.push(`${type}=${value}`);
       return value;
     });
@@ -120,12 +156,18 @@ export function rowNormalizer(
   const checkCurrency = (cells: readonly string[]) => {
     const code = text(cells, 'currency').toUpperCase();
     if (code && code !== ctx.currency)
-      fail('currency', `${code} differs from the workspace currency ${ctx.currency}`);
+      fail(
+        'currency',
+        r(
+          `${code} differs from the workspace currency ${ctx.currency}`,
+          `「${code}」与工作区币种 ${ctx.currency} 不同`,
+        ),
+      );
   };
   const status = (cells: readonly string[]) => {
     const raw = text(cells, 'status');
     if (!raw) return 'completed';
-    return parseOrderStatus(raw) ?? fail('status', `unknown status "${raw}"`);
+    return parseOrderStatus(raw) ?? fail('status', unknownStatus(raw));
   };
 
   const byKind: Record<ImportKind, (cells: readonly string[]) => Cell[]> = {
@@ -134,7 +176,7 @@ export function rowNormalizer(
       const [local, absolute] = time(cells, 'ordered_at');
       const amount = money(cells, 'amount');
       const refunded = money(cells, 'refunded_amount', '0');
-      if (refunded > amount) fail('refunded_amount', 'is larger than the amount');
+      if (refunded > amount) fail('refunded_amount', r('is larger than the amount', '大于订单金额'));
       checkCurrency(cells);
       return [
         orderId,
@@ -146,24 +188,46 @@ export function rowNormalizer(
         optional(cells, 'channel'),
         optional(cells, 'store'),
         optional(cells, 'coupon_code'),
+        optional(cells, 'name'),
       ];
     },
     'order-lines': (cells) => {
       const orderId = required(cells, 'order_id');
       const [local, absolute] = time(cells, 'ordered_at');
       const rawQty = required(cells, 'quantity');
-      const quantity = parseMoney(rawQty) ?? fail('quantity', `"${rawQty}" is not a number`);
+      const quantity =
+        parseMoney(rawQty) ?? fail('quantity', r(`"${rawQty}" is not a number`, `「${rawQty}」不是数字`));
       const rawPrice = required(cells, 'unit_price');
-      const price = parseMoney(rawPrice) ?? fail('unit_price', `"${rawPrice}" is not an amount`);
-      if (price.units < 0n) fail('unit_price', `${rawPrice} is negative`);
+      const price =
+        parseMoney(rawPrice) ??
+        fail('unit_price', r(`"${rawPrice}" is not an amount`, `「${rawPrice}」不是金额`));
+      if (price.units < 0n) fail('unit_price', r(`${rawPrice} is negative`, `「${rawPrice}」是负数`));
       const whole = quantity.units / 10n ** BigInt(quantity.scale);
       if (whole > MAX_QUANTITY || -whole > MAX_QUANTITY)
-        fail('quantity', `${rawQty} is too large (the most is ${MAX_QUANTITY})`);
+        fail(
+          'quantity',
+          r(
+            `${rawQty} is too large (the most is ${MAX_QUANTITY})`,
+            `「${rawQty}」太大（最多 ${MAX_QUANTITY}）`,
+          ),
+        );
       if (toMinorUnits(price, digits) > MAX_MINOR_UNITS)
-        fail('unit_price', `${rawPrice} is too large (the most is ${maxAmount})`);
+        fail(
+          'unit_price',
+          r(
+            `${rawPrice} is too large (the most is ${maxAmount})`,
+            `「${rawPrice}」太大（最多 ${maxAmount}）`,
+          ),
+        );
       const lineAmount = multiplyToMinorUnits(quantity, price, digits);
       if (lineAmount > MAX_MINOR_UNITS || -lineAmount > MAX_MINOR_UNITS)
-        fail('quantity', `${rawQty} × ${rawPrice} is too large an amount (the most is ${maxAmount})`);
+        fail(
+          'quantity',
+          r(
+            `${rawQty} × ${rawPrice} is too large an amount (the most is ${maxAmount})`,
+            `「${rawQty} × ${rawPrice}」金额太大（最多 ${maxAmount}）`,
+          ),
+        );
       checkCurrency(cells);
       return [
         orderId,
@@ -177,12 +241,14 @@ export function rowNormalizer(
         status(cells),
         optional(cells, 'channel'),
         optional(cells, 'store'),
+        optional(cells, 'name'),
       ];
     },
     customers: (cells) => {
       const rawBirthday = text(cells, 'birthday');
       const birthday = rawBirthday
-        ? (parseDate(rawBirthday) ?? fail('birthday', `"${rawBirthday}" is not a date`))
+        ? (parseDate(rawBirthday) ??
+          fail('birthday', r(`"${rawBirthday}" is not a date`, `「${rawBirthday}」不是日期`)))
         : null;
       const rawGender = text(cells, 'gender');
       const gender = rawGender ? (GENDERS[rawGender.toLowerCase()] ?? rawGender) : null;
@@ -205,22 +271,29 @@ export function rowNormalizer(
       const [local, absolute] = time(cells, 'occurred_at');
       // API batches carry typed properties as one JSON object; files carry them as extra columns.
       const properties =
-        parseProperties(text(cells, 'properties')) ?? fail('properties', 'is not a JSON object');
+        parseProperties(text(cells, 'properties')) ??
+        fail('properties', r('is not a JSON object', '不是 JSON 对象'));
       headers.forEach((h, i) => {
         const value = cells[i] ?? '';
         if (mapped.has(i) || !value.trim()) return;
-        const name = h.trim() || `column ${i + 1}`;
+        const name = h.trim() || columnName(i);
         if (!h.trim())
-          throw new CellError(name, 'has a value but no header, so it cannot be kept as a property');
-        const problem = textProblem(value, TEXT_MAX_CHARS);
+          throw new CellError(
+            name,
+            r(
+              'has a value but no header, so it cannot be kept as a property',
+              '有值但没有表头，无法作为属性保存',
+            ),
+          );
+        const problem = textProblemIn(value, TEXT_MAX_CHARS);
         if (problem) throw new CellError(name, problem);
         // An own property even for `__proto__` or `constructor`: kept, and no prototype touched.
         setOwn(properties, h.trim(), value.trim());
       });
       for (const [key, value] of Object.entries(properties)) {
         const problem =
-          textProblem(key, FIELD_MAX_CHARS) ??
-          (typeof value === 'string' ? textProblem(value, TEXT_MAX_CHARS) : undefined);
+          textProblemIn(key, FIELD_MAX_CHARS) ??
+          (typeof value === 'string' ? textProblemIn(value, TEXT_MAX_CHARS) : undefined);
         if (problem) throw new CellError(key.slice(0, 100), problem);
       }
       return [type, local, absolute, JSON.stringify(properties)];
@@ -228,29 +301,47 @@ export function rowNormalizer(
   };
 
   const expected = STAGING_COLUMNS[kind].length;
+  const zh = ctx.lang === 'zh-CN';
+  const columnName = (i: number) => (zh ? `第 ${i + 1} 列` : `column ${i + 1}`);
   return (line, cells) => {
     // A cell beyond the header usually means the row shifted (a comma in an unquoted cell).
     const extra = firstExtraCell(cells, headers.length);
     if (extra >= 0) {
-      const column = `column ${extra + 1}`;
+      const column = columnName(extra);
       return {
         line,
         column,
-        reason: `${column} has a value but the header names only ${headers.length} columns (a comma or tab inside an unquoted cell?)`,
+        reason: zh
+          ? `${column}有值，但表头只有 ${headers.length} 列（未加引号的单元格里有逗号或制表符？）`
+          : `${column} has a value but the header names only ${headers.length} columns (a comma or tab inside an unquoted cell?)`,
       };
     }
     try {
       const ids = identity(cells);
       if (ids[0] === null && (kind === 'customers' || kind === 'events')) {
-        return { line, column: '', reason: 'no customer identity (customer_id, phone, email, …)' };
+        const reason = masked
+          ? r(
+              'no customer identity: a masked phone or email identifies nobody (customer_id, member card, …)',
+              '没有客户身份：打码的手机号或邮箱不能识别客户（客户编号、会员卡号……）',
+            )
+          : r(
+              'no customer identity (customer_id, phone, email, …)',
+              '没有客户身份（客户编号、手机号、邮箱……）',
+            );
+        return { line, column: '', reason: zh ? reason.zh : reason.en };
       }
       const row = [line, ...ids, ...byKind[kind](cells)];
       if (row.length !== expected)
         throw new Error(`staging row for ${kind} has ${row.length} cells, expected ${expected}`);
+      if (masked) ctx.onMasked?.();
       return row;
     } catch (error) {
       if (error instanceof CellError)
-        return { line, column: error.column, reason: `${error.column} ${error.message}` };
+        return {
+          line,
+          column: error.column,
+          reason: zh ? `${error.column}${error.reason.zh}` : `${error.column} ${error.reason.en}`,
+        };
       throw error;
     }
   };

@@ -26,6 +26,7 @@ const KIND_COLUMNS: Record<ImportKind, ReadonlyArray<readonly [string, string]>>
     ['channel', 'text'],
     ['store', 'text'],
     ['coupon_code', 'text'],
+    ['name', 'text'],
   ],
   'order-lines': [
     ['order_id', 'text'],
@@ -39,6 +40,7 @@ const KIND_COLUMNS: Record<ImportKind, ReadonlyArray<readonly [string, string]>>
     ['status', 'text'],
     ['channel', 'text'],
     ['store', 'text'],
+    ['name', 'text'],
   ],
   customers: [
     ['name', 'text'],

@@ -1,38 +1,57 @@
 import { sql } from 'kysely';
 import type { OrderStatus } from '../db/schema.ts';
+import { PLATFORM_DICTIONARIES } from '../importing/platform-dictionary.ts';
 
-const STATUS_WORDS = new Map<string, OrderStatus>(
-  Object.entries({
-    pending: 'pending',
-    unpaid: 'pending',
-    待付款: 'pending',
-    等待买家付款: 'pending',
-    paid: 'paid',
-    已付款: 'paid',
-    已支付: 'paid',
-    待发货: 'paid',
-    已发货: 'paid',
-    买家已付款: 'paid',
-    卖家已发货: 'paid',
-    shipped: 'paid',
-    completed: 'completed',
-    complete: 'completed',
-    交易成功: 'completed',
-    已完成: 'completed',
-    已收货: 'completed',
-    cancelled: 'cancelled',
-    canceled: 'cancelled',
-    交易关闭: 'cancelled',
-    已取消: 'cancelled',
-    refunded: 'refunded',
-    退款成功: 'refunded',
-    已退款: 'refunded',
-  }) as [string, OrderStatus][],
-);
+const GENERIC_STATUS_WORDS: Record<string, OrderStatus> = {
+  pending: 'pending',
+  unpaid: 'pending',
+  待付款: 'pending',
+  等待买家付款: 'pending',
+  paid: 'paid',
+  已付款: 'paid',
+  已支付: 'paid',
+  待发货: 'paid',
+  已发货: 'paid',
+  买家已付款: 'paid',
+  卖家已发货: 'paid',
+  shipped: 'paid',
+  completed: 'completed',
+  complete: 'completed',
+  交易成功: 'completed',
+  已完成: 'completed',
+  已收货: 'completed',
+  cancelled: 'cancelled',
+  canceled: 'cancelled',
+  交易关闭: 'cancelled',
+  已取消: 'cancelled',
+  refunded: 'refunded',
+  退款成功: 'refunded',
+  已退款: 'refunded',
+};
 
-/** The canonical status for an English or Chinese status word; `undefined` if unknown. */
+// Exports differ in case, spaces and full- or half-width punctuation (，/, （/( ): one key for all.
+const statusKey = (text: string) =>
+  text.trim().toLowerCase().replace(/\s+/g, '').replace(/，/g, ',').replace(/（/g, '(').replace(/）/g, ')');
+
+const STATUS_WORDS = new Map<string, OrderStatus>();
+/** Every known status text by the status it means, as written (for messages listing them). */
+const KNOWN_BY_STATUS = new Map<OrderStatus, string[]>();
+for (const words of [GENERIC_STATUS_WORDS, ...PLATFORM_DICTIONARIES.map((p) => p.statuses)]) {
+  for (const [word, status] of Object.entries(words)) {
+    if (STATUS_WORDS.has(statusKey(word))) continue;
+    STATUS_WORDS.set(statusKey(word), status);
+    KNOWN_BY_STATUS.set(status, [...(KNOWN_BY_STATUS.get(status) ?? []), word]);
+  }
+}
+
+/** The canonical status for an English, Chinese or platform status text; `undefined` if unknown. */
 export function parseOrderStatus(text: string): OrderStatus | undefined {
-  return STATUS_WORDS.get(text.trim().toLowerCase());
+  return STATUS_WORDS.get(statusKey(text));
+}
+
+/** Every status text an import understands, grouped by the status it means. */
+export function knownStatusWords(): ReadonlyMap<OrderStatus, readonly string[]> {
+  return KNOWN_BY_STATUS;
 }
 
 /** {@link isValidOrder} in SQL, over orders aliased `o`; every query that counts orders uses it. */

@@ -96,12 +96,30 @@ async function upsertOrders(
       insert into order_lines (workspace_id, order_id, line_no, sku, product_name, quantity, unit_price, amount)
       select ${ws}, s.order_id, row_number() over (partition by s.order_id order by s.line), s.sku, s.product_name,
         s.quantity, s.unit_price, s.amount
-      from order_line_final s join order_changed c on c.order_id = s.order_id
+      from ${stage} s join order_changed c on c.order_id = s.order_id
       order by s.order_id, s.line`.execute(db);
   }
   const inserted = await count(ctx, sql`select count(*) filter (where inserted) as n from order_changed`);
   const changed = await count(ctx, sql`select count(*) as n from order_changed`);
   return { inserted, updated: changed - inserted };
+}
+
+/**
+ * A customer first met in an orders file has no name yet: the consignee (收货人) of their last row
+ * names them. A name already known (from a customers file or an earlier order) is never replaced,
+ * so a re-import changes nothing and a parcel sent to a relative does not rename the buyer.
+ */
+async function fillNames(ctx: StageContext): Promise<void> {
+  if (!ctx.mappedFields.has('name')) return;
+  await sql`
+    update customers c set name = n.name, updated_at = now()
+    from (
+      select distinct on (m.customer_id) m.customer_id, s.name from ${stage} s join ${idMap} m on m.idkey = s.idkey
+      where s.name is not null and m.customer_id is not null order by m.customer_id, s.line desc
+    ) n
+    where c.workspace_id = ${ctx.workspaceId} and c.id = n.customer_id and c.name is null and c.erased_at is null`.execute(
+    ctx.session.db,
+  );
 }
 
 /** Orders of this file that, after the upsert, belong to no customer. */
@@ -115,7 +133,8 @@ function countGuests(ctx: StageContext): Promise<number> {
 
 /**
  * Loads staged order rows. Within one file the last row of an order wins (as if applied in
- * order): an earlier row with other values counts as an update, an exact duplicate as unchanged.
+ * order): an earlier row with other values counts as an update, an exact duplicate as unchanged;
+ * `superseded_rows` says how many rows a later row of their order replaced.
  */
 export async function processOrders(ctx: StageContext): Promise<StageCounts> {
   const db = ctx.session.db;
@@ -141,32 +160,30 @@ export async function processOrders(ctx: StageContext): Promise<StageCounts> {
       )
     : orders;
   const { inserted, updated } = await upsertOrders(ctx, false);
+  await fillNames(ctx);
   const superseded = distinctRows - orders;
   return {
     inserted,
     updated: updated + superseded,
     unchanged: ctx.stagedRows - inserted - updated - superseded,
     guest: await countGuests(ctx),
+    superseded_rows: ctx.stagedRows - orders,
   };
 }
 
 /**
- * Loads staged order lines: exact duplicate lines are one line; an order's amount is the sum of its
- * lines; an order whose lines did not change is left alone. Counts are of orders.
+ * Loads staged order lines. Every line is kept: two identical lines of one order are two lines (the
+ * same item put in the cart twice), so the k-th identical line is its own line and a re-import of
+ * the same file gives the same lines and changes nothing. An order's amount is the sum of its
+ * lines; an order whose lines did not change is left alone. Counts are of orders, plus how many
+ * lines repeated an earlier identical line of their order (`identical_lines`).
  */
 export async function processOrderLines(ctx: StageContext): Promise<StageCounts> {
   const db = ctx.session.db;
   const ws = ctx.workspaceId;
-  await sql`drop table if exists order_line_final`.execute(db);
   await sql`drop table if exists order_final`.execute(db);
-  await sql`
-    create temp table order_line_final as
-    select min(line) as line, idkey, order_id, ts_local, ts_abs, sku, product_name, quantity, unit_price, amount,
-      status, channel, store
-    from ${stage}
-    group by idkey, order_id, ts_local, ts_abs, sku, product_name, quantity, unit_price, amount, status, channel, store`.execute(
-    db,
-  );
+  // The hash covers the order's lines as a multiset (sorted, repeats included): the same lines in
+  // any file order are unchanged, one more or one fewer identical line is a change.
   await sql`
     create temp table order_final as
     select l.order_id, min(l.line) as line,
@@ -178,22 +195,30 @@ export async function processOrderLines(ctx: StageContext): Promise<StageCounts>
       (array_agg(l.store order by l.line))[1] as store,
       null::text as coupon_code,
       md5(string_agg(concat_ws('|', l.sku, l.product_name, l.quantity::text, l.unit_price::text, l.amount::text), chr(10)
-        order by l.sku, l.product_name, l.quantity, l.unit_price, l.line)) as lines_hash
-    from order_line_final l left join ${idMap} m on m.idkey = l.idkey
+        order by l.sku, l.product_name, l.quantity, l.unit_price, l.line)) as lines_hash,
+      count(*) - count(distinct (l.idkey, l.ts_local, l.ts_abs, l.sku, l.product_name, l.quantity, l.unit_price,
+        l.amount, l.status, l.channel, l.store)) as identical
+    from ${stage} l left join ${idMap} m on m.idkey = l.idkey
     group by l.order_id`.execute(db);
   await sql`analyze order_final`.execute(db);
   const { inserted, updated } = await upsertOrders(ctx, true);
+  await fillNames(ctx);
   await sql`
     insert into products (workspace_id, sku, name)
-    select distinct on (sku) ${ws}, sku, product_name from order_line_final where sku is not null
+    select distinct on (sku) ${ws}, sku, product_name from ${stage} where sku is not null
     order by sku, line desc
     on conflict (workspace_id, sku) do update set name = excluded.name
     where products.name is distinct from excluded.name and excluded.name is not null`.execute(db);
-  const orders = await count(ctx, sql`select count(*) as n from order_final`);
+  const totals = await sql<{ orders: number; identical: number }>`
+    select count(*)::int as orders, coalesce(sum(identical), 0)::int as identical from order_final`.execute(
+    db,
+  );
+  const { orders = 0, identical = 0 } = totals.rows[0] ?? {};
   return {
     inserted,
     updated,
     unchanged: orders - inserted - updated,
     guest: await countGuests(ctx),
+    identical_lines: identical,
   };
 }

@@ -13,6 +13,7 @@ import { IDENTITY_FIELDS, IMPORT_KINDS, type ImportKind, KIND_FIELDS } from '../
 import { type ImportStats, importRecords } from '../../importing/import-service.ts';
 import { type KnownEventWriter, normalizeEventBatch } from '../../importing/known-events.ts';
 import { minorDigits } from '../../importing/money-parse.ts';
+import type { ImportLang } from '../../importing/row-normalize.ts';
 import { getOrder } from '../../orders/order-lookup.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { assertSafeInput } from '../../shared/safe-input.ts';
@@ -21,6 +22,12 @@ import type { ApiContext } from '../context.ts';
 import { TooLargeError } from '../errors.ts';
 import type { ImportJobs } from '../import-jobs.ts';
 import { ERRORS, iso } from '../schemas.ts';
+
+/** zh-CN when the caller's first language is Chinese (Accept-Language: zh-CN,zh;q=0.9,…), else en. */
+export function langOf(acceptLanguage: string | undefined): ImportLang {
+  const first = (acceptLanguage ?? '').split(',')[0]?.trim() ?? '';
+  return /^zh(-(cn|hans|sg)\b.*)?$/i.test(first.split(';')[0] ?? '') ? 'zh-CN' : 'en';
+}
 
 /** Most items one batch request may carry. */
 export const MAX_BATCH = 1000;
@@ -242,6 +249,10 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
           strict: z.stringbool().optional(),
           dry_run: z.stringbool().optional(),
           map: z.string().optional().describe('JSON object field → column header'),
+          lang: z
+            .enum(['zh-CN', 'en'])
+            .optional()
+            .describe('language of the row errors and rejects file (default: from Accept-Language)'),
         }),
       },
     },
@@ -275,6 +286,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         encoding: request.query.encoding,
         strict: request.query.strict,
         dryRun: request.query.dry_run,
+        lang: request.query.lang ?? langOf(request.headers['accept-language']),
       });
       return reply.code(202).send(presentJob(job));
     },
@@ -331,7 +343,10 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       if (job.status === 'running') throw new NotFoundError(`import ${job.id} is still running`);
       // Phones, emails, WeChat ids and names only for roles that may see personal data.
       const file = can(caller.role, 'pii') ? job.rejectsFile : job.maskedRejectsFile;
-      if (!existsSync(file)) return reply.type('text/csv; charset=utf-8').send('line,reason\n');
+      if (!existsSync(file))
+        return reply
+          .type('text/csv; charset=utf-8')
+          .send(job.lang === 'zh-CN' ? '行号,原因\n' : 'line,reason\n');
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="rejects-${job.id}.csv"`);

@@ -2,6 +2,7 @@ import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { IMPORT_KINDS, type ImportKind } from '../../importing/import-kinds.ts';
 import { type ImportStats, importFile } from '../../importing/import-service.ts';
+import type { ImportLang } from '../../importing/row-normalize.ts';
 import { refreshAfterChanges } from '../../segments/segment-refresh.ts';
 
 import { InvalidInputError } from '../../shared/errors.ts';
@@ -18,6 +19,16 @@ interface ImportCliOptions {
   strict?: boolean;
   dryRun?: boolean;
   json?: boolean;
+  lang?: string;
+}
+
+/** The language of row errors: `--lang`, else the environment's (LANG=zh_CN.UTF-8 is zh-CN). */
+export function importLang(option: string | undefined, env = process.env): ImportLang {
+  const asked = option ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG ?? '';
+  if (/^zh([-_](cn|hans|sg))?\b/i.test(asked) || /^zh$/i.test(asked)) return 'zh-CN';
+  if (option !== undefined && !/^en\b/i.test(option))
+    throw new InvalidInputError(`--lang ${option}: expected zh-CN or en`);
+  return 'en';
 }
 
 function parseMap(pairs: readonly string[]): Record<string, string> {
@@ -64,6 +75,19 @@ function printSummary(stats: ImportStats, options: ImportCliOptions): void {
     `${prefix}read ${stats.read}, inserted ${stats.inserted}, updated ${stats.updated}, unchanged ${stats.unchanged}, ` +
       `merged ${stats.merged}, rejected ${stats.rejected}, guest ${stats.guest}`,
   );
+  // Rows that were not loaded one for one are said, never silent.
+  if (stats.identical_lines > 0)
+    console.log(
+      `  ${stats.identical_lines} lines identical to an earlier line of their order, each kept as a line`,
+    );
+  if (stats.superseded_rows > 0)
+    console.log(
+      `  ${stats.superseded_rows} rows replaced by a later row of the same order (the last row wins)`,
+    );
+  if (stats.masked_identities > 0)
+    console.log(
+      `  warning: ${stats.masked_identities} rows had a masked phone or email (e.g. 138****8000), left out as it identifies nobody`,
+    );
   for (const e of stats.errors.slice(0, 20)) console.log(`  line ${e.line}: ${e.reason}`);
   if (stats.rejected > 20)
     console.log(
@@ -91,8 +115,10 @@ export function registerImportCommand(program: Command): void {
     .option('--strict', 'load nothing if any row is bad')
     .option('--dry-run', 'show what would happen, change nothing')
     .option('--json', 'print the result as one JSON object')
+    .option('--lang <lang>', 'language of the row errors and rejects file: zh-CN or en (default: from LANG)')
     .action(async (kind: ImportKind, file: string, options: ImportCliOptions, command: Command) => {
       const workspaceName: string = command.optsWithGlobals().workspace;
+      const lang = importLang(options.lang);
       const bar = process.stderr.isTTY && !options.json ? progressBar() : undefined;
       const stats = await withWorkspace(workspaceName, async (store, workspace) => {
         let refreshed: Awaited<ReturnType<typeof refreshAfterChanges>> = [];
@@ -105,6 +131,7 @@ export function registerImportCommand(program: Command): void {
           rejectsFile: options.rejects,
           strict: options.strict,
           dryRun: options.dryRun,
+          lang,
           onProgress: bar?.update,
           onPhase: timings ? (phase, ms) => console.error(`phase ${phase} ${ms.toFixed(0)} ms`) : undefined,
           // Saved segments (and the RFM snapshot) follow the data, in the import's own transaction,

@@ -24,6 +24,9 @@ interface Job {
     merged: number;
     rejected: number;
     guest: number;
+    identical_lines: number;
+    superseded_rows: number;
+    masked_identities: number;
     errors: { line: number; column: string; reason: string }[];
   } | null;
   error: string | null;
@@ -31,7 +34,7 @@ interface Job {
 
 /** Upload a CSV/TSV/XLSX file, follow its progress, read its error report and download the rejected rows. */
 export function ImportPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { canWrite } = useSession();
   const fileId = useId();
   const [kind, setKind] = useState<(typeof KINDS)[number]>('orders');
@@ -54,7 +57,8 @@ export function ImportPage() {
     setUploading(true);
     setUploadError(null);
     try {
-      const started = await api<Job>('POST', `/imports?kind=${kind}${map}`, body);
+      // Row errors come back in the dashboard's language.
+      const started = await api<Job>('POST', `/imports?kind=${kind}&lang=${lang}${map}`, body);
       setJobId(started.id);
     } catch (error) {
       setUploadError((error as Error).message);
@@ -117,6 +121,21 @@ export function ImportPage() {
   );
 }
 
+const STATS = [
+  'read',
+  'inserted',
+  'updated',
+  'unchanged',
+  'merged',
+  'rejected',
+  'guest',
+  'identical_lines',
+  'superseded_rows',
+  'masked_identities',
+] as const;
+/** Shown only when not zero: they explain rows that were not loaded one for one. */
+const OPTIONAL_STATS = new Set<string>(['identical_lines', 'superseded_rows', 'masked_identities']);
+
 function JobReport({ job }: { job: Job }) {
   const { t } = useI18n();
   const { fmt } = useSession();
@@ -138,13 +157,11 @@ function JobReport({ job }: { job: Job }) {
           <Descriptions
             size="small"
             column={{ xs: 2, md: 4 }}
-            items={(['read', 'inserted', 'updated', 'unchanged', 'merged', 'rejected', 'guest'] as const).map(
-              (k) => ({
-                key: k,
-                label: t(`import.stat.${k}` as MessageKey),
-                children: <span data-stat={k}>{fmt.number(s[k])}</span>,
-              }),
-            )}
+            items={STATS.filter((k) => !OPTIONAL_STATS.has(k) || s[k] > 0).map((k) => ({
+              key: k,
+              label: t(`import.stat.${k}` as MessageKey),
+              children: <span data-stat={k}>{fmt.number(s[k])}</span>,
+            }))}
           />
         )}
         {s && s.rejected > 0 && (
