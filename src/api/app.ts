@@ -40,6 +40,7 @@ import { messagingRoutes } from './routes/messaging-routes.ts';
 import { segmentRoutes } from './routes/segment-routes.ts';
 import { taskRoutes } from './routes/task-routes.ts';
 import { trackingRoutes } from './routes/tracking-routes.ts';
+import { wecomRoutes } from './routes/wecom-routes.ts';
 import { SegmentationCache } from './segmentation-cache.ts';
 
 /** How the API behaves; every field has a default fit for a single server. */
@@ -179,6 +180,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(invitationRoutes, context);
       await api.register(taskRoutes, context);
       await api.register(customerServiceRoutes, context);
+      await api.register(wecomRoutes, context);
     },
     { prefix: '/api/v1' },
   );
