@@ -25,6 +25,8 @@ export async function startWecomServer(corps: Record<string, string>, contacts: 
   const tasks = new Map<string, WecomTask>();
   const violations: string[] = [];
   const answered: number[] = [];
+  /** Statuses a new task starts with, by external userid (the staff member acts at once). */
+  const preset = new Map<string, number>();
   let issued = 0;
   let made = 0;
 
@@ -77,7 +79,7 @@ export async function startWecomServer(corps: Record<string, string>, contacts: 
       sender,
       externalUserids: reachable,
       content: String(text.content),
-      status: new Map(reachable.map((id) => [id, 0])),
+      status: new Map(reachable.map((id) => [id, preset.get(id) ?? 0])),
     });
     send(res, { errcode: 0, errmsg: 'ok', fail_list: failList, msgid });
   };
@@ -141,6 +143,10 @@ export async function startWecomServer(corps: Record<string, string>, contacts: 
     /** WeCom forgets every token (the next use answers 40014). */
     revokeAll() {
       live.clear();
+    },
+    /** Tasks created from now on for this customer start with `status` (for a server's own worker). */
+    preset(externalUserid: string, status: number) {
+      preset.set(externalUserid, status);
     },
     /** The staff member acted on a task for a customer: 1 sent, 2 not a contact, 3 already received one. */
     setStatus(msgid: string, externalUserid: string, status: number) {
