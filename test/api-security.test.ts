@@ -250,6 +250,8 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       'PATCH /api/v1/tasks/{taskId}': { status: 'cancelled' },
       'POST /api/v1/customers/{customerId}/notes': { summary: 'stolen' },
       'PATCH /api/v1/surveys/{surveyId}': { status: 'archived' },
+      'PUT /api/v1/users/{userId}/wecom': { wecom_userid: 'stolen' },
+      'PUT /api/v1/customers/{customerId}/wecom': { external_userid: 'wmSTOLEN' },
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {

@@ -24,7 +24,7 @@ const write = async (method: 'PUT' | 'POST', path: string, data: unknown) => {
   });
   expect(reply.ok()).toBe(true);
 };
-const emailRow = () => page.locator('tr', { has: page.getByRole('cell', { name: 'email', exact: true }) });
+const emailRow = () => page.locator('tr', { has: page.getByRole('cell', { name: '邮件', exact: true }) });
 
 beforeAll(async () => {
   smtp = await startSmtpSink();

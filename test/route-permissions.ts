@@ -101,6 +101,8 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'GET /api/v1/users': 'admin',
   'DELETE /api/v1/users/{userId}': 'admin',
   'POST /api/v1/users/{userId}/password-reset': 'admin',
+  'PUT /api/v1/users/{userId}/wecom': 'admin',
+  'PUT /api/v1/customers/{customerId}/wecom': 'customers.write',
   'GET /api/v1/invitations': 'admin',
   'POST /api/v1/invitations': 'admin',
   'DELETE /api/v1/invitations/{invitationId}': 'admin',

@@ -43,6 +43,7 @@ const PERSONAL: Partial<Record<IdentityType, (v: string) => string>> = {
   email: maskEmail,
   wechat_unionid: maskOpaque,
   wechat_openid: maskOpaque,
+  wecom_external_userid: maskOpaque,
 };
 
 /** Masks an identity value when its type is personal data; others (external ids) pass. */

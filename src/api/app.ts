@@ -42,6 +42,7 @@ import { surveyPageRoutes } from './routes/survey-page-routes.ts';
 import { surveyRoutes } from './routes/survey-routes.ts';
 import { taskRoutes } from './routes/task-routes.ts';
 import { trackingRoutes } from './routes/tracking-routes.ts';
+import { wecomRoutes } from './routes/wecom-routes.ts';
 import { SegmentationCache } from './segmentation-cache.ts';
 
 /** How the API behaves; every field has a default fit for a single server. */
@@ -189,6 +190,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(taskRoutes, context);
       await api.register(customerServiceRoutes, context);
       await api.register(surveyRoutes, context);
+      await api.register(wecomRoutes, context);
     },
     { prefix: '/api/v1' },
   );

@@ -8,6 +8,7 @@ import { AliyunSmsConfig, smsAliyunChannel } from './sms-aliyun-channel.ts';
 import { smsTencentChannel, TencentSmsConfig } from './sms-tencent-channel.ts';
 import { WebhookConfig, webhookChannel } from './webhook-channel.ts';
 import { WechatTemplateConfig, wechatTemplateChannel } from './wechat-template-channel.ts';
+import { WecomCustomerConfig, wecomCustomerChannel } from './wecom-customer-channel.ts';
 import { WecomRobotConfig, wecomRobotChannel } from './wecom-robot-channel.ts';
 
 /** Each channel's settings schema, the names of its secrets, and its adapter. */
@@ -25,6 +26,7 @@ const KINDS: Record<
   webhook: { schema: WebhookConfig, secrets: ['secret'], make: webhookChannel },
   wecom_robot: { schema: WecomRobotConfig, secrets: ['key'], make: wecomRobotChannel },
   wechat_template: { schema: WechatTemplateConfig, secrets: ['app_secret'], make: wechatTemplateChannel },
+  wecom_customer: { schema: WecomCustomerConfig, secrets: ['secret'], make: wecomCustomerChannel },
 };
 
 /** Narrows a channel name, with the list in the error. */

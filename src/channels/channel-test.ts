@@ -22,6 +22,15 @@ export async function testChannel(
   to: string | undefined,
 ): Promise<ChannelTestResult> {
   const adapter = await channelAdapter(db, workspaceId, channel);
+  // WeCom customer contact sends through a staff member: its test checks the corp id and secret.
+  if (adapter.check)
+    return adapter
+      .check()
+      .then((): ChannelTestResult => ({ sent: true, provider_id: null }))
+      .catch((error) => {
+        if (error instanceof ChannelError) return { sent: false, error: error.message };
+        throw error;
+      });
   if (adapter.needs && !to?.trim())
     throw new InvalidInputError(`to: a test on ${channel} needs an address to send to (${adapter.needs})`);
   try {

@@ -6,8 +6,12 @@ export const CHANNELS = [
   'webhook',
   'wecom_robot',
   'wechat_template',
+  'wecom_customer',
 ] as const;
 export type ChannelName = (typeof CHANNELS)[number];
+
+/** The identity types a channel may need of a customer. */
+export type ChannelNeed = 'email' | 'phone' | 'wechat_openid' | 'wecom_external_userid';
 
 /** One rendered message on its way out. */
 export interface OutboundMessage {
@@ -21,6 +25,8 @@ export interface OutboundMessage {
   /** Tracking: an image URL that records an open (email), and the one-click unsubscribe URL. */
   openPixelUrl?: string;
   unsubscribeUrl?: string;
+  /** WeCom customer contact: the WeCom userid of the staff member who owns the customer. */
+  sender?: string;
 }
 
 /** A provider call that failed; `permanent` failures are not retried. */
@@ -35,11 +41,13 @@ export class ChannelError extends Error {
 
 /** What every channel adapter does. */
 export interface ChannelAdapter {
-  /** What the customer must have for this channel (`email`, `phone`, `wechat_openid`), or null when the endpoint is fixed. */
-  readonly needs: 'email' | 'phone' | 'wechat_openid' | null;
+  /** What the customer must have for this channel (`email`, `phone`, `wechat_openid`, …), or null when the endpoint is fixed. */
+  readonly needs: ChannelNeed | null;
   send(message: OutboundMessage): Promise<{ providerId: string | null }>;
   /** Posts a JSON document as it is (journey webhooks); only endpoints that take JSON have it. */
   post?(payload: unknown, idempotencyKey: string): Promise<void>;
+  /** Checks the credentials without sending (channels whose test send needs more than an address). */
+  check?(): Promise<void>;
   /** Releases pooled connections. */
   close?(): void | Promise<void>;
 }

@@ -58,6 +58,7 @@ const MODULES: [string[], () => Promise<Register[]>][] = [
   [['products'], async () => [(await import('./commands/products.ts')).registerProductCommands]],
   [['tasks'], async () => [(await import('./commands/tasks.ts')).registerTaskCommands]],
   [['surveys'], async () => [(await import('./commands/surveys.ts')).registerSurveyCommands]],
+  [['wecom'], async () => [(await import('./commands/wecom.ts')).registerWecomCommands]],
 ];
 
 /** The first argument that is neither an option nor the value of `-w/--workspace` or `--now`. */

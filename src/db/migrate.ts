@@ -19,6 +19,7 @@ import * as m0017 from './migrations/0017-message-leases.ts';
 import * as m0018 from './migrations/0018-access-hardening.ts';
 import * as m0020 from './migrations/0020-staff-tasks.ts';
 import * as m0021 from './migrations/0021-surveys.ts';
+import * as m0022 from './migrations/0022-wecom-customer.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0018-access-hardening': m0018,
   '0020-staff-tasks': m0020,
   '0021-surveys': m0021,
+  '0022-wecom-customer': m0022,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -46,7 +46,8 @@ export type IdentityType =
   | 'wechat_unionid'
   | 'wechat_openid'
   | 'platform_id'
-  | 'member_card';
+  | 'member_card'
+  | 'wecom_external_userid';
 
 export interface IdentitiesTable {
   workspace_id: number;
@@ -199,6 +200,8 @@ export interface MembershipsTable {
   user_id: number;
   role: string;
   created_at: Auto<Date>;
+  /** The member's WeCom (企业微信) userid: the sender of their customers' WeCom messages. */
+  wecom_userid: Auto<string | null>;
 }
 
 export interface SessionsTable {
@@ -404,6 +407,21 @@ export interface MessagesTable {
   lease_until: Date | null;
   /** How many times the message was recovered from a worker that died holding it and sent again. */
   resends: Auto<number>;
+  /** When the provider confirmed the customer received it (WeCom customer contact). */
+  delivered_at: Auto<Date | null>;
+}
+
+/** A WeCom message task (add_msg_template) awaiting or holding its result. */
+export interface WecomSendsTable {
+  workspace_id: number;
+  message_id: number;
+  msgid: string;
+  /** The staff member's WeCom userid the task was created for. */
+  sender: string;
+  external_userid: string;
+  sent_at: Date;
+  checked_at: Date | null;
+  result: 'delivered' | 'failed' | null;
 }
 
 export interface JourneysTable {
@@ -595,4 +613,5 @@ export interface Schema {
   customer_notes: CustomerNotesTable;
   surveys: SurveysTable;
   survey_responses: SurveyResponsesTable;
+  wecom_sends: WecomSendsTable;
 }

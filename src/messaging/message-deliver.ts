@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { type ChannelAdapter, ChannelError, type ChannelName } from '../channels/channel.ts';
 import { channelAdapter } from '../channels/channel-config.ts';
+import { recordWecomSend, takeWecomQuota, WECOM_QUOTA_REASON } from '../channels/wecom-customer-quota.ts';
 import type { Schema } from '../db/schema.ts';
 import { NotFoundError, RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
@@ -97,6 +98,9 @@ async function guardFacts(db: Kysely<Schema>, workspace: Workspace, ids: number[
       (select min(value) from identities i where i.workspace_id = ${ws} and i.customer_id = c.id and i.type = 'email') as email,
       (select min(value) from identities i where i.workspace_id = ${ws} and i.customer_id = c.id and i.type = 'phone') as phone,
       (select min(value) from identities i where i.workspace_id = ${ws} and i.customer_id = c.id and i.type = 'wechat_openid') as wechat_openid,
+      (select min(value) from identities i where i.workspace_id = ${ws} and i.customer_id = c.id and i.type = 'wecom_external_userid') as wecom_external_userid,
+      c.owner_user_id as "ownerUserId",
+      (select ms.wecom_userid from memberships ms where ms.workspace_id = ${ws} and ms.user_id = c.owner_user_id) as "wecomSender",
       (select count(*) from messages m where m.workspace_id = ${ws} and m.customer_id = c.id and m.purpose = 'marketing'
         and m.status = 'sent' and m.sent_at > ${now}::timestamptz - ${days}::int * interval '1 day')::int as "recentMarketing",
       c.last_order_at as "lastOrderAt"
@@ -210,6 +214,10 @@ export async function deliverDue(
       return finish(m, 'queued', decision.reason, { due_at: decision.until, attempts: m.attempts - 1 });
     const c = decision.candidate;
     const chosen = { channel: c.channel, template: c.template, purpose: c.purpose };
+    // WeCom's own rule, kept by the channel: one message a customer a day, whatever the purpose.
+    const wecom = c.channel === 'wecom_customer';
+    if (wecom && !(await takeWecomQuota(db, ws, workspace.timezone, m, now)))
+      return finish(m, 'skipped', WECOM_QUOTA_REASON, chosen);
     if (c.purpose === 'marketing') {
       if (!(await takeCapPlace(db, ws, m, now, s.frequency_cap, s.frequency_days)))
         return finish(m, 'skipped', 'frequency_cap', chosen);
@@ -244,7 +252,11 @@ export async function deliverDue(
         idempotencyKey: m.idempotency_key,
         openPixelUrl: rendered.openPixelUrl,
         unsubscribeUrl: rendered.unsubscribeUrl,
+        ...(wecom ? { sender: f.wecomSender ?? undefined } : {}),
       });
+      // Kept so the worker can fetch whether the staff member sent it (wecom-customer-results.ts).
+      if (wecom && providerId)
+        await recordWecomSend(db, ws, m.id, providerId, f.wecomSender!, decision.to!, now);
       return finish(m, 'sent', null, { ...chosen, provider_id: providerId });
     } catch (error) {
       if (!(error instanceof ChannelError)) throw error;

@@ -20,6 +20,7 @@ export async function customerMessages(db: Kysely<Schema>, workspaceId: number, 
       'opened_at',
       'clicked_at',
       'resends',
+      'delivered_at',
     ])
     .where('workspace_id', '=', workspaceId)
     .where('customer_id', '=', customerId)

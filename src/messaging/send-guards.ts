@@ -1,3 +1,4 @@
+import type { ChannelNeed } from '../channels/channel.ts';
 import { clockMinutes, isTimeZone, nextWallTime, wallClock } from '../shared/zoned-time.ts';
 
 /** What the guards know about a customer when a message is due. */
@@ -10,6 +11,10 @@ export interface GuardFacts {
   email: string | null;
   phone: string | null;
   wechat_openid?: string | null;
+  wecom_external_userid?: string | null;
+  /** The customer's owner (a staff member), and their WeCom userid: the sender on WeCom. */
+  ownerUserId?: number | null;
+  wecomSender?: string | null;
   /** Marketing messages sent to the customer in the cap's rolling window, across channels. */
   recentMarketing: number;
   lastOrderAt: Date | null;
@@ -20,8 +25,8 @@ export interface Candidate {
   template: string;
   channel: string;
   purpose: 'marketing' | 'transactional';
-  /** What the channel needs: `email`, `phone`, or nothing (a fixed endpoint). */
-  needs: 'email' | 'phone' | 'wechat_openid' | null;
+  /** What the channel needs: `email`, `phone`, …, or nothing (a fixed endpoint). */
+  needs: ChannelNeed | null;
   configured: boolean;
 }
 
@@ -87,6 +92,9 @@ export function decide(
     const to = c.needs === null ? null : (facts[c.needs] ?? null);
     if (!c.configured) missing ??= `no_channel:${c.channel}`;
     else if (c.needs !== null && !to) missing ??= `no_${c.needs}`;
+    // WeCom reaches a customer only through the staff member who owns them.
+    else if (c.needs === 'wecom_external_userid' && !facts.wecomSender)
+      missing ??= facts.ownerUserId == null ? 'no_owner' : 'no_owner_wecom_userid';
     else {
       chosen = { candidate: c, to };
       break;

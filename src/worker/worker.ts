@@ -1,3 +1,8 @@
+import {
+  fetchWecomResults,
+  NO_WECOM_RESULTS,
+  type WecomResultCounts,
+} from '../channels/wecom-customer-results.ts';
 import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
 import { scanTrigger } from '../journeys/journey-enter.ts';
 import { runDueEntries, wakeOnEvents } from '../journeys/journey-run.ts';
@@ -19,14 +24,17 @@ export interface PassResult {
   steps: number;
   queued: number;
   delivery: DeliveryCounts;
+  /** WeCom customer-contact tasks whose result was fetched. */
+  wecom: WecomResultCounts;
 }
 
 /**
  * One pass over a workspace at `now`: the day's tasks if this is its first pass of the local day
  * (tiers, points expiry, lifecycle changes), then scan every active journey's trigger and enter who it
  * fired for, wake those whose awaited event happened, move every due entry on, then deliver
- * every due message. Each part is claimed with `SKIP LOCKED`, so several workers can run passes
- * at once against one server.
+ * every due message, then fetch the results of WeCom customer-contact tasks. Each part is claimed
+ * with `SKIP LOCKED`, so several workers can run passes at once against one server (two workers
+ * may both ask WeCom for one task's result; recording it twice changes nothing).
  * Given the whole store rather than its Kysely, the day's segmentation reads the columnar
  * snapshot (about ten times faster at a million customers).
  */
@@ -44,6 +52,7 @@ export async function runPass(store: StoreOrKysely, workspace: Workspace, now: D
     steps: 0,
     queued: 0,
     delivery: { ...NO_DELIVERIES },
+    wecom: { ...NO_WECOM_RESULTS },
   };
   for (const journey of journeys) {
     const r = await scanTrigger(db, workspace, journey, now);
@@ -60,6 +69,7 @@ export async function runPass(store: StoreOrKysely, workspace: Workspace, now: D
     if (!d.claimed) break;
     for (const k of Object.keys(d) as (keyof DeliveryCounts)[]) result.delivery[k] += d[k];
   }
+  result.wecom = await fetchWecomResults(db, workspace.id, now);
   return result;
 }
 

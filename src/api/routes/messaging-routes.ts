@@ -211,6 +211,7 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
         sent_at: iso(m.sent_at),
         opened_at: iso(m.opened_at),
         clicked_at: iso(m.clicked_at),
+        delivered_at: iso(m.delivered_at),
       }));
     },
   );

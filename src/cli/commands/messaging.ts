@@ -77,7 +77,10 @@ export function registerMessagingCommands(program: Command): void {
     .description(
       'configure a channel; secrets are read from environment variables you name, and never printed',
     )
-    .argument('<channel>', 'email, sms_aliyun, sms_tencent, webhook, wecom_robot or wechat_template')
+    .argument(
+      '<channel>',
+      'email, sms_aliyun, sms_tencent, webhook, wecom_robot, wechat_template or wecom_customer',
+    )
     .option('--host <host>', 'email: SMTP host')
     .option('--port <port>', 'email: SMTP port', '587')
     .option('--secure', 'email: TLS from the start (port 465)')
@@ -90,15 +93,15 @@ export function registerMessagingCommands(program: Command): void {
     .option('--key-env <VAR>', 'wecom_robot: environment variable holding the robot key')
     .option(
       '--config <json>',
-      'sms_aliyun / sms_tencent / wechat_template: settings as JSON, e.g. {"sign_name":"某某旗舰店","template_code":"SMS_1"}',
+      'sms_aliyun / sms_tencent / wechat_template / wecom_customer: settings as JSON, e.g. {"sign_name":"某某旗舰店","template_code":"SMS_1"} or {"corp_id":"ww1234"}',
     )
     .option(
       '--credential-env <name=VAR...>',
-      'sms_aliyun / sms_tencent / wechat_template: a credential from an environment variable, e.g. access_key_secret=ALI_SECRET',
+      'sms_aliyun / sms_tencent / wechat_template / wecom_customer: a credential from an environment variable, e.g. access_key_secret=ALI_SECRET or secret=WECOM_SECRET',
     )
     .action(async (name: string, o: Flags, command: Command) => {
       const channel = requireChannel(name);
-      const sms = channel === 'sms_aliyun' || channel === 'sms_tencent' || channel === 'wechat_template';
+      const sms = ['sms_aliyun', 'sms_tencent', 'wechat_template', 'wecom_customer'].includes(channel);
       const { config, secrets } = sms ? smsSettings(o) : fixedSettings(channel, o);
       await withWorkspace(ws(command), async (store, workspace) => {
         await setChannel(store.db, workspace.id, channel, config, secrets);

@@ -2,6 +2,7 @@ import { accessEn } from './messages-access-en.ts';
 import { importFieldsEn } from './messages-import-fields-en.ts';
 import { journeysEn } from './messages-journeys-en.ts';
 import { tasksEn } from './messages-tasks-en.ts';
+import { wecomEn } from './messages-wecom-en.ts';
 import type { MessageKey } from './messages-zh-cn.ts';
 
 /** Every string of the dashboard, in English (the type makes a missing key a compile error). */
@@ -10,6 +11,7 @@ export const en: Record<MessageKey, string> = {
   ...importFieldsEn,
   ...accessEn,
   ...tasksEn,
+  ...wecomEn,
   'app.name': 'Retain',
   'app.tagline': 'Repeat-purchase CRM: customers, RFM, lifecycle, segments and loyalty',
   'nav.label': 'Main navigation',

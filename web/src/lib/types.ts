@@ -89,6 +89,7 @@ export const CHANNELS = [
   'webhook',
   'wecom_robot',
   'wechat_template',
+  'wecom_customer',
 ] as const;
 
 /** A task of `GET /tasks` (customer name and phone masked for roles without personal data). */

@@ -1,4 +1,5 @@
 import { Descriptions, Table, Typography } from 'antd';
+import { WECOM_REASONS } from '../../../src/channels/wecom-contract.ts';
 import { useSession } from '../api/session.tsx';
 import { Loaded } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -27,7 +28,12 @@ interface Message {
   opened_at: string | null;
   clicked_at: string | null;
   resends: number;
+  /** When the provider confirmed the customer received it (WeCom customer contact). */
+  delivered_at: string | null;
 }
+
+/** The reasons the profile shows in words: those of WeCom customer contact. */
+const SHOWN_REASONS: readonly string[] = WECOM_REASONS;
 
 /** A customer's points, tier and the messages they were sent, with their outcomes. */
 export function CustomerLoyalty({ id }: { id: number }) {
@@ -88,13 +94,22 @@ export function CustomerLoyalty({ id }: { id: number }) {
             locale={{ emptyText: t('profile.no_messages') }}
             columns={[
               { title: t('profile.when'), dataIndex: 'created_at', render: (v: string) => fmt.dateTime(v) },
-              { title: t('message.channel'), dataIndex: 'channel' },
+              {
+                title: t('message.channel'),
+                dataIndex: 'channel',
+                render: (c: string) => value('channel', c),
+              },
               { title: t('message.template'), dataIndex: 'template' },
               {
                 title: t('message.status'),
                 dataIndex: 'status',
                 render: (v: string, m: Message) =>
-                  `${value('msg', v)}${m.resends ? t('message.resent', { n: m.resends }) : ''}`,
+                  `${value('msg', v === 'sent' && m.delivered_at ? 'delivered' : v)}${m.resends ? t('message.resent', { n: m.resends }) : ''}`,
+              },
+              {
+                title: t('message.reason'),
+                dataIndex: 'reason',
+                render: (r: string | null) => (r && SHOWN_REASONS.includes(r) ? value('reason', r) : ''),
               },
               {
                 title: t('message.opened'),

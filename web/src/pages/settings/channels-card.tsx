@@ -16,29 +16,55 @@ const ADDRESS: Record<string, MessageKey | undefined> = {
 
 type TestResult = { sent: true; provider_id: string | null } | { sent: false; error: string };
 
-/** The workspace's channels with their secrets as set / not set, and a test send on each. */
+/** The fields of a channel's settings the card shows, with their labels (WeCom customer contact). */
+const FIELDS: Record<string, [string, MessageKey][] | undefined> = {
+  wecom_customer: [
+    ['corp_id', 'wecom.corp_id'],
+    ['api_base', 'wecom.api_base'],
+    ['pending_hours', 'wecom.pending_hours'],
+  ],
+};
+
+type ChannelRow = { channel: string; config: Record<string, unknown>; secrets: Record<string, string> };
+
+/** The workspace's channels with their settings, secrets as set / not set, and a test send on each. */
 export function ChannelsCard() {
-  const { t } = useI18n();
-  const channels = useApi<{ channel: string; secrets: Record<string, string> }[]>('/channels');
+  const { t, value } = useI18n();
+  const channels = useApi<ChannelRow[]>('/channels');
   return (
     <Card title={t('settings.channels')} style={{ marginTop: 16 }}>
       <Loaded query={channels}>
         {(rows) => (
-          <Table
+          <Table<ChannelRow>
             rowKey="channel"
             size="small"
             pagination={false}
             scroll={{ x: true }}
             dataSource={rows}
             columns={[
-              { title: t('message.channel'), dataIndex: 'channel' },
+              {
+                title: t('message.channel'),
+                dataIndex: 'channel',
+                render: (c: string) => value('channel', c),
+              },
+              {
+                title: t('settings.config'),
+                key: 'config',
+                render: (_: unknown, r: ChannelRow) =>
+                  (FIELDS[r.channel] ?? [])
+                    .map(([k, label]) => `${t(label)}：${String(r.config[k] ?? '—')}`)
+                    .join('；'),
+              },
               {
                 title: t('settings.secrets'),
                 dataIndex: 'secrets',
                 render: (s: Record<string, string>) =>
                   Object.entries(s)
-                    .map(([k, v]) => `${k}: ${v}`)
-                    .join(', '),
+                    .map(
+                      ([k, v]) =>
+                        `${value('secret', k)}：${t(v === 'set' ? 'settings.secret_set' : 'settings.secret_not_set')}`,
+                    )
+                    .join('；'),
               },
               {
                 title: t('settings.test_send'),

@@ -1,0 +1,30 @@
+import type { wecomZhCN } from './messages-wecom-zh-cn.ts';
+
+/** Channel settings (secrets, WeCom fields) and message outcomes, in English. */
+export const wecomEn: Record<keyof typeof wecomZhCN, string> = {
+  'channel.wecom_customer': 'WeCom customer contact',
+  'settings.config': 'Settings',
+  'settings.secret_set': 'set',
+  'settings.secret_not_set': 'not set',
+  'secret.password': 'SMTP password',
+  'secret.secret': 'Secret',
+  'secret.key': 'Robot key',
+  'secret.app_secret': 'App secret',
+  'secret.access_key_id': 'AccessKey ID',
+  'secret.access_key_secret': 'AccessKey secret',
+  'secret.secret_id': 'SecretId',
+  'secret.secret_key': 'SecretKey',
+  'wecom.corp_id': 'Corp ID',
+  'wecom.api_base': 'API base URL',
+  'wecom.pending_hours': 'Hours to wait for the staff member',
+  'identity.wecom_external_userid': 'WeCom external contact',
+  'message.reason': 'Reason',
+  'msg.delivered': 'Delivered',
+  'reason.no_wecom_external_userid': 'No WeCom external contact',
+  'reason.no_owner': 'No owner',
+  'reason.no_owner_wecom_userid': 'The owner has no WeCom userid',
+  'reason.wecom_daily_quota': 'WeCom daily quota: already one today',
+  'reason.wecom_not_sent': 'Not sent by the staff member in time',
+  'reason.wecom_not_friend': 'Not a contact of the staff member',
+  'reason.wecom_already_received': 'Already received another mass message',
+};

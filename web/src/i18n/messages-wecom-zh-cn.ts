@@ -1,0 +1,30 @@
+// The WeCom customer-contact channel in the settings and the messages' statuses and reasons.
+
+/** Channel settings (secrets, WeCom fields) and message outcomes, in Chinese. */
+export const wecomZhCN = {
+  'channel.wecom_customer': '企业微信客户联系',
+  'settings.config': '设置',
+  'settings.secret_set': '已设置',
+  'settings.secret_not_set': '未设置',
+  'secret.password': '邮箱密码',
+  'secret.secret': '密钥',
+  'secret.key': '机器人密钥',
+  'secret.app_secret': '应用密钥',
+  'secret.access_key_id': '访问密钥编号',
+  'secret.access_key_secret': '访问密钥',
+  'secret.secret_id': '密钥编号',
+  'secret.secret_key': '密钥',
+  'wecom.corp_id': '企业编号',
+  'wecom.api_base': '接口地址',
+  'wecom.pending_hours': '等待员工发送（小时）',
+  'identity.wecom_external_userid': '企业微信外部联系人',
+  'message.reason': '原因',
+  'msg.delivered': '已送达',
+  'reason.no_wecom_external_userid': '客户未绑定企业微信外部联系人',
+  'reason.no_owner': '客户没有负责员工',
+  'reason.no_owner_wecom_userid': '负责员工未设置企业微信账号',
+  'reason.wecom_daily_quota': '企业微信每日限额：该客户今天已收到一条',
+  'reason.wecom_not_sent': '员工未在期限内发送',
+  'reason.wecom_not_friend': '客户不是员工的好友，发送失败',
+  'reason.wecom_already_received': '客户已收到其他群发消息，发送失败',
+};
