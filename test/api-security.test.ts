@@ -121,6 +121,12 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
     });
     expect(task.status).toBe(200);
     bObjects.taskId = task.body.id;
+    const note = await api.call('POST', `/api/v1/customers/${customer.body.id}/notes`, {
+      key: admin,
+      body: { type: 'ticket', summary: 'B 工单' },
+    });
+    expect(note.status).toBe(200);
+    bObjects.noteId = note.body.id;
     const invited = await api.call('POST', '/api/v1/invitations', {
       key: admin,
       body: { email: 'b-admin@example.com', role: 'admin' },
@@ -242,6 +248,7 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       'POST /api/v1/channels/{channel}/test': {},
       'PATCH /api/v1/tasks/{taskId}': { status: 'cancelled' },
       'POST /api/v1/customers/{customerId}/notes': { summary: 'stolen' },
+      'PATCH /api/v1/customers/{customerId}/notes/{noteId}': { status: 'closed' },
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {

@@ -30,6 +30,7 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'GET /api/v1/customers/{customerId}/tasks': 'read',
   'GET /api/v1/customers/{customerId}/notes': 'read',
   'POST /api/v1/customers/{customerId}/notes': 'tasks.write',
+  'PATCH /api/v1/customers/{customerId}/notes/{noteId}': 'tasks.write',
   'POST /api/v1/orders': 'data.write',
   'GET /api/v1/orders/{orderId}': 'read',
   'POST /api/v1/events': 'data.write',

@@ -14,6 +14,7 @@ import {
 import { parseDate, parseDateTime } from './datetime-parse.ts';
 import { type ColumnMap, IDENTITY_FIELDS, type ImportKind } from './import-kinds.ts';
 import { minorDigits, parseMoney } from './money-parse.ts';
+import { serviceRecordCells } from './service-record-row.ts';
 import { STAGING_COLUMNS } from './staging.ts';
 
 /** A row that cannot be loaded, with the column at fault. */
@@ -225,6 +226,7 @@ export function rowNormalizer(
       }
       return [type, local, absolute, JSON.stringify(properties)];
     },
+    'service-records': (cells) => serviceRecordCells({ text, required, time, fail, header }, cells),
   };
 
   const expected = STAGING_COLUMNS[kind].length;
@@ -241,7 +243,7 @@ export function rowNormalizer(
     }
     try {
       const ids = identity(cells);
-      if (ids[0] === null && (kind === 'customers' || kind === 'events')) {
+      if (ids[0] === null && kind !== 'orders' && kind !== 'order-lines') {
         return { line, column: '', reason: 'no customer identity (customer_id, phone, email, …)' };
       }
       const row = [line, ...ids, ...byKind[kind](cells)];
