@@ -15,50 +15,55 @@ export interface CellReader {
 }
 
 // What service systems write in their type and status columns, lower-cased.
-const TYPES: Record<string, RecordType> = {
-  note: 'note',
-  备注: 'note',
-  记录: 'note',
-  笔记: 'note',
-  call: 'call',
-  phone: 'call',
-  电话: 'call',
-  通话: 'call',
-  来电: 'call',
-  去电: 'call',
-  电话回访: 'call',
-  回访: 'call',
-  visit: 'visit',
-  到店: 'visit',
-  拜访: 'visit',
-  上门: 'visit',
-  complaint: 'complaint',
-  投诉: 'complaint',
-  ticket: 'ticket',
-  工单: 'ticket',
-  售后: 'ticket',
-  售后工单: 'ticket',
-  服务工单: 'ticket',
-};
-const TICKET_STATES: Record<string, RecordStatus> = {
-  open: 'open',
-  new: 'open',
-  pending: 'open',
-  in_progress: 'open',
-  待处理: 'open',
-  未处理: 'open',
-  处理中: 'open',
-  进行中: 'open',
-  resolved: 'resolved',
-  solved: 'resolved',
-  已解决: 'resolved',
-  已处理: 'resolved',
-  closed: 'closed',
-  已关闭: 'closed',
-  关闭: 'closed',
-  已完结: 'closed',
-  完结: 'closed',
-};
+// Maps, not object literals: a cell saying `__proto__` or `constructor` must find nothing.
+const TYPES = new Map<string, RecordType>(
+  Object.entries({
+    note: 'note',
+    备注: 'note',
+    记录: 'note',
+    笔记: 'note',
+    call: 'call',
+    phone: 'call',
+    电话: 'call',
+    通话: 'call',
+    来电: 'call',
+    去电: 'call',
+    电话回访: 'call',
+    回访: 'call',
+    visit: 'visit',
+    到店: 'visit',
+    拜访: 'visit',
+    上门: 'visit',
+    complaint: 'complaint',
+    投诉: 'complaint',
+    ticket: 'ticket',
+    工单: 'ticket',
+    售后: 'ticket',
+    售后工单: 'ticket',
+    服务工单: 'ticket',
+  } satisfies Record<string, RecordType>),
+);
+const TICKET_STATES = new Map<string, RecordStatus>(
+  Object.entries({
+    open: 'open',
+    new: 'open',
+    pending: 'open',
+    in_progress: 'open',
+    待处理: 'open',
+    未处理: 'open',
+    处理中: 'open',
+    进行中: 'open',
+    resolved: 'resolved',
+    solved: 'resolved',
+    已解决: 'resolved',
+    已处理: 'resolved',
+    closed: 'closed',
+    已关闭: 'closed',
+    关闭: 'closed',
+    已完结: 'closed',
+    完结: 'closed',
+  } satisfies Record<string, RecordStatus>),
+);
 // A call or a note is simply done: any "finished" word means that.
 const DONE = new Set([
   'done',
@@ -76,7 +81,7 @@ const DONE = new Set([
 /** A service record's type from its cell (电话, 工单, call, …), or the row's error. */
 function recordType(raw: string, r: CellReader): RecordType {
   return (
-    TYPES[raw.toLowerCase()] ??
+    TYPES.get(raw.toLowerCase()) ??
     r.fail(
       'record_type',
       `"${raw}" is not a record type (note/备注, call/电话, visit/到店, complaint/投诉, ticket/工单)`,
@@ -88,7 +93,7 @@ function recordType(raw: string, r: CellReader): RecordType {
 function recordStatus(type: RecordType, raw: string, r: CellReader): RecordStatus | null {
   if (!raw) return type === 'ticket' ? 'open' : null;
   const key = raw.toLowerCase();
-  const status = type === 'ticket' ? TICKET_STATES[key] : DONE.has(key) ? 'done' : undefined;
+  const status = type === 'ticket' ? TICKET_STATES.get(key) : DONE.has(key) ? 'done' : undefined;
   if (status && statusFits(type, status)) return status;
   return r.fail(
     'record_status',
