@@ -81,6 +81,14 @@ const lateSamples = (objects: Record<string, string>): Record<string, unknown> =
   },
   'POST /api/v1/customers/{customerId}/merge': { other_id: Number(objects.otherId) },
   'POST /api/v1/coupon-templates/{templateId}/issue': { customer_ids: [Number(objects.customerId)] },
+  'PATCH /api/v1/customers/{customerId}/notes/{noteId}': { status: 'resolved' },
+  'POST /api/v1/customers/{customerId}/notes': {
+    type: 'ticket',
+    summary: '回访',
+    status: 'open',
+    occurred_at: '2026-03-01T10:00:00+08:00',
+    external_ref: 'T-1',
+  },
 });
 const QUERY_SAMPLES: Record<string, string> = {
   from: '2024-01-01',
@@ -286,6 +294,11 @@ describe.each(storesUnderTest())('API fuzz over every OpenAPI route ($name)', (s
       body: { external_id: 'A-2' },
     });
     objects.otherId = String(other.body.id);
+    const ticket = await api.call('POST', `/api/v1/customers/${objects.customerId}/notes`, {
+      key: a.keys.admin,
+      body: { type: 'ticket', summary: '工单' },
+    });
+    objects.noteId = String(ticket.body.id);
     const user = await api.call('POST', '/api/v1/users', {
       key: a.keys.admin,
       body: { email: 'a-spare@example.com', password: 'a long password', role: 'viewer' },

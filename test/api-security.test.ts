@@ -216,6 +216,7 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       journey: 'none',
       channel: 'email',
       taskId: 999999,
+      noteId: 999999,
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {
