@@ -70,6 +70,10 @@ const SAMPLES: Record<string, unknown> = {
   'PUT /api/v1/templates': TEMPLATE,
   'PATCH /api/v1/workspace': { timezone: 'Asia/Shanghai' },
   'POST /api/v1/invitations': { email: 'fuzz-user@example.com', role: 'viewer' },
+  'POST /api/v1/surveys': { name: 'fuzz 调查', kind: 'csat', title: { 'zh-CN': '满意吗' } },
+  'PATCH /api/v1/surveys/{surveyId}': { status: 'active' },
+  'PUT /api/v1/users/{userId}/wecom': { wecom_userid: 'zhangsan' },
+  'PUT /api/v1/customers/{customerId}/wecom': { external_userid: 'wmFuzz01' },
 };
 /** Bodies that need ids only known once workspace A is seeded. */
 const lateSamples = (objects: Record<string, string>): Record<string, unknown> => ({
@@ -81,6 +85,14 @@ const lateSamples = (objects: Record<string, string>): Record<string, unknown> =
   },
   'POST /api/v1/customers/{customerId}/merge': { other_id: Number(objects.otherId) },
   'POST /api/v1/coupon-templates/{templateId}/issue': { customer_ids: [Number(objects.customerId)] },
+  'PATCH /api/v1/customers/{customerId}/notes/{noteId}': { status: 'resolved' },
+  'POST /api/v1/customers/{customerId}/notes': {
+    type: 'ticket',
+    summary: '回访',
+    status: 'open',
+    occurred_at: '2026-03-01T10:00:00+08:00',
+    external_ref: 'T-1',
+  },
 });
 const QUERY_SAMPLES: Record<string, string> = {
   from: '2024-01-01',
@@ -292,6 +304,11 @@ describe.each(storesUnderTest())('API fuzz over every OpenAPI route ($name)', (s
       body: { external_id: 'A-2' },
     });
     objects.otherId = String(other.body.id);
+    const ticket = await api.call('POST', `/api/v1/customers/${objects.customerId}/notes`, {
+      key: a.keys.admin,
+      body: { type: 'ticket', summary: '工单' },
+    });
+    objects.noteId = String(ticket.body.id);
     const user = await api.call('POST', '/api/v1/users', {
       key: a.keys.admin,
       body: { email: 'a-spare@example.com', password: 'a long password', role: 'viewer' },

@@ -127,6 +127,12 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
     });
     expect(survey.status).toBe(201);
     bObjects.surveyId = survey.body.id;
+    const note = await api.call('POST', `/api/v1/customers/${customer.body.id}/notes`, {
+      key: admin,
+      body: { type: 'ticket', summary: 'B 工单' },
+    });
+    expect(note.status).toBe(200);
+    bObjects.noteId = note.body.id;
     const invited = await api.call('POST', '/api/v1/invitations', {
       key: admin,
       body: { email: 'b-admin@example.com', role: 'admin' },
@@ -217,6 +223,7 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       channel: 'email',
       taskId: 999999,
       surveyId: 999999,
+      noteId: 999999,
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {
@@ -252,6 +259,7 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       'PATCH /api/v1/surveys/{surveyId}': { status: 'archived' },
       'PUT /api/v1/users/{userId}/wecom': { wecom_userid: 'stolen' },
       'PUT /api/v1/customers/{customerId}/wecom': { external_userid: 'wmSTOLEN' },
+      'PATCH /api/v1/customers/{customerId}/notes/{noteId}': { status: 'closed' },
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {

@@ -127,7 +127,15 @@ describe('journey builder drafts', () => {
   });
 
   it('opens every example journey and saves it back unchanged', () => {
-    const files = readdirSync(examples).filter((f) => f.endsWith('.yaml'));
+    const all = readdirSync(examples).filter((f) => f.endsWith('.yaml'));
+    // The builder does not offer `create_task` yet (journey-draft.ts): such journeys are edited as YAML.
+    const offered = new Set<string>(STEP_KINDS);
+    const files = all.filter((f) =>
+      Object.values(parseJourney(readFileSync(join(examples, f), 'utf8'), f).steps).every((s) =>
+        offered.has(s.type),
+      ),
+    );
+    expect(all.filter((f) => !files.includes(f))).toEqual(['store-guide-invite.yaml']);
     expect(files.length).toBeGreaterThanOrEqual(7);
     for (const file of files) {
       const original = parseJourney(readFileSync(join(examples, file), 'utf8'), file);

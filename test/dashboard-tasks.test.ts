@@ -83,7 +83,7 @@ describe('tasks page in Chromium', () => {
     expect(done).toMatchObject({ status: 'done', outcome: 'reached', notes: '已电话联系' });
   });
 
-  it('shows the customer’s tasks on the profile and writes a service note there', async () => {
+  it('shows the customer’s tasks on the profile, writes a call and a ticket there and resolves the ticket', async () => {
     const [first] = ((await api('/customers?limit=1')) as { items: { id: number }[] }).items;
     await page.goto(`${app.base}/customers/${first!.id}`);
     await page.getByRole('tab', { name: '服务记录与任务' }).click();
@@ -91,13 +91,42 @@ describe('tasks page in Chromium', () => {
     await panel.getByText('首单回访').waitFor();
     const row = panel.locator('tr', { hasText: '首单回访' });
     for (const word of ['回访', '已完成', '已联系上']) expect(await row.innerText()).toContain(word);
+    // A call (the default type) and then a ticket, each shown on the timeline as a sentence.
     await panel.getByLabel('备注').fill('客户反馈包装破损');
     await panel.getByRole('button', { name: '记录' }).click();
-    await panel.getByRole('cell', { name: '客户反馈包装破损' }).waitFor();
+    const call = panel.getByText('admin@shop.test 记录了一次通话：客户反馈包装破损');
+    await call.waitFor();
+    await panel.getByLabel('类型').click();
+    await page.locator('.ant-select-dropdown:visible').getByText('工单', { exact: true }).click();
+    await panel.getByLabel('状态').first().waitFor();
+    await panel.getByLabel('备注').fill('申请换货');
+    await panel.getByRole('button', { name: '记录' }).click();
+    const ticket = panel.locator('[data-record]', { hasText: 'admin@shop.test 记录了一张工单：申请换货' });
+    await ticket.waitFor();
+    // Latest first; the ticket is open and can be moved on from its line.
+    const lines = await panel.locator('[data-record]').allInnerTexts();
+    expect(lines.map((l) => l.replace(/\s+/g, ' '))).toEqual([
+      expect.stringMatching(/记录了一张工单：申请换货 待处理$/),
+      expect.stringMatching(/记录了一次通话：客户反馈包装破损$/),
+    ]);
+    await ticket.getByLabel('状态').click();
+    await page.locator('.ant-select-dropdown:visible').getByText('已解决', { exact: true }).click();
+    await expect
+      .poll(
+        async () =>
+          ((await api(`/customers/${first!.id}/notes`)) as { items: { status: string }[] }).items[0]!.status,
+      )
+      .toBe('resolved');
+    await expect.poll(() => ticket.innerText()).toMatch(/已解决$/);
     const notes = (await api(`/customers/${first!.id}/notes`)) as {
-      items: { type: string; summary: string }[];
+      items: { type: string; summary: string; status: string | null; author: string }[];
     };
-    expect(notes.items.map((n) => [n.type, n.summary])).toEqual([['call', '客户反馈包装破损']]);
+    expect(notes.items.map((n) => [n.type, n.summary, n.status, n.author])).toEqual([
+      ['ticket', '申请换货', 'resolved', 'admin@shop.test'],
+      ['call', '客户反馈包装破损', null, 'admin@shop.test'],
+    ]);
+    // No English word on the tab: codes appear in Chinese.
+    expect(await panel.innerText()).not.toMatch(/\b(ticket|call|open|resolved)\b/);
     await screenshot(page, 'tasks-02-profile');
   });
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
 import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
+import { TEXT_MUTANTS } from './fuzz-values.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
 afterAll(dropTestSchemas);
@@ -151,6 +152,58 @@ describe.each(storesUnderTest())('import fuzz: bad values are row errors ($name)
       ['note', 'ok'],
     ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('service records: a hostile value in any column loads or is refused naming that column', async () => {
+    const ws = await workspace();
+    const people = join(dir, 'svc-people.csv');
+    writeFileSync(people, 'customer_id,phone\nC1,13812345678\n');
+    await importFile(database, { kind: 'customers', workspace: ws, file: people });
+    const header = ['工单号', '客户手机号', '类型', '状态', '内容', '处理人', '时间'];
+    const good = ['', '13812345678', '工单', '待处理', '', '小王', '2026-03-01 10:00'];
+    // Raw bytes that are not UTF-8 cannot be written into a UTF-8 file as text: left out here.
+    const mutants = TEXT_MUTANTS.filter((m) => !/invalid UTF-8|surrogate/.test(m.label)).map(
+      (m) => [m.label, decodeURIComponent(String(m.value))] as const,
+    );
+    const cases = header.flatMap((column, i) =>
+      mutants.map(([label, value]) => {
+        const row = [...good];
+        row[4] = `内容 ${column} ${label}`;
+        row[i] = value;
+        return { column, label, row };
+      }),
+    );
+    const path = join(dir, 'svc-fuzz.csv');
+    writeFileSync(
+      path,
+      `${[header, ...cases.map((c) => c.row)].map((r) => r.map(quote).join(',')).join('\n')}\n`,
+    );
+    const customersBefore = await countAll();
+    const stats = await importFile(database, { kind: 'service-records', workspace: ws, file: path });
+    expect(stats.read).toBe(cases.length);
+    expect(stats.inserted + stats.unchanged + stats.rejected).toBe(cases.length);
+    const errorAt = new Map(stats.errors.map((e) => [e.line, e]));
+    // Written from the issue and the README, not read from the code: these must be refused.
+    const mustRefuse = ({ column, label }: (typeof cases)[number]) =>
+      /NUL/.test(label) ||
+      column === '类型' ||
+      column === '客户手机号' ||
+      (column === '状态' && label !== 'empty') ||
+      (column === '内容' && label === 'empty') ||
+      (column === '时间' && /empty|date|__proto__|constructor|long|JSON/.test(label)) ||
+      (['工单号', '处理人'].includes(column) && /long|JSON/.test(label));
+    for (const [k, c] of cases.entries()) {
+      const error = errorAt.get(k + 2);
+      // A row with no identity at all names no one column (as customers and events files do).
+      const column = c.column === '客户手机号' && c.label === 'empty' ? '' : c.column;
+      if (error) expect(error.column, `${c.column} ${c.label}: ${error.reason}`).toBe(column);
+      if (mustRefuse(c)) expect(error, `${c.column} ${c.label} must be refused`).toBeDefined();
+    }
+    const stored = await sql<{ n: number }>`
+      select count(*)::int as n from customer_notes where workspace_id = ${ws.id}`.execute(database.db);
+    expect(stored.rows[0]!.n).toBe(stats.inserted);
+    // A service record never creates a customer, whatever its identity column holds.
+    expect(await countAll()).toBe(customersBefore);
   });
 
   it('refuses order lines whose quantity or line amount is too large, as row errors', async () => {

@@ -80,6 +80,7 @@ describe.each(storesUnderTest())('the example journeys over simulated weeks ($na
       'lost-winback.yaml',
       'repurchase-reminder.yaml',
       'browse-abandonment.yaml',
+      'store-guide-invite.yaml',
     ])
       await applyJourney(database.db, ws.id, await readJourneyFile(join(EXAMPLES, file)));
   });

@@ -38,6 +38,7 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'GET /api/v1/surveys/{surveyId}/report': 'read',
   'GET /api/v1/surveys/{surveyId}/responses': 'read',
   'GET /api/v1/customers/{customerId}/survey-responses': 'read',
+  'PATCH /api/v1/customers/{customerId}/notes/{noteId}': 'tasks.write',
   'POST /api/v1/orders': 'data.write',
   'GET /api/v1/orders/{orderId}': 'read',
   'POST /api/v1/events': 'data.write',

@@ -535,10 +535,16 @@ export interface CustomerNotesTable {
   workspace_id: number;
   id: Generated<number>;
   customer_id: number;
-  type: 'note' | 'call' | 'visit' | 'complaint';
+  type: 'note' | 'call' | 'visit' | 'complaint' | 'ticket';
   summary: string;
   author: string;
   created_at: Auto<Date>;
+  status: 'open' | 'resolved' | 'closed' | 'done' | null;
+  occurred_at: Auto<Date>;
+  author_user_id: number | null;
+  source: Auto<'manual' | 'import'>;
+  external_ref: string | null;
+  import_key: string | null;
 }
 
 export interface SurveysTable {

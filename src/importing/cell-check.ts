@@ -7,7 +7,7 @@ export const TEXT_MAX_CHARS = 10_000;
 /** Most characters of an API event's properties, as one JSON text. */
 export const PROPERTIES_MAX_CHARS = 100_000;
 /** Fields holding free text, allowed {@link TEXT_MAX_CHARS}. */
-const FREE_TEXT = new Set(['product_name', 'tags']);
+const FREE_TEXT = new Set(['product_name', 'tags', 'summary']);
 
 /** Largest amount in minor units (999,999,999,999.99 in a two-digit currency): sums stay in bigint. */
 export const MAX_MINOR_UNITS = 10n ** 14n - 1n;

@@ -1,10 +1,17 @@
 import type { IdentityType } from '../db/schema.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { PLATFORM_DICTIONARIES } from './platform-dictionary.ts';
+import { SERVICE_RECORD_ALIASES, SERVICE_RECORD_FIELDS } from './service-record-fields.ts';
 
 /** What a file holds. */
-export type ImportKind = 'customers' | 'orders' | 'order-lines' | 'events';
-export const IMPORT_KINDS: readonly ImportKind[] = ['customers', 'orders', 'order-lines', 'events'];
+export type ImportKind = 'customers' | 'orders' | 'order-lines' | 'events' | 'service-records';
+export const IMPORT_KINDS: readonly ImportKind[] = [
+  'customers',
+  'orders',
+  'order-lines',
+  'events',
+  'service-records',
+];
 
 /** Identity columns, in the order they are tried, with the identity type each carries. */
 export const IDENTITY_FIELDS: ReadonlyArray<readonly [field: string, type: IdentityType]> = [
@@ -54,6 +61,9 @@ const GENERIC_ALIASES: Record<string, readonly string[]> = {
     '收货人手机号',
     '收货人电话',
     '买家手机号',
+    '客户手机号',
+    '客户手机',
+    '客户电话',
   ],
   email: ['email', 'e-mail', 'mail', 'email_address', '邮箱', '电子邮箱', '电子邮件'],
   member_card: ['member_card', 'card_no', 'card_number', 'membership_card', '会员卡号', '会员卡'],
@@ -117,7 +127,26 @@ const GENERIC_ALIASES: Record<string, readonly string[]> = {
   tags: ['tags', 'tag', 'labels', '标签', '客户标签'],
   member_tier: ['member_tier', 'tier', 'member_level', 'level', '会员等级', '等级'],
   type: ['type', 'event', 'event_type', 'event_name', '事件', '事件类型'],
-  occurred_at: ['occurred_at', 'timestamp', 'time', 'event_time', '时间', '发生时间', '事件时间'],
+  occurred_at: [
+    'occurred_at',
+    'timestamp',
+    'time',
+    'event_time',
+    '时间',
+    '发生时间',
+    '事件时间',
+    // Service exports: tried after the names above, so an events file reads as before.
+    '服务时间',
+    '通话时间',
+    '记录时间',
+    '受理时间',
+    '处理时间',
+    '创建时间',
+    'created_at',
+    'date',
+    '日期',
+  ],
+  ...SERVICE_RECORD_ALIASES,
 };
 
 const ALIASES: Record<string, readonly string[]> = Object.fromEntries(
@@ -181,6 +210,10 @@ export const KIND_FIELDS: Record<ImportKind, { fields: readonly string[]; requir
   events: {
     fields: [...IDENTITY_NAMES, 'type', 'occurred_at'],
     required: ['type', 'occurred_at'],
+  },
+  'service-records': {
+    fields: [...IDENTITY_NAMES, ...SERVICE_RECORD_FIELDS],
+    required: ['record_type', 'summary', 'occurred_at'],
   },
 };
 
@@ -263,7 +296,10 @@ export function resolveColumns(
       `the ${kind} file has no column for ${hint}; columns found: ${headers.join(', ')}. Use --map FIELD=COLUMN`,
     );
   }
-  if ((kind === 'customers' || kind === 'events') && !IDENTITY_NAMES.some((f) => map.has(f))) {
+  if (
+    (kind === 'customers' || kind === 'events' || kind === 'service-records') &&
+    !IDENTITY_NAMES.some((f) => map.has(f))
+  ) {
     throw new InvalidInputError(
       `the ${kind} file has no customer identity column (${IDENTITY_NAMES.join(', ')}); columns found: ${headers.join(', ')}`,
     );

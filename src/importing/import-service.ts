@@ -4,6 +4,7 @@ import { refreshCustomerAggregates } from '../customers/customer-aggregates.ts';
 import { processCustomers } from '../customers/customers-import.ts';
 import type { Database, Session } from '../db/database.ts';
 import { processEvents } from '../events/events-import.ts';
+import { matchKnownCustomers } from '../identity/identity-match.ts';
 import { resolveIdentities } from '../identity/identity-resolve.ts';
 import { redeemAfterLines, redeemCoupons } from '../loyalty/coupon-redeem.ts';
 import { awardEventBonuses, earnPointsForOrders } from '../loyalty/points-earn.ts';
@@ -12,6 +13,7 @@ import { evaluateTiers } from '../loyalty/tier-evaluate.ts';
 import { processOrderLines, processOrders } from '../orders/orders-import.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { todayIn } from '../shared/local-date.ts';
+import { processServiceRecords } from '../tasks/service-records-import.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
 import { openRecords, type RecordSource } from './file-reader.ts';
@@ -87,12 +89,20 @@ const COPY_CHUNK_BYTES = 8 << 20;
 /** Below this many rows the planner's defaults for unanalysed temp tables are fine (API batches). */
 const ANALYZE_ROWS = 2_000;
 
-const PROCESSORS: Record<ImportKind, (ctx: StageContext) => Promise<StageCounts>> = {
+/** A kind's processor; `rowErrors` are rows it refuses once customers are known (line and column). */
+const PROCESSORS: Record<
+  ImportKind,
+  (ctx: StageContext) => Promise<StageCounts & { rowErrors?: RowError[] }>
+> = {
   orders: processOrders,
   'order-lines': processOrderLines,
   customers: processCustomers,
   events: processEvents,
+  'service-records': processServiceRecords,
 };
+
+/** Kinds that describe customers already known: their rows find customers and never create one. */
+const KNOWN_CUSTOMERS_ONLY: ReadonlySet<ImportKind> = new Set(['service-records']);
 
 /** Streams the file into the staging table; returns counts of rows read and rejected. */
 async function stageRecords(
@@ -223,7 +233,9 @@ export async function importRecords(database: Database, options: RecordsInput): 
       // planner picks nested loops that turn seconds into minutes.
       if (stagedRows > ANALYZE_ROWS) await sql`analyze ${sql.table(STAGING_TABLE)}`.execute(db);
       phase('stage');
-      const resolved = await resolveIdentities(session, workspace.id, `import:${kind}:${options.label}`);
+      const resolved = KNOWN_CUSTOMERS_ONLY.has(kind)
+        ? await matchKnownCustomers(session, workspace.id)
+        : await resolveIdentities(session, workspace.id, `import:${kind}:${options.label}`);
       stats.merged = resolved.merged;
       phase('resolve');
       await sql`drop table if exists ${sql.table(TOUCHED)}`.execute(db);
@@ -237,8 +249,12 @@ export async function importRecords(database: Database, options: RecordsInput): 
         stagedRows,
         mappedFields,
       };
-      const counts = await PROCESSORS[kind](ctx);
+      const { rowErrors = [], ...counts } = await PROCESSORS[kind](ctx);
       Object.assign(stats, counts);
+      if (rowErrors.length > 0) {
+        stats.rejected += rowErrors.length;
+        stats.errors = [...stats.errors, ...rowErrors].sort((a, b) => a.line - b.line).slice(0, MAX_ERRORS);
+      }
       if (kind === 'orders' && mappedFields.has('coupon_code'))
         await redeemCoupons(session, workspace.id, STAGING_TABLE);
       if (kind === 'order-lines') await redeemAfterLines(session, workspace.id, STAGING_TABLE);

@@ -16,6 +16,7 @@ import { parseDate, parseDateTime } from './datetime-parse.ts';
 import { type ColumnMap, IDENTITY_FIELDS, type ImportKind } from './import-kinds.ts';
 import { minorDigits, parseMoney } from './money-parse.ts';
 import { FIELD_ZH, MASKED, r, unknownStatus } from './row-reasons.ts';
+import { serviceRecordCells } from './service-record-row.ts';
 import { STAGING_COLUMNS } from './staging.ts';
 
 /** A row that cannot be loaded, with the column at fault. */
@@ -298,6 +299,7 @@ export function rowNormalizer(
       }
       return [type, local, absolute, JSON.stringify(properties)];
     },
+    'service-records': (cells) => serviceRecordCells({ text, required, time, fail, header }, cells),
   };
 
   const expected = STAGING_COLUMNS[kind].length;
@@ -318,7 +320,7 @@ export function rowNormalizer(
     }
     try {
       const ids = identity(cells);
-      if (ids[0] === null && (kind === 'customers' || kind === 'events')) {
+      if (ids[0] === null && kind !== 'orders' && kind !== 'order-lines') {
         const reason = masked
           ? r(
               'no customer identity: a masked phone or email identifies nobody (customer_id, member card, …)',

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Session } from '../db/database.ts';
 import type { ImportKind } from './import-kinds.ts';
+import { SERVICE_RECORD_STAGING } from './service-record-fields.ts';
 
 const IDENTITY_COLUMNS = [
   ['line', 'int'],
@@ -57,6 +58,7 @@ const KIND_COLUMNS: Record<ImportKind, ReadonlyArray<readonly [string, string]>>
     ['ts_abs', 'timestamptz'],
     ['properties', 'jsonb'],
   ],
+  'service-records': SERVICE_RECORD_STAGING,
 };
 
 /** Column names of each kind's staging table. */

@@ -8,12 +8,14 @@ import { requireKind } from '../tasks/task-model.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import type { Step } from './journey-model.ts';
 import type { StoredJourney } from './journey-service.ts';
+import { triggerVariables } from './trigger-variables.ts';
 
 type TaskStep = Extract<Step, { type: 'create_task' }>;
 
 /**
  * The `create_task` step: a staff task for the entry's customer, its title rendered with the
- * customer's variables (and the entry's, such as a coupon code), assigned by the step's rule, in
+ * customer's variables, what fired the entry (`event`, `product`) and the entry's own (such as a
+ * coupon code), assigned by the step's rule, in
  * the runner's transaction. Once per entry and step: a retried batch finds the task made and
  * says so. Returns the step's outcome: created, already_created or failed: why.
  */
@@ -29,7 +31,11 @@ export async function createJourneyTask(
   try {
     // The workspace's kinds may have changed since the journey was applied.
     requireKind(workspace, step.kind, `steps.${stepName}.kind`);
-    const variables = await customerVariables(trx, workspace, entry.customer_id, 'zh-CN', entry.vars);
+    const fired: Record<string, unknown> = {
+      ...(await triggerVariables(trx, workspace.id, entry.id)),
+      ...entry.vars,
+    };
+    const variables = await customerVariables(trx, workspace, entry.customer_id, 'zh-CN', fired);
     const title = await renderText(step.title, variables, `steps.${stepName}.title`);
     const created = await createTasksIn(
       trx,

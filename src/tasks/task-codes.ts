@@ -19,4 +19,9 @@ export const TASK_SOURCES = ['manual', 'journey', 'bulk', 'survey'] as const;
 export type TaskSource = (typeof TASK_SOURCES)[number];
 
 /** Kinds of service record on a customer's timeline. */
-export const NOTE_TYPES = ['note', 'call', 'visit', 'complaint'] as const;
+export const NOTE_TYPES = ['note', 'call', 'visit', 'complaint', 'ticket'] as const;
+/** States of a service record: a ticket is open, resolved or closed; other records are done or have none. */
+export const RECORD_STATUSES = ['open', 'resolved', 'closed', 'done'] as const;
+export const TICKET_STATUSES = ['open', 'resolved', 'closed'] as const;
+/** Where a service record came from. */
+export const RECORD_SOURCES = ['manual', 'import'] as const;

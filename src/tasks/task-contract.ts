@@ -1,17 +1,10 @@
 import { z } from 'zod';
-import { NOTE_TYPES, TASK_PRIORITIES, TASK_STATUSES } from './task-codes.ts';
+import { TASK_PRIORITIES, TASK_STATUSES } from './task-codes.ts';
+
+export { ServiceRecordSchema as NoteSchema } from './service-record-contract.ts';
 
 // The response shapes of tasks and service notes, shared by the API (its OpenAPI document) and the
 // dashboard (its types); only zod and the codes, so the browser build can read them.
-
-/** A service record (note, call, visit, complaint) in responses. */
-export const NoteSchema = z.object({
-  id: z.number(),
-  type: z.enum(NOTE_TYPES),
-  summary: z.string(),
-  author: z.string(),
-  created_at: z.string(),
-});
 
 /** A task in responses (customer name and phone masked for roles without `pii`). */
 export const TaskSchema = z.object({

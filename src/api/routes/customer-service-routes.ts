@@ -1,21 +1,39 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Caller } from '../../access/caller.ts';
+import { maskText } from '../../access/pii-mask.ts';
+import { can } from '../../access/roles.ts';
 import { customerOwners } from '../../customers/customer-contacts.ts';
 import { requireCustomer } from '../../customers/customer-profile.ts';
-import { addNote, listNotes, NOTE_TYPES } from '../../tasks/customer-notes.ts';
+import { addNote, type CustomerNote, listNotes, setNoteStatus } from '../../tasks/customer-notes.ts';
+import {
+  ServiceRecordBody,
+  ServiceRecordList,
+  ServiceRecordSchema,
+  ServiceRecordStatusBody,
+} from '../../tasks/service-record-contract.ts';
 import { listTasks } from '../../tasks/task-read.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';
-import { CustomerParams, ERRORS, iso } from '../schemas.ts';
+import { CustomerParams, ERRORS, IdNumber, iso } from '../schemas.ts';
 import { cursorText, TaskQuery, taskFilter } from './task-routes.ts';
-import { NoteSchema, presentTask, SafeText, TaskSchema } from './task-schemas.ts';
+import { presentTask, TaskSchema } from './task-schemas.ts';
 
-const presentNote = (n: Awaited<ReturnType<typeof listNotes>>[number]) => ({
-  ...n,
-  created_at: iso(n.created_at),
-});
+/**
+ * A service record as JSON. A summary is free text an agent typed or a ticket system exported, so
+ * the phones and emails in it are masked for roles without personal data, as event properties are.
+ */
+function presentNote(n: CustomerNote, caller: Caller): z.infer<typeof ServiceRecordSchema> {
+  return {
+    ...n,
+    summary: can(caller.role, 'pii') ? n.summary : maskText(n.summary),
+    occurred_at: iso(n.occurred_at),
+    created_at: iso(n.created_at),
+  };
+}
+
+const NoteParams = CustomerParams.extend({ noteId: IdNumber() });
 
 /** The service part of the 360° profile: owner, the customer's latest tasks and notes. */
 export async function serviceSection(db: ApiContext['store']['db'], caller: Caller, customerId: number) {
@@ -29,11 +47,11 @@ export async function serviceSection(db: ApiContext['store']['db'], caller: Call
   return {
     owner_user_id: owners.get(customerId) ?? null,
     tasks: tasks.items.map((t) => presentTask(t, mask)),
-    notes: notes.map(presentNote),
+    notes: notes.map((n) => presentNote(n, caller)),
   };
 }
 
-/** Service history on a customer: notes (note, call, visit, complaint) and the customer's tasks. */
+/** Service history on a customer: records (note, call, visit, complaint, ticket) and the customer's tasks. */
 export const customerServiceRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store }) => {
   const db = store.db;
 
@@ -69,15 +87,16 @@ export const customerServiceRoutes: FastifyPluginAsyncZod<ApiContext> = async (a
       config: { permission: 'read' },
       schema: {
         tags: ['tasks'],
-        summary: "A customer's service records (notes, calls, visits, complaints), newest first",
+        summary:
+          "A customer's service records (notes, calls, visits, complaints, tickets), latest first by when they happened",
         params: CustomerParams,
-        response: { 200: z.object({ items: z.array(NoteSchema) }), ...ERRORS },
+        response: { 200: ServiceRecordList, ...ERRORS },
       },
     },
     async (request) => {
       const caller = callerOf(request);
       const notes = await listNotes(db, caller.workspace.id, request.params.customerId);
-      return { items: notes.map(presentNote) };
+      return { items: notes.map((n) => presentNote(n, caller)) };
     },
   );
 
@@ -89,8 +108,8 @@ export const customerServiceRoutes: FastifyPluginAsyncZod<ApiContext> = async (a
         tags: ['tasks'],
         summary: 'Write a service record on a customer',
         params: CustomerParams,
-        body: z.object({ type: z.enum(NOTE_TYPES).default('note'), summary: SafeText(4000) }).strict(),
-        response: { 200: NoteSchema, ...ERRORS },
+        body: ServiceRecordBody,
+        response: { 200: ServiceRecordSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -102,7 +121,34 @@ export const customerServiceRoutes: FastifyPluginAsyncZod<ApiContext> = async (a
         request.params.customerId,
         request.body,
       );
-      return presentNote(note);
+      return presentNote(note, caller);
+    },
+  );
+
+  app.patch(
+    '/customers/:customerId/notes/:noteId',
+    {
+      config: { permission: 'tasks.write' },
+      schema: {
+        tags: ['tasks'],
+        summary: "Change a service record's status (a ticket resolved or closed)",
+        params: NoteParams,
+        body: ServiceRecordStatusBody,
+        response: { 200: ServiceRecordSchema, ...ERRORS },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { customerId, noteId } = request.params;
+      const note = await setNoteStatus(
+        db,
+        caller.workspace.id,
+        caller.actor,
+        customerId,
+        noteId,
+        request.body.status,
+      );
+      return presentNote(note, caller);
     },
   );
 };

@@ -97,7 +97,7 @@ function printSummary(stats: ImportStats, options: ImportCliOptions): void {
     console.log('strict: nothing was loaded because some rows are bad');
 }
 
-/** `retain import customers|orders|order-lines|events FILE`. */
+/** `retain import customers|orders|order-lines|events|service-records FILE`. */
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
