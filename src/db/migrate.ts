@@ -18,6 +18,7 @@ import * as m0016 from './migrations/0016-stage-counts.ts';
 import * as m0017 from './migrations/0017-message-leases.ts';
 import * as m0018 from './migrations/0018-access-hardening.ts';
 import * as m0020 from './migrations/0020-staff-tasks.ts';
+import * as m0023 from './migrations/0023-task-sla.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0017-message-leases': m0017,
   '0018-access-hardening': m0018,
   '0020-staff-tasks': m0020,
+  '0023-task-sla': m0023,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -29,6 +29,8 @@ export interface RowContext {
   columns: ColumnMap;
   headers: readonly string[];
   currency: string;
+  /** Customers: a member's user id for an owner cell (email, or a name only one member has), or why not. */
+  owners?: (text: string) => number | { error: string };
 }
 
 type Cell = string | number | bigint | null;
@@ -190,6 +192,12 @@ export function rowNormalizer(
         .split(/[,，;；|]/)
         .map((t) => t.trim())
         .filter(Boolean);
+      const rawOwner = text(cells, 'owner');
+      let owner: number | null = null;
+      if (rawOwner) {
+        const found = ctx.owners?.(rawOwner) ?? { error: 'the workspace’s members could not be read' };
+        owner = typeof found === 'number' ? found : fail('owner', found.error);
+      }
       return [
         optional(cells, 'name'),
         gender,
@@ -198,6 +206,7 @@ export function rowNormalizer(
         optional(cells, 'country'),
         tags.length > 0 ? [...new Set(tags)].join('\u001f') : null,
         optional(cells, 'member_tier'),
+        owner,
       ];
     },
     events: (cells) => {

@@ -4,6 +4,7 @@ import { runDueEntries, wakeOnEvents } from '../journeys/journey-run.ts';
 import { listJourneys } from '../journeys/journey-service.ts';
 import { type DeliveryCounts, deliverDue, NO_DELIVERIES } from '../messaging/message-deliver.ts';
 import { clockNow } from '../shared/clock.ts';
+import { type EscalationCounts, escalateOverdue } from '../tasks/task-escalate.ts';
 import { listWorkspaces, type Workspace } from '../workspaces/workspace-service.ts';
 import { type DailyResult, runDailyTasks } from './daily-tasks.ts';
 
@@ -19,14 +20,16 @@ export interface PassResult {
   steps: number;
   queued: number;
   delivery: DeliveryCounts;
+  /** Escalation messages about overdue tasks sent (and failed, tried again later) in this pass. */
+  escalations: EscalationCounts;
 }
 
 /**
  * One pass over a workspace at `now`: the day's tasks if this is its first pass of the local day
  * (tiers, points expiry, lifecycle changes), then scan every active journey's trigger and enter who it
  * fired for, wake those whose awaited event happened, move every due entry on, then deliver
- * every due message. Each part is claimed with `SKIP LOCKED`, so several workers can run passes
- * at once against one server.
+ * every due message, then escalate overdue tasks. Each part is claimed (`SKIP LOCKED`, or a
+ * notice's key), so several workers can run passes at once against one server.
  * Given the whole store rather than its Kysely, the day's segmentation reads the columnar
  * snapshot (about ten times faster at a million customers).
  */
@@ -44,6 +47,7 @@ export async function runPass(store: StoreOrKysely, workspace: Workspace, now: D
     steps: 0,
     queued: 0,
     delivery: { ...NO_DELIVERIES },
+    escalations: { sent: 0, failed: 0 },
   };
   for (const journey of journeys) {
     const r = await scanTrigger(db, workspace, journey, now);
@@ -60,6 +64,7 @@ export async function runPass(store: StoreOrKysely, workspace: Workspace, now: D
     if (!d.claimed) break;
     for (const k of Object.keys(d) as (keyof DeliveryCounts)[]) result.delivery[k] += d[k];
   }
+  result.escalations = await escalateOverdue(db, workspace, now);
   return result;
 }
 
