@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
+import { requeueMemberTasks } from '../tasks/task-requeue.ts';
 import type { Actor } from './caller.ts';
 import { hashPassword } from './password.ts';
-import { requeueMemberTasks } from '../tasks/task-requeue.ts';
 import { parseRole, type Role } from './roles.ts';
 
 /** A user as others may see it (never the password hash). */

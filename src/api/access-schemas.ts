@@ -90,7 +90,10 @@ export type UserOut = z.infer<typeof UserOut>;
 /** `PATCH /users/:userId`: a member's stores and message language. */
 export const MemberBody = z
   .object({
-    stores: z.array(Text(100, 1).refine((v) => v.trim() !== '', 'must not be blank')).max(100).optional(),
+    stores: z
+      .array(Text(100, 1).refine((v) => v.trim() !== '', 'must not be blank'))
+      .max(100)
+      .optional(),
     language: z.enum(['zh-CN', 'en']).nullable().optional(),
   })
   .strict();

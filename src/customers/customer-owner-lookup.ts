@@ -20,7 +20,8 @@ export function ownerLookup(members: readonly WorkspaceUser[]): (text: string) =
     const named = byName.get(value) ?? [];
     if (named.length === 1) return named[0]!;
     const shown = [...value].slice(0, 60).join('');
-    if (named.length > 1) return { error: `"${shown}" is the name of ${named.length} members; use the email` };
+    if (named.length > 1)
+      return { error: `"${shown}" is the name of ${named.length} members; use the email` };
     return { error: `"${shown}" is not a member of this workspace (use a member's email or name)` };
   };
 }

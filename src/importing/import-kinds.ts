@@ -120,7 +120,17 @@ const IDENTITY_NAMES = IDENTITY_FIELDS.map(([field]) => field);
 /** The fields each kind reads; the rest of a file's columns are ignored (events: kept as properties). */
 export const KIND_FIELDS: Record<ImportKind, { fields: readonly string[]; required: readonly string[] }> = {
   customers: {
-    fields: [...IDENTITY_NAMES, 'name', 'gender', 'birthday', 'city', 'country', 'tags', 'member_tier', 'owner'],
+    fields: [
+      ...IDENTITY_NAMES,
+      'name',
+      'gender',
+      'birthday',
+      'city',
+      'country',
+      'tags',
+      'member_tier',
+      'owner',
+    ],
     required: [],
   },
   orders: {

@@ -4,16 +4,18 @@ import { customerContacts } from '../customers/customer-contacts.ts';
 import type { Schema } from '../db/schema.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
+import { OPEN_STATUSES } from './task-model.ts';
 import { claimNotice, type Notice, StaffAdapters, sendNotice } from './task-notice-send.ts';
 import { digestText, type NoticeTask } from './task-notice-text.ts';
-import { OPEN_STATUSES } from './task-model.ts';
 
 /** A digest lists at most this many tasks; the count in its first line is of them all. */
 export const DIGEST_MAX_LINES = 100;
 
 /** The local hour (0–23) of an instant in a time zone. */
 export function localHour(timeZone: string, now: Date): number {
-  return Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(now));
+  return Number(
+    new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(now),
+  );
 }
 
 /**

@@ -4,7 +4,13 @@ import { customerContacts } from '../customers/customer-contacts.ts';
 import type { Schema } from '../db/schema.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings, type StaffChannel } from '../workspaces/workspace-settings.ts';
-import { claimNotice, MAX_NOTICE_ATTEMPTS, type Notice, StaffAdapters, sendNotice } from './task-notice-send.ts';
+import {
+  claimNotice,
+  MAX_NOTICE_ATTEMPTS,
+  type Notice,
+  StaffAdapters,
+  sendNotice,
+} from './task-notice-send.ts';
 import { escalationText, hoursLate, type NoticeTask } from './task-notice-text.ts';
 
 type Level = 'assignee' | 'admins';

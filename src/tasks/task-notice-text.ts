@@ -1,4 +1,4 @@
-import { TASK_KINDS } from './task-codes.ts';
+import type { TASK_KINDS } from './task-codes.ts';
 
 /** The languages of staff messages. */
 export type StaffLanguage = 'zh-CN' | 'en';

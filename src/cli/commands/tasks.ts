@@ -28,7 +28,9 @@ async function assignRule(store: Database, workspaceId: number, text: string): P
   if (text === 'owner' || text === 'queue' || text === 'store') return { rule: text };
   if (text.startsWith('round_robin:')) return { rule: 'round_robin', role: requireRole(text.slice(12)) };
   if (text.includes('@')) return { rule: 'user', user_id: await userIdByEmail(store, workspaceId, text) };
-  throw new InvalidInputError(`--assign ${text}: use owner, store, queue, round_robin:ROLE or a user's email`);
+  throw new InvalidInputError(
+    `--assign ${text}: use owner, store, queue, round_robin:ROLE or a user's email`,
+  );
 }
 
 function positiveHours(text: string): number {

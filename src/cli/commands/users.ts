@@ -89,7 +89,8 @@ export function registerUserCommands(program: Command): void {
         throw new InvalidInputError(`--language ${opts.language}: use zh-CN or en`);
       const stores = opts.stores?.split(/[,，]/).map((s) => s.trim());
       const tooLong = stores?.find((s) => [...s].length > 100);
-      if (tooLong) throw new InvalidInputError(`--stores: "${tooLong.slice(0, 20)}…" is longer than 100 characters`);
+      if (tooLong)
+        throw new InvalidInputError(`--stores: "${tooLong.slice(0, 20)}…" is longer than 100 characters`);
       await withWorkspace(ws(command), async (store, workspace) => {
         const user = await memberByEmail(store.db, workspace.id, email);
         const updated = await updateMember(store.db, workspace.id, cliActor(), user.id, {
@@ -109,7 +110,9 @@ export function registerUserCommands(program: Command): void {
       await withWorkspace(ws(command), async (store, workspace) => {
         const user = await memberByEmail(store.db, workspace.id, email);
         const { requeued } = await removeUser(store.db, workspace.id, cliActor(), user.id);
-        console.log(`${user.email} removed from "${workspace.name}"; ${requeued} open task(s) back in the queue`);
+        console.log(
+          `${user.email} removed from "${workspace.name}"; ${requeued} open task(s) back in the queue`,
+        );
       });
     });
   users
