@@ -258,4 +258,60 @@ describe.each(storesUnderTest())('task owners, stores and removal ($name)', (sto
     expect(audit).toHaveLength(1);
     expect(audit[0]!.detail).toMatchObject({ requeued_tasks: openOfWang.length });
   });
+
+  it('reassigns tasks in bulk: open ones move with history, closed and others’ are listed', async () => {
+    const ids = await customerIds(database.db, shop.workspace.id);
+    const made = await createTasks(
+      database.db,
+      shop.workspace,
+      cliActor(),
+      'manual',
+      [1, 2, 3].map((i) => ({
+        customerId: ids.K1!,
+        kind: 'callback',
+        title: `批量 ${i}`,
+        dueAt: new Date(),
+      })),
+      { rule: 'queue' },
+    );
+    await api.call('PATCH', `/api/v1/tasks/${made[2]!.id}`, {
+      key: shop.keys.admin,
+      body: { status: 'cancelled' },
+    });
+    const ok = await api.call('POST', '/api/v1/tasks/reassign', {
+      key: shop.keys.service,
+      body: { task_ids: made.map((t) => t.id).concat(99_999_999), assignee_id: users.zhou },
+    });
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.body).toEqual({
+      reassigned: [made[0]!.id, made[1]!.id],
+      skipped: [
+        { id: made[2]!.id, reason: 'closed' },
+        { id: 99_999_999, reason: 'not_found' },
+      ],
+    });
+    const task = await getTask(database.db, shop.workspace.id, made[0]!.id);
+    expect(task.assignee_id).toBe(users.zhou);
+    expect(task.history.at(-1)).toMatchObject({
+      assignee_id: users.zhou,
+      from_status: 'open',
+      to_status: 'open',
+    });
+    expect(task.history.at(-1)!.actor).toMatch(/^key:service/);
+    for (const [body, field] of [
+      [{ task_ids: [], assignee_id: null }, 'task_ids'],
+      [{ task_ids: [made[0]!.id], assignee_id: users.wang }, 'assignee_id'],
+      [{ task_ids: ['1'], assignee_id: null }, 'task_ids'],
+      [{ task_ids: [made[0]!.id] }, 'assignee_id'],
+    ] as const) {
+      const r = await api.call('POST', '/api/v1/tasks/reassign', { key: shop.keys.admin, body });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.text).toContain(field);
+    }
+    const viewer = await api.call('POST', '/api/v1/tasks/reassign', {
+      key: shop.keys.viewer,
+      body: { task_ids: [made[0]!.id], assignee_id: null },
+    });
+    expect(viewer.status).toBe(403);
+  });
 });
