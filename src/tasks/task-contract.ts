@@ -41,7 +41,13 @@ export const TaskSchema = z.object({
 export const ReassignBody = z
   .object({
     task_ids: z
-      .array(z.number().int().positive().max(2 ** 53 - 1))
+      .array(
+        z
+          .number()
+          .int()
+          .positive()
+          .max(2 ** 53 - 1),
+      )
       .min(1)
       .max(500)
       .describe('at most 500 tasks'),

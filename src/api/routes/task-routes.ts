@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { getUser } from '../../access/user-service.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { addDays, zonedInstant } from '../../shared/zoned-time.ts';
-import { createBulkTasks } from '../../tasks/task-bulk.ts';
 import { reassignMany } from '../../tasks/task-assign-bulk.ts';
+import { createBulkTasks } from '../../tasks/task-bulk.ts';
 import { ReassignBody, ReassignResult } from '../../tasks/task-contract.ts';
 import { createTasks } from '../../tasks/task-create.ts';
 import {
