@@ -70,6 +70,8 @@ const SAMPLES: Record<string, unknown> = {
   'PUT /api/v1/templates': TEMPLATE,
   'PATCH /api/v1/workspace': { timezone: 'Asia/Shanghai' },
   'POST /api/v1/invitations': { email: 'fuzz-user@example.com', role: 'viewer' },
+  'PATCH /api/v1/users/{userId}': { stores: ['西湖店', 'Store 2'], language: 'en' },
+  'POST /api/v1/tasks/reassign': { task_ids: [1, 2], assignee_id: null },
 };
 /** Bodies that need ids only known once workspace A is seeded. */
 const lateSamples = (objects: Record<string, string>): Record<string, unknown> => ({

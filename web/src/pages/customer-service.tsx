@@ -8,6 +8,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { may } from '../lib/permissions.ts';
 import type { CustomerNote, Task } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
+import { TaskCreateModal } from './task-create-modal.tsx';
 
 const NOTE_TYPES = ['note', 'call', 'visit', 'complaint'] as const;
 
@@ -21,6 +22,7 @@ export function CustomerService({ id }: { id: number }) {
   const [summary, setSummary] = useState('');
   const client = useQueryClient();
   const { message } = App.useApp();
+  const [creating, setCreating] = useState(false);
 
   const write = async () => {
     try {
@@ -34,6 +36,14 @@ export function CustomerService({ id }: { id: number }) {
 
   return (
     <>
+      {may(me.role, 'tasks.write') && (
+        <>
+          <Button type="primary" style={{ marginBottom: 12 }} onClick={() => setCreating(true)}>
+            {t('tasks.new')}
+          </Button>
+          <TaskCreateModal open={creating} customerId={id} onClose={() => setCreating(false)} />
+        </>
+      )}
       <Loaded query={tasks}>
         {(page) => (
           <Table<Task>
