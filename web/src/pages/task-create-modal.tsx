@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Input, Modal, Select, Space } from 'antd';
+import { App, Flex, Input, Modal, Select, Space } from 'antd';
 import { useState } from 'react';
 import { ROLES } from '../../../src/access/roles.ts';
 import { TASK_KINDS, TASK_PRIORITIES } from '../../../src/tasks/task-codes.ts';
@@ -75,7 +75,7 @@ export function TaskCreateModal(props: { open: boolean; customerId?: number; onC
       onOk={() => void create()}
       onCancel={props.onClose}
     >
-      <Space direction="vertical" style={{ width: '100%' }}>
+      <Flex vertical gap={8}>
         {props.customerId === undefined && (
           <Select
             aria-label={t('tasks.customer_pick')}
@@ -107,13 +107,13 @@ export function TaskCreateModal(props: { open: boolean; customerId?: number; onC
           onChange={(e) => setTitle(e.target.value)}
         />
         <Space>
+          <span>{t('tasks.due_in_hours')}</span>
           <Input
             aria-label={t('tasks.due_in_hours')}
-            addonBefore={t('tasks.due_in_hours')}
             inputMode="numeric"
             value={hours}
             onChange={(e) => setHours(e.target.value)}
-            style={{ width: 200 }}
+            style={{ width: 80 }}
           />
           <Select
             aria-label={t('tasks.priority')}
@@ -141,7 +141,7 @@ export function TaskCreateModal(props: { open: boolean; customerId?: number; onC
             />
           )}
         </Space>
-      </Space>
+      </Flex>
     </Modal>
   );
 }
