@@ -74,6 +74,8 @@ const SAMPLES: Record<string, unknown> = {
   'PATCH /api/v1/surveys/{surveyId}': { status: 'active' },
   'PUT /api/v1/users/{userId}/wecom': { wecom_userid: 'zhangsan' },
   'PUT /api/v1/customers/{customerId}/wecom': { external_userid: 'wmFuzz01' },
+  'PATCH /api/v1/users/{userId}': { stores: ['西湖店', 'Store 2'], language: 'en' },
+  'POST /api/v1/tasks/reassign': { task_ids: [1, 2], assignee_id: null },
 };
 /** Bodies that need ids only known once workspace A is seeded. */
 const lateSamples = (objects: Record<string, string>): Record<string, unknown> => ({

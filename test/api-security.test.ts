@@ -255,6 +255,7 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       'POST /api/v1/templates/{name}/preview': { customer_id: aCustomer },
       'POST /api/v1/channels/{channel}/test': {},
       'PATCH /api/v1/tasks/{taskId}': { status: 'cancelled' },
+      'PATCH /api/v1/users/{userId}': { stores: ['stolen'] },
       'POST /api/v1/customers/{customerId}/notes': { summary: 'stolen' },
       'PATCH /api/v1/surveys/{surveyId}': { status: 'archived' },
       'PUT /api/v1/users/{userId}/wecom': { wecom_userid: 'stolen' },

@@ -126,3 +126,47 @@ describe('retain tasks', () => {
     ]);
   });
 });
+
+describe('retain users set / remove and the store rule', () => {
+  it('gives a member stores, assigns by store, and requeues their tasks when removed', async () => {
+    const bad = retain(['users', 'set', 'a@shop.cn', '--language', 'fr']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toBe('retain: --language fr: use zh-CN or en');
+    expect(retain(['users', 'set', 'nobody@shop.cn', '--stores', 'x']).stderr).toMatch(/no member/);
+    const set = retain(['users', 'set', 'a@shop.cn', '--stores', '西湖店，滨江店', '--language', 'en']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout.trim()).toBe('a@shop.cn: stores 西湖店, 滨江店; language en');
+    await withStore(async (store) => {
+      const workspace = await ensureWorkspace(store.db, 'shop');
+      await store.db
+        .updateTable('customers')
+        .set({ attributes: JSON.stringify({ store: '滨江店' }) as never })
+        .where('workspace_id', '=', workspace.id)
+        .where('external_id', '=', 'V3')
+        .execute();
+    });
+    const made = retain([
+      'tasks',
+      'create',
+      '--customer',
+      'V3',
+      '--kind',
+      'store_invite',
+      '--title',
+      '到店',
+      '--assign',
+      'store',
+      '--json',
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const task = JSON.parse(made.stdout);
+    expect(task.assignee_email).toBe('a@shop.cn');
+    const removed = retain(['users', 'remove', 'a@shop.cn']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toMatch(/a@shop\.cn removed from "shop"; \d+ open task\(s\) back in the queue/);
+    await withStore(async (store) => {
+      const workspace = await ensureWorkspace(store.db, 'shop');
+      expect((await getTask(store.db, workspace.id, task.id)).assignee_id).toBeNull();
+    });
+  }, 60_000);
+});

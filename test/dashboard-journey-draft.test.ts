@@ -81,7 +81,19 @@ function everyStep(): JourneyDraft {
         next: 'tag_1',
       }),
       step('tag', 'tag_1', { add: ['已触达'], remove: ['待触达'], next: 'webhook_1' }),
-      step('webhook', 'webhook_1', { data: [{ key: 'kind', value: 'journey_done' }], next: 'exit_1' }),
+      step('webhook', 'webhook_1', { data: [{ key: 'kind', value: 'journey_done' }], next: 'create_task_1' }),
+      step('create_task', 'create_task_1', {
+        task: {
+          kind: 'store_invite',
+          title: '邀约 {{ name }} 到店',
+          dueHours: '48',
+          priority: 'high',
+          rule: 'round_robin',
+          role: 'service',
+          userId: '',
+        },
+        next: 'exit_1',
+      }),
       step('exit', 'exit_1', {}),
     ],
   };
@@ -107,6 +119,48 @@ describe('journey builder drafts', () => {
     });
     expect(journey.steps.split_1).toMatchObject({ arms: [{ weight: 70 }, { weight: 30 }] });
     expect(journey.steps.wait_for_event_1).toMatchObject({ properties: { sku: 'MILK-900G' }, timeout: '3d' });
+    expect(journey.steps.create_task_1).toEqual({
+      type: 'create_task',
+      kind: 'store_invite',
+      title: '邀约 {{ name }} 到店',
+      due_in_hours: 48,
+      priority: 'high',
+      assign: { rule: 'round_robin', role: 'service' },
+      next: 'exit_1',
+    });
+  });
+
+  it('opens a create_task step of each rule and saves it back unchanged', () => {
+    for (const assign of [
+      { rule: 'owner' },
+      { rule: 'store' },
+      { rule: 'queue' },
+      { rule: 'user', user_id: 7 },
+    ]) {
+      const json = {
+        name: '回访',
+        trigger: { event: 'complaint_filed' },
+        start: 'call',
+        steps: {
+          call: {
+            type: 'create_task',
+            kind: 'complaint',
+            title: '处理 {{ name }}',
+            due_in_hours: 4,
+            priority: 'urgent',
+            assign,
+            next: 'done',
+          },
+          done: { type: 'exit' },
+        },
+      };
+      const draft = draftFromJourney(json as never, 100);
+      const saved = journeyJson(draft, 100) as { steps: Record<string, unknown> };
+      expect(saved.steps.call).toEqual(json.steps.call);
+      expect(parseJourney(JSON.stringify(journeyJson(draft, 100)), 'body').steps.call).toEqual(
+        json.steps.call,
+      );
+    }
   });
 
   it('turns every kind of trigger into one the parser accepts', () => {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
+import { requeueMemberTasks } from '../tasks/task-requeue.ts';
 import type { Actor } from './caller.ts';
 import { hashPassword } from './password.ts';
 import { parseRole, type Role } from './roles.ts';
@@ -13,6 +14,10 @@ export interface WorkspaceUser {
   name: string | null;
   role: Role;
   createdAt: Date;
+  /** The stores they work in (the `store` assignment rule). */
+  stores: string[];
+  /** The language of their staff messages; null: zh-CN. */
+  language: 'zh-CN' | 'en' | null;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -89,43 +94,115 @@ export async function getUser(
   const row = await db
     .selectFrom('users as u')
     .innerJoin('memberships as m', 'm.user_id', 'u.id')
-    .select(['u.id', 'u.email', 'u.name', 'm.role', 'u.created_at'])
+    .select(['u.id', 'u.email', 'u.name', 'm.role', 'u.created_at', 'm.stores', 'm.language'])
     .where('m.workspace_id', '=', workspaceId)
     .where('u.id', '=', userId)
     .executeTakeFirst();
   if (!row) throw new NotFoundError(`user ${userId} not found`);
-  return { id: row.id, email: row.email, name: row.name, role: row.role as Role, createdAt: row.created_at };
+  return memberOf(row);
 }
+
+/** A membership row as a WorkspaceUser. */
+const memberOf = (r: {
+  id: number;
+  email: string;
+  name: string | null;
+  role: string;
+  created_at: Date;
+  stores: string[];
+  language: 'zh-CN' | 'en' | null;
+}): WorkspaceUser => ({
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  role: r.role as Role,
+  createdAt: r.created_at,
+  stores: r.stores,
+  language: r.language,
+});
 
 /** Members of the workspace, by email. */
 export async function listUsers(db: Kysely<Schema>, workspaceId: number): Promise<WorkspaceUser[]> {
   const rows = await db
     .selectFrom('users as u')
     .innerJoin('memberships as m', 'm.user_id', 'u.id')
-    .select(['u.id', 'u.email', 'u.name', 'm.role', 'u.created_at'])
+    .select(['u.id', 'u.email', 'u.name', 'm.role', 'u.created_at', 'm.stores', 'm.language'])
     .where('m.workspace_id', '=', workspaceId)
     .orderBy('u.email')
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    email: r.email,
-    name: r.name,
-    role: r.role as Role,
-    createdAt: r.created_at,
-  }));
+  return rows.map(memberOf);
 }
 
-/** Removes a user from the workspace and ends their sessions in it. */
-export async function removeUser(db: Kysely<Schema>, workspaceId: number, userId: number): Promise<void> {
-  const removed = await db
-    .deleteFrom('memberships')
-    .where('workspace_id', '=', workspaceId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  if (removed.numDeletedRows === 0n) throw new NotFoundError(`user ${userId} not found`);
-  await db
-    .deleteFrom('sessions')
-    .where('workspace_id', '=', workspaceId)
-    .where('user_id', '=', userId)
-    .execute();
+/** What an admin may set on a member besides the role: their stores and message language. */
+export interface MemberChanges {
+  stores?: string[];
+  language?: 'zh-CN' | 'en' | null;
+}
+
+/**
+ * Sets a member's stores (trimmed, empty and repeated names dropped) and language, with the
+ * audit row, in one transaction; not found for users of other workspaces.
+ */
+export async function updateMember(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  actor: Actor,
+  userId: number,
+  changes: MemberChanges,
+): Promise<WorkspaceUser> {
+  const stores = changes.stores && [...new Set(changes.stores.map((s) => s.trim()).filter(Boolean))];
+  await db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('memberships')
+      .set({
+        ...(stores ? { stores } : {}),
+        ...(changes.language !== undefined ? { language: changes.language } : {}),
+      })
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) throw new NotFoundError(`user ${userId} not found`);
+    await recordAudit(trx, workspaceId, actor, {
+      action: 'user.update',
+      objectType: 'user',
+      objectId: userId,
+      detail: { fields: Object.keys(changes) },
+    });
+  });
+  return getUser(db, workspaceId, userId);
+}
+
+/**
+ * Removes a user from the workspace, ends their sessions in it and puts their open tasks back in
+ * the queue (each with a history row), with the audit row, in one transaction; returns how many
+ * tasks were requeued.
+ */
+export async function removeUser(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  actor: Actor,
+  userId: number,
+  now = new Date(),
+): Promise<{ requeued: number }> {
+  return db.transaction().execute(async (trx) => {
+    const removed = await trx
+      .deleteFrom('memberships')
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (removed.numDeletedRows === 0n) throw new NotFoundError(`user ${userId} not found`);
+    await trx
+      .deleteFrom('sessions')
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', userId)
+      .execute();
+    const requeued = await requeueMemberTasks(trx, workspaceId, userId, actor.label, now);
+    await recordAudit(trx, workspaceId, actor, {
+      action: 'user.remove',
+      objectType: 'user',
+      objectId: userId,
+      detail: { requeued_tasks: requeued },
+    });
+    return { requeued };
+  });
 }

@@ -82,5 +82,19 @@ export const UserOut = z.object({
   name: z.string().nullable(),
   role: z.enum(ROLES),
   created_at: z.string(),
+  stores: z.array(z.string()).describe('the stores they work in (the task rule `store`)'),
+  language: z.enum(['zh-CN', 'en']).nullable().describe('language of their staff messages; null: zh-CN'),
 });
 export type UserOut = z.infer<typeof UserOut>;
+
+/** `PATCH /users/:userId`: a member's stores and message language. */
+export const MemberBody = z
+  .object({
+    stores: z
+      .array(Text(100, 1).refine((v) => v.trim() !== '', 'must not be blank'))
+      .max(100)
+      .optional(),
+    language: z.enum(['zh-CN', 'en']).nullable().optional(),
+  })
+  .strict();
+export type MemberBody = z.infer<typeof MemberBody>;

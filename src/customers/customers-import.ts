@@ -3,7 +3,7 @@ import { ID_MAP } from '../identity/identity-resolve.ts';
 import type { StageContext, StageCounts } from '../importing/kind-processor.ts';
 import { STAGING_TABLE } from '../importing/staging.ts';
 
-const FIELDS = ['name', 'gender', 'birthday', 'city', 'country', 'member_tier'] as const;
+const FIELDS = ['name', 'gender', 'birthday', 'city', 'country', 'member_tier', 'owner_user_id'] as const;
 
 /**
  * Applies staged customer rows: for each customer the last non-empty value of each field wins

@@ -20,6 +20,7 @@ import * as m0018 from './migrations/0018-access-hardening.ts';
 import * as m0020 from './migrations/0020-staff-tasks.ts';
 import * as m0021 from './migrations/0021-surveys.ts';
 import * as m0022 from './migrations/0022-wecom-customer.ts';
+import * as m0023 from './migrations/0023-task-sla.ts';
 import * as m0024 from './migrations/0024-service-records.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '0021-surveys': m0021,
   '0022-wecom-customer': m0022,
   '0024-service-records': m0024,
+  '0023-task-sla': m0023,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -202,6 +202,10 @@ export interface MembershipsTable {
   created_at: Auto<Date>;
   /** The member's WeCom (企业微信) userid: the sender of their customers' WeCom messages. */
   wecom_userid: Auto<string | null>;
+  /** The stores the member works in (the `store` assignment rule). */
+  stores: Auto<string[]>;
+  /** The language of staff messages to them (escalations, digests); null: zh-CN. */
+  language: Auto<'zh-CN' | 'en' | null>;
 }
 
 export interface SessionsTable {
@@ -529,6 +533,25 @@ export interface TaskHistoryTable {
   to_status: string;
   outcome: string | null;
   assignee_id: number | null;
+  /** What happened besides a status change: `escalated_assignee`, `escalated_admins`, `requeued`. */
+  event: Auto<string | null>;
+  note: Auto<string | null>;
+}
+
+/** A staff message owed (escalation or digest), claimed before it is sent so it goes once. */
+export interface TaskNoticesTable {
+  workspace_id: number;
+  notice_key: string;
+  kind: 'escalation' | 'digest';
+  task_id: number | null;
+  level: 'assignee' | 'admins' | null;
+  user_id: number | null;
+  channel: string;
+  status: 'sending' | 'sent' | 'failed';
+  attempts: Auto<number>;
+  claimed_at: Date;
+  sent_at: Date | null;
+  error: string | null;
 }
 
 export interface CustomerNotesTable {
@@ -620,4 +643,5 @@ export interface Schema {
   surveys: SurveysTable;
   survey_responses: SurveyResponsesTable;
   wecom_sends: WecomSendsTable;
+  task_notices: TaskNoticesTable;
 }

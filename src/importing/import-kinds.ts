@@ -126,6 +126,7 @@ const GENERIC_ALIASES: Record<string, readonly string[]> = {
   country: ['country', '国家', '国家地区'],
   tags: ['tags', 'tag', 'labels', '标签', '客户标签'],
   member_tier: ['member_tier', 'tier', 'member_level', 'level', '会员等级', '等级'],
+  owner: ['owner', 'owner_email', '导购', '专属客服'],
   type: ['type', 'event', 'event_type', 'event_name', '事件', '事件类型'],
   occurred_at: [
     'occurred_at',
@@ -171,7 +172,17 @@ const IDENTITY_NAMES = IDENTITY_FIELDS.map(([field]) => field);
 /** The fields each kind reads; the rest of a file's columns are ignored (events: kept as properties). */
 export const KIND_FIELDS: Record<ImportKind, { fields: readonly string[]; required: readonly string[] }> = {
   customers: {
-    fields: [...IDENTITY_NAMES, 'name', 'gender', 'birthday', 'city', 'country', 'tags', 'member_tier'],
+    fields: [
+      ...IDENTITY_NAMES,
+      'name',
+      'gender',
+      'birthday',
+      'city',
+      'country',
+      'tags',
+      'member_tier',
+      'owner',
+    ],
     required: [],
   },
   orders: {

@@ -1,6 +1,8 @@
 import { basename } from 'node:path';
 import { sql } from 'kysely';
+import { listUsers } from '../access/user-service.ts';
 import { refreshCustomerAggregates } from '../customers/customer-aggregates.ts';
+import { ownerLookup } from '../customers/customer-owner-lookup.ts';
 import { processCustomers } from '../customers/customers-import.ts';
 import type { Database, Session } from '../db/database.ts';
 import { processEvents } from '../events/events-import.ts';
@@ -125,6 +127,9 @@ async function stageRecords(
     onMasked: () => {
       stats.masked_identities++;
     },
+    ...(options.kind === 'customers' && columns.has('owner')
+      ? { owners: ownerLookup(await listUsers(session.db, options.workspace.id)) }
+      : {}),
   });
   const rejects = openRejects(
     { path: options.rejectsFile, maskedPath: options.maskedRejectsFile },

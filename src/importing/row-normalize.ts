@@ -39,6 +39,8 @@ export interface RowContext {
   lang?: ImportLang;
   /** Told of each loaded row that carried a masked phone or email (not an identity, left out). */
   onMasked?: () => void;
+  /** Customers: a member's user id for an owner cell (email, or a name only one member has), or why not. */
+  owners?: (text: string) => number | { error: Reason };
 }
 
 type Cell = string | number | bigint | null;
@@ -257,6 +259,14 @@ export function rowNormalizer(
         .split(/[,，;；|]/)
         .map((t) => t.trim())
         .filter(Boolean);
+      const rawOwner = text(cells, 'owner');
+      let owner: number | null = null;
+      if (rawOwner) {
+        const found = ctx.owners?.(rawOwner) ?? {
+          error: r('the workspace’s members could not be read', '无法读取工作区成员'),
+        };
+        owner = typeof found === 'number' ? found : fail('owner', found.error);
+      }
       return [
         optional(cells, 'name'),
         gender,
@@ -265,6 +275,7 @@ export function rowNormalizer(
         optional(cells, 'country'),
         tags.length > 0 ? [...new Set(tags)].join('\u001f') : null,
         optional(cells, 'member_tier'),
+        owner,
       ];
     },
     events: (cells) => {

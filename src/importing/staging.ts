@@ -51,6 +51,7 @@ const KIND_COLUMNS: Record<ImportKind, ReadonlyArray<readonly [string, string]>>
     ['country', 'text'],
     ['tags', 'text'],
     ['member_tier', 'text'],
+    ['owner_user_id', 'int'],
   ],
   events: [
     ['type', 'text'],

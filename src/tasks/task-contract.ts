@@ -29,3 +29,35 @@ export const TaskSchema = z.object({
   updated_at: z.string(),
   closed_at: z.string().nullable(),
 });
+
+/** `POST /tasks/reassign`: tasks to give to one member, or (null) back to the queue. */
+export const ReassignBody = z
+  .object({
+    task_ids: z
+      .array(
+        z
+          .number()
+          .int()
+          .positive()
+          .max(2 ** 53 - 1),
+      )
+      .min(1)
+      .max(500)
+      .describe('at most 500 tasks'),
+    assignee_id: z
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1)
+      .nullable()
+      .describe('a member’s user id; null: the queue'),
+  })
+  .strict();
+export type ReassignBody = z.infer<typeof ReassignBody>;
+
+/** What a bulk reassignment did: tasks moved, and those left (closed, or not the workspace's). */
+export const ReassignResult = z.object({
+  reassigned: z.array(z.number()),
+  skipped: z.array(z.object({ id: z.number(), reason: z.enum(['closed', 'not_found']) })),
+});
+export type ReassignResult = z.infer<typeof ReassignResult>;

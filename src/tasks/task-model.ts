@@ -20,9 +20,13 @@ export {
 /** Statuses a task still needs work in (and can be overdue in). */
 export const OPEN_STATUSES: readonly TaskStatus[] = ['open', 'in_progress'];
 
-/** Where a task goes: the customer's owner, the least-loaded member of a role, one user, or the queue. */
+/**
+ * Where a task goes: the customer's owner, the least-loaded staff member of the customer's store,
+ * the least-loaded member of a role, one user, or the queue.
+ */
 export const AssignSchema = z.discriminatedUnion('rule', [
   z.object({ rule: z.literal('owner') }).strict(),
+  z.object({ rule: z.literal('store') }).strict(),
   z.object({ rule: z.literal('round_robin'), role: z.enum(ROLES) }).strict(),
   z
     .object({

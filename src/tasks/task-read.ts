@@ -37,6 +37,9 @@ export interface TaskChange {
   to_status: string;
   outcome: string | null;
   assignee_id: number | null;
+  /** Besides a status change: `escalated_assignee`, `escalated_admins`, `requeued`. */
+  event: string | null;
+  note: string | null;
 }
 
 /** Whether a task is overdue at `now`: still to do and past its due time. */
@@ -84,7 +87,7 @@ export async function getTask(
   const [task] = await present(db, workspaceId, [row], now);
   const history = await db
     .selectFrom('task_history')
-    .select(['at', 'actor', 'from_status', 'to_status', 'outcome', 'assignee_id'])
+    .select(['at', 'actor', 'from_status', 'to_status', 'outcome', 'assignee_id', 'event', 'note'])
     .where('workspace_id', '=', workspaceId)
     .where('task_id', '=', taskId)
     .orderBy('id')

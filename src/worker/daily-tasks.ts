@@ -4,6 +4,7 @@ import { evaluateTiers } from '../loyalty/tier-evaluate.ts';
 import { computeSegmentation } from '../segments/rfm-service.ts';
 import { recordStageChanges } from '../segments/stage-changes.ts';
 import { todayIn } from '../shared/local-date.ts';
+import { localHour, sendDigests } from '../tasks/task-digest.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
 
@@ -13,14 +14,19 @@ interface DailyTask {
   name: string;
   /** Whether the workspace uses what the task keeps up to date. */
   applies: (ws: Workspace) => boolean;
-  run: (store: StoreOrKysely, ws: Workspace, today: string) => Promise<Summary>;
+  run: (store: StoreOrKysely, ws: Workspace, today: string, now: Date) => Promise<Summary>;
+  /** Whether it is time yet today (a local hour); not yet: a later pass of the day runs it. */
+  ready?: (ws: Workspace, now: Date) => boolean;
+  /** Whether a run finished the day's work; not finished: not recorded, a later pass runs it again. */
+  finished?: (summary: Summary) => boolean;
 }
 
 /**
  * What has to happen once a local day, in this order: tiers (downgrades whose grace period
  * ended, upgrades an order batch missed), points whose lots ran out, and the lifecycle stage and
- * RFM group changes that `lifecycle_changed` / `rfm_group_changed` journeys start from. Each is
- * safe to run twice for a date, so two workers racing for a day do no harm.
+ * RFM group changes that `lifecycle_changed` / `rfm_group_changed` journeys start from, and from
+ * the digest hour on, each assignee's list of open tasks. Each is safe to run twice for a date, so
+ * two workers racing for a day do no harm.
  */
 const TASKS: readonly DailyTask[] = [
   {
@@ -46,6 +52,13 @@ const TASKS: readonly DailyTask[] = [
       return { stage_changes: recorded.lifecycle, rfm_group_changes: recorded.rfm_group };
     },
   },
+  {
+    name: 'task_digest',
+    applies: (ws) => readSettings(ws.settings).tasks.digest.enabled,
+    ready: (ws, now) => localHour(ws.timezone, now) >= readSettings(ws.settings).tasks.digest.hour,
+    run: (store, ws, today, now) => sendDigests(kyselyOf(store), ws, today, now),
+    finished: (summary) => summary.failed === 0,
+  },
 ];
 
 /** The daily tasks run in one pass: task name → what it changed. */
@@ -70,14 +83,15 @@ export async function runDailyTasks(store: StoreOrKysely, ws: Workspace, now: Da
   );
   const result: DailyResult = {};
   for (const task of TASKS) {
-    if (done.has(task.name) || !task.applies(ws)) continue;
-    const summary = await task.run(db, ws, today);
+    if (done.has(task.name) || !task.applies(ws) || task.ready?.(ws, now) === false) continue;
+    const summary = await task.run(db, ws, today, now);
+    result[task.name] = summary;
+    if (task.finished?.(summary) === false) continue;
     await db
       .insertInto('daily_task_runs')
       .values({ workspace_id: ws.id, task: task.name, local_date: today, summary: JSON.stringify(summary) })
       .onConflict((oc) => oc.doNothing())
       .execute();
-    result[task.name] = summary;
   }
   return result;
 }

@@ -9,6 +9,7 @@ import { runDueEntries, wakeOnEvents } from '../journeys/journey-run.ts';
 import { listJourneys } from '../journeys/journey-service.ts';
 import { type DeliveryCounts, deliverDue, NO_DELIVERIES } from '../messaging/message-deliver.ts';
 import { clockNow } from '../shared/clock.ts';
+import { type EscalationCounts, escalateOverdue } from '../tasks/task-escalate.ts';
 import { listWorkspaces, type Workspace } from '../workspaces/workspace-service.ts';
 import { type DailyResult, runDailyTasks } from './daily-tasks.ts';
 
@@ -26,15 +27,18 @@ export interface PassResult {
   delivery: DeliveryCounts;
   /** WeCom customer-contact tasks whose result was fetched. */
   wecom: WecomResultCounts;
+  /** Escalation messages about overdue tasks sent (and failed, tried again later) in this pass. */
+  escalations: EscalationCounts;
 }
 
 /**
  * One pass over a workspace at `now`: the day's tasks if this is its first pass of the local day
  * (tiers, points expiry, lifecycle changes), then scan every active journey's trigger and enter who it
  * fired for, wake those whose awaited event happened, move every due entry on, then deliver
- * every due message, then fetch the results of WeCom customer-contact tasks. Each part is claimed
- * with `SKIP LOCKED`, so several workers can run passes at once against one server (two workers
- * may both ask WeCom for one task's result; recording it twice changes nothing).
+ * every due message, fetch the results of WeCom customer-contact tasks, then escalate overdue
+ * tasks. Each part is claimed (`SKIP LOCKED`, or a notice's key), so several workers can run passes
+ * at once against one server (two workers may both ask WeCom for one task's result; recording it
+ * twice changes nothing).
  * Given the whole store rather than its Kysely, the day's segmentation reads the columnar
  * snapshot (about ten times faster at a million customers).
  */
@@ -53,6 +57,7 @@ export async function runPass(store: StoreOrKysely, workspace: Workspace, now: D
     queued: 0,
     delivery: { ...NO_DELIVERIES },
     wecom: { ...NO_WECOM_RESULTS },
+    escalations: { sent: 0, failed: 0 },
   };
   for (const journey of journeys) {
     const r = await scanTrigger(db, workspace, journey, now);
@@ -70,6 +75,7 @@ export async function runPass(store: StoreOrKysely, workspace: Workspace, now: D
     for (const k of Object.keys(d) as (keyof DeliveryCounts)[]) result.delivery[k] += d[k];
   }
   result.wecom = await fetchWecomResults(db, workspace.id, now);
+  result.escalations = await escalateOverdue(db, workspace, now);
   return result;
 }
 

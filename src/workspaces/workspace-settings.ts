@@ -19,6 +19,14 @@ export const DEFAULT_TIERS = [
 ];
 
 const days = z.number().int().min(0).max(36_500);
+/** Channels that reach staff: email to the member's address, the WeCom group robot, the webhook. */
+export const STAFF_CHANNELS = ['email', 'wecom_robot', 'webhook'] as const;
+export type StaffChannel = (typeof STAFF_CHANNELS)[number];
+const staffChannels = z
+  .array(z.enum(STAFF_CHANNELS))
+  .min(1)
+  .refine((list) => new Set(list).size === list.length, 'each channel once')
+  .default(['email']);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time such as 21:00');
 const SettingsSchema = z.object({
   rfm: z.object({ split: z.enum(['mean', 'score']).default('mean') }).default({ split: 'mean' }),
@@ -106,6 +114,25 @@ const SettingsSchema = z.object({
       kinds: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a code such as birthday_call')).default([]),
       /** The workspace's own outcome codes for a done task, beside the built-in ones. */
       outcomes: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a code such as sent_sample')).default([]),
+      /** Overdue open tasks: a message to the assignee, then to the admins after a further delay. */
+      escalation: z
+        .object({
+          enabled: z.boolean().default(false),
+          channels: staffChannels,
+          /** Minutes past the due time before the assignee is told (0: as soon as it is overdue). */
+          assignee_after_minutes: z.number().int().min(0).max(43_200).default(0),
+          /** Hours after the assignee's escalation before the admins are told. */
+          admins_after_hours: z.number().int().min(0).max(720).default(24),
+        })
+        .prefault({}),
+      /** Once a day at a local hour, each assignee gets the list of their open tasks. */
+      digest: z
+        .object({
+          enabled: z.boolean().default(false),
+          channels: staffChannels,
+          hour: z.number().int().min(0).max(23).default(9),
+        })
+        .prefault({}),
     })
     .prefault({}),
 });

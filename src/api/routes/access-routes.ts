@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../access/api-key-service.ts';
 import { resetMemberPassword } from '../../access/password-service.ts';
 import { ROLES } from '../../access/roles.ts';
-import { type getUser, listUsers, removeUser } from '../../access/user-service.ts';
+import { type getUser, listUsers, removeUser, updateMember } from '../../access/user-service.ts';
 import { auditAs, listAudit } from '../../audit/audit-log.ts';
-import { PasswordResetOut, UserOut } from '../access-schemas.ts';
+import { MemberBody, PasswordResetOut, UserOut } from '../access-schemas.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { Cursor, ERRORS, IdNumber, iso, MAX_INT4 } from '../schemas.ts';
@@ -28,6 +28,8 @@ const userOut = (u: Awaited<ReturnType<typeof getUser>>) => ({
   name: u.name,
   role: u.role,
   created_at: iso(u.createdAt),
+  stores: u.stores,
+  language: u.language,
 });
 const keyOut = (k: Awaited<ReturnType<typeof listApiKeys>>[number]) => ({
   id: k.id,
@@ -65,13 +67,28 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      await removeUser(db, caller.workspace.id, request.params.userId);
-      await auditAs(db, caller, {
-        action: 'user.remove',
-        objectType: 'user',
-        objectId: request.params.userId,
-      });
+      await removeUser(db, caller.workspace.id, caller.actor, request.params.userId);
       return reply.code(204).send();
+    },
+  );
+
+  app.patch(
+    '/users/:userId',
+    {
+      config: admin,
+      schema: {
+        tags: ['access'],
+        summary: 'Set a member’s stores (the task rule `store`) and the language of their staff messages',
+        params: UserParams,
+        body: MemberBody,
+        response: { 200: UserOut, ...ERRORS },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      return userOut(
+        await updateMember(db, caller.workspace.id, caller.actor, request.params.userId, request.body),
+      );
     },
   );
 

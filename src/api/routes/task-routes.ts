@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { getUser } from '../../access/user-service.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { addDays, zonedInstant } from '../../shared/zoned-time.ts';
+import { reassignMany } from '../../tasks/task-assign-bulk.ts';
 import { createBulkTasks } from '../../tasks/task-bulk.ts';
+import { ReassignBody, ReassignResult } from '../../tasks/task-contract.ts';
 import { createTasks } from '../../tasks/task-create.ts';
 import {
   type AssignRule,
@@ -285,6 +287,24 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store
       });
       const task = await getTask(db, caller.workspace.id, request.params.taskId);
       return { ...presentTask(task, maskerFor(caller)), history: task.history.map(presentChange) };
+    },
+  );
+
+  app.post(
+    '/tasks/reassign',
+    {
+      config: { permission: 'tasks.write' },
+      schema: {
+        tags: ['tasks'],
+        summary: 'Give open tasks to one member, or back to the queue (closed ones are skipped and listed)',
+        body: ReassignBody,
+        response: { 200: ReassignResult, ...ERRORS },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { task_ids, assignee_id } = request.body;
+      return reassignMany(db, caller.workspace.id, caller.actor, task_ids, assignee_id);
     },
   );
 

@@ -44,6 +44,11 @@ const Change = z.object({
   to_status: z.string(),
   outcome: z.string().nullable(),
   assignee_id: z.number().nullable(),
+  event: z
+    .string()
+    .nullable()
+    .describe('escalated_assignee, escalated_admins, requeued; null: a status change'),
+  note: z.string().nullable(),
 });
 
 export const TaskWithHistory = TaskSchema.extend({ history: z.array(Change) });

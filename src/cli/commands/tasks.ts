@@ -23,12 +23,14 @@ async function userIdByEmail(store: Database, workspaceId: number, email: string
   return user.id;
 }
 
-/** `--assign owner|queue|round_robin:ROLE|EMAIL` as a rule. */
+/** `--assign owner|store|queue|round_robin:ROLE|EMAIL` as a rule. */
 async function assignRule(store: Database, workspaceId: number, text: string): Promise<AssignRule> {
-  if (text === 'owner' || text === 'queue') return { rule: text };
+  if (text === 'owner' || text === 'queue' || text === 'store') return { rule: text };
   if (text.startsWith('round_robin:')) return { rule: 'round_robin', role: requireRole(text.slice(12)) };
   if (text.includes('@')) return { rule: 'user', user_id: await userIdByEmail(store, workspaceId, text) };
-  throw new InvalidInputError(`--assign ${text}: use owner, queue, round_robin:ROLE or a user's email`);
+  throw new InvalidInputError(
+    `--assign ${text}: use owner, store, queue, round_robin:ROLE or a user's email`,
+  );
 }
 
 function positiveHours(text: string): number {
@@ -143,7 +145,7 @@ export function registerTaskCommands(program: Command): void {
     .option('--due <time>', 'due time, e.g. 2026-03-01T10:00:00+08:00')
     .option('--due-in-hours <n>', 'due this many hours from now (default 24)')
     .option('--priority <p>', 'low, normal, high or urgent')
-    .option('--assign <rule>', "owner, queue, round_robin:ROLE or a user's email", 'owner')
+    .option('--assign <rule>', "owner, store, queue, round_robin:ROLE or a user's email", 'owner')
     .option('--json', 'print JSON')
     .action(
       async (

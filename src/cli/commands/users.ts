@@ -3,7 +3,7 @@ import { INVITATION_DAYS } from '../../access/access-policy.ts';
 import { cliActor } from '../../access/caller.ts';
 import { inviteUser, listInvitations, revokeInvitation } from '../../access/invitation-service.ts';
 import { generatedPassword, resetPasswordByEmail } from '../../access/password-service.ts';
-import { createUser, listUsers, requireRole } from '../../access/user-service.ts';
+import { createUser, listUsers, removeUser, requireRole, updateMember } from '../../access/user-service.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { withStore, withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
@@ -12,6 +12,14 @@ const ws = (command: Command): string => command.optsWithGlobals().workspace;
 
 // Where the dashboard is reached, for printing accept links; the path alone without it.
 const publicUrl = () => (process.env.RETAIN_PUBLIC_URL ?? '').replace(/\/+$/, '');
+
+/** The member with this email; a clear error when there is none. */
+async function memberByEmail(db: Parameters<typeof listUsers>[0], workspaceId: number, email: string) {
+  const wanted = email.trim().toLowerCase();
+  const user = (await listUsers(db, workspaceId)).find((u) => u.email === wanted);
+  if (!user) throw new InvalidInputError(`${email}: no member with this email in the workspace`);
+  return user;
+}
 
 /** `retain users …`: members, invitations and password resets of a workspace. */
 export function registerUserCommands(program: Command): void {
@@ -66,6 +74,45 @@ export function registerUserCommands(program: Command): void {
           'role',
           'createdAt',
         ]);
+      });
+    });
+  users
+    .command('set')
+    .description('set a member’s stores (the task rule `store`) and the language of their staff messages')
+    .argument('<email>', 'the member’s sign-in email')
+    .option('--stores <names>', 'store names, comma-separated (an empty string: none)')
+    .option('--language <language>', 'zh-CN or en')
+    .action(async (email: string, opts: { stores?: string; language?: string }, command: Command) => {
+      if (opts.stores === undefined && opts.language === undefined)
+        throw new InvalidInputError('users set: give --stores, --language or both');
+      if (opts.language !== undefined && opts.language !== 'zh-CN' && opts.language !== 'en')
+        throw new InvalidInputError(`--language ${opts.language}: use zh-CN or en`);
+      const stores = opts.stores?.split(/[,，]/).map((s) => s.trim());
+      const tooLong = stores?.find((s) => [...s].length > 100);
+      if (tooLong)
+        throw new InvalidInputError(`--stores: "${tooLong.slice(0, 20)}…" is longer than 100 characters`);
+      await withWorkspace(ws(command), async (store, workspace) => {
+        const user = await memberByEmail(store.db, workspace.id, email);
+        const updated = await updateMember(store.db, workspace.id, cliActor(), user.id, {
+          ...(stores ? { stores } : {}),
+          ...(opts.language ? { language: opts.language as 'zh-CN' | 'en' } : {}),
+        });
+        console.log(
+          `${updated.email}: stores ${updated.stores.join(', ') || '(none)'}; language ${updated.language ?? 'zh-CN'}`,
+        );
+      });
+    });
+  users
+    .command('remove')
+    .description('remove a member from the workspace; their open tasks go back to the queue')
+    .argument('<email>', 'the member’s sign-in email')
+    .action(async (email: string, _opts: unknown, command: Command) => {
+      await withWorkspace(ws(command), async (store, workspace) => {
+        const user = await memberByEmail(store.db, workspace.id, email);
+        const { requeued } = await removeUser(store.db, workspace.id, cliActor(), user.id);
+        console.log(
+          `${user.email} removed from "${workspace.name}"; ${requeued} open task(s) back in the queue`,
+        );
       });
     });
   users

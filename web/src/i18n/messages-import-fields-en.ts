@@ -16,6 +16,7 @@ export const importFieldsEn = {
   'import.field.country': 'Country',
   'import.field.tags': 'Tags',
   'import.field.member_tier': 'Member tier',
+  'import.field.owner': 'Owner (member email or name)',
   'import.field.order_id': 'Order ID',
   'import.field.ordered_at': 'Ordered at',
   'import.field.amount': 'Amount paid',

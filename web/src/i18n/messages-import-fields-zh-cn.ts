@@ -16,6 +16,7 @@ export const importFieldsZhCN = {
   'import.field.country': '国家/地区',
   'import.field.tags': '标签',
   'import.field.member_tier': '会员等级',
+  'import.field.owner': '专属客服（成员邮箱或姓名）',
   'import.field.order_id': '订单号',
   'import.field.ordered_at': '下单时间',
   'import.field.amount': '实付金额',

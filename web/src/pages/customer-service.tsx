@@ -1,19 +1,31 @@
-import { Table, Tag } from 'antd';
+import { Button, Table, Tag } from 'antd';
+import { useState } from 'react';
 import { useSession } from '../api/session.tsx';
 import { Loaded } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { may } from '../lib/permissions.ts';
 import type { Task } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
 import { ServiceRecords } from './customer-service-records.tsx';
+import { TaskCreateModal } from './task-create-modal.tsx';
 
 /** The profile's service tab: the customer's tasks with their state, and service records (write one). */
 export function CustomerService({ id }: { id: number }) {
   const { t, value } = useI18n();
-  const { fmt } = useSession();
+  const { me, fmt } = useSession();
   const tasks = useApi<{ items: Task[] }>(`/customers/${id}/tasks`, { limit: 100 });
+  const [creating, setCreating] = useState(false);
 
   return (
     <>
+      {may(me.role, 'tasks.write') && (
+        <>
+          <Button type="primary" style={{ marginBottom: 12 }} onClick={() => setCreating(true)}>
+            {t('tasks.new')}
+          </Button>
+          <TaskCreateModal open={creating} customerId={id} onClose={() => setCreating(false)} />
+        </>
+      )}
       <Loaded query={tasks}>
         {(page) => (
           <Table<Task>

@@ -12,6 +12,7 @@ import {
   STEP_KINDS,
   type StepDraft,
   type StepKind,
+  TASK_RULES,
   type TriggerDraft,
   type TriggerKind,
 } from './journey-draft.ts';
@@ -115,6 +116,22 @@ function stepDraft(id: string, j: Json, minorPerUnit: number): StepDraft {
       return { ...step, coupon: s(j.template) };
     case 'award_points':
       return { ...step, points: s(j.points), reason: s(j.reason) };
+    case 'create_task': {
+      const assign = (j.assign ?? { rule: 'owner' }) as Json;
+      const rule = TASK_RULES.find((r) => r === assign.rule) ?? 'owner';
+      return {
+        ...step,
+        task: {
+          kind: s(j.kind ?? 'callback'),
+          title: s(j.title),
+          dueHours: s(j.due_in_hours ?? 24),
+          priority: s(j.priority ?? 'normal'),
+          rule,
+          role: s(assign.role ?? 'service'),
+          userId: s(assign.user_id),
+        },
+      };
+    }
     default:
       return step;
   }

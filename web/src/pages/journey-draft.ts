@@ -3,7 +3,7 @@
 // error names them.
 import { type Rule, segmentCondition } from './segment-rule.ts';
 
-/** The kinds of step the builder offers; `create_task` (staff tasks) is written in the journey's JSON or YAML for now. */
+/** The kinds of step the builder offers. */
 export const STEP_KINDS = [
   'wait',
   'wait_until',
@@ -16,6 +16,7 @@ export const STEP_KINDS = [
   'webhook',
   'issue_coupon',
   'award_points',
+  'create_task',
   'exit',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
@@ -94,6 +95,20 @@ export interface StepDraft {
   coupon: string;
   points: string;
   reason: string;
+  /** create_task: the task's kind, title template, hours to its due time, priority and who gets it. */
+  task: TaskStepDraft;
+}
+
+/** Where a journey's task goes: the rules of the task API (`user` keeps a loaded user id). */
+export const TASK_RULES = ['owner', 'store', 'round_robin', 'queue', 'user'] as const;
+export interface TaskStepDraft {
+  kind: string;
+  title: string;
+  dueHours: string;
+  priority: string;
+  rule: (typeof TASK_RULES)[number];
+  role: string;
+  userId: string;
 }
 
 export interface TriggerDraft {
@@ -154,6 +169,15 @@ export function newStep(kind: StepKind, id: string): StepDraft {
     coupon: '',
     points: '100',
     reason: '',
+    task: {
+      kind: 'callback',
+      title: '',
+      dueHours: '24',
+      priority: 'normal',
+      rule: 'owner',
+      role: 'service',
+      userId: '',
+    },
   };
 }
 
@@ -290,6 +314,21 @@ export function stepJson(s: StepDraft, minorPerUnit: number): Record<string, unk
       return { type: 'issue_coupon', template: text(s.coupon), next };
     case 'award_points':
       return { type: 'award_points', points: num(s.points), reason: s.reason, next };
+    case 'create_task':
+      return {
+        type: 'create_task',
+        kind: text(s.task.kind),
+        title: text(s.task.title),
+        due_in_hours: num(s.task.dueHours),
+        priority: s.task.priority,
+        assign:
+          s.task.rule === 'round_robin'
+            ? { rule: 'round_robin', role: s.task.role }
+            : s.task.rule === 'user'
+              ? { rule: 'user', user_id: num(s.task.userId) }
+              : { rule: s.task.rule },
+        next,
+      };
     case 'exit':
       return { type: 'exit' };
   }

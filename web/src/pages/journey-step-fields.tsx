@@ -5,6 +5,7 @@ import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import { ConditionEditor } from './journey-condition-editor.tsx';
 import type { StepDraft } from './journey-draft.ts';
 import { DurationInput, Field, PairsInput, StepSelect } from './journey-inputs.tsx';
+import { taskStepFields } from './journey-task-fields.tsx';
 
 /** What the builder offers to choose from: the other steps, message and coupon templates. */
 export interface BuilderChoices {
@@ -289,6 +290,13 @@ function kindFields(
               style={{ width: 160 }}
             />
           </Field>
+          {next}
+        </>
+      );
+    case 'create_task':
+      return (
+        <>
+          {taskStepFields(step.task, (task) => set({ task }), path, label, i18n)}
           {next}
         </>
       );

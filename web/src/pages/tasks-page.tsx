@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Input, Modal, Segmented, Select, Table, Tag } from 'antd';
+import { App, Button, Input, Modal, Segmented, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { TASK_OUTCOMES } from '../../../src/tasks/task-codes.ts';
 import { api } from '../api/client.ts';
@@ -10,6 +10,8 @@ import { may } from '../lib/permissions.ts';
 import type { Task } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
 import { Link } from '../router.tsx';
+import { TaskCreateModal } from './task-create-modal.tsx';
+import { TaskReassignModal } from './task-reassign-modal.tsx';
 
 type View = 'mine' | 'queue' | 'overdue' | 'all';
 const OUTCOMES = TASK_OUTCOMES;
@@ -35,6 +37,10 @@ export function TasksPage() {
   const client = useQueryClient();
   const { message } = App.useApp();
   const canWork = may(me.role, 'tasks.write');
+  const [creating, setCreating] = useState(false);
+  const [selected, setSelected] = useState<number[]>([]);
+  const [moving, setMoving] = useState<number[]>([]);
+  const isOpen = (task: Task) => task.status === 'open' || task.status === 'in_progress';
 
   const complete = async () => {
     if (!closing) return;
@@ -54,15 +60,30 @@ export function TasksPage() {
       <PageTitle
         title={t('tasks.title')}
         extra={
-          <Segmented
-            aria-label={t('tasks.title')}
-            value={view}
-            onChange={(v) => setView(v as View)}
-            options={(['mine', 'queue', 'overdue', 'all'] as const).map((v) => ({
-              value: v,
-              label: t(`tasks.view.${v}`),
-            }))}
-          />
+          <Space wrap>
+            <Segmented
+              aria-label={t('tasks.title')}
+              value={view}
+              onChange={(v) => {
+                setView(v as View);
+                setSelected([]);
+              }}
+              options={(['mine', 'queue', 'overdue', 'all'] as const).map((v) => ({
+                value: v,
+                label: t(`tasks.view.${v}`),
+              }))}
+            />
+            {canWork && (
+              <Button disabled={selected.length === 0} onClick={() => setMoving(selected)}>
+                {t('tasks.reassign_selected', { count: selected.length })}
+              </Button>
+            )}
+            {canWork && (
+              <Button type="primary" onClick={() => setCreating(true)}>
+                {t('tasks.new')}
+              </Button>
+            )}
+          </Space>
         }
       />
       <Loaded query={tasks}>
@@ -72,7 +93,16 @@ export function TasksPage() {
             size="small"
             dataSource={page.items}
             pagination={false}
-            scroll={{ x: 800 }}
+            scroll={{ x: 900 }}
+            rowSelection={
+              canWork
+                ? {
+                    selectedRowKeys: selected,
+                    onChange: (keys) => setSelected(keys as number[]),
+                    getCheckboxProps: (task) => ({ disabled: !isOpen(task) }),
+                  }
+                : undefined
+            }
             locale={{ emptyText: t('tasks.none') }}
             columns={[
               {
@@ -112,16 +142,29 @@ export function TasksPage() {
                 title: '',
                 key: 'work',
                 render: (_: unknown, task) =>
-                  canWork && (task.status === 'open' || task.status === 'in_progress') ? (
-                    <Button size="small" onClick={() => setClosing(task)}>
-                      {t('tasks.complete')}
-                    </Button>
+                  canWork && isOpen(task) ? (
+                    <Space size="small">
+                      <Button size="small" onClick={() => setClosing(task)}>
+                        {t('tasks.complete')}
+                      </Button>
+                      <Button size="small" onClick={() => setMoving([task.id])}>
+                        {t('tasks.reassign')}
+                      </Button>
+                    </Space>
                   ) : null,
               },
             ]}
           />
         )}
       </Loaded>
+      <TaskCreateModal open={creating} onClose={() => setCreating(false)} />
+      <TaskReassignModal
+        taskIds={moving}
+        onClose={(done) => {
+          setMoving([]);
+          if (done) setSelected([]);
+        }}
+      />
       <Modal
         open={closing !== null}
         title={closing ? t('tasks.complete_title', { title: closing.title }) : ''}
