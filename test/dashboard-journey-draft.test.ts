@@ -81,7 +81,12 @@ function everyStep(): JourneyDraft {
         next: 'tag_1',
       }),
       step('tag', 'tag_1', { add: ['已触达'], remove: ['待触达'], next: 'webhook_1' }),
-      step('webhook', 'webhook_1', { data: [{ key: 'kind', value: 'journey_done' }], next: 'exit_1' }),
+      step('webhook', 'webhook_1', { data: [{ key: 'kind', value: 'journey_done' }], next: 'send_survey_1' }),
+      step('send_survey', 'send_survey_1', {
+        survey: '购后NPS',
+        sends: [{ channel: 'email', template: '邀请评价' }],
+        next: 'exit_1',
+      }),
       step('exit', 'exit_1', {}),
     ],
   };

@@ -8,6 +8,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { may } from '../lib/permissions.ts';
 import type { CustomerNote, Task } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
+import { SurveyAnswers } from './survey-verbatims.tsx';
 
 const NOTE_TYPES = ['note', 'call', 'visit', 'complaint'] as const;
 
@@ -115,6 +116,10 @@ export function CustomerService({ id }: { id: number }) {
           />
         )}
       </Loaded>
+      <Typography.Title level={5} style={{ marginTop: 16 }}>
+        {t('survey_results.customer_answers')}
+      </Typography.Title>
+      <SurveyAnswers path={`/customers/${id}/survey-responses`} mode="customer" />
     </>
   );
 }
