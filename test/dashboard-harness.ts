@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { cliActor } from '../src/access/caller.ts';
 import { createUser } from '../src/access/user-service.ts';
-import { openDatabase } from '../src/db/database.ts';
+import { type Database, openDatabase } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
 import { todayIn } from '../src/shared/local-date.ts';
-import { ensureWorkspace } from '../src/workspaces/workspace-service.ts';
+import { ensureWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
 import { type Fixture, writeFixture } from './dashboard-fixture.ts';
 
 /** Where screenshots go (gitignored; CI keeps them as artifacts). */
@@ -17,11 +17,17 @@ export const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts', 'dash
 export const PASSWORD = 'dashboard-test-pass';
 const bin = join(import.meta.dirname, '..', 'bin', 'retain.js');
 
+/** What a test adds: data written before the server starts, and environment given to the server. */
+export interface DashboardOptions {
+  setup?: (store: Database, workspace: Workspace) => Promise<void>;
+  env?: (base: string) => Record<string, string>;
+}
+
 /**
  * A PGlite store with the fixture imported by the product's own importer and three users, then
  * `retain serve` on it (the real server and dashboard) in a child process.
  */
-export async function startDashboard() {
+export async function startDashboard(options: DashboardOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'retain-dashboard-'));
   const dataDir = join(dir, 'data');
   const store = await openDatabase({ dataDir });
@@ -53,14 +59,21 @@ export async function startDashboard() {
     role: 'admin',
     addExisting: true,
   });
+  await options.setup?.(store, workspace);
   await store.close();
 
   const port = 4100 + Math.floor(Math.random() * 800);
+  const base = `http://127.0.0.1:${port}`;
   const server: ChildProcess = spawn(process.execPath, [bin, 'serve', '--port', String(port)], {
-    env: { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '', RETAIN_LOG: 'off' },
+    env: {
+      ...process.env,
+      RETAIN_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      RETAIN_LOG: 'off',
+      ...options.env?.(base),
+    },
     stdio: 'ignore',
   });
-  const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
       if ((await fetch(`${base}/healthz`)).ok) break;

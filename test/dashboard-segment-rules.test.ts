@@ -18,6 +18,7 @@ describe('segment builder rules', () => {
       rule('rfm_group', { values: ['important_value', 'important_keep'] }),
       rule('lifecycle', { values: ['silent'] }),
       rule('score', { subject: 'r', op: 'lte', value: '2' }),
+      rule('survey', { subject: '购后NPS', values: ['detractor'] }),
     ];
     expect(new Set(rules.map((r) => r.kind))).toEqual(new Set(RULE_KINDS));
     const condition = segmentCondition(rules, 'all', 100);
@@ -33,6 +34,7 @@ describe('segment builder rules', () => {
         { rfm_group: ['important_value', 'important_keep'] },
         { lifecycle: ['silent'] },
         { score: 'r', op: 'lte', value: 2 },
+        { survey: { name: '购后NPS' }, nps_group: ['detractor'] },
       ],
     });
     expect(() => parseCondition(segmentCondition(rules, 'any', 1))).not.toThrow();

@@ -14,6 +14,9 @@ import { OverviewPage } from './pages/overview-page.tsx';
 import { RfmPage } from './pages/rfm-page.tsx';
 import { SegmentsPage } from './pages/segments-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
+import { SurveyBuilderPage } from './pages/survey-builder.tsx';
+import { SurveyResultsPage } from './pages/survey-results-page.tsx';
+import { SurveysPage } from './pages/surveys-page.tsx';
 import { TasksPage } from './pages/tasks-page.tsx';
 import { TemplatesPage } from './pages/templates-page.tsx';
 
@@ -22,6 +25,7 @@ export const NAV: { path: string; label: MessageKey; adminOnly?: boolean }[] = [
   { path: '/', label: 'nav.overview' },
   { path: '/customers', label: 'nav.customers' },
   { path: '/tasks', label: 'nav.tasks' },
+  { path: '/surveys', label: 'nav.surveys' },
   { path: '/rfm', label: 'nav.rfm' },
   { path: '/lifecycle', label: 'nav.lifecycle' },
   { path: '/segments', label: 'nav.segments' },
@@ -46,6 +50,11 @@ export function routeFor(path: string): ReactNode {
       <JourneyResultsPage name={name} />
     );
   }
+  const survey = /^\/surveys\/(\d+)(\/edit)?$/.exec(path);
+  if (survey) {
+    const id = Number(survey[1]);
+    return survey[2] ? <SurveyBuilderPage key={id} id={id} /> : <SurveyResultsPage id={id} />;
+  }
   switch (path) {
     case '/':
       return <OverviewPage />;
@@ -53,6 +62,10 @@ export function routeFor(path: string): ReactNode {
       return <CustomersPage />;
     case '/tasks':
       return <TasksPage />;
+    case '/surveys':
+      return <SurveysPage />;
+    case '/surveys/new':
+      return <SurveyBuilderPage key="new" />;
     case '/rfm':
       return <RfmPage />;
     case '/lifecycle':

@@ -1,4 +1,9 @@
 import type { z } from 'zod';
+import type {
+  SurveyReportSchema,
+  SurveyResponsePage,
+  SurveySchema,
+} from '../../../src/surveys/survey-contract.ts';
 import type { NoteSchema, TaskSchema } from '../../../src/tasks/task-contract.ts';
 // Shapes of the API answers the pages read (see /api/openapi.json).
 
@@ -97,3 +102,10 @@ export type Task = z.output<typeof TaskSchema>;
 
 /** A service record of `GET /customers/{id}/notes`. */
 export type CustomerNote = z.output<typeof NoteSchema>;
+
+/** A survey of `GET /surveys` and `GET /surveys/{id}`, with its definition and answer count. */
+export type Survey = z.output<typeof SurveySchema>;
+/** `GET /surveys/{id}/report`. */
+export type SurveyReport = z.output<typeof SurveyReportSchema>;
+/** A page of `GET /surveys/{id}/responses` or `GET /customers/{id}/survey-responses`. */
+export type SurveyResponses = z.output<typeof SurveyResponsePage>;

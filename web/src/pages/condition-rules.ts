@@ -51,7 +51,28 @@ function leafRule(c: Json, minorPerUnit: number): Rule | undefined {
       return;
     return { ...newRule('score'), subject: c.score as string, op: c.op, value: String(c.value) };
   }
+  if ('survey' in c && keysAre(c, ['survey', 'nps_group', 'score'])) return surveyRule(c);
   return undefined;
+}
+
+/** A survey condition as a rule, when its parts are the ones the rule shows. */
+function surveyRule(c: Json): Rule | undefined {
+  const w = c.survey;
+  const score = c.score;
+  if (!isObject(w) || !keysAre(w, ['name', 'kind', 'within_days'])) return;
+  if (c.nps_group !== undefined && !Array.isArray(c.nps_group)) return;
+  if (score !== undefined && (!isObject(score) || !keysAre(score, ['op', 'value']) || !isCompare(score.op)))
+    return;
+  if (score !== undefined && !Number.isInteger(score.value)) return;
+  return {
+    ...newRule('survey'),
+    subject: typeof w.name === 'string' ? w.name : '',
+    surveyKind: typeof w.kind === 'string' ? w.kind : '',
+    withinDays: str(w.within_days) ?? '',
+    values: (c.nps_group ?? []) as string[],
+    op: score ? (score.op as string) : 'lte',
+    value: score ? String(score.value) : '',
+  };
 }
 
 function ruleOf(c: unknown, minorPerUnit: number): Rule | undefined {

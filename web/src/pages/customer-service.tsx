@@ -1,4 +1,4 @@
-import { Button, Table, Tag } from 'antd';
+import { Button, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useSession } from '../api/session.tsx';
 import { Loaded } from '../components/page.tsx';
@@ -7,6 +7,7 @@ import { may } from '../lib/permissions.ts';
 import type { Task } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
 import { ServiceRecords } from './customer-service-records.tsx';
+import { SurveyAnswers } from './survey-verbatims.tsx';
 import { TaskCreateModal } from './task-create-modal.tsx';
 
 /** The profile's service tab: the customer's tasks with their state, and service records (write one). */
@@ -67,6 +68,10 @@ export function CustomerService({ id }: { id: number }) {
         )}
       </Loaded>
       <ServiceRecords id={id} />
+      <Typography.Title level={5} style={{ marginTop: 16 }}>
+        {t('survey_results.customer_answers')}
+      </Typography.Title>
+      <SurveyAnswers path={`/customers/${id}/survey-responses`} mode="customer" />
     </>
   );
 }

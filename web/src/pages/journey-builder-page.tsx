@@ -8,7 +8,7 @@ import { currencyDigits } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import { may } from '../lib/permissions.ts';
-import { CHANNELS } from '../lib/types.ts';
+import { CHANNELS, type Survey } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
 import { Link, navigate } from '../router.tsx';
 import { ConditionEditor } from './journey-condition-editor.tsx';
@@ -51,6 +51,7 @@ function Builder({ initial, editing = false }: { initial: JourneyDraft; editing?
   const templates = useApi<{ name: string; channel: string }[]>('/templates');
   const coupons = useApi<{ name: string }[]>('/coupon-templates');
   const segments = useApi<{ name: string }[]>('/segments');
+  const surveys = useApi<{ items: Survey[] }>('/surveys');
   const minor = 10 ** currencyDigits(me.workspace.currency);
   const set = (changes: Partial<JourneyDraft>) => setDraft((d) => ({ ...d, ...changes }));
   const choices = {
@@ -58,6 +59,7 @@ function Builder({ initial, editing = false }: { initial: JourneyDraft; editing?
     templates: (templates.data ?? []).map((x) => ({ name: x.name, channel: x.channel })),
     coupons: (coupons.data ?? []).map((c) => c.name),
     channels: CHANNELS,
+    surveys: (surveys.data?.items ?? []).filter((x) => x.status === 'active').map((x) => x.name),
   };
   const save = async () => {
     setSaving(true);
@@ -139,6 +141,7 @@ function Builder({ initial, editing = false }: { initial: JourneyDraft; editing?
             value={draft.trigger}
             onChange={(trigger) => set({ trigger })}
             segments={(segments.data ?? []).map((s) => s.name)}
+            surveys={choices.surveys}
           />
         </Card>
         <Card title={t('journeys.entry')} size="small">

@@ -62,6 +62,14 @@ function triggerDraft(t: Json): TriggerDraft {
     case 'rfm_group_changed':
     case 'tier_changed':
       return { ...base, from: s(inner.from), to: s(inner.to) };
+    case 'survey_answered':
+      return {
+        ...base,
+        survey: s(inner.survey),
+        npsGroup: s(inner.nps_group),
+        scoreMin: s(inner.score_min),
+        scoreMax: s(inner.score_max),
+      };
     default:
       return base;
   }
@@ -107,6 +115,12 @@ function stepDraft(id: string, j: Json, minorPerUnit: number): StepDraft {
         ...step,
         sends: ((j.templates ?? []) as string[]).map((template) => ({ channel: '', template })),
         skipIfOrdered: j.skip_if_ordered === true,
+      };
+    case 'send_survey':
+      return {
+        ...step,
+        survey: s(j.survey),
+        sends: ((j.templates ?? []) as string[]).map((template) => ({ channel: '', template })),
       };
     case 'tag':
       return { ...step, add: (j.add ?? []) as string[], remove: (j.remove ?? []) as string[] };

@@ -12,6 +12,7 @@ export const STEP_KINDS = [
   'split',
   'holdout',
   'send',
+  'send_survey',
   'tag',
   'webhook',
   'issue_coupon',
@@ -30,6 +31,7 @@ export const TRIGGER_KINDS = [
   'rfm_group_changed',
   'tier_changed',
   'segment',
+  'survey_answered',
   'birthday',
   'days_after_last_order',
   'days_without_order',
@@ -39,7 +41,7 @@ export const TRIGGER_KINDS = [
 ] as const;
 export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 /** Triggers that are a date of the customer's, not a change. */
-export const DATE_TRIGGERS: readonly TriggerKind[] = TRIGGER_KINDS.slice(7);
+export const DATE_TRIGGERS: readonly TriggerKind[] = TRIGGER_KINDS.slice(TRIGGER_KINDS.indexOf('birthday'));
 
 export const DURATION_UNITS = ['m', 'h', 'd', 'w'] as const;
 export interface DurationDraft {
@@ -89,6 +91,8 @@ export interface StepDraft {
   percent: string;
   sends: SendDraft[];
   skipIfOrdered: boolean;
+  /** The survey a `send_survey` step sends the link of. */
+  survey: string;
   add: string[];
   remove: string[];
   data: Pair[];
@@ -122,6 +126,11 @@ export interface TriggerDraft {
   on: 'entered' | 'exited';
   days: string;
   daysBefore: string;
+  /** `survey_answered`: the survey, NPS group and score range (empty: any). */
+  survey: string;
+  npsGroup: string;
+  scoreMin: string;
+  scoreMax: string;
 }
 
 export interface JourneyDraft {
@@ -163,6 +172,7 @@ export function newStep(kind: StepKind, id: string): StepDraft {
     percent: '10',
     sends: [{ channel: '', template: '' }],
     skipIfOrdered: false,
+    survey: '',
     add: [],
     remove: [],
     data: [],
@@ -200,6 +210,10 @@ export const newTrigger = (kind: TriggerKind = 'first_order'): TriggerDraft => (
   on: 'entered',
   days: '30',
   daysBefore: kind === 'points_expiring' ? '30' : '0',
+  survey: '',
+  npsGroup: '',
+  scoreMin: '',
+  scoreMax: '',
 });
 
 /** A new journey: first order → exit. */
@@ -256,6 +270,15 @@ export function triggerJson(t: TriggerDraft): Record<string, unknown> {
       return change(t.kind);
     case 'segment':
       return { segment: text(t.segment), on: t.on };
+    case 'survey_answered':
+      return {
+        survey_answered: {
+          survey: text(t.survey),
+          nps_group: text(t.npsGroup),
+          score_min: num(t.scoreMin),
+          score_max: num(t.scoreMax),
+        },
+      };
     case 'days_after_last_order':
     case 'days_without_order':
       return { date: t.kind, days: num(t.days) };
@@ -304,6 +327,13 @@ export function stepJson(s: StepDraft, minorPerUnit: number): Record<string, unk
         type: 'send',
         templates: s.sends.map((x) => x.template).filter(Boolean),
         skip_if_ordered: s.skipIfOrdered,
+        next,
+      };
+    case 'send_survey':
+      return {
+        type: 'send_survey',
+        survey: text(s.survey),
+        templates: s.sends.map((x) => x.template).filter(Boolean),
         next,
       };
     case 'tag':

@@ -13,6 +13,8 @@ export interface BuilderChoices {
   templates: { name: string; channel: string }[];
   coupons: string[];
   channels: readonly string[];
+  /** The workspace's active surveys, for `send_survey`. */
+  surveys?: string[];
 }
 
 /** Events a journey commonly waits for (any event type may be typed). */
@@ -224,6 +226,22 @@ function kindFields(
       );
     case 'send':
       return sendFields({ step, set, choices, next }, i18n);
+    case 'send_survey':
+      return (
+        <>
+          <Field label={t('jstep.survey')} path={path('survey')}>
+            <Select
+              aria-label={label('jstep.survey')}
+              placeholder={t('journeys.choose')}
+              value={step.survey || undefined}
+              onChange={(survey) => set({ survey })}
+              options={(choices.surveys ?? []).map((x) => ({ value: x, label: x }))}
+              style={{ width: 180 }}
+            />
+          </Field>
+          {sendFields({ step, set, choices, next, survey: true }, i18n)}
+        </>
+      );
     case 'tag':
       return (
         <>
@@ -312,11 +330,14 @@ function sendFields(
     set,
     choices,
     next,
+    survey = false,
   }: {
     step: StepDraft;
     set: (changes: Partial<StepDraft>) => void;
     choices: BuilderChoices;
     next: ReactNode;
+    /** A `send_survey` step: no skip-if-ordered. */
+    survey?: boolean;
   },
   { t, value }: I18n,
 ) {
@@ -368,11 +389,13 @@ function sendFields(
           </Button>
         </Space>
       </Field>
-      <Field label={t('jstep.skip_if_ordered')}>
-        <Checkbox checked={step.skipIfOrdered} onChange={(e) => set({ skipIfOrdered: e.target.checked })}>
-          {t('jstep.skip_if_ordered_hint')}
-        </Checkbox>
-      </Field>
+      {!survey && (
+        <Field label={t('jstep.skip_if_ordered')}>
+          <Checkbox checked={step.skipIfOrdered} onChange={(e) => set({ skipIfOrdered: e.target.checked })}>
+            {t('jstep.skip_if_ordered_hint')}
+          </Checkbox>
+        </Field>
+      )}
       {next}
     </>
   );

@@ -5,16 +5,19 @@ import { LIFECYCLE_STAGES, RFM_GROUPS } from '../lib/types.ts';
 import { newTrigger, TRIGGER_KINDS, type TriggerDraft, type TriggerKind } from './journey-draft.ts';
 import { Field, PairsInput } from './journey-inputs.tsx';
 import { COMMON_EVENTS } from './journey-step-fields.tsx';
+import { SurveyTriggerFields } from './survey-trigger-fields.tsx';
 
 /** What starts the journey: the kind of trigger and its fields. */
 export function TriggerEditor({
   value,
   onChange,
   segments,
+  surveys = [],
 }: {
   value: TriggerDraft;
   onChange: (t: TriggerDraft) => void;
   segments: string[];
+  surveys?: string[];
 }) {
   const { t } = useI18n();
   const set = (changes: Partial<TriggerDraft>) => onChange({ ...value, ...changes });
@@ -123,6 +126,8 @@ export function TriggerEditor({
             </Field>
           </>
         );
+      case 'survey_answered':
+        return <SurveyTriggerFields value={value} set={set} surveys={surveys} />;
       case 'days_after_last_order':
       case 'days_without_order':
         return days('days', 'trigger.days', 'days');

@@ -23,6 +23,19 @@ export function triggerSummary(trigger: Json, t: T, value: (kind: string, code: 
   const inner = (trigger[kind] ?? {}) as Json;
   const base = t(`trigger.kind.${kind}` as MessageKey);
   if (kind === 'order_placed') return inner.channel ? `${base} · ${inner.channel}` : base;
+  if (kind === 'survey_answered') {
+    const range =
+      inner.score_min === undefined && inner.score_max === undefined
+        ? []
+        : [
+            t('trigger.score_range', {
+              min: String(inner.score_min ?? '—'),
+              max: String(inner.score_max ?? '—'),
+            }),
+          ];
+    const group = inner.nps_group === undefined ? [] : [value('nps_group', String(inner.nps_group))];
+    return [base, inner.survey ?? t('trigger.any'), ...group, ...range].join(' · ');
+  }
   const prefix = kind === 'lifecycle_changed' ? 'lifecycle' : kind === 'rfm_group_changed' ? 'rfm' : '';
   const name = (code: unknown) =>
     code === undefined ? t('trigger.any') : prefix ? value(prefix, String(code)) : String(code);

@@ -11,6 +11,7 @@ import {
   type Rule,
   type RuleKind,
 } from './segment-rule.ts';
+import { SurveyRuleFields } from './survey-rule-fields.tsx';
 
 /** One row of the condition builder: what to test, how, and against what. */
 export function RuleEditor({
@@ -168,6 +169,10 @@ export function RuleEditor({
             {compare}
             {number}
           </>
+        );
+      case 'survey':
+        return (
+          <SurveyRuleFields rule={rule} set={set} label={label} compare={compare} withinDays={withinDays} />
         );
     }
   })();

@@ -10,6 +10,7 @@ export const RULE_KINDS = [
   'rfm_group',
   'lifecycle',
   'score',
+  'survey',
 ] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
@@ -36,6 +37,8 @@ export interface Rule {
   /** The field, attribute, score letter, event type or SKU, by kind. */
   subject: string;
   withinDays: string;
+  /** A survey rule's kind of survey (`nps`, `csat`, `custom`; empty: any); its name is `subject`. */
+  surveyKind?: string;
 }
 
 /** A new rule of a kind, with sensible defaults. */
@@ -45,7 +48,7 @@ export function newRule(kind: RuleKind): Rule {
   return {
     kind,
     not: false,
-    op: kind === 'attribute' ? 'eq' : 'gte',
+    op: kind === 'attribute' ? 'eq' : kind === 'survey' ? 'lte' : 'gte',
     value: '',
     values: [],
     subject,
@@ -96,6 +99,8 @@ export function ruleCondition(rule: Rule, minorPerUnit: number): unknown {
         if (!Number.isInteger(value) || value < 1 || value > 5) return undefined;
         return { score: rule.subject, op: rule.op, value };
       }
+      case 'survey':
+        return surveyCondition(rule);
     }
   })();
   if (inner === undefined) return undefined;
@@ -106,4 +111,22 @@ export function ruleCondition(rule: Rule, minorPerUnit: number): unknown {
 export function segmentCondition(rules: Rule[], join: 'all' | 'any', minorPerUnit: number) {
   const parts = rules.map((r) => ruleCondition(r, minorPerUnit)).filter((c) => c !== undefined);
   return parts.length ? { [join]: parts } : undefined;
+}
+
+/**
+ * A survey rule: the customer's last answer (of the survey `subject` or kind, within the days)
+ * is in the NPS groups and its score compares; undefined while the score typed is no number.
+ */
+function surveyCondition(rule: Rule): unknown {
+  const score = rule.value.trim() === '' ? undefined : num(rule.value);
+  if (score !== undefined && !Number.isInteger(score)) return undefined;
+  const survey: Record<string, unknown> = {};
+  if (rule.subject) survey.name = rule.subject;
+  if (rule.surveyKind) survey.kind = rule.surveyKind;
+  if (rule.withinDays.trim()) survey.within_days = Number(rule.withinDays);
+  return {
+    survey,
+    ...(rule.values.length ? { nps_group: rule.values } : {}),
+    ...(score !== undefined ? { score: { op: rule.op, value: score } } : {}),
+  };
 }
