@@ -205,4 +205,73 @@ describe.each(storesUnderTest())('staff tasks: merge, erasure and report ($name)
     expect(inPeriod.length).toBeGreaterThan(10);
     expect(inPeriod.length).toBeLessThan(made.length);
   });
+
+  it('measures orders within 7 days after a reached call against calls that did not reach', async () => {
+    const c = await workspaceWithKeys(database, 'shop-lift');
+    const closedAt = Date.parse('2026-03-02T10:00:00+08:00');
+    const DAY = 24 * HOUR;
+    // reached: 10 calls, orders 1 h, 3 d, 6.9 d, 2 d, 5 d after (5 inside), one 8 d after, one the day before.
+    // not reached (or wrong number): 10 calls, orders 1 d and 6 d after (2 inside), one 7.5 d after.
+    const plan = [
+      ...[HOUR, 3 * DAY, 6.9 * DAY, 2 * DAY, 5 * DAY, 8 * DAY, -DAY, null, null, null].map((o) => ({
+        outcome: 'reached',
+        after: o,
+      })),
+      ...[DAY, 6 * DAY, 7.5 * DAY, null, null, null, null, null, null, null].map((o, i) => ({
+        outcome: i % 2 ? 'wrong_number' : 'not_reached',
+        after: o,
+      })),
+    ];
+    for (const [i, p] of plan.entries()) {
+      const customer = await api.call('POST', '/api/v1/customers', {
+        key: c.keys.admin,
+        body: { external_id: `L-${i}` },
+      });
+      const [task] = await createTasks(
+        database.db,
+        c.workspace,
+        cliActor(),
+        'manual',
+        [{ customerId: customer.body.id, kind: 'callback', title: '回访', dueAt: new Date(closedAt + DAY) }],
+        { rule: 'queue' },
+        new Date(closedAt - HOUR),
+      );
+      await updateTask(
+        database.db,
+        c.workspace,
+        cliActor(),
+        task!.id,
+        { status: 'done', outcome: p.outcome },
+        new Date(closedAt),
+      );
+      if (p.after !== null) {
+        const item = {
+          order_id: `LO-${i}`,
+          customer_id: `L-${i}`,
+          ordered_at: new Date(closedAt + p.after).toISOString(),
+          amount: 5000,
+          status: 'paid',
+        };
+        expect(
+          (await api.call('POST', '/api/v1/orders', { key: c.keys.admin, body: { items: [item] } })).body
+            .accepted,
+        ).toBe(1);
+      }
+    }
+    const report = await api.call('GET', '/api/v1/tasks/report?from=2026-03-01&to=2026-03-05', {
+      key: c.keys.viewer,
+    });
+    const lift = report.body.call_lift;
+    expect(lift).toMatchObject({
+      days: 7,
+      reached: { calls: 10, ordered: 5 },
+      not_reached: { calls: 10, ordered: 2 },
+    });
+    const [p1, p2] = [0.5, 0.2];
+    const se = Math.sqrt((p1 * (1 - p1)) / 10 + (p2 * (1 - p2)) / 10);
+    expect(lift.difference).toBeCloseTo(0.3, 9);
+    expect(lift.ci95[0]).toBeCloseTo(0.3 - 1.96 * se, 3);
+    expect(lift.ci95[1]).toBeCloseTo(0.3 + 1.96 * se, 3);
+    expect(lift.p_value).toBeGreaterThan(0.05);
+  });
 });

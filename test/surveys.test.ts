@@ -308,4 +308,22 @@ describe.each(storesUnderTest())('surveys: send, answer once, act on detractors 
     });
     expect(bad.status).toBe(400);
   });
+
+  it("escalates the detractor's complaint task to its owner by email once it is overdue", async () => {
+    const set = await api.call('PATCH', '/api/v1/workspace/settings', {
+      key: w.keys.admin,
+      body: { 'tasks.escalation.enabled': true, 'tasks.escalation.assignee_after_minutes': 30 },
+    });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    const toAgent = () => smtp.mail.filter((m) => m.to.includes(`kf-${store.name}@shop.cn`));
+    // The task is due 24 hours after the answer (T0): not yet overdue by 30 minutes at T0 + 24 h.
+    setClock(new Date(T0 + DAY));
+    await runOnce(database.db, [w.workspace.name]);
+    expect(toAgent()).toHaveLength(0);
+    setClock(new Date(T0 + DAY + 31 * 60_000));
+    await runOnce(database.db, [w.workspace.name]);
+    await runOnce(database.db, [w.workspace.name]);
+    expect(toAgent()).toHaveLength(1);
+    expect(`${toAgent()[0]!.subject}\n${toAgent()[0]!.text}`).toContain('差评回访：客户K1（3 分）');
+  });
 });

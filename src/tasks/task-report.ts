@@ -1,5 +1,58 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
+import { orderedWithin } from '../orders/order-lookup.ts';
+import { compareProportions, type ProportionComparison } from '../shared/proportions.ts';
+
+/** Days after a call in which a valid order counts as its result. */
+export const CALL_LIFT_DAYS = 7;
+
+/** Calls that reached the customer against those that did not: orders within 7 days after each. */
+export interface CallLift extends ProportionComparison {
+  days: number;
+  reached: { calls: number; ordered: number };
+  not_reached: { calls: number; ordered: number };
+}
+
+/**
+ * Tasks done in [from, to) with outcome `reached` against `not_reached` or `wrong_number`: how many
+ * of each were followed by a valid order of the customer within {@link CALL_LIFT_DAYS} days of
+ * closing, and the difference with its 95% interval and p-value (as a journey's holdout lift).
+ */
+export async function callLift(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  from: Date,
+  to: Date,
+): Promise<CallLift> {
+  const rows = await db
+    .selectFrom('tasks')
+    .select(['customer_id', 'outcome', 'closed_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('status', '=', 'done')
+    .where('outcome', 'in', ['reached', 'not_reached', 'wrong_number'])
+    .where('closed_at', '>=', from)
+    .where('closed_at', '<', to)
+    .execute();
+  const hits = await orderedWithin(
+    db,
+    workspaceId,
+    rows.map((r) => ({ customerId: Number(r.customer_id), since: r.closed_at! })),
+    CALL_LIFT_DAYS,
+  );
+  const reached = { calls: 0, ordered: 0 };
+  const notReached = { calls: 0, ordered: 0 };
+  rows.forEach((r, i) => {
+    const group = r.outcome === 'reached' ? reached : notReached;
+    group.calls++;
+    if (hits[i]) group.ordered++;
+  });
+  return {
+    days: CALL_LIFT_DAYS,
+    reached,
+    not_reached: notReached,
+    ...compareProportions(reached.ordered, reached.calls, notReached.ordered, notReached.calls),
+  };
+}
 
 /** Completion figures of one group of tasks (a kind, or an assignee). */
 export interface TaskFigures {
@@ -13,7 +66,8 @@ export interface TaskFigures {
 
 /**
  * Tasks created in [from, to): how many, how many are done, the completion rate and the median
- * hours to done, per kind and per assignee (null: the queue).
+ * hours to done, per kind and per assignee (null: the queue); and the lift of reached calls closed
+ * in the period ({@link callLift}).
  */
 export async function taskReport(db: Kysely<Schema>, workspaceId: number, from: Date, to: Date) {
   const figures = (key: 'kind' | 'assignee_id') =>
@@ -35,6 +89,7 @@ export async function taskReport(db: Kysely<Schema>, workspaceId: number, from: 
     median_hours_to_done: r.median === null ? null : Number(r.median),
   });
   const [kinds, assignees] = await Promise.all([figures('kind'), figures('assignee_id')]);
+  const lift = await callLift(db, workspaceId, from, to);
   return {
     from,
     to,
@@ -43,5 +98,6 @@ export async function taskReport(db: Kysely<Schema>, workspaceId: number, from: 
       assignee_id: r.key === null ? null : Number(r.key),
       ...shape(r),
     })),
+    call_lift: lift,
   };
 }

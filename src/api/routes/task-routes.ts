@@ -219,6 +219,22 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store
                 median_hours_to_done: z.number().nullable(),
               }),
             ),
+            call_lift: z
+              .object({
+                days: z.number(),
+                reached: z.object({ calls: z.number(), ordered: z.number() }),
+                not_reached: z.object({ calls: z.number(), ordered: z.number() }),
+                difference: z
+                  .number()
+                  .nullable()
+                  .describe('order rate after reached calls minus after not reached'),
+                ci95: z.tuple([z.number(), z.number()]).nullable(),
+                p_value: z.number().nullable(),
+                significant: z.boolean(),
+              })
+              .describe(
+                'calls done in the period: orders within 7 days after a reached call against not reached',
+              ),
           }),
           ...ERRORS,
         },
