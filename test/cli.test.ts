@@ -46,6 +46,9 @@ describe('retain CLI', () => {
       'merged',
       'rejected',
       'guest',
+      'identical_lines',
+      'superseded_rows',
+      'masked_identities',
       'errors',
     ]);
     expect(result).toMatchObject({
@@ -152,8 +155,8 @@ describe('retain CLI', () => {
     expect(raw.startsWith('\uFEFF')).toBe(true);
     const csv = raw.slice(1).trim().split('\n');
     expect(csv[0]).toBe('customer_id,name,phone,email,city,tags,order_count,net_total,last_order_date');
-    // The orders file's 姓名 column is not an orders field, so the customer has no name.
-    expect(csv[1]).toMatch(/^\d+,,13800138000,,,,1,10000,2024-03-05$/);
+    // The orders file's 姓名 column names a customer who had no name (as a platform's 收货人 does).
+    expect(csv[1]).toMatch(/^\d+,张三,13800138000,,,,1,10000,2024-03-05$/);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(xlsxFile);
     const rows = book.worksheets[0]!.getSheetValues().filter(Boolean) as unknown[][];
