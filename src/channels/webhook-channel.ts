@@ -45,6 +45,28 @@ export function httpFailure(what: string, status: number): ChannelError {
   );
 }
 
+/**
+ * A provider's JSON answer (WeChat, WeCom): a network failure or a non-2xx status as a
+ * ChannelError naming `what`, and an answer that is not a JSON object as a permanent one.
+ */
+export async function providerJson(
+  url: string,
+  init: RequestInit,
+  what: string,
+): Promise<Record<string, unknown>> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  } catch (error) {
+    throw new ChannelError(`${what}: ${(error as Error).message}`, false);
+  }
+  if (!response.ok) throw httpFailure(what, response.status);
+  const answer = (await response.json().catch(() => null)) as unknown;
+  if (!answer || typeof answer !== 'object' || Array.isArray(answer))
+    throw new ChannelError(`${what}: the answer is not a JSON object`, false);
+  return answer as Record<string, unknown>;
+}
+
 /** The generic signed webhook channel. */
 export function webhookChannel(
   config: z.infer<typeof WebhookConfig>,

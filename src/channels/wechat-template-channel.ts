@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type ChannelAdapter, ChannelError } from './channel.ts';
-import { httpFailure } from './webhook-channel.ts';
+import { providerJson } from './webhook-channel.ts';
 
 /**
  * A WeChat official account's template message (公众号模板消息): the API base (configurable, for a
@@ -29,23 +29,12 @@ const tokens = new Map<string, { token: string; expires: number }>();
 /** Error codes that a fresh token or a later try may cure (bad/expired token, busy, rate limit). */
 const TRANSIENT = new Set([-1, 40001, 40014, 42001, 45009]);
 
-async function getJson(url: string, init: RequestInit, what: string) {
-  let response: Response;
-  try {
-    response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
-  } catch (error) {
-    throw new ChannelError(`${what}: ${(error as Error).message}`, false);
-  }
-  if (!response.ok) throw httpFailure(what, response.status);
-  return (await response.json().catch(() => ({}))) as Record<string, unknown>;
-}
-
 async function accessToken(config: Config, secret: string): Promise<string> {
   const key = `${config.api_base} ${config.app_id}`;
   const kept = tokens.get(key);
   if (kept && kept.expires > Date.now()) return kept.token;
   const query = new URLSearchParams({ grant_type: 'client_credential', appid: config.app_id, secret });
-  const answer = await getJson(`${config.api_base}/cgi-bin/token?${query}`, {}, 'WeChat token');
+  const answer = await providerJson(`${config.api_base}/cgi-bin/token?${query}`, {}, 'WeChat token');
   if (typeof answer.access_token !== 'string')
     throw new ChannelError(
       `WeChat token: ${answer.errcode} ${answer.errmsg ?? ''}`.trim(),
@@ -66,7 +55,7 @@ export function wechatTemplateChannel(config: Config, secrets: { app_secret?: st
       const token = await accessToken(config, secrets.app_secret ?? '');
       const data: Record<string, { value: string }> = { [config.fields.body]: { value: message.body } };
       if (message.subject) data[config.fields.subject] = { value: message.subject };
-      const answer = await getJson(
+      const answer = await providerJson(
         `${config.api_base}/cgi-bin/message/template/send?access_token=${encodeURIComponent(token)}`,
         {
           method: 'POST',

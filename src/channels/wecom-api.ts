@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ChannelError } from './channel.ts';
-import { httpFailure } from './webhook-channel.ts';
+import { providerJson } from './webhook-channel.ts';
 
 /**
  * WeCom customer contact (企业微信客户联系): the API base (configurable, for a proxy or a test
@@ -51,23 +51,9 @@ function failure(what: string, answer: Record<string, unknown>): ChannelError {
   return new ChannelError(`${what}: ${code} ${text}`.trim(), !TRANSIENT.has(code));
 }
 
-async function getJson(url: string, init: RequestInit, what: string): Promise<Record<string, unknown>> {
-  let response: Response;
-  try {
-    response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
-  } catch (error) {
-    throw new ChannelError(`${what}: ${(error as Error).message}`, false);
-  }
-  if (!response.ok) throw httpFailure(what, response.status);
-  const answer = (await response.json().catch(() => null)) as unknown;
-  if (!answer || typeof answer !== 'object' || Array.isArray(answer))
-    throw new ChannelError(`${what}: the answer is not a JSON object`, false);
-  return answer as Record<string, unknown>;
-}
-
 async function fetchToken(config: WecomConfig, secret: string) {
   const query = new URLSearchParams({ corpid: config.corp_id, corpsecret: secret });
-  const answer = await getJson(`${config.api_base}/cgi-bin/gettoken?${query}`, {}, 'WeCom token');
+  const answer = await providerJson(`${config.api_base}/cgi-bin/gettoken?${query}`, {}, 'WeCom token');
   if (Number(answer.errcode ?? 0) !== 0 || typeof answer.access_token !== 'string' || !answer.access_token)
     throw failure('WeCom token', answer);
   // Renewed five minutes before WeCom's expiry (7200 s), never later than half its life.
@@ -119,7 +105,7 @@ export async function wecomPost(
 ): Promise<Record<string, unknown>> {
   for (let attempt = 1; ; attempt++) {
     const token = await wecomToken(config, secret);
-    const answer = await getJson(
+    const answer = await providerJson(
       `${config.api_base}${path}?access_token=${encodeURIComponent(token)}`,
       { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
       what,
