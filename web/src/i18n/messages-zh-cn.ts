@@ -1,5 +1,7 @@
 // Chinese (Simplified) strings: the source of every message key; en must have each of them.
+
 import { accessZhCN } from './messages-access-zh-cn.ts';
+import { displayZhCN } from './messages-display-zh-cn.ts';
 import { importFieldsZhCN } from './messages-import-fields-zh-cn.ts';
 import { journeysZhCN } from './messages-journeys-zh-cn.ts';
 import { surveysZhCN } from './messages-surveys-zh-cn.ts';
@@ -8,6 +10,7 @@ import { wecomZhCN } from './messages-wecom-zh-cn.ts';
 
 /** Every string of the dashboard, in zh-CN. */
 export const zhCN = {
+  ...displayZhCN,
   ...journeysZhCN,
   ...importFieldsZhCN,
   ...accessZhCN,

@@ -4,7 +4,7 @@ import { api, downloadUrl } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
 import { PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
-import { type CustomerRow, LIFECYCLE_STAGES, RFM_GROUPS } from '../lib/types.ts';
+import { type CustomerListPage, type CustomerRow, LIFECYCLE_STAGES, RFM_GROUPS } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
 import { Link, setQuery, useLocation } from '../router.tsx';
 
@@ -24,7 +24,7 @@ export function CustomersPage() {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [selected, setSelected] = useState<number[]>([]);
   const [bulkTag, setBulkTag] = useState('');
-  const page = useApi<{ items: CustomerRow[]; next_cursor: string | null }>('/customers', {
+  const page = useApi<CustomerListPage>('/customers', {
     ...filters,
     cursor: cursors.at(-1),
     limit: PAGE_SIZE,
@@ -180,6 +180,13 @@ export function CustomersPage() {
           {t('common.previous')}
         </Button>
         <span>{t('common.page', { page: cursors.length })}</span>
+        {page.data && (
+          <span data-testid="customers-total">
+            {t(page.data.total_exact ? 'customers.total' : 'customers.total_estimate', {
+              n: fmt.number(page.data.total),
+            })}
+          </span>
+        )}
         <Button
           disabled={!page.data?.next_cursor}
           onClick={() => setCursors((c) => [...c, page.data!.next_cursor!])}
