@@ -24,7 +24,8 @@ export function Change({
   if (now === null || before === null || (!rate && before === 0)) {
     return (
       <Typography.Text type="secondary" data-change="none">
-        {label} {t('figures.no_comparison')}
+        {label ? `${label} ` : ''}
+        {label ? t('figures.no_comparison') : '—'}
       </Typography.Text>
     );
   }
@@ -35,7 +36,8 @@ export function Change({
       style={{ color: changeColour(rise, change) }}
       data-change={change > 0 ? 'up' : change < 0 ? 'down' : 'flat'}
     >
-      {label} {text}
+      {label ? `${label} ` : ''}
+      {text}
     </Typography.Text>
   );
 }

@@ -98,4 +98,6 @@ export const displayEn: Record<keyof typeof displayZhCN, string> = {
   'points.referred': 'referred customer #{x}',
   'points.joined': 'joined with customer #{x}’s code',
   'points.expired': 'points expired on {x}',
+  'settings.display': 'Display',
+  'figures.column': '{metric} {compare}',
 };

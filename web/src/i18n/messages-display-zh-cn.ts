@@ -98,4 +98,6 @@ export const displayZhCN = {
   'points.referred': '推荐了客户 #{x}',
   'points.joined': '通过客户 #{x} 的推荐码加入',
   'points.expired': '积分于 {x} 过期',
+  'settings.display': '显示',
+  'figures.column': '{metric}{compare}',
 } as const;

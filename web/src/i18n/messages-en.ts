@@ -83,7 +83,7 @@ export const en: Record<MessageKey, string> = {
   'kpi.clv': 'CLV',
   'kpi.vs_previous': '{change} vs previous',
   'kpi.no_change': 'nothing to compare',
-  'customers.search': 'Search name, phone, email or id',
+  'customers.search': 'Search name, nickname, phone (last 4 or first digits), card, order',
   'customers.segment': 'Segment',
   'customers.tag': 'Tag',
   'customers.lifecycle': 'Lifecycle',

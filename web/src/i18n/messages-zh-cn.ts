@@ -84,7 +84,7 @@ export const zhCN = {
   'kpi.clv': '客户终身价值',
   'kpi.vs_previous': '较上期 {change}',
   'kpi.no_change': '上期无可比数据',
-  'customers.search': '搜索姓名、手机、邮箱或编号',
+  'customers.search': '搜索姓名、昵称、手机（尾号 4 位或前几位）、会员卡、订单号',
   'customers.segment': '分群',
   'customers.tag': '标签',
   'customers.lifecycle': '生命周期',

@@ -146,6 +146,12 @@ export function CustomersPage() {
         dataSource={page.data?.items ?? []}
         pagination={false}
         scroll={{ x: 800 }}
+        locale={{
+          // A new workspace's empty list says what to do next; a search that finds nobody says so.
+          emptyText: Object.values(filters).some(Boolean) ? undefined : (
+            <Link to="/import">{t('empty.import_customers')}</Link>
+          ),
+        }}
         rowSelection={
           canWrite
             ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]) }
