@@ -188,7 +188,7 @@ describe('dashboard in Chromium', () => {
       .filter((o) => o.customer === who.id)
       .reduce((sum, o) => sum + o.amount, 0);
     await page.getByRole('navigation').getByRole('link', { name: '客户' }).click();
-    await page.getByRole('searchbox', { name: '搜索姓名、手机、邮箱或编号' }).fill(who.name);
+    await page.getByRole('searchbox', { name: zhCN['customers.search'] }).fill(who.name);
     await page.keyboard.press('Enter');
     await page.getByRole('link', { name: who.name }).click();
     await page.getByRole('heading', { name: who.name }).waitFor();
@@ -283,7 +283,8 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('link', { name: '顾客001' }).waitFor();
     await page.getByLabel('工作空间').click();
     await page.locator('.ant-select-item-option', { hasText: 'outlet' }).click();
-    await page.locator('.ant-table-placeholder', { hasText: '暂无数据' }).waitFor();
+    // An empty workspace's list says what to do next.
+    await page.locator('.ant-table-placeholder', { hasText: '暂无客户，去导入客户或订单' }).waitFor();
     expect(((await api('/auth/me')) as { workspace: { name: string } }).workspace.name).toBe('outlet');
     expect(((await api('/customers')) as { items: unknown[] }).items).toEqual([]);
     await page.getByLabel('工作空间').click();

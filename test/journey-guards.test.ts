@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
-import { applyJourney } from '../src/journeys/journey-service.ts';
+import { journeyCounts } from '../src/journeys/journey-report.ts';
+import { applyJourney, findJourney } from '../src/journeys/journey-service.ts';
 import { enqueueMessages, optOut, sendMessage } from '../src/messaging/send-message.ts';
 import { saveTemplates } from '../src/messaging/template-service.ts';
 import { setClock } from '../src/shared/clock.ts';
@@ -322,5 +323,42 @@ describe.each(storesUnderTest())('message guards through the worker ($name)', (s
       down = false;
       await saveSettings(database.db, ws.id, current.settings as Record<string, unknown>);
     }
+  });
+
+  it("reports a send step's messages by what became of them: 已排队发送 counts only those still waiting", async () => {
+    const night = 90 * D + 12 * 60 * M; // 22:00: NOMAIL's promo is deferred to the morning
+    await fire('promo', ['NOMAIL'], night);
+    await pass(night);
+    for (const name of ['promo', 'ping']) {
+      const journey = await findJourney(database.db, ws.id, name);
+      const { steps } = await journeyCounts(database.db, journey);
+      const send = steps.find((s) => s.step === 'send')!;
+      // Independently: the journey's messages by status, straight from the table.
+      const rows = await database.db
+        .selectFrom('messages')
+        .select(['status', 'reason'])
+        .where('workspace_id', '=', ws.id)
+        .where('journey_id', '=', journey.id)
+        .execute();
+      const by = (status: string[]) => rows.filter((r) => status.includes(r.status)).length;
+      const want: Record<string, number> = {
+        queued: by(['queued', 'sending']),
+        sent: by(['sent']),
+        skipped: by(['skipped']),
+        failed: by(['failed']),
+      };
+      for (const k of Object.keys(want)) if (!want[k]) delete want[k];
+      expect(send.outcomes, name).toEqual(want);
+      expect(send.reached, name).toBe(rows.length);
+      const reasons: Record<string, number> = {};
+      for (const r of rows.filter((r) => r.status === 'skipped'))
+        reasons[r.reason!] = (reasons[r.reason!] ?? 0) + 1;
+      expect(send.not_sent, name).toEqual(reasons);
+    }
+    // The promo journey had both: an opted-out customer skipped, a capped one skipped, one deferred.
+    const promo = await journeyCounts(database.db, await findJourney(database.db, ws.id, 'promo'));
+    const send = promo.steps.find((s) => s.step === 'send')!;
+    expect(send.not_sent).toMatchObject({ opted_out: 1, frequency_cap: 2 });
+    expect(send.outcomes.queued).toBe(1);
   });
 });

@@ -25,8 +25,19 @@ export interface JourneyReport {
     exited: number;
     capped: number;
   };
-  /** Per step: entries that reached it, by outcome, and entries there now. */
-  steps: { step: string; type: string; reached: number; outcomes: Record<string, number>; now_at: number }[];
+  /**
+   * Per step: entries that reached it, by outcome, and entries there now. A message step's
+   * `queued` counts only messages still waiting; those the worker handled count as `sent`,
+   * `failed` or `skipped`, and `not_sent` says why (reason → messages skipped or failed).
+   */
+  steps: {
+    step: string;
+    type: string;
+    reached: number;
+    outcomes: Record<string, number>;
+    not_sent: Record<string, number>;
+    now_at: number;
+  }[];
   funnel: Funnel;
   funnel_by_step: (Funnel & { step: string })[];
   holdout:
@@ -70,16 +81,33 @@ export async function journeyCounts(db: Kysely<Schema>, journey: StoredJourney):
   const reached = await sql<{ step: string; outcome: string; n: number }>`
     select step, outcome, count(*)::int as n from journey_steps where workspace_id = ${ws} and journey_id = ${journey.id}
     group by step, outcome`.execute(db);
+  // What became of each step's messages: a queued step outcome is only a message handed to the worker.
+  const sent = await sql<{ step: string; status: string; reason: string | null; n: number }>`
+    select step, status, case when status = 'skipped' then reason when status = 'failed' and reason like 'wecom\_%' then reason
+      when status = 'failed' then 'provider_error' end as reason, count(*)::int as n
+    from messages where workspace_id = ${ws} and journey_id = ${journey.id} and step is not null
+    group by 1, 2, 3`.execute(db);
   const count = (state: string) => states.rows.filter((r) => r.state === state).reduce((s, r) => s + r.n, 0);
   const steps = Object.entries(def.steps).map(([step, s]) => {
-    const outcomes = Object.fromEntries(
+    const outcomes: Record<string, number> = Object.fromEntries(
       reached.rows.filter((r) => r.step === step).map((r) => [r.outcome, r.n]),
     );
+    const reachedCount = Object.values(outcomes).reduce((a, b) => a + b, 0);
+    const notSent: Record<string, number> = {};
+    if (outcomes.queued) {
+      for (const m of sent.rows.filter((r) => r.step === step && !['queued', 'sending'].includes(r.status))) {
+        outcomes[m.status] = (outcomes[m.status] ?? 0) + m.n;
+        outcomes.queued -= m.n;
+        if (m.reason !== null) notSent[m.reason] = (notSent[m.reason] ?? 0) + m.n;
+      }
+      if (outcomes.queued <= 0) delete outcomes.queued;
+    }
     return {
       step,
       type: s.type,
-      reached: Object.values(outcomes).reduce((a, b) => a + b, 0),
+      reached: reachedCount,
       outcomes,
+      not_sent: notSent,
       now_at: states.rows
         .filter((r) => r.step === step && (r.state === 'active' || r.state === 'waiting'))
         .reduce((a, r) => a + r.n, 0),

@@ -4,9 +4,10 @@ import { can } from '../../access/roles.ts';
 import { getUser } from '../../access/user-service.ts';
 import { auditAs } from '../../audit/audit-log.ts';
 import { customer360 } from '../../customers/customer-360.ts';
+import { CustomerPageSchema } from '../../customers/customer-contract.ts';
 import { eraseCustomer } from '../../customers/customer-erase.ts';
 import { getCustomerProfile, requireCustomer } from '../../customers/customer-profile.ts';
-import { searchCustomers } from '../../customers/customer-search.ts';
+import { countCustomers, searchCustomers } from '../../customers/customer-search.ts';
 import { updateCustomer } from '../../customers/customer-update.ts';
 import { addTag, removeTag, tagHistory } from '../../customers/tag-service.ts';
 import { recentEvents } from '../../events/event-history.ts';
@@ -22,20 +23,6 @@ import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';
 import { CustomerParams, DateText, ERRORS, IdValue, MAX_INT4, PageQuery } from '../schemas.ts';
 import { serviceSection } from './customer-service-routes.ts';
-
-const CustomerSummary = z.object({
-  id: z.number(),
-  external_id: z.string().nullable(),
-  name: z.string().nullable(),
-  phone: z.string().nullable(),
-  email: z.string().nullable(),
-  city: z.string().nullable(),
-  member_tier: z.string().nullable(),
-  order_count: z.number(),
-  net_total: z.number().describe('net spend in minor units'),
-  first_order_date: z.string().nullable(),
-  last_order_date: z.string().nullable(),
-});
 
 /** The list's filters (segment, tag, lifecycle, RFM group and scores, tier) as SQL over `customers c`. */
 export async function listFilters(
@@ -65,7 +52,13 @@ export async function listFilters(
 }
 
 export const ListQuery = PageQuery.extend({
-  q: z.string().max(200).optional().describe('name (contains), or exact phone, email or external id'),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .describe(
+      'name or nickname (contains); exact phone, email, external id, member card or order id; 4 digits: phone tail; 3 or 5–10 digits: phone prefix',
+    ),
   segment: z.string().optional(),
   tag: z.string().optional(),
   lifecycle: z.enum(LIFECYCLE_STAGES).optional(),
@@ -145,7 +138,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
         summary: 'List and search customers',
         querystring: ListQuery,
         response: {
-          200: z.object({ items: z.array(CustomerSummary), next_cursor: z.string().nullable() }),
+          200: CustomerPageSchema,
           ...ERRORS,
         },
       },
@@ -153,14 +146,21 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
     async (request) => {
       const caller = callerOf(request);
       const { q, cursor, limit } = request.query;
+      const filters = await listFilters(db, caller, request.query);
       const page = await searchCustomers(db, caller.workspace.id, {
         q,
-        filters: await listFilters(db, caller, request.query),
+        filters,
         after: cursor === undefined ? undefined : Number(cursor),
         limit,
       });
+      const count = await countCustomers(db, caller.workspace.id, { q, filters });
       const mask = maskerFor(caller);
-      return { items: page.items.map((c) => mask.row(c)), next_cursor: page.nextCursor };
+      return {
+        items: page.items.map((c) => mask.row(c)),
+        next_cursor: page.nextCursor,
+        total: count.total,
+        total_exact: count.exact,
+      };
     },
   );
 

@@ -25,6 +25,32 @@ echarts.use([
   CanvasRenderer,
 ]);
 
+interface AxisModel {
+  axis?: { type?: string; scale?: { type?: string }; getViewLabels?: () => { formattedLabel: string }[] };
+}
+
+/** The labels of the chart's value axes, as drawn; empty when the chart has none or cannot say. */
+function valueAxisLabels(instance: echarts.ECharts | null): string[] {
+  const model = (
+    instance as unknown as {
+      getModel?: () => { getComponent: (t: string, i: number) => AxisModel | undefined };
+    } | null
+  )?.getModel?.();
+  if (!model) return [];
+  const out: string[] = [];
+  for (const kind of ['yAxis', 'xAxis'])
+    for (let i = 0; i < 4; i++) {
+      const axis = model.getComponent(kind, i)?.axis;
+      if (axis?.scale?.type !== 'interval') continue;
+      try {
+        out.push(...(axis.getViewLabels?.() ?? []).map((l) => l.formattedLabel));
+      } catch {
+        // Not laid out yet: nothing to report.
+      }
+    }
+  return out;
+}
+
 /** What a click on a chart element reports. */
 export interface ChartClick {
   seriesType?: string;
@@ -66,6 +92,9 @@ export function EChart({
 
   useEffect(() => {
     chart.current?.setOption(option, true);
+    // The value axes' labels as drawn (the canvas holds no text), for checks such as 万 on money axes.
+    const labels = valueAxisLabels(chart.current);
+    if (ref.current) ref.current.dataset.axisLabels = labels.join('|');
   }, [option]);
 
   return <div ref={ref} role="img" aria-label={label} style={{ width: '100%', height }} />;

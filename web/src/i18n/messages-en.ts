@@ -1,4 +1,5 @@
 import { accessEn } from './messages-access-en.ts';
+import { displayEn } from './messages-display-en.ts';
 import { importFieldsEn } from './messages-import-fields-en.ts';
 import { journeysEn } from './messages-journeys-en.ts';
 import { surveysEn } from './messages-surveys-en.ts';
@@ -8,6 +9,7 @@ import type { MessageKey } from './messages-zh-cn.ts';
 
 /** Every string of the dashboard, in English (the type makes a missing key a compile error). */
 export const en: Record<MessageKey, string> = {
+  ...displayEn,
   ...journeysEn,
   ...importFieldsEn,
   ...accessEn,
@@ -81,7 +83,7 @@ export const en: Record<MessageKey, string> = {
   'kpi.clv': 'CLV',
   'kpi.vs_previous': '{change} vs previous',
   'kpi.no_change': 'nothing to compare',
-  'customers.search': 'Search name, phone, email or id',
+  'customers.search': 'Search name, nickname, phone (last 4 or first digits), card, order',
   'customers.segment': 'Segment',
   'customers.tag': 'Tag',
   'customers.lifecycle': 'Lifecycle',

@@ -1,5 +1,7 @@
 // Chinese (Simplified) strings: the source of every message key; en must have each of them.
+
 import { accessZhCN } from './messages-access-zh-cn.ts';
+import { displayZhCN } from './messages-display-zh-cn.ts';
 import { importFieldsZhCN } from './messages-import-fields-zh-cn.ts';
 import { journeysZhCN } from './messages-journeys-zh-cn.ts';
 import { surveysZhCN } from './messages-surveys-zh-cn.ts';
@@ -8,6 +10,7 @@ import { wecomZhCN } from './messages-wecom-zh-cn.ts';
 
 /** Every string of the dashboard, in zh-CN. */
 export const zhCN = {
+  ...displayZhCN,
   ...journeysZhCN,
   ...importFieldsZhCN,
   ...accessZhCN,
@@ -81,7 +84,7 @@ export const zhCN = {
   'kpi.clv': '客户终身价值',
   'kpi.vs_previous': '较上期 {change}',
   'kpi.no_change': '上期无可比数据',
-  'customers.search': '搜索姓名、手机、邮箱或编号',
+  'customers.search': '搜索姓名、昵称、手机（尾号 4 位或前几位）、会员卡、订单号',
   'customers.segment': '分群',
   'customers.tag': '标签',
   'customers.lifecycle': '生命周期',

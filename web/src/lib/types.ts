@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CustomerPageSchema, CustomerSummarySchema } from '../../../src/customers/customer-contract.ts';
 import type {
   SurveyReportSchema,
   SurveyResponsePage,
@@ -47,19 +48,10 @@ export interface LifecycleSummary {
 }
 
 /** A row of the customer list. */
-export interface CustomerRow {
-  id: number;
-  external_id: string | null;
-  name: string | null;
-  phone: string | null;
-  email: string | null;
-  city: string | null;
-  member_tier: string | null;
-  order_count: number;
-  net_total: number;
-  first_order_date: string | null;
-  last_order_date: string | null;
-}
+export type CustomerRow = z.output<typeof CustomerSummarySchema>;
+
+/** `GET /customers`: a page and how many match in all. */
+export type CustomerListPage = z.output<typeof CustomerPageSchema>;
 
 /** `GET /clv`. */
 export interface Clv {

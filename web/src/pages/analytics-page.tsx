@@ -1,5 +1,6 @@
 import { Card, Input, Select, Space, Table, Typography } from 'antd';
 import { useSession } from '../api/session.tsx';
+import { Change } from '../components/change.tsx';
 import { EChart } from '../components/echart.tsx';
 import { Loaded, PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -10,6 +11,8 @@ import { setQuery, useLocation } from '../router.tsx';
 import { FunnelFigures } from './journey-funnel.tsx';
 import type { Funnel } from './journey-report-types.ts';
 
+/** Periods in a year, for 同比 (the row as many periods back). */
+const PER_YEAR: Record<PeriodUnit, number> = { day: 365, week: 52, month: 12, quarter: 4, year: 1 };
 const UNITS: PeriodUnit[] = ['day', 'week', 'month', 'quarter', 'year'];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -77,9 +80,9 @@ export function AnalyticsPage() {
                 label={t('analytics.rates')}
                 option={{
                   tooltip: { trigger: 'axis', valueFormatter: (v: number) => fmt.percent(v) },
-                  legend: {},
-                  grid: { left: 48, right: 16, top: 40, bottom: 32 },
-                  xAxis: { type: 'category', data: rows.map((r) => fmt.date(r.period_start)) },
+                  legend: { bottom: 0 },
+                  grid: { left: 16, right: 16, top: 16, bottom: 40, containLabel: true },
+                  xAxis: { type: 'category', data: rows.map((r) => fmt.period(r.period_start, unit)) },
                   yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmt.percent(v) } },
                   series: (['repurchase_rate', 'returning_rate', 'retention_rate'] as const).map((k) => ({
                     name: t(`kpi.${k}`),
@@ -93,12 +96,12 @@ export function AnalyticsPage() {
                 size="small"
                 pagination={false}
                 dataSource={rows}
-                scroll={{ x: 900 }}
+                scroll={{ x: 1200 }}
                 columns={[
                   {
                     title: t('analytics.period'),
                     dataIndex: 'period_start',
-                    render: (v: string) => fmt.date(v),
+                    render: (v: string) => fmt.period(v, unit),
                   },
                   {
                     title: t('kpi.buyers'),
@@ -117,6 +120,38 @@ export function AnalyticsPage() {
                     dataIndex: 'revenue',
                     align: 'right',
                     render: (v: number) => fmt.money(v),
+                  },
+                  {
+                    title: t('figures.column', { metric: t('kpi.revenue'), compare: t('figures.mom') }),
+                    key: 'revenue_mom',
+                    align: 'right',
+                    render: (_: unknown, r: MetricsRow, i: number) => (
+                      <Change label="" now={r.revenue} before={rows[i - 1]?.revenue ?? null} />
+                    ),
+                  },
+                  {
+                    title: t('figures.column', { metric: t('kpi.revenue'), compare: t('figures.yoy') }),
+                    key: 'revenue_yoy',
+                    align: 'right',
+                    render: (_: unknown, r: MetricsRow, i: number) => (
+                      <Change label="" now={r.revenue} before={rows[i - PER_YEAR[unit]]?.revenue ?? null} />
+                    ),
+                  },
+                  {
+                    title: t('figures.column', {
+                      metric: t('kpi.repurchase_rate'),
+                      compare: t('figures.mom'),
+                    }),
+                    key: 'repurchase_mom',
+                    align: 'right',
+                    render: (_: unknown, r: MetricsRow, i: number) => (
+                      <Change
+                        label=""
+                        rate
+                        now={r.repurchase_rate}
+                        before={i > 0 ? (rows[i - 1]?.repurchase_rate ?? null) : null}
+                      />
+                    ),
                   },
                   {
                     title: t('kpi.aov'),

@@ -2,6 +2,7 @@ import { Descriptions, Table, Typography } from 'antd';
 import { useSession } from '../api/session.tsx';
 import { Loaded } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { sourceLabel } from '../lib/display.ts';
 import { useApi } from '../lib/use-api.ts';
 import { Link } from '../router.tsx';
 
@@ -25,7 +26,8 @@ interface Referral {
 
 /** A customer's coupons (issued, redeemed) and referrals (by whom, whom). */
 export function CustomerCoupons({ id }: { id: number }) {
-  const { t, value } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const { fmt } = useSession();
   const coupons = useApi<Coupon[]>(`/customers/${id}/coupons`);
   const referrals = useApi<{ code: string | null; referred_by: Referral | null; referred: Referral[] }>(
@@ -45,7 +47,11 @@ export function CustomerCoupons({ id }: { id: number }) {
             columns={[
               { title: t('coupons.code'), dataIndex: 'code' },
               { title: t('loyalty.template_name'), dataIndex: 'template' },
-              { title: t('loyalty.source'), dataIndex: 'source', render: (v: string) => value('source', v) },
+              {
+                title: t('loyalty.source'),
+                dataIndex: 'source',
+                render: (v: string) => sourceLabel(i18n, v),
+              },
               {
                 title: t('coupons.issued_at'),
                 dataIndex: 'issued_at',

@@ -1,8 +1,8 @@
 import { Descriptions, Table, Typography } from 'antd';
-import { WECOM_REASONS } from '../../../src/channels/wecom-contract.ts';
 import { useSession } from '../api/session.tsx';
 import { Loaded } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { messageReason, messageStatus, pointsReason } from '../lib/display.ts';
 import { useApi } from '../lib/use-api.ts';
 
 interface Loyalty {
@@ -32,12 +32,10 @@ interface Message {
   delivered_at: string | null;
 }
 
-/** The reasons the profile shows in words: those of WeCom customer contact. */
-const SHOWN_REASONS: readonly string[] = WECOM_REASONS;
-
 /** A customer's points, tier and the messages they were sent, with their outcomes. */
 export function CustomerLoyalty({ id }: { id: number }) {
-  const { t, lang, value } = useI18n();
+  const i18n = useI18n();
+  const { t, lang, value } = i18n;
   const { fmt } = useSession();
   const loyalty = useApi<Loyalty>(`/customers/${id}/loyalty`);
   const messages = useApi<Message[]>(`/customers/${id}/messages`);
@@ -70,7 +68,11 @@ export function CustomerLoyalty({ id }: { id: number }) {
                 { title: t('profile.when'), dataIndex: 'at', render: (v: string) => fmt.dateTime(v) },
                 { title: t('loyalty.kind'), dataIndex: 'kind', render: (v: string) => value('ledger', v) },
                 { title: t('loyalty.points'), dataIndex: 'points', align: 'right' },
-                { title: t('loyalty.reason'), dataIndex: 'reason' },
+                {
+                  title: t('loyalty.reason'),
+                  dataIndex: 'reason',
+                  render: (r: string | null) => pointsReason(i18n, fmt, r),
+                },
                 {
                   title: t('loyalty.expires'),
                   dataIndex: 'expires_at',
@@ -104,12 +106,21 @@ export function CustomerLoyalty({ id }: { id: number }) {
                 title: t('message.status'),
                 dataIndex: 'status',
                 render: (v: string, m: Message) =>
-                  `${value('msg', v === 'sent' && m.delivered_at ? 'delivered' : v)}${m.resends ? t('message.resent', { n: m.resends }) : ''}`,
+                  `${messageStatus(i18n, v, m.reason, m.delivered_at !== null)}${m.resends ? t('message.resent', { n: m.resends }) : ''}`,
               },
               {
                 title: t('message.reason'),
                 dataIndex: 'reason',
-                render: (r: string | null) => (r && SHOWN_REASONS.includes(r) ? value('reason', r) : ''),
+                render: (r: string | null, m: Message) => {
+                  const why = messageReason(i18n, m.status, r);
+                  return why ? (
+                    <span data-reason={r} title={why.detail}>
+                      {why.text}
+                    </span>
+                  ) : (
+                    ''
+                  );
+                },
               },
               {
                 title: t('message.opened'),

@@ -3,6 +3,7 @@ import { useSession } from '../api/session.tsx';
 import { Loaded, PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
+import { eventSentence, sourceLabel, type TimelineEvent } from '../lib/display.ts';
 import { codeLabel } from '../lib/labels.ts';
 import { useApi } from '../lib/use-api.ts';
 import { Link } from '../router.tsx';
@@ -260,19 +261,27 @@ function Events({ events }: { events: Profile['events'] }) {
       items={events.map((e, i) => ({
         key: `${e.occurred_at}-${i}`,
         title: fmt.dateTime(e.occurred_at),
-        content: (
-          <>
-            <Typography.Text strong>{e.type}</Typography.Text>{' '}
-            <Typography.Text type="secondary">{JSON.stringify(e.properties)}</Typography.Text>
-          </>
-        ),
+        content: <EventLine event={e} />,
       }))}
     />
   );
 }
 
+function EventLine({ event }: { event: TimelineEvent }) {
+  const i18n = useI18n();
+  const { fmt } = useSession();
+  const { title, detail } = eventSentence(i18n, fmt, event);
+  return (
+    <span data-event={event.type}>
+      <Typography.Text strong>{title}</Typography.Text>
+      {detail && <Typography.Text type="secondary">{`（${detail}）`}</Typography.Text>}
+    </span>
+  );
+}
+
 function TagHistory({ profile }: { profile: Profile }) {
-  const { t, value } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const { fmt } = useSession();
   return (
     <Table
@@ -287,7 +296,7 @@ function TagHistory({ profile }: { profile: Profile }) {
           dataIndex: 'action',
           render: (v: string) => t(`tag.${v}` as MessageKey),
         },
-        { title: t('profile.tag_source'), dataIndex: 'source', render: (v: string) => value('source', v) },
+        { title: t('profile.tag_source'), dataIndex: 'source', render: (v: string) => sourceLabel(i18n, v) },
         { title: t('profile.when'), dataIndex: 'at', render: (v: string) => fmt.dateTime(v) },
       ]}
     />

@@ -4,7 +4,7 @@ import { api, downloadUrl } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
 import { PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
-import { type CustomerRow, LIFECYCLE_STAGES, RFM_GROUPS } from '../lib/types.ts';
+import { type CustomerListPage, type CustomerRow, LIFECYCLE_STAGES, RFM_GROUPS } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
 import { Link, setQuery, useLocation } from '../router.tsx';
 
@@ -24,7 +24,7 @@ export function CustomersPage() {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [selected, setSelected] = useState<number[]>([]);
   const [bulkTag, setBulkTag] = useState('');
-  const page = useApi<{ items: CustomerRow[]; next_cursor: string | null }>('/customers', {
+  const page = useApi<CustomerListPage>('/customers', {
     ...filters,
     cursor: cursors.at(-1),
     limit: PAGE_SIZE,
@@ -146,6 +146,12 @@ export function CustomersPage() {
         dataSource={page.data?.items ?? []}
         pagination={false}
         scroll={{ x: 800 }}
+        locale={{
+          // A new workspace's empty list says what to do next; a search that finds nobody says so.
+          emptyText: Object.values(filters).some(Boolean) ? undefined : (
+            <Link to="/import">{t('empty.import_customers')}</Link>
+          ),
+        }}
         rowSelection={
           canWrite
             ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]) }
@@ -180,6 +186,13 @@ export function CustomersPage() {
           {t('common.previous')}
         </Button>
         <span>{t('common.page', { page: cursors.length })}</span>
+        {page.data && (
+          <span data-testid="customers-total">
+            {t(page.data.total_exact ? 'customers.total' : 'customers.total_estimate', {
+              n: fmt.number(page.data.total),
+            })}
+          </span>
+        )}
         <Button
           disabled={!page.data?.next_cursor}
           onClick={() => setCursors((c) => [...c, page.data!.next_cursor!])}

@@ -34,6 +34,8 @@ export interface StepCount {
   type: string;
   reached: number;
   outcomes: Record<string, number>;
+  /** A message step's messages not sent, by reason. */
+  not_sent: Record<string, number>;
   now_at: number;
 }
 

@@ -5,6 +5,7 @@ import { EChart } from '../components/echart.tsx';
 import { Loaded, PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
+import { messageReason } from '../lib/display.ts';
 import { may } from '../lib/permissions.ts';
 import { useApi } from '../lib/use-api.ts';
 import { Link, navigate } from '../router.tsx';
@@ -18,7 +19,11 @@ const ENTRY_STATES = ['total', 'active', 'waiting', 'completed', 'exited', 'capp
 
 /** How many reached each step (by outcome) and are there now, as a chart and a table. */
 function StepCounts({ steps }: { steps: StepCount[] }) {
-  const { t, value } = useI18n();
+  const i18n = useI18n();
+  const { t, value } = i18n;
+  // `failed: <why>` of a coupon step: the outcome in words, its text kept for a hover.
+  const outcomeLabel = (k: string) =>
+    k.startsWith('failed:') ? value('outcome', 'failed') : value('outcome', k);
   const { fmt } = useSession();
   const option = useMemo(
     () => ({
@@ -64,7 +69,20 @@ function StepCounts({ steps }: { steps: StepCount[] }) {
               <Space wrap size={4}>
                 {Object.entries(o).map(([k, n]) => (
                   <Tag key={k} data-outcome={k}>
-                    {value('outcome', k)} {fmt.number(n)}
+                    {outcomeLabel(k)} {fmt.number(n)}
+                  </Tag>
+                ))}
+              </Space>
+            ),
+          },
+          {
+            title: t('journeys.not_sent'),
+            dataIndex: 'not_sent',
+            render: (o: Record<string, number> | undefined) => (
+              <Space wrap size={4}>
+                {Object.entries(o ?? {}).map(([reason, n]) => (
+                  <Tag key={reason} data-not-sent={reason}>
+                    {messageReason(i18n, 'skipped', reason)?.text} {fmt.number(n)}
                   </Tag>
                 ))}
               </Space>

@@ -7,6 +7,7 @@ import { Loaded, PageTitle } from '../components/page.tsx';
 import { currencyDigits } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
+import { sourceLabel } from '../lib/display.ts';
 import { useApi } from '../lib/use-api.ts';
 
 interface Template {
@@ -46,7 +47,8 @@ interface Referrals {
 
 /** Coupon templates (create, issue to a segment), the redemption report, tiers, points and referrals. */
 export function LoyaltyPage() {
-  const { t, lang } = useI18n();
+  const i18n = useI18n();
+  const { t, lang } = i18n;
   const { fmt, me, canWrite } = useSession();
   const { message } = App.useApp();
   const client = useQueryClient();
@@ -168,7 +170,11 @@ export function LoyaltyPage() {
               scroll={{ x: 720 }}
               columns={[
                 { title: t('loyalty.template_name'), dataIndex: 'template' },
-                { title: t('loyalty.source'), dataIndex: 'source' },
+                {
+                  title: t('loyalty.source'),
+                  dataIndex: 'source',
+                  render: (v: string) => sourceLabel(i18n, v),
+                },
                 {
                   title: t('loyalty.issued_n'),
                   dataIndex: 'issued',

@@ -1,4 +1,4 @@
-import { Card, Col, Input, Row, Space, Table } from 'antd';
+import { Card, Col, Input, Row, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useSession } from '../api/session.tsx';
 import { EChart } from '../components/echart.tsx';
@@ -120,6 +120,8 @@ function HeatMap({ grid }: { grid: Grid }) {
   const scores = ['1', '2', '3', '4', '5'];
   const data = grid.customers.flatMap((row, r) => row.map((n, f) => [f, r, n]));
   const max = Math.max(1, ...data.map((d) => d[2]!));
+  // F columns nobody falls in (most customers bought once, so high F scores stay empty): said, not left to guess.
+  const emptyF = scores.filter((_, f) => grid.customers.every((row) => (row[f] ?? 0) === 0));
   return (
     <>
       <EChart
@@ -173,6 +175,11 @@ function HeatMap({ grid }: { grid: Grid }) {
           ],
         }}
       />
+      {emptyF.length > 0 && (
+        <Typography.Paragraph type="secondary" data-empty-f={emptyF.join(',')} style={{ marginTop: 8 }}>
+          {`F ${emptyF.join('、')}：${t('rfm.empty_f_note')}`}
+        </Typography.Paragraph>
+      )}
       {/* The same numbers as links, for keyboards and screen readers. */}
       <div className="sr-only">
         <table>

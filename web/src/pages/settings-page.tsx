@@ -8,6 +8,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import { useApi } from '../lib/use-api.ts';
 import { ChannelsCard } from './settings/channels-card.tsx';
+import { DisplayCard } from './settings/display-card.tsx';
 import { UsersCard } from './settings/users-card.tsx';
 import { WorkspaceCard } from './settings/workspace-card.tsx';
 
@@ -21,6 +22,7 @@ export function SettingsPage() {
     <>
       <PageTitle title={t('nav.settings')} />
       <WorkspaceCard />
+      <DisplayCard />
       {isAdmin ? (
         <AdminSettings />
       ) : (
