@@ -55,6 +55,21 @@ export async function buildDashboardIfStale(paths: DashboardPaths = {}): Promise
   return true;
 }
 
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+/** The line of a build error that says what is wrong ("Failed to resolve …"), not "Build failed with 1 error:". */
+function firstReason(message: string): string {
+  const lines = message
+    .replace(ANSI, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const error = lines.find((l) => /^\w*Error: /.test(l))?.replace(/^\w*Error: /, '');
+  const reason =
+    error ?? lines.find((l) => !/^Build failed with/.test(l) && !l.startsWith('at ')) ?? lines[0];
+  return (reason ?? 'unknown error').slice(0, 300);
+}
+
 /**
  * What `retain serve` does before listening: builds the dashboard when it is missing or older
  * than its sources, saying so on one line, and on a failure says why on one line and goes on
@@ -73,7 +88,7 @@ export async function ensureDashboard(paths: DashboardPaths, say: (line: string)
     say('retain: dashboard built');
     return true;
   } catch (error) {
-    const reason = ((error as Error)?.message ?? String(error)).split('\n')[0]!.trim();
+    const reason = firstReason((error as Error)?.message ?? String(error));
     say(
       `retain: the dashboard could not be built (${reason}); serving the API ${existsSync(join(distDir, 'index.html')) ? 'and the previous dashboard' : 'only'} — run npm run build to see the whole error`,
     );
