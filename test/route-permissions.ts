@@ -99,6 +99,7 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'POST /api/v1/journeys/{journey}/pause': 'messaging.write',
   'POST /api/v1/journeys/{journey}/resume': 'messaging.write',
   'POST /api/v1/journeys/backtest': 'read',
+  'POST /api/v1/playbook/install': 'messaging.write',
   'POST /api/v1/auth/password': 'read',
   'GET /api/v1/users': 'admin',
   'DELETE /api/v1/users/{userId}': 'admin',

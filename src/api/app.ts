@@ -37,6 +37,7 @@ import { invitationRoutes } from './routes/invitation-routes.ts';
 import { journeyRoutes } from './routes/journey-routes.ts';
 import { loyaltyRoutes } from './routes/loyalty-routes.ts';
 import { messagingRoutes } from './routes/messaging-routes.ts';
+import { playbookRoutes } from './routes/playbook-routes.ts';
 import { segmentRoutes } from './routes/segment-routes.ts';
 import { surveyPageRoutes } from './routes/survey-page-routes.ts';
 import { surveyRoutes } from './routes/survey-routes.ts';
@@ -61,6 +62,8 @@ export interface ApiOptions {
   uploadDir?: string;
   /** The built dashboard (`web/dist`); served at `/` when it holds an `index.html`. */
   dashboardDir?: string;
+  /** The token of `retain serve`'s access file: CLI commands on this machine sent to the server. */
+  localToken?: string;
   /** Longest a database statement of a request may run, in ms (0: no limit); default RETAIN_STATEMENT_TIMEOUT_MS or 30 s. */
   statementTimeoutMs?: number;
 }
@@ -167,7 +170,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
   });
   await app.register(
     async (api) => {
-      api.addHook('onRequest', authHook(store, context.callers));
+      api.addHook('onRequest', authHook(store, context.callers, options.localToken));
       await api.register(rateLimit, {
         hook: 'preHandler',
         max: options.rateLimitPerMinute ?? 6000,
@@ -191,6 +194,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(customerServiceRoutes, context);
       await api.register(surveyRoutes, context);
       await api.register(wecomRoutes, context);
+      await api.register(playbookRoutes, context);
     },
     { prefix: '/api/v1' },
   );

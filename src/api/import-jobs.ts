@@ -10,6 +10,7 @@ import { type DetectedColumns, detectColumns } from '../importing/column-detect.
 import type { ImportKind } from '../importing/import-kinds.ts';
 import { type ImportStats, importFile } from '../importing/import-service.ts';
 import type { ImportLang } from '../importing/row-normalize.ts';
+import { refreshAfterChanges } from '../segments/segment-refresh.ts';
 import { RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 
@@ -22,6 +23,8 @@ export interface ImportJob {
   status: 'running' | 'completed' | 'failed';
   progress: { rows: number; bytesRead: number; totalBytes: number };
   stats?: ImportStats;
+  /** How saved segments moved, when the import was asked to refresh them (as `retain import` does). */
+  segments?: { name: string; entered: number; exited: number }[];
   error?: string;
   rejectsFile: string;
   /** The rejected rows with personal fields masked, for roles without the `pii` permission. */
@@ -109,6 +112,8 @@ export class ImportJobs {
       strict?: boolean;
       dryRun?: boolean;
       lang?: ImportLang;
+      /** Bring saved segments up to date in the import's transaction, as `retain import` does. */
+      refreshSegments?: boolean;
     },
   ): ImportJob {
     const id = randomUUID();
@@ -145,6 +150,14 @@ export class ImportJobs {
           onProgress: (p) => {
             job.progress = p;
           },
+          afterChanges: input.refreshSegments
+            ? async (session, touched, stats) => {
+                job.segments = [];
+                if (stats.inserted + stats.updated + stats.merged === 0) return;
+                const moved = await refreshAfterChanges(session, workspace, touched);
+                job.segments = moved.map((m) => ({ name: m.name, entered: m.entered, exited: m.exited }));
+              }
+            : undefined,
         });
         job.status = 'completed';
         await recordAudit(this.store.db, workspace.id, actor, {

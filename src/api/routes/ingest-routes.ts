@@ -230,6 +230,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       total_bytes: job.progress.totalBytes,
     },
     stats: job.stats ?? null,
+    segments: job.segments ?? null,
     error: job.error ?? null,
     started_at: iso(job.startedAt),
     finished_at: job.finishedAt ? iso(job.finishedAt) : null,
@@ -248,6 +249,10 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
           encoding: z.string().optional(),
           strict: z.stringbool().optional(),
           dry_run: z.stringbool().optional(),
+          refresh_segments: z
+            .stringbool()
+            .optional()
+            .describe('bring saved segments up to date in the import, as `retain import` does'),
           map: z.string().optional().describe('JSON object field → column header'),
           lang: z
             .enum(['zh-CN', 'en'])
@@ -286,6 +291,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         encoding: request.query.encoding,
         strict: request.query.strict,
         dryRun: request.query.dry_run,
+        refreshSegments: request.query.refresh_segments,
         lang: request.query.lang ?? langOf(request.headers['accept-language']),
       });
       return reply.code(202).send(presentJob(job));

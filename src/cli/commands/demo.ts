@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { cliActor } from '../../access/caller.ts';
 import { loadDemo } from '../../demo/demo-load.ts';
+import { installPlaybook } from '../../playbook/playbook-install.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { todayIn } from '../../shared/local-date.ts';
 import { withWorkspace } from '../context.ts';
@@ -9,7 +11,9 @@ import { printJson } from '../output.ts';
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('load a demo merchant (Chinese baby & household brand: stores, Tmall, WeChat mini-program)')
+    .description(
+      'load a demo merchant (Chinese baby & household brand: stores, Tmall, WeChat mini-program) and install the seed playbook',
+    )
     .option('--customers <n>', 'number of customers', '3000')
     .option('--end-date <date>', 'last day of demo data (default: yesterday in the workspace zone)')
     .option('--if-empty', 'do nothing when the workspace already has customers')
@@ -47,13 +51,18 @@ export function registerDemoCommand(program: Command): void {
             if (error instanceof RangeError) throw new InvalidInputError(error.message);
             throw error;
           }
-          if (opts.json) return printJson(stats);
+          // The example journeys apply and backtest on the demo as they are: what they name is there.
+          const playbook = await installPlaybook(store.db, ws, cliActor());
+          if (opts.json) return printJson({ ...stats, playbook });
           console.log(`demo loaded into workspace "${ws.name}" (data up to ${endDate}):`);
           for (const [kind, s] of Object.entries(stats)) {
             console.log(
               `  ${kind}: read ${s.read}, inserted ${s.inserted}, updated ${s.updated}, rejected ${s.rejected}, guest ${s.guest}`,
             );
           }
+          console.log(
+            `  playbook: ${playbook.created} created, ${playbook.unchanged} unchanged, ${playbook.kept} kept as edited (journeys paused: retain journeys resume NAME)`,
+          );
         });
       },
     );

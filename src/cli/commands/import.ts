@@ -1,5 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
+import { serverHoldingStore } from '../../api/local-access.ts';
+import { storeOptionsFromEnv } from '../../config.ts';
 import { IMPORT_KINDS, type ImportKind } from '../../importing/import-kinds.ts';
 import { type ImportStats, importFile } from '../../importing/import-service.ts';
 import type { ImportLang } from '../../importing/row-normalize.ts';
@@ -8,6 +10,7 @@ import { refreshAfterChanges } from '../../segments/segment-refresh.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { withWorkspace } from '../context.ts';
 import { printJson } from '../output.ts';
+import { importThroughServer } from '../remote-import.ts';
 
 /** With RETAIN_TIMINGS=1, how long each import phase took goes to stderr (for benchmarks). */
 const timings = process.env.RETAIN_TIMINGS === '1';
@@ -120,13 +123,45 @@ export function registerImportCommand(program: Command): void {
       const workspaceName: string = command.optsWithGlobals().workspace;
       const lang = importLang(options.lang);
       const bar = process.stderr.isTTY && !options.json ? progressBar() : undefined;
+      const map = parseMap(options.map);
+      // A `retain serve` holding the embedded store gets the import (a nightly cron job beside
+      // the dashboard) instead of a refusal; the output is the same as a local import's.
+      const store = storeOptionsFromEnv();
+      const server = store.url || !store.dataDir ? undefined : serverHoldingStore(store.dataDir);
+      if (server) {
+        if (command.optsWithGlobals().now !== undefined || process.env.RETAIN_NOW)
+          throw new InvalidInputError(
+            `--now: retain serve (process ${server.pid}) holds the store and imports at its own clock; stop it to import as of another time`,
+          );
+        if (!options.json)
+          console.error(
+            `retain: the store is held by retain serve (process ${server.pid}); importing through it`,
+          );
+        const remote = await importThroughServer(server, {
+          kind,
+          file,
+          workspace: workspaceName,
+          map,
+          encoding: options.encoding,
+          strict: options.strict,
+          dryRun: options.dryRun,
+          lang,
+          rejectsFile: options.rejects,
+          onProgress: bar?.update,
+        }).finally(() => bar?.stop());
+        if (!options.json)
+          for (const moved of remote.segments)
+            console.error(`segment ${moved.name}: ${moved.entered} entered, ${moved.exited} exited`);
+        finish(remote.stats, options);
+        return;
+      }
       const stats = await withWorkspace(workspaceName, async (store, workspace) => {
         let refreshed: Awaited<ReturnType<typeof refreshAfterChanges>> = [];
         const result = await importFile(store, {
           kind,
           file,
           workspace,
-          map: parseMap(options.map),
+          map,
           encoding: options.encoding,
           rejectsFile: options.rejects,
           strict: options.strict,
@@ -147,8 +182,13 @@ export function registerImportCommand(program: Command): void {
             console.error(`segment ${moved.name}: ${moved.entered} entered, ${moved.exited} exited`);
         return result;
       }).finally(() => bar?.stop());
-      if (options.json) printJson(stats);
-      else printSummary(stats, options);
-      if (options.strict && stats.rejected > 0) process.exitCode = 1;
+      finish(stats, options);
     });
+}
+
+/** The import's result on stdout, and exit code 1 when a strict import found bad rows. */
+function finish(stats: ImportStats, options: ImportCliOptions): void {
+  if (options.json) printJson(stats);
+  else printSummary(stats, options);
+  if (options.strict && stats.rejected > 0) process.exitCode = 1;
 }

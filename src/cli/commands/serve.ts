@@ -1,18 +1,28 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { bootstrapAdminKey } from '../../access/api-key-service.ts';
 import { cliActor } from '../../access/caller.ts';
 import { newToken } from '../../access/secret-token.ts';
 import { createUser } from '../../access/user-service.ts';
+import { loopbackUrl, newLocalToken, removeLocalAccess, writeLocalAccess } from '../../api/local-access.ts';
 import { startServer } from '../../api/server.ts';
 import { storeOptionsFromEnv } from '../../config.ts';
 import { openDatabase } from '../../db/database.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
-import { DASHBOARD_DIR } from '../../web/dashboard-build.ts';
+import { DASHBOARD_DIR, ensureDashboard } from '../../web/dashboard-build.ts';
 import { runForever } from '../../worker/worker.ts';
 import { ensureWorkspace, listWorkspaces } from '../../workspaces/workspace-service.ts';
 
 /** The dashboard user a first start creates. */
 const FIRST_ADMIN = 'admin@retain.local';
+
+interface ServeOptions {
+  port: string;
+  host: string;
+  worker: boolean;
+  workerInterval: string;
+  dashboardDir: string;
+}
 
 /** `retain serve`: the HTTP API, its OpenAPI document and docs, and the dashboard when built. */
 export function registerServeCommand(program: Command): void {
@@ -26,13 +36,24 @@ export function registerServeCommand(program: Command): void {
       'do not run journeys and deliver messages in this process (run retain worker instead)',
     )
     .option('--worker-interval <seconds>', 'pause between worker passes', '5')
-    .action(async (opts: { port: string; host: string; worker: boolean; workerInterval: string }) => {
+    .option(
+      '--dashboard-dir <dir>',
+      'the built dashboard to serve (built there first when missing or older than web/src)',
+      DASHBOARD_DIR,
+    )
+    .action(async (opts: ServeOptions) => {
       const port = Number(opts.port);
       if (!(Number(opts.workerInterval) > 0))
         throw new InvalidInputError(`--worker-interval ${opts.workerInterval}: expected seconds > 0`);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new InvalidInputError(`--port ${opts.port}: expected 0–65535`);
-      const store = await openDatabase(storeOptionsFromEnv());
+      // Always the current dashboard: built before the store is taken, so a build holds nothing.
+      const dashboardDir = resolve(opts.dashboardDir);
+      const dashboard = await ensureDashboard({ distDir: dashboardDir }, (line) =>
+        process.stderr.write(`${line}\n`),
+      );
+      const storeOptions = storeOptionsFromEnv();
+      const store = await openDatabase(storeOptions);
       const workspaces = await listWorkspaces(store.db);
       const first =
         workspaces.find((w) => w.name === 'default') ??
@@ -49,14 +70,29 @@ export function registerServeCommand(program: Command): void {
             `retain: dashboard sign-in (shown once): ${FIRST_ADMIN} / ${password}\n`,
         );
       }
+      // On the embedded store, CLI commands that can go through the API (retain import) are sent
+      // here: the token is in memory and in a 0600 file in the data directory, never in a log.
+      const dataDir =
+        store.kind === 'pglite' && storeOptions.dataDir !== 'memory://' ? storeOptions.dataDir : undefined;
+      const localToken = dataDir ? newLocalToken() : undefined;
       const server = await startServer(store, {
+        localToken,
         port,
         host: opts.host,
         logger: process.env.RETAIN_LOG !== 'off',
         trustProxy: process.env.RETAIN_TRUST_PROXY === '1',
         rateLimitPerMinute: process.env.RETAIN_RATE_LIMIT ? Number(process.env.RETAIN_RATE_LIMIT) : undefined,
-        dashboardDir: DASHBOARD_DIR,
+        dashboardDir: dashboard ? dashboardDir : undefined,
       });
+      if (dataDir && localToken) {
+        const address = server.server.address();
+        const bound = typeof address === 'object' && address ? address.port : port;
+        writeLocalAccess(dataDir, {
+          pid: process.pid,
+          url: loopbackUrl(opts.host, bound),
+          token: localToken,
+        });
+      }
       // The embedded store belongs to this process, so journeys run here too (on a server, any
       // number of `retain worker` processes may share the work instead).
       const stopWorker = new AbortController();
@@ -73,6 +109,7 @@ export function registerServeCommand(program: Command): void {
       const stop = async () => {
         if (stopping) return;
         stopping = true;
+        if (dataDir && localToken) removeLocalAccess(dataDir, localToken);
         stopWorker.abort();
         await worker;
         await server.close();

@@ -2,6 +2,7 @@ import { accessEn } from './messages-access-en.ts';
 import { displayEn } from './messages-display-en.ts';
 import { importFieldsEn } from './messages-import-fields-en.ts';
 import { journeysEn } from './messages-journeys-en.ts';
+import { playbookEn } from './messages-playbook-en.ts';
 import { surveysEn } from './messages-surveys-en.ts';
 import { tasksEn } from './messages-tasks-en.ts';
 import { wecomEn } from './messages-wecom-en.ts';
@@ -16,6 +17,7 @@ export const en: Record<MessageKey, string> = {
   ...tasksEn,
   ...wecomEn,
   ...surveysEn,
+  ...playbookEn,
   'app.name': 'Retain',
   'app.tagline': 'Repeat-purchase CRM: customers, RFM, lifecycle, segments and loyalty',
   'nav.label': 'Main navigation',

@@ -4,6 +4,7 @@ import { accessZhCN } from './messages-access-zh-cn.ts';
 import { displayZhCN } from './messages-display-zh-cn.ts';
 import { importFieldsZhCN } from './messages-import-fields-zh-cn.ts';
 import { journeysZhCN } from './messages-journeys-zh-cn.ts';
+import { playbookZhCN } from './messages-playbook-zh-cn.ts';
 import { surveysZhCN } from './messages-surveys-zh-cn.ts';
 import { tasksZhCN } from './messages-tasks-zh-cn.ts';
 import { wecomZhCN } from './messages-wecom-zh-cn.ts';
@@ -17,6 +18,7 @@ export const zhCN = {
   ...tasksZhCN,
   ...wecomZhCN,
   ...surveysZhCN,
+  ...playbookZhCN,
   'app.name': 'Retain 复购',
   'app.tagline': '复购客户管理：客户、RFM、生命周期、分群与会员营销',
   'nav.label': '主导航',

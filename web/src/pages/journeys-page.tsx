@@ -9,6 +9,7 @@ import { useApi } from '../lib/use-api.ts';
 import { Link, navigate } from '../router.tsx';
 import { type JourneyRow, stepsInOrder } from './journey-report-types.ts';
 import { triggerSummary } from './journey-trigger-summary.ts';
+import { PlaybookInstallButton } from './playbook-install.tsx';
 
 /** The address of a journey's results, and of its builder. */
 export const journeyPath = (name: string, edit = false) =>
@@ -55,6 +56,7 @@ export function JourneysPage() {
         extra={
           <Space wrap>
             <Link to="/templates">{t('nav.templates')}</Link>
+            {writer && <PlaybookInstallButton />}
             {writer && (
               <Button type="primary" onClick={() => navigate('/journeys/new')}>
                 {t('journeys.new')}

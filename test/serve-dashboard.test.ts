@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DASHBOARD_DIR, dashboardIsStale, ensureDashboard } from '../src/web/dashboard-build.ts';
+
+// `retain serve` always serves the current dashboard: it builds web/dist when missing or older than
+// its sources. The decision is tested on temporary trees; the serving on a copy of the real build
+// (test/global-setup.ts keeps it current), so no test pays for a full build.
+const bin = new URL('../bin/retain.js', import.meta.url).pathname;
+
+/** A web tree: src/main.tsx, index.html and vite.config.ts, all dated `at` (seconds). */
+function webTree(at: number) {
+  const webDir = mkdtempSync(join(tmpdir(), 'retain-web-'));
+  mkdirSync(join(webDir, 'src'));
+  writeFileSync(join(webDir, 'src', 'main.tsx'), 'export {};\n');
+  writeFileSync(join(webDir, 'index.html'), '<div id="root"></div>\n');
+  for (const f of ['src/main.tsx', 'src', 'index.html']) utimesSync(join(webDir, f), at, at);
+  return webDir;
+}
+
+/** A build in `distDir` dated `at`. */
+function built(distDir: string, at: number) {
+  mkdirSync(distDir, { recursive: true });
+  writeFileSync(join(distDir, 'index.html'), '<html>built</html>\n');
+  utimesSync(join(distDir, 'index.html'), at, at);
+}
+
+describe('the dashboard build before serving', () => {
+  it('is stale when missing or older than any source, current otherwise', () => {
+    const webDir = webTree(1_000_000);
+    const distDir = join(webDir, 'dist');
+    expect(dashboardIsStale({ webDir, distDir })).toBe(true);
+    built(distDir, 2_000_000);
+    expect(dashboardIsStale({ webDir, distDir })).toBe(false);
+    // A source edited after the build, however deep.
+    utimesSync(join(webDir, 'src', 'main.tsx'), 3_000_000, 3_000_000);
+    expect(dashboardIsStale({ webDir, distDir })).toBe(true);
+    built(distDir, 4_000_000);
+    expect(dashboardIsStale({ webDir, distDir })).toBe(false);
+    writeFileSync(join(webDir, 'vite.config.ts'), 'export default {};\n');
+    utimesSync(join(webDir, 'vite.config.ts'), 5_000_000, 5_000_000);
+    expect(dashboardIsStale({ webDir, distDir })).toBe(true);
+  });
+
+  it('a failing build is one line, and what was built before is still served', async () => {
+    const webDir = webTree(1_000_000);
+    writeFileSync(join(webDir, 'index.html'), '<script type="module" src="/src/missing.tsx"></script>\n');
+    const lines: string[] = [];
+    // Nothing built yet: nothing to serve.
+    expect(await ensureDashboard({ webDir, distDir: join(webDir, 'dist') }, (l) => lines.push(l))).toBe(
+      false,
+    );
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^retain: building the dashboard into .*dist \(not built yet; this takes a minute\)…$/,
+    );
+    expect(lines[1]).toMatch(
+      /^retain: the dashboard could not be built \(Failed to resolve \/src\/missing\.tsx from .+\); serving the API only — run npm run build/,
+    );
+    expect(lines[1]).not.toContain('\n');
+    // An older build stays served when a rebuild fails.
+    built(join(webDir, 'dist'), 500_000);
+    lines.length = 0;
+    expect(await ensureDashboard({ webDir, distDir: join(webDir, 'dist') }, (l) => lines.push(l))).toBe(true);
+    expect(lines[0]).toContain('its sources changed');
+    expect(lines[1]).toContain('serving the API and the previous dashboard');
+  }, 60_000);
+
+  it('retain serve serves the dashboard at / from the directory it is given', async () => {
+    const distDir = join(mkdtempSync(join(tmpdir(), 'retain-dist-')), 'dist');
+    cpSync(DASHBOARD_DIR, distDir, { recursive: true });
+    const dataDir = mkdtempSync(join(tmpdir(), 'retain-serve-dash-'));
+    const port = 4990 + Math.floor(Math.random() * 9);
+    const server = spawn(
+      process.execPath,
+      [bin, 'serve', '--port', String(port), '--no-worker', '--dashboard-dir', distDir],
+      { env: { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '', RETAIN_LOG: 'off' } },
+    );
+    let stderr = '';
+    server.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((r) => server.once('exit', r));
+    try {
+      let page: Response | undefined;
+      for (let i = 0; i < 600 && !page; i++) {
+        page = await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
+        if (!page) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(page!.status).toBe(200);
+      expect(page!.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await page!.text()).toBe(readFileSync(join(distDir, 'index.html'), 'utf8'));
+      // A page address of the app gets the same page; the build was current, so none ran.
+      expect((await fetch(`http://127.0.0.1:${port}/journeys`)).status).toBe(200);
+      expect(stderr).not.toMatch(/building the dashboard/);
+    } finally {
+      server.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  }, 120_000);
+});
