@@ -2,6 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditAs } from '../../audit/audit-log.ts';
 import { requireCustomer } from '../../customers/customer-profile.ts';
+import {
+  CustomerReferralsSchema,
+  LoyaltySchema,
+  PointsExpiredSchema,
+  ReferralLinkSchema,
+  ReferralReportSchema,
+  TierChangesSchema,
+} from '../../loyalty/loyalty-contract.ts';
 import { changePoints, expirePoints, pointsBalance, pointsHistory } from '../../loyalty/points-ledger.ts';
 import {
   customerReferrals,
@@ -30,6 +38,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         tags: ['loyalty'],
         summary: "A customer's points balance, ledger and tier",
         params: CustomerParams,
+        response: { 200: LoyaltySchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -143,6 +152,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
           'Record that this new customer came with a referral code (own code, loops and existing buyers refused)',
         params: CustomerParams,
         body: z.object({ code: z.string().min(1).max(40) }).strict(),
+        response: { 200: ReferralLinkSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -167,6 +177,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         summary:
           'Who referred the customer, whom they referred (at most 200) and their code if they have one',
         params: CustomerParams,
+        response: { 200: CustomerReferralsSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -196,6 +207,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
       schema: {
         tags: ['loyalty'],
         summary: 'Referrals, converted, revenue from referred customers, top referrers',
+        response: { 200: ReferralReportSchema, ...ERRORS },
       },
     },
     async (request) => referralReport(db, callerOf(request).workspace.id),
@@ -206,7 +218,12 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     '/tiers/evaluate',
     {
       config: { permission: 'loyalty.write' },
-      schema: { tags: ['loyalty'], summary: 'Evaluate every customer’s tier (run daily)', body: AsOf },
+      schema: {
+        tags: ['loyalty'],
+        summary: 'Evaluate every customer’s tier (run daily)',
+        body: AsOf,
+        response: { 200: TierChangesSchema, ...ERRORS },
+      },
     },
     async (request) => {
       const caller = callerOf(request);
@@ -226,7 +243,12 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     '/points/expire',
     {
       config: { permission: 'loyalty.write' },
-      schema: { tags: ['loyalty'], summary: 'Expire points whose time has come (run daily)', body: AsOf },
+      schema: {
+        tags: ['loyalty'],
+        summary: 'Expire points whose time has come (run daily)',
+        body: AsOf,
+        response: { 200: PointsExpiredSchema, ...ERRORS },
+      },
     },
     async (request) => {
       const caller = callerOf(request);

@@ -9,6 +9,16 @@ import type { NoteSchema, TaskSchema } from '../../../src/tasks/task-contract.ts
 // Shapes of the API answers the pages read (see /api/openapi.json).
 
 export type {
+  CouponReportRow,
+  CouponTemplate,
+  CustomerCoupon,
+  CustomerReferrals,
+  IssueResult,
+  Loyalty,
+  ReferralReport,
+  TierLevel,
+} from '../../../src/loyalty/loyalty-contract.ts';
+export type {
   Clv,
   CohortRow,
   Funnel,

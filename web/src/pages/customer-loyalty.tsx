@@ -3,20 +3,8 @@ import { WECOM_REASONS } from '../../../src/channels/wecom-contract.ts';
 import { useSession } from '../api/session.tsx';
 import { Loaded } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import type { Loyalty } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
-
-interface Loyalty {
-  balance: number;
-  tier: { tier: string; since: string; level?: { name_zh: string; name_en: string } } | null;
-  ledger: {
-    id: number;
-    kind: string;
-    points: number;
-    reason: string | null;
-    at: string;
-    expires_at: string | null;
-  }[];
-}
 
 interface Message {
   id: number;
