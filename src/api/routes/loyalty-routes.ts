@@ -20,6 +20,11 @@ import {
 } from '../../loyalty/referrals.ts';
 import { customerTier, evaluateTiers } from '../../loyalty/tier-evaluate.ts';
 import { todayIn } from '../../shared/local-date.ts';
+import {
+  WorkspaceInfoSchema,
+  WorkspaceSchema,
+  WorkspaceSettingsSchema,
+} from '../../workspaces/workspace-contract.ts';
 import { changeWorkspace, saveSettings, zoneLocked } from '../../workspaces/workspace-service.ts';
 import { readSettings, setSetting } from '../../workspaces/workspace-settings.ts';
 import { callerOf } from '../auth.ts';
@@ -272,6 +277,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         tags: ['workspace'],
         summary:
           'The workspace: zone, currency, and whether they can still change (`locked` once anything is imported)',
+        response: { 200: WorkspaceInfoSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -298,6 +304,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
             currency: z.string().length(3).optional(),
           })
           .strict(),
+        response: { 200: WorkspaceSchema, ...ERRORS, 409: ERRORS[400] },
       },
     },
     async (request) => {
@@ -321,6 +328,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
       schema: {
         tags: ['workspace'],
         summary: 'RFM, lifecycle, points and tier settings, defaults filled in',
+        response: { 200: WorkspaceSettingsSchema, ...ERRORS },
       },
     },
     async (request) => readSettings(callerOf(request).workspace.settings),
@@ -334,6 +342,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         tags: ['workspace'],
         summary: 'Change settings by dotted path, e.g. {"points.enabled": true, "tiers.grace_days": 60}',
         body: z.record(z.string(), z.unknown()),
+        response: { 200: WorkspaceSettingsSchema, ...ERRORS },
       },
     },
     async (request) => {

@@ -38,6 +38,7 @@ export type {
 } from '../../../src/segments/segment-contract.ts';
 /** The RFM group codes and lifecycle stages, in the API's order. */
 export { LIFECYCLE_STAGES, RFM_GROUP_CODES as RFM_GROUPS } from '../../../src/segments/segment-contract.ts';
+export type { WorkspaceInfo, WorkspaceSettings } from '../../../src/workspaces/workspace-contract.ts';
 
 /** A row of the customer list. */
 export interface CustomerRow {

@@ -7,20 +7,16 @@ import { Loaded, PageTitle } from '../components/page.tsx';
 import { currencyDigits } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
-import type { CouponReportRow, CouponTemplate, IssueResult, ReferralReport, Segment } from '../lib/types.ts';
+import type {
+  CouponReportRow,
+  CouponTemplate,
+  IssueResult,
+  ReferralReport,
+  Segment,
+  TierLevel,
+  WorkspaceSettings,
+} from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
-
-interface Level {
-  code: string;
-  name_zh: string;
-  name_en: string;
-  min: number;
-  multiplier: number;
-}
-interface Settings {
-  points: { enabled: boolean; per_unit: number; expiry: string };
-  tiers: { enabled: boolean; basis: string; levels: Level[] };
-}
 
 /** Coupon templates (create, issue to a segment), the redemption report, tiers, points and referrals. */
 export function LoyaltyPage() {
@@ -30,7 +26,7 @@ export function LoyaltyPage() {
   const client = useQueryClient();
   const templates = useApi<CouponTemplate[]>('/coupon-templates');
   const report = useApi<CouponReportRow[]>('/coupons/report');
-  const settings = useApi<Settings>('/workspace/settings');
+  const settings = useApi<WorkspaceSettings>('/workspace/settings');
   const referrals = useApi<ReferralReport>('/referrals/report');
   const segments = useApi<Segment[]>('/segments');
   const [issueTo, setIssueTo] = useState<Record<number, string>>({});
@@ -200,7 +196,7 @@ export function LoyaltyPage() {
                       tiers: t(s.tiers.enabled ? 'common.on' : 'common.off'),
                     })}
                   </p>
-                  <Table<Level>
+                  <Table<TierLevel>
                     rowKey="code"
                     size="small"
                     pagination={false}
