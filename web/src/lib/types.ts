@@ -55,16 +55,20 @@ export interface CustomerRow {
   last_order_date: string | null;
 }
 
+export type {
+  DetectedColumns,
+  ImportJob,
+  Order,
+} from '../../../src/importing/import-contract.ts';
+export type {
+  ChannelConfig,
+  ChannelTestResult,
+  CustomerMessage,
+  MessageTemplate,
+  TemplatePreview,
+} from '../../../src/messaging/messaging-contract.ts';
 /** The channels a message template can be sent on, in the API's order. */
-export const CHANNELS = [
-  'email',
-  'sms_aliyun',
-  'sms_tencent',
-  'webhook',
-  'wecom_robot',
-  'wechat_template',
-  'wecom_customer',
-] as const;
+export { CHANNELS } from '../../../src/messaging/messaging-contract.ts';
 
 /** A task of `GET /tasks` (customer name and phone masked for roles without personal data). */
 export type Task = z.output<typeof TaskSchema>;

@@ -3,22 +3,8 @@ import { WECOM_REASONS } from '../../../src/channels/wecom-contract.ts';
 import { useSession } from '../api/session.tsx';
 import { Loaded } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
-import type { Loyalty } from '../lib/types.ts';
+import type { Loyalty, CustomerMessage as Message } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
-
-interface Message {
-  id: number;
-  channel: string;
-  template: string;
-  status: string;
-  reason: string | null;
-  created_at: string;
-  opened_at: string | null;
-  clicked_at: string | null;
-  resends: number;
-  /** When the provider confirmed the customer received it (WeCom customer contact). */
-  delivered_at: string | null;
-}
 
 /** The reasons the profile shows in words: those of WeCom customer contact. */
 const SHOWN_REASONS: readonly string[] = WECOM_REASONS;

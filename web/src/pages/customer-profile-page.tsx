@@ -4,7 +4,7 @@ import { Loaded, PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import { codeLabel } from '../lib/labels.ts';
-import type { CustomerRfm } from '../lib/types.ts';
+import type { CustomerRfm, Order as OrderWithLines } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
 import { Link } from '../router.tsx';
 import { CustomerCoupons } from './customer-coupons.tsx';
@@ -214,9 +214,7 @@ function Orders({ orders }: { orders: Order[] }) {
 function OrderLines({ orderId }: { orderId: string }) {
   const { t } = useI18n();
   const { fmt } = useSession();
-  const order = useApi<{
-    lines: { line_no: number; sku: string; product_name: string | null; quantity: string; amount: number }[];
-  }>(`/orders/${encodeURIComponent(orderId)}`);
+  const order = useApi<OrderWithLines>(`/orders/${encodeURIComponent(orderId)}`);
   return (
     <Loaded query={order}>
       {(o) => (
