@@ -127,3 +127,7 @@ export const KeyOut = z.object({
   revoked_at: z.string().nullable(),
 });
 export type KeyOut = z.infer<typeof KeyOut>;
+
+/** `POST /api-keys`: the key, shown this once. */
+export const KeyCreated = KeyOut.extend({ key: z.string() });
+export type KeyCreated = z.infer<typeof KeyCreated>;

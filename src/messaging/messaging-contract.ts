@@ -38,6 +38,7 @@ export type MessageTemplate = z.infer<typeof MessageTemplateSchema>;
 
 /** `PUT /templates` (and `PUT /journeys`): the name saved. */
 export const SavedNameSchema = z.object({ name: z.string() });
+export type SavedName = z.infer<typeof SavedNameSchema>;
 
 /** `POST /templates/{name}/preview`: the texts as a real customer would get them. */
 export const TemplatePreviewSchema = z.object({

@@ -5,7 +5,7 @@ import { resetMemberPassword } from '../../access/password-service.ts';
 import { ROLES } from '../../access/roles.ts';
 import { type getUser, listUsers, removeUser, updateMember } from '../../access/user-service.ts';
 import { auditAs, listAudit } from '../../audit/audit-log.ts';
-import { AuditPage, KeyOut, MemberBody, PasswordResetOut, UserOut } from '../access-schemas.ts';
+import { AuditPage, KeyCreated, KeyOut, MemberBody, PasswordResetOut, UserOut } from '../access-schemas.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { Cursor, ERRORS, IdNumber, iso, MAX_INT4, NO_CONTENT } from '../schemas.ts';
@@ -127,7 +127,7 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         tags: ['access'],
         summary: 'Create an API key; the key is in this response only',
         body: z.object({ name: z.string().min(1).max(100), role: Role }).strict(),
-        response: { 201: KeyOut.extend({ key: z.string() }), ...ERRORS },
+        response: { 201: KeyCreated, ...ERRORS },
       },
     },
     async (request, reply) => {

@@ -65,6 +65,7 @@ export type {
   ChannelTestResult,
   CustomerMessage,
   MessageTemplate,
+  SavedName,
   TemplatePreview,
 } from '../../../src/messaging/messaging-contract.ts';
 /** The channels a message template can be sent on, in the API's order. */

@@ -3,7 +3,7 @@ import { Alert, App, Button, Col, Form, Input, Row, Select } from 'antd';
 import { useEffect, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { CHANNELS, type MessageTemplate } from '../lib/types.ts';
+import { CHANNELS, type MessageTemplate, type SavedName } from '../lib/types.ts';
 
 export type { MessageTemplate };
 
@@ -58,7 +58,7 @@ export function TemplateForm({
     const subject = written(LOCALE_FIELDS.map(([l, s]) => [l, v[s]]));
     const body = written(LOCALE_FIELDS.map(([l, , b]) => [l, v[b]]));
     try {
-      const saved = await api<{ name: string }>('PUT', '/templates', {
+      const saved = await api<SavedName>('PUT', '/templates', {
         name: v.name,
         channel: v.channel,
         purpose: v.purpose,
