@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // A response schema that drops or changes a field fails the request (see src/api/response-check.ts).
+    env: { RETAIN_STRICT_RESPONSES: '1' },
   },
 });

@@ -193,6 +193,12 @@ describe.each(storesUnderTest())('API data ($name)', (store) => {
       (await post(ws.shop.operator, '/segments/preview', { condition: other, as_of: '2024-03-10' })).body
         .count,
     ).toBe(0);
+    // The sample carries the phone the segment builder shows, masked for roles without personal data.
+    const carted = { condition: { event: 'add_to_cart', within_days: 30 }, as_of: '2024-03-10' };
+    const sample = async (key: string) =>
+      (await post(key, '/segments/preview', carted)).body.sample.map((c: { phone: string }) => c.phone);
+    expect(await sample(ws.shop.admin)).toEqual(['13800000011']);
+    expect(await sample(ws.shop.viewer)).toEqual(['138****0011']);
   });
 
   it('imports an uploaded CSV in the background and serves the rejected rows with line and reason', async () => {

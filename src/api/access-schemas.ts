@@ -98,3 +98,36 @@ export const MemberBody = z
   })
   .strict();
 export type MemberBody = z.infer<typeof MemberBody>;
+
+/** An entry of the audit log. */
+export const AuditEntryOut = z.object({
+  id: z.number(),
+  at: z.string(),
+  actor_kind: z.string().describe('user, api_key or cli'),
+  actor_id: z.string().nullable(),
+  actor_label: z.string(),
+  action: z.string(),
+  object_type: z.string(),
+  object_id: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+/** A page of `GET /audit`, newest first. */
+export const AuditPage = z.object({ items: z.array(AuditEntryOut), next_cursor: z.string().nullable() });
+export type AuditPage = z.infer<typeof AuditPage>;
+
+/** An API key of `GET /api-keys` (never the key itself: it is shown once, at creation). */
+export const KeyOut = z.object({
+  id: z.number(),
+  name: z.string(),
+  role: z.string(),
+  prefix: z.string(),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+});
+export type KeyOut = z.infer<typeof KeyOut>;
+
+/** `POST /api-keys`: the key, shown this once. */
+export const KeyCreated = KeyOut.extend({ key: z.string() });
+export type KeyCreated = z.infer<typeof KeyCreated>;

@@ -4,12 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from '../access/login-limit.ts';
 import { can, type Permission, ROLES } from '../access/roles.ts';
 import type { Database } from '../db/database.ts';
@@ -24,6 +19,7 @@ import { ImportJobs } from './import-jobs.ts';
 import { guardInput, parseJsonBodies } from './input-guard.ts';
 import { redactUrl } from './log-redact.ts';
 import { scopeRequests } from './request-limits.ts';
+import { documentTransform, responseSerializer } from './response-check.ts';
 import { accessRoutes } from './routes/access-routes.ts';
 import { analyticsRoutes } from './routes/analytics-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
@@ -64,6 +60,8 @@ export interface ApiOptions {
   dashboardDir?: string;
   /** The token of `retain serve`'s access file: CLI commands on this machine sent to the server. */
   localToken?: string;
+  /** Fail (500) when a response schema would drop or change a field; default RETAIN_STRICT_RESPONSES=1 (the tests). */
+  strictResponses?: boolean;
   /** Longest a database statement of a request may run, in ms (0: no limit); default RETAIN_STATEMENT_TIMEOUT_MS or 30 s. */
   statementTimeoutMs?: number;
 }
@@ -93,7 +91,9 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       : false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(
+    responseSerializer(options.strictResponses ?? process.env.RETAIN_STRICT_RESPONSES === '1'),
+  );
   app.setErrorHandler(sendError);
   scopeRequests(app, store, options.statementTimeoutMs ?? statementTimeoutFromEnv());
   // Before every route's schema: no NUL, lone surrogate, prototype key or deep nesting gets through.
@@ -136,7 +136,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       },
       security: [{ apiKey: [] }, { session: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: documentTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/api/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, async () =>

@@ -18,6 +18,26 @@ export const ERRORS = {
   429: ErrorSchema,
 };
 
+/** The success answer of a route that answers nothing (204). */
+export const NO_CONTENT = z.null().describe('No content');
+
+/** A file answer (an export): CSV text or an XLSX workbook, by the `format` asked for. */
+export const FILE_RESPONSE = {
+  description: 'The file, as an attachment',
+  content: {
+    'text/csv': { schema: z.string().describe('CSV, UTF-8') },
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+      schema: z.string().meta({ format: 'binary' }),
+    },
+  },
+};
+
+/** A CSV answer. */
+export const CSV_RESPONSE = {
+  description: 'CSV, UTF-8',
+  content: { 'text/csv': { schema: z.string() } },
+};
+
 /** A date in a query or body: YYYY-MM-DD, and a day that exists. */
 export const DateText = z
   .string()

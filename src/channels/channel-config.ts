@@ -90,7 +90,10 @@ export async function listChannels(db: Kysely<Schema>, workspaceId: number) {
     channel: r.channel,
     config: r.config,
     secrets: Object.fromEntries(
-      KINDS[r.channel as ChannelName].secrets.map((s) => [s, r.secrets[s] ? 'set' : 'not set']),
+      KINDS[r.channel as ChannelName].secrets.map((s) => [
+        s,
+        r.secrets[s] ? ('set' as const) : ('not set' as const),
+      ]),
     ),
     updated_at: r.updated_at,
   }));

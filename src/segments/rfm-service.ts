@@ -108,7 +108,7 @@ export interface RfmRow {
   r_score: number;
   f_score: number;
   m_score: number;
-  rfm_group: string;
+  rfm_group: (typeof RFM_GROUPS)[number]['code'];
   lifecycle: LifecycleStage;
 }
 

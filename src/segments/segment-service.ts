@@ -67,10 +67,13 @@ export async function previewSegment(
     id: number;
     external_id: string | null;
     name: string | null;
+    phone: string | null;
     order_count: number;
     net_total: number;
   }>`
-    select c.id, c.external_id, c.name, c.order_count, c.net_total from customers c
+    select c.id, c.external_id, c.name,
+      (select min(value) from identities i where i.workspace_id = c.workspace_id and i.customer_id = c.id and i.type = 'phone') as phone,
+      c.order_count, c.net_total from customers c
     where c.workspace_id = ${workspace.id} and ${where} order by c.id limit ${options.sample ?? 10}`.execute(
     db,
   );

@@ -28,7 +28,7 @@ const staffChannels = z
   .refine((list) => new Set(list).size === list.length, 'each channel once')
   .default(['email']);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time such as 21:00');
-const SettingsSchema = z.object({
+export const SettingsSchema = z.object({
   rfm: z.object({ split: z.enum(['mean', 'score']).default('mean') }).default({ split: 'mean' }),
   lifecycle: z
     .object({

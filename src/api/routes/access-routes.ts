@@ -5,23 +5,13 @@ import { resetMemberPassword } from '../../access/password-service.ts';
 import { ROLES } from '../../access/roles.ts';
 import { type getUser, listUsers, removeUser, updateMember } from '../../access/user-service.ts';
 import { auditAs, listAudit } from '../../audit/audit-log.ts';
-import { MemberBody, PasswordResetOut, UserOut } from '../access-schemas.ts';
+import { AuditPage, KeyCreated, KeyOut, MemberBody, PasswordResetOut, UserOut } from '../access-schemas.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { Cursor, ERRORS, IdNumber, iso, MAX_INT4 } from '../schemas.ts';
+import { Cursor, ERRORS, IdNumber, iso, MAX_INT4, NO_CONTENT } from '../schemas.ts';
 
 const admin = { permission: 'admin' as const };
 const Role = z.enum(ROLES);
-const KeyOut = z.object({
-  id: z.number(),
-  name: z.string(),
-  role: z.string(),
-  prefix: z.string(),
-  created_at: z.string(),
-  last_used_at: z.string().nullable(),
-  revoked_at: z.string().nullable(),
-});
-
 const userOut = (u: Awaited<ReturnType<typeof getUser>>) => ({
   id: u.id,
   email: u.email,
@@ -63,12 +53,17 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     '/users/:userId',
     {
       config: admin,
-      schema: { tags: ['access'], summary: 'Remove a user from the workspace', params: UserParams },
+      schema: {
+        tags: ['access'],
+        summary: 'Remove a user from the workspace',
+        params: UserParams,
+        response: { 204: NO_CONTENT, ...ERRORS },
+      },
     },
     async (request, reply) => {
       const caller = callerOf(request);
       await removeUser(db, caller.workspace.id, caller.actor, request.params.userId);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -132,7 +127,7 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         tags: ['access'],
         summary: 'Create an API key; the key is in this response only',
         body: z.object({ name: z.string().min(1).max(100), role: Role }).strict(),
-        response: { 201: KeyOut.extend({ key: z.string() }), ...ERRORS },
+        response: { 201: KeyCreated, ...ERRORS },
       },
     },
     async (request, reply) => {
@@ -154,7 +149,15 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
   const KeyParams = z.object({ keyId: IdNumber(MAX_INT4) });
   app.delete(
     '/api-keys/:keyId',
-    { config: admin, schema: { tags: ['access'], summary: 'Revoke an API key', params: KeyParams } },
+    {
+      config: admin,
+      schema: {
+        tags: ['access'],
+        summary: 'Revoke an API key',
+        params: KeyParams,
+        response: { 204: NO_CONTENT, ...ERRORS },
+      },
+    },
     async (request, reply) => {
       const caller = callerOf(request);
       await revokeApiKey(db, caller.workspace.id, request.params.keyId);
@@ -164,7 +167,7 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         objectType: 'api_key',
         objectId: request.params.keyId,
       });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -180,6 +183,7 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
           limit: z.coerce.number().int().min(1).max(500).default(100),
           action: z.string().optional().describe('prefix, e.g. customer.'),
         }),
+        response: { 200: AuditPage, ...ERRORS },
       },
     },
     async (request) => {

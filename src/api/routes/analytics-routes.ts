@@ -4,10 +4,25 @@ import { requireCustomer } from '../../customers/customer-profile.ts';
 import { messageFunnel } from '../../messaging/message-funnel.ts';
 import { cohortRetention } from '../../metrics/cohort-retention.ts';
 import { historicalClv } from '../../metrics/historical-clv.ts';
+import {
+  ClvSchema,
+  CohortRowSchema,
+  FunnelSchema,
+  MetricsRowSchema,
+} from '../../metrics/metrics-contract.ts';
 import { PERIOD_UNITS, type PeriodUnit, periodMetrics } from '../../metrics/period-metrics.ts';
 import { LIFECYCLE_STAGES } from '../../segments/lifecycle-stage.ts';
 import { RFM_GROUPS } from '../../segments/rfm-groups.ts';
 import { rfmGrid, rfmRowAt, rfmSummary } from '../../segments/rfm-service.ts';
+import {
+  CustomerRfmSchema,
+  LifecycleSummarySchema,
+  MovementSchema,
+  RfmGridSchema,
+  RfmSummarySchema,
+  StageChangeSchema,
+  StageCountSchema,
+} from '../../segments/segment-contract.ts';
 import { segmentMovement } from '../../segments/segment-movement.ts';
 import { findSegment } from '../../segments/segment-service.ts';
 import { stageCounts, stageHistory } from '../../segments/stage-history.ts';
@@ -46,6 +61,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
         tags: ['rfm'],
         summary: 'The 8 RFM groups with share, revenue, AOV and suggested action',
         querystring: SegQuery,
+        response: { 200: RfmSummarySchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -62,6 +78,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
         tags: ['rfm'],
         summary: 'The 5×5 R×F grid: customers and revenue per cell, grid[r-1][f-1]',
         querystring: SegQuery,
+        response: { 200: RfmGridSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -78,6 +95,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
         tags: ['lifecycle'],
         summary: 'Customers per lifecycle stage and RFM group on each day the worker recorded in [from, to)',
         querystring: Range,
+        response: { 200: z.array(StageCountSchema), ...ERRORS },
       },
     },
     async (request) => {
@@ -95,6 +113,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
         tags: ['lifecycle'],
         summary: "A customer's recorded lifecycle stage and RFM group changes, oldest first",
         params: CustomerParams,
+        response: { 200: z.array(StageChangeSchema), ...ERRORS },
       },
     },
     async (request) => {
@@ -113,6 +132,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
         summary: "A customer's recency, frequency, monetary, scores, group and lifecycle",
         params: CustomerParams,
         querystring: SegQuery,
+        response: { 200: CustomerRfmSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -122,14 +142,14 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
       const j = lowerBound(seg.scored, i);
       const lifecycle = LIFECYCLE_STAGES[seg.stages[i]!]!;
       if (j === seg.scored.length || seg.scored[j] !== i)
-        return { customer_id: request.params.customerId, as_of: seg.asOf, scored: false, lifecycle };
+        return { customer_id: request.params.customerId, as_of: seg.asOf, scored: false as const, lifecycle };
       const row = rfmRowAt(seg, j);
       const group = RFM_GROUPS.find((g) => g.code === row.rfm_group)!;
       return {
         ...row,
         customer_id: request.params.customerId,
         as_of: seg.asOf,
-        scored: true,
+        scored: true as const,
         action_en: group.action_en,
         action_zh: group.action_zh,
       };
@@ -144,6 +164,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
         tags: ['lifecycle'],
         summary: 'Customers per lifecycle stage',
         querystring: SegQuery.pick({ as_of: true }),
+        response: { 200: LifecycleSummarySchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -162,6 +183,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
         tags: ['rfm'],
         summary: 'Customers moving between RFM groups and lifecycle stages from one date to another',
         querystring: Range,
+        response: { 200: MovementSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -187,22 +209,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
           period: z.enum(PERIOD_UNITS as [PeriodUnit, ...PeriodUnit[]]).default('month'),
           segment: z.string().optional(),
         }),
-        response: {
-          200: z.array(
-            z.object({
-              period_start: z.string(),
-              buyers: z.number(),
-              orders: z.number(),
-              revenue: z.number(),
-              aov: z.number().nullable(),
-              repurchase_rate: z.number().nullable(),
-              avg_repurchase_frequency: z.number().nullable(),
-              returning_rate: z.number().nullable(),
-              retention_rate: z.number().nullable(),
-            }),
-          ),
-          ...ERRORS,
-        },
+        response: { 200: z.array(MetricsRowSchema), ...ERRORS },
       },
     },
     async (request) => {
@@ -223,6 +230,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
         summary:
           'Customers first touched by a message in [from, to): touched → delivered → opened → clicked → added to cart → ordered within attribution_days, with revenue',
         querystring: Range.extend({ attribution_days: z.coerce.number().int().min(1).max(90).default(7) }),
+        response: { 200: FunnelSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -242,7 +250,12 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
     '/cohorts',
     {
       config: read,
-      schema: { tags: ['metrics'], summary: 'Monthly cohort retention matrix', querystring: Range },
+      schema: {
+        tags: ['metrics'],
+        summary: 'Monthly cohort retention matrix',
+        querystring: Range,
+        response: { 200: z.array(CohortRowSchema), ...ERRORS },
+      },
     },
     async (request) => {
       const { from, to } = request.query;
@@ -259,6 +272,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
         tags: ['metrics'],
         summary: 'Historical customer lifetime value',
         querystring: SegQuery.pick({ as_of: true }),
+        response: { 200: ClvSchema, ...ERRORS },
       },
     },
     async (request) => {

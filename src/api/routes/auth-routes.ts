@@ -18,7 +18,7 @@ import { NotFoundError } from '../../shared/errors.ts';
 import { LoginBody, Me, PasswordChangeBody, Text } from '../access-schemas.ts';
 import { callerOf, SESSION_COOKIE } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { ERRORS } from '../schemas.ts';
+import { ERRORS, NO_CONTENT } from '../schemas.ts';
 
 /** Sign-in to a session cookie, sign-out, who am I, switching workspace and changing one's password. */
 export const authRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store, loginLimits }) => {
@@ -48,12 +48,15 @@ export const authRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store
 
   app.post(
     '/auth/logout',
-    { config: { permission: 'read' }, schema: { tags: ['auth'], summary: 'Sign out' } },
+    {
+      config: { permission: 'read' },
+      schema: { tags: ['auth'], summary: 'Sign out', response: { 204: NO_CONTENT, ...ERRORS } },
+    },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) await logout(db, token);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 

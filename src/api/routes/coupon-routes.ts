@@ -11,6 +11,13 @@ import {
   findCouponTemplate,
   listCouponTemplates,
 } from '../../loyalty/coupon-template.ts';
+import {
+  CouponReportRowSchema,
+  CouponSchema,
+  CouponTemplateSchema,
+  CustomerCouponSchema,
+  IssueResultSchema,
+} from '../../loyalty/loyalty-contract.ts';
 import { segmentMemberIds } from '../../segments/segment-service.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { callerOf } from '../auth.ts';
@@ -31,7 +38,14 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
 
   app.get(
     '/coupon-templates',
-    { config: { permission: 'read' }, schema: { tags: ['coupons'], summary: 'Coupon templates' } },
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['coupons'],
+        summary: 'Coupon templates',
+        response: { 200: z.array(CouponTemplateSchema), ...ERRORS },
+      },
+    },
     async (request) => (await listCouponTemplates(db, callerOf(request).workspace.id)).map(presentTemplate),
   );
 
@@ -44,6 +58,7 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         summary:
           'Create a template: 满减 (amount_off with threshold), percent_off (capped) or gift; validity, limits, budget',
         body: CouponTemplateInput,
+        response: { 201: CouponTemplateSchema, ...ERRORS },
       },
     },
     async (request, reply) => {
@@ -73,15 +88,7 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
             segment: z.string().min(1).optional(),
           })
           .strict(),
-        response: {
-          200: z.object({
-            issued: z.number(),
-            over_customer_limit: z.number(),
-            over_budget: z.number(),
-            codes: z.array(z.object({ customer_id: z.number(), code: z.string() })),
-          }),
-          ...ERRORS,
-        },
+        response: { 200: IssueResultSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -119,6 +126,7 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       schema: {
         tags: ['coupons'],
         summary: 'Issued, redeemed, rate, discount cost, revenue and ROI per template and source',
+        response: { 200: z.array(CouponReportRowSchema), ...ERRORS },
       },
     },
     async (request) => couponReport(db, callerOf(request).workspace.id),
@@ -132,6 +140,7 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         tags: ['coupons'],
         summary: 'A coupon and every redemption attempt',
         params: z.object({ code: z.string().min(1).max(40) }),
+        response: { 200: CouponSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -157,6 +166,7 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         tags: ['coupons'],
         summary: "A customer's coupons, newest first (at most 200), with their template and redemption",
         params: CustomerParams,
+        response: { 200: z.array(CustomerCouponSchema), ...ERRORS },
       },
     },
     async (request) => {

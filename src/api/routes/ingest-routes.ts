@@ -9,6 +9,7 @@ import { auditAs } from '../../audit/audit-log.ts';
 import type { Database } from '../../db/database.ts';
 import type { Schema } from '../../db/schema.ts';
 import { batchRecords } from '../../importing/batch-source.ts';
+import { DetectedColumnsSchema, ImportJobSchema, OrderSchema } from '../../importing/import-contract.ts';
 import { IDENTITY_FIELDS, IMPORT_KINDS, type ImportKind, KIND_FIELDS } from '../../importing/import-kinds.ts';
 import { type ImportStats, importRecords } from '../../importing/import-service.ts';
 import { type KnownEventWriter, normalizeEventBatch } from '../../importing/known-events.ts';
@@ -21,7 +22,7 @@ import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { TooLargeError } from '../errors.ts';
 import type { ImportJobs } from '../import-jobs.ts';
-import { ERRORS, iso } from '../schemas.ts';
+import { CSV_RESPONSE, ERRORS, iso } from '../schemas.ts';
 
 /** zh-CN when the caller's first language is Chinese (Accept-Language: zh-CN,zh;q=0.9,…), else en. */
 export function langOf(acceptLanguage: string | undefined): ImportLang {
@@ -190,11 +191,17 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         tags: ['orders'],
         summary: 'One order with its lines',
         params: z.object({ orderId: z.string().min(1) }),
+        response: { 200: OrderSchema, ...ERRORS },
       },
     },
     async (request) => {
       const order = await getOrder(store.db, callerOf(request).workspace.id, request.params.orderId);
-      return { ...order, ordered_at: iso(order.ordered_at), updated_at: iso(order.updated_at) };
+      return {
+        ...order,
+        ordered_at: iso(order.ordered_at),
+        created_at: iso(order.created_at),
+        updated_at: iso(order.updated_at),
+      };
     },
   );
 
@@ -259,6 +266,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
             .optional()
             .describe('language of the row errors and rejects file (default: from Accept-Language)'),
         }),
+        response: { 202: ImportJobSchema, ...ERRORS, 413: ERRORS[400] },
       },
     },
     async (request, reply) => {
@@ -311,6 +319,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
           kind: z.enum(IMPORT_KINDS as [ImportKind, ...ImportKind[]]),
           encoding: z.string().optional(),
         }),
+        response: { 200: DetectedColumnsSchema, ...ERRORS, 413: ERRORS[400] },
       },
     },
     async (request) => {
@@ -327,7 +336,12 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     '/imports/:importId',
     {
       config: { permission: 'read' },
-      schema: { tags: ['imports'], summary: 'Progress and result of an import', params: JobParams },
+      schema: {
+        tags: ['imports'],
+        summary: 'Progress and result of an import',
+        params: JobParams,
+        response: { 200: ImportJobSchema, ...ERRORS },
+      },
     },
     async (request) => {
       const job = jobs.get(callerOf(request).workspace.id, request.params.importId);
@@ -340,7 +354,12 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     '/imports/:importId/rejects',
     {
       config: { permission: 'read' },
-      schema: { tags: ['imports'], summary: 'Rejected rows as CSV, with line and reason', params: JobParams },
+      schema: {
+        tags: ['imports'],
+        summary: 'Rejected rows as CSV, with line and reason',
+        params: JobParams,
+        response: { 200: CSV_RESPONSE, ...ERRORS },
+      },
     },
     async (request, reply) => {
       const caller = callerOf(request);
@@ -356,7 +375,8 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="rejects-${job.id}.csv"`);
-      return reply.send(createReadStream(file));
+      // A stream is piped as it is (no serializer); the schema only documents the file.
+      return reply.send(createReadStream(file) as unknown as string);
     },
   );
 };

@@ -12,7 +12,7 @@ import { membershipIn, openSession, resolveSession } from '../../access/session-
 import { AcceptBody, InvitationCreated, InvitationOut, InviteBody, Me } from '../access-schemas.ts';
 import { callerOf, SESSION_COOKIE } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { ERRORS, IdNumber, iso, MAX_INT4 } from '../schemas.ts';
+import { ERRORS, IdNumber, iso, MAX_INT4, NO_CONTENT } from '../schemas.ts';
 import { presentMe, setSessionCookie } from './auth-routes.ts';
 
 const admin = { permission: 'admin' as const };
@@ -75,12 +75,17 @@ export const invitationRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, {
     '/invitations/:invitationId',
     {
       config: admin,
-      schema: { tags: ['access'], summary: 'Revoke a pending invitation', params: InvitationParams },
+      schema: {
+        tags: ['access'],
+        summary: 'Revoke a pending invitation',
+        params: InvitationParams,
+        response: { 204: NO_CONTENT, ...ERRORS },
+      },
     },
     async (request, reply) => {
       const caller = callerOf(request);
       await revokeInvitation(db, caller.workspace.id, caller.actor, request.params.invitationId);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 

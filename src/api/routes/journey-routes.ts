@@ -2,13 +2,19 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditAs } from '../../audit/audit-log.ts';
 import { backtestJourney } from '../../journeys/journey-backtest.ts';
+import {
+  BacktestSchema,
+  JourneyAppliedSchema,
+  JourneyDetailSchema,
+  JourneyRowSchema,
+} from '../../journeys/journey-contract.ts';
 import { parseJourney } from '../../journeys/journey-parse.ts';
 import { journeyCounts, journeyReport } from '../../journeys/journey-report.ts';
 import { applyJourney, findJourney, listJourneys, setJourneyStatus } from '../../journeys/journey-service.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { DateText, iso } from '../schemas.ts';
+import { DateText, ERRORS, iso, NO_CONTENT } from '../schemas.ts';
 
 const JourneyParams = z.object({ journey: z.string().min(1).max(200) });
 /** A journey as JSON; checked by the same parser as files, so errors name the same fields. */
@@ -26,6 +32,7 @@ export const journeyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         tags: ['journeys'],
         summary:
           'Journeys with their status, trigger, definition, entries and customers per step (no funnel: see each journey)',
+        response: { 200: z.array(JourneyRowSchema), ...ERRORS },
       },
     },
     async (request) =>
@@ -54,6 +61,7 @@ export const journeyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         tags: ['journeys'],
         summary: 'Create or replace a journey (checked: steps, graph, templates)',
         body: JourneyBody,
+        response: { 200: JourneyAppliedSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -73,6 +81,7 @@ export const journeyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         tags: ['journeys'],
         summary: 'A journey: definition, per-step counts, funnel, holdout lift and A/B results',
         params: JourneyParams,
+        response: { 200: JourneyDetailSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -93,6 +102,7 @@ export const journeyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
           tags: ['journeys'],
           summary: verb === 'pause' ? 'Pause a journey' : 'Resume a paused journey',
           params: JourneyParams,
+          response: { 204: NO_CONTENT, ...ERRORS },
         },
       },
       async (request, reply) => {
@@ -103,7 +113,7 @@ export const journeyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
           objectType: 'journey',
           objectId: request.params.journey,
         });
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
 
@@ -116,6 +126,7 @@ export const journeyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         summary: 'How many customers a journey would have entered and moved over past days (nothing is sent)',
         querystring: z.object({ from: DateText, to: DateText }),
         body: JourneyBody,
+        response: { 200: BacktestSchema, ...ERRORS },
       },
     },
     async (request) => {

@@ -2,6 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditAs } from '../../audit/audit-log.ts';
 import { requireCustomer } from '../../customers/customer-profile.ts';
+import {
+  CustomerReferralsSchema,
+  LoyaltySchema,
+  PointsExpiredSchema,
+  ReferralLinkSchema,
+  ReferralReportSchema,
+  TierChangesSchema,
+} from '../../loyalty/loyalty-contract.ts';
 import { changePoints, expirePoints, pointsBalance, pointsHistory } from '../../loyalty/points-ledger.ts';
 import {
   customerReferrals,
@@ -12,6 +20,11 @@ import {
 } from '../../loyalty/referrals.ts';
 import { customerTier, evaluateTiers } from '../../loyalty/tier-evaluate.ts';
 import { todayIn } from '../../shared/local-date.ts';
+import {
+  WorkspaceInfoSchema,
+  WorkspaceSchema,
+  WorkspaceSettingsSchema,
+} from '../../workspaces/workspace-contract.ts';
 import { changeWorkspace, saveSettings, zoneLocked } from '../../workspaces/workspace-service.ts';
 import { readSettings, setSetting } from '../../workspaces/workspace-settings.ts';
 import { callerOf } from '../auth.ts';
@@ -30,6 +43,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         tags: ['loyalty'],
         summary: "A customer's points balance, ledger and tier",
         params: CustomerParams,
+        response: { 200: LoyaltySchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -143,6 +157,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
           'Record that this new customer came with a referral code (own code, loops and existing buyers refused)',
         params: CustomerParams,
         body: z.object({ code: z.string().min(1).max(40) }).strict(),
+        response: { 200: ReferralLinkSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -167,6 +182,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         summary:
           'Who referred the customer, whom they referred (at most 200) and their code if they have one',
         params: CustomerParams,
+        response: { 200: CustomerReferralsSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -196,6 +212,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
       schema: {
         tags: ['loyalty'],
         summary: 'Referrals, converted, revenue from referred customers, top referrers',
+        response: { 200: ReferralReportSchema, ...ERRORS },
       },
     },
     async (request) => referralReport(db, callerOf(request).workspace.id),
@@ -206,7 +223,12 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     '/tiers/evaluate',
     {
       config: { permission: 'loyalty.write' },
-      schema: { tags: ['loyalty'], summary: 'Evaluate every customer’s tier (run daily)', body: AsOf },
+      schema: {
+        tags: ['loyalty'],
+        summary: 'Evaluate every customer’s tier (run daily)',
+        body: AsOf,
+        response: { 200: TierChangesSchema, ...ERRORS },
+      },
     },
     async (request) => {
       const caller = callerOf(request);
@@ -226,7 +248,12 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     '/points/expire',
     {
       config: { permission: 'loyalty.write' },
-      schema: { tags: ['loyalty'], summary: 'Expire points whose time has come (run daily)', body: AsOf },
+      schema: {
+        tags: ['loyalty'],
+        summary: 'Expire points whose time has come (run daily)',
+        body: AsOf,
+        response: { 200: PointsExpiredSchema, ...ERRORS },
+      },
     },
     async (request) => {
       const caller = callerOf(request);
@@ -250,6 +277,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         tags: ['workspace'],
         summary:
           'The workspace: zone, currency, and whether they can still change (`locked` once anything is imported)',
+        response: { 200: WorkspaceInfoSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -276,6 +304,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
             currency: z.string().length(3).optional(),
           })
           .strict(),
+        response: { 200: WorkspaceSchema, ...ERRORS, 409: ERRORS[400] },
       },
     },
     async (request) => {
@@ -299,6 +328,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
       schema: {
         tags: ['workspace'],
         summary: 'RFM, lifecycle, points and tier settings, defaults filled in',
+        response: { 200: WorkspaceSettingsSchema, ...ERRORS },
       },
     },
     async (request) => readSettings(callerOf(request).workspace.settings),
@@ -312,6 +342,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         tags: ['workspace'],
         summary: 'Change settings by dotted path, e.g. {"points.enabled": true, "tiers.grace_days": 60}',
         body: z.record(z.string(), z.unknown()),
+        response: { 200: WorkspaceSettingsSchema, ...ERRORS },
       },
     },
     async (request) => {

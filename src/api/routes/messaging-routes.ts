@@ -7,6 +7,15 @@ import { listChannels, setChannel } from '../../channels/channel-config.ts';
 import { testChannel } from '../../channels/channel-test.ts';
 import { requireCustomer } from '../../customers/customer-profile.ts';
 import { customerMessages } from '../../messaging/message-history.ts';
+import {
+  ChannelConfigSchema,
+  ChannelTestResultSchema,
+  CustomerMessageSchema,
+  MessageTemplateSchema,
+  SavedNameSchema,
+  SendResultSchema,
+  TemplatePreviewSchema,
+} from '../../messaging/messaging-contract.ts';
 import { renderForCustomer, sendMessage } from '../../messaging/send-message.ts';
 import { LOCALES } from '../../messaging/template-render.ts';
 import {
@@ -17,7 +26,7 @@ import {
 } from '../../messaging/template-service.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { CustomerParams, IdValue, iso } from '../schemas.ts';
+import { CustomerParams, ERRORS, IdValue, iso, NO_CONTENT } from '../schemas.ts';
 
 const Extra = z
   .object({ coupon_code: z.string().optional(), recommendation: z.string().optional() })
@@ -31,7 +40,11 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
     '/channels',
     {
       config: { permission: 'admin' },
-      schema: { tags: ['messaging'], summary: 'Configured channels (secrets only as set / not set)' },
+      schema: {
+        tags: ['messaging'],
+        summary: 'Configured channels (secrets only as set / not set)',
+        response: { 200: z.array(ChannelConfigSchema), ...ERRORS },
+      },
     },
     async (request) =>
       (await listChannels(db, callerOf(request).workspace.id)).map((c) => ({
@@ -54,6 +67,7 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
             secrets: z.record(z.string(), z.string()).default({}),
           })
           .strict(),
+        response: { 204: NO_CONTENT, ...ERRORS },
       },
     },
     async (request, reply) => {
@@ -61,7 +75,7 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
       const { channel, config, secrets } = request.body;
       await setChannel(db, caller.workspace.id, channel, config, secrets);
       await auditAs(db, caller, { action: 'channel.set', objectType: 'channel', objectId: channel });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -74,6 +88,7 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
         summary: 'Send a test message on a configured channel; a provider refusal is returned as `error`',
         params: z.object({ channel: z.enum(CHANNELS) }),
         body: z.object({ to: z.string().max(320).optional() }).strict(),
+        response: { 200: ChannelTestResultSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -92,7 +107,14 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
 
   app.get(
     '/templates',
-    { config: { permission: 'read' }, schema: { tags: ['messaging'], summary: 'Message templates' } },
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['messaging'],
+        summary: 'Message templates',
+        response: { 200: z.array(MessageTemplateSchema), ...ERRORS },
+      },
+    },
     async (request) =>
       (await listTemplates(db, callerOf(request).workspace.id)).map((t) => ({
         ...t,
@@ -108,13 +130,14 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
         tags: ['messaging'],
         summary: 'Create or replace a template (Liquid, zh-CN and en)',
         body: TemplateInput,
+        response: { 200: SavedNameSchema, ...ERRORS },
       },
     },
     async (request) => {
       const caller = callerOf(request);
       const [name] = await saveTemplates(db, caller.workspace.id, [request.body]);
       await auditAs(db, caller, { action: 'template.apply', objectType: 'template', objectId: name });
-      return { name };
+      return { name: name! };
     },
   );
 
@@ -134,6 +157,7 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
             variables: Extra.optional(),
           })
           .strict(),
+        response: { 200: TemplatePreviewSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -167,6 +191,7 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
             variables: Extra.optional(),
           })
           .strict(),
+        response: { 200: SendResultSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -198,6 +223,7 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
         tags: ['messaging'],
         summary: 'Messages a customer was sent and what became of them',
         params: CustomerParams,
+        response: { 200: z.array(CustomerMessageSchema), ...ERRORS },
       },
     },
     async (request) => {

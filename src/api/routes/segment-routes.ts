@@ -2,6 +2,12 @@ import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditAs } from '../../audit/audit-log.ts';
+import {
+  MembershipChangeSchema,
+  SegmentMemberPage,
+  SegmentPreviewSchema,
+  SegmentSchema,
+} from '../../segments/segment-contract.ts';
 import { MEMBER_COLUMNS, writeMembers } from '../../segments/segment-export.ts';
 import {
   createSegment,
@@ -16,7 +22,7 @@ import {
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';
-import { DateText, ERRORS, iso, PageQuery } from '../schemas.ts';
+import { DateText, ERRORS, FILE_RESPONSE, iso, NO_CONTENT, PageQuery } from '../schemas.ts';
 
 const NameParams = z.object({ name: z.string().min(1).max(200) });
 const ConditionBody = z.unknown().describe('a segment condition (see the condition language in the README)');
@@ -29,7 +35,11 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     '/segments',
     {
       config: { permission: 'read' },
-      schema: { tags: ['segments'], summary: 'Saved segments with member counts' },
+      schema: {
+        tags: ['segments'],
+        summary: 'Saved segments with member counts',
+        response: { 200: z.array(SegmentSchema), ...ERRORS },
+      },
     },
     async (request) => {
       const rows = await listSegments(db, callerOf(request).workspace.id);
@@ -51,6 +61,7 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
             sample: z.number().int().min(0).max(100).optional(),
           })
           .strict(),
+        response: { 200: SegmentPreviewSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -73,7 +84,7 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         tags: ['segments'],
         summary: 'Save a segment and compute its members',
         body: z.object({ name: z.string().min(1).max(200), condition: ConditionBody }).strict(),
-        response: { 201: z.object({ name: z.string(), entered: z.number(), exited: z.number() }), ...ERRORS },
+        response: { 201: MembershipChangeSchema.extend({ name: z.string() }), ...ERRORS },
       },
     },
     async (request, reply) => {
@@ -94,7 +105,12 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     '/segments/:name',
     {
       config: { permission: 'read' },
-      schema: { tags: ['segments'], summary: 'A segment’s definition and member count', params: NameParams },
+      schema: {
+        tags: ['segments'],
+        summary: 'A segment’s definition and member count',
+        params: NameParams,
+        response: { 200: SegmentSchema, ...ERRORS },
+      },
     },
     async (request) => {
       const caller = callerOf(request);
@@ -118,6 +134,7 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         summary: 'Members of a segment, paged',
         params: NameParams,
         querystring: PageQuery,
+        response: { 200: SegmentMemberPage, ...ERRORS },
       },
     },
     async (request) => {
@@ -139,6 +156,7 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         tags: ['segments'],
         summary: 'Re-evaluate membership now (writes enter/exit events)',
         params: NameParams,
+        response: { 200: MembershipChangeSchema, ...ERRORS },
       },
     },
     async (request) => {
@@ -163,6 +181,7 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         summary: `Members as CSV or XLSX (${MEMBER_COLUMNS.join(', ')})`,
         params: NameParams,
         querystring: z.object({ format: z.enum(['csv', 'xlsx']).default('csv') }),
+        response: { 200: FILE_RESPONSE, ...ERRORS },
       },
     },
     async (request, reply) => {
@@ -192,7 +211,8 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
             : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         )
         .header('content-disposition', `attachment; filename*=UTF-8''${file}`);
-      return reply.send(body);
+      // A stream is piped as it is (no serializer); the schema only documents the file.
+      return reply.send(body as unknown as string);
     },
   );
 
@@ -200,7 +220,12 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     '/segments/:name',
     {
       config: { permission: 'segments.write' },
-      schema: { tags: ['segments'], summary: 'Delete a segment', params: NameParams },
+      schema: {
+        tags: ['segments'],
+        summary: 'Delete a segment',
+        params: NameParams,
+        response: { 204: NO_CONTENT, ...ERRORS },
+      },
     },
     async (request, reply) => {
       const caller = callerOf(request);
@@ -210,7 +235,7 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         objectType: 'segment',
         objectId: request.params.name,
       });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 };

@@ -6,46 +6,40 @@ import type {
   SurveySchema,
 } from '../../../src/surveys/survey-contract.ts';
 import type { NoteSchema, TaskSchema } from '../../../src/tasks/task-contract.ts';
+
 // Shapes of the API answers the pages read (see /api/openapi.json).
 
-/** A row of `GET /metrics`. */
-export interface MetricsRow {
-  period_start: string;
-  buyers: number;
-  orders: number;
-  revenue: number;
-  aov: number | null;
-  repurchase_rate: number | null;
-  avg_repurchase_frequency: number | null;
-  returning_rate: number | null;
-  retention_rate: number | null;
-}
-
-/** A group of `GET /rfm/summary`. */
-export interface RfmGroupRow {
-  rfm_group: string;
-  name_zh: string;
-  customers: number;
-  share: number;
-  revenue: number;
-  aov: number | null;
-  action_en: string;
-  action_zh: string;
-}
-
-/** `GET /rfm/summary`. */
-export interface RfmSummary {
-  as_of: string;
-  split: string;
-  scored: number;
-  groups: RfmGroupRow[];
-}
-
-/** `GET /lifecycle`. */
-export interface LifecycleSummary {
-  as_of: string;
-  stages: { lifecycle: string; customers: number }[];
-}
+export type {
+  CouponReportRow,
+  CouponTemplate,
+  CustomerCoupon,
+  CustomerReferrals,
+  IssueResult,
+  Loyalty,
+  ReferralReport,
+  TierLevel,
+} from '../../../src/loyalty/loyalty-contract.ts';
+export type {
+  Clv,
+  CohortRow,
+  Funnel,
+  MetricsRow,
+} from '../../../src/metrics/metrics-contract.ts';
+export type {
+  CustomerRfm,
+  LifecycleSummary,
+  Movement,
+  RfmGrid,
+  RfmGroupRow,
+  RfmSummary,
+  Segment,
+  SegmentPreview,
+  StageChange,
+  StageCount,
+} from '../../../src/segments/segment-contract.ts';
+/** The RFM group codes and lifecycle stages, in the API's order. */
+export { LIFECYCLE_STAGES, RFM_GROUP_CODES as RFM_GROUPS } from '../../../src/segments/segment-contract.ts';
+export type { WorkspaceInfo, WorkspaceSettings } from '../../../src/workspaces/workspace-contract.ts';
 
 /** A row of the customer list. */
 export type CustomerRow = z.output<typeof CustomerSummarySchema>;
@@ -53,41 +47,21 @@ export type CustomerRow = z.output<typeof CustomerSummarySchema>;
 /** `GET /customers`: a page and how many match in all. */
 export type CustomerListPage = z.output<typeof CustomerPageSchema>;
 
-/** `GET /clv`. */
-export interface Clv {
-  as_of: string;
-  aov: number | null;
-  orders_per_customer: number | null;
-  annual_retention: number | null;
-  expected_lifetime_years: number | null;
-  clv: number | null;
-}
-
-/** The RFM group codes, in the API's order. */
-export const RFM_GROUPS = [
-  'important_value',
-  'important_develop',
-  'important_keep',
-  'important_retain',
-  'general_value',
-  'general_develop',
-  'general_keep',
-  'general_retain',
-] as const;
-
-/** The lifecycle stages, in the API's order. */
-export const LIFECYCLE_STAGES = ['prospect', 'new', 'loyal', 'active', 'silent', 'lost'] as const;
-
+export type {
+  DetectedColumns,
+  ImportJob,
+  Order,
+} from '../../../src/importing/import-contract.ts';
+export type {
+  ChannelConfig,
+  ChannelTestResult,
+  CustomerMessage,
+  MessageTemplate,
+  SavedName,
+  TemplatePreview,
+} from '../../../src/messaging/messaging-contract.ts';
 /** The channels a message template can be sent on, in the API's order. */
-export const CHANNELS = [
-  'email',
-  'sms_aliyun',
-  'sms_tencent',
-  'webhook',
-  'wecom_robot',
-  'wechat_template',
-  'wecom_customer',
-] as const;
+export { CHANNELS } from '../../../src/messaging/messaging-contract.ts';
 
 /** A task of `GET /tasks` (customer name and phone masked for roles without personal data). */
 export type Task = z.output<typeof TaskSchema>;

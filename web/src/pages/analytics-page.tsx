@@ -5,11 +5,10 @@ import { EChart } from '../components/echart.tsx';
 import { Loaded, PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { addMonths, type PeriodUnit, periodStart, todayIn } from '../lib/dates.ts';
-import type { MetricsRow } from '../lib/types.ts';
+import type { CohortRow, Funnel, MetricsRow, Segment } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
 import { setQuery, useLocation } from '../router.tsx';
 import { FunnelFigures } from './journey-funnel.tsx';
-import type { Funnel } from './journey-report-types.ts';
 
 /** Periods in a year, for 同比 (the row as many periods back). */
 const PER_YEAR: Record<PeriodUnit, number> = { day: 365, week: 52, month: 12, quarter: 4, year: 1 };
@@ -28,12 +27,8 @@ export function AnalyticsPage() {
   const segment = query.get('segment') ?? undefined;
   const valid = DATE.test(from) && DATE.test(to) && from < to;
   const metrics = useApi<MetricsRow[]>('/metrics', { from, to, period: unit, segment }, { enabled: valid });
-  const cohorts = useApi<{ cohort: string; customers: number; retention: number[] }[]>(
-    '/cohorts',
-    { from, to },
-    { enabled: valid },
-  );
-  const segments = useApi<{ name: string }[]>('/segments');
+  const cohorts = useApi<CohortRow[]>('/cohorts', { from, to }, { enabled: valid });
+  const segments = useApi<Segment[]>('/segments');
   const funnel = useApi<Funnel>('/funnel', { from, to }, { enabled: valid });
   return (
     <>

@@ -3,41 +3,22 @@ import { useSession } from '../api/session.tsx';
 import { Loaded } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { sourceLabel } from '../lib/display.ts';
+import type { CustomerCoupon, CustomerReferrals } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
 import { Link } from '../router.tsx';
-
-interface Coupon {
-  code: string;
-  template: string | null;
-  source: string;
-  issued_at: string;
-  expires_at: string | null;
-  redeemed_at: string | null;
-  redeemed_order_id: string | null;
-  discount: number | null;
-}
-
-interface Referral {
-  referrer_id: number;
-  referred_id: number;
-  linked_at: string;
-  converted_at: string | null;
-}
 
 /** A customer's coupons (issued, redeemed) and referrals (by whom, whom). */
 export function CustomerCoupons({ id }: { id: number }) {
   const i18n = useI18n();
   const { t } = i18n;
   const { fmt } = useSession();
-  const coupons = useApi<Coupon[]>(`/customers/${id}/coupons`);
-  const referrals = useApi<{ code: string | null; referred_by: Referral | null; referred: Referral[] }>(
-    `/customers/${id}/referrals`,
-  );
+  const coupons = useApi<CustomerCoupon[]>(`/customers/${id}/coupons`);
+  const referrals = useApi<CustomerReferrals>(`/customers/${id}/referrals`);
   return (
     <>
       <Loaded query={coupons}>
         {(rows) => (
-          <Table<Coupon>
+          <Table<CustomerCoupon>
             rowKey="code"
             size="small"
             pagination={false}

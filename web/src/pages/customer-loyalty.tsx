@@ -3,34 +3,8 @@ import { useSession } from '../api/session.tsx';
 import { Loaded } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { messageReason, messageStatus, pointsReason } from '../lib/display.ts';
+import type { Loyalty, CustomerMessage as Message } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
-
-interface Loyalty {
-  balance: number;
-  tier: { tier: string; since: string; level?: { name_zh: string; name_en: string } } | null;
-  ledger: {
-    id: number;
-    kind: string;
-    points: number;
-    reason: string | null;
-    at: string;
-    expires_at: string | null;
-  }[];
-}
-
-interface Message {
-  id: number;
-  channel: string;
-  template: string;
-  status: string;
-  reason: string | null;
-  created_at: string;
-  opened_at: string | null;
-  clicked_at: string | null;
-  resends: number;
-  /** When the provider confirmed the customer received it (WeCom customer contact). */
-  delivered_at: string | null;
-}
 
 /** A customer's points, tier and the messages they were sent, with their outcomes. */
 export function CustomerLoyalty({ id }: { id: number }) {

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import { eventSentence, sourceLabel, type TimelineEvent } from '../lib/display.ts';
 import { codeLabel } from '../lib/labels.ts';
+import type { CustomerRfm, Order as OrderWithLines } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
 import { Link } from '../router.tsx';
 import { CustomerCoupons } from './customer-coupons.tsx';
@@ -47,20 +48,6 @@ interface Profile {
   orders: Order[];
   order_total: number;
   events: { type: string; occurred_at: string; properties: Record<string, unknown> }[];
-}
-
-interface CustomerRfm {
-  recency: number | null;
-  frequency: number | null;
-  monetary: number | null;
-  r_score: number | null;
-  f_score: number | null;
-  m_score: number | null;
-  rfm_group: string | null;
-  lifecycle: string | null;
-  scored: boolean;
-  action_en: string | null;
-  action_zh: string | null;
 }
 
 /** The 360° profile of one customer, as the API returns it (masked for roles without personal data). */
@@ -151,37 +138,41 @@ function RfmCard({ id }: { id: number }) {
   return (
     <Card title={t('profile.rfm')}>
       <Loaded query={rfm}>
-        {(r) => (
-          <Descriptions
-            column={1}
-            size="small"
-            items={[
-              { key: 'group', label: t('rfm.group'), children: codeLabel(t, 'rfm', r.rfm_group) },
-              {
-                key: 'scores',
-                label: t('rfm.scores'),
-                children: r.scored ? `R ${r.r_score} · F ${r.f_score} · M ${r.m_score}` : t('rfm.unscored'),
-              },
-              {
-                key: 'recency',
-                label: t('rfm.recency'),
-                children: t('rfm.days', { n: fmt.number(r.recency) }),
-              },
-              { key: 'frequency', label: t('rfm.frequency'), children: fmt.number(r.frequency) },
-              { key: 'monetary', label: t('rfm.monetary'), children: fmt.money(r.monetary) },
-              {
-                key: 'action',
-                label: t('rfm.action'),
-                children: (lang === 'zh-CN' ? r.action_zh : r.action_en) ?? '—',
-              },
-              {
-                key: 'lifecycle',
-                label: t('customers.lifecycle'),
-                children: codeLabel(t, 'lifecycle', r.lifecycle),
-              },
-            ]}
-          />
-        )}
+        {(r) => {
+          // A customer without orders in the window is not scored: only the stage is known.
+          const s = r.scored ? r : undefined;
+          return (
+            <Descriptions
+              column={1}
+              size="small"
+              items={[
+                { key: 'group', label: t('rfm.group'), children: codeLabel(t, 'rfm', s?.rfm_group ?? null) },
+                {
+                  key: 'scores',
+                  label: t('rfm.scores'),
+                  children: s ? `R ${s.r_score} · F ${s.f_score} · M ${s.m_score}` : t('rfm.unscored'),
+                },
+                {
+                  key: 'recency',
+                  label: t('rfm.recency'),
+                  children: t('rfm.days', { n: fmt.number(s?.recency) }),
+                },
+                { key: 'frequency', label: t('rfm.frequency'), children: fmt.number(s?.frequency) },
+                { key: 'monetary', label: t('rfm.monetary'), children: fmt.money(s?.monetary) },
+                {
+                  key: 'action',
+                  label: t('rfm.action'),
+                  children: (s ? (lang === 'zh-CN' ? s.action_zh : s.action_en) : undefined) ?? '—',
+                },
+                {
+                  key: 'lifecycle',
+                  label: t('customers.lifecycle'),
+                  children: codeLabel(t, 'lifecycle', r.lifecycle),
+                },
+              ]}
+            />
+          );
+        }}
       </Loaded>
     </Card>
   );
@@ -224,9 +215,7 @@ function Orders({ orders }: { orders: Order[] }) {
 function OrderLines({ orderId }: { orderId: string }) {
   const { t } = useI18n();
   const { fmt } = useSession();
-  const order = useApi<{
-    lines: { line_no: number; sku: string; product_name: string | null; quantity: string; amount: number }[];
-  }>(`/orders/${encodeURIComponent(orderId)}`);
+  const order = useApi<OrderWithLines>(`/orders/${encodeURIComponent(orderId)}`);
   return (
     <Loaded query={order}>
       {(o) => (

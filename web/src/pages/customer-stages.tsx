@@ -3,14 +3,8 @@ import { useSession } from '../api/session.tsx';
 import { Loaded } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { codeLabel } from '../lib/labels.ts';
+import type { StageChange } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
-
-interface StageChange {
-  kind: 'lifecycle' | 'rfm_group';
-  as_of: string;
-  from: string | null;
-  to: string | null;
-}
 
 /** A customer's lifecycle stage and RFM group changes as recorded day by day, newest first. */
 export function CustomerStages({ id }: { id: number }) {

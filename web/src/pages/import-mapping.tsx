@@ -4,12 +4,7 @@ import { api } from '../api/client.ts';
 import { Loaded } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
-
-interface Detected {
-  columns: string[];
-  sample: string[];
-  fields: { field: string; required: boolean; column: string | null }[];
-}
+import type { DetectedColumns as Detected } from '../lib/types.ts';
 
 /** The field → column choices a person made that differ from what was detected ('' = leave out). */
 export type ColumnChoices = Record<string, string>;

@@ -6,31 +6,10 @@ import { useSession } from '../api/session.tsx';
 import { PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
+import type { ImportJob as Job } from '../lib/types.ts';
 import { type ColumnChoices, ImportMapping } from './import-mapping.tsx';
 
 const KINDS = ['customers', 'orders', 'order-lines', 'events'] as const;
-
-interface Job {
-  id: string;
-  kind: string;
-  file_name: string;
-  status: 'running' | 'completed' | 'failed';
-  progress: { rows: number; bytes_read: number; total_bytes: number };
-  stats: {
-    read: number;
-    inserted: number;
-    updated: number;
-    unchanged: number;
-    merged: number;
-    rejected: number;
-    guest: number;
-    identical_lines: number;
-    superseded_rows: number;
-    masked_identities: number;
-    errors: { line: number; column: string; reason: string }[];
-  } | null;
-  error: string | null;
-}
 
 /** Upload a CSV/TSV/XLSX file, follow its progress, read its error report and download the rejected rows. */
 export function ImportPage() {

@@ -8,7 +8,13 @@ import { currencyDigits } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import { may } from '../lib/permissions.ts';
-import { CHANNELS, type Survey } from '../lib/types.ts';
+import {
+  CHANNELS,
+  type CouponTemplate,
+  type MessageTemplate,
+  type Segment,
+  type Survey,
+} from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
 import { Link, navigate } from '../router.tsx';
 import { ConditionEditor } from './journey-condition-editor.tsx';
@@ -18,7 +24,7 @@ import { addStep, moveStep, removeStep, renameStep, updateStep } from './journey
 import { ErrorList } from './journey-error-list.tsx';
 import { type FieldError, fieldErrors } from './journey-errors.ts';
 import { Field, JourneyErrors } from './journey-inputs.tsx';
-import type { JourneyDetail } from './journey-report-types.ts';
+import type { JourneyApplied, JourneyDetail } from './journey-report-types.ts';
 import { StepCard } from './journey-step-card.tsx';
 import { TriggerEditor } from './journey-trigger-editor.tsx';
 
@@ -48,9 +54,9 @@ function Builder({ initial, editing = false }: { initial: JourneyDraft; editing?
   const [adding, setAdding] = useState<StepKind>('send');
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [saving, setSaving] = useState(false);
-  const templates = useApi<{ name: string; channel: string }[]>('/templates');
-  const coupons = useApi<{ name: string }[]>('/coupon-templates');
-  const segments = useApi<{ name: string }[]>('/segments');
+  const templates = useApi<MessageTemplate[]>('/templates');
+  const coupons = useApi<CouponTemplate[]>('/coupon-templates');
+  const segments = useApi<Segment[]>('/segments');
   const surveys = useApi<{ items: Survey[] }>('/surveys');
   const minor = 10 ** currencyDigits(me.workspace.currency);
   const set = (changes: Partial<JourneyDraft>) => setDraft((d) => ({ ...d, ...changes }));
@@ -66,7 +72,7 @@ function Builder({ initial, editing = false }: { initial: JourneyDraft; editing?
     setErrors([]);
     const json = journeyJson(draft, minor);
     try {
-      const saved = await api<{ name: string }>('PUT', '/journeys', json);
+      const saved = await api<JourneyApplied>('PUT', '/journeys', json);
       message.success(t('journeys.saved', { name: saved.name }));
       await client.invalidateQueries({ predicate: (q) => String(q.queryKey[0]).startsWith('/journeys') });
       navigate('/journeys');

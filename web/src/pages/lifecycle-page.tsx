@@ -8,7 +8,7 @@ import { Loaded, PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import { addDays, todayIn } from '../lib/dates.ts';
-import type { LifecycleSummary } from '../lib/types.ts';
+import type { LifecycleSummary, WorkspaceSettings } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
 import { LifecycleTrend } from './lifecycle-trend.tsx';
 import { MovementMatrix } from './movement-matrix.tsx';
@@ -30,7 +30,7 @@ export function LifecyclePage() {
   const { message } = App.useApp();
   const client = useQueryClient();
   const stages = useApi<LifecycleSummary>('/lifecycle');
-  const settings = useApi<{ lifecycle: Thresholds }>('/workspace/settings');
+  const settings = useApi<WorkspaceSettings>('/workspace/settings');
   const today = todayIn(me.workspace.timezone);
   const [saving, setSaving] = useState(false);
   const save = async (values: Thresholds) => {

@@ -4,15 +4,8 @@ import { EChart } from '../components/echart.tsx';
 import { Loaded } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
-import { LIFECYCLE_STAGES } from '../lib/types.ts';
+import { LIFECYCLE_STAGES, type StageCount } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
-
-interface StageCount {
-  as_of: string;
-  kind: 'lifecycle' | 'rfm_group';
-  code: string;
-  customers: number;
-}
 
 /** Customers per lifecycle stage on each day the worker recorded in [from, to), one line per stage. */
 export function LifecycleTrend({ from, to }: { from: string; to: string }) {

@@ -8,42 +8,16 @@ import { currencyDigits } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import { sourceLabel } from '../lib/display.ts';
+import type {
+  CouponReportRow,
+  CouponTemplate,
+  IssueResult,
+  ReferralReport,
+  Segment,
+  TierLevel,
+  WorkspaceSettings,
+} from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
-
-interface Template {
-  id: number;
-  name: string;
-  kind: string;
-  amount_off: number | null;
-  percent_off: number | null;
-  threshold: number;
-}
-interface ReportRow {
-  template: string;
-  source: string;
-  issued: number;
-  redeemed: number;
-  redemption_rate: number | null;
-  discount_cost: number;
-  revenue: number;
-  roi: number | null;
-}
-interface Level {
-  code: string;
-  name_zh: string;
-  name_en: string;
-  min: number;
-  multiplier: number;
-}
-interface Settings {
-  points: { enabled: boolean; per_unit: number; expiry: string };
-  tiers: { enabled: boolean; basis: string; levels: Level[] };
-}
-interface Referrals {
-  referrals: number;
-  converted: number;
-  revenue: number;
-}
 
 /** Coupon templates (create, issue to a segment), the redemption report, tiers, points and referrals. */
 export function LoyaltyPage() {
@@ -52,11 +26,11 @@ export function LoyaltyPage() {
   const { fmt, me, canWrite } = useSession();
   const { message } = App.useApp();
   const client = useQueryClient();
-  const templates = useApi<Template[]>('/coupon-templates');
-  const report = useApi<ReportRow[]>('/coupons/report');
-  const settings = useApi<Settings>('/workspace/settings');
-  const referrals = useApi<Referrals>('/referrals/report');
-  const segments = useApi<{ name: string }[]>('/segments');
+  const templates = useApi<CouponTemplate[]>('/coupon-templates');
+  const report = useApi<CouponReportRow[]>('/coupons/report');
+  const settings = useApi<WorkspaceSettings>('/workspace/settings');
+  const referrals = useApi<ReferralReport>('/referrals/report');
+  const segments = useApi<Segment[]>('/segments');
   const [issueTo, setIssueTo] = useState<Record<number, string>>({});
   const minor = 10 ** currencyDigits(me.workspace.currency);
   const create = async (v: { name: string; amount_off: number; threshold?: number }) => {
@@ -69,7 +43,7 @@ export function LoyaltyPage() {
     await client.invalidateQueries({ queryKey: ['/coupon-templates'] });
   };
   const issue = async (id: number) => {
-    const result = await api<{ issued?: number }>('POST', `/coupon-templates/${id}/issue`, {
+    const result = await api<IssueResult>('POST', `/coupon-templates/${id}/issue`, {
       segment: issueTo[id],
     });
     message.success(t('loyalty.issued', { n: fmt.number(result.issued ?? 0) }));
@@ -103,7 +77,7 @@ export function LoyaltyPage() {
         )}
         <Loaded query={templates}>
           {(rows) => (
-            <Table<Template>
+            <Table<CouponTemplate>
               rowKey="id"
               size="small"
               pagination={false}
@@ -136,7 +110,7 @@ export function LoyaltyPage() {
                       {
                         title: t('loyalty.issue'),
                         key: 'issue',
-                        render: (_: unknown, r: Template) => (
+                        render: (_: unknown, r: CouponTemplate) => (
                           <Space.Compact>
                             <Select
                               aria-label={t('customers.segment')}
@@ -162,7 +136,7 @@ export function LoyaltyPage() {
       <Card title={t('loyalty.report')} style={{ marginTop: 16 }}>
         <Loaded query={report}>
           {(rows) => (
-            <Table<ReportRow>
+            <Table<CouponReportRow>
               rowKey={(r) => `${r.template}-${r.source}`}
               size="small"
               pagination={false}
@@ -228,7 +202,7 @@ export function LoyaltyPage() {
                       tiers: t(s.tiers.enabled ? 'common.on' : 'common.off'),
                     })}
                   </p>
-                  <Table<Level>
+                  <Table<TierLevel>
                     rowKey="code"
                     size="small"
                     pagination={false}

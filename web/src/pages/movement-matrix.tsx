@@ -3,12 +3,8 @@ import { useSession } from '../api/session.tsx';
 import { Loaded } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
+import type { Movement } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
-
-interface Movement {
-  rfm: { labels: string[]; matrix: number[][] };
-  lifecycle: { labels: string[]; matrix: number[][] };
-}
 
 /** Customers moving between RFM groups (or lifecycle stages): rows are `from`, columns `to`. */
 export function MovementMatrix({

@@ -6,23 +6,17 @@ import { Loaded, PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { addDays, todayIn } from '../lib/dates.ts';
 import { codeLabel } from '../lib/labels.ts';
-import type { RfmGroupRow, RfmSummary } from '../lib/types.ts';
+import type { RfmGrid, RfmGroupRow, RfmSummary } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
 import { Link, navigate } from '../router.tsx';
 import { MovementMatrix } from './movement-matrix.tsx';
-
-interface Grid {
-  as_of: string;
-  customers: number[][];
-  revenue: number[][];
-}
 
 /** The eight RFM groups, the R×F heat map (a cell opens its customers) and movement between dates. */
 export function RfmPage() {
   const { t, lang } = useI18n();
   const { fmt, me } = useSession();
   const summary = useApi<RfmSummary>('/rfm/summary');
-  const grid = useApi<Grid>('/rfm/grid');
+  const grid = useApi<RfmGrid>('/rfm/grid');
   const today = todayIn(me.workspace.timezone);
   const [from, setFrom] = useState(addDays(today, -90));
   const [to, setTo] = useState(today);
@@ -114,7 +108,7 @@ export function RfmPage() {
   );
 }
 
-function HeatMap({ grid }: { grid: Grid }) {
+function HeatMap({ grid }: { grid: RfmGrid }) {
   const { t } = useI18n();
   const { fmt } = useSession();
   const scores = ['1', '2', '3', '4', '5'];

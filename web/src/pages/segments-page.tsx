@@ -19,17 +19,11 @@ import { useSession } from '../api/session.tsx';
 import { Loaded, PageTitle } from '../components/page.tsx';
 import { currencyDigits } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import type { CustomerRow } from '../lib/types.ts';
+import type { Segment, SegmentPreview } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
 import { Link } from '../router.tsx';
 import { newRule, type Rule, segmentCondition } from './segment-rule.ts';
 import { RuleEditor } from './segment-rule-editor.tsx';
-
-interface Segment {
-  name: string;
-  members: number;
-  refreshed_at?: string | null;
-}
 
 /** The no-code segment builder with a live count and sample, and the saved segments. */
 export function SegmentsPage() {
@@ -46,8 +40,7 @@ export function SegmentsPage() {
   );
   const preview = useQuery({
     queryKey: ['segment-preview', me.workspace.name, condition],
-    queryFn: () =>
-      api<{ count: number; sample: CustomerRow[] }>('POST', '/segments/preview', { condition, sample: 10 }),
+    queryFn: () => api<SegmentPreview>('POST', '/segments/preview', { condition, sample: 10 }),
     enabled: condition !== undefined,
     placeholderData: keepPreviousData,
   });
@@ -125,7 +118,7 @@ export function SegmentsPage() {
         </Col>
         <Col xs={24} lg={16}>
           <Card title={t('segments.sample')}>
-            <Table<CustomerRow>
+            <Table<SegmentPreview['sample'][number]>
               rowKey="id"
               size="small"
               pagination={false}

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, Popconfirm, Select, Table, Typography } from 'antd';
 import { useState } from 'react';
+import type { KeyCreated, KeyOut } from '../../../src/api/access-schemas.ts';
 import { api } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
 import { Loaded, PageTitle } from '../components/page.tsx';
@@ -36,20 +37,10 @@ function AdminSettings() {
   const { t } = useI18n();
   const { fmt } = useSession();
   const client = useQueryClient();
-  const keys =
-    useApi<
-      {
-        id: number;
-        name: string;
-        role: string;
-        prefix: string;
-        last_used_at: string | null;
-        revoked_at: string | null;
-      }[]
-    >('/api-keys');
+  const keys = useApi<KeyOut[]>('/api-keys');
   const [newKey, setNewKey] = useState<string | null>(null);
   const addKey = async (v: { name: string; role: string }) => {
-    const made = await api<{ key: string }>('POST', '/api-keys', v);
+    const made = await api<KeyCreated>('POST', '/api-keys', v);
     setNewKey(made.key);
     await client.invalidateQueries({ queryKey: ['/api-keys'] });
   };

@@ -3,17 +3,9 @@ import { Alert, App, Button, Col, Form, Input, Row, Select } from 'antd';
 import { useEffect, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { CHANNELS } from '../lib/types.ts';
+import { CHANNELS, type MessageTemplate, type SavedName } from '../lib/types.ts';
 
-/** A row of `GET /templates`. */
-export interface MessageTemplate {
-  name: string;
-  channel: string;
-  purpose: 'marketing' | 'transactional';
-  subject: Partial<Record<'zh-CN' | 'en', string>>;
-  body: Partial<Record<'zh-CN' | 'en', string>>;
-  updated_at: string;
-}
+export type { MessageTemplate };
 
 interface Values {
   name: string;
@@ -66,7 +58,7 @@ export function TemplateForm({
     const subject = written(LOCALE_FIELDS.map(([l, s]) => [l, v[s]]));
     const body = written(LOCALE_FIELDS.map(([l, , b]) => [l, v[b]]));
     try {
-      const saved = await api<{ name: string }>('PUT', '/templates', {
+      const saved = await api<SavedName>('PUT', '/templates', {
         name: v.name,
         channel: v.channel,
         purpose: v.purpose,

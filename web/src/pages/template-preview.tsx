@@ -2,14 +2,8 @@ import { Alert, Button, Card, Input, Segmented, Select, Space, Typography } from
 import { useDeferredValue, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import type { CustomerRow } from '../lib/types.ts';
+import type { CustomerRow, TemplatePreview as Preview } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
-
-interface Preview {
-  locale: string;
-  subject: string | null;
-  body: string;
-}
 
 /** A saved template rendered for a real customer, found by name, phone, email or id. */
 export function TemplatePreview({ templates, chosen }: { templates: string[]; chosen: string | null }) {

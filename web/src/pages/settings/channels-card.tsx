@@ -4,6 +4,7 @@ import { api } from '../../api/client.ts';
 import { Loaded } from '../../components/page.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-zh-cn.ts';
+import type { ChannelConfig as ChannelRow, ChannelTestResult as TestResult } from '../../lib/types.ts';
 import { useApi } from '../../lib/use-api.ts';
 
 /** What a test on a channel is sent to; webhook and WeCom robot post to their fixed endpoint. */
@@ -14,8 +15,6 @@ const ADDRESS: Record<string, MessageKey | undefined> = {
   wechat_template: 'settings.test_openid',
 };
 
-type TestResult = { sent: true; provider_id: string | null } | { sent: false; error: string };
-
 /** The fields of a channel's settings the card shows, with their labels (WeCom customer contact). */
 const FIELDS: Record<string, [string, MessageKey][] | undefined> = {
   wecom_customer: [
@@ -24,8 +23,6 @@ const FIELDS: Record<string, [string, MessageKey][] | undefined> = {
     ['pending_hours', 'wecom.pending_hours'],
   ],
 };
-
-type ChannelRow = { channel: string; config: Record<string, unknown>; secrets: Record<string, string> };
 
 /** The workspace's channels with their settings, secrets as set / not set, and a test send on each. */
 export function ChannelsCard() {

@@ -6,6 +6,7 @@ import { useSession } from '../../api/session.tsx';
 import { Loaded } from '../../components/page.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-zh-cn.ts';
+import type { WorkspaceInfo, WorkspaceSettings } from '../../lib/types.ts';
 import { useApi } from '../../lib/use-api.ts';
 
 /** Currencies merchants of Retain trade in most; any ISO code is accepted by the API. */
@@ -15,8 +16,8 @@ const CURRENCIES = ['CNY', 'HKD', 'TWD', 'MOP', 'SGD', 'JPY', 'KRW', 'USD', 'EUR
 export function WorkspaceCard() {
   const { t } = useI18n();
   const { me, isAdmin } = useSession();
-  const settings = useApi<{ rfm: { split: string } }>('/workspace/settings');
-  const workspace = useApi<{ locked: boolean }>('/workspace');
+  const settings = useApi<WorkspaceSettings>('/workspace/settings');
+  const workspace = useApi<WorkspaceInfo>('/workspace');
   return (
     <Card title={t('settings.workspace')}>
       <Loaded query={settings}>
