@@ -1,4 +1,5 @@
 import { accessEn } from './messages-access-en.ts';
+import { broadcastsEn } from './messages-broadcasts-en.ts';
 import { importFieldsEn } from './messages-import-fields-en.ts';
 import { journeysEn } from './messages-journeys-en.ts';
 import { surveysEn } from './messages-surveys-en.ts';
@@ -14,6 +15,7 @@ export const en: Record<MessageKey, string> = {
   ...tasksEn,
   ...wecomEn,
   ...surveysEn,
+  ...broadcastsEn,
   'app.name': 'Retain',
   'app.tagline': 'Repeat-purchase CRM: customers, RFM, lifecycle, segments and loyalty',
   'nav.label': 'Main navigation',
