@@ -232,6 +232,7 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       taskId: 999999,
       surveyId: 999999,
       noteId: 999999,
+      broadcastId: 999999,
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {

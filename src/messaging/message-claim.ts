@@ -29,8 +29,9 @@ export function leaseMilliseconds(): number {
  * Claims up to `size` messages of the workspace: queued ones that are due, and `sending` ones whose
  * lease ran out (their worker died between claiming and recording an outcome). Each gets a lease
  * measured on the database's clock, so workers on several machines agree; a recovered one counts
- * one more in `resends`. Messages of a paused broadcast are held. With `ids`, only those; never those in `exclude` (the round's own, whose
- * lease may have run out while a blocked event loop could not renew it).
+ * one more in `resends`. Messages of a paused broadcast are held (left queued). With `ids`, only
+ * those; never those in `exclude` (the round's own, whose lease may have run out while a blocked
+ * event loop could not renew it).
  */
 export async function claimDue(
   db: Kysely<Schema>,
