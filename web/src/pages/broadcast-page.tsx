@@ -58,7 +58,7 @@ function Results({ id }: { id: number }) {
   return (
     <Loaded query={report}>
       {(r) => (
-        <Space direction="vertical" style={{ width: '100%' }}>
+        <Space orientation="vertical" style={{ width: '100%' }}>
           <Card size="small" title={t('broadcasts.messages')}>
             <Row gutter={16}>
               {Object.entries(r.messages).map(([status, n]) => (
@@ -166,7 +166,7 @@ export function BroadcastPage({ id }: { id: number }) {
             title={b.name}
             extra={<Button onClick={() => navigate('/broadcasts')}>{t('broadcasts.back')}</Button>}
           />
-          <Space direction="vertical" style={{ width: '100%' }}>
+          <Space orientation="vertical" style={{ width: '100%' }}>
             <Card size="small">
               <Space wrap>
                 <BroadcastStatus status={b.status} />
