@@ -321,4 +321,35 @@ describe.each(storesUnderTest())('broadcasts ($name)', (store) => {
       'broadcast.approve',
     ]);
   });
+
+  it('sends at a time in each customer’s own zone (unknown zones: the workspace’s)', async () => {
+    setClock(new Date(AT + 20 * D));
+    const pick = (f: (p: Person) => boolean) => people.find((p) => p.email && !p.optedOut && f(p))!;
+    const shanghai = pick((p) => p.zone === null);
+    const newYork = pick((p) => p.zone === 'America/New_York');
+    const unknown = pick((p) => p.zone === 'Not/AZone');
+    const b = await create({
+      name: '各地十点',
+      audience: { list: [shanghai.ext, newYork.ext, unknown.ext] },
+      templates: ['bc-notice'],
+      send: { at: 'customer_local', date: '2026-07-01', time: '10:00' },
+    });
+    // Materialising starts when 10:00 comes first anywhere (UTC+14): 20:00 UTC the day before.
+    expect(b.send_at!.toISOString()).toBe('2026-06-30T20:00:00.000Z');
+    // The workspace requires approval since the test before.
+    expect((await scheduleBroadcast(database.db, ws, actor, b.id)).status).toBe('pending_approval');
+    await approveBroadcast(database.db, ws, actor, b.id);
+    await runBroadcasts(database.db, ws, new Date('2026-06-30T19:59:00Z'));
+    expect((await getBroadcast(database.db, ws.id, b.id)).status).toBe('scheduled');
+    await runBroadcasts(database.db, ws, new Date('2026-06-30T20:00:00Z'));
+    const due = await database.db
+      .selectFrom('messages')
+      .select(['customer_id', 'due_at'])
+      .where('broadcast_id', '=', b.id)
+      .execute();
+    const at = new Map(due.map((m) => [Number(m.customer_id), m.due_at!.toISOString()]));
+    expect(at.get(shanghai.id)).toBe('2026-07-01T02:00:00.000Z');
+    expect(at.get(newYork.id)).toBe('2026-07-01T14:00:00.000Z');
+    expect(at.get(unknown.id)).toBe('2026-07-01T02:00:00.000Z');
+  });
 });
