@@ -26,6 +26,8 @@ export async function testSendBroadcast(
   actor: Actor,
   broadcast: StoredBroadcast,
   request: { to: string[]; customer_id?: number },
+  /** For a caller without the personal-data permission: the customer's name masked as in lists. */
+  maskPersonal = false,
 ) {
   const ws = workspace.id;
   let customerId = request.customer_id;
@@ -48,6 +50,7 @@ export async function testSendBroadcast(
     const rendered = await renderForCustomer(db, workspace, {
       template,
       customerId,
+      maskPersonal,
       variables: { coupon_code: broadcast.definition.coupon ? TEST_COUPON_CODE : undefined },
     });
     const adapter = await channelAdapter(db, ws, rendered.template.channel as ChannelName).catch((error) => {
