@@ -67,7 +67,11 @@ export async function estimateReach(
   const filter = await audienceFilter(db, workspace, broadcast.id, def.audience);
   const holdout = def.holdout_percent ?? 0;
   const held = holdout > 0 ? sql`${drawSql(broadcast.id, 'holdout')} < ${holdout}::float8` : sql`false`;
-  const r = await sql<Group>`
+  // One grouped read of the whole audience: room to hash it in memory (the default 4 MB spills a
+  // million rows to disk, several times slower on the embedded store), for this statement only.
+  const r = await db.transaction().execute(async (trx) => {
+    await sql`set local work_mem = '256MB'`.execute(trx);
+    return sql<Group>`
     with aud as (
       select c.id, coalesce(c.attributes->>'timezone', ${workspace.timezone}) as zone, c.owner_user_id,
         ${armIndexSql(broadcast.id, arms)} as arm, ${held} as held
@@ -91,7 +95,8 @@ export async function estimateReach(
     from aud a left join ids i on i.customer_id = a.id left join opt o on o.customer_id = a.id
       left join recent r on r.customer_id = a.id
       left join memberships ms on ms.workspace_id = ${ws} and ms.user_id = a.owner_user_id
-    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`.execute(db);
+    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`.execute(trx);
+  });
   const candidates = await Promise.all(
     arms.map((a) => Promise.all(a.templates.map((t) => candidateOf(db, ws, t)))),
   );
