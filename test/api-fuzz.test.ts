@@ -76,6 +76,17 @@ const SAMPLES: Record<string, unknown> = {
   'PUT /api/v1/customers/{customerId}/wecom': { external_userid: 'wmFuzz01' },
   'PATCH /api/v1/users/{userId}': { stores: ['西湖店', 'Store 2'], language: 'en' },
   'POST /api/v1/tasks/reassign': { task_ids: [1, 2], assignee_id: null },
+  'POST /api/v1/broadcasts': {
+    name: 'fuzz 群发',
+    audience: { condition: CONDITION },
+    variants: [
+      { name: 'A', weight: 1, templates: ['a-seg'] },
+      { name: 'B', weight: 1, templates: ['a-seg'] },
+    ],
+    holdout_percent: 10,
+    send: { at: 'customer_local', date: '2026-06-01', time: '10:00' },
+  },
+  'POST /api/v1/broadcasts/{broadcastId}/test': { to: ['fuzz@example.com'] },
 };
 /** Bodies that need ids only known once workspace A is seeded. */
 const lateSamples = (objects: Record<string, string>): Record<string, unknown> => ({
@@ -311,6 +322,11 @@ describe.each(storesUnderTest())('API fuzz over every OpenAPI route ($name)', (s
       body: { type: 'ticket', summary: '工单' },
     });
     objects.noteId = String(ticket.body.id);
+    const broadcast = await api.call('POST', '/api/v1/broadcasts', {
+      key: a.keys.admin,
+      body: { name: 'a-群发', audience: { segment: 'a-seg' }, templates: ['a-seg'] },
+    });
+    objects.broadcastId = String(broadcast.body.id);
     const user = await api.call('POST', '/api/v1/users', {
       key: a.keys.admin,
       body: { email: 'a-spare@example.com', password: 'a long password', role: 'viewer' },

@@ -127,6 +127,14 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
     });
     expect(survey.status).toBe(201);
     bObjects.surveyId = survey.body.id;
+    const bTemplate = { name: 'b-tpl', channel: 'webhook', purpose: 'marketing', body: { 'zh-CN': '你好' } };
+    expect((await api.call('PUT', '/api/v1/templates', { key: admin, body: bTemplate })).status).toBe(200);
+    const broadcast = await api.call('POST', '/api/v1/broadcasts', {
+      key: admin,
+      body: { name: 'B 群发', audience: { segment: 'b-seg' }, templates: ['b-tpl'] },
+    });
+    expect(broadcast.status).toBe(201);
+    bObjects.broadcastId = broadcast.body.id;
     const note = await api.call('POST', `/api/v1/customers/${customer.body.id}/notes`, {
       key: admin,
       body: { type: 'ticket', summary: 'B 工单' },
@@ -224,6 +232,7 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       taskId: 999999,
       surveyId: 999999,
       noteId: 999999,
+      broadcastId: 999999,
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {
@@ -258,6 +267,7 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       'PATCH /api/v1/users/{userId}': { stores: ['stolen'] },
       'POST /api/v1/customers/{customerId}/notes': { summary: 'stolen' },
       'PATCH /api/v1/surveys/{surveyId}': { status: 'archived' },
+      'POST /api/v1/broadcasts/{broadcastId}/test': { to: ['a@example.com'] },
       'PUT /api/v1/users/{userId}/wecom': { wecom_userid: 'stolen' },
       'PUT /api/v1/customers/{customerId}/wecom': { external_userid: 'wmSTOLEN' },
       'PATCH /api/v1/customers/{customerId}/notes/{noteId}': { status: 'closed' },

@@ -6,7 +6,8 @@ import type { Api } from './api-harness.ts';
 // (data.write) or touch rewards (loyalty.write); reads never write, so every GET needs `read` or
 // more; admins alone manage access, channels and the workspace; staff tasks and service notes are
 // worked by the service, operator and admin roles (tasks.write); surveys are made by those who run
-// campaigns (messaging.write) and read by every role.
+// campaigns (messaging.write) and read by every role; broadcasts are prepared by those too and
+// approved by admins.
 export const ROUTE_PERMISSIONS: Record<string, string> = {
   'POST /api/v1/auth/logout': 'read',
   'GET /api/v1/auth/me': 'read',
@@ -38,6 +39,17 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'PATCH /api/v1/surveys/{surveyId}': 'messaging.write',
   'GET /api/v1/surveys/{surveyId}/report': 'read',
   'GET /api/v1/surveys/{surveyId}/responses': 'read',
+  'GET /api/v1/broadcasts': 'read',
+  'POST /api/v1/broadcasts': 'messaging.write',
+  'GET /api/v1/broadcasts/{broadcastId}': 'read',
+  'GET /api/v1/broadcasts/{broadcastId}/reach': 'read',
+  'GET /api/v1/broadcasts/{broadcastId}/report': 'read',
+  'POST /api/v1/broadcasts/{broadcastId}/test': 'messaging.write',
+  'POST /api/v1/broadcasts/{broadcastId}/schedule': 'messaging.write',
+  'POST /api/v1/broadcasts/{broadcastId}/approve': 'admin',
+  'POST /api/v1/broadcasts/{broadcastId}/pause': 'messaging.write',
+  'POST /api/v1/broadcasts/{broadcastId}/resume': 'messaging.write',
+  'POST /api/v1/broadcasts/{broadcastId}/cancel': 'messaging.write',
   'GET /api/v1/customers/{customerId}/survey-responses': 'read',
   'PATCH /api/v1/customers/{customerId}/notes/{noteId}': 'tasks.write',
   'POST /api/v1/orders': 'data.write',

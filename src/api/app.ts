@@ -23,6 +23,7 @@ import { documentTransform, responseSerializer } from './response-check.ts';
 import { accessRoutes } from './routes/access-routes.ts';
 import { analyticsRoutes } from './routes/analytics-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
+import { broadcastRoutes } from './routes/broadcast-routes.ts';
 import { couponRoutes } from './routes/coupon-routes.ts';
 import { customerBulkRoutes } from './routes/customer-bulk-routes.ts';
 import { customerRoutes } from './routes/customer-routes.ts';
@@ -195,6 +196,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(surveyRoutes, context);
       await api.register(wecomRoutes, context);
       await api.register(playbookRoutes, context);
+      await api.register(broadcastRoutes, context);
     },
     { prefix: '/api/v1' },
   );

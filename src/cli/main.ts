@@ -58,6 +58,7 @@ const MODULES: [string[], () => Promise<Register[]>][] = [
   [['products'], async () => [(await import('./commands/products.ts')).registerProductCommands]],
   [['tasks'], async () => [(await import('./commands/tasks.ts')).registerTaskCommands]],
   [['surveys'], async () => [(await import('./commands/surveys.ts')).registerSurveyCommands]],
+  [['broadcasts'], async () => [(await import('./commands/broadcasts.ts')).registerBroadcastCommands]],
   [['wecom'], async () => [(await import('./commands/wecom.ts')).registerWecomCommands]],
   [['playbook'], async () => [(await import('./commands/playbook.ts')).registerPlaybookCommands]],
 ];

@@ -22,6 +22,7 @@ import * as m0021 from './migrations/0021-surveys.ts';
 import * as m0022 from './migrations/0022-wecom-customer.ts';
 import * as m0023 from './migrations/0023-task-sla.ts';
 import * as m0024 from './migrations/0024-service-records.ts';
+import * as m0026 from './migrations/0026-broadcasts.ts';
 import * as m0028 from './migrations/0028-customer-search.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
@@ -47,8 +48,9 @@ const migrations: Record<string, Migration> = {
   '0020-staff-tasks': m0020,
   '0021-surveys': m0021,
   '0022-wecom-customer': m0022,
-  '0024-service-records': m0024,
   '0023-task-sla': m0023,
+  '0024-service-records': m0024,
+  '0026-broadcasts': m0026,
   '0028-customer-search': m0028,
 };
 

@@ -413,6 +413,8 @@ export interface MessagesTable {
   resends: Auto<number>;
   /** When the provider confirmed the customer received it (WeCom customer contact). */
   delivered_at: Auto<Date | null>;
+  /** The broadcast that queued it (its arm in `step`). */
+  broadcast_id: Auto<number | null>;
 }
 
 /** A WeCom message task (add_msg_template) awaiting or holding its result. */
@@ -644,4 +646,43 @@ export interface Schema {
   survey_responses: SurveyResponsesTable;
   wecom_sends: WecomSendsTable;
   task_notices: TaskNoticesTable;
+  broadcasts: BroadcastsTable;
+  broadcast_holdouts: BroadcastHoldoutsTable;
+  broadcast_list: BroadcastListTable;
+}
+
+/** A broadcast (群发): its definition (audience, arms, coupon, send time) and where it stands. */
+export interface BroadcastsTable {
+  workspace_id: number;
+  id: Generated<number>;
+  name: string;
+  definition: unknown;
+  status: 'draft' | 'pending_approval' | 'scheduled' | 'sending' | 'paused' | 'completed' | 'cancelled';
+  /** While paused: the status it resumes to. */
+  paused_from: string | null;
+  /** When materialising starts (for a send in each customer's zone: the earliest zone's moment). */
+  send_at: Date | null;
+  created_by: string;
+  approved_by: string | null;
+  created_at: Auto<Date>;
+  updated_at: Auto<Date>;
+  started_at: Date | null;
+  completed_at: Date | null;
+  /** Customers up to this id are materialised. */
+  cursor_id: number | null;
+  materialised: Auto<boolean>;
+}
+
+/** A customer of a broadcast's audience drawn into its holdout (sent nothing, compared for lift). */
+export interface BroadcastHoldoutsTable {
+  workspace_id: number;
+  broadcast_id: number;
+  customer_id: number;
+}
+
+/** A customer of a broadcast's uploaded list, as resolved when it was created. */
+export interface BroadcastListTable {
+  workspace_id: number;
+  broadcast_id: number;
+  customer_id: number;
 }

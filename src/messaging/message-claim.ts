@@ -29,8 +29,9 @@ export function leaseMilliseconds(): number {
  * Claims up to `size` messages of the workspace: queued ones that are due, and `sending` ones whose
  * lease ran out (their worker died between claiming and recording an outcome). Each gets a lease
  * measured on the database's clock, so workers on several machines agree; a recovered one counts
- * one more in `resends`. With `ids`, only those; never those in `exclude` (the round's own, whose
- * lease may have run out while a blocked event loop could not renew it).
+ * one more in `resends`. Messages of a paused broadcast are held (left queued). With `ids`, only
+ * those; never those in `exclude` (the round's own, whose lease may have run out while a blocked
+ * event loop could not renew it).
  */
 export async function claimDue(
   db: Kysely<Schema>,
@@ -46,6 +47,9 @@ export async function claimDue(
           or (status = 'sending' and (lease_until is null or lease_until < clock_timestamp())))
         ${options.ids ? sql`and id = any(${options.ids}::bigint[])` : sql``}
         ${options.exclude?.length ? sql`and not (id = any(${options.exclude}::bigint[]))` : sql``}
+        -- A paused broadcast's messages are held (still queued) until it resumes.
+        and (broadcast_id is null or not exists (select 1 from broadcasts b
+          where b.workspace_id = ${ws} and b.id = messages.broadcast_id and b.status = 'paused'))
       order by due_at, id limit ${options.size} for update skip locked)
     update messages m set status = 'sending', attempts = m.attempts + 1,
       lease_until = clock_timestamp() + ${options.leaseMs}::int * interval '1 millisecond',

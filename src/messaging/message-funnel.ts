@@ -19,9 +19,10 @@ export interface Funnel {
   conversion_rate: number | null;
 }
 
-/** Which messages a funnel counts: a journey's (or one of its steps'), or all first touched in a period. */
+/** Which messages a funnel counts: a journey's (or a step's), a broadcast's (or an arm's), or all first touched in a period. */
 export type FunnelScope =
   | { journeyId: number; step?: string }
+  | { broadcastId: number; arm?: string }
   | { from: string; to: string; timezone: string };
 
 /**
@@ -43,9 +44,11 @@ export async function messageFunnel(
   const which =
     'journeyId' in scope
       ? sql`and m.journey_id = ${scope.journeyId} ${scope.step ? sql`and m.step = ${scope.step}` : sql``}`
-      : sql``;
+      : 'broadcastId' in scope
+        ? sql`and m.broadcast_id = ${scope.broadcastId} ${scope.arm ? sql`and m.step = ${scope.arm}` : sql``}`
+        : sql``;
   const inPeriod =
-    'journeyId' in scope
+    'journeyId' in scope || 'broadcastId' in scope
       ? sql``
       : sql`where (t.first_sent at time zone ${scope.timezone})::date >= ${scope.from}::date
           and (t.first_sent at time zone ${scope.timezone})::date < ${scope.to}::date`;

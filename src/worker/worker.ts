@@ -1,3 +1,4 @@
+import { type BroadcastRunCounts, runBroadcasts } from '../broadcasts/broadcast-send.ts';
 import {
   fetchWecomResults,
   NO_WECOM_RESULTS,
@@ -29,12 +30,15 @@ export interface PassResult {
   wecom: WecomResultCounts;
   /** Escalation messages about overdue tasks sent (and failed, tried again later) in this pass. */
   escalations: EscalationCounts;
+  /** Broadcasts started, their messages queued and customers held out, broadcasts completed. */
+  broadcasts: BroadcastRunCounts;
 }
 
 /**
  * One pass over a workspace at `now`: the day's tasks if this is its first pass of the local day
  * (tiers, points expiry, lifecycle changes), then scan every active journey's trigger and enter who it
- * fired for, wake those whose awaited event happened, move every due entry on, then deliver
+ * fired for, wake those whose awaited event happened, move every due entry on, queue the messages
+ * of broadcasts due (and complete those done), then deliver
  * every due message, fetch the results of WeCom customer-contact tasks, then escalate overdue
  * tasks. Each part is claimed (`SKIP LOCKED`, or a notice's key), so several workers can run passes
  * at once against one server (two workers may both ask WeCom for one task's result; recording it
@@ -58,6 +62,7 @@ export async function runPass(store: StoreOrKysely, workspace: Workspace, now: D
     delivery: { ...NO_DELIVERIES },
     wecom: { ...NO_WECOM_RESULTS },
     escalations: { sent: 0, failed: 0 },
+    broadcasts: { started: 0, queued: 0, held_out: 0, completed: 0 },
   };
   for (const journey of journeys) {
     const r = await scanTrigger(db, workspace, journey, now);
@@ -69,6 +74,8 @@ export async function runPass(store: StoreOrKysely, workspace: Workspace, now: D
   result.entries = run.entries;
   result.steps = run.steps;
   result.queued = run.messages;
+  // Broadcasts due now queue their messages, delivered below with the journeys' on one path.
+  result.broadcasts = await runBroadcasts(db, workspace, now);
   for (;;) {
     const d = await deliverDue(db, workspace, now);
     if (!d.claimed) break;

@@ -135,6 +135,12 @@ export const SettingsSchema = z.object({
         .prefault({}),
     })
     .prefault({}),
+  broadcasts: z
+    .object({
+      /** A broadcast an operator schedules waits for an admin's approval before it is sent. */
+      require_approval: z.boolean().default(false),
+    })
+    .prefault({}),
 });
 
 /** A workspace's segmentation settings, with PRODUCT.md's defaults filled in. */

@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import type { MessageKey } from './i18n/messages-zh-cn.ts';
 import { AnalyticsPage } from './pages/analytics-page.tsx';
+import { BroadcastPage } from './pages/broadcast-page.tsx';
+import { BroadcastsPage } from './pages/broadcasts-page.tsx';
 import { CustomerProfilePage } from './pages/customer-profile-page.tsx';
 import { CustomersPage } from './pages/customers-page.tsx';
 import { ImportPage } from './pages/import-page.tsx';
@@ -30,6 +32,7 @@ export const NAV: { path: string; label: MessageKey; adminOnly?: boolean }[] = [
   { path: '/lifecycle', label: 'nav.lifecycle' },
   { path: '/segments', label: 'nav.segments' },
   { path: '/journeys', label: 'nav.journeys' },
+  { path: '/broadcasts', label: 'nav.broadcasts' },
   { path: '/templates', label: 'nav.templates' },
   { path: '/analytics', label: 'nav.analytics' },
   { path: '/loyalty', label: 'nav.loyalty' },
@@ -50,6 +53,8 @@ export function routeFor(path: string): ReactNode {
       <JourneyResultsPage name={name} />
     );
   }
+  const broadcast = /^\/broadcasts\/(\d+)$/.exec(path);
+  if (broadcast) return <BroadcastPage key={broadcast[1]} id={Number(broadcast[1])} />;
   const survey = /^\/surveys\/(\d+)(\/edit)?$/.exec(path);
   if (survey) {
     const id = Number(survey[1]);
@@ -74,6 +79,8 @@ export function routeFor(path: string): ReactNode {
       return <SegmentsPage />;
     case '/journeys':
       return <JourneysPage />;
+    case '/broadcasts':
+      return <BroadcastsPage />;
     case '/journeys/new':
       return <JourneyBuilderPage key="new" />;
     case '/templates':

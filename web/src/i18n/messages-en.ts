@@ -1,4 +1,5 @@
 import { accessEn } from './messages-access-en.ts';
+import { broadcastsEn } from './messages-broadcasts-en.ts';
 import { displayEn } from './messages-display-en.ts';
 import { importFieldsEn } from './messages-import-fields-en.ts';
 import { journeysEn } from './messages-journeys-en.ts';
@@ -18,6 +19,7 @@ export const en: Record<MessageKey, string> = {
   ...wecomEn,
   ...surveysEn,
   ...playbookEn,
+  ...broadcastsEn,
   'app.name': 'Retain',
   'app.tagline': 'Repeat-purchase CRM: customers, RFM, lifecycle, segments and loyalty',
   'nav.label': 'Main navigation',

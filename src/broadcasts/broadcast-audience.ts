@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import { normalizeEmail, normalizeExternalId, normalizePhone } from '../identity/identity-normalize.ts';
+import { conditionFilter, parseCondition, segmentMemberFilter } from '../segments/segment-service.ts';
+import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Audience, BroadcastDefinition } from './broadcast-contract.ts';
+
+/** An arm of a broadcast: its name, weight and templates (one arm `main` without variants). */
+export interface Arm {
+  name: string;
+  weight: number;
+  templates: string[];
+}
+
+/** The arms a definition sends: its variants, or its templates as the one arm `main`. */
+export function armsOf(def: BroadcastDefinition): Arm[] {
+  return def.variants ?? [{ name: 'main', weight: 1, templates: def.templates! }];
+}
+
+/**
+ * A share in [0, 100) fixed by the broadcast, the customer and what is drawn (`holdout`,
+ * `variant`): the same every time, like a journey's draw. {@link drawSql} computes the same in SQL.
+ */
+export function broadcastDraw(broadcastId: number, customerId: number, what: string): number {
+  const h = createHash('sha256').update(`broadcast:${broadcastId}:${customerId}:${what}`).digest();
+  return (h.readUInt32BE(0) / 2 ** 32) * 100;
+}
+
+/** {@link broadcastDraw} over `c.id` in SQL, so a million customers are drawn in one statement. */
+export function drawSql(broadcastId: number, what: string): RawBuilder<number> {
+  return sql<number>`(('x' || left(encode(sha256(convert_to(${`broadcast:${broadcastId}:`}::text || c.id::text || ${`:${what}`}::text, 'UTF8')), 'hex'), 8))::bit(32)::bigint)::float8 / 4294967296 * 100`;
+}
+
+/** The index (0-based) of the arm a customer's variant draw falls in, the arms sharing by weight. */
+export function armIndexSql(broadcastId: number, arms: readonly Arm[]): RawBuilder<number> {
+  if (arms.length === 1) return sql<number>`0`;
+  const total = arms.reduce((s, a) => s + a.weight, 0);
+  let upper = 0;
+  const whens = arms.slice(0, -1).map((a, i) => {
+    upper += (a.weight / total) * 100;
+    return sql`when d < ${upper}::float8 then ${i}::int`;
+  });
+  return sql<number>`(select case ${sql.join(whens, sql` `)} else ${arms.length - 1}::int end
+    from (select ${drawSql(broadcastId, 'variant')} as d) v)`;
+}
+
+/** The same arm pick in JavaScript (for tests and the test send). */
+export function armIndex(broadcastId: number, customerId: number, arms: readonly Arm[]): number {
+  const total = arms.reduce((s, a) => s + a.weight, 0);
+  const d = broadcastDraw(broadcastId, customerId, 'variant');
+  let upper = 0;
+  for (let i = 0; i < arms.length - 1; i++) {
+    upper += (arms[i]!.weight / total) * 100;
+    if (d < upper) return i;
+  }
+  return arms.length - 1;
+}
+
+/** A filter over `customers c`: the broadcast's audience (erased customers never). */
+export async function audienceFilter(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  broadcastId: number,
+  audience: Audience,
+): Promise<RawBuilder<boolean>> {
+  const ws = workspace.id;
+  let filter: RawBuilder<boolean>;
+  if ('segment' in audience) filter = await segmentMemberFilter(db, ws, audience.segment);
+  else if ('condition' in audience)
+    filter = await conditionFilter(db, workspace, parseCondition(audience.condition));
+  else
+    filter = sql<boolean>`c.id in (select l.customer_id from broadcast_list l
+      where l.workspace_id = ${ws} and l.broadcast_id = ${broadcastId})`;
+  return sql<boolean>`(c.erased_at is null and ${filter})`;
+}
+
+/**
+ * Resolves an uploaded list to customer ids: each entry matches a customer id (external), a phone
+ * number or an email address. Returns the ids and how many entries matched no one.
+ */
+export async function resolveList(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  list: readonly string[],
+): Promise<{ ids: number[]; unmatched: number }> {
+  const keys = list.map((v) => ({
+    ext: normalizeExternalId(v) ?? null,
+    phone: normalizePhone(v) ?? null,
+    email: normalizeEmail(v) ?? null,
+  }));
+  const rows = await sql<{ i: number; id: number }>`
+    select x.i, coalesce(
+      (select c.id from customers c where c.workspace_id = ${workspaceId} and c.external_id = x.ext and c.erased_at is null),
+      (select min(d.customer_id) from identities d where d.workspace_id = ${workspaceId}
+        and ((d.type = 'phone' and d.value = x.phone) or (d.type = 'email' and d.value = x.email)))) as id
+    from unnest(${keys.map((k) => k.ext)}::text[], ${keys.map((k) => k.phone)}::text[], ${keys.map((k) => k.email)}::text[])
+      with ordinality as x(ext, phone, email, i)`.execute(db);
+  const ids = new Set<number>();
+  let unmatched = 0;
+  for (const r of rows.rows) {
+    if (r.id === null) unmatched++;
+    else ids.add(Number(r.id));
+  }
+  return { ids: [...ids].sort((a, b) => a - b), unmatched };
+}
+
+/**
+ * The zones PostgreSQL knows among the workspace's customers' `timezone` attributes: a customer
+ * whose attribute is not one of them is in the workspace's zone (as the delivery guards treat them).
+ */
+export async function knownZones(db: Kysely<Schema>, workspaceId: number): Promise<string[]> {
+  const r = await sql<{ zone: string }>`
+    select z.name as zone from pg_timezone_names z where z.name in (
+      select distinct c.attributes->>'timezone' from customers c where c.workspace_id = ${workspaceId}
+        and c.attributes ? 'timezone')`.execute(db);
+  return r.rows.map((x) => x.zone);
+}
+
+/** The zone of `customers c` in SQL: its known `timezone` attribute, else the workspace's. */
+export function zoneSql(workspace: Workspace, zones: readonly string[]): RawBuilder<string> {
+  return sql<string>`case when c.attributes->>'timezone' = any(${zones}::text[]) then c.attributes->>'timezone' else ${workspace.timezone} end`;
+}
