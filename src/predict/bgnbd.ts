@@ -1,0 +1,84 @@
+import { minimize } from './nelder-mead.ts';
+import type { Triples } from './rfm-triples.ts';
+import { hyp2f1MinusOneOverB, lgamma, logAddExp } from './special-functions.ts';
+
+/** BG/NBD parameters (Fader, Hardie & Lee 2005): purchase rates Gamma(r, α), dropout Beta(a, b). */
+export interface BgnbdParams {
+  r: number;
+  alpha: number;
+  a: number;
+  b: number;
+}
+
+/** One customer's log-likelihood, in log space throughout (FHL 2005, eq. 6; Hardie's note 027). */
+export function bgnbdCustomerLogLikelihood(p: BgnbdParams, x: number, tx: number, T: number): number {
+  const { r, alpha, a, b } = p;
+  const lnA1 = lgamma(r + x) - lgamma(r) + r * Math.log(alpha);
+  const lnA2 = lgamma(a + b) + lgamma(b + x) - lgamma(b) - lgamma(a + b + x);
+  const lnA3 = -(r + x) * Math.log(alpha + T);
+  const lnA4 =
+    x > 0 ? Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx) : Number.NEGATIVE_INFINITY;
+  return lnA1 + lnA2 + logAddExp(lnA3, lnA4);
+}
+
+/** The sample's log-likelihood: each triple's times the customers sharing it. */
+export function bgnbdLogLikelihood(p: BgnbdParams, data: Triples): number {
+  let sum = 0;
+  for (let i = 0; i < data.length; i++)
+    sum += data.count[i]! * bgnbdCustomerLogLikelihood(p, data.x[i]!, data.tx[i]!, data.T[i]!);
+  return sum;
+}
+
+/** Maximum-likelihood BG/NBD parameters, searched over their logarithms (so they stay positive). */
+export function fitBgnbd(data: Triples, start?: BgnbdParams): { params: BgnbdParams; logLikelihood: number } {
+  const toParams = (v: number[]): BgnbdParams => ({
+    r: Math.exp(v[0]!),
+    alpha: Math.exp(v[1]!),
+    a: Math.exp(v[2]!),
+    b: Math.exp(v[3]!),
+  });
+  const s = start ?? { r: 1, alpha: meanT(data) / 4 || 1, a: 1, b: 1 };
+  const best = minimize(
+    (v) => -bgnbdLogLikelihood(toParams(v), data),
+    [s.r, s.alpha, s.a, s.b].map(Math.log),
+  );
+  return { params: toParams(best.x), logLikelihood: -best.value };
+}
+
+/** The mean of T over customers: a start for α in whatever unit the data are in. */
+export function meanT(data: Triples): number {
+  let n = 0;
+  let sum = 0;
+  for (let i = 0; i < data.length; i++) {
+    n += data.count[i]!;
+    sum += data.count[i]! * data.T[i]!;
+  }
+  return n ? sum / n : 0;
+}
+
+/** P(alive at T | x, t_x, T). A customer without repeat purchases is alive under BG/NBD. */
+export function bgnbdPAlive(p: BgnbdParams, x: number, tx: number, T: number): number {
+  if (x === 0) return 1;
+  const { r, alpha, a, b } = p;
+  return 1 / (1 + Math.exp(Math.log(a / (b + x - 1)) + (r + x) * Math.log((alpha + T) / (alpha + tx))));
+}
+
+/**
+ * E[X(T, T + t) | x, t_x, T]: expected purchases in the next t (FHL 2005, eq. 10). The ₂F₁ is
+ * taken through Euler's transformation, whose parameters do not grow with x, and (₂F₁ − 1)/(a − 1)
+ * is summed directly so that a = 1 needs no special case.
+ */
+export function bgnbdExpected(p: BgnbdParams, t: number, x: number, tx: number, T: number): number {
+  if (t <= 0) return 0;
+  const { r, alpha, a, b } = p;
+  const z = t / (alpha + T + t);
+  const lnOneMinusZ = Math.log1p(-z);
+  // [1 − (1−z)^(a−1) F] / (a − 1) with F = ₂F₁(a+b−1−r, a−1; a+b+x−1; z).
+  const power = Math.exp((a - 1) * lnOneMinusZ);
+  const firstPart = Math.abs(a - 1) < 1e-12 ? -lnOneMinusZ : -Math.expm1((a - 1) * lnOneMinusZ) / (a - 1);
+  const bracket = firstPart - power * hyp2f1MinusOneOverB(a + b - 1 - r, a - 1, a + b + x - 1, z);
+  const numerator = (a + b + x - 1) * bracket;
+  const denominator =
+    x > 0 ? 1 + (a / (b + x - 1)) * Math.exp((r + x) * Math.log((alpha + T) / (alpha + tx))) : 1;
+  return numerator / denominator;
+}
