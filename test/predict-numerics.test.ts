@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bgnbdExpected, bgnbdPAlive, fitBgnbd } from '../src/predict/bgnbd.ts';
 import { compressSpend, fitGammaGamma, gammaGammaExpectedSpend } from '../src/predict/gamma-gamma.ts';
@@ -6,7 +5,7 @@ import { minimize } from '../src/predict/nelder-mead.ts';
 import { fitParetoNbd, paretoExpected, paretoLogA0, paretoPAlive } from '../src/predict/pareto-nbd.ts';
 import { compressTriples } from '../src/predict/rfm-triples.ts';
 import { hyp2f1, lgamma, logHyp2f1APlus1 } from '../src/predict/special-functions.ts';
-import { SHARED_DATA } from './stores.ts';
+import { cdnowSample } from './cdnow-sample.ts';
 
 /** Composite Simpson's rule: an independent way to the integrals behind the closed forms. */
 function simpson(f: (y: number) => number, from: number, to: number, n = 20_000): number {
@@ -108,36 +107,8 @@ describe('Pareto/NBD and BG/NBD closed forms', () => {
   });
 });
 
-/** CDNOW's 1/10 sample summarised straight from the file: same-day purchases merged, weeks. */
-function cdnowFromFile() {
-  const lines = readFileSync(`${SHARED_DATA}cdnow/CDNOW_sample.txt`, 'utf8').trim().split(/\r?\n/);
-  const byCustomer = new Map<string, Map<number, number>>();
-  for (const line of lines) {
-    const [, id, date, , dollars] = line.trim().split(/\s+/) as [string, string, string, string, string];
-    const day = Date.UTC(+date.slice(0, 4), +date.slice(4, 6) - 1, +date.slice(6, 8)) / 86_400_000;
-    const days = byCustomer.get(id) ?? new Map<number, number>();
-    days.set(day, (days.get(day) ?? 0) + Number(dollars));
-    byCustomer.set(id, days);
-  }
-  const end = Date.UTC(1997, 8, 30) / 86_400_000;
-  const rows = [...byCustomer.values()].map((days) => {
-    const all = [...days.keys()].sort((a, b) => a - b);
-    const cal = all.filter((d) => d <= end);
-    const x = cal.length - 1;
-    const repeatSpend = cal.slice(1).reduce((t, d) => t + days.get(d)!, 0);
-    return {
-      x,
-      tx: (cal[x]! - cal[0]!) / 7,
-      T: (end - cal[0]!) / 7,
-      zbar: x > 0 ? repeatSpend / x : 0,
-      holdout: all.length - cal.length,
-    };
-  });
-  return rows;
-}
-
 describe('CDNOW 1/10 sample, 39-week calibration, weeks (the published fits)', () => {
-  const rows = cdnowFromFile();
+  const rows = cdnowSample();
   const triples = compressTriples(rows);
 
   it('has the published counts', () => {

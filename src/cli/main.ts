@@ -59,6 +59,7 @@ const MODULES: [string[], () => Promise<Register[]>][] = [
   [['tasks'], async () => [(await import('./commands/tasks.ts')).registerTaskCommands]],
   [['surveys'], async () => [(await import('./commands/surveys.ts')).registerSurveyCommands]],
   [['wecom'], async () => [(await import('./commands/wecom.ts')).registerWecomCommands]],
+  [['predict'], async () => [(await import('./commands/predict.ts')).registerPredictCommands]],
 ];
 
 /** The first argument that is neither an option nor the value of `-w/--workspace` or `--now`. */

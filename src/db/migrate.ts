@@ -22,6 +22,7 @@ import * as m0021 from './migrations/0021-surveys.ts';
 import * as m0022 from './migrations/0022-wecom-customer.ts';
 import * as m0023 from './migrations/0023-task-sla.ts';
 import * as m0024 from './migrations/0024-service-records.ts';
+import * as m0029 from './migrations/0029-predictions.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   '0022-wecom-customer': m0022,
   '0024-service-records': m0024,
   '0023-task-sla': m0023,
+  '0029-predictions': m0029,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
