@@ -14,6 +14,7 @@ import {
   latestFit,
   refreshPredictions,
 } from '../src/predict/predict-service.ts';
+import { runDailyTasks } from '../src/worker/daily-tasks.ts';
 import { createWorkspace, ensureWorkspace } from '../src/workspaces/workspace-service.ts';
 import { cdnowSample, cdnowSampleCsv } from './cdnow-sample.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
@@ -158,6 +159,28 @@ describe.each(storesUnderTest())('predictions on CDNOW ($name)', (store) => {
       // A: 3 purchase days (01-01, 02-01, 03-05) → 2 repeats; B: 1 repeat; C: none.
       expect([fit.customers, fit.repeat_customers, fit.repeat_purchases]).toEqual([3, 2, 3]);
       expect(fit.holdout).toBeNull();
+      // The worker's daily pass refits and stores everyone's prediction once a local day.
+      const daily = await runDailyTasks(database, ws, new Date('2024-04-01T10:00:00+08:00'));
+      expect(daily.predictions).toEqual({ customers: 3 });
+      const stored = await database.db
+        .selectFrom('customer_predictions')
+        .select(['as_of', 'p_alive'])
+        .where('workspace_id', '=', ws.id)
+        .execute();
+      expect(stored.map((r) => r.as_of)).toEqual(['2024-04-01', '2024-04-01', '2024-04-01']);
+      expect(
+        (await runDailyTasks(database, ws, new Date('2024-04-01T20:00:00+08:00'))).predictions,
+      ).toBeUndefined();
+      const empty = await createWorkspace(database.db, {
+        name: 'empty',
+        timezone: 'Asia/Shanghai',
+        currency: 'CNY',
+      });
+      expect(
+        (await runDailyTasks(database, empty, new Date('2024-04-01T10:00:00+08:00'))).predictions,
+      ).toEqual({
+        skipped: 1,
+      });
     } finally {
       await database.close();
     }
