@@ -76,6 +76,8 @@ const SAMPLES: Record<string, unknown> = {
   'PUT /api/v1/customers/{customerId}/wecom': { external_userid: 'wmFuzz01' },
   'PATCH /api/v1/users/{userId}': { stores: ['西湖店', 'Store 2'], language: 'en' },
   'POST /api/v1/tasks/reassign': { task_ids: [1, 2], assignee_id: null },
+  'POST /api/v1/predict/fit': { calibration_end: '2024-05-01', model: 'paretonbd', unit: 'day' },
+  'POST /api/v1/predict/refresh': { as_of: '2024-05-01', horizon_days: 180 },
 };
 /** Bodies that need ids only known once workspace A is seeded. */
 const lateSamples = (objects: Record<string, string>): Record<string, unknown> => ({

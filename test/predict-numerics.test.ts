@@ -4,7 +4,7 @@ import { compressSpend, fitGammaGamma, gammaGammaExpectedSpend } from '../src/pr
 import { minimize } from '../src/predict/nelder-mead.ts';
 import { fitParetoNbd, paretoExpected, paretoLogA0, paretoPAlive } from '../src/predict/pareto-nbd.ts';
 import { compressTriples } from '../src/predict/rfm-triples.ts';
-import { hyp2f1, lgamma, logHyp2f1APlus1 } from '../src/predict/special-functions.ts';
+import { hyp2f1, hyp2f1OneContinued, lgamma, logHyp2f1APlus1 } from '../src/predict/special-functions.ts';
 import { cdnowSample } from './cdnow-sample.ts';
 
 /** Composite Simpson's rule: an independent way to the integrals behind the closed forms. */
@@ -33,6 +33,19 @@ describe('special functions', () => {
       expect(hyp2f1(2.5, 0.7, 0.7, z)).toBeCloseTo((1 - z) ** -2.5, 9);
     }
     for (const x of [0.2, 0.6, 0.9]) expect(hyp2f1(0.5, 1, 1.5, -x * x)).toBeCloseTo(Math.atan(x) / x, 12);
+  });
+
+  it("Gauss's continued fraction for ₂F₁(1, b; c; z) equals the series, up to z = 0.99", () => {
+    for (const [b, c, z] of [
+      [0.6, 1.8, 0.3],
+      [2.5, 4.2, 0.9],
+      [7.3, 1.9, 0.6],
+      [1.2, 30, 0.99],
+      [40, 41.5, 0.95],
+    ] as const)
+      expect(hyp2f1OneContinued(b, c, z) / hyp2f1(1, b, c, z)).toBeCloseTo(1, 11);
+    // Near 1, where the series would need some forty thousand terms: ₂F₁(1, 1; 2; z) = −ln(1−z)/z.
+    expect(hyp2f1OneContinued(1, 2, 0.9999)).toBeCloseTo(-Math.log1p(-0.9999) / 0.9999, 10);
   });
 
   it('the Euler-transformed ₂F₁(a, b; a+1; z) equals the direct series', () => {

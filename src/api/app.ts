@@ -37,6 +37,7 @@ import { invitationRoutes } from './routes/invitation-routes.ts';
 import { journeyRoutes } from './routes/journey-routes.ts';
 import { loyaltyRoutes } from './routes/loyalty-routes.ts';
 import { messagingRoutes } from './routes/messaging-routes.ts';
+import { predictRoutes } from './routes/predict-routes.ts';
 import { segmentRoutes } from './routes/segment-routes.ts';
 import { surveyPageRoutes } from './routes/survey-page-routes.ts';
 import { surveyRoutes } from './routes/survey-routes.ts';
@@ -191,6 +192,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(customerServiceRoutes, context);
       await api.register(surveyRoutes, context);
       await api.register(wecomRoutes, context);
+      await api.register(predictRoutes, context);
     },
     { prefix: '/api/v1' },
   );

@@ -1,4 +1,4 @@
-import { minimize } from './nelder-mead.ts';
+import { minimize, outOfRange } from './nelder-mead.ts';
 import type { Triples } from './rfm-triples.ts';
 import { hyp2f1MinusOneOverB, lgamma, logAddExp } from './special-functions.ts';
 
@@ -39,7 +39,7 @@ export function fitBgnbd(data: Triples, start?: BgnbdParams): { params: BgnbdPar
   });
   const s = start ?? { r: 1, alpha: meanT(data) / 4 || 1, a: 1, b: 1 };
   const best = minimize(
-    (v) => -bgnbdLogLikelihood(toParams(v), data),
+    (v) => (outOfRange(v) ? Number.NaN : -bgnbdLogLikelihood(toParams(v), data)),
     [s.r, s.alpha, s.a, s.b].map(Math.log),
   );
   return { params: toParams(best.x), logLikelihood: -best.value };

@@ -1,4 +1,4 @@
-import { minimize } from './nelder-mead.ts';
+import { minimize, outOfRange } from './nelder-mead.ts';
 import { lgamma } from './special-functions.ts';
 
 /** Gamma-Gamma spend parameters (Fader, Hardie & Lee 2005, "RFM and CLV"): z ~ Γ(p, ν), ν ~ Γ(q, γ). */
@@ -78,7 +78,7 @@ export function fitGammaGamma(data: SpendRows): { params: GammaGammaParams; logL
     gamma: Math.exp(v[2]!),
   });
   const best = minimize(
-    (v) => -gammaGammaLogLikelihood(toParams(v), data),
+    (v) => (outOfRange(v) ? Number.NaN : -gammaGammaLogLikelihood(toParams(v), data)),
     [Math.log(1), Math.log(2), Math.log(mean)],
   );
   return { params: toParams(best.x), logLikelihood: -best.value };

@@ -102,3 +102,11 @@ function run(
   for (let i = 1; i <= n; i++) if (values[i]! < values[bestIndex]!) bestIndex = i;
   return { x: points[bestIndex]!, value: values[bestIndex]!, evaluations };
 }
+
+/**
+ * Whether log-parameters left e^±20: no data set has such parameters, and a search wandering
+ * there (a handful of customers) only spends its time on series that barely converge.
+ */
+export function outOfRange(logParams: number[]): boolean {
+  return logParams.some((v) => Math.abs(v) > 20);
+}

@@ -1,5 +1,5 @@
 import { meanT } from './bgnbd.ts';
-import { minimize } from './nelder-mead.ts';
+import { minimize, outOfRange } from './nelder-mead.ts';
 import type { Triples } from './rfm-triples.ts';
 import { lgamma, log1mExp, logAddExp, logHyp2f1APlus1 } from './special-functions.ts';
 
@@ -61,7 +61,7 @@ export function fitParetoNbd(
   const guess = meanT(data) / 4 || 1;
   const s0 = start ?? { r: 1, alpha: guess, s: 1, beta: guess };
   const best = minimize(
-    (v) => -paretoLogLikelihood(toParams(v), data),
+    (v) => (outOfRange(v) ? Number.NaN : -paretoLogLikelihood(toParams(v), data)),
     [s0.r, s0.alpha, s0.s, s0.beta].map(Math.log),
   );
   return { params: toParams(best.x), logLikelihood: -best.value };

@@ -155,9 +155,23 @@ export function scoreCustomers(s: PurchaseSummaries, fit: FitOutcome, terms: Clv
   const { model } = fit;
   const months = Math.ceil(terms.horizonDays / 30);
   const out: CustomerPrediction[] = [];
+  // Customers sharing (x, t_x, T) share every expectation: each is computed once per triple.
+  const memo = new Map<string, number[]>();
+  const horizons = [
+    30,
+    90,
+    365,
+    ...Array.from({ length: months }, (_, k) => Math.min(30 * (k + 1), terms.horizonDays)),
+  ];
   for (let i = 0; i < s.customerId.length; i++) {
     const { x, tx, T } = summaryOf(s, i, unit);
-    const expectedIn = (days: number) => model.expected(days / unit, x, tx, T);
+    const key = `${x}|${tx}|${T}`;
+    let values = memo.get(key);
+    if (!values) {
+      values = [model.pAlive(x, tx, T), ...horizons.map((days) => model.expected(days / unit, x, tx, T))];
+      memo.set(key, values);
+    }
+    const expectedIn = (days: number) => values[1 + horizons.indexOf(days)]!;
     const zbar = x > 0 ? s.repeatNet[i]! / x / terms.minorPerMajor : 0;
     const spendMajor = fit.spend ? gammaGammaExpectedSpend(fit.spend.params, x, zbar) : x > 0 ? zbar : null;
     const spend =
@@ -176,7 +190,7 @@ export function scoreCustomers(s: PurchaseSummaries, fit: FitOutcome, terms: Clv
     const wait = (unit * (model.params.alpha! + T)) / (model.params.r! + x);
     out.push({
       customer_id: s.customerId[i]!,
-      p_alive: model.pAlive(x, tx, T),
+      p_alive: values[0]!,
       expected_purchases_30d: expectedIn(30),
       expected_purchases_90d: expectedIn(90),
       expected_purchases_365d: expectedIn(365),

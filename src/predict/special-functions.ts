@@ -65,22 +65,56 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
 }
 
 /**
+ * ₂F₁(1, b; c; z) for 0 ≤ z < 1 by Gauss's continued fraction (₂F₁(a+1, b; c'+1; z) / ₂F₁(a, b; c'; z)
+ * with a = 0, c' = c − 1), evaluated by the modified Lentz method. Near z = 1 it needs a few hundred
+ * steps where the power series needs tens of thousands. NaN when it does not settle.
+ */
+export function hyp2f1OneContinued(b: number, c: number, z: number): number {
+  const cc = c - 1;
+  const tiny = 1e-300;
+  // f = 1 / (1 + k₁z / (1 + k₂z / (1 + …))); Lentz on the denominator g = 1 + k₁z / (1 + …).
+  let g = 1;
+  let C = 1;
+  let D = 0;
+  for (let j = 1; j <= MAX_FRACTION_STEPS; j++) {
+    const n = Math.floor((j - 1) / 2);
+    const k =
+      j % 2 === 1
+        ? ((-cc - n) * (b + n)) / ((cc + 2 * n) * (cc + 2 * n + 1))
+        : ((b - cc - n - 1) * (n + 1)) / ((cc + 2 * n + 1) * (cc + 2 * n + 2));
+    const an = k * z;
+    D = 1 + an * D;
+    if (Math.abs(D) < tiny) D = tiny;
+    C = 1 + an / C;
+    if (Math.abs(C) < tiny) C = tiny;
+    D = 1 / D;
+    const delta = C * D;
+    if (j === 1) g = 1 + an;
+    else g *= delta;
+    if (j > 1 && Math.abs(delta - 1) < 1e-16) return 1 / g;
+  }
+  return Number.NaN;
+}
+
+const MAX_FRACTION_STEPS = 20_000;
+
+/**
  * ln ₂F₁(a, b; a + 1; z) for 0 ≤ z < 1 and a, b > 0: the form in the Pareto/NBD likelihood.
  * Euler's transformation turns it into (1 − z)^(1−b) ₂F₁(1, a + 1 − b; a + 1; z), whose terms are
  * positive and shrink from the first, so neither a large b (many purchases) overflows nor does
- * the sum lose digits.
+ * the sum lose digits; past z = ½ the continued fraction takes over from the series.
  */
 export function logHyp2f1APlus1(a: number, b: number, z: number): number {
   if (z === 0) return 0;
   if (!(z > 0 && z < 1)) return Number.NaN;
   const c = a + 1;
   const d = c - b;
+  if (z > 0.5) return (1 - b) * Math.log1p(-z) + Math.log(hyp2f1OneContinued(d, c, z));
   let term = 1;
   let sum = 1;
   for (let k = 0; k < MAX_TERMS; k++) {
     // Term ratio (1 + k)(d + k) / ((c + k)(k + 1)) z = (d + k) z / (c + k).
-    const ratio = ((d + k) * z) / (c + k);
-    term *= ratio;
+    term *= ((d + k) * z) / (c + k);
     sum += term;
     if (Math.abs(term) <= 1e-17 * sum * (1 - z)) return (1 - b) * Math.log1p(-z) + Math.log(sum);
   }
