@@ -86,6 +86,35 @@ describe.each(storesUnderTest())('prediction API ($name)', (store) => {
     ).toBe(200);
   });
 
+  it('selects customers by their stored prediction in a segment condition', async () => {
+    const stored = await database.db
+      .selectFrom('customer_predictions')
+      .select(['customer_id', 'p_alive', 'expected_purchases_90d'])
+      .execute();
+    const threshold = stored.map((r) => r.p_alive).sort((x, y) => x - y)[2]!;
+    const preview = async (condition: unknown) =>
+      (
+        await api.call('POST', '/api/v1/segments/preview', {
+          key: a.keys.viewer,
+          body: { condition, as_of: '2024-06-30', sample: 100 },
+        })
+      ).body;
+    const low = await preview({ prediction: 'p_alive', op: 'lt', value: threshold });
+    const expected = stored.filter((r) => r.p_alive < threshold).map((r) => Number(r.customer_id));
+    expect(low.count).toBe(expected.length);
+    expect(low.sample.map((c: { id: number }) => c.id).sort()).toEqual(expected.sort());
+    // Money columns are bigint: a fractional bound still compares, and NOT is the complement.
+    const notLow = await preview({ not: { prediction: 'p_alive', op: 'lt', value: threshold } });
+    expect(notLow.count).toBe(5 - expected.length);
+    expect((await preview({ prediction: 'predicted_clv', op: 'gte', value: 0.5 })).count).toBeGreaterThan(0);
+    const bad = await api.call('POST', '/api/v1/segments/preview', {
+      key: a.keys.viewer,
+      body: { condition: { prediction: 'p_dead', op: 'lt', value: 1 } },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/prediction/);
+  });
+
   it('fits on a split and compares the holdout per frequency bin', async () => {
     const r = await api.call('POST', '/api/v1/predict/fit', {
       key: a.keys.admin,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bgnbdExpected, bgnbdPAlive, fitBgnbd } from '../src/predict/bgnbd.ts';
+import { bgnbdExpected, bgnbdExpectedByQuadrature, bgnbdPAlive, fitBgnbd } from '../src/predict/bgnbd.ts';
 import { compressSpend, fitGammaGamma, gammaGammaExpectedSpend } from '../src/predict/gamma-gamma.ts';
 import { minimize } from '../src/predict/nelder-mead.ts';
 import { fitParetoNbd, paretoExpected, paretoLogA0, paretoPAlive } from '../src/predict/pareto-nbd.ts';
@@ -93,6 +93,17 @@ describe('Pareto/NBD and BG/NBD closed forms', () => {
         1 + (x > 0 ? (p.a / (p.b + x - 1)) * ((p.alpha + T) / (p.alpha + tx)) ** (p.r + x) : 0);
       expect(bgnbdExpected(p, t, x, tx, T)).toBeCloseTo(direct / denominator, 9);
     }
+    // A second derivation (the mean of (1 − e^(−λpt))/p over the posterior, by quadrature) agrees,
+    // also where the series is no use: parameters as a handful of customers can give.
+    for (const q of [p, { r: 2, alpha: 30, a: 0.05, b: 0.3 }, { r: 0.5, alpha: 1, a: 3, b: 10 }])
+      for (const [t, x, tx, T] of [
+        [39, 0, 0, 38.9],
+        [52, 1, 1, 2],
+        [365, 30, 200, 300],
+      ] as const)
+        expect(bgnbdExpectedByQuadrature(q, t, x, tx, T) / bgnbdExpected(q, t, x, tx, T)).toBeCloseTo(1, 11);
+    const extreme = { r: 3e-8, alpha: 4e-9, a: 2e8, b: 1e-8 };
+    expect(Number.isFinite(bgnbdExpected(extreme, 52, 1, 10, 20))).toBe(true);
     // a = 1 is a removable singularity: the values beside it agree with it.
     const at1 = bgnbdExpected({ ...p, a: 1 }, 39, 2, 20, 35);
     expect(bgnbdExpected({ ...p, a: 1 + 1e-7 }, 39, 2, 20, 35)).toBeCloseTo(at1, 5);

@@ -64,6 +64,45 @@ export function bgnbdPAlive(p: BgnbdParams, x: number, tx: number, T: number): n
 }
 
 /**
+ * E[X(T, T + t) | x, t_x, T] by one-dimensional quadrature: alive, a customer buys at rate λ and
+ * leaves after each purchase with probability p, so expects (1 − e^(−λpt))/p purchases in t; given
+ * alive at T, λ ~ Γ(r+x, α+T) and p ~ Beta(a, b+x), and the mean over λ is closed, leaving
+ * P(alive) · E_p[h(p)] with h(p) = (1 − (1 + pt/(α+T))^−(r+x)) / p. E_p is taken by tanh-sinh
+ * quadrature after removing h's chord (whose mean is exact), so the integrand vanishes at both ends
+ * however small a or b + x are. Slower than the series, but it cannot fail to converge.
+ */
+export function bgnbdExpectedByQuadrature(
+  p: BgnbdParams,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
+  if (t <= 0) return 0;
+  const { r, alpha, a, b } = p;
+  const beta = b + x;
+  const scale = t / (alpha + T);
+  const h = (q: number) => (q === 0 ? scale * (r + x) : -Math.expm1(-(r + x) * Math.log1p(q * scale)) / q);
+  const h0 = h(0);
+  const h1 = h(1);
+  const lnB = lgamma(a) + lgamma(beta) - lgamma(a + beta);
+  let sum = 0;
+  const step = 1 / 32;
+  for (let k = -200; k <= 200; k++) {
+    const u = k * step;
+    const s = Math.PI * Math.sinh(u);
+    // q and 1 − q each computed directly, so neither end loses digits.
+    const q = 1 / (1 + Math.exp(-s));
+    const oneMinusQ = 1 / (1 + Math.exp(s));
+    if (q === 0 || oneMinusQ === 0) continue;
+    const rest = h(q) - (h0 * oneMinusQ + h1 * q);
+    sum += rest * Math.exp(a * Math.log(q) + beta * Math.log(oneMinusQ) - lnB) * Math.PI * Math.cosh(u);
+  }
+  const mean = (h0 * beta) / (a + beta) + (h1 * a) / (a + beta) + sum * step;
+  return bgnbdPAlive(p, x, tx, T) * mean;
+}
+
+/**
  * E[X(T, T + t) | x, t_x, T]: expected purchases in the next t (FHL 2005, eq. 10). The ₂F₁ is
  * taken through Euler's transformation, whose parameters do not grow with x, and (₂F₁ − 1)/(a − 1)
  * is summed directly so that a = 1 needs no special case.
@@ -80,5 +119,7 @@ export function bgnbdExpected(p: BgnbdParams, t: number, x: number, tx: number, 
   const numerator = (a + b + x - 1) * bracket;
   const denominator =
     x > 0 ? 1 + (a / (b + x - 1)) * Math.exp((r + x) * Math.log((alpha + T) / (alpha + tx))) : 1;
-  return numerator / denominator;
+  const value = numerator / denominator;
+  // The series stalls only for parameters far from any real data (a handful of customers).
+  return Number.isFinite(value) ? value : bgnbdExpectedByQuadrature(p, t, x, tx, T);
 }

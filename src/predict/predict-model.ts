@@ -169,6 +169,10 @@ export function scoreCustomers(s: PurchaseSummaries, fit: FitOutcome, terms: Clv
     let values = memo.get(key);
     if (!values) {
       values = [model.pAlive(x, tx, T), ...horizons.map((days) => model.expected(days / unit, x, tx, T))];
+      if (!values.every(Number.isFinite))
+        throw new InvalidInputError(
+          `the ${model.name} fit gives no finite prediction for a customer with x = ${x}, t_x = ${tx}, T = ${T}`,
+        );
       memo.set(key, values);
     }
     const expectedIn = (days: number) => values[1 + horizons.indexOf(days)]!;
@@ -186,6 +190,7 @@ export function scoreCustomers(s: PurchaseSummaries, fit: FitOutcome, terms: Clv
         before = now;
       }
       clv = Math.round(discounted * spend * terms.margin);
+      if (!Number.isFinite(clv)) clv = null;
     }
     const wait = (unit * (model.params.alpha! + T)) / (model.params.r! + x);
     out.push({
