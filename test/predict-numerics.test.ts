@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { bgnbdExpected, bgnbdExpectedByQuadrature, bgnbdPAlive, fitBgnbd } from '../src/predict/bgnbd.ts';
+import {
+  bgnbdCustomerLogLikelihood,
+  bgnbdExpected,
+  bgnbdExpectedByQuadrature,
+  bgnbdLogLikelihood,
+  bgnbdPAlive,
+  fitBgnbd,
+} from '../src/predict/bgnbd.ts';
 import { compressSpend, fitGammaGamma, gammaGammaExpectedSpend } from '../src/predict/gamma-gamma.ts';
 import { minimize } from '../src/predict/nelder-mead.ts';
 import { fitParetoNbd, paretoExpected, paretoLogA0, paretoPAlive } from '../src/predict/pareto-nbd.ts';
@@ -122,6 +129,13 @@ describe('Pareto/NBD and BG/NBD closed forms', () => {
       paretoExpected(one, 39, x, tx, T),
       5,
     );
+  });
+
+  it('the BG/NBD sample log-likelihood (per distinct value) is the sum of the customers’ own', () => {
+    const rows = cdnowSample();
+    const p = { r: 0.3, alpha: 5, a: 0.7, b: 2 };
+    const direct = rows.reduce((t, c) => t + bgnbdCustomerLogLikelihood(p, c.x, c.tx, c.T), 0);
+    expect(bgnbdLogLikelihood(p, compressTriples(rows))).toBeCloseTo(direct, 6);
   });
 
   it('Nelder–Mead finds the Rosenbrock minimum', () => {

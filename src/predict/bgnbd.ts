@@ -1,5 +1,5 @@
 import { minimize, outOfRange } from './nelder-mead.ts';
-import type { Triples } from './rfm-triples.ts';
+import { indexTriples, type Triples } from './rfm-triples.ts';
 import { hyp2f1MinusOneOverB, lgamma, logAddExp } from './special-functions.ts';
 
 /** BG/NBD parameters (Fader, Hardie & Lee 2005): purchase rates Gamma(r, α), dropout Beta(a, b). */
@@ -21,11 +21,31 @@ export function bgnbdCustomerLogLikelihood(p: BgnbdParams, x: number, tx: number
   return lnA1 + lnA2 + logAddExp(lnA3, lnA4);
 }
 
-/** The sample's log-likelihood: each triple's times the customers sharing it. */
+/**
+ * The sample's log-likelihood: each triple's times the customers sharing it. The terms that depend
+ * on x alone, t_x alone or T alone are computed once per distinct value (the same sum as
+ * {@link bgnbdCustomerLogLikelihood} per triple, a tenth of the work at a million customers).
+ */
 export function bgnbdLogLikelihood(p: BgnbdParams, data: Triples): number {
+  const { r, alpha, a, b } = p;
+  const { index } = indexTriples(data);
+  const perX = new Float64Array(index.xs.length);
+  const lnA4X = new Float64Array(index.xs.length);
+  const base = -lgamma(r) + r * Math.log(alpha) + lgamma(a + b) - lgamma(b);
+  for (let k = 0; k < index.xs.length; k++) {
+    const x = index.xs[k]!;
+    perX[k] = base + lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x);
+    lnA4X[k] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : Number.NEGATIVE_INFINITY;
+  }
+  const lnT = index.Ts.map((T) => Math.log(alpha + T));
+  const lnTx = index.txs.map((tx) => Math.log(alpha + tx));
   let sum = 0;
-  for (let i = 0; i < data.length; i++)
-    sum += data.count[i]! * bgnbdCustomerLogLikelihood(p, data.x[i]!, data.tx[i]!, data.T[i]!);
+  for (let i = 0; i < data.length; i++) {
+    const k = index.x[i]!;
+    const rx = r + index.xs[k]!;
+    sum +=
+      data.count[i]! * (perX[k]! + logAddExp(-rx * lnT[index.T[i]!]!, lnA4X[k]! - rx * lnTx[index.tx[i]!]!));
+  }
   return sum;
 }
 
@@ -41,6 +61,7 @@ export function fitBgnbd(data: Triples, start?: BgnbdParams): { params: BgnbdPar
   const best = minimize(
     (v) => (outOfRange(v) ? Number.NaN : -bgnbdLogLikelihood(toParams(v), data)),
     [s.r, s.alpha, s.a, s.b].map(Math.log),
+    { step: start ? 0.05 : 0.5 },
   );
   return { params: toParams(best.x), logLikelihood: -best.value };
 }

@@ -3,7 +3,7 @@ export interface MinimizeOptions {
   /** Size of the first simplex's steps, per coordinate. */
   step?: number;
   maxEvaluations?: number;
-  /** Stop when the simplex's values differ by less than this (absolute). */
+  /** Stop when the simplex's values differ by less than this times max(1, |best value|). */
   tolerance?: number;
 }
 
@@ -26,13 +26,15 @@ export function minimize(
   options: MinimizeOptions = {},
 ): Minimum {
   const maxEvaluations = options.maxEvaluations ?? 20_000;
-  const tolerance = options.tolerance ?? 1e-10;
+  // Relative: a log-likelihood of a million customers is ~10⁷, where 1e-10 absolute is below a double's resolution.
+  const relative = options.tolerance ?? 1e-13;
+  const tolerance = (value: number) => relative * Math.max(1, Math.abs(value));
   let best = run(f, start, options.step ?? 0.5, tolerance, maxEvaluations);
   let evaluations = best.evaluations;
   for (let restart = 0; restart < 20 && evaluations < maxEvaluations; restart++) {
     const next = run(f, best.x, 0.05, tolerance, maxEvaluations - evaluations);
     evaluations += next.evaluations;
-    const improved = best.value - next.value > tolerance;
+    const improved = best.value - next.value > tolerance(best.value);
     if (next.value < best.value) best = next;
     if (!improved) break;
   }
@@ -43,7 +45,7 @@ function run(
   f: (x: number[]) => number,
   start: number[],
   step: number,
-  tolerance: number,
+  tolerance: (value: number) => number,
   budget: number,
 ): Minimum {
   const n = start.length;
@@ -68,7 +70,7 @@ function run(
     const size = Math.max(
       ...points.slice(1).map((p) => Math.max(...p.map((v, i) => Math.abs(v - points[0]![i]!)))),
     );
-    if (spread <= tolerance && size <= 1e-9) break;
+    if (spread <= tolerance(values[0]!) && size <= 1e-9) break;
     const centroid = new Array<number>(n).fill(0);
     for (const p of points.slice(0, n)) for (let i = 0; i < n; i++) centroid[i]! += p[i]! / n;
     const worst = points[n]!;

@@ -63,6 +63,7 @@ export function fitParetoNbd(
   const best = minimize(
     (v) => (outOfRange(v) ? Number.NaN : -paretoLogLikelihood(toParams(v), data)),
     [s0.r, s0.alpha, s0.s, s0.beta].map(Math.log),
+    { step: start ? 0.05 : 0.5 },
   );
   return { params: toParams(best.x), logLikelihood: -best.value };
 }

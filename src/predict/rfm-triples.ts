@@ -5,6 +5,15 @@ export interface Triples {
   T: Float64Array;
   count: Float64Array;
   length: number;
+  /** Each triple's position in the distinct values of x, t_x and T: per-value work is done once. */
+  index?: {
+    x: Int32Array;
+    tx: Int32Array;
+    T: Int32Array;
+    xs: Float64Array;
+    txs: Float64Array;
+    Ts: Float64Array;
+  };
 }
 
 /** One customer's summary in model units: repeat purchases, time of the last one, time since the first. */
@@ -45,4 +54,42 @@ export function compressTriples(rows: Iterable<CustomerSummary>): Triples {
     count: Float64Array.from(count),
     length: x.length,
   };
+}
+
+function distinct(values: Float64Array): { values: Float64Array; index: Int32Array } {
+  const at = new Map<number, number>();
+  const index = new Int32Array(values.length);
+  const list: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    let k = at.get(values[i]!);
+    if (k === undefined) {
+      k = list.length;
+      at.set(values[i]!, k);
+      list.push(values[i]!);
+    }
+    index[i] = k;
+  }
+  return { values: Float64Array.from(list), index };
+}
+
+/**
+ * Adds each triple's position among the distinct x, t_x and T: whole-day data over a few years has
+ * hundreds of thousands of triples but only a few thousand distinct values of each, so a
+ * likelihood can take its logarithms and log-gammas per value and only add per triple.
+ */
+export function indexTriples(t: Triples): Required<Triples> {
+  if (t.index) return t as Required<Triples>;
+  const x = distinct(t.x);
+  const tx = distinct(t.tx);
+  const T = distinct(t.T);
+  t.index = { x: x.index, tx: tx.index, T: T.index, xs: x.values, txs: tx.values, Ts: T.values };
+  return t as Required<Triples>;
+}
+
+/** Every k-th triple (k = length / size), counts kept: a start for the search, not a fit. */
+export function sampleTriples(t: Triples, size: number): Triples {
+  const step = Math.max(1, Math.floor(t.length / size));
+  const pick = (a: Float64Array) => a.filter((_, i) => i % step === 0);
+  const x = pick(t.x);
+  return { x, tx: pick(t.tx), T: pick(t.T), count: pick(t.count), length: x.length };
 }
