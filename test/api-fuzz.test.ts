@@ -34,6 +34,7 @@ const CONDITION = {
     { event: 'view', within_days: 30, properties: { color: 'red' } },
     { any: [{ attribute: 'city', op: 'in', value: ['杭州'] }, { not: { identity: 'email' } }] },
     { score: 'r', op: 'gte', value: 3 },
+    { prediction: 'p_alive', op: 'lt', value: 0.3 },
   ],
 };
 // Named like the segment: both kinds of route take the same {name} path parameter.
@@ -87,6 +88,8 @@ const SAMPLES: Record<string, unknown> = {
     send: { at: 'customer_local', date: '2026-06-01', time: '10:00' },
   },
   'POST /api/v1/broadcasts/{broadcastId}/test': { to: ['fuzz@example.com'] },
+  'POST /api/v1/predict/fit': { calibration_end: '2024-05-01', model: 'paretonbd', unit: 'day' },
+  'POST /api/v1/predict/refresh': { as_of: '2024-05-01', horizon_days: 180 },
 };
 /** Bodies that need ids only known once workspace A is seeded. */
 const lateSamples = (objects: Record<string, string>): Record<string, unknown> => ({
@@ -286,7 +289,21 @@ describe.each(storesUnderTest())('API fuzz over every OpenAPI route ($name)', (s
         amount: 12900,
         status: 'paid',
       };
-      expect((await api.call('POST', '/api/v1/orders', { key, body: { items: [item] } })).status).toBe(200);
+      // A repeat purchase and a second buyer: enough for the prediction routes to fit.
+      const more = [
+        { ...item, order_id: `${prefix}-O2`, ordered_at: '2024-04-01T10:00:00+08:00', amount: 9900 },
+        {
+          ...item,
+          order_id: `${prefix}-O3`,
+          customer_id: `${prefix}-3`,
+          ordered_at: '2024-04-15T10:00:00+08:00',
+        },
+      ];
+      expect(
+        (await api.call('POST', '/api/v1/orders', { key, body: { items: [item, ...more] } })).status,
+      ).toBe(200);
+      const refresh = { as_of: '2024-05-01' };
+      expect((await api.call('POST', '/api/v1/predict/refresh', { key, body: refresh })).status).toBe(200);
       const survey = await api.call('POST', '/api/v1/surveys', {
         key,
         body: { name: `${prefix}-调查`, kind: 'nps', title: { 'zh-CN': '推荐吗' } },

@@ -106,6 +106,34 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
     });
     expect(orders.body.accepted).toBe(1);
     bObjects.orderId = 'B-O1';
+    // A repeat purchase and a second buyer, so B's predictions can be fitted and stored.
+    const more = await api.call('POST', '/api/v1/orders', {
+      key: admin,
+      body: {
+        items: [
+          {
+            order_id: 'B-O2',
+            customer_id: 'B-1',
+            ordered_at: '2024-06-01T10:00:00+08:00',
+            amount: 9900,
+            status: 'paid',
+          },
+          {
+            order_id: 'B-O3',
+            customer_id: 'B-3',
+            ordered_at: '2024-05-20T10:00:00+08:00',
+            amount: 5000,
+            status: 'paid',
+          },
+        ],
+      },
+    });
+    expect(more.body.accepted).toBe(2);
+    const refreshed = await api.call('POST', '/api/v1/predict/refresh', {
+      key: admin,
+      body: { as_of: '2024-07-01' },
+    });
+    expect(refreshed.status).toBe(200);
     expect(
       (
         await api.call('POST', '/api/v1/segments', {

@@ -126,6 +126,10 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'POST /api/v1/api-keys': 'admin',
   'DELETE /api/v1/api-keys/{keyId}': 'admin',
   'GET /api/v1/audit': 'admin',
+  'GET /api/v1/predict/fit': 'read',
+  'POST /api/v1/predict/fit': 'segments.write',
+  'POST /api/v1/predict/refresh': 'segments.write',
+  'GET /api/v1/customers/{customerId}/prediction': 'read',
 };
 
 /** An operation of the OpenAPI document. */

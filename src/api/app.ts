@@ -35,6 +35,7 @@ import { journeyRoutes } from './routes/journey-routes.ts';
 import { loyaltyRoutes } from './routes/loyalty-routes.ts';
 import { messagingRoutes } from './routes/messaging-routes.ts';
 import { playbookRoutes } from './routes/playbook-routes.ts';
+import { predictRoutes } from './routes/predict-routes.ts';
 import { segmentRoutes } from './routes/segment-routes.ts';
 import { surveyPageRoutes } from './routes/survey-page-routes.ts';
 import { surveyRoutes } from './routes/survey-routes.ts';
@@ -197,6 +198,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(wecomRoutes, context);
       await api.register(playbookRoutes, context);
       await api.register(broadcastRoutes, context);
+      await api.register(predictRoutes, context);
     },
     { prefix: '/api/v1' },
   );

@@ -61,6 +61,7 @@ const MODULES: [string[], () => Promise<Register[]>][] = [
   [['broadcasts'], async () => [(await import('./commands/broadcasts.ts')).registerBroadcastCommands]],
   [['wecom'], async () => [(await import('./commands/wecom.ts')).registerWecomCommands]],
   [['playbook'], async () => [(await import('./commands/playbook.ts')).registerPlaybookCommands]],
+  [['predict'], async () => [(await import('./commands/predict.ts')).registerPredictCommands]],
 ];
 
 /** The first argument that is neither an option nor the value of `-w/--workspace` or `--now`. */

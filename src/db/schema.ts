@@ -598,6 +598,44 @@ export interface SurveyResponsesTable {
   answered_at: Auto<Date>;
 }
 
+export interface PredictionFitsTable {
+  workspace_id: number;
+  id: Generated<number>;
+  model: 'bgnbd' | 'paretonbd';
+  unit: 'day' | 'week';
+  calibration_end: DateString;
+  params: ColumnType<Record<string, number>, string, string>;
+  log_likelihood: number;
+  spend_params: ColumnType<Record<string, number> | null, string | null, string | null>;
+  spend_log_likelihood: number | null;
+  customers: number;
+  repeat_customers: number;
+  repeat_purchases: number;
+  triples: number;
+  /** Calibration/holdout comparison per frequency bin, when the data reach past the calibration end. */
+  holdout: ColumnType<unknown, string | null, string | null>;
+  source: 'daily' | 'manual';
+  created_by: string;
+  fitted_at: Auto<Date>;
+}
+
+export interface CustomerPredictionsTable {
+  workspace_id: number;
+  customer_id: number;
+  fit_id: number;
+  as_of: DateString;
+  p_alive: number;
+  expected_purchases_30d: number;
+  expected_purchases_90d: number;
+  expected_purchases_365d: number;
+  /** Minor units. */
+  expected_spend: number | null;
+  /** Minor units. */
+  predicted_clv: number | null;
+  horizon_days: number;
+  next_order_date: DateString | null;
+}
+
 /** The whole schema as Kysely sees it. */
 export interface Schema {
   workspaces: WorkspacesTable;
@@ -649,6 +687,8 @@ export interface Schema {
   broadcasts: BroadcastsTable;
   broadcast_holdouts: BroadcastHoldoutsTable;
   broadcast_list: BroadcastListTable;
+  prediction_fits: PredictionFitsTable;
+  customer_predictions: CustomerPredictionsTable;
 }
 
 /** A broadcast (群发): its definition (audience, arms, coupon, send time) and where it stands. */

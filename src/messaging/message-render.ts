@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { maskName } from '../access/pii-mask.ts';
 import type { Schema } from '../db/schema.ts';
+import { topRecommendation, usesRecommendation } from '../predict/recommendation.ts';
 import { surveyToken } from '../surveys/survey-token.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { customerVariables, type ExtraVariables } from './message-variables.ts';
@@ -37,7 +38,10 @@ export async function renderForCustomer(
 ) {
   const template = await findTemplate(db, workspace.id, request.template);
   const locale = localeOf(template, request.locale);
-  const variables = await customerVariables(db, workspace, request.customerId, locale, request.variables);
+  const extra = { ...request.variables };
+  if (extra.recommendation === undefined && usesRecommendation({ ...template.subject, ...template.body }))
+    extra.recommendation = (await topRecommendation(db, workspace.id, request.customerId)) ?? undefined;
+  const variables = await customerVariables(db, workspace, request.customerId, locale, extra);
   if (request.maskPersonal && typeof variables.name === 'string') variables.name = maskName(variables.name);
   return renderTemplate(template, locale, variables, tracking);
 }

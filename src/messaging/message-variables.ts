@@ -56,6 +56,8 @@ export function variablesFromRow(
     last_product: c?.last_product ?? null,
     days_since_last_order: days,
     points: c?.points ?? 0,
+    // Known even when there is none, so a template using it renders (empty) rather than fails.
+    recommendation: null,
     ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
   };
 }

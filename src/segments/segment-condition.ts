@@ -54,7 +54,18 @@ export type Condition =
     }
   | { rfm_group: string[] }
   | { lifecycle: string[] }
-  | { score: 'r' | 'f' | 'm'; op: z.infer<typeof compare>; value: number };
+  | { score: 'r' | 'f' | 'm'; op: z.infer<typeof compare>; value: number }
+  | { prediction: (typeof PREDICTION_FIELDS)[number]; op: z.infer<typeof compare>; value: number };
+
+/** Stored prediction figures a condition can compare (money in minor units), e.g. p_alive < 0.3. */
+export const PREDICTION_FIELDS = [
+  'p_alive',
+  'expected_purchases_30d',
+  'expected_purchases_90d',
+  'expected_purchases_365d',
+  'expected_spend',
+  'predicted_clv',
+] as const;
 
 /** The schema of each kind of condition, by the key that names it. */
 const BRANCHES = {
@@ -119,6 +130,13 @@ const BRANCHES = {
   lifecycle: z.object({ lifecycle: z.array(z.enum(LIFECYCLE_STAGES)).min(1).max(50) }).strict(),
   score: z
     .object({ score: z.enum(['r', 'f', 'm']), op: compare, value: z.number().int().min(1).max(5) })
+    .strict(),
+  prediction: z
+    .object({
+      prediction: z.enum(PREDICTION_FIELDS),
+      op: compare,
+      value: z.number().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+    })
     .strict(),
 } as const;
 
@@ -207,5 +225,6 @@ export function followsCustomerChanges(c: Condition): boolean {
   if ('all' in c) return c.all.every(followsCustomerChanges);
   if ('any' in c) return c.any.every(followsCustomerChanges);
   if ('not' in c) return followsCustomerChanges(c.not);
-  return !('tag' in c || 'identity' in c || 'event' in c || 'survey' in c);
+  // Predictions are rewritten by the daily refit, not with the customer's row.
+  return !('tag' in c || 'identity' in c || 'event' in c || 'survey' in c || 'prediction' in c);
 }

@@ -165,6 +165,12 @@ export function compileCondition(c: Condition, ctx: CompileContext): RawBuilder<
       : sql``;
     return leaf(sql`exists (select 1 from (${last}) l where true ${group} ${score})`);
   }
+  if ('prediction' in c) {
+    // The stored prediction (as of its last refresh); a customer without one does not match.
+    const column = sql.ref(`p.${c.prediction}`);
+    return leaf(sql`(select ${column} from customer_predictions p where p.workspace_id = ${ws} and p.customer_id = c.id)
+      ${sql.raw(OPS[c.op])} ${c.value}::float8`);
+  }
   if ('rfm_group' in c) {
     const wanted = new Set(c.rfm_group.map((code) => RFM_GROUPS.findIndex((g) => g.code === code)));
     return idsWhere(ctx, (group, _s, _r, _f, _m, scored) => scored && wanted.has(group));

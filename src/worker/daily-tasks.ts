@@ -1,8 +1,10 @@
 import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
 import { expirePoints } from '../loyalty/points-ledger.ts';
 import { evaluateTiers } from '../loyalty/tier-evaluate.ts';
+import { refreshPredictions } from '../predict/predict-service.ts';
 import { computeSegmentation } from '../segments/rfm-service.ts';
 import { recordStageChanges } from '../segments/stage-changes.ts';
+import { InvalidInputError } from '../shared/errors.ts';
 import { todayIn } from '../shared/local-date.ts';
 import { localHour, sendDigests } from '../tasks/task-digest.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
@@ -24,7 +26,8 @@ interface DailyTask {
 /**
  * What has to happen once a local day, in this order: tiers (downgrades whose grace period
  * ended, upgrades an order batch missed), points whose lots ran out, and the lifecycle stage and
- * RFM group changes that `lifecycle_changed` / `rfm_group_changed` journeys start from, and from
+ * RFM group changes that `lifecycle_changed` / `rfm_group_changed` journeys start from, the
+ * customers' predictions (P(alive), expected purchases, CLV) refitted on the day's data, and from
  * the digest hour on, each assignee's list of open tasks. Each is safe to run twice for a date, so
  * two workers racing for a day do no harm.
  */
@@ -50,6 +53,20 @@ const TASKS: readonly DailyTask[] = [
       const segmentation = await computeSegmentation(store, ws, { asOf: today });
       const recorded = await recordStageChanges(kyselyOf(store), ws, segmentation);
       return { stage_changes: recorded.lifecycle, rfm_group_changes: recorded.rfm_group };
+    },
+  },
+  {
+    name: 'predictions',
+    applies: () => true,
+    run: async (store, ws, today): Promise<Summary> => {
+      try {
+        const { predictions } = await refreshPredictions(store, ws, { asOf: today, actor: null });
+        return { customers: predictions.length };
+      } catch (error) {
+        // Too few purchases to fit yet: nothing to predict today, and nothing to retry.
+        if (error instanceof InvalidInputError) return { skipped: 1 };
+        throw error;
+      }
     },
   },
   {

@@ -141,6 +141,20 @@ export const SettingsSchema = z.object({
       require_approval: z.boolean().default(false),
     })
     .prefault({}),
+  prediction: z
+    .object({
+      /** The purchase-count model the daily refresh fits: BG/NBD or Pareto/NBD. */
+      model: z.enum(['bgnbd', 'paretonbd']).default('bgnbd'),
+      /** The time unit of the fit's parameters (the predictions are the same in either). */
+      unit: z.enum(['day', 'week']).default('week'),
+      /** Predicted CLV covers this many days ahead. */
+      horizon_days: z.number().int().min(30).max(3650).default(365),
+      /** Each month's expected spend is discounted at this rate per month. */
+      monthly_discount_rate: z.number().min(0).max(1).default(0.01),
+      /** The share of spend that is margin (1: CLV in revenue). */
+      margin: z.number().min(0).max(1).default(1),
+    })
+    .prefault({}),
 });
 
 /** A workspace's segmentation settings, with PRODUCT.md's defaults filled in. */

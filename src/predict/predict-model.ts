@@ -1,0 +1,208 @@
+import { InvalidInputError } from '../shared/errors.ts';
+import {
+  type CountModel,
+  type CountModelName,
+  fitCountModel,
+  type TimeUnit,
+  UNIT_DAYS,
+} from './count-model.ts';
+import {
+  compressSpend,
+  fitGammaGamma,
+  type GammaGammaParams,
+  gammaGammaExpectedSpend,
+} from './gamma-gamma.ts';
+import { dateOfDay, type PurchaseSummaries } from './purchase-summary.ts';
+import { compressTriples } from './rfm-triples.ts';
+
+/** Expected vs actual purchases after the calibration end, for customers of one frequency bin. */
+export interface HoldoutBin {
+  /** Repeat purchases in calibration: "0" … "6", "7+". */
+  x: string;
+  customers: number;
+  actual: number;
+  expected: number;
+}
+
+/** The calibration/holdout comparison: a fit's check against what happened next. */
+export interface Holdout {
+  end: string;
+  days: number;
+  actual: number;
+  expected: number;
+  bins: HoldoutBin[];
+}
+
+/** A fit: the count model, the spend model, and the figures that describe the data. */
+export interface FitOutcome {
+  model: CountModel;
+  unit: TimeUnit;
+  calibrationEnd: string;
+  spend: { params: GammaGammaParams; logLikelihood: number } | null;
+  customers: number;
+  repeatCustomers: number;
+  repeatPurchases: number;
+  triples: number;
+  holdout: Holdout | null;
+}
+
+/** (x, t_x, T) of customer i in model units. */
+function summaryOf(s: PurchaseSummaries, i: number, unit: number) {
+  return {
+    x: s.days[i]! - 1,
+    tx: (s.lastDay[i]! - s.firstDay[i]!) / unit,
+    T: (s.endDay - s.firstDay[i]!) / unit,
+  };
+}
+
+/**
+ * Fits the count and spend models on the customers' purchases up to the calibration end, and,
+ * when the summaries reach past it, compares each frequency bin's expected purchases after it
+ * with the actual ones. `minorPerMajor` puts spend in major units (γ in yuan, as published in dollars).
+ */
+export function fitModels(
+  s: PurchaseSummaries,
+  options: { model: CountModelName; unit: TimeUnit; minorPerMajor: number; holdoutEnd?: string },
+): FitOutcome {
+  const unit = UNIT_DAYS[options.unit];
+  const n = s.customerId.length;
+  const rows = Array.from({ length: n }, (_, i) => summaryOf(s, i, unit));
+  const repeatCustomers = rows.filter((r) => r.x > 0).length;
+  if (n < 2 || repeatCustomers < 1)
+    throw new InvalidInputError(
+      `not enough purchases to fit a model: ${n} customers, ${repeatCustomers} with a repeat purchase by ${dateOfDay(s.endDay)}`,
+    );
+  const triples = compressTriples(rows);
+  const model = fitCountModel(options.model, triples);
+  const spendRows = compressSpend(
+    rows.map((r, i) => ({ x: r.x, zbar: s.repeatNet[i]! / r.x / options.minorPerMajor })),
+  );
+  let spend: FitOutcome['spend'] = null;
+  if (spendRows.length >= 2) {
+    const fit = fitGammaGamma(spendRows);
+    // q ≤ 1 leaves the population's mean spend infinite: no usable spend model.
+    if (fit.params.q > 1 && Number.isFinite(fit.logLikelihood)) spend = fit;
+  }
+  let holdout: Holdout | null = null;
+  const holdoutEnd = options.holdoutEnd;
+  if (holdoutEnd && holdoutEnd > dateOfDay(s.endDay)) {
+    const days = Math.round((Date.parse(holdoutEnd) - Date.parse(dateOfDay(s.endDay))) / 86_400_000);
+    const bins = Array.from({ length: 8 }, (_, k) => ({
+      x: k === 7 ? '7+' : String(k),
+      customers: 0,
+      actual: 0,
+      expected: 0,
+    }));
+    rows.forEach((r, i) => {
+      const bin = bins[Math.min(r.x, 7)]!;
+      bin.customers++;
+      bin.actual += s.holdoutDays[i]!;
+      bin.expected += model.expected(days / unit, r.x, r.tx, r.T);
+    });
+    holdout = {
+      end: holdoutEnd,
+      days,
+      actual: bins.reduce((t, b) => t + b.actual, 0),
+      expected: bins.reduce((t, b) => t + b.expected, 0),
+      bins,
+    };
+  }
+  return {
+    model,
+    unit: options.unit,
+    calibrationEnd: dateOfDay(s.endDay),
+    spend,
+    customers: n,
+    repeatCustomers,
+    repeatPurchases: rows.reduce((t, r) => t + r.x, 0),
+    triples: triples.length,
+    holdout,
+  };
+}
+
+/** One customer's prediction; money in minor units. */
+export interface CustomerPrediction {
+  customer_id: number;
+  p_alive: number;
+  expected_purchases_30d: number;
+  expected_purchases_90d: number;
+  expected_purchases_365d: number;
+  expected_spend: number | null;
+  predicted_clv: number | null;
+  next_order_date: string | null;
+}
+
+/** How CLV is valued: the horizon, the monthly discount rate and the margin share. */
+export interface ClvTerms {
+  horizonDays: number;
+  monthlyDiscountRate: number;
+  margin: number;
+  minorPerMajor: number;
+}
+
+// A next order further away than this is no date a person can plan with.
+const MAX_NEXT_ORDER_DAYS = 3650;
+
+/**
+ * Scores every customer of the summaries (taken at the as-of date) with a fit: P(alive), expected
+ * purchases in 30/90/365 days, expected spend per purchase (Gamma-Gamma; the customer's own mean
+ * when there is no spend model), CLV as the month-by-month expected purchases × spend × margin,
+ * discounted per month, and the next order's expected date if the customer is still active (the
+ * mean wait 1/E[λ | alive] = (α + T)/(r + x), from the as-of date since purchases are memoryless).
+ */
+export function scoreCustomers(s: PurchaseSummaries, fit: FitOutcome, terms: ClvTerms): CustomerPrediction[] {
+  const unit = UNIT_DAYS[fit.unit];
+  const { model } = fit;
+  const months = Math.ceil(terms.horizonDays / 30);
+  const out: CustomerPrediction[] = [];
+  // Customers sharing (x, t_x, T) share every expectation: each is computed once per triple.
+  const memo = new Map<string, number[]>();
+  const horizons = [
+    30,
+    90,
+    365,
+    ...Array.from({ length: months }, (_, k) => Math.min(30 * (k + 1), terms.horizonDays)),
+  ];
+  for (let i = 0; i < s.customerId.length; i++) {
+    const { x, tx, T } = summaryOf(s, i, unit);
+    const key = `${x}|${tx}|${T}`;
+    let values = memo.get(key);
+    if (!values) {
+      values = [model.pAlive(x, tx, T), ...horizons.map((days) => model.expected(days / unit, x, tx, T))];
+      if (!values.every(Number.isFinite))
+        throw new InvalidInputError(
+          `the ${model.name} fit gives no finite prediction for a customer with x = ${x}, t_x = ${tx}, T = ${T}`,
+        );
+      memo.set(key, values);
+    }
+    const expectedIn = (days: number) => values[1 + horizons.indexOf(days)]!;
+    const zbar = x > 0 ? s.repeatNet[i]! / x / terms.minorPerMajor : 0;
+    const spendMajor = fit.spend ? gammaGammaExpectedSpend(fit.spend.params, x, zbar) : x > 0 ? zbar : null;
+    const spend =
+      spendMajor === null || !Number.isFinite(spendMajor) ? null : spendMajor * terms.minorPerMajor;
+    let clv: number | null = null;
+    if (spend !== null) {
+      let discounted = 0;
+      let before = 0;
+      for (let k = 1; k <= months; k++) {
+        const now = expectedIn(Math.min(30 * k, terms.horizonDays));
+        discounted += (now - before) / (1 + terms.monthlyDiscountRate) ** k;
+        before = now;
+      }
+      clv = Math.round(discounted * spend * terms.margin);
+      if (!Number.isFinite(clv)) clv = null;
+    }
+    const wait = (unit * (model.params.alpha! + T)) / (model.params.r! + x);
+    out.push({
+      customer_id: s.customerId[i]!,
+      p_alive: values[0]!,
+      expected_purchases_30d: expectedIn(30),
+      expected_purchases_90d: expectedIn(90),
+      expected_purchases_365d: expectedIn(365),
+      expected_spend: spend === null ? null : Math.round(spend),
+      predicted_clv: clv,
+      next_order_date: wait <= MAX_NEXT_ORDER_DAYS ? dateOfDay(s.endDay + Math.ceil(wait)) : null,
+    });
+  }
+  return out;
+}
