@@ -143,7 +143,7 @@ describe.skipIf(!postgres)('database work of a request on PostgreSQL', () => {
       expect(await pending).toBe('aborted');
       const gone = async () =>
         (await activePids('%e.properties ->>%')).filter((p) => pids.includes(p)).length === 0;
-      expect(await waitFor(gone, 3_000)).toBe(true);
+      expect(await waitFor(gone, 10_000)).toBe(true);
       // The same request with a body is held to the statement timeout too (503, not minutes).
       const limited = await startApi(database, { statementTimeoutMs: 500 });
       try {
