@@ -59,6 +59,11 @@ export const Int32 = z.number().int().min(-MAX_INT4).max(MAX_INT4);
 /** A list's cursor: the next_cursor of a previous page (an offset or id, at most 15 digits). */
 export const Cursor = z.string().regex(/^\d{1,15}$/, 'must be the next_cursor of a previous page');
 
+/** A list's cursor kept as a time and an id (`ms_id`): the next_cursor of a previous page. */
+export const TimeIdCursor = z
+  .string()
+  .regex(/^\d{1,15}_\d{1,15}$/, 'must be the next_cursor of a previous page');
+
 /** `?cursor=…&limit=…` of list routes. */
 export const PageQuery = z.object({
   cursor: Cursor.optional(),

@@ -20,16 +20,13 @@ import {
 } from '../../surveys/survey-service.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { CustomerParams, ERRORS, IdNumber, iso } from '../schemas.ts';
+import { CustomerParams, ERRORS, IdNumber, iso, TimeIdCursor } from '../schemas.ts';
 
 const SurveyParams = z.object({ surveyId: IdNumber() });
 const ResponseQuery = z
   .object({
     with_text: z.enum(['true', 'false']).optional(),
-    cursor: z
-      .string()
-      .regex(/^\d{1,15}_\d{1,15}$/, 'must be the next_cursor of a previous page')
-      .optional(),
+    cursor: TimeIdCursor.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
   })
   .strict();

@@ -21,7 +21,7 @@ import { updateTask } from '../../tasks/task-update.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';
-import { DateText, ERRORS, MAX_INT4 } from '../schemas.ts';
+import { DateText, ERRORS, MAX_INT4, TimeIdCursor } from '../schemas.ts';
 import {
   AssignSchema,
   InstantText,
@@ -56,10 +56,7 @@ export const TaskQuery = z
       .positive()
       .max(2 ** 53 - 1)
       .optional(),
-    cursor: z
-      .string()
-      .regex(/^\d{1,15}_\d{1,15}$/, 'must be the next_cursor of a previous page')
-      .optional(),
+    cursor: TimeIdCursor.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
   })
   .strict();
