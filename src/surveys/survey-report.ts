@@ -189,13 +189,17 @@ export async function listResponses(
   };
 }
 
-/** How many answers each survey has, by survey id. */
-export async function responseCounts(db: Kysely<Schema>, workspaceId: number): Promise<Map<number, number>> {
-  const rows = await db
+/** How many answers each survey has (or only the one survey asked for), by survey id. */
+export async function responseCounts(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  surveyId?: number,
+): Promise<Map<number, number>> {
+  let query = db
     .selectFrom('survey_responses')
     .select(['survey_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('workspace_id', '=', workspaceId)
-    .groupBy('survey_id')
-    .execute();
+    .where('workspace_id', '=', workspaceId);
+  if (surveyId !== undefined) query = query.where('survey_id', '=', surveyId);
+  const rows = await query.groupBy('survey_id').execute();
   return new Map(rows.map((r) => [Number(r.survey_id), Number(r.n)]));
 }

@@ -46,7 +46,7 @@ const present = (s: StoredSurvey, responses: number): Survey => ({
 export const surveyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store }) => {
   const db = store.db;
   const count = async (workspaceId: number, id: number) =>
-    (await responseCounts(db, workspaceId)).get(id) ?? 0;
+    (await responseCounts(db, workspaceId, id)).get(id) ?? 0;
 
   app.get(
     '/surveys',
