@@ -48,6 +48,7 @@ describe('retain CLI', () => {
       'guest',
       'identical_lines',
       'superseded_rows',
+      'item_rows',
       'masked_identities',
       'errors',
     ]);

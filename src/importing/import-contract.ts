@@ -16,6 +16,11 @@ export const ImportStatsSchema = z.object({
     .number()
     .describe('order-lines files: lines identical to an earlier line of their order'),
   superseded_rows: z.number().describe('orders files: rows replaced by a later row of the same order'),
+  item_rows: z
+    .number()
+    .describe(
+      "orders files: a multi-item order's later rows carrying only items (Shopify), read as part of it",
+    ),
   masked_identities: z.number().describe('rows loaded without their masked phone or email'),
   errors: z.array(z.object({ line: z.number(), column: z.string(), reason: z.string() })),
 });

@@ -1,5 +1,6 @@
 import type { IdentityType } from '../db/schema.ts';
 import { InvalidInputError } from '../shared/errors.ts';
+import { detectPlatform, headerKey } from './platform-detect.ts';
 import { PLATFORM_DICTIONARIES } from './platform-dictionary.ts';
 import { SERVICE_RECORD_ALIASES, SERVICE_RECORD_FIELDS } from './service-record-fields.ts';
 
@@ -26,9 +27,9 @@ export const IDENTITY_FIELDS: ReadonlyArray<readonly [field: string, type: Ident
 
 /**
  * Header spellings merchants' exports use for each canonical field, best first; the platforms'
- * own spellings (platform-dictionary.ts) follow. Matching ignores case, spaces, `_`, `-`, `#` and a
- * trailing unit in brackets, so `Customer ID`, `customer_id` and `CustomerID` are one, and
- * `用户实付金额(元)` is `用户实付金额`.
+ * spellings (platform-dictionary.ts) follow, after a recognised platform's own spellings, which
+ * come first. Matching ignores case, spaces, `_`, `-`, `#` and a trailing unit in brackets, so
+ * `Customer ID`, `customer_id` and `CustomerID` are one, and `用户实付金额(元)` is `用户实付金额`.
  */
 const GENERIC_ALIASES: Record<string, readonly string[]> = {
   customer_id: [
@@ -111,6 +112,8 @@ const GENERIC_ALIASES: Record<string, readonly string[]> = {
   ],
   refunded_amount: ['refunded_amount', 'refund_amount', 'refund', '退款金额'],
   status: ['status', 'order_status', '订单状态', '状态'],
+  fulfillment_status: ['fulfillment_status', 'fulfilment_status'],
+  cancelled_at: ['cancelled_at', 'canceled_at', '取消时间'],
   currency: ['currency', '币种', '货币'],
   channel: ['channel', 'platform', 'source', '渠道', '来源渠道', '平台', '销售渠道'],
   store: ['store', 'shop', 'store_name', '门店', '店铺', '门店名称', '店铺名称'],
@@ -120,6 +123,8 @@ const GENERIC_ALIASES: Record<string, readonly string[]> = {
   quantity: ['quantity', 'qty', '数量', '购买数量'],
   unit_price: ['unit_price', 'price', '单价', '商品单价'],
   name: ['name', 'customer_name', 'full_name', '姓名', '客户姓名', '会员姓名', '收货人'],
+  first_name: ['first_name', 'given_name', '名'],
+  last_name: ['last_name', 'surname', 'family_name', '姓'],
   gender: ['gender', 'sex', '性别'],
   birthday: ['birthday', 'birth_date', 'date_of_birth', 'dob', '生日', '出生日期'],
   city: ['city', '城市', '所在城市'],
@@ -175,6 +180,8 @@ export const KIND_FIELDS: Record<ImportKind, { fields: readonly string[]; requir
     fields: [
       ...IDENTITY_NAMES,
       'name',
+      'first_name',
+      'last_name',
       'gender',
       'birthday',
       'city',
@@ -193,6 +200,8 @@ export const KIND_FIELDS: Record<ImportKind, { fields: readonly string[]; requir
       'amount',
       'refunded_amount',
       'status',
+      'fulfillment_status',
+      'cancelled_at',
       'currency',
       'channel',
       'store',
@@ -211,6 +220,8 @@ export const KIND_FIELDS: Record<ImportKind, { fields: readonly string[]; requir
       'quantity',
       'unit_price',
       'status',
+      'fulfillment_status',
+      'cancelled_at',
       'currency',
       'channel',
       'store',
@@ -227,13 +238,6 @@ export const KIND_FIELDS: Record<ImportKind, { fields: readonly string[]; requir
     required: ['record_type', 'summary', 'occurred_at'],
   },
 };
-
-const headerKey = (h: string) =>
-  h
-    .trim()
-    .toLowerCase()
-    .replace(/[(（][^()（）]*[)）]$/, '')
-    .replace(/[\s_\-#]/g, '');
 
 /** Where each canonical field is found in a file: field → column index. */
 export type ColumnMap = ReadonlyMap<string, number>;
@@ -275,9 +279,11 @@ export function matchColumns(
     map.set(field, index);
   }
   const taken = new Set(map.values());
+  // A file recognised as a platform's export reads that platform's own spellings first.
+  const platform = detectPlatform(headers)?.dictionary;
   for (const field of fields) {
     if (map.has(field) || skipped.has(field)) continue;
-    for (const alias of ALIASES[field] ?? [field]) {
+    for (const alias of [...(platform?.ownHeaders?.[field] ?? []), ...(ALIASES[field] ?? [field])]) {
       const index = byKey.get(headerKey(alias));
       if (index !== undefined && !taken.has(index)) {
         map.set(field, index);

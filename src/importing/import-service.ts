@@ -38,6 +38,8 @@ export interface ImportStats {
   identical_lines: number;
   /** Orders files: rows replaced by a later row of the same order (the last row of an order wins). */
   superseded_rows: number;
+  /** Orders files: a multi-item order's later rows that carry only items (Shopify), read as part of it. */
+  item_rows: number;
   /** Rows loaded without their masked phone or email (`138****8000`), which identify nobody. */
   masked_identities: number;
   errors: RowError[];
@@ -153,7 +155,9 @@ async function stageRecords(
       const { line, cells } = next.value;
       stats.read++;
       const row = normalize(line, cells);
-      if (Array.isArray(row)) {
+      if (row === null) {
+        stats.item_rows++;
+      } else if (Array.isArray(row)) {
         const text = `${row.map(copyValue).join('\t')}\n`;
         buffer.push(text);
         bufferBytes += text.length;
@@ -214,6 +218,7 @@ export async function importRecords(database: Database, options: RecordsInput): 
     guest: 0,
     identical_lines: 0,
     superseded_rows: 0,
+    item_rows: 0,
     masked_identities: 0,
     errors: [],
   };

@@ -144,6 +144,7 @@ export class KnownEventWriter {
           guest: 0,
           identical_lines: 0,
           superseded_rows: 0,
+          item_rows: 0,
           masked_identities: 0,
           errors: [],
         };

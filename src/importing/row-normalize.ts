@@ -1,5 +1,4 @@
 import { normalizeEmail, normalizeExternalId, normalizePhone } from '../identity/identity-normalize.ts';
-import { parseOrderStatus } from '../orders/order-status.ts';
 import { formatDecimal, multiplyToMinorUnits, toMinorUnits, toMinorUnitsExact } from '../shared/decimal.ts';
 import { setOwn } from '../shared/safe-input.ts';
 import {
@@ -15,9 +14,10 @@ import {
 import { parseDate, parseDateTime } from './datetime-parse.ts';
 import { type ColumnMap, IDENTITY_FIELDS, type ImportKind } from './import-kinds.ts';
 import { minorDigits, parseMoney } from './money-parse.ts';
-import { FIELD_ZH, MASKED, r, unknownStatus } from './row-reasons.ts';
+import { FIELD_ZH, MASKED, r } from './row-reasons.ts';
 import { serviceRecordCells } from './service-record-row.ts';
 import { STAGING_COLUMNS } from './staging.ts';
+import { personName, rowStatus } from './status-cells.ts';
 
 /** A row that cannot be loaded, with the column at fault. */
 export interface RowError {
@@ -75,10 +75,13 @@ const GENDERS: Record<string, string> = {
   女士: 'female',
 };
 
-/** Builds the function that turns one file record into a staging row (or a row error). */
+/**
+ * Builds the function that turns one file record into a staging row, a row error, or null for an
+ * orders file's item row that belongs to the order above it (counted, not loaded).
+ */
 export function rowNormalizer(
   ctx: RowContext,
-): (line: number, cells: readonly string[]) => Cell[] | RowError {
+): (line: number, cells: readonly string[]) => Cell[] | RowError | null {
   const { columns, headers, kind } = ctx;
   const digits = minorDigits(ctx.currency);
   const mapped = new Set(columns.values());
@@ -167,15 +170,19 @@ export function rowNormalizer(
         ),
       );
   };
-  const status = (cells: readonly string[]) => {
-    const raw = text(cells, 'status');
-    if (!raw) return 'completed';
-    return parseOrderStatus(raw) ?? fail('status', unknownStatus(raw));
+  const status = (cells: readonly string[]) => rowStatus((field) => text(cells, field), fail);
+  // Shopify prints an order's figures on its first row only; its later rows carry just items.
+  let previousOrder: string | undefined;
+  const isItemRow = (cells: readonly string[], orderId: string) => {
+    const itemRow = orderId === previousOrder && !text(cells, 'amount') && !text(cells, 'status');
+    previousOrder = orderId;
+    return itemRow;
   };
 
-  const byKind: Record<ImportKind, (cells: readonly string[]) => Cell[]> = {
+  const byKind: Record<ImportKind, (cells: readonly string[]) => Cell[] | null> = {
     orders: (cells) => {
       const orderId = required(cells, 'order_id');
+      if (isItemRow(cells, orderId)) return null;
       const [local, absolute] = time(cells, 'ordered_at');
       const amount = money(cells, 'amount');
       const refunded = money(cells, 'refunded_amount', '0');
@@ -268,7 +275,7 @@ export function rowNormalizer(
         owner = typeof found === 'number' ? found : fail('owner', found.error);
       }
       return [
-        optional(cells, 'name'),
+        optional(cells, 'name') ?? personName(text(cells, 'first_name'), text(cells, 'last_name')),
         gender,
         birthday,
         optional(cells, 'city'),
@@ -343,7 +350,9 @@ export function rowNormalizer(
             );
         return { line, column: '', reason: zh ? reason.zh : reason.en };
       }
-      const row = [line, ...ids, ...byKind[kind](cells)];
+      const cellsOfKind = byKind[kind](cells);
+      if (cellsOfKind === null) return null;
+      const row = [line, ...ids, ...cellsOfKind];
       if (row.length !== expected)
         throw new Error(`staging row for ${kind} has ${row.length} cells, expected ${expected}`);
       if (masked) ctx.onMasked?.();

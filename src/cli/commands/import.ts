@@ -87,6 +87,8 @@ function printSummary(stats: ImportStats, options: ImportCliOptions): void {
     console.log(
       `  ${stats.superseded_rows} rows replaced by a later row of the same order (the last row wins)`,
     );
+  if (stats.item_rows > 0)
+    console.log(`  ${stats.item_rows} item rows read as part of the order above them (one row per item)`);
   if (stats.masked_identities > 0)
     console.log(
       `  warning: ${stats.masked_identities} rows had a masked phone or email (e.g. 138****8000), left out as it identifies nobody`,

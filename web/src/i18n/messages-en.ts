@@ -312,6 +312,7 @@ export const en: Record<MessageKey, string> = {
   'import.stat.guest': 'Guest orders',
   'import.stat.identical_lines': 'Identical lines kept',
   'import.stat.superseded_rows': 'Rows replaced by a later row',
+  'import.stat.item_rows': 'Item rows read into their order',
   'import.stat.masked_identities': 'Masked phones/emails left out',
   'import.errors': 'Error report',
   'import.line': 'Line',

@@ -312,6 +312,7 @@ export const zhCN = {
   'import.stat.guest': '游客订单',
   'import.stat.identical_lines': '保留的相同明细行',
   'import.stat.superseded_rows': '被同一订单后一行取代的行',
+  'import.stat.item_rows': '并入订单的商品行',
   'import.stat.masked_identities': '忽略的打码手机号/邮箱',
   'import.errors': '错误报告',
   'import.line': '行号',

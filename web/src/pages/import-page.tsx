@@ -110,10 +110,16 @@ const STATS = [
   'guest',
   'identical_lines',
   'superseded_rows',
+  'item_rows',
   'masked_identities',
 ] as const;
 /** Shown only when not zero: they explain rows that were not loaded one for one. */
-const OPTIONAL_STATS = new Set<string>(['identical_lines', 'superseded_rows', 'masked_identities']);
+const OPTIONAL_STATS = new Set<string>([
+  'identical_lines',
+  'superseded_rows',
+  'item_rows',
+  'masked_identities',
+]);
 
 function JobReport({ job }: { job: Job }) {
   const { t } = useI18n();
