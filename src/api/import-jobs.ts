@@ -10,6 +10,7 @@ import { type DetectedColumns, detectColumns } from '../importing/column-detect.
 import type { ImportKind } from '../importing/import-kinds.ts';
 import { type ImportStats, importFile } from '../importing/import-service.ts';
 import type { ImportLang } from '../importing/row-normalize.ts';
+import { readSavedMapping } from '../importing/saved-mappings.ts';
 import { refreshAfterChanges } from '../segments/segment-refresh.ts';
 import { RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
@@ -80,6 +81,7 @@ export class ImportJobs {
 
   /** The columns an uploaded file (or its beginning) would be read with; the upload is deleted. */
   async detect(
+    workspaceId: number,
     upload: string,
     fileName: string,
     kind: ImportKind,
@@ -87,7 +89,9 @@ export class ImportJobs {
   ): Promise<DetectedColumns> {
     const id = randomUUID();
     try {
-      return await detectColumns(this.place(upload, id, fileName), kind, encoding, fileName);
+      return await detectColumns(this.place(upload, id, fileName), kind, encoding, fileName, (platform) =>
+        readSavedMapping(this.store.db, workspaceId, platform, kind),
+      );
     } finally {
       rmSync(join(this.dir, id), { recursive: true, force: true });
       rmSync(upload, { force: true });
@@ -145,6 +149,7 @@ export class ImportJobs {
           strict: input.strict,
           dryRun: input.dryRun,
           lang: job.lang,
+          savedMappings: true,
           rejectsFile: job.rejectsFile,
           maskedRejectsFile: job.maskedRejectsFile,
           onProgress: (p) => {

@@ -689,6 +689,16 @@ export interface Schema {
   broadcast_list: BroadcastListTable;
   prediction_fits: PredictionFitsTable;
   customer_predictions: CustomerPredictionsTable;
+  import_mappings: ImportMappingsTable;
+}
+
+/** The column mapping last confirmed for a platform's export imported as a kind (field → header, '' = left out). */
+export interface ImportMappingsTable {
+  workspace_id: number;
+  platform: string;
+  kind: string;
+  mapping: ColumnType<Record<string, string>, string, string>;
+  updated_at: Auto<Date>;
 }
 
 /** A broadcast (群发): its definition (audience, arms, coupon, send time) and where it stands. */

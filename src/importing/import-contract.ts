@@ -48,6 +48,21 @@ export const DetectedColumnsSchema = z.object({
   columns: z.array(z.string()),
   sample: z.array(z.string()).describe('the first data row, cell by cell'),
   fields: z.array(z.object({ field: z.string(), required: z.boolean(), column: z.string().nullable() })),
+  platform: z
+    .object({
+      platform: z.string().describe('tmall, jd, pinduoduo, douyin, youzan, weimob, shopify'),
+      export: z
+        .enum(['orders', 'order-items', 'customers', 'members'])
+        .describe("the platform's export file"),
+      kinds: z.array(z.string()).describe('the import kinds the file can be loaded as, best first'),
+    })
+    .nullable()
+    .describe('the platform export the header row was recognised as, or null'),
+  saved_mapping: z
+    .boolean()
+    .describe(
+      'the columns follow the mapping last confirmed for this platform and kind (an upload reads it so too)',
+    ),
 });
 export type DetectedColumns = z.infer<typeof DetectedColumnsSchema>;
 

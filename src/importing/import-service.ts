@@ -21,8 +21,10 @@ import { readSettings } from '../workspaces/workspace-settings.ts';
 import { openRecords, type RecordSource } from './file-reader.ts';
 import { type ColumnMap, type ImportKind, resolveColumns } from './import-kinds.ts';
 import { type StageContext, type StageCounts, TOUCHED } from './kind-processor.ts';
+import { detectPlatform } from './platform-detect.ts';
 import { openRejects } from './rejects-file.ts';
 import { copyValue, type ImportLang, type RowError, rowNormalizer } from './row-normalize.ts';
+import { type ColumnMapping, readSavedMapping, saveMapping, usableMapping } from './saved-mappings.ts';
 import { createStaging, STAGING_COLUMNS, STAGING_TABLE } from './staging.ts';
 
 /** How an import went; `errors` holds the first {@link MAX_ERRORS}, `rejected` counts them all. */
@@ -59,6 +61,11 @@ export interface IngestOptions {
   strict?: boolean;
   /** The language of row errors and of the rejects file's own headers (default English). */
   lang?: ImportLang;
+  /**
+   * For a recognised platform's export: read it with the mapping last confirmed for that platform
+   * and kind (`map` still wins), and remember this import's mapping when it is kept (dashboard uploads).
+   */
+  savedMappings?: boolean;
   /** Do everything, then roll back. */
   dryRun?: boolean;
   onProgress?: (progress: { rows: number; bytesRead: number; totalBytes: number }) => void;
@@ -113,13 +120,25 @@ async function stageRecords(
   session: Session,
   options: RecordsInput,
   stats: ImportStats,
-): Promise<{ staged: number; mapped: ReadonlySet<string> }> {
+): Promise<{
+  staged: number;
+  mapped: ReadonlySet<string>;
+  confirmed?: { platform: string; mapping: ColumnMapping };
+}> {
   const { source } = options;
   const iterator = source.records[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) throw new InvalidInputError(`${options.label} is empty (expected a header row)`);
   const headers = first.value.cells.map((h) => h.trim());
-  const columns = options.columns ?? resolveColumns(options.kind, headers, options.map);
+  const platform = options.savedMappings && !options.columns ? detectPlatform(headers) : undefined;
+  const saved = platform
+    ? usableMapping(
+        await readSavedMapping(session.db, options.workspace.id, platform.platform, options.kind),
+        options.kind,
+        headers,
+      )
+    : {};
+  const columns = options.columns ?? resolveColumns(options.kind, headers, { ...saved, ...options.map });
   const normalize = rowNormalizer({
     kind: options.kind,
     columns,
@@ -173,7 +192,15 @@ async function stageRecords(
   } finally {
     await rejects.close();
   }
-  return { staged, mapped: new Set(columns.keys()) };
+  const confirmed = platform && {
+    platform: platform.platform,
+    // What was read from where, and what was left out on purpose; the rest is found by aliases.
+    mapping: Object.fromEntries([
+      ...Object.entries({ ...saved, ...options.map }).filter(([, header]) => header.trim() === ''),
+      ...[...columns].map(([field, index]) => [field, headers[index]!]),
+    ]),
+  };
+  return { staged, mapped: new Set(columns.keys()), confirmed };
 }
 
 /**
@@ -238,7 +265,11 @@ export async function importRecords(database: Database, options: RecordsInput): 
     };
     try {
       await createStaging(session, kind);
-      const { staged: stagedRows, mapped: mappedFields } = await stageRecords(session, options, stats);
+      const {
+        staged: stagedRows,
+        mapped: mappedFields,
+        confirmed,
+      } = await stageRecords(session, options, stats);
       // Fresh temp tables have no statistics (and PGlite runs no autovacuum): without them the
       // planner picks nested loops that turn seconds into minutes.
       if (stagedRows > ANALYZE_ROWS) await sql`analyze ${sql.table(STAGING_TABLE)}`.execute(db);
@@ -291,6 +322,7 @@ export async function importRecords(database: Database, options: RecordsInput): 
       if (!keep) {
         await sql`rollback`.execute(db);
       } else {
+        if (confirmed) await saveMapping(db, workspace.id, confirmed.platform, kind, confirmed.mapping);
         const { errors, ...counters } = stats;
         await db
           .insertInto('import_runs')

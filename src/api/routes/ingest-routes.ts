@@ -313,7 +313,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       schema: {
         tags: ['imports'],
         summary:
-          'The columns a file would be read with (multipart field "file"; its first rows are enough for CSV): each field and the column detected for it, and a sample row',
+          'The columns a file would be read with (multipart field "file"; its first rows are enough for CSV): the platform export it was recognised as, each field and the column detected for it (a recognised platform\'s saved mapping first), and a sample row',
         consumes: ['multipart/form-data'],
         querystring: z.object({
           kind: z.enum(IMPORT_KINDS as [ImportKind, ...ImportKind[]]),
@@ -328,7 +328,13 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       const path = jobs.uploadPath();
       await pipeline(file.file, createWriteStream(path));
       if (file.file.truncated) throw new TooLargeError('the file is larger than the upload limit');
-      return jobs.detect(path, file.filename || 'upload.csv', request.query.kind, request.query.encoding);
+      return jobs.detect(
+        callerOf(request).workspace.id,
+        path,
+        file.filename || 'upload.csv',
+        request.query.kind,
+        request.query.encoding,
+      );
     },
   );
 

@@ -36,4 +36,9 @@ export const importFieldsEn = {
   'import.field.unit_price': 'Unit price',
   'import.field.type': 'Event type',
   'import.field.occurred_at': 'Occurred at',
+  'import.field.record_type': 'Record type',
+  'import.field.record_status': 'Record status',
+  'import.field.summary': 'Summary',
+  'import.field.staff': 'Handled by',
+  'import.field.external_ref': 'Ticket number',
 } as const;

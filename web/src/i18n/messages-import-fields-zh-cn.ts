@@ -36,4 +36,9 @@ export const importFieldsZhCN = {
   'import.field.unit_price': '单价',
   'import.field.type': '事件类型',
   'import.field.occurred_at': '发生时间',
+  'import.field.record_type': '记录类型',
+  'import.field.record_status': '处理状态',
+  'import.field.summary': '摘要',
+  'import.field.staff': '处理人',
+  'import.field.external_ref': '工单号',
 } as const;

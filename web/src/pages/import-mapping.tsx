@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Select, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Select, Table, Tag, Typography } from 'antd';
 import { api } from '../api/client.ts';
 import { Loaded } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -15,18 +15,22 @@ const headOf = (file: File) => (/\.(csv|tsv|txt)$/i.test(file.name) ? file.slice
 
 /**
  * The columns of the chosen file matched to the kind's fields by their aliases (as the server
- * detects them), each changeable or left out, with a sample value beside every column.
+ * detects them), each changeable or left out, with a sample value beside every column. A file
+ * recognised as a platform's export says so, starts from the mapping last confirmed for it, and
+ * offers the kind it is usually imported as.
  */
 export function ImportMapping({
   kind,
   file,
   choices,
   onChange,
+  onKind,
 }: {
   kind: string;
   file: File;
   choices: ColumnChoices;
   onChange: (next: ColumnChoices) => void;
+  onKind: (kind: string) => void;
 }) {
   const { t } = useI18n();
   const detected = useQuery({
@@ -52,6 +56,7 @@ export function ImportMapping({
         const missing = d.fields.filter((f) => f.required && !chosen(f)).map((f) => f.field);
         return (
           <>
+            {d.platform && <Recognised detected={d} kind={kind} onKind={onKind} />}
             <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
               {t('import.map.hint')}
             </Typography.Paragraph>
@@ -88,6 +93,7 @@ export function ImportMapping({
                       aria-label={`${t('import.column')} ${fieldLabel(t, f.field)}`}
                       value={chosen(f)}
                       options={options}
+                      showSearch={{ optionFilterProp: 'label' }}
                       style={{ minWidth: 240 }}
                       onChange={(v: string) => {
                         const next = { ...choices };
@@ -108,3 +114,41 @@ export function ImportMapping({
 }
 
 const fieldLabel = (t: (k: MessageKey) => string, name: string) => t(`import.field.${name}` as MessageKey);
+
+/** 已识别为：有赞订单导出 — with the saved mapping said, and the usual kind offered when it differs. */
+function Recognised({
+  detected,
+  kind,
+  onKind,
+}: {
+  detected: Detected;
+  kind: string;
+  onKind: (k: string) => void;
+}) {
+  const { t } = useI18n();
+  const p = detected.platform!;
+  const name = `${t(`import.platform.${p.platform}` as MessageKey)}${t(`import.export.${p.export}` as MessageKey)}`;
+  const usual = p.kinds.includes(kind) ? null : p.kinds[0];
+  return (
+    <Alert
+      type="info"
+      showIcon
+      style={{ marginTop: 12 }}
+      data-platform={p.platform}
+      title={t('import.detected', { name })}
+      description={
+        <>
+          {detected.saved_mapping ? t('import.detected.saved') : t('import.detected.prefilled')}
+          {usual && (
+            <div style={{ marginTop: 8 }}>
+              {t('import.detected.usual', { kind: t(`import.kind.${usual}` as MessageKey) })}{' '}
+              <Button size="small" onClick={() => onKind(usual)}>
+                {t('import.detected.switch', { kind: t(`import.kind.${usual}` as MessageKey) })}
+              </Button>
+            </div>
+          )}
+        </>
+      }
+    />
+  );
+}

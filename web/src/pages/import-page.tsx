@@ -9,14 +9,15 @@ import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import type { ImportJob as Job } from '../lib/types.ts';
 import { type ColumnChoices, ImportMapping } from './import-mapping.tsx';
 
-const KINDS = ['customers', 'orders', 'order-lines', 'events'] as const;
+const KINDS = ['customers', 'orders', 'order-lines', 'events', 'service-records'] as const;
+type Kind = (typeof KINDS)[number];
 
 /** Upload a CSV/TSV/XLSX file, follow its progress, read its error report and download the rejected rows. */
 export function ImportPage() {
   const { t, lang } = useI18n();
   const { canWrite } = useSession();
   const fileId = useId();
-  const [kind, setKind] = useState<(typeof KINDS)[number]>('orders');
+  const [kind, setKind] = useState<Kind>('orders');
   const [file, setFile] = useState<File | null>(null);
   const [choices, setChoices] = useState<ColumnChoices>({});
   const [jobId, setJobId] = useState<string | null>(null);
@@ -80,7 +81,16 @@ export function ImportPage() {
           </Form.Item>
         </Form>
         {file && canWrite && (
-          <ImportMapping kind={kind} file={file} choices={choices} onChange={setChoices} />
+          <ImportMapping
+            kind={kind}
+            file={file}
+            choices={choices}
+            onChange={setChoices}
+            onKind={(k) => {
+              setKind(k as Kind);
+              setChoices({});
+            }}
+          />
         )}
         <Button
           type="primary"
