@@ -29,6 +29,7 @@ import { customerBulkRoutes } from './routes/customer-bulk-routes.ts';
 import { customerRoutes } from './routes/customer-routes.ts';
 import { customerServiceRoutes } from './routes/customer-service-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { importTemplateRoutes } from './routes/import-template-routes.ts';
 import { ingestRoutes } from './routes/ingest-routes.ts';
 import { invitationRoutes } from './routes/invitation-routes.ts';
 import { journeyRoutes } from './routes/journey-routes.ts';
@@ -184,6 +185,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(customerRoutes, context);
       await api.register(customerBulkRoutes, context);
       await api.register(ingestRoutes, context);
+      await api.register(importTemplateRoutes, context);
       await api.register(segmentRoutes, context);
       await api.register(analyticsRoutes, context);
       await api.register(couponRoutes, context);

@@ -296,6 +296,9 @@ export const en: Record<MessageKey, string> = {
   'import.kind.orders': 'Orders',
   'import.kind.order-lines': 'Order lines',
   'import.kind.events': 'Events',
+  'import.template': 'Template',
+  'import.template.csv': 'Download CSV template',
+  'import.template.xlsx': 'Download Excel template',
   'import.kind.service-records': 'Service records',
   'import.detected': 'Recognised as: {name}',
   'import.detected.prefilled':

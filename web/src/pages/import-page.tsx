@@ -67,6 +67,20 @@ export function ImportPage() {
               style={{ width: 160 }}
             />
           </Form.Item>
+          <Form.Item label={t('import.template')}>
+            <Space>
+              {(['csv', 'xlsx'] as const).map((format) => (
+                <Button
+                  key={format}
+                  size="small"
+                  href={downloadUrl(`/imports/templates/${kind}`, { format, lang })}
+                  download
+                >
+                  {t(`import.template.${format}`)}
+                </Button>
+              ))}
+            </Space>
+          </Form.Item>
           <Form.Item label={t('import.file')} htmlFor={fileId}>
             <input
               id={fileId}
