@@ -1,0 +1,124 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, screenshot, signIn, startDashboard, watchedPage } from './dashboard-harness.ts';
+
+// The import page in real Chromium against the real server: a 微盟 export is recognised and its
+// mapping pre-filled; the column the operator changed is remembered for the next file; a 有赞
+// export chosen under the wrong kind offers its usual one; a template downloads and, filled with
+// one row, imports cleanly.
+let app: Awaited<ReturnType<typeof startDashboard>>;
+let browser: BrowserContext;
+let page: Page;
+let errors: string[];
+
+const SAMPLES = new URL('./fixtures/platforms/', import.meta.url).pathname;
+
+beforeAll(async () => {
+  app = await startDashboard();
+  browser = await openBrowser('zh-CN');
+  ({ page, errors } = await watchedPage(browser));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  app?.stop();
+});
+
+afterEach(() => {
+  expect(errors.splice(0).join('\n')).toBe('');
+});
+
+/** What the column picker of a field shows (its label, then an example value). */
+const shown = (field: string) =>
+  page
+    .getByLabel(`列 ${field}`, { exact: true })
+    .evaluate((input) => input.closest('.ant-select')?.textContent ?? '');
+const openImport = async () => {
+  await page.getByRole('navigation').getByRole('link', { name: '数据导入' }).click();
+  await page.getByText('数据类型').first().waitFor();
+};
+const chooseFile = (path: string) => page.locator('input[type=file]').setInputFiles(path);
+const uploadAndWait = async () => {
+  await page.getByRole('button', { name: '上传并导入' }).click();
+  await page.locator('[data-import-status="completed"]').waitFor({ timeout: 30_000 });
+};
+
+describe('import page in Chromium', () => {
+  it('recognises a 微盟 export, pre-fills its mapping, and remembers the column the operator changed', async () => {
+    await signIn(page, app.base, 'admin@shop.test');
+    await openImport();
+    await chooseFile(join(SAMPLES, 'weimob-orders.csv'));
+    await page.getByText('已识别为：微盟订单导出').waitFor();
+    await page.getByText('已按该平台的列名预先填好').waitFor();
+    expect(await shown('手机号')).toContain('会员手机号');
+    await screenshot(page, 'import-01-recognised');
+
+    // The picker is searchable: typing part of a header finds it.
+    await page.getByLabel('列 手机号', { exact: true }).click();
+    await page.keyboard.type('收货人手机');
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
+        hasText: '收货人手机号',
+      })
+      .click();
+    await expect.poll(() => shown('手机号')).toContain('收货人手机号');
+    await uploadAndWait();
+    expect(await page.locator('[data-stat="rejected"]').textContent()).toBe('0');
+
+    await page.reload();
+    await page.getByText('数据类型').first().waitFor();
+    await chooseFile(join(SAMPLES, 'weimob-orders.csv'));
+    await page.getByText('已套用上次为该平台确认的列对应').waitFor();
+    expect(await shown('手机号')).toContain('收货人手机号');
+    await screenshot(page, 'import-02-saved-mapping');
+  });
+
+  it('offers a 有赞 export’s usual kind when another is chosen', async () => {
+    await chooseFile(join(SAMPLES, 'youzan-order-lines.csv'));
+    await page.getByText('已识别为：有赞订单导出').waitFor();
+    await page.getByText('这种文件通常按「订单明细」导入。').waitFor();
+    await page.getByRole('button', { name: '改为按订单明细导入' }).click();
+    await expect
+      .poll(() => page.locator('#import-kind').evaluate((input) => input.closest('.ant-select')?.textContent))
+      .toBe('订单明细');
+    expect(await shown('单价')).toContain('商品单价');
+    await expect.poll(() => page.getByText('这种文件通常按').count()).toBe(0);
+  });
+
+  it('downloads a template that, filled with one row, imports cleanly', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '下载 CSV 模板' }).click(),
+    ]);
+    const path = join(app.dir, 'template.csv');
+    await download.saveAs(path);
+    const text = readFileSync(path, 'utf8');
+    const header = text.replace(/^\uFEFF/, '').trim();
+    expect(header.startsWith('订单号,下单时间,数量,单价,商品编码,商品名称')).toBe(true);
+    const values: Record<string, string> = {
+      订单号: 'TPL-1',
+      下单时间: '2024-05-02 10:00:00',
+      数量: '2',
+      单价: '18.50',
+      商品名称: '可颂',
+      手机号: '13900139999',
+    };
+    const filled = join(app.dir, '模板-已填写.csv');
+    writeFileSync(
+      filled,
+      `${text}${header
+        .split(',')
+        .map((h) => values[h] ?? '')
+        .join(',')}\r\n`,
+    );
+    await chooseFile(filled);
+    await page.getByText('已按列名自动识别').waitFor();
+    expect(await page.getByText('缺少必需的列').count()).toBe(0);
+    await uploadAndWait();
+    expect(await page.locator('[data-stat="read"]').textContent()).toBe('1');
+    expect(await page.locator('[data-stat="rejected"]').textContent()).toBe('0');
+    await screenshot(page, 'import-03-template');
+  });
+});
