@@ -80,6 +80,30 @@ describe('retain CLI', () => {
     expect(retain(['customers', 'show', '13900139000']).stderr).toContain('no customer matches');
   });
 
+  it('prints the import summary in Chinese with --lang zh-CN or a Chinese LANG, in English otherwise', () => {
+    const zh = retain(['import', 'orders', ORDERS, '--dry-run', '--lang', 'zh-CN']);
+    expect(zh.code).toBe(0);
+    const lines = zh.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(
+      /^试运行（未做任何更改）：读取 2 行，新增 0，更新 0，未变 1，合并 0，拒绝 1，游客订单 0$/,
+    );
+    expect(lines[1]).toBe('  第 3 行：实付金额「bad」不是金额');
+    const byLocale = retain(['import', 'orders', ORDERS, '--dry-run'], {
+      LANG: 'zh_CN.UTF-8',
+      LC_ALL: '',
+      LC_MESSAGES: '',
+    });
+    expect(byLocale.stdout).toBe(zh.stdout);
+    const en = retain(['import', 'orders', ORDERS, '--dry-run'], {
+      LANG: 'en_US.UTF-8',
+      LC_ALL: '',
+      LC_MESSAGES: '',
+    });
+    expect(en.stdout.split('\n')[0]).toBe(
+      'dry run (nothing changed): read 2, inserted 0, updated 0, unchanged 1, merged 0, rejected 1, guest 0',
+    );
+  });
+
   it('gives one readable line for a missing file, a bad --map, an unknown kind and an unreachable database', () => {
     const missing = retain(['import', 'orders', join(dir, 'nope.csv')]);
     expect(missing.code).not.toBe(0);

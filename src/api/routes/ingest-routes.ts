@@ -30,6 +30,17 @@ export function langOf(acceptLanguage: string | undefined): ImportLang {
   return /^zh(-(cn|hans|sg)\b.*)?$/i.test(first.split(';')[0] ?? '') ? 'zh-CN' : 'en';
 }
 
+const BatchQuery = z.object({
+  lang: z
+    .enum(['zh-CN', 'en'])
+    .optional()
+    .describe('language of the item errors (default: from Accept-Language, else English)'),
+});
+
+/** The language a batch's item errors are written in: `lang`, else Accept-Language. */
+const batchLang = (request: { query: { lang?: ImportLang }; headers: { 'accept-language'?: string } }) =>
+  request.query.lang ?? langOf(request.headers['accept-language']);
+
 /** Most items one batch request may carry. */
 export const MAX_BATCH = 1000;
 
@@ -124,6 +135,7 @@ async function ingest(
   caller: Caller,
   kind: ImportKind,
   rows: Record<string, unknown>[],
+  lang: ImportLang,
   fields: readonly string[] = KIND_FIELDS[kind].fields,
   events?: KnownEventWriter,
 ) {
@@ -149,6 +161,7 @@ async function ingest(
     workspace: caller.workspace,
     ...layout(),
     label: `api:${kind}`,
+    lang,
   });
   await audit(store.db, stats);
   return batchResult(stats, rows.length);
@@ -163,6 +176,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       schema: {
         tags: ['orders'],
         summary: `Upsert up to ${MAX_BATCH} orders; each item is accepted or rejected with the field at fault`,
+        querystring: BatchQuery,
         body: z.object({ items: z.array(OrderItem).min(1) }).strict(),
         response: { 200: BatchResult, ...ERRORS, 413: ERRORS[400] },
       },
@@ -179,7 +193,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
           refunded_amount: o.refunded_amount === undefined ? undefined : minorText(o.refunded_amount, digits),
         };
       });
-      return ingest(store, caller, 'orders', rows);
+      return ingest(store, caller, 'orders', rows, batchLang(request));
     },
   );
 
@@ -212,6 +226,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       schema: {
         tags: ['events'],
         summary: `Ingest up to ${MAX_BATCH} events; the same event sent twice is kept once`,
+        querystring: BatchQuery,
         body: z.object({ items: z.array(EventItem).min(1) }).strict(),
         response: { 200: BatchResult, ...ERRORS, 413: ERRORS[400] },
       },
@@ -221,7 +236,15 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       const { items } = request.body;
       checkBatch(items);
       // Properties travel as one JSON column so their types survive.
-      return ingest(store, caller, 'events', items, [...KIND_FIELDS.events.fields, 'properties'], events);
+      return ingest(
+        store,
+        caller,
+        'events',
+        items,
+        batchLang(request),
+        [...KIND_FIELDS.events.fields, 'properties'],
+        events,
+      );
     },
   );
 

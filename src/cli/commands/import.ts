@@ -6,9 +6,9 @@ import { IMPORT_KINDS, type ImportKind } from '../../importing/import-kinds.ts';
 import { type ImportStats, importFile } from '../../importing/import-service.ts';
 import type { ImportLang } from '../../importing/row-normalize.ts';
 import { refreshAfterChanges } from '../../segments/segment-refresh.ts';
-
 import { InvalidInputError } from '../../shared/errors.ts';
 import { withWorkspace } from '../context.ts';
+import { segmentLine, summaryLines } from '../import-summary.ts';
 import { printJson } from '../output.ts';
 import { importThroughServer } from '../remote-import.ts';
 
@@ -27,7 +27,8 @@ interface ImportCliOptions {
 
 /** The language of row errors: `--lang`, else the environment's (LANG=zh_CN.UTF-8 is zh-CN). */
 export function importLang(option: string | undefined, env = process.env): ImportLang {
-  const asked = option ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG ?? '';
+  // An empty variable counts as unset, as POSIX says.
+  const asked = option ?? (env.LC_ALL || env.LC_MESSAGES || env.LANG || '');
   if (/^zh([-_](cn|hans|sg))?\b/i.test(asked) || /^zh$/i.test(asked)) return 'zh-CN';
   if (option !== undefined && !/^en\b/i.test(option))
     throw new InvalidInputError(`--lang ${option}: expected zh-CN or en`);
@@ -70,36 +71,6 @@ function progressBar(): {
       running = false;
     },
   };
-}
-
-function printSummary(stats: ImportStats, options: ImportCliOptions): void {
-  const prefix = options.dryRun ? 'dry run (nothing changed): ' : '';
-  console.log(
-    `${prefix}read ${stats.read}, inserted ${stats.inserted}, updated ${stats.updated}, unchanged ${stats.unchanged}, ` +
-      `merged ${stats.merged}, rejected ${stats.rejected}, guest ${stats.guest}`,
-  );
-  // Rows that were not loaded one for one are said, never silent.
-  if (stats.identical_lines > 0)
-    console.log(
-      `  ${stats.identical_lines} lines identical to an earlier line of their order, each kept as a line`,
-    );
-  if (stats.superseded_rows > 0)
-    console.log(
-      `  ${stats.superseded_rows} rows replaced by a later row of the same order (the last row wins)`,
-    );
-  if (stats.item_rows > 0)
-    console.log(`  ${stats.item_rows} item rows read as part of the order above them (one row per item)`);
-  if (stats.masked_identities > 0)
-    console.log(
-      `  warning: ${stats.masked_identities} rows had a masked phone or email (e.g. 138****8000), left out as it identifies nobody`,
-    );
-  for (const e of stats.errors.slice(0, 20)) console.log(`  line ${e.line}: ${e.reason}`);
-  if (stats.rejected > 20)
-    console.log(
-      `  … and ${stats.rejected - 20} more${options.rejects ? ` (all in ${options.rejects})` : ' (use --rejects FILE to get them all)'}`,
-    );
-  if (options.strict && stats.rejected > 0 && !options.dryRun)
-    console.log('strict: nothing was loaded because some rows are bad');
 }
 
 /** `retain import customers|orders|order-lines|events|service-records FILE`. */
@@ -151,10 +122,8 @@ export function registerImportCommand(program: Command): void {
           rejectsFile: options.rejects,
           onProgress: bar?.update,
         }).finally(() => bar?.stop());
-        if (!options.json)
-          for (const moved of remote.segments)
-            console.error(`segment ${moved.name}: ${moved.entered} entered, ${moved.exited} exited`);
-        finish(remote.stats, options);
+        if (!options.json) for (const moved of remote.segments) console.error(segmentLine(moved, lang));
+        finish(remote.stats, options, lang);
         return;
       }
       const stats = await withWorkspace(workspaceName, async (store, workspace) => {
@@ -179,18 +148,16 @@ export function registerImportCommand(program: Command): void {
           },
         });
         bar?.stop();
-        if (!options.json)
-          for (const moved of refreshed)
-            console.error(`segment ${moved.name}: ${moved.entered} entered, ${moved.exited} exited`);
+        if (!options.json) for (const moved of refreshed) console.error(segmentLine(moved, lang));
         return result;
       }).finally(() => bar?.stop());
-      finish(stats, options);
+      finish(stats, options, lang);
     });
 }
 
 /** The import's result on stdout, and exit code 1 when a strict import found bad rows. */
-function finish(stats: ImportStats, options: ImportCliOptions): void {
+function finish(stats: ImportStats, options: ImportCliOptions, lang: ImportLang): void {
   if (options.json) printJson(stats);
-  else printSummary(stats, options);
+  else for (const line of summaryLines(stats, options, lang)) console.log(line);
   if (options.strict && stats.rejected > 0) process.exitCode = 1;
 }
