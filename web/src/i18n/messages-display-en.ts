@@ -88,6 +88,16 @@ export const displayEn: Record<keyof typeof displayZhCN, string> = {
   'settings.rise_green': 'Green up, red down',
   'empty.import_orders': 'No data yet: import orders',
   'empty.import_customers': 'No customers yet: import customers or orders',
+  'empty.journeys': 'No journeys yet',
+  'empty.journeys_next':
+    'No journeys yet: install the preset plan (a ready-made set of repeat-purchase journeys), or create a journey',
+  'empty.segments': 'No segments yet',
+  'empty.segments_next': 'No segments yet: set conditions above, name the segment and save it',
+  'empty.segments_new': 'New segment',
+  'empty.surveys_next': 'No surveys yet: create a satisfaction or repurchase-intent survey',
+  'empty.broadcasts_next': 'No broadcasts yet: create one, choosing a segment and a message template',
+  'empty.templates': 'No message templates yet',
+  'empty.templates_next': 'No message templates yet: create one below; journeys and broadcasts use them',
   'rfm.empty_f_note':
     'Empty columns: no customer falls in those purchase-count bands (e.g. when most bought only once, the high F bands are empty)',
   'points.order': 'order {x}',

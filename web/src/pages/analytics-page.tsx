@@ -10,6 +10,8 @@ import { useApi } from '../lib/use-api.ts';
 import { setQuery, useLocation } from '../router.tsx';
 import { FunnelFigures } from './journey-funnel.tsx';
 
+const RATE_COLORS = ['#0b57d0', '#b75b00', '#1b7f3b'];
+
 /** Periods in a year, for 同比 (the row as many periods back). */
 const PER_YEAR: Record<PeriodUnit, number> = { day: 365, week: 52, month: 12, quarter: 4, year: 1 };
 const UNITS: PeriodUnit[] = ['day', 'week', 'month', 'quarter', 'year'];
@@ -20,7 +22,8 @@ export function AnalyticsPage() {
   const { t } = useI18n();
   const { me, fmt } = useSession();
   const { query } = useLocation();
-  const thisMonth = periodStart(todayIn(me.workspace.timezone), 'month');
+  const today = todayIn(me.workspace.timezone);
+  const thisMonth = periodStart(today, 'month');
   const from = query.get('from') ?? addMonths(thisMonth, -12);
   const to = query.get('to') ?? addMonths(thisMonth, 1);
   const unit = (query.get('period') as PeriodUnit | null) ?? 'month';
@@ -69,101 +72,129 @@ export function AnalyticsPage() {
       />
       <Card title={t('analytics.metrics')}>
         <Loaded query={metrics}>
-          {(rows) => (
-            <>
-              <EChart
-                label={t('analytics.rates')}
-                option={{
-                  tooltip: { trigger: 'axis', valueFormatter: (v: number) => fmt.percent(v) },
-                  legend: { bottom: 0 },
-                  grid: { left: 16, right: 16, top: 16, bottom: 40, containLabel: true },
-                  xAxis: { type: 'category', data: rows.map((r) => fmt.period(r.period_start, unit)) },
-                  yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmt.percent(v) } },
-                  series: (['repurchase_rate', 'returning_rate', 'retention_rate'] as const).map((k) => ({
-                    name: t(`kpi.${k}`),
-                    type: 'line',
-                    data: rows.map((r) => r[k]),
-                  })),
-                }}
-              />
-              <Table<MetricsRow>
-                rowKey="period_start"
-                size="small"
-                pagination={false}
-                dataSource={rows}
-                scroll={{ x: 1200 }}
-                columns={[
-                  {
-                    title: t('analytics.period'),
-                    dataIndex: 'period_start',
-                    render: (v: string) => fmt.period(v, unit),
-                  },
-                  {
-                    title: t('kpi.buyers'),
-                    dataIndex: 'buyers',
-                    align: 'right',
-                    render: (v: number) => fmt.number(v),
-                  },
-                  {
-                    title: t('kpi.orders'),
-                    dataIndex: 'orders',
-                    align: 'right',
-                    render: (v: number) => fmt.number(v),
-                  },
-                  {
-                    title: t('kpi.revenue'),
-                    dataIndex: 'revenue',
-                    align: 'right',
-                    render: (v: number) => fmt.money(v),
-                  },
-                  {
-                    title: t('figures.column', { metric: t('kpi.revenue'), compare: t('figures.mom') }),
-                    key: 'revenue_mom',
-                    align: 'right',
-                    render: (_: unknown, r: MetricsRow, i: number) => (
-                      <Change label="" now={r.revenue} before={rows[i - 1]?.revenue ?? null} />
+          {(rows) => {
+            // The period holding today is still running: drawn dashed, labelled, and said under the chart.
+            const partial = rows.findIndex((r) => r.period_start >= periodStart(today, unit));
+            const isPartial = (i: number) => partial !== -1 && i >= partial;
+            const periodLabel = (v: string, i: number) =>
+              `${fmt.period(v, unit)}${isPartial(i) ? t('figures.partial') : ''}`;
+            return (
+              <>
+                <EChart
+                  label={t('analytics.rates')}
+                  option={{
+                    tooltip: {
+                      trigger: 'axis',
+                      valueFormatter: (v: number | null) => (v === null ? '—' : fmt.percent(v)),
+                    },
+                    legend: { bottom: 0 },
+                    grid: { left: 16, right: 16, top: 16, bottom: 40, containLabel: true },
+                    xAxis: { type: 'category', data: rows.map((r, i) => periodLabel(r.period_start, i)) },
+                    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmt.percent(v) } },
+                    series: (['repurchase_rate', 'returning_rate', 'retention_rate'] as const).flatMap(
+                      (k, n) => [
+                        {
+                          name: t(`kpi.${k}`),
+                          type: 'line',
+                          itemStyle: { color: RATE_COLORS[n] },
+                          data: rows.map((r, i) => (isPartial(i) && i > 0 ? null : r[k])),
+                        },
+                        {
+                          name: t(`kpi.${k}`),
+                          type: 'line',
+                          itemStyle: { color: RATE_COLORS[n] },
+                          lineStyle: { type: 'dashed' },
+                          tooltip: { show: false },
+                          data: rows.map((r, i) => (partial > 0 && i >= partial - 1 ? r[k] : null)),
+                        },
+                      ],
                     ),
-                  },
-                  {
-                    title: t('figures.column', { metric: t('kpi.revenue'), compare: t('figures.yoy') }),
-                    key: 'revenue_yoy',
-                    align: 'right',
-                    render: (_: unknown, r: MetricsRow, i: number) => (
-                      <Change label="" now={r.revenue} before={rows[i - PER_YEAR[unit]]?.revenue ?? null} />
-                    ),
-                  },
-                  {
-                    title: t('figures.column', {
-                      metric: t('kpi.repurchase_rate'),
-                      compare: t('figures.mom'),
-                    }),
-                    key: 'repurchase_mom',
-                    align: 'right',
-                    render: (_: unknown, r: MetricsRow, i: number) => (
-                      <Change
-                        label=""
-                        rate
-                        now={r.repurchase_rate}
-                        before={i > 0 ? (rows[i - 1]?.repurchase_rate ?? null) : null}
-                      />
-                    ),
-                  },
-                  {
-                    title: t('kpi.aov'),
-                    dataIndex: 'aov',
-                    align: 'right',
-                    render: (v: number | null) => fmt.money(v),
-                  },
-                  ...(['repurchase_rate', 'returning_rate', 'retention_rate'] as const).map((k) => ({
-                    title: t(`kpi.${k}`),
-                    dataIndex: k,
-                    align: 'right' as const,
-                    render: (v: number | null) => fmt.percent(v),
-                  })),
-                ]}
-              />
-            </>
-          )}
+                  }}
+                />
+                {partial !== -1 && (
+                  <Typography.Text type="secondary" data-partial-note>
+                    {t('figures.partial_note', { period: fmt.period(rows[partial]!.period_start, unit) })}
+                  </Typography.Text>
+                )}
+                <Table<MetricsRow>
+                  rowKey="period_start"
+                  size="small"
+                  pagination={false}
+                  dataSource={rows}
+                  scroll={{ x: 1200 }}
+                  columns={[
+                    {
+                      title: t('analytics.period'),
+                      dataIndex: 'period_start',
+                      render: (v: string, _: MetricsRow, i: number) => periodLabel(v, i),
+                    },
+                    {
+                      title: t('kpi.buyers'),
+                      dataIndex: 'buyers',
+                      align: 'right',
+                      render: (v: number) => fmt.number(v),
+                    },
+                    {
+                      title: t('kpi.orders'),
+                      dataIndex: 'orders',
+                      align: 'right',
+                      render: (v: number) => fmt.number(v),
+                    },
+                    {
+                      title: t('kpi.revenue'),
+                      dataIndex: 'revenue',
+                      align: 'right',
+                      render: (v: number) => fmt.money(v),
+                    },
+                    {
+                      title: t('figures.column', { metric: t('kpi.revenue'), compare: t('figures.mom') }),
+                      key: 'revenue_mom',
+                      align: 'right',
+                      render: (_: unknown, r: MetricsRow, i: number) => (
+                        <Change label="" now={r.revenue} before={rows[i - 1]?.revenue ?? null} />
+                      ),
+                    },
+                    {
+                      title: t('figures.column', { metric: t('kpi.revenue'), compare: t('figures.yoy') }),
+                      key: 'revenue_yoy',
+                      align: 'right',
+                      render: (_: unknown, r: MetricsRow, i: number) => (
+                        <Change label="" now={r.revenue} before={rows[i - PER_YEAR[unit]]?.revenue ?? null} />
+                      ),
+                    },
+                    {
+                      title: t('figures.column', {
+                        metric: t('kpi.repurchase_rate'),
+                        compare: t('figures.mom'),
+                      }),
+                      key: 'repurchase_mom',
+                      align: 'right',
+                      render: (_: unknown, r: MetricsRow, i: number) => (
+                        <Change
+                          label=""
+                          rate
+                          now={r.repurchase_rate}
+                          before={i > 0 ? (rows[i - 1]?.repurchase_rate ?? null) : null}
+                        />
+                      ),
+                    },
+                    {
+                      title: t('kpi.aov'),
+                      dataIndex: 'aov',
+                      align: 'right',
+                      render: (v: number | null) => fmt.money(v),
+                    },
+                    ...(['repurchase_rate', 'returning_rate', 'retention_rate'] as const).map((k) => ({
+                      title: t(`kpi.${k}`),
+                      dataIndex: k,
+                      align: 'right' as const,
+                      render: (v: number | null) => fmt.percent(v),
+                    })),
+                  ]}
+                />
+              </>
+            );
+          }}
         </Loaded>
       </Card>
       <Card title={t('analytics.funnel')} style={{ marginTop: 16 }}>

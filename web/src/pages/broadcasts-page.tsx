@@ -18,6 +18,7 @@ import { useState } from 'react';
 import type { BroadcastView } from '../../../src/broadcasts/broadcast-contract.ts';
 import { ApiError, api } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
+import { EmptyNext } from '../components/empty-next.tsx';
 import { Loaded, PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
@@ -257,7 +258,17 @@ export function BroadcastsPage() {
               dataSource={page.items}
               pagination={false}
               scroll={{ x: 640 }}
-              locale={{ emptyText: t('broadcasts.none') }}
+              locale={{
+                emptyText: (
+                  <EmptyNext text={t(writer ? 'empty.broadcasts_next' : 'broadcasts.none')}>
+                    {writer && (
+                      <Button type="primary" onClick={() => setOpen(true)}>
+                        {t('broadcasts.new')}
+                      </Button>
+                    )}
+                  </EmptyNext>
+                ),
+              }}
               columns={[
                 {
                   title: t('broadcasts.name'),

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Space, Table, Tag, Typography } from 'antd';
 import { api } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
+import { EmptyNext } from '../components/empty-next.tsx';
 import { Loaded, PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { may } from '../lib/permissions.ts';
@@ -74,6 +75,18 @@ export function JourneysPage() {
               pagination={false}
               dataSource={rows}
               scroll={{ x: 760 }}
+              locale={{
+                emptyText: (
+                  <EmptyNext text={t(writer ? 'empty.journeys_next' : 'empty.journeys')}>
+                    {writer && <PlaybookInstallButton />}
+                    {writer && (
+                      <Button type="primary" onClick={() => navigate('/journeys/new')}>
+                        {t('journeys.new')}
+                      </Button>
+                    )}
+                  </EmptyNext>
+                ),
+              }}
               columns={[
                 {
                   title: t('journeys.name'),

@@ -16,6 +16,7 @@ import {
 import { useDeferredValue, useState } from 'react';
 import { api, downloadUrl } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
+import { EmptyNext } from '../components/empty-next.tsx';
 import { Loaded, PageTitle } from '../components/page.tsx';
 import { currencyDigits } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -64,7 +65,7 @@ export function SegmentsPage() {
   return (
     <>
       <PageTitle title={t('nav.segments')} />
-      <Card title={t('segments.builder')}>
+      <Card title={t('segments.builder')} id="segment-builder">
         <Space orientation="vertical" style={{ width: '100%' }}>
           <Segmented
             aria-label={t('segments.join')}
@@ -153,6 +154,24 @@ export function SegmentsPage() {
               size="small"
               pagination={false}
               dataSource={list}
+              locale={{
+                emptyText: (
+                  <EmptyNext text={t(canWrite ? 'empty.segments_next' : 'empty.segments')}>
+                    {canWrite && (
+                      <Button
+                        type="primary"
+                        onClick={() => {
+                          // The builder is this page's top: the new segment starts there.
+                          document.getElementById('segment-builder')?.scrollIntoView({ behavior: 'smooth' });
+                          document.querySelector<HTMLInputElement>('#segment-builder input')?.focus();
+                        }}
+                      >
+                        {t('empty.segments_new')}
+                      </Button>
+                    )}
+                  </EmptyNext>
+                ),
+              }}
               columns={[
                 {
                   title: t('segments.name'),

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Popconfirm, Space, Table, Tag } from 'antd';
 import { api } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
+import { EmptyNext } from '../components/empty-next.tsx';
 import { Loaded, PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { may } from '../lib/permissions.ts';
@@ -50,7 +51,17 @@ export function SurveysPage() {
             dataSource={page.items}
             pagination={false}
             scroll={{ x: 720 }}
-            locale={{ emptyText: t('surveys.none') }}
+            locale={{
+              emptyText: (
+                <EmptyNext text={t(writer ? 'empty.surveys_next' : 'surveys.none')}>
+                  {writer && (
+                    <Button type="primary" onClick={() => navigate('/surveys/new')}>
+                      {t('surveys.new')}
+                    </Button>
+                  )}
+                </EmptyNext>
+              ),
+            }}
             columns={[
               {
                 title: t('surveys.name'),

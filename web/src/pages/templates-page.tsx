@@ -1,6 +1,7 @@
 import { Button, Card, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useSession } from '../api/session.tsx';
+import { EmptyNext } from '../components/empty-next.tsx';
 import { Loaded, PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { may } from '../lib/permissions.ts';
@@ -31,6 +32,9 @@ export function TemplatesPage() {
                 pagination={{ pageSize: 20, hideOnSinglePage: true }}
                 dataSource={rows}
                 scroll={{ x: 640 }}
+                locale={{
+                  emptyText: <EmptyNext text={t(writer ? 'empty.templates_next' : 'empty.templates')} />,
+                }}
                 columns={[
                   { title: t('templates.name'), dataIndex: 'name' },
                   {

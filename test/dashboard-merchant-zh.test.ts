@@ -4,10 +4,11 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, screenshot, signIn, startDashboard, watchedPage } from './dashboard-harness.ts';
 
-// The import page in real Chromium against the real server: a 微盟 export is recognised and its
-// mapping pre-filled; the column the operator changed is remembered for the next file; a 有赞
-// export chosen under the wrong kind offers its usual one; a template downloads and, filled with
-// one row, imports cleanly.
+// Built for Chinese merchants, in real Chromium against the real server: a 微盟 export is
+// recognised and its mapping pre-filled; the column the operator changed is remembered for the next
+// file; a 有赞 export chosen under the wrong kind offers its usual one; a template downloads and,
+// filled with one row, imports cleanly. The analytics chart marks the running period as partial,
+// and an empty workspace's lists say what to do next.
 let app: Awaited<ReturnType<typeof startDashboard>>;
 let browser: BrowserContext;
 let page: Page;
@@ -120,5 +121,42 @@ describe('import page in Chromium', () => {
     expect(await page.locator('[data-stat="read"]').textContent()).toBe('1');
     expect(await page.locator('[data-stat="rejected"]').textContent()).toBe('0');
     await screenshot(page, 'import-03-template');
+  });
+
+  it('marks the running period of the analytics metrics as partial', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: '数据分析' }).click();
+    await page.locator('[data-partial-note]').waitFor();
+    // The default range ends with the month holding today: that row, and only that one, is partial.
+    const periods = await page
+      .locator('.ant-card', { hasText: '指标' })
+      .first()
+      .locator('tbody tr td:first-child')
+      .allTextContents();
+    expect(periods.length).toBeGreaterThan(1);
+    expect(periods.filter((p) => p.endsWith('（未完）'))).toEqual([periods.at(-1)]);
+    const month = Number(app.today.slice(5, 7));
+    expect(periods.at(-1)).toContain(`${month}月`);
+    expect(await page.locator('[data-partial-note]').textContent()).toContain('尚未结束');
+  });
+
+  it('gives an empty workspace’s lists a next step', async () => {
+    await page.getByLabel('工作空间').click();
+    await page.locator('.ant-select-item-option', { hasText: 'outlet' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: '自动化旅程' }).waitFor();
+    const visit = async (nav: string, text: string, buttons: string[]) => {
+      await page.getByRole('navigation').getByRole('link', { name: nav, exact: true }).click();
+      const empty = page.locator('[data-empty-next]');
+      await empty.getByText(text).waitFor();
+      for (const name of buttons) await empty.getByRole('button', { name }).waitFor();
+    };
+    await visit('自动化旅程', '暂无旅程：安装预置方案', ['安装预置方案', '新建旅程']);
+    await screenshot(page, 'empty-01-journeys');
+    await visit('分群', '暂无分群：在上方设置条件', ['新建分群']);
+    await visit('问卷', '暂无问卷：新建一份', ['新建问卷']);
+    await visit('群发', '暂无群发：新建群发', ['新建群发']);
+    await visit('消息模板', '暂无消息模板：在下方新建模板', []);
+    await page.getByRole('navigation').getByRole('link', { name: '自动化旅程' }).click();
+    await page.locator('[data-empty-next]').getByRole('button', { name: '新建旅程' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/journeys/new');
   });
 });
