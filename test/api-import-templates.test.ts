@@ -84,7 +84,7 @@ describe.each(storesUnderTest())('import templates over the API ($name)', (store
 
   const download = async (kind: ImportKind, format: 'csv' | 'xlsx', lang: string) => {
     const response = await fetch(
-      `${api.base}/api/v1/imports/templates/${kind}?format=${format}&lang=${lang}`,
+      `${api.base}/api/v1/imports/template?kind=${kind}&format=${format}&lang=${lang}`,
       {
         headers: { authorization: `Bearer ${shop.keys.viewer}` },
       },
@@ -150,9 +150,9 @@ describe.each(storesUnderTest())('import templates over the API ($name)', (store
   });
 
   it('refuses an unknown kind or format by name', async () => {
-    const kind = await api.call('GET', '/api/v1/imports/templates/refunds', { key: shop.keys.viewer });
+    const kind = await api.call('GET', '/api/v1/imports/template?kind=refunds', { key: shop.keys.viewer });
     expect([kind.status, JSON.stringify(kind.body)]).toEqual([400, expect.stringContaining('kind')]);
-    const format = await api.call('GET', '/api/v1/imports/templates/orders?format=pdf', {
+    const format = await api.call('GET', '/api/v1/imports/template?kind=orders&format=pdf', {
       key: shop.keys.viewer,
     });
     expect([format.status, JSON.stringify(format.body)]).toEqual([400, expect.stringContaining('format')]);

@@ -59,6 +59,7 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'POST /api/v1/imports/columns': 'data.write',
   'GET /api/v1/imports/{importId}': 'read',
   'GET /api/v1/imports/{importId}/rejects': 'read',
+  'GET /api/v1/imports/template': 'read',
   'GET /api/v1/segments': 'read',
   'POST /api/v1/segments': 'segments.write',
   'POST /api/v1/segments/preview': 'read',

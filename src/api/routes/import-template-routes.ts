@@ -11,15 +11,15 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 /** Empty files to fill in and import: one per kind, with headers the import reads without mapping. */
 export const importTemplateRoutes: FastifyPluginAsyncZod<ApiContext> = async (app) => {
   app.get(
-    '/imports/templates/:kind',
+    '/imports/template',
     {
       config: { permission: 'read' },
       schema: {
         tags: ['imports'],
         summary:
           'An empty import template for a kind: its header row only (Chinese headers for zh-CN, field names for en), as CSV or XLSX',
-        params: z.object({ kind: z.enum(IMPORT_KINDS as [ImportKind, ...ImportKind[]]) }),
         querystring: z.object({
+          kind: z.enum(IMPORT_KINDS as [ImportKind, ...ImportKind[]]),
           format: z.enum(['csv', 'xlsx']).default('csv'),
           lang: z
             .enum(['zh-CN', 'en'])
@@ -36,8 +36,7 @@ export const importTemplateRoutes: FastifyPluginAsyncZod<ApiContext> = async (ap
       },
     },
     async (request, reply) => {
-      const { kind } = request.params;
-      const { format } = request.query;
+      const { kind, format } = request.query;
       const lang = request.query.lang ?? langOf(request.headers['accept-language']);
       const body = await templateFile(kind, format, lang);
       reply

@@ -73,7 +73,7 @@ export function ImportPage() {
                 <Button
                   key={format}
                   size="small"
-                  href={downloadUrl(`/imports/templates/${kind}`, { format, lang })}
+                  href={downloadUrl('/imports/template', { kind, format, lang })}
                   download
                 >
                   {t(`import.template.${format}`)}
