@@ -342,6 +342,14 @@ describe.each(storesUnderTest())('Weimob and Shopify exports ($name)', (store) =
     expect(en.errors[1]!.reason).toBe(
       'Fulfillment Status unknown fulfillment status "shipped"; known: fulfilled / unfulfilled / partial / restocked / pending',
     );
+    // Only Shopify's export folds item rows: elsewhere an order's row without an amount is an error.
+    const plain = join(dir, 'plain.csv');
+    writeFileSync(
+      plain,
+      '订单号,下单时间,实付金额,订单状态\nP1,2024-03-01 10:00,10,交易成功\nP1,2024-03-01 10:00,,\n',
+    );
+    const folded = await importFile(database, { kind: 'orders', file: plain, workspace: ws, dryRun: true });
+    expect([folded.item_rows, folded.errors.map((e) => [e.line, e.column])]).toEqual([0, [[3, '实付金额']]]);
     const weimob = join(dir, 'weimob-bad.csv');
     writeFileSync(
       weimob,

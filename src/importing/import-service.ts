@@ -130,7 +130,8 @@ async function stageRecords(
   const first = await iterator.next();
   if (first.done) throw new InvalidInputError(`${options.label} is empty (expected a header row)`);
   const headers = first.value.cells.map((h) => h.trim());
-  const platform = options.savedMappings && !options.columns ? detectPlatform(headers) : undefined;
+  const recognised = options.columns ? undefined : detectPlatform(headers);
+  const platform = options.savedMappings ? recognised : undefined;
   const saved = platform
     ? usableMapping(
         await readSavedMapping(session.db, options.workspace.id, platform.platform, options.kind),
@@ -145,6 +146,7 @@ async function stageRecords(
     headers,
     currency: options.workspace.currency,
     lang: options.lang,
+    itemRows: recognised?.dictionary.itemRows,
     onMasked: () => {
       stats.masked_identities++;
     },

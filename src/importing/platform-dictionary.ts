@@ -28,6 +28,11 @@ export interface PlatformDictionary {
   ownHeaders?: Readonly<Partial<Record<string, readonly string[]>>>;
   /** The platform's order status text → §3.2 status. */
   statuses: Readonly<Record<string, OrderStatus>>;
+  /**
+   * Its orders export prints one row per item, the order's own cells on the first only: a later row
+   * of the same order with no amount and no status is read as part of it (never in other files).
+   */
+  itemRows?: boolean;
   /** How its export files are recognised (platform-detect.ts). */
   exports: readonly PlatformExportSignature[];
 }
@@ -241,6 +246,7 @@ export const PLATFORM_DICTIONARIES: readonly PlatformDictionary[] = [
       country: ['Default Address Country Code', 'Country Code'],
     },
     ownHeaders: { order_id: ['Name'] },
+    itemRows: true,
     statuses: {
       pending: 'pending',
       authorized: 'pending',

@@ -37,6 +37,8 @@ export interface RowContext {
   currency: string;
   /** The language of the reasons (default English). */
   lang?: ImportLang;
+  /** Orders: the file is a platform's one-row-per-item export (Shopify's): item rows join their order. */
+  itemRows?: boolean;
   /** Told of each loaded row that carried a masked phone or email (not an identity, left out). */
   onMasked?: () => void;
   /** Customers: a member's user id for an owner cell (email, or a name only one member has), or why not. */
@@ -174,7 +176,8 @@ export function rowNormalizer(
   // Shopify prints an order's figures on its first row only; its later rows carry just items.
   let previousOrder: string | undefined;
   const isItemRow = (cells: readonly string[], orderId: string) => {
-    const itemRow = orderId === previousOrder && !text(cells, 'amount') && !text(cells, 'status');
+    const itemRow =
+      ctx.itemRows === true && orderId === previousOrder && !text(cells, 'amount') && !text(cells, 'status');
     previousOrder = orderId;
     return itemRow;
   };
