@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { todayIn } from '../src/shared/local-date.ts';
+import { addDays } from '../src/shared/zoned-time.ts';
 import { openBrowser, screenshot, signIn, startDashboard, watchedPage } from './dashboard-harness.ts';
 
 // Built for Chinese merchants, in real Chromium against the real server: a 微盟 export is
@@ -17,7 +19,21 @@ let errors: string[];
 const SAMPLES = new URL('./fixtures/platforms/', import.meta.url).pathname;
 
 beforeAll(async () => {
-  app = await startDashboard();
+  // The worker's daily stage counts for yesterday and today (today's may still change).
+  app = await startDashboard({
+    setup: async (store, workspace) => {
+      const today = todayIn(workspace.timezone);
+      await store.db
+        .insertInto('stage_counts')
+        .values(
+          [addDays(today, -1), today].flatMap((as_of, i) => [
+            { workspace_id: workspace.id, as_of, kind: 'lifecycle' as const, code: 'new', customers: 3 + i },
+            { workspace_id: workspace.id, as_of, kind: 'lifecycle' as const, code: 'active', customers: 5 },
+          ]),
+        )
+        .execute();
+    },
+  });
   browser = await openBrowser('zh-CN');
   ({ page, errors } = await watchedPage(browser));
 }, 120_000);
@@ -137,6 +153,11 @@ describe('import page in Chromium', () => {
     const month = Number(app.today.slice(5, 7));
     expect(periods.at(-1)).toContain(`${month}月`);
     expect(await page.locator('[data-partial-note]').textContent()).toContain('尚未结束');
+  });
+
+  it('draws today on the lifecycle trend as still running', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: '生命周期' }).click();
+    await page.locator('[data-partial-note]').getByText('今天尚未结束').waitFor();
   });
 
   it('gives an empty workspace’s lists a next step', async () => {

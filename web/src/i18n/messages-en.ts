@@ -183,6 +183,7 @@ export const en: Record<MessageKey, string> = {
   'lifecycle.stages': 'Customers per stage',
   'lifecycle.thresholds': 'Stage thresholds',
   'lifecycle.trend': 'Customers per stage over time (last 90 days, recorded daily)',
+  'lifecycle.trend_partial': 'Today is not over yet: its counts may still change (drawn dashed)',
   'lifecycle.trend_empty':
     'Nothing recorded yet: the worker records the stage counts on its first pass each day',
   'lifecycle.flows': 'Flows between stages ({from} → {to})',

@@ -184,6 +184,7 @@ export const zhCN = {
   'lifecycle.stages': '各阶段客户数',
   'lifecycle.thresholds': '阶段阈值',
   'lifecycle.trend': '各阶段人数变化（近 90 天，每日记录）',
+  'lifecycle.trend_partial': '今天尚未结束，当天的人数仍可能变化，图中以虚线表示',
   'lifecycle.trend_empty': '尚无记录：后台任务每天首次运行时记录各阶段人数',
   'lifecycle.flows': '阶段流转（{from} → {to}）',
   'threshold.new_days': '新客户：首单后天数 ≤',
