@@ -89,3 +89,17 @@ export async function sentWithVariable(
     group by 1, 2, 3`.execute(db);
   return rows.rows.map((r) => ({ ...r, journey_id: r.journey_id === null ? null : Number(r.journey_id) }));
 }
+
+/** Messages sent with a variable set to a value, counted per customer (a survey's links per person). */
+export async function sentWithVariableByCustomer(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  variable: string,
+  value: string,
+): Promise<Map<number, number>> {
+  const rows = await sql<{ customer_id: string; n: number }>`
+    select customer_id, count(*)::int as n
+    from messages where workspace_id = ${workspaceId} and status = 'sent' and variables ->> ${variable} = ${value}
+    group by 1`.execute(db);
+  return new Map(rows.rows.map((r) => [Number(r.customer_id), r.n]));
+}
