@@ -7,6 +7,7 @@ import { InvalidInputError } from '../../shared/errors.ts';
 import { surveyReport } from '../../surveys/survey-report.ts';
 import { createSurvey, findSurvey, listSurveys, updateSurvey } from '../../surveys/survey-service.ts';
 import { withWorkspace } from '../context.ts';
+import { cliPath } from '../hosted.ts';
 import { printJson, printTable } from '../output.ts';
 
 const ws = (command: Command): string => command.optsWithGlobals().workspace;
@@ -15,7 +16,7 @@ const ws = (command: Command): string => command.optsWithGlobals().workspace;
 async function readSurveyFile(path: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readFile(cliPath(path), 'utf8');
   } catch (error) {
     throw new InvalidInputError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
