@@ -15,9 +15,9 @@ const env = { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '', LANG: 
 const port = 4920 + Math.floor(Math.random() * 60);
 
 /** Runs the CLI as a child process, without blocking this one (the server's output keeps flowing). */
-function retain(args: string[], environment: NodeJS.ProcessEnv = env) {
+function retain(args: string[], environment: NodeJS.ProcessEnv = env, cwd?: string) {
   return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: environment });
+    const child = spawn(process.execPath, [bin, ...args], { env: environment, cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -141,19 +141,7 @@ describe('the CLI beside a running retain serve on the embedded store', () => {
       join(work, 'vip.yaml'),
       'name: 会员关怀\ntrigger: { event: page_view }\nreentry: once\nattribution_days: 7\nstart: done\nsteps:\n  done: { type: exit }\n',
     );
-    const inWork = (args: string[]) =>
-      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [bin, ...args], { env, cwd: work });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d) => {
-          stdout += d;
-        });
-        child.stderr.on('data', (d) => {
-          stderr += d;
-        });
-        child.once('close', (status) => resolve({ status, stdout, stderr }));
-      });
+    const inWork = (args: string[]) => retain(args, env, work);
     const applied = await inWork(['-w', '店铺', 'journeys', 'apply', 'vip.yaml']);
     expect([applied.status, applied.stdout.trim()]).toEqual([0, 'created journey "会员关怀"']);
     const listed = await inWork(['-w', '店铺', 'journeys', 'list']);
