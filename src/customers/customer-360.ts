@@ -27,7 +27,18 @@ export interface Customer360 {
   identities: { type: string; value: string; since: string }[];
   tags: { tag: string; source: string; added_at: string }[];
   tag_history: { tag: string; action: string; source: string; at: string }[];
-  orders: Record<string, unknown>[];
+  orders: {
+    order_id: string;
+    ordered_at: string;
+    local_date: string;
+    amount: number;
+    refunded_amount: number;
+    currency: string;
+    status: string;
+    channel: string | null;
+    store: string | null;
+    coupon_code: string | null;
+  }[];
   order_total: number;
   events: { type: string; occurred_at: string; properties: Record<string, unknown> }[];
 }
@@ -48,6 +59,9 @@ export async function customer360(
     select customer_360(${workspaceId}::int, ${customerId}::bigint, ${limit}::int) as profile`.execute(db);
   const profile = result.rows[0]?.profile;
   if (!profile) throw new NotFoundError(`customer ${customerId} not found`);
-  profile.orders = profile.orders.map(({ at: _at, ...order }) => order);
+  // `at` (the sort key) is dropped: the answer carries `ordered_at` as an ISO instant.
+  profile.orders = (profile.orders as (Customer360['orders'][number] & { at?: unknown })[]).map(
+    ({ at: _at, ...order }) => order,
+  );
   return profile;
 }

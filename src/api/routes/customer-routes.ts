@@ -20,6 +20,7 @@ import { conditionFilter, segmentMemberFilter } from '../../segments/segment-ser
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
+import { CustomerProfileSchema } from '../customer-profile-contract.ts';
 import { maskerFor } from '../present.ts';
 import { CustomerParams, DateText, ERRORS, IdValue, MAX_INT4, PageQuery } from '../schemas.ts';
 import { serviceSection } from './customer-service-routes.ts';
@@ -195,7 +196,12 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
     '/customers/:customerId',
     {
       config: { permission: 'read' },
-      schema: { tags: ['customers'], summary: 'The 360° profile of a customer', params: CustomerParams },
+      schema: {
+        tags: ['customers'],
+        summary: 'The 360° profile of a customer',
+        params: CustomerParams,
+        response: { 200: CustomerProfileSchema, ...ERRORS },
+      },
     },
     async (request) => {
       const caller = callerOf(request);
@@ -227,9 +233,10 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
       config: { permission: 'customers.write' },
       schema: {
         tags: ['customers'],
-        summary: 'Change attributes of a customer',
+        summary: 'Change attributes of a customer; answers the profile as it now is',
         params: CustomerParams,
         body: Changes,
+        response: { 200: CustomerProfileSchema, ...ERRORS },
       },
     },
     async (request) => {

@@ -1,4 +1,5 @@
 import { Card, Col, Descriptions, Empty, Row, Table, Tabs, Tag, Timeline, Typography } from 'antd';
+import type { CustomerProfile } from '../../../src/api/customer-profile-contract.ts';
 import { useSession } from '../api/session.tsx';
 import { Loaded, PageTitle } from '../components/page.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -13,42 +14,8 @@ import { CustomerLoyalty } from './customer-loyalty.tsx';
 import { CustomerService } from './customer-service.tsx';
 import { CustomerStages } from './customer-stages.tsx';
 
-interface Order {
-  order_id: string;
-  local_date: string;
-  amount: number;
-  refunded_amount: number;
-  status: string;
-  channel: string | null;
-  store: string | null;
-  coupon_code: string | null;
-}
-
-interface Profile {
-  customer: {
-    id: number;
-    external_id: string | null;
-    name: string | null;
-    gender: string | null;
-    birthday: string | null;
-    city: string | null;
-    country: string | null;
-    member_tier: string | null;
-    attributes: Record<string, unknown>;
-    order_count: number;
-    net_total: number;
-    first_order_date: string | null;
-    last_order_date: string | null;
-    lifecycle: string | null;
-    stage_as_of: string | null;
-  };
-  identities: { type: string; value: string; since: string }[];
-  tags: { tag: string; source: string; added_at: string }[];
-  tag_history: { tag: string; action: string; source: string; at: string }[];
-  orders: Order[];
-  order_total: number;
-  events: { type: string; occurred_at: string; properties: Record<string, unknown> }[];
-}
+type Profile = CustomerProfile;
+type Order = CustomerProfile['orders'][number];
 
 /** The 360° profile of one customer, as the API returns it (masked for roles without personal data). */
 export function CustomerProfilePage({ id }: { id: number }) {
