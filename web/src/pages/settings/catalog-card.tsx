@@ -8,7 +8,7 @@ import { useSession } from '../../api/session.tsx';
 import { Loaded } from '../../components/page.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useApi } from '../../lib/use-api.ts';
-import { showFieldErrors } from './field-errors.ts';
+import { clearFieldErrors, showFieldErrors } from './field-errors.ts';
 
 /** 门店与商品: the stores (codes that orders, coupons and members carry) and the products. */
 export function CatalogCard() {
@@ -30,6 +30,7 @@ function StoresCard() {
   const refresh = () => client.invalidateQueries({ queryKey: ['/stores'] });
   const add = async (v: { code: string; name: string; city?: string }) => {
     setProblem(null);
+    clearFieldErrors(form);
     try {
       await api('POST', '/stores', { code: v.code, name: v.name, city: v.city?.trim() || null });
       form.resetFields();
@@ -221,6 +222,7 @@ function ProductModal({ product, onClose }: { product: Product | null; onClose: 
   const [problem, setProblem] = useState<string | null>(null);
   const save = async (v: ProductValues) => {
     setProblem(null);
+    clearFieldErrors(form);
     const text = (x: string | null | undefined) => x?.trim() || null;
     const body = {
       name: text(v.name),

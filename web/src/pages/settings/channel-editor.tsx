@@ -6,7 +6,7 @@ import { api } from '../../api/client.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { ChannelConfig } from '../../lib/types.ts';
 import { CHANNEL_FIELDS, CHANNEL_SECRETS } from './channel-fields.ts';
-import { showFieldErrors } from './field-errors.ts';
+import { clearFieldErrors, showFieldErrors } from './field-errors.ts';
 
 /** One tab per channel: its settings, and its secrets entered once (shown afterwards only as set). */
 export function ChannelEditor({ rows }: { rows: ChannelConfig[] }) {
@@ -37,6 +37,7 @@ function ChannelForm({ channel, saved }: { channel: ChannelName; saved: ChannelC
   const secrets = saved ? Object.keys(saved.secrets) : CHANNEL_SECRETS[channel];
   const save = async (v: Values) => {
     setProblem(null);
+    clearFieldErrors(form);
     // Empty fields are left out: the server fills in its defaults, and a secret left empty keeps its value.
     const config = Object.fromEntries(
       Object.entries(v.config).filter(([, x]) => x !== undefined && x !== null && x !== ''),

@@ -16,7 +16,7 @@ import {
   templateBody,
   templateValues,
 } from './coupon-template-form.tsx';
-import { showFieldErrors } from './field-errors.ts';
+import { clearFieldErrors, showFieldErrors } from './field-errors.ts';
 
 const NEW: TemplateValues = {
   name: '',
@@ -130,6 +130,7 @@ function TemplateModal({
   const [problem, setProblem] = useState<string | null>(null);
   const save = async (v: TemplateValues) => {
     setProblem(null);
+    clearFieldErrors(form);
     try {
       const body = templateBody(v, minor, template !== null);
       if (template) await api('PATCH', `/coupon-templates/${template.id}`, body);

@@ -53,3 +53,8 @@ export function showFieldErrors(
   // An error on a field the form does not show is not shown: the caller says it in general words.
   return fields.some((f) => form.getFieldError(map(f.field)).length > 0);
 }
+
+/** Clears the errors a refused attempt left on the form's fields, before the next attempt. */
+export function clearFieldErrors(form: FormInstance): void {
+  form.setFields(form.getFieldsError().map((f) => ({ name: f.name, errors: [] })));
+}

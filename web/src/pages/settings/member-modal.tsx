@@ -6,7 +6,7 @@ import type { Store } from '../../../../src/stores/store-contract.ts';
 import { api } from '../../api/client.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useApi } from '../../lib/use-api.ts';
-import { showFieldErrors } from './field-errors.ts';
+import { clearFieldErrors, showFieldErrors } from './field-errors.ts';
 
 /** A member's stores (the task rule `store` assigns by them) and the language of their staff messages. */
 export function MemberModal({ user, onClose }: { user: UserOut; onClose: () => void }) {
@@ -17,6 +17,7 @@ export function MemberModal({ user, onClose }: { user: UserOut; onClose: () => v
   const [problem, setProblem] = useState<string | null>(null);
   const save = async (v: { stores: string[]; language: 'zh-CN' | 'en' }) => {
     setProblem(null);
+    clearFieldErrors(form);
     try {
       const body: MemberBody = { stores: v.stores, language: v.language };
       await api('PATCH', `/users/${user.id}`, body);

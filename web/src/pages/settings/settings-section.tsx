@@ -7,7 +7,7 @@ import { Loaded } from '../../components/page.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { WorkspaceSettings } from '../../lib/types.ts';
 import { useApi } from '../../lib/use-api.ts';
-import { fieldPath, showFieldErrors } from './field-errors.ts';
+import { clearFieldErrors, fieldPath, showFieldErrors } from './field-errors.ts';
 
 /** A form over part of the workspace settings: its form values and the dotted paths it saves. */
 export interface SectionProps<V> {
@@ -49,6 +49,7 @@ function SectionForm<V extends object>({
   const [problem, setProblem] = useState<string | null>(null);
   const save = async (values: V) => {
     setProblem(null);
+    clearFieldErrors(form);
     try {
       await api('PATCH', '/workspace/settings', toBody(values, settings));
       message.success(t('settings.saved'));

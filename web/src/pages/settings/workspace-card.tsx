@@ -11,7 +11,7 @@ import { Loaded } from '../../components/page.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { WorkspaceInfo } from '../../lib/types.ts';
 import { useApi } from '../../lib/use-api.ts';
-import { showFieldErrors } from './field-errors.ts';
+import { clearFieldErrors, showFieldErrors } from './field-errors.ts';
 
 /** Currencies merchants of Retain trade in most; any ISO code is accepted by the API. */
 const CURRENCIES = ['CNY', 'HKD', 'TWD', 'MOP', 'SGD', 'JPY', 'KRW', 'USD', 'EUR', 'GBP', 'AUD', 'CAD'];
@@ -77,6 +77,7 @@ function WorkspaceForm({ info }: { info: WorkspaceInfo }) {
   const [problem, setProblem] = useState<string | null>(null);
   const save = async (v: Required<WorkspaceChangeBody>) => {
     setProblem(null);
+    clearFieldErrors(form);
     const body: WorkspaceChangeBody = {};
     if (v.name.trim() !== info.name) body.name = v.name;
     if (v.timezone !== info.timezone) body.timezone = v.timezone;
@@ -127,6 +128,7 @@ function CreateWorkspace({ onClose }: { onClose: () => void }) {
   const [problem, setProblem] = useState<string | null>(null);
   const create = async (v: WorkspaceCreateBody) => {
     setProblem(null);
+    clearFieldErrors(form);
     try {
       await api('POST', '/workspaces', v);
       message.success(t('workspace.created', { name: v.name }));
