@@ -206,6 +206,59 @@ describe('settings sections in Chromium', () => {
     expect(JSON.stringify(await api('/api-keys'))).not.toContain(key);
   });
 
+  it('saves points, a member day and a tier threshold typed in 元 (kept in 分), and the task reminders', async () => {
+    await section('积分与会员等级');
+    await page.getByLabel('开启积分').click();
+    await page.getByLabel('会员日（每月）').click();
+    // The 31 days are a virtual list: type to find the 18th.
+    await page.keyboard.type('18');
+    await page.locator('.ant-select-item-option[title="18 日"]').click();
+    await page.keyboard.press('Escape');
+    await page.getByLabel('门槛（元）').first().fill('800');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('设置已保存').last().waitFor();
+    await screenshot(page, 'settings-pages-06-loyalty');
+    const saved = await api('/workspace/settings');
+    expect(saved.points).toMatchObject({ enabled: true, member_days: [18] });
+    expect(saved.tiers.levels.map((l: { code: string; min: number }) => [l.code, l.min])).toEqual([
+      ['silver', 80_000],
+      ['gold', 500_000],
+      ['diamond', 2_000_000],
+    ]);
+
+    await section('任务提醒');
+    await page.getByLabel('开启逾期提醒').click();
+    await page.getByLabel('再过多少小时提醒管理员').fill('1000');
+    await page.getByRole('button', { name: '保存' }).click();
+    await item('再过多少小时提醒管理员').getByText('不能大于 720').waitFor();
+    expect(dropRefused(400)).toBe(1);
+    await page.getByLabel('再过多少小时提醒管理员').fill('48');
+    await page.getByRole('button', { name: '保存' }).click();
+    await expect
+      .poll(async () => (await api('/workspace/settings')).tasks.escalation)
+      .toEqual({ enabled: true, channels: ['email'], assignee_after_minutes: 0, admins_after_hours: 48 });
+    await screenshot(page, 'settings-pages-07-task-reminders');
+  });
+
+  it('adds a product and sets its repurchase interval', async () => {
+    await section('门店与商品');
+    await page.getByRole('button', { name: '添加商品' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('商品编码').fill('MILK-900G');
+    await dialog.getByLabel('商品名称').fill('婴儿奶粉 900g');
+    await dialog.getByLabel('复购周期').fill('25');
+    await dialog.getByRole('button', { name: '保存' }).click();
+    await page.getByRole('cell', { name: '婴儿奶粉 900g' }).waitFor();
+    await page.getByRole('button', { name: '编辑 MILK-900G' }).click();
+    await dialog.getByLabel('复购周期').fill('28');
+    await dialog.getByRole('button', { name: '保存' }).click();
+    await page.getByRole('cell', { name: '28 天' }).waitFor();
+    const found = await api(`/products?q=${encodeURIComponent('奶粉')}`);
+    expect(found.items).toEqual([
+      { sku: 'MILK-900G', name: '婴儿奶粉 900g', category: null, repurchase_days: 28 },
+    ]);
+  });
+
   it('tells it all in the audit log, in sentences, filtered by kind of action and by who', async () => {
     await section('操作日志');
     const sentences = [
