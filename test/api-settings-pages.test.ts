@@ -194,6 +194,58 @@ describe.each(storesUnderTest())('settings pages over the API ($name)', (store) 
     ).toBe(409);
   });
 
+  it('changes a member’s role; never one’s own, and never the last admin’s', async () => {
+    const owner = `owner-${store.name}@shop.test`;
+    const users = async () =>
+      (await api.call('GET', '/api/v1/users', { key: a.keys.admin })).body as {
+        id: number;
+        email: string;
+        role: string;
+      }[];
+    const ownerId = (await users()).find((u) => u.email === owner)!.id;
+    const { user: staff } = await createUser(database.db, a.workspace.id, cliActor(), {
+      email: `staff-${store.name}@shop.test`,
+      password: 'a long password',
+      role: 'operator',
+    });
+    const patch = (key: string, id: number, role: string) =>
+      api.call('PATCH', `/api/v1/users/${id}`, { key, body: { role } });
+    expect((await patch(a.keys.operator, staff.id, 'admin')).status).toBe(403);
+    const bad = await patch(a.keys.admin, staff.id, 'owner');
+    expect([bad.status, bad.body.fields?.[0]?.field]).toEqual([400, 'body.role']);
+    // The owner is the only admin member: demoting them would leave the workspace without one.
+    const last = await patch(a.keys.admin, ownerId, 'viewer');
+    expect([last.status, last.body.message]).toEqual([409, 'role: the workspace needs at least one admin']);
+    expect((await patch(a.keys.admin, staff.id, 'admin')).body.role).toBe('admin');
+
+    const login = await api.call('POST', '/api/v1/auth/login', {
+      body: { email: owner, password: 'a long password' },
+      headers: { 'x-forwarded-for': '10.9.0.2' },
+    });
+    const session = {
+      cookie: login.headers.get('set-cookie')!.split(';')[0]!,
+      headers: { 'x-csrf-token': login.body.csrf_token as string, 'x-forwarded-for': '10.9.0.2' },
+    };
+    const own = await api.call('PATCH', `/api/v1/users/${ownerId}`, { ...session, body: { role: 'viewer' } });
+    expect([own.status, own.body.message]).toEqual([
+      409,
+      'role: you cannot change your own role; another admin can',
+    ]);
+    expect((await patch(a.keys.admin, ownerId, 'operator')).body.role).toBe('operator');
+    // The demoted owner's session now has the operator's rights: no more settings.
+    const after = await api.call('PATCH', '/api/v1/workspace/settings', {
+      ...session,
+      body: { 'points.enabled': true },
+    });
+    expect(after.status).toBe(403);
+    expect((await users()).map((u) => [u.email, u.role]).sort()).toEqual(
+      [
+        [owner, 'operator'],
+        [`staff-${store.name}@shop.test`, 'admin'],
+      ].sort(),
+    );
+  });
+
   it('filters the audit log by who acted and by action; entries stay in their workspace', async () => {
     const page = (query: string) =>
       api

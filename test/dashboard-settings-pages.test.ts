@@ -166,7 +166,7 @@ describe('settings sections in Chromium', () => {
       .toMatchObject({ per_customer_limit: 1, budget_count: 1000, amount_off: 3000, valid_days: 15 });
   });
 
-  it('adds a store and sets it as a member’s store, with the language of their messages', async () => {
+  it('adds a store and sets it as a member’s store, with their role and the language of their messages', async () => {
     await section('门店与商品');
     await page.getByLabel('门店编码').fill('HZ01');
     await page.getByLabel('门店名称').fill('杭州西湖店');
@@ -177,6 +177,8 @@ describe('settings sections in Chromium', () => {
     await section('成员与权限');
     await page.getByRole('button', { name: '编辑 operator@shop.test' }).click();
     const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('角色').click();
+    await page.locator('.ant-select-item-option[title="客服"]').click();
     await dialog.getByLabel('所属门店').click();
     await page.locator('.ant-select-item-option', { hasText: '杭州西湖店（HZ01）' }).click();
     await dialog.getByLabel('员工消息语言').click({ force: true });
@@ -185,8 +187,9 @@ describe('settings sections in Chromium', () => {
     const row = page.locator('tr', { has: page.getByRole('cell', { name: 'operator@shop.test' }) });
     await row.getByRole('cell', { name: '杭州西湖店' }).waitFor();
     expect(await row.textContent()).toContain('英文');
+    expect(await row.textContent()).toContain('客服');
     const operator = (await api('/users')).find((u: { email: string }) => u.email === 'operator@shop.test');
-    expect(operator).toMatchObject({ stores: ['HZ01'], language: 'en' });
+    expect(operator).toMatchObject({ role: 'service', stores: ['HZ01'], language: 'en' });
     await screenshot(page, 'settings-pages-04-member-store');
   });
 
@@ -268,7 +271,7 @@ describe('settings sections in Chromium', () => {
       '新建了优惠券「满200减30」',
       '修改了优惠券「满200减30」',
       '添加了门店「杭州西湖店」',
-      '修改了成员的门店或语言',
+      '修改了成员的角色、门店或语言',
       '创建了 API 密钥「对接 ERP」',
     ];
     for (const s of sentences) await page.getByRole('cell', { name: s, exact: true }).first().waitFor();

@@ -81,17 +81,25 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       config: admin,
       schema: {
         tags: ['access'],
-        summary: 'Set a member’s stores (the task rule `store`) and the language of their staff messages',
+        summary:
+          'Set a member’s role, stores (the task rule `store`) and the language of their staff messages (409: one’s own role, or the last admin’s)',
         params: UserParams,
         body: MemberBody,
-        response: { 200: UserOut, ...ERRORS },
+        response: { 200: UserOut, ...ERRORS, 409: ERRORS[400] },
       },
     },
     async (request) => {
       const caller = callerOf(request);
-      return userOut(
-        await updateMember(db, caller.workspace.id, caller.actor, request.params.userId, request.body),
+      const updated = await updateMember(
+        db,
+        caller.workspace.id,
+        caller.actor,
+        request.params.userId,
+        request.body,
       );
+      // Cached callers carry their role.
+      if (request.body.role) callers.clear();
+      return userOut(updated);
     },
   );
 

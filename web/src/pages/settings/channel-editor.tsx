@@ -38,10 +38,14 @@ function ChannelForm({ channel, saved }: { channel: ChannelName; saved: ChannelC
   const save = async (v: Values) => {
     setProblem(null);
     clearFieldErrors(form);
-    // Empty fields are left out: the server fills in its defaults, and a secret left empty keeps its value.
-    const config = Object.fromEntries(
-      Object.entries(v.config).filter(([, x]) => x !== undefined && x !== null && x !== ''),
-    );
+    // Settings the form does not show (set from the CLI) stay; a field left empty is left out, so
+    // the server fills in its default; a secret left empty keeps its stored value.
+    const config: Record<string, unknown> = { ...saved?.config };
+    for (const f of CHANNEL_FIELDS[channel]) {
+      const x = v.config[f.key];
+      if (x === undefined || x === null || x === '') delete config[f.key];
+      else config[f.key] = x;
+    }
     const entered = Object.fromEntries(Object.entries(v.secrets ?? {}).filter(([, x]) => x));
     try {
       await api('PUT', '/channels', { channel, config, secrets: entered });

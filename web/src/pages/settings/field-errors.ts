@@ -27,6 +27,8 @@ export function fieldMessage(message: string, t: I18n['t']): string {
   if (/each channel once|each .* once/.test(message)) return t('field.duplicate');
   if (/must be a date/.test(message)) return t('field.date');
   if (/already exists/.test(message)) return t('field.taken');
+  if (/your own role/.test(message)) return t('members.own_role');
+  if (/at least one admin/.test(message)) return t('members.last_admin');
   if (/not both/.test(message)) return t('field.days_or_until');
   if (/is before valid_from/.test(message)) return t('field.before_start');
   return t('field.invalid');

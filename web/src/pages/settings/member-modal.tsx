@@ -1,25 +1,36 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Form, Modal, Select } from 'antd';
 import { useState } from 'react';
+import { ROLES, type Role } from '../../../../src/access/roles.ts';
 import type { MemberBody, UserOut } from '../../../../src/api/access-schemas.ts';
 import type { Store } from '../../../../src/stores/store-contract.ts';
 import { api } from '../../api/client.ts';
+import { useSession } from '../../api/session.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useApi } from '../../lib/use-api.ts';
 import { clearFieldErrors, showFieldErrors } from './field-errors.ts';
 
-/** A member's stores (the task rule `store` assigns by them) and the language of their staff messages. */
+interface Values {
+  role: Role;
+  stores: string[];
+  language: 'zh-CN' | 'en';
+}
+
+/** A member's role, stores (the task rule `store` assigns by them) and the language of their staff messages. */
 export function MemberModal({ user, onClose }: { user: UserOut; onClose: () => void }) {
   const { t } = useI18n();
   const client = useQueryClient();
   const stores = useApi<Store[]>('/stores');
-  const [form] = Form.useForm<{ stores: string[]; language: 'zh-CN' | 'en' }>();
+  const { me } = useSession();
+  const [form] = Form.useForm<Values>();
   const [problem, setProblem] = useState<string | null>(null);
-  const save = async (v: { stores: string[]; language: 'zh-CN' | 'en' }) => {
+  const self = user.email === me.user.label;
+  const save = async (v: Values) => {
     setProblem(null);
     clearFieldErrors(form);
     try {
       const body: MemberBody = { stores: v.stores, language: v.language };
+      if (v.role !== user.role) body.role = v.role;
       await api('PATCH', `/users/${user.id}`, body);
       await client.invalidateQueries({ queryKey: ['/users'] });
       onClose();
@@ -39,9 +50,16 @@ export function MemberModal({ user, onClose }: { user: UserOut; onClose: () => v
       <Form
         form={form}
         layout="vertical"
-        initialValues={{ stores: user.stores, language: user.language ?? 'zh-CN' }}
+        initialValues={{ role: user.role, stores: user.stores, language: user.language ?? 'zh-CN' }}
         onFinish={(v) => void save(v)}
       >
+        <Form.Item name="role" label={t('settings.role')} extra={self ? t('members.own_role') : undefined}>
+          <Select
+            aria-label={t('settings.role')}
+            disabled={self}
+            options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+          />
+        </Form.Item>
         <Form.Item name="stores" label={t('members.stores')} extra={t('members.stores_hint')}>
           <Select
             mode="tags"
