@@ -72,7 +72,7 @@ const SAMPLES: Record<string, unknown> = {
   'PATCH /api/v1/workspace': { timezone: 'Asia/Shanghai' },
   'POST /api/v1/workspaces': { name: 'fuzz 新空间', timezone: 'Asia/Shanghai', currency: 'CNY' },
   'POST /api/v1/stores': { code: 'FZ01', name: '模糊店', city: '杭州' },
-  'PATCH /api/v1/stores/{code}': { name: '西湖店', city: null, active: false },
+  'PATCH /api/v1/stores/{storeCode}': { name: '西湖店', city: null, active: false },
   'POST /api/v1/products': { sku: 'FZ-1', name: '模糊商品', category: '茶', repurchase_days: 30 },
   'PATCH /api/v1/products/{sku}': { name: '商品', repurchase_days: null },
   'PATCH /api/v1/coupon-templates/{templateId}': {
@@ -374,7 +374,8 @@ describe.each(storesUnderTest())('API fuzz over every OpenAPI route ($name)', (s
       name: 'a-seg',
       journey: 'a-journey',
       tag: 'vip',
-      code: 'HZ01',
+      code: 'NONE',
+      storeCode: 'HZ01',
       sku: 'S1',
       channel: 'webhook',
       userId: String(user.body.id),

@@ -101,7 +101,7 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'POST /api/v1/workspaces': 'admin',
   'GET /api/v1/stores': 'read',
   'POST /api/v1/stores': 'admin',
-  'PATCH /api/v1/stores/{code}': 'admin',
+  'PATCH /api/v1/stores/{storeCode}': 'admin',
   'GET /api/v1/products': 'read',
   'POST /api/v1/products': 'admin',
   'PATCH /api/v1/products/{sku}': 'admin',

@@ -23,7 +23,7 @@ const storeOut = (s: Awaited<ReturnType<typeof listStores>>[number]) => ({
   ...s,
   created_at: iso(s.created_at)!,
 });
-const CodeParams = z.object({ code: Text(100, 1) });
+const CodeParams = z.object({ storeCode: Text(100, 1) });
 const SkuParams = z.object({ sku: Text(100, 1) });
 
 /** Stores and products as the settings pages manage them, and creating another workspace. */
@@ -63,7 +63,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
   );
 
   app.patch(
-    '/stores/:code',
+    '/stores/:storeCode',
     {
       config: admin,
       schema: {
@@ -77,7 +77,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     async (request) => {
       const caller = callerOf(request);
       return storeOut(
-        await changeStore(db, caller.workspace.id, caller.actor, request.params.code, request.body),
+        await changeStore(db, caller.workspace.id, caller.actor, request.params.storeCode, request.body),
       );
     },
   );
