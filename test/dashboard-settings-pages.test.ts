@@ -292,4 +292,33 @@ describe('settings sections in Chromium', () => {
     await page.getByLabel('操作人（邮箱）').fill('admin@shop.test');
     await expect.poll(what).toHaveLength(2);
   });
+
+  it('speaks Chinese in every section: no English words but data, product names and known abbreviations', async () => {
+    const leftovers: string[] = [];
+    for (const name of [
+      '基本信息',
+      '消息渠道',
+      '触达规则',
+      '客户分层',
+      '积分与会员等级',
+      '优惠券',
+      '门店与商品',
+      '成员与权限',
+      'API 密钥',
+      '操作日志',
+      '任务提醒',
+    ]) {
+      await section(name);
+      await page.locator('main .ant-card').first().waitFor();
+      await page.waitForTimeout(300);
+      const text = (await page.locator('main').first().innerText())
+        // Data: emails, addresses, codes and names the test entered; abbreviations Chinese back offices use.
+        .replace(/[\w.+-]+@[\w.-]+/g, '')
+        .replace(/https?:\/\/\S+/g, '')
+        .replace(/\b(RFM|API|Webhook|BG\/NBD|Pareto\/NBD|ERP|HZ01|MILK-900G|Retain|default|outlet)\b/g, '')
+        .replace(/rk_\w+…?/g, '');
+      for (const word of text.match(/[A-Za-z]{2,}/g) ?? []) leftovers.push(`${name}: ${word}`);
+    }
+    expect(leftovers).toEqual([]);
+  });
 });

@@ -102,10 +102,11 @@ describe('settings page in Chromium', () => {
     await section('基本信息');
     await page.getByLabel('时区').first().click();
     await page.keyboard.type('Europe/Berlin');
-    await page.locator('.ant-select-item-option[title="Europe/Berlin"]').click();
+    // Found by its IANA name, shown by its city.
+    await page.locator('.ant-select-item-option[title="柏林时间"]').click();
     await page.getByLabel('币种').first().click();
     await page.keyboard.type('EUR');
-    await page.locator('.ant-select-item-option[title="EUR"]').click();
+    await page.locator('.ant-select-item-option[title="欧元"]').click();
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByText('设置已保存').waitFor();
     expect(((await api('/auth/me')) as { workspace: unknown }).workspace).toMatchObject({
@@ -114,7 +115,7 @@ describe('settings page in Chromium', () => {
       currency: 'EUR',
     });
     await page.reload();
-    await page.locator('.ant-select [title="Europe/Berlin"]').first().waitFor();
+    await page.locator('.ant-select [title="柏林时间"]').first().waitFor();
     await screenshot(page, 'settings-03-zone-changed');
   });
 

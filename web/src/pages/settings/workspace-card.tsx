@@ -12,13 +12,14 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import type { WorkspaceInfo } from '../../lib/types.ts';
 import { useApi } from '../../lib/use-api.ts';
 import { clearFieldErrors, showFieldErrors } from './field-errors.ts';
+import { currencyLabel, labelled, zoneLabel } from './zone-names.ts';
 
 /** Currencies merchants of Retain trade in most; any ISO code is accepted by the API. */
 const CURRENCIES = ['CNY', 'HKD', 'TWD', 'MOP', 'SGD', 'JPY', 'KRW', 'USD', 'EUR', 'GBP', 'AUD', 'CAD'];
 
 /** The workspace's name, zone and currency; admins change them here and create another workspace. */
 export function WorkspaceCard() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { me, isAdmin } = useSession();
   const workspace = useApi<WorkspaceInfo>('/workspace');
   const [creating, setCreating] = useState(false);
@@ -39,8 +40,12 @@ export function WorkspaceCard() {
           column={1}
           items={[
             { key: 'name', label: t('settings.name'), children: me.workspace.name },
-            { key: 'zone', label: t('settings.zone'), children: me.workspace.timezone },
-            { key: 'currency', label: t('settings.currency'), children: me.workspace.currency },
+            { key: 'zone', label: t('settings.zone'), children: zoneLabel(me.workspace.timezone, lang) },
+            {
+              key: 'currency',
+              label: t('settings.currency'),
+              children: currencyLabel(me.workspace.currency, lang),
+            },
           ]}
         />
       )}
@@ -50,18 +55,30 @@ export function WorkspaceCard() {
 }
 
 function ZoneFields({ disabled }: { disabled?: boolean }) {
-  const { t } = useI18n();
-  const zones = useMemo(() => Intl.supportedValuesOf('timeZone').map((z) => ({ value: z, label: z })), []);
+  const { t, lang } = useI18n();
+  const zones = useMemo(
+    () => labelled(Intl.supportedValuesOf('timeZone'), (z) => zoneLabel(z, lang)),
+    [lang],
+  );
+  const currencies = useMemo(() => labelled(CURRENCIES, (c) => currencyLabel(c, lang)), [lang]);
+  // Found by the name shown or by the code (Europe/Berlin, EUR).
+  const search = (input: string, option?: { search: string }) =>
+    Boolean(option?.search.includes(input.trim().toLowerCase()));
   return (
     <>
       <Form.Item name="timezone" label={t('settings.zone')} extra={t('settings.zone_hint')}>
-        <Select showSearch options={zones} aria-label={t('settings.zone')} disabled={disabled} />
+        <Select
+          showSearch={{ filterOption: search }}
+          options={zones}
+          aria-label={t('settings.zone')}
+          disabled={disabled}
+        />
       </Form.Item>
       <Form.Item name="currency" label={t('settings.currency')}>
         <Select
-          showSearch
+          showSearch={{ filterOption: search }}
           disabled={disabled}
-          options={CURRENCIES.map((c) => ({ value: c, label: c }))}
+          options={currencies}
           aria-label={t('settings.currency')}
         />
       </Form.Item>
