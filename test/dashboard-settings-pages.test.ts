@@ -321,4 +321,26 @@ describe('settings sections in Chromium', () => {
     }
     expect(leftovers).toEqual([]);
   });
+
+  it('speaks English in every section once English is chosen: no Chinese but the data', async () => {
+    await page.evaluate(() => window.localStorage.setItem('retain.lang', 'en'));
+    await page.reload();
+    const sections = page.getByRole('menu', { name: 'Settings sections' }).getByRole('menuitem');
+    await sections.first().waitFor();
+    const names = await sections.allTextContents();
+    expect(names).toHaveLength(11);
+    const leftovers: string[] = [];
+    for (const name of names) {
+      await sections.filter({ hasText: name }).first().click();
+      await page.locator('main .ant-card').first().waitFor();
+      await page.waitForTimeout(300);
+      const text = (await page.locator('main').first().innerText()).replace(
+        /杭州西湖店|杭州|满200减30|婴儿奶粉 900g|对接 ERP|银卡|金卡|钻石卡|新同事/g,
+        '',
+      );
+      for (const word of text.match(/[\u4e00-\u9fff]+/g) ?? []) leftovers.push(`${name}: ${word}`);
+    }
+    await page.evaluate(() => window.localStorage.setItem('retain.lang', 'zh-CN'));
+    expect(leftovers).toEqual([]);
+  });
 });
