@@ -63,7 +63,7 @@ function SectionForm<V extends object>({
     <Form<V>
       form={form}
       layout="vertical"
-      style={{ maxWidth: 640 }}
+      style={{ maxWidth: 960 }}
       disabled={!isAdmin}
       initialValues={initial(settings)}
       onFinish={(v) => void save(v)}
@@ -71,9 +71,11 @@ function SectionForm<V extends object>({
       {children(form, settings)}
       {problem && <Alert type="error" showIcon title={problem} style={{ marginBottom: 12 }} />}
       {isAdmin && (
-        <Button type="primary" htmlType="submit">
-          {t('common.save')}
-        </Button>
+        <div>
+          <Button type="primary" htmlType="submit">
+            {t('common.save')}
+          </Button>
+        </div>
       )}
     </Form>
   );
