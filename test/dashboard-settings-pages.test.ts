@@ -68,6 +68,24 @@ describe('settings sections in Chromium', () => {
     ]);
   });
 
+  it('creates another workspace, of which the admin becomes an admin', async () => {
+    await page.getByRole('button', { name: '新建工作空间' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('新工作空间名称').fill('奥莱店');
+    await dialog.getByRole('button', { name: '创建' }).click();
+    await page.getByText('已创建工作空间「奥莱店」').waitFor();
+    const me = await api('/auth/me');
+    expect(me.workspaces).toContainEqual({ name: '奥莱店', role: 'admin' });
+    expect(me.workspace.name).toBe('default');
+    // The same name again is refused on the field.
+    await page.getByRole('button', { name: '新建工作空间' }).click();
+    await dialog.getByLabel('新工作空间名称').fill('奥莱店');
+    await dialog.getByRole('button', { name: '创建' }).click();
+    await item('新工作空间名称').getByText('这个名称已被使用').waitFor();
+    expect(dropRefused(409)).toBe(1);
+    await dialog.getByRole('button', { name: '取消' }).click();
+  });
+
   it('changes the frequency cap and quiet hours; a bad value is refused on its own field, in words', async () => {
     await section('触达规则');
     await page.getByLabel('频次上限（条）').fill('500');
@@ -140,6 +158,9 @@ describe('settings sections in Chromium', () => {
     await dialog.getByLabel('每人限领（张）').fill('2');
     await dialog.getByLabel('发放总量（张）').fill('1000');
     await dialog.getByLabel('预算（元）').fill('5000');
+    await dialog.getByLabel('适用商品编码').click();
+    await page.keyboard.type('MILK-900G');
+    await page.keyboard.press('Enter');
     await dialog.getByRole('button', { name: '保存' }).click();
     const row = page.locator('tr', { has: page.getByRole('cell', { name: '满200减30', exact: true }) });
     await row.getByText('满 ¥200.00 减 ¥30.00').waitFor();
@@ -153,6 +174,8 @@ describe('settings sections in Chromium', () => {
       per_customer_limit: 2,
       budget_count: 1000,
       budget_amount: 500000,
+      products: ['MILK-900G'],
+      stores: null,
     });
     await screenshot(page, 'settings-pages-03-coupon');
 
@@ -335,7 +358,7 @@ describe('settings sections in Chromium', () => {
       await page.locator('main .ant-card').first().waitFor();
       await page.waitForTimeout(300);
       const text = (await page.locator('main').first().innerText()).replace(
-        /杭州西湖店|杭州|满200减30|婴儿奶粉 900g|对接 ERP|银卡|金卡|钻石卡|新同事/g,
+        /杭州西湖店|杭州|满200减30|婴儿奶粉 900g|对接 ERP|奥莱店|银卡|金卡|钻石卡|新同事/g,
         '',
       );
       for (const word of text.match(/[\u4e00-\u9fff]+/g) ?? []) leftovers.push(`${name}: ${word}`);

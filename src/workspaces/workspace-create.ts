@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../access/caller.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { Schema } from '../db/schema.ts';
-import { createWorkspace, type Workspace } from './workspace-service.ts';
+import { RetainError } from '../shared/errors.ts';
+import { createWorkspace, findWorkspace, type Workspace } from './workspace-service.ts';
 
 /**
  * Creates a workspace for a signed-in admin, who becomes its first admin, and audits it in both
@@ -18,6 +19,9 @@ export function createWorkspaceFor(
   input: { name: string; timezone?: string; currency?: string },
 ): Promise<Workspace> {
   return db.transaction().execute(async (trx) => {
+    // Named for the form's field; createWorkspace still refuses a name taken meanwhile.
+    if (await findWorkspace(trx, input.name.trim()))
+      throw new RetainError('conflict', `name: workspace "${input.name.trim()}" already exists`);
     const created = await createWorkspace(trx, input);
     await trx
       .insertInto('memberships')

@@ -1,6 +1,8 @@
 import { Checkbox, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
+import type { Store } from '../../../../src/stores/store-contract.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { CouponTemplate } from '../../lib/types.ts';
+import { useApi } from '../../lib/use-api.ts';
 
 /** A template as the form holds it: money in major units (元), dates as local `YYYY-MM-DD`. */
 export interface TemplateValues {
@@ -19,6 +21,8 @@ export interface TemplateValues {
   budget_count?: number | null;
   budget_amount?: number | null;
   stackable: boolean;
+  stores?: string[] | null;
+  products?: string[] | null;
 }
 
 const MONEY = ['amount_off', 'max_discount', 'threshold', 'budget_amount'] as const;
@@ -57,6 +61,7 @@ export function templateBody(v: TemplateValues, minor: number, editing: boolean)
     for (const k of ['percent_off', 'gift_sku'] as const) if (!blank(v[k])) body[k] = v[k];
     for (const k of ['amount_off', 'max_discount', 'threshold'] as const)
       if (!blank(v[k])) body[k] = Math.round(Number(v[k]) * minor);
+    for (const k of ['stores', 'products'] as const) if (v[k]?.length) body[k] = v[k];
   }
   put('valid_from', v.validity === 'dates' ? v.valid_from : null);
   put('valid_until', v.validity === 'dates' ? v.valid_until : null);
@@ -73,6 +78,7 @@ export function templateBody(v: TemplateValues, minor: number, editing: boolean)
 /** The fields of a coupon template; kind and value only when creating (issued coupons carry them). */
 export function CouponTemplateFields({ editing }: { editing: boolean }) {
   const { t } = useI18n();
+  const stores = useApi<Store[]>('/stores');
   const kind = Form.useWatch('kind');
   const validity = Form.useWatch('validity');
   return (
@@ -157,6 +163,26 @@ export function CouponTemplateFields({ editing }: { editing: boolean }) {
         </Form.Item>
         <Form.Item name="budget_amount" label={t('coupon_form.budget_amount')}>
           <InputNumber aria-label={t('coupon_form.budget_amount')} />
+        </Form.Item>
+      </Space>
+      <Space wrap align="start">
+        <Form.Item name="stores" label={t('coupon_form.stores')} extra={t('coupon_form.blank_all')}>
+          <Select
+            mode="tags"
+            disabled={editing}
+            aria-label={t('coupon_form.stores')}
+            style={{ minWidth: 220 }}
+            options={(stores.data ?? []).map((s) => ({ value: s.code, label: `${s.name}（${s.code}）` }))}
+          />
+        </Form.Item>
+        <Form.Item name="products" label={t('coupon_form.products')} extra={t('coupon_form.blank_all')}>
+          <Select
+            mode="tags"
+            open={false}
+            disabled={editing}
+            aria-label={t('coupon_form.products')}
+            style={{ minWidth: 220 }}
+          />
         </Form.Item>
       </Space>
       <Form.Item name="stackable" valuePropName="checked">

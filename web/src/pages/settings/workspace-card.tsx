@@ -178,7 +178,7 @@ function CreateWorkspace({ onClose }: { onClose: () => void }) {
           <Input aria-label={t('workspace.new_name')} />
         </Form.Item>
         <ZoneFields />
-        {problem && <Alert type="info" showIcon title={problem} />}
+        {problem && <Alert type="error" showIcon title={problem} />}
       </Form>
     </Modal>
   );
