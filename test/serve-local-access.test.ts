@@ -15,9 +15,9 @@ const env = { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '', LANG: 
 const port = 4920 + Math.floor(Math.random() * 60);
 
 /** Runs the CLI as a child process, without blocking this one (the server's output keeps flowing). */
-function retain(args: string[], environment: NodeJS.ProcessEnv = env) {
+function retain(args: string[], environment: NodeJS.ProcessEnv = env, cwd?: string) {
   return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: environment });
+    const child = spawn(process.execPath, [bin, ...args], { env: environment, cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -127,13 +127,46 @@ describe('the CLI beside a running retain serve on the embedded store', () => {
       1,
       `retain: ${join(dir, 'nope.csv')}: no such file`,
     ]);
-    const other = await retain(['users', 'list']);
-    expect(other.status).toBe(1);
-    expect(other.stderr.trim().split('\n')).toHaveLength(1);
-    expect(other.stderr).toMatch(
-      /in use by process \d+ .*only retain import is sent to a running retain serve/,
+    const worker = await retain(['worker', '--once']);
+    expect(worker.status).toBe(1);
+    expect(worker.stderr.trim().split('\n')).toHaveLength(1);
+    expect(worker.stderr).toMatch(
+      /in use by process \d+ .*other commands are sent to a running retain serve, but not this one/,
     );
   }, 60_000);
+
+  it('runs the other commands inside the server: files relative to where they are typed, output and exit code as if local', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'retain-hosted-cwd-'));
+    writeFileSync(
+      join(work, 'vip.yaml'),
+      'name: 会员关怀\ntrigger: { event: page_view }\nreentry: once\nattribution_days: 7\nstart: done\nsteps:\n  done: { type: exit }\n',
+    );
+    const inWork = (args: string[]) => retain(args, env, work);
+    const applied = await inWork(['-w', '店铺', 'journeys', 'apply', 'vip.yaml']);
+    expect([applied.status, applied.stdout.trim()]).toEqual([0, 'created journey "会员关怀"']);
+    const listed = await inWork(['-w', '店铺', 'journeys', 'list']);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toMatch(/会员关怀\s+active\s+event/);
+    const exported = await inWork(['-w', '店铺', 'rfm', '--format', 'csv', '--out', 'rfm.csv']);
+    expect(exported.status).toBe(0);
+    expect(readFileSync(join(work, 'rfm.csv'), 'utf8').split('\n')[0]).toMatch(/^customer_id,/);
+    const missing = await inWork(['segments', 'show', '没有这个分群']);
+    expect([missing.status, missing.stderr]).toEqual([1, 'retain: no segment named "没有这个分群"\n']);
+    const now = await inWork(['--now', '2026-01-01T00:00:00Z', 'rfm']);
+    expect(now.status).toBe(1);
+    expect(now.stderr).toMatch(/^retain: --now: retain serve \(process \d+\) holds the store/);
+    // Only the local token may send commands: an admin's API key is refused.
+    const key = await inWork(['-w', '店铺', 'apikeys', 'create', '--name', 'ops', '--role', 'admin']);
+    expect(key.status).toBe(0);
+    const token = /\b(rk_\S+)/.exec(key.stdout + key.stderr)?.[1];
+    expect(token).toBeDefined();
+    const refused = await fetch(`http://127.0.0.1:${port}/api/v1/local/cli`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ args: ['users', 'list'], cwd: '/' }),
+    });
+    expect(refused.status).toBe(403);
+  }, 90_000);
 
   it('the token is never logged, and stops working when the server stops', async () => {
     const { token } = access();

@@ -33,6 +33,7 @@ import { healthRoutes } from './routes/health-routes.ts';
 import { ingestRoutes } from './routes/ingest-routes.ts';
 import { invitationRoutes } from './routes/invitation-routes.ts';
 import { journeyRoutes } from './routes/journey-routes.ts';
+import { type HostedCli, localCliRoutes } from './routes/local-cli-routes.ts';
 import { loyaltyRoutes } from './routes/loyalty-routes.ts';
 import { messagingRoutes } from './routes/messaging-routes.ts';
 import { playbookRoutes } from './routes/playbook-routes.ts';
@@ -63,6 +64,8 @@ export interface ApiOptions {
   dashboardDir?: string;
   /** The token of `retain serve`'s access file: CLI commands on this machine sent to the server. */
   localToken?: string;
+  /** Runs CLI command lines sent with the local token (`POST /local/cli`); `retain serve` gives it. */
+  hostedCli?: HostedCli;
   /** Fail (500) when a response schema would drop or change a field; default RETAIN_STRICT_RESPONSES=1 (the tests). */
   strictResponses?: boolean;
   /** Longest a database statement of a request may run, in ms (0: no limit); default RETAIN_STATEMENT_TIMEOUT_MS or 30 s. */
@@ -201,6 +204,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(playbookRoutes, context);
       await api.register(broadcastRoutes, context);
       await api.register(predictRoutes, context);
+      if (options.hostedCli) await api.register(localCliRoutes, { ...context, hostedCli: options.hostedCli });
     },
     { prefix: '/api/v1' },
   );

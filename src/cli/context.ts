@@ -1,9 +1,13 @@
 import { storeOptionsFromEnv } from '../config.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { ensureWorkspace, type Workspace } from '../workspaces/workspace-service.ts';
+import { hostedStore } from './hosted.ts';
 
-/** Opens the configured store for one command and closes it afterwards. */
+/** Opens the configured store for one command and closes it afterwards (or uses the hosting server's). */
 export async function withStore<T>(fn: (store: Database) => Promise<T>): Promise<T> {
+  // Inside `retain serve` (a command sent by `retain` on this machine): the server's store.
+  const hosted = hostedStore();
+  if (hosted) return fn(hosted);
   const store = await openDatabase(storeOptionsFromEnv());
   try {
     return await fn(store);

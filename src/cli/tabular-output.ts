@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { InvalidInputError } from '../shared/errors.ts';
+import { cliPath } from './hosted.ts';
 import { printTable } from './output.ts';
 
 export type Format = 'table' | 'csv' | 'json';
@@ -39,7 +40,7 @@ export async function writeRows<T extends object>(
     printTable(Array.from(rows) as Record<string, unknown>[], columns);
     return;
   }
-  const out: Writable = outFile ? createWriteStream(outFile) : process.stdout;
+  const out: Writable = outFile ? createWriteStream(cliPath(outFile)) : process.stdout;
   if (format === 'csv') {
     // Hand-written on purpose: csv-stringify made `rfm --format csv` at 1M customers about 2 s slower.
     let chunk = `${columns.map(csvCell).join(',')}\n`;
@@ -72,7 +73,7 @@ export async function writeRows<T extends object>(
 
 /** Writes ready-made text chunks (e.g. a domain's own fast CSV) to `outFile` or stdout. */
 export async function writeChunks(chunks: Iterable<string>, outFile?: string): Promise<void> {
-  const out: Writable = outFile ? createWriteStream(outFile) : process.stdout;
+  const out: Writable = outFile ? createWriteStream(cliPath(outFile)) : process.stdout;
   for (const chunk of chunks) await write(out, chunk);
   if (outFile) {
     out.end();

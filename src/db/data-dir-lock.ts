@@ -30,7 +30,7 @@ export function lockDataDir(dir: string): () => void {
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
         throw new DatabaseUnavailableError(
           dir,
-          `the embedded store is in use by process ${holder} (retain serve?); only retain import is sent to a running retain serve: stop it first for this command, use the dashboard or API, or run both on a PostgreSQL server (DATABASE_URL)`,
+          `the embedded store is in use by process ${holder} (retain serve?); other commands are sent to a running retain serve, but not this one: stop it first, or run both on a PostgreSQL server (DATABASE_URL)`,
         );
       }
       rmSync(path, { force: true });

@@ -19,6 +19,7 @@ import {
 import { testSendBroadcast } from '../../broadcasts/broadcast-test-send.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { withWorkspace } from '../context.ts';
+import { cliPath } from '../hosted.ts';
 import { printJson, printTable } from '../output.ts';
 
 const ws = (command: Command): string => command.optsWithGlobals().workspace;
@@ -27,7 +28,7 @@ const ws = (command: Command): string => command.optsWithGlobals().workspace;
 async function readBroadcastFile(path: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readFile(cliPath(path), 'utf8');
   } catch (error) {
     throw new InvalidInputError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }

@@ -8,6 +8,7 @@ import { InvalidInputError } from '../../shared/errors.ts';
 import { parseDateOption } from '../../shared/local-date.ts';
 import { runForever, runOnce } from '../../worker/worker.ts';
 import { withStore, withWorkspace } from '../context.ts';
+import { cliPath } from '../hosted.ts';
 import { printJson, printTable } from '../output.ts';
 
 const ws = (command: Command): string => command.optsWithGlobals().workspace;
@@ -26,7 +27,7 @@ export function registerJourneyCommands(program: Command): void {
     .argument('<files...>', 'journey files')
     .action(async (files: string[], _opts: unknown, command: Command) => {
       const parsed: Journey[] = [];
-      for (const file of files) parsed.push(await readJourneyFile(file));
+      for (const file of files) parsed.push(await readJourneyFile(cliPath(file)));
       await withWorkspace(ws(command), async (store, workspace) => {
         for (const journey of parsed) {
           const r = await applyJourney(store.db, workspace.id, journey);
@@ -143,7 +144,7 @@ export function registerJourneyCommands(program: Command): void {
       const from = parseDateOption('--from', opts.from);
       const to = parseDateOption('--to', opts.to);
       if (to <= from) throw new InvalidInputError('--to must be after --from');
-      const journey = await readJourneyFile(file);
+      const journey = await readJourneyFile(cliPath(file));
       await withWorkspace(ws(command), async (store, workspace) => {
         const result = await backtestJourney(store.db, workspace, journey, { from, to });
         if (opts.json) return printJson(result);

@@ -10,6 +10,7 @@ import { LOCALES, type Locale } from '../../messaging/template-render.ts';
 import { listTemplates, saveTemplates } from '../../messaging/template-service.ts';
 import { InvalidInputError, RetainError } from '../../shared/errors.ts';
 import { withWorkspace } from '../context.ts';
+import { cliPath } from '../hosted.ts';
 import { printJson, printTable } from '../output.ts';
 
 const ws = (command: Command): string => command.optsWithGlobals().workspace;
@@ -151,7 +152,7 @@ export function registerMessagingCommands(program: Command): void {
     .action(async (file: string, _opts: unknown, command: Command) => {
       let value: unknown;
       try {
-        value = JSON.parse(readFileSync(file, 'utf8'));
+        value = JSON.parse(readFileSync(cliPath(file), 'utf8'));
       } catch (error) {
         throw new InvalidInputError(
           `${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,

@@ -15,13 +15,14 @@ import {
 import { InvalidInputError } from '../../shared/errors.ts';
 import { parseDateOption } from '../../shared/local-date.ts';
 import { withWorkspace } from '../context.ts';
+import { cliPath } from '../hosted.ts';
 import { printJson, printTable } from '../output.ts';
 
 /** `--where '{"tag":"VIP"}'` or `--where @file.json`. */
 function readCondition(where: string) {
   if (!where.startsWith('@')) return parseCondition(where);
   try {
-    return parseCondition(readFileSync(where.slice(1), 'utf8'));
+    return parseCondition(readFileSync(cliPath(where.slice(1)), 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
       throw new InvalidInputError(`--where ${where}: no such file`);
@@ -124,7 +125,7 @@ export function registerSegmentCommands(program: Command): void {
         throw new InvalidInputError(`--out ${opts.out}: use a .csv or .xlsx file name`);
       await withWorkspace(ws(command), async (store, workspace) => {
         const { members } = await segmentMembers(store.db, workspace.id, name);
-        await writeMembers(createWriteStream(opts.out), members, xlsx ? 'xlsx' : 'csv', name);
+        await writeMembers(createWriteStream(cliPath(opts.out)), members, xlsx ? 'xlsx' : 'csv', name);
         console.log(`exported ${members.length} members of "${name}" to ${opts.out}`);
       });
     });

@@ -7,11 +7,13 @@ import { createUser } from '../../access/user-service.ts';
 import { loopbackUrl, newLocalToken, removeLocalAccess, writeLocalAccess } from '../../api/local-access.ts';
 import { startServer } from '../../api/server.ts';
 import { storeOptionsFromEnv } from '../../config.ts';
-import { openDatabase } from '../../db/database.ts';
+import { type Database, openDatabase } from '../../db/database.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { DASHBOARD_DIR, ensureDashboard } from '../../web/dashboard-build.ts';
 import { runForever } from '../../worker/worker.ts';
 import { ensureWorkspace, listWorkspaces } from '../../workspaces/workspace-service.ts';
+import { runHosted } from '../hosted.ts';
+import { buildProgram, reportError } from '../program.ts';
 
 /** The dashboard user a first start creates. */
 const FIRST_ADMIN = 'admin@retain.local';
@@ -77,6 +79,7 @@ export function registerServeCommand(program: Command): void {
       const localToken = dataDir ? newLocalToken() : undefined;
       const server = await startServer(store, {
         localToken,
+        hostedCli: localToken ? (args, cwd) => hostCommand(store, args, cwd) : undefined,
         port,
         host: opts.host,
         logger: process.env.RETAIN_LOG !== 'off',
@@ -134,4 +137,16 @@ function keepServingOnStrayErrors(): void {
     );
   process.on('unhandledRejection', report('unhandled rejection'));
   process.on('uncaughtException', report('uncaught exception'));
+}
+
+/** Runs a command line sent by `retain` on this machine with this server's store (see cli/hosted.ts). */
+function hostCommand(store: Database, args: string[], cwd: string) {
+  return runHosted(store, cwd, async () => {
+    try {
+      await (await buildProgram(args)).parseAsync(args, { from: 'user' });
+      return 0;
+    } catch (error) {
+      return reportError(error);
+    }
+  });
 }

@@ -6,6 +6,7 @@ import { useSession } from '../../api/session.tsx';
 import { Loaded } from '../../components/page.tsx';
 import { currencyDigits } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { may } from '../../lib/permissions.ts';
 import type { CouponTemplate } from '../../lib/types.ts';
 import { useApi } from '../../lib/use-api.ts';
 import {
@@ -30,7 +31,9 @@ const NEW: TemplateValues = {
 /** 优惠券: the coupon templates with their value, validity and limits; create and edit. */
 export function CouponsCard() {
   const { t } = useI18n();
-  const { fmt, me, canWrite } = useSession();
+  const { fmt, me } = useSession();
+  // Shown exactly when the server would accept the write.
+  const canWrite = may(me.role, 'loyalty.write');
   const templates = useApi<CouponTemplate[]>('/coupon-templates');
   const [editing, setEditing] = useState<CouponTemplate | 'new' | null>(null);
   const validity = (r: CouponTemplate) =>
