@@ -90,6 +90,7 @@ export function AuditCard() {
           aria-label={t('audit.action')}
           placeholder={t('audit.action')}
           allowClear
+          showSearch={{ filterOption: (input, option) => String(option?.label ?? '').includes(input.trim()) }}
           style={{ width: 200 }}
           value={group}
           onChange={(v) => {
