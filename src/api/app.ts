@@ -24,6 +24,7 @@ import { accessRoutes } from './routes/access-routes.ts';
 import { analyticsRoutes } from './routes/analytics-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { broadcastRoutes } from './routes/broadcast-routes.ts';
+import { catalogRoutes } from './routes/catalog-routes.ts';
 import { couponRoutes } from './routes/coupon-routes.ts';
 import { customerBulkRoutes } from './routes/customer-bulk-routes.ts';
 import { customerRoutes } from './routes/customer-routes.ts';
@@ -192,6 +193,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(couponRoutes, context);
       await api.register(loyaltyRoutes, context);
       await api.register(messagingRoutes, context);
+      await api.register(catalogRoutes, context);
       await api.register(journeyRoutes, context);
       await api.register(accessRoutes, context);
       await api.register(invitationRoutes, context);

@@ -99,6 +99,16 @@ export interface ProductsTable {
   created_at: Auto<Date>;
 }
 
+export interface StoresTable {
+  workspace_id: number;
+  /** What orders, coupon templates and members' stores carry. */
+  code: string;
+  name: string;
+  city: string | null;
+  active: Auto<boolean>;
+  created_at: Auto<Date>;
+}
+
 export interface EventsTable {
   workspace_id: number;
   id: Generated<number>;
@@ -644,6 +654,7 @@ export interface Schema {
   orders: OrdersTable;
   order_lines: OrderLinesTable;
   products: ProductsTable;
+  stores: StoresTable;
   events: EventsTable;
   tags: TagsTable;
   merge_log: MergeLogTable;
