@@ -203,8 +203,14 @@ function Builder({
   const onDiscard = run(async () => {
     await api('DELETE', `/journeys/${enc(name)}/draft`);
     message.success(t('jcanvas.discarded', { name }));
+    if (!detail || detail.version === 0) {
+      // The journey is gone: leave its page before the lists are fetched again.
+      navigate('/journeys');
+      client.removeQueries({ queryKey: [`/journeys/${enc(name)}`] });
+      await refresh();
+      return;
+    }
     await refresh();
-    if (!detail || detail.version === 0) return navigate('/journeys');
     const fresh = (await reload()) ?? detail;
     const back = draftFromJourney(fresh.definition, minor);
     setDetail(fresh);
@@ -303,6 +309,7 @@ function Builder({
       <PublishModal
         preview={preview}
         titleOf={titleIn(draft)}
+        order={draft.steps.map((s) => s.id)}
         busy={busy}
         onConfirm={() => void onConfirm()}
         onCancel={() => setPreview(null)}

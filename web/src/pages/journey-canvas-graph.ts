@@ -39,7 +39,7 @@ export function outlets(step: StepDraft, t: T): Outlet[] {
   }
 }
 
-/** An edge between two nodes of the canvas. */
+/** An edge between two nodes of the canvas; its id is `source:handle>target`. */
 export interface GraphEdge {
   id: string;
   source: string;
@@ -55,7 +55,7 @@ export function edgesOf(draft: JourneyDraft, t: T): GraphEdge[] {
   const edges: GraphEdge[] = first
     ? [
         {
-          id: `${TRIGGER_ID}:start`,
+          id: `${TRIGGER_ID}:start>${first.id}`,
           source: TRIGGER_ID,
           sourceHandle: 'start',
           target: first.id,
@@ -67,7 +67,7 @@ export function edgesOf(draft: JourneyDraft, t: T): GraphEdge[] {
     for (const o of outlets(step, t))
       if (o.target && ids.has(o.target))
         edges.push({
-          id: `${step.id}:${o.handle}`,
+          id: `${step.id}:${o.handle}>${o.target}`,
           source: step.id,
           sourceHandle: o.handle,
           target: o.target,
@@ -103,9 +103,10 @@ export function connect(draft: JourneyDraft, source: string, handle: string, tar
 
 /** The draft with an edge removed (the start edge stays: a journey always has a start). */
 export function disconnect(draft: JourneyDraft, edgeId: string): JourneyDraft {
-  // Step ids hold no colon: the source is before the first one, the handle (`arm:1`) after it.
-  const cut = edgeId.indexOf(':');
-  const [source, handle] = [edgeId.slice(0, cut), edgeId.slice(cut + 1)];
+  // Ids are `source:handle>target`; step ids hold no colon: the source is before the first one.
+  const from = edgeId.slice(0, edgeId.indexOf('>'));
+  const cut = from.indexOf(':');
+  const [source, handle] = [from.slice(0, cut), from.slice(cut + 1)];
   if (source === TRIGGER_ID) return draft;
   return { ...draft, steps: draft.steps.map((s) => (s.id === source ? setOutlet(s, handle, '') : s)) };
 }

@@ -94,6 +94,16 @@ function NodeView({ id, data, selected }: NodeProps<JourneyNode>) {
 
 const NODE_TYPES = { journey: NodeView };
 
+/** The spot itself, or moved right until no node covers it. */
+function freeSpot(nodes: JourneyNode[], spot: { x: number; y: number }) {
+  const covers = (n: JourneyNode, x: number) =>
+    Math.abs(n.position.x - x) < NODE_SIZE.width + 20 &&
+    Math.abs(n.position.y - spot.y) < (n.measured?.height ?? NODE_SIZE.height) + 20;
+  let x = spot.x;
+  while (nodes.some((n) => covers(n, x))) x += NODE_SIZE.width + 40;
+  return { x, y: spot.y };
+}
+
 /** The canvas's props: the draft, how nodes are titled and what is wrong with each. */
 export interface CanvasProps {
   draft: JourneyDraft;
@@ -192,12 +202,13 @@ function Canvas({ draft, onChange, dataOf, selected, onSelect, readOnly }: Canva
   /** Adds a step; from the palette's button it follows the selected step when that has a free way on. */
   const add = (kind: StepKind, at?: { x: number; y: number }) => {
     const id = freshStepId(kind, draft.steps);
-    if (at) placed.current[id] = at;
-    else {
-      const from = nodes.find((n) => n.id === selected);
-      if (from)
-        placed.current[id] = { x: from.position.x, y: from.position.y + (from.measured?.height ?? 72) + 60 };
-    }
+    const from = nodes.find((n) => n.id === selected);
+    const below = from && {
+      x: from.position.x,
+      y: from.position.y + (from.measured?.height ?? NODE_SIZE.height) + 60,
+    };
+    const spot = at ?? below;
+    if (spot) placed.current[id] = freeSpot(nodes, spot);
     onChange((d) => {
       const withStep = { ...d, steps: [...d.steps, newStep(kind, id)] };
       const source = d.steps.find((s) => s.id === selected);
@@ -218,7 +229,7 @@ function Canvas({ draft, onChange, dataOf, selected, onSelect, readOnly }: Canva
     );
     const positions = layoutPositions(draft, t, sizes);
     setNodes((ns) => ns.map((n) => ({ ...n, position: positions[n.id] ?? n.position })));
-    window.setTimeout(() => void flow.fitView({ padding: 0.15, duration: 200 }), 50);
+    window.setTimeout(() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 }), 50);
   };
 
   return (
@@ -273,7 +284,7 @@ function Canvas({ draft, onChange, dataOf, selected, onSelect, readOnly }: Canva
           nodesConnectable={!readOnly}
           deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
           fitView
-          fitViewOptions={{ padding: 0.15 }}
+          fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
           minZoom={0.2}
           proOptions={{ hideAttribution: true }}
           ariaLabelConfig={{

@@ -10,6 +10,7 @@ import type { PublishPreview } from './journey-report-types.ts';
 export function PublishModal({
   preview,
   titleOf,
+  order,
   busy,
   onConfirm,
   onCancel,
@@ -17,6 +18,8 @@ export function PublishModal({
   preview: PublishPreview | null;
   /** A step's node title, by id. */
   titleOf: (step: string) => string;
+  /** The steps in the canvas's order (start first). */
+  order: string[];
   busy: boolean;
   onConfirm: () => void;
   onCancel: () => void;
@@ -52,7 +55,7 @@ export function PublishModal({
             size="small"
             rowKey="step"
             pagination={false}
-            dataSource={b.steps}
+            dataSource={[...b.steps].sort((x, y) => order.indexOf(x.step) - order.indexOf(y.step))}
             onRow={(s) => ({ 'data-backtest-step': s.step }) as React.HTMLAttributes<HTMLElement>}
             columns={[
               { title: t('journeys.step'), key: 'step', render: (_, s) => titleOf(s.step) },

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Drawer, Segmented, Select, Space, Tag, Timeline, Typography } from 'antd';
-import { useDeferredValue, useState } from 'react';
+import { useDeferredValue, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -61,6 +61,10 @@ export function TestRunPanel({
   const q = useDeferredValue(search);
   const [customer, setCustomer] = useState<number | null>(null);
   const [source, setSource] = useState<Source>(hasDraft ? 'draft' : 'published');
+  // Opened after a draft was saved or discarded: the version there is.
+  useEffect(() => {
+    if (open) setSource(hasDraft ? 'draft' : 'published');
+  }, [open, hasDraft]);
   const [run, setRun] = useState<TestRun | null>(null);
   const [error, setError] = useState<string | null>(null);
   const found = useApi<{ items: CustomerRow[] }>(
@@ -119,7 +123,7 @@ export function TestRunPanel({
             data-test-run
             items={run.path.map((p) => ({
               color: p.outcome === 'would_skip' ? 'orange' : 'blue',
-              children: (
+              content: (
                 <div data-test-run-step={p.step}>
                   <Typography.Text strong>{titleOf(run.source, p.step)}</Typography.Text>{' '}
                   <Tag data-outcome>{outcomeText(t, p.type, p.outcome)}</Tag>
