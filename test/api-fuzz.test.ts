@@ -56,7 +56,7 @@ const SAMPLES: Record<string, unknown> = {
   'POST /api/v1/segments': { name: 'a-fuzz', condition: CONDITION },
   'PUT /api/v1/journeys': JOURNEY,
   'POST /api/v1/journeys/backtest': JOURNEY,
-  'PUT /api/v1/journeys/{journey}/draft': JOURNEY,
+  'PUT /api/v1/journeys/draft': JOURNEY,
   'POST /api/v1/journeys/{journey}/publish': {
     draft_digest: '0123456789abcdef0123456789abcdef',
     confirm: true,

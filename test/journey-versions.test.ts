@@ -136,7 +136,7 @@ describe.each(storesUnderTest())('journey drafts and versions ($name)', (store) 
     expect(await entries()).toEqual({ N1: 'v1 wait waiting' });
 
     // A draft: the published definition and version stay; new entries still enter on version 1.
-    const saved = await call('PUT', '/draft', V2);
+    const saved = await api.call('PUT', '/api/v1/journeys/draft', { key, body: V2 });
     expect(saved.status).toBe(200);
     expect(saved.body).toMatchObject({ name: NAME, version: 1, created: false });
     const detail = (await call('GET', '')).body;
@@ -223,7 +223,7 @@ describe.each(storesUnderTest())('journey drafts and versions ($name)', (store) 
         end: { type: 'exit' },
       },
     };
-    expect((await call('PUT', '/draft', draft)).status).toBe(200);
+    expect((await api.call('PUT', '/api/v1/journeys/draft', { key, body: draft })).status).toBe(200);
     const count = async (table: string) =>
       Number(
         (
@@ -278,7 +278,7 @@ describe.each(storesUnderTest())('journey drafts and versions ($name)', (store) 
   it('saves a new journey as a draft only: it runs nothing until published, and discarding removes it', async () => {
     const fresh = { ...V1, name: '草稿旅程', trigger: { event: 'visit' } };
     const draftPath = `/api/v1/journeys/${encodeURIComponent('草稿旅程')}`;
-    const saved = await api.call('PUT', `${draftPath}/draft`, { key, body: fresh });
+    const saved = await api.call('PUT', '/api/v1/journeys/draft', { key, body: fresh });
     expect(saved.body).toMatchObject({ created: true, version: 0 });
     const row = (await api.call('GET', '/api/v1/journeys', { key })).body.find(
       (j: { name: string }) => j.name === '草稿旅程',
@@ -301,13 +301,19 @@ describe.each(storesUnderTest())('journey drafts and versions ($name)', (store) 
 
   it('names the field of a bad draft, publish or test-run body', async () => {
     const noNext = { ...V2, steps: { ...V2.steps, pause: { type: 'wait', duration: '2d' } } };
-    const bad = await call('PUT', '/draft', noNext);
+    const bad = await api.call('PUT', '/api/v1/journeys/draft', { key, body: noNext });
     expect([bad.status, bad.body.message]).toEqual([400, expect.stringMatching(/steps\.pause\.next/)]);
-    const renamed = await call('PUT', '/draft', { ...V2, name: '别的名字' });
-    expect([renamed.status, renamed.body.message]).toEqual([400, expect.stringMatching(/name/)]);
-    const unknown = await call('PUT', '/draft', {
-      ...V2,
-      steps: { ...V2.steps, send_b: { type: 'send', templates: ['没有这个'], next: 'end' } },
+    const reentry = await api.call('PUT', '/api/v1/journeys/draft', {
+      key,
+      body: { ...V2, reentry: 'sometimes' },
+    });
+    expect([reentry.status, reentry.body.message]).toEqual([400, expect.stringMatching(/reentry/)]);
+    const unknown = await api.call('PUT', '/api/v1/journeys/draft', {
+      key,
+      body: {
+        ...V2,
+        steps: { ...V2.steps, send_b: { type: 'send', templates: ['没有这个'], next: 'end' } },
+      },
     });
     expect([unknown.status, unknown.body.message]).toEqual([
       400,

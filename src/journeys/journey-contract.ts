@@ -125,7 +125,7 @@ export type Backtest = z.infer<typeof BacktestSchema>;
 
 const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-/** `PUT /journeys/{journey}/draft`: the draft saved (the published version keeps running). */
+/** `PUT /journeys/draft`: the draft saved (the published version keeps running). */
 export const DraftSavedSchema = z.object({
   name: z.string(),
   version: z.number().describe('the published version, unchanged (0: never published)'),

@@ -4,7 +4,7 @@ import type { Actor } from '../access/caller.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { Schema } from '../db/schema.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
-import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
+import { NotFoundError, RetainError } from '../shared/errors.ts';
 import { todayIn } from '../shared/local-date.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { backtestJourney } from './journey-backtest.ts';
@@ -29,15 +29,8 @@ export const draftDigest = (draft: Journey) =>
  * is published. A journey not yet there is created as a draft only (it runs nothing). The draft
  * is checked as a publish would check it, so errors show while editing.
  */
-export async function saveDraft(
-  db: Kysely<Schema>,
-  workspaceId: number,
-  actor: Actor,
-  name: string,
-  draft: Journey,
-) {
-  if (draft.name !== name)
-    throw new InvalidInputError(`body: name: must be "${name}" (a journey cannot be renamed)`);
+export async function saveDraft(db: Kysely<Schema>, workspaceId: number, actor: Actor, draft: Journey) {
+  const name = draft.name;
   await checkReferences(db, workspaceId, draft);
   return db.transaction().execute(async (trx) => {
     const found = await lockJourney(trx, workspaceId, name);

@@ -32,14 +32,13 @@ export const journeyDraftRoutes: FastifyPluginAsyncZod<ApiContext> = async (app,
   const tags = ['journeys'];
 
   app.put(
-    '/journeys/:journey/draft',
+    '/journeys/draft',
     {
       config: { permission: 'messaging.write' },
       schema: {
         tags,
         summary:
-          'Save edits as the journey’s draft (checked as on publish); the published version keeps running',
-        params: JourneyParams,
+          'Save a journey (named in the body) as its draft, checked as on publish; the published version keeps running, a new journey runs nothing until published',
         body: JourneyBody,
         response: { 200: DraftSavedSchema, ...ERRORS },
       },
@@ -47,7 +46,7 @@ export const journeyDraftRoutes: FastifyPluginAsyncZod<ApiContext> = async (app,
     async (request) => {
       const caller = callerOf(request);
       const draft = parseJourney(JSON.stringify(request.body), 'body');
-      const r = await saveDraft(db, caller.workspace.id, caller.actor, request.params.journey, draft);
+      const r = await saveDraft(db, caller.workspace.id, caller.actor, draft);
       return { ...r, draft_updated_at: iso(r.draft_updated_at) };
     },
   );

@@ -35,7 +35,7 @@ export function registerJourneyCommands(program: Command): void {
       await withWorkspace(ws(command), async (store, workspace) => {
         for (const journey of parsed) {
           if (opts.draft) {
-            await saveDraft(store.db, workspace.id, cliActor(), journey.name, journey);
+            await saveDraft(store.db, workspace.id, cliActor(), journey);
             console.log(`saved draft of journey "${journey.name}" (publish it in the dashboard or the API)`);
             continue;
           }

@@ -153,7 +153,7 @@ function Builder({
       return false;
     }
     try {
-      await api<DraftSaved>('PUT', `/journeys/${enc(name)}/draft`, json);
+      await api<DraftSaved>('PUT', '/journeys/draft', json);
       setErrors([]);
       setSaved(JSON.stringify(json));
       setDetail((await reload()) ?? detail);
