@@ -56,6 +56,11 @@ const SAMPLES: Record<string, unknown> = {
   'POST /api/v1/segments': { name: 'a-fuzz', condition: CONDITION },
   'PUT /api/v1/journeys': JOURNEY,
   'POST /api/v1/journeys/backtest': JOURNEY,
+  'PUT /api/v1/journeys/draft': JOURNEY,
+  'POST /api/v1/journeys/{journey}/publish': {
+    draft_digest: '0123456789abcdef0123456789abcdef',
+    confirm: true,
+  },
   'PATCH /api/v1/workspace/settings': { 'points.enabled': true, 'tiers.grace_days': 60 },
   'PUT /api/v1/channels': {
     channel: 'webhook',
@@ -106,6 +111,10 @@ const SAMPLES: Record<string, unknown> = {
 /** Bodies that need ids only known once workspace A is seeded. */
 const lateSamples = (objects: Record<string, string>): Record<string, unknown> => ({
   'POST /api/v1/templates/{name}/preview': { customer_id: Number(objects.customerId), variables: { x: 'y' } },
+  'POST /api/v1/journeys/{journey}/test-run': {
+    customer_id: Number(objects.customerId),
+    source: 'published',
+  },
   'POST /api/v1/messages': {
     template: 'a-seg',
     customer_id: Number(objects.customerId),

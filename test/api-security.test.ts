@@ -311,6 +311,8 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       'PUT /api/v1/users/{userId}/wecom': { wecom_userid: 'stolen' },
       'PUT /api/v1/customers/{customerId}/wecom': { external_userid: 'wmSTOLEN' },
       'PATCH /api/v1/customers/{customerId}/notes/{noteId}': { status: 'closed' },
+      'POST /api/v1/journeys/{journey}/publish': { draft_digest: '0'.repeat(32), confirm: true },
+      'POST /api/v1/journeys/{journey}/test-run': { customer_id: aCustomer },
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {

@@ -32,6 +32,7 @@ import { customerServiceRoutes } from './routes/customer-service-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { ingestRoutes } from './routes/ingest-routes.ts';
 import { invitationRoutes } from './routes/invitation-routes.ts';
+import { journeyDraftRoutes } from './routes/journey-draft-routes.ts';
 import { journeyRoutes } from './routes/journey-routes.ts';
 import { type HostedCli, localCliRoutes } from './routes/local-cli-routes.ts';
 import { loyaltyRoutes } from './routes/loyalty-routes.ts';
@@ -195,6 +196,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(messagingRoutes, context);
       await api.register(catalogRoutes, context);
       await api.register(journeyRoutes, context);
+      await api.register(journeyDraftRoutes, context);
       await api.register(accessRoutes, context);
       await api.register(invitationRoutes, context);
       await api.register(taskRoutes, context);

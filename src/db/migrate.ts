@@ -25,6 +25,7 @@ import * as m0024 from './migrations/0024-service-records.ts';
 import * as m0026 from './migrations/0026-broadcasts.ts';
 import * as m0028 from './migrations/0028-customer-search.ts';
 import * as m0029 from './migrations/0029-predictions.ts';
+import * as m0030 from './migrations/0030-journey-versions.ts';
 import * as m0031 from './migrations/0031-stores.ts';
 import * as m0035 from './migrations/0035-task-assignee-due.ts';
 
@@ -56,6 +57,7 @@ const migrations: Record<string, Migration> = {
   '0026-broadcasts': m0026,
   '0028-customer-search': m0028,
   '0029-predictions': m0029,
+  '0030-journey-versions': m0030,
   '0031-stores': m0031,
   '0035-task-assignee-due': m0035,
 };

@@ -58,8 +58,8 @@ export async function enterCandidates(
       order by c.id, t.occurrence
     ), ranked as (select f.*, row_number() over (order by customer_id, occurrence) as n from fresh f),
     added as (
-      insert into journey_entries (workspace_id, journey_id, customer_id, occurrence, entered_at, state, step, wake_at)
-      select ${ws}, ${stored.id}, customer_id, occurrence, ${now}, 'active', ${journey.start}, ${now} from ranked
+      insert into journey_entries (workspace_id, journey_id, customer_id, occurrence, entered_at, state, step, wake_at, version)
+      select ${ws}, ${stored.id}, customer_id, occurrence, ${now}, 'active', ${journey.start}, ${now}, ${stored.version}::int from ranked
       where ${room} is null or n <= ${room}
       on conflict do nothing returning 1
     ) select (select count(*) from added)::int as entered,
