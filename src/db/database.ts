@@ -185,6 +185,8 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
     types: pgTypes,
     max: 10,
     connectionTimeoutMillis: 10_000,
+    // Names the store's own connections (journeys' safe watermark looks only at those).
+    application_name: schema ? `retain/${schema}` : 'retain',
   };
   if (schema) {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);

@@ -25,6 +25,8 @@ import * as m0024 from './migrations/0024-service-records.ts';
 import * as m0026 from './migrations/0026-broadcasts.ts';
 import * as m0028 from './migrations/0028-customer-search.ts';
 import * as m0029 from './migrations/0029-predictions.ts';
+import * as m0033 from './migrations/0033-citus-keys.ts';
+import * as m0034 from './migrations/0034-customer-versions.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -54,6 +56,8 @@ const migrations: Record<string, Migration> = {
   '0026-broadcasts': m0026,
   '0028-customer-search': m0028,
   '0029-predictions': m0029,
+  '0033-citus-keys': m0033,
+  '0034-customer-versions': m0034,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

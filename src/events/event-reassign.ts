@@ -27,7 +27,13 @@ export async function reassignEvents(
             and d.type = e.type and d.occurred_at = e.occurred_at and d.properties = e.properties))`.execute(
     session.db,
   );
+  // The new keys are computed in a query of their own: Citus refuses a STABLE function over
+  // columns (concat_ws, extract) in an UPDATE's SET list.
   await sql`
-    update events e set customer_id = m.survivor_id, event_key = ${survivorKey} from ${m} m
-    where e.workspace_id = ${workspaceId} and e.customer_id = m.merged_id`.execute(session.db);
+    with rekeyed as materialized (
+      select e.id, m.survivor_id, ${survivorKey} as event_key from events e join ${m} m on m.merged_id = e.customer_id
+      where e.workspace_id = ${workspaceId}
+    )
+    update events e set customer_id = r.survivor_id, event_key = r.event_key from rekeyed r
+    where e.workspace_id = ${workspaceId} and e.id = r.id`.execute(session.db);
 }

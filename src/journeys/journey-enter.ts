@@ -74,14 +74,15 @@ export async function enterCandidates(
 
 /**
  * The database time up to which changes are safe to read: the start of the oldest transaction
- * still open elsewhere (its rows carry that time and may commit later), or now.
+ * still open in another connection of this store (its rows carry that time and may commit later),
+ * or now. Only this store's connections count (same application name, which names the schema):
+ * other programs on the database, and Citus's own background work, never write these rows.
  */
 async function safeWatermark(db: Kysely<Schema>): Promise<Date> {
   const row = await sql<{ upto: Date }>`
     select coalesce((select min(xact_start) from pg_stat_activity
-      where pid <> pg_backend_pid() and xact_start is not null and datname = current_database()), now()) as upto`.execute(
-    db,
-  );
+      where pid <> pg_backend_pid() and xact_start is not null and datname = current_database()
+        and application_name = current_setting('application_name')), now()) as upto`.execute(db);
   return row.rows[0]!.upto;
 }
 
