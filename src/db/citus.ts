@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { InvalidInputError } from '../shared/errors.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: works on any schema's Kysely (catalog queries only)
 type AnyDb = Kysely<any>;
@@ -86,7 +87,7 @@ export async function distributionPlan(db: AnyDb): Promise<DistributionPlan> {
   const global = new Set<string>(GLOBAL_TABLES);
   const unscoped = tables.filter((t) => !t.scoped && !global.has(t.name)).map((t) => t.name);
   if (unscoped.length > 0)
-    throw new Error(`tables without workspace_id that are not global: ${unscoped.join(', ')}`);
+    throw new InvalidInputError(`tables without workspace_id that are not global: ${unscoped.join(', ')}`);
   const pending = tables.filter((t) => !done.has(t.name));
   const reference = pending.filter((t) => global.has(t.name)).map((t) => t.name);
   const distributed = pending
@@ -120,7 +121,9 @@ export async function distribute(
   options: { shardCount?: number } = {},
 ): Promise<DistributionPlan> {
   if (!(await hasCitus(db)))
-    throw new Error('the database has no citus extension: run `create extension citus` on the coordinator');
+    throw new InvalidInputError(
+      'the database has no citus extension: point DATABASE_URL at a Citus coordinator (`create extension citus` there)',
+    );
   return db.transaction().execute(async (trx) => {
     // One connection for everything: reference tables and foreign keys to them in one transaction.
     await sql`set local citus.multi_shard_modify_mode to 'sequential'`.execute(trx);
