@@ -97,11 +97,14 @@ describe.each(storesUnderTest())('the schema can be distributed by workspace ($n
         from pg_constraint con where con.contype = 'f' and con.connamespace = current_schema()::regnamespace`,
     );
     expect(fks.length).toBeGreaterThan(20);
-    const bad = fks.filter((f) =>
-      GLOBAL.includes(f.from)
-        ? !GLOBAL.includes(f.to) // a reference table cannot reference a distributed one
-        : !GLOBAL.includes(f.to) && (f.first !== 'workspace_id' || f.refFirst !== 'workspace_id'),
-    );
+    // (On a Citus coordinator the catalog also lists the keys of its own shard placements.)
+    const bad = fks
+      .filter((f) => tables.includes(f.from))
+      .filter((f) =>
+        GLOBAL.includes(f.from)
+          ? !GLOBAL.includes(f.to) // a reference table cannot reference a distributed one
+          : !GLOBAL.includes(f.to) && (f.first !== 'workspace_id' || f.refFirst !== 'workspace_id'),
+      );
     expect(bad.map((f) => `${f.from}.${f.name}`)).toEqual([]);
   });
 
