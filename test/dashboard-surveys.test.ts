@@ -257,6 +257,10 @@ describe('surveys in Chromium', () => {
     expect(await said.innerText()).toContain('贬损者');
     expect(await main.getByRole('table', { name: '按渠道' }).innerText()).toContain('邮件');
     expect(await main.getByRole('table', { name: '按旅程' }).innerText()).toContain('签收后调查');
+    // No segment saved in this workspace: the per-segment table says how to get one.
+    expect(await main.getByRole('table', { name: '按分群（当前成员）' }).innerText()).toContain(
+      '在「分群」页保存分群后',
+    );
     // Chinese only: no English word on the page but the survey's own name (the operator's words).
     const words = (await main.innerText()).replaceAll(SURVEY, '').match(/[A-Za-z]{2,}/g);
     expect(words).toBeNull();

@@ -129,4 +129,34 @@ describe('tasks page in Chromium', () => {
     expect(await panel.innerText()).not.toMatch(/\b(ticket|call|open|resolved)\b/);
     await screenshot(page, 'tasks-02-profile');
   });
+
+  it('sets the customer’s owner on the profile, and the owner’s tasks then go to that member', async () => {
+    const [, second] = ((await api('/customers?limit=2')) as { items: { id: number }[] }).items;
+    const members = (await api('/users')) as { id: number; email: string }[];
+    const guide = members.find((m) => m.email === 'operator@shop.test')!;
+    await page.goto(`${app.base}/customers/${second!.id}`);
+    await page.getByRole('tab', { name: '服务记录与任务' }).click();
+    const panel = page.getByRole('tabpanel');
+    const owner = panel.getByTestId('customer-owner');
+    await expect.poll(() => owner.innerText()).toContain('未指定');
+    await panel.getByRole('button', { name: '更换' }).click();
+    await page.getByRole('dialog').getByLabel('专属客服/导购').click();
+    await page
+      .locator('.ant-select-dropdown:visible')
+      .getByText(/operator@shop\.test/)
+      .click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /确\s*定/ })
+      .click();
+    await expect.poll(() => owner.innerText()).toContain('operator@shop.test');
+    expect((await api(`/customers/${second!.id}/owner`)).owner).toMatchObject({ id: guide.id });
+    // A task by the owner rule (the default) now goes to the guide.
+    await post('/tasks', { customer_id: second!.id, kind: 'callback', title: '生日回访' });
+    const tasks = (await api(`/customers/${second!.id}/tasks`)) as {
+      items: { title: string; assignee_id: number | null }[];
+    };
+    expect(tasks.items.find((t) => t.title === '生日回访')?.assignee_id).toBe(guide.id);
+    expect(await panel.innerText()).not.toMatch(/\b(owner|queue|null)\b/);
+  });
 });

@@ -31,6 +31,7 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'GET /api/v1/tasks/{taskId}': 'read',
   'PATCH /api/v1/tasks/{taskId}': 'tasks.write',
   'GET /api/v1/customers/{customerId}/tasks': 'read',
+  'GET /api/v1/customers/{customerId}/owner': 'read',
   'GET /api/v1/customers/{customerId}/notes': 'read',
   'POST /api/v1/customers/{customerId}/notes': 'tasks.write',
   'GET /api/v1/surveys': 'read',

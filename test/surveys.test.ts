@@ -254,8 +254,27 @@ describe.each(storesUnderTest())('surveys: send, answer once, act on detractors 
   it('reports NPS and response rate as an independent computation gives them', async () => {
     expect((await api.call('POST', links.K2!, form({ score: '10' }))).status).toBe(200);
     expect((await api.call('POST', links.K3!, form({ score: '8', comment: '还行' }))).status).toBe(200);
+    // A saved segment of K1 and K2 (and K4, who was sent nothing): its figures cover their answers only.
+    for (const p of ['K1', 'K2', 'K4'])
+      expect(
+        (
+          await api.call('POST', `/api/v1/customers/${ids[p]}/tags`, {
+            key: w.keys.admin,
+            body: { tag: '老客' },
+          })
+        ).status,
+      ).toBe(200);
+    const segment = await api.call('POST', '/api/v1/segments', {
+      key: w.keys.admin,
+      body: { name: '老客户', condition: { tag: '老客' } },
+    });
+    expect(segment.status).toBe(201);
     const r = await api.call('GET', `/api/v1/surveys/${surveyId}/report`, { key: w.keys.viewer });
     expect(r.status).toBe(200);
+    const inSegment = independentNps([3, 10]);
+    expect(r.body.by_segment).toHaveLength(1);
+    expect(r.body.by_segment[0]).toMatchObject({ key: '老客户', sent: 2, responses: 2, response_rate: 100 });
+    expect(r.body.by_segment[0].nps).toBeCloseTo(inSegment.nps, 1);
     const expected = independentNps([3, 10, 8]);
     expect(r.body.total).toMatchObject({
       sent: 3,

@@ -32,3 +32,12 @@ export const CustomerPageSchema = z.object({
   total_exact: z.boolean().describe('false: more than the bound match and `total` is an estimate'),
 });
 export type CustomerPage = z.infer<typeof CustomerPageSchema>;
+
+/** `GET /customers/{id}/owner`: the member who looks after the customer (专属客服/导购), or none. */
+export const CustomerOwnerSchema = z.object({
+  owner: z
+    .object({ id: z.number(), email: z.string(), name: z.string().nullable() })
+    .nullable()
+    .describe('null: nobody is assigned; tasks by the owner rule go to the queue'),
+});
+export type CustomerOwner = z.infer<typeof CustomerOwnerSchema>;

@@ -16,7 +16,7 @@ const log = process.env.RETAIN_LOG_SQL
   ? (event: LogEvent) => {
       if (event.level === 'query' || event.level === 'error') {
         const text = event.query.sql.replace(/\s+/g, ' ').trim().slice(0, 120);
-        process.stderr.write(`sql ${event.queryDurationMillis.toFixed(0)}ms ${text}\n`);
+        process.stderr.write(`sql ${event.queryDurationMillis.toFixed(1)}ms ${text}\n`);
       }
     }
   : undefined;

@@ -1,7 +1,9 @@
 import { type Kysely, sql } from 'kysely';
+import { outsideRequestScope } from '../db/request-scope.ts';
 import type { Schema } from '../db/schema.ts';
 import { insertKnownEvents, type KnownEvent } from '../events/events-import.ts';
 import { awardEventBonuses } from '../loyalty/points-earn.ts';
+import { GroupQueue } from '../shared/group-queue.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import type { BatchRecords } from './batch-source.ts';
 import type { ImportStats } from './import-service.ts';
@@ -42,7 +44,6 @@ interface Pending {
   workspace: Workspace;
   rows: Row[];
   onCommit: (db: Kysely<Schema>, stats: ImportStats) => Promise<void>;
-  resolve: (stats: ImportStats | undefined) => void;
 }
 
 /**
@@ -53,33 +54,17 @@ interface Pending {
  * customers) is answered with undefined and takes the full import pipeline instead.
  */
 export class KnownEventWriter {
-  private queue: Pending[] = [];
-  private flushing = false;
+  private readonly queue: GroupQueue<Pending, ImportStats | undefined>;
 
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(private readonly db: Kysely<Schema>) {
+    this.queue = new GroupQueue((group) =>
+      outsideRequestScope(() => this.writeGroup(group)).catch(() => group.map(() => undefined)),
+    );
+  }
 
   /** Writes a validated batch; `onCommit` runs inside the same transaction (the audit entry). */
   write(workspace: Workspace, rows: Row[], onCommit: Pending['onCommit']): Promise<ImportStats | undefined> {
-    return new Promise((resolve) => {
-      this.queue.push({ workspace, rows, onCommit, resolve });
-      void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const group = this.queue.splice(0);
-        const results = await this.writeGroup(group).catch(() => group.map(() => undefined));
-        group.forEach((p, i) => {
-          p.resolve(results[i]);
-        });
-      }
-    } finally {
-      this.flushing = false;
-    }
+    return this.queue.push({ workspace, rows, onCommit });
   }
 
   private async writeGroup(group: Pending[]): Promise<(ImportStats | undefined)[]> {

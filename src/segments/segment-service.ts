@@ -234,3 +234,28 @@ export async function segmentMemberIds(
     .execute();
   return rows.map((r) => r.customer_id);
 }
+
+/** The saved segments each of these customers is a member of now, by segment name (none: absent). */
+export async function segmentsOfCustomers(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  customerIds: readonly number[],
+): Promise<Map<string, Set<number>>> {
+  const bySegment = new Map<string, Set<number>>();
+  if (customerIds.length === 0) return bySegment;
+  const rows = await db
+    .selectFrom('segment_members as m')
+    .innerJoin('segments as s', (j) =>
+      j.onRef('s.workspace_id', '=', 'm.workspace_id').onRef('s.id', '=', 'm.segment_id'),
+    )
+    .select(['s.name', 'm.customer_id'])
+    .where('m.workspace_id', '=', workspaceId)
+    .where('m.customer_id', '=', (eb) => eb.fn.any(eb.val([...new Set(customerIds)])))
+    .execute();
+  for (const r of rows) {
+    const set = bySegment.get(r.name) ?? new Set<number>();
+    set.add(Number(r.customer_id));
+    bySegment.set(r.name, set);
+  }
+  return bySegment;
+}

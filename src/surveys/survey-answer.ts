@@ -1,53 +1,77 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { outsideRequestScope } from '../db/request-scope.ts';
 import type { Schema } from '../db/schema.ts';
-import { insertKnownEvents } from '../events/events-import.ts';
+import { insertKnownEvents, type KnownEvent } from '../events/events-import.ts';
 import { awardEventBonuses } from '../loyalty/points-earn.ts';
-import { messageOrigin } from '../messaging/message-history.ts';
+import { type MessageOrigin, messageOrigins } from '../messaging/message-history.ts';
 import { trackingKey } from '../messaging/tracking-token.ts';
-import { workspaceById } from '../workspaces/workspace-service.ts';
+import { GroupQueue } from '../shared/group-queue.ts';
+import { type Workspace, workspaceById } from '../workspaces/workspace-service.ts';
 import { type Answer, type FormProblem, readAnswer } from './survey-form.ts';
 import { applySurveyRules } from './survey-rules.ts';
-import { getSurvey, type StoredSurvey } from './survey-service.ts';
+import { type StoredSurvey, surveysByIds } from './survey-service.ts';
 import { readSurveyToken, type SurveyLink } from './survey-token.ts';
 
 /** Why a link cannot take an answer, or the survey it opens. */
 export type OpenedLink =
   | { state: 'invalid' | 'expired' | 'closed' }
   | { state: 'answered'; survey: StoredSurvey; link: SurveyLink; locale: 'zh-CN' | 'en' }
-  | { state: 'open'; survey: StoredSurvey; link: SurveyLink; locale: 'zh-CN' | 'en'; origin: Origin };
+  | { state: 'open'; survey: StoredSurvey; link: SurveyLink; locale: 'zh-CN' | 'en'; origin: MessageOrigin };
 
-type Origin = NonNullable<Awaited<ReturnType<typeof messageOrigin>>>;
+/** A link someone opened or answered through, with their browser's language and the time. */
+export interface LinkVisit {
+  token: string;
+  browserLocale: 'zh-CN' | 'en';
+  now: Date;
+}
 
 /**
  * What a survey link leads to: nothing (not genuine, or its message or survey is gone), an
  * expired or closed survey, one already answered, or the survey to answer, in the language its
  * message was sent in (else the browser's).
  */
-export async function openLink(
-  db: Kysely<Schema>,
-  token: string,
-  browserLocale: 'zh-CN' | 'en',
-  now: Date,
-): Promise<OpenedLink> {
-  const link = readSurveyToken(await trackingKey(db), token);
-  if (!link) return { state: 'invalid' };
-  if (link.expires * 1000 <= now.getTime()) return { state: 'expired' };
-  const origin = await messageOrigin(db, link.workspaceId, link.messageId);
-  if (!origin) return { state: 'invalid' };
-  const survey = await getSurvey(db, link.workspaceId, link.surveyId).catch(() => undefined);
-  if (!survey) return { state: 'invalid' };
-  if (survey.status !== 'active') return { state: 'closed' };
-  const answered = await db
-    .selectFrom('survey_responses')
-    .select('id')
-    .where('workspace_id', '=', link.workspaceId)
-    .where('survey_id', '=', link.surveyId)
-    .where('message_id', '=', link.messageId)
-    .executeTakeFirst();
-  const locale = origin.locale ?? browserLocale;
-  return answered
-    ? { state: 'answered', survey, link, locale }
-    : { state: 'open', survey, link, locale, origin };
+export async function openLink(db: Kysely<Schema>, visit: LinkVisit): Promise<OpenedLink> {
+  return (await openLinks(db, [visit]))[0]!;
+}
+
+/** {@link openLink} for several visits at once: three statements whatever their number. */
+async function openLinks(db: Kysely<Schema>, visits: readonly LinkVisit[]): Promise<OpenedLink[]> {
+  const key = await trackingKey(db);
+  const links = visits.map((v) => {
+    const link = readSurveyToken(key, v.token);
+    return link && link.expires * 1000 > v.now.getTime() ? link : link && ('expired' as const);
+  });
+  const live = links.filter((l): l is SurveyLink => typeof l === 'object');
+  const [origins, surveys, answered] = await Promise.all([
+    messageOrigins(db, live),
+    surveysByIds(db, live),
+    answeredLinks(db, live),
+  ]);
+  return links.map((link, i): OpenedLink => {
+    if (link === undefined) return { state: 'invalid' };
+    if (link === 'expired') return { state: 'expired' };
+    const origin = origins.get(`${link.workspaceId}:${link.messageId}`);
+    const survey = surveys.get(`${link.workspaceId}:${link.surveyId}`);
+    if (!origin || !survey) return { state: 'invalid' };
+    if (survey.status !== 'active') return { state: 'closed' };
+    const locale = origin.locale ?? visits[i]!.browserLocale;
+    return answered.has(linkKey(link))
+      ? { state: 'answered', survey, link, locale }
+      : { state: 'open', survey, link, locale, origin };
+  });
+}
+
+const linkKey = (l: SurveyLink) => `${l.workspaceId}:${l.surveyId}:${l.messageId}`;
+
+/** The links among these that already carry an answer. */
+async function answeredLinks(db: Kysely<Schema>, links: readonly SurveyLink[]): Promise<Set<string>> {
+  if (links.length === 0) return new Set();
+  const rows = await sql<{ workspace_id: number; survey_id: number; message_id: string }>`
+    select r.workspace_id, r.survey_id, r.message_id from survey_responses r
+    join unnest(${links.map((l) => l.workspaceId)}::int[], ${links.map((l) => l.surveyId)}::int[],
+      ${links.map((l) => l.messageId)}::bigint[]) as w(ws, survey, message)
+      on r.workspace_id = w.ws and r.survey_id = w.survey and r.message_id = w.message`.execute(db);
+  return new Set(rows.rows.map((r) => `${r.workspace_id}:${r.survey_id}:${r.message_id}`));
 }
 
 /** What a submitted answer did. */
@@ -56,88 +80,152 @@ export type SubmitResult =
   | { state: 'problems'; problems: FormProblem[]; survey: StoredSurvey; locale: 'zh-CN' | 'en' }
   | { state: 'recorded'; survey: StoredSurvey; locale: 'zh-CN' | 'en'; tasks: number };
 
-/**
- * Records an answer given through a link, once: the response, a `survey_answered` event on the
- * customer's profile (score, NPS group, text — for segments, journeys and points) and the tasks
- * the survey's rules call for, all in one transaction. A second answer changes nothing.
- */
-export async function submitAnswer(
-  db: Kysely<Schema>,
-  token: string,
-  form: URLSearchParams,
-  browserLocale: 'zh-CN' | 'en',
-  now: Date,
-): Promise<SubmitResult> {
-  const opened = await openLink(db, token, browserLocale, now);
-  if (opened.state !== 'open') return opened;
-  const { survey, link, locale, origin } = opened;
-  const read = readAnswer(survey.definition, form, locale);
-  if ('problems' in read) return { state: 'problems', problems: read.problems, survey, locale };
-  return db.transaction().execute(async (trx) => {
-    const tasks = await record(trx, survey, link, origin, read.answer, locale, now);
-    return tasks === undefined
-      ? { state: 'answered', survey, link, locale }
-      : { state: 'recorded', survey, locale, tasks };
-  });
+/** An answer posted through a link. */
+export interface PostedAnswer extends LinkVisit {
+  form: URLSearchParams;
 }
 
+/**
+ * Records answers given through links, each once: the response, a `survey_answered` event on the
+ * customer's profile (score, NPS group, text — for segments, journeys and points) and the tasks
+ * the survey's rules call for, all of a group in one transaction (see {@link surveyAnswerQueue}).
+ * A second answer through the same link changes nothing.
+ */
+export async function submitAnswers(
+  db: Kysely<Schema>,
+  posted: readonly PostedAnswer[],
+): Promise<SubmitResult[]> {
+  const opened = await openLinks(db, posted);
+  const results: SubmitResult[] = [];
+  const toRecord: (ToRecord & { index: number })[] = [];
+  for (const [i, o] of opened.entries()) {
+    if (o.state !== 'open') {
+      results.push(o);
+      continue;
+    }
+    const read = readAnswer(o.survey.definition, posted[i]!.form, o.locale);
+    if ('problems' in read)
+      results.push({ state: 'problems', problems: read.problems, survey: o.survey, locale: o.locale });
+    else {
+      results.push({ state: 'recorded', survey: o.survey, locale: o.locale, tasks: 0 });
+      toRecord.push({ index: i, ...o, answer: read.answer });
+    }
+  }
+  if (toRecord.length === 0) return results;
+  await db.transaction().execute(async (trx) => {
+    const tasks = await record(
+      trx,
+      toRecord,
+      toRecord.map((r) => posted[r.index]!),
+    );
+    for (const [k, r] of toRecord.entries()) {
+      const made = tasks[k];
+      results[r.index] =
+        made === undefined
+          ? { state: 'answered', survey: r.survey, link: r.link, locale: r.locale }
+          : { state: 'recorded', survey: r.survey, locale: r.locale, tasks: made };
+    }
+  });
+  return results;
+}
+
+/** One answer posted through a link: see {@link submitAnswers}. */
+export async function submitAnswer(db: Kysely<Schema>, posted: PostedAnswer): Promise<SubmitResult> {
+  return (await submitAnswers(db, [posted]))[0]!;
+}
+
+/**
+ * The public page's writer: answers posted while a group is being written are written together
+ * as the next group (one read of their links, one insert, one commit).
+ */
+export function surveyAnswerQueue(db: Kysely<Schema>): GroupQueue<PostedAnswer, SubmitResult> {
+  return new GroupQueue((posted) => outsideRequestScope(() => submitAnswers(db, posted)));
+}
+
+interface ToRecord {
+  survey: StoredSurvey;
+  link: SurveyLink;
+  origin: MessageOrigin;
+  answer: Answer;
+  locale: 'zh-CN' | 'en';
+}
+
+/** Writes a group's answers; per answer, the tasks its rules made, or undefined if it was answered already. */
 async function record(
   trx: Kysely<Schema>,
-  survey: StoredSurvey,
-  link: SurveyLink,
-  origin: Origin,
-  answer: Answer,
-  locale: string,
-  now: Date,
-): Promise<number | undefined> {
-  const ws = link.workspaceId;
-  const row = await trx
+  group: readonly ToRecord[],
+  posted: readonly PostedAnswer[],
+): Promise<(number | undefined)[]> {
+  const rows = await trx
     .insertInto('survey_responses')
-    .values({
-      workspace_id: ws,
-      survey_id: survey.id,
-      customer_id: origin.customerId,
-      message_id: link.messageId,
-      channel: origin.channel,
-      journey_id: origin.journeyId,
-      score: answer.score,
-      answers: JSON.stringify(answer.answers),
-      comment: answer.comment,
-      locale,
-      answered_at: now,
-    })
+    .values(
+      group.map((r, k) => ({
+        workspace_id: r.link.workspaceId,
+        survey_id: r.survey.id,
+        customer_id: r.origin.customerId,
+        message_id: r.link.messageId,
+        channel: r.origin.channel,
+        journey_id: r.origin.journeyId,
+        score: r.answer.score,
+        answers: JSON.stringify(r.answer.answers),
+        comment: r.answer.comment,
+        locale: r.locale,
+        answered_at: posted[k]!.now,
+      })),
+    )
     .onConflict((oc) => oc.columns(['workspace_id', 'survey_id', 'message_id']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const workspace = await workspaceById(trx, ws);
-  const properties = {
-    survey: survey.name,
-    survey_id: survey.id,
-    kind: survey.kind,
-    score: answer.score,
-    nps_group: answer.npsGroup,
-    text: answer.comment,
-    channel: origin.channel,
-  };
-  await insertKnownEvents(trx, [
-    {
-      workspaceId: ws,
-      timezone: workspace.timezone,
-      customerId: origin.customerId,
-      type: 'survey_answered',
-      local: null,
-      absolute: now.toISOString(),
-      properties: JSON.stringify(properties),
-    },
-  ]);
-  await awardEventBonuses(trx, workspace);
-  return applySurveyRules(
+    .returning(['id', 'workspace_id', 'survey_id', 'message_id'])
+    .execute();
+  const ids = new Map(rows.map((r) => [`${r.workspace_id}:${r.survey_id}:${r.message_id}`, Number(r.id)]));
+  const workspaces = new Map<number, Workspace>();
+  for (const ws of new Set(group.map((r) => r.link.workspaceId)))
+    workspaces.set(ws, await workspaceById(trx, ws));
+  const written = group.flatMap((r, k) => {
+    const id = ids.get(linkKey(r.link));
+    // The same link twice in one group: the first is recorded, the second finds it answered.
+    if (id === undefined) return [];
+    ids.delete(linkKey(r.link));
+    return [{ ...r, id, k, workspace: workspaces.get(r.link.workspaceId)! }];
+  });
+  await insertKnownEvents(
     trx,
-    workspace,
-    survey,
-    answer,
-    { id: Number(row.id), customerId: origin.customerId },
-    now,
+    written.map((r) => answeredEvent(r, posted[r.k]!.now)),
   );
+  for (const workspace of workspaces.values()) await awardEventBonuses(trx, workspace);
+  const made = await applySurveyRules(
+    trx,
+    written.map((r) => ({
+      workspace: r.workspace,
+      survey: r.survey,
+      answer: r.answer,
+      response: { id: r.id, customerId: r.origin.customerId },
+      answeredAt: posted[r.k]!.now,
+    })),
+    posted[0]!.now,
+  );
+  const tasks: (number | undefined)[] = group.map(() => undefined);
+  for (const [j, r] of written.entries()) tasks[r.k] = made[j];
+  return tasks;
+}
+
+/** The `survey_answered` event an answer puts on the customer's profile. */
+function answeredEvent(r: ToRecord & { workspace: Workspace }, now: Date): KnownEvent {
+  const properties = {
+    survey: r.survey.name,
+    survey_id: r.survey.id,
+    kind: r.survey.kind,
+    score: r.answer.score,
+    nps_group: r.answer.npsGroup,
+    text: r.answer.comment,
+    channel: r.origin.channel,
+  };
+  return {
+    workspaceId: r.workspace.id,
+    timezone: r.workspace.timezone,
+    customerId: r.origin.customerId,
+    type: 'survey_answered',
+    local: null,
+    absolute: now.toISOString(),
+    properties: JSON.stringify(properties),
+  };
 }

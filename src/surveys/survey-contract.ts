@@ -63,6 +63,8 @@ export const SurveyReportSchema = z.object({
   by_month: z.array(SurveyFiguresSchema),
   by_channel: z.array(SurveyFiguresSchema),
   by_journey: z.array(SurveyFiguresSchema),
+  /** Per saved segment, over its current members (key: the segment's name). */
+  by_segment: z.array(SurveyFiguresSchema),
   /** Choice questions: how often each option was picked. */
   choices: z.array(
     z.object({

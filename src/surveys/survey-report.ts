@@ -2,13 +2,17 @@ import { type Kysely, sql } from 'kysely';
 import { maskName } from '../access/pii-mask.ts';
 import { customerContacts } from '../customers/customer-contacts.ts';
 import type { Schema } from '../db/schema.ts';
-import { sentWithVariable } from '../messaging/message-history.ts';
+import { sentWithVariable, sentWithVariableByCustomer } from '../messaging/message-history.ts';
 import { npsGroup } from './survey-codes.ts';
 import type { SurveyFigures, SurveyReport, SurveyResponse } from './survey-contract.ts';
 import type { StoredSurvey } from './survey-service.ts';
 import { csatOf, npsOf } from './survey-stats.ts';
 
+/** The saved segments customers are members of now: members by segment name (the segments domain's answer). */
+export type SegmentsOf = (customerIds: number[]) => Promise<Map<string, Set<number>>>;
+
 interface Row {
+  customer_id: number;
   score: number | null;
   channel: string | null;
   journey_id: number | null;
@@ -55,20 +59,22 @@ function groupBy(
 
 /**
  * A survey's report: response rate (answers over survey messages sent), NPS with its 95% interval
- * or CSAT, overall and per local month, channel and journey (journeys by id; the caller names
- * them), the score distribution and each choice question's counts.
+ * or CSAT, overall and per local month, channel, journey (journeys by id; the caller names
+ * them) and saved segment, the score distribution and each choice question's counts.
  */
 export async function surveyReport(
   db: Kysely<Schema>,
   workspace: { id: number; timezone: string },
   survey: StoredSurvey,
+  segmentsOf: SegmentsOf,
 ): Promise<SurveyReport> {
   const ws = workspace.id;
   const result = await sql<Row>`
-    select score, channel, journey_id, to_char(answered_at at time zone ${workspace.timezone}, 'YYYY-MM') as month, answers
+    select customer_id, score, channel, journey_id, to_char(answered_at at time zone ${workspace.timezone}, 'YYYY-MM') as month, answers
     from survey_responses where workspace_id = ${ws} and survey_id = ${survey.id}`.execute(db);
   const rows = result.rows.map((r) => ({
     ...r,
+    customer_id: Number(r.customer_id),
     journey_id: r.journey_id === null ? null : Number(r.journey_id),
   }));
   const sent = await sentWithVariable(db, ws, 'survey_id', String(survey.id), workspace.timezone);
@@ -112,8 +118,35 @@ export async function surveyReport(
       sent.map((s) => ({ key: journeyKey(s.journey_id), n: s.n })),
       (r) => journeyKey(r.journey_id),
     ),
+    by_segment: await bySegment(db, ws, survey, rows, segmentsOf),
     choices,
   };
+}
+
+/**
+ * Figures per saved segment, over the customers who are its members now: their answers, and
+ * the survey's links sent to them. A customer in two segments counts in both.
+ */
+async function bySegment(
+  db: Kysely<Schema>,
+  ws: number,
+  survey: StoredSurvey,
+  rows: Row[],
+  segmentsOf: SegmentsOf,
+) {
+  const sentTo = await sentWithVariableByCustomer(db, ws, 'survey_id', String(survey.id));
+  const members = await segmentsOf([...new Set([...sentTo.keys(), ...rows.map((r) => r.customer_id)])]);
+  return [...members.keys()].sort().map((name) => {
+    const ids = members.get(name)!;
+    let sent = 0;
+    for (const id of ids) sent += sentTo.get(id) ?? 0;
+    return figures(
+      survey,
+      name,
+      sent,
+      rows.filter((r) => ids.has(r.customer_id)),
+    );
+  });
 }
 
 /**

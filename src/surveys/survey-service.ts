@@ -121,6 +121,24 @@ export async function getSurvey(db: Kysely<Schema>, workspaceId: number, id: num
   return stored(row);
 }
 
+/** Several surveys by workspace and id in one statement, keyed `workspace:survey`. */
+export async function surveysByIds(
+  db: Kysely<Schema>,
+  refs: readonly { workspaceId: number; surveyId: number }[],
+): Promise<Map<string, StoredSurvey>> {
+  const found = new Map<string, StoredSurvey>();
+  if (refs.length === 0) return found;
+  const rows = await db
+    .selectFrom('surveys')
+    .selectAll()
+    .where((eb) =>
+      eb.or(refs.map((r) => eb.and([eb('workspace_id', '=', r.workspaceId), eb('id', '=', r.surveyId)]))),
+    )
+    .execute();
+  for (const row of rows) found.set(`${row.workspace_id}:${row.id}`, stored(row));
+  return found;
+}
+
 /** One survey of the workspace by name (journeys and the CLI name surveys). */
 export async function findSurvey(
   db: Kysely<Schema>,

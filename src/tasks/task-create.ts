@@ -37,14 +37,14 @@ export async function createTasksIn(
   tasks: readonly NewTask[],
   rule: AssignRule,
   now = new Date(),
-): Promise<{ id: number; assignee_id: number | null }[]> {
+): Promise<{ id: number; assignee_id: number | null; dedupe_key: string | null }[]> {
   const assignees = await resolveAssignees(
     trx,
     workspace.id,
     rule,
     tasks.map((t) => t.customerId),
   );
-  const created: { id: number; assignee_id: number | null }[] = [];
+  const created: { id: number; assignee_id: number | null; dedupe_key: string | null }[] = [];
   for (let k = 0; k < tasks.length; k += CHUNK) {
     const rows = tasks.slice(k, k + CHUNK).map((t, i) => ({
       workspace_id: workspace.id,
@@ -68,7 +68,7 @@ export async function createTasksIn(
       .onConflict((oc) =>
         oc.columns(['workspace_id', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing(),
       )
-      .returning(['id', 'assignee_id'])
+      .returning(['id', 'assignee_id', 'dedupe_key'])
       .execute();
     created.push(...inserted);
   }

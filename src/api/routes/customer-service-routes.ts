@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { Caller } from '../../access/caller.ts';
 import { maskText } from '../../access/pii-mask.ts';
 import { can } from '../../access/roles.ts';
+import { getUser } from '../../access/user-service.ts';
 import { customerOwners } from '../../customers/customer-contacts.ts';
+import { CustomerOwnerSchema } from '../../customers/customer-contract.ts';
 import { requireCustomer } from '../../customers/customer-profile.ts';
 import { addNote, type CustomerNote, listNotes, setNoteStatus } from '../../tasks/customer-notes.ts';
 import {
@@ -54,6 +56,28 @@ export async function serviceSection(db: ApiContext['store']['db'], caller: Call
 /** Service history on a customer: records (note, call, visit, complaint, ticket) and the customer's tasks. */
 export const customerServiceRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store }) => {
   const db = store.db;
+
+  app.get(
+    '/customers/:customerId/owner',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['customers'],
+        summary: 'The member who looks after a customer (专属客服/导购); set it with PATCH /customers/{id}',
+        params: CustomerParams,
+        response: { 200: CustomerOwnerSchema, ...ERRORS },
+      },
+    },
+    async (request) => {
+      const ws = callerOf(request).workspace.id;
+      await requireCustomer(db, ws, request.params.customerId);
+      const id = (await customerOwners(db, ws, [request.params.customerId])).get(request.params.customerId);
+      if (id == null) return { owner: null };
+      // An owner who has left the workspace is no owner: their tasks went back to the queue.
+      const member = await getUser(db, ws, id).catch(() => undefined);
+      return { owner: member ? { id: member.id, email: member.email, name: member.name } : null };
+    },
+  );
 
   app.get(
     '/customers/:customerId/tasks',

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { clockNow } from '../../shared/clock.ts';
 import { RetainError } from '../../shared/errors.ts';
-import { openLink, submitAnswer } from '../../surveys/survey-answer.ts';
+import { openLink, surveyAnswerQueue } from '../../surveys/survey-answer.ts';
 import { formPage, notePage } from '../../surveys/survey-page.ts';
 import type { ApiContext } from '../context.ts';
 
@@ -35,6 +35,7 @@ export const surveyPageRoutes: FastifyPluginAsyncZod<ApiContext & { answersPerMi
   { store, answersPerMinute },
 ) => {
   const db = store.db;
+  const answers = surveyAnswerQueue(db);
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit: FORM_LIMIT },
@@ -65,7 +66,11 @@ export const surveyPageRoutes: FastifyPluginAsyncZod<ApiContext & { answersPerMi
   };
 
   app.get('/s/:token', route, async (request, reply) => {
-    const opened = await openLink(db, request.params.token, browserLocale(request), clockNow());
+    const opened = await openLink(db, {
+      token: request.params.token,
+      browserLocale: browserLocale(request),
+      now: clockNow(),
+    });
     if (opened.state === 'open') return html(reply, 200, formPage(opened.survey, opened.locale));
     return html(
       reply,
@@ -76,7 +81,12 @@ export const surveyPageRoutes: FastifyPluginAsyncZod<ApiContext & { answersPerMi
 
   app.post('/s/:token', route, async (request, reply) => {
     const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
-    const result = await submitAnswer(db, request.params.token, form, browserLocale(request), clockNow());
+    const result = await answers.push({
+      token: request.params.token,
+      form,
+      browserLocale: browserLocale(request),
+      now: clockNow(),
+    });
     if (result.state === 'recorded') return html(reply, 200, notePage('recorded', result.locale));
     if (result.state === 'problems')
       return html(reply, 400, formPage(result.survey, result.locale, form, result.problems));

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { can } from '../../access/roles.ts';
 import { requireCustomer } from '../../customers/customer-profile.ts';
 import { listJourneys } from '../../journeys/journey-service.ts';
+import { segmentsOfCustomers } from '../../segments/segment-service.ts';
 import {
   type Survey,
   SurveyReportSchema,
@@ -134,7 +135,8 @@ export const surveyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       config: { permission: 'read' },
       schema: {
         tags: ['surveys'],
-        summary: 'Response rate, NPS (with its 95% interval) or CSAT, per month, channel and journey',
+        summary:
+          'Response rate, NPS (with its 95% interval) or CSAT, per month, channel, journey and segment',
         params: SurveyParams,
         response: { 200: SurveyReportSchema, ...ERRORS },
       },
@@ -142,7 +144,9 @@ export const surveyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     async (request) => {
       const { workspace } = callerOf(request);
       const survey = await getSurvey(db, workspace.id, request.params.surveyId);
-      const report = await surveyReport(db, workspace, survey);
+      const report = await surveyReport(db, workspace, survey, (ids) =>
+        segmentsOfCustomers(db, workspace.id, ids),
+      );
       const names = new Map((await listJourneys(db, workspace.id)).map((j) => [String(j.id), j.name]));
       report.by_journey = report.by_journey.map((f) => ({ ...f, key: names.get(f.key) ?? f.key }));
       return report;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { cliActor } from '../../access/caller.ts';
+import { segmentsOfCustomers } from '../../segments/segment-service.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { surveyReport } from '../../surveys/survey-report.ts';
 import { createSurvey, findSurvey, listSurveys, updateSurvey } from '../../surveys/survey-service.ts';
@@ -74,15 +75,22 @@ export function registerSurveyCommands(program: Command): void {
 
   surveys
     .command('report')
-    .description('response rate, NPS with its 95% interval or CSAT, per month, channel and journey')
+    .description('response rate, NPS with its 95% interval or CSAT, per month, channel, journey and segment')
     .argument('<name>', 'survey name')
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { json?: boolean }, command: Command) => {
       await withWorkspace(ws(command), async (store, workspace) => {
         const survey = await findSurvey(store.db, workspace.id, name);
-        const report = await surveyReport(store.db, workspace, survey);
+        const report = await surveyReport(store.db, workspace, survey, (ids) =>
+          segmentsOfCustomers(store.db, workspace.id, ids),
+        );
         if (opts.json) return printJson(report);
-        const rows = [report.total, ...report.by_month, ...report.by_channel].map((f) => ({
+        const rows = [
+          report.total,
+          ...report.by_month,
+          ...report.by_channel,
+          ...report.by_segment.map((f) => ({ ...f, key: `segment ${f.key}` })),
+        ].map((f) => ({
           group: f.key,
           sent: f.sent,
           answers: f.responses,

@@ -97,6 +97,10 @@ export const surveysEn: Record<keyof typeof surveysZhCN, string> = {
   'survey_results.distribution': 'Score distribution',
   'survey_results.by_channel': 'By channel',
   'survey_results.by_journey': 'By journey',
+  'survey_results.by_segment': 'By segment (current members)',
+  'survey_results.segment': 'Segment',
+  'survey_results.no_segments':
+    'No saved segment has a customer who was sent this survey. Save segments on the Segments page to compare them here.',
   'survey_results.channel': 'Channel',
   'survey_results.journey': 'Journey',
   'survey_results.no_channel': 'Unknown channel',

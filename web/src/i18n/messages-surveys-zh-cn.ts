@@ -98,6 +98,10 @@ export const surveysZhCN = {
   'survey_results.distribution': '分数分布',
   'survey_results.by_channel': '按渠道',
   'survey_results.by_journey': '按旅程',
+  'survey_results.by_segment': '按分群（当前成员）',
+  'survey_results.segment': '分群',
+  'survey_results.no_segments':
+    '还没有哪个已保存的分群包含收到本问卷的客户。在「分群」页保存分群后，可在此按分群对比。',
   'survey_results.channel': '渠道',
   'survey_results.journey': '旅程',
   'survey_results.no_channel': '未知渠道',

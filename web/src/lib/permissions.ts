@@ -1,15 +1,7 @@
-/** The roles of `GET /auth/me`. */
-type Role = 'admin' | 'operator' | 'service' | 'viewer';
+import { can, type Permission, type Role } from '../../../src/access/roles.ts';
 
 /**
- * Who holds the permissions the dashboard's buttons depend on; the server's grants
- * (src/access/roles.ts) decide, and a test keeps this table equal to them.
+ * Whether a role may do what a permission guards: the server's own grants (src/access/roles.ts),
+ * so a button is shown exactly when the server would accept what it does.
  */
-const HOLDERS = {
-  'messaging.write': ['admin', 'operator'],
-  'tasks.write': ['admin', 'operator', 'service'],
-} as const satisfies Record<string, readonly Role[]>;
-
-/** Whether a role may do what a permission guards (the server refuses it otherwise). */
-export const may = (role: Role, permission: keyof typeof HOLDERS) =>
-  (HOLDERS[permission] as readonly string[]).includes(role);
+export const may = (role: Role, permission: Permission) => can(role, permission);

@@ -6,6 +6,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { may } from '../lib/permissions.ts';
 import type { Task } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
+import { CustomerOwnerLine } from './customer-owner.tsx';
 import { ServiceRecords } from './customer-service-records.tsx';
 import { SurveyAnswers } from './survey-verbatims.tsx';
 import { TaskCreateModal } from './task-create-modal.tsx';
@@ -19,6 +20,7 @@ export function CustomerService({ id }: { id: number }) {
 
   return (
     <>
+      <CustomerOwnerLine id={id} />
       {may(me.role, 'tasks.write') && (
         <>
           <Button type="primary" style={{ marginBottom: 12 }} onClick={() => setCreating(true)}>

@@ -24,19 +24,22 @@ export function useScoreText() {
   };
 }
 
-/** Sent, answered, response rate and the score per channel, journey or month. */
+/** Sent, answered, response rate and the score per channel, journey, segment or month. */
 export function FiguresTable({
   kind,
   rows,
   keyTitle,
   keyText,
   label,
+  empty,
 }: {
   kind: SurveyKind;
   rows: Figures[];
   keyTitle: string;
   keyText: (key: string) => string;
   label: string;
+  /** What an empty table says, when not "no answers yet". */
+  empty?: string;
 }) {
   const { t } = useI18n();
   const { fmt } = useSession();
@@ -49,7 +52,7 @@ export function FiguresTable({
       pagination={false}
       dataSource={rows}
       scroll={{ x: 600 }}
-      locale={{ emptyText: t('survey_results.no_answers') }}
+      locale={{ emptyText: empty ?? t('survey_results.no_answers') }}
       columns={[
         { title: keyTitle, dataIndex: 'key', render: (k: string) => keyText(k) },
         { title: t('survey_results.sent'), dataIndex: 'sent', align: 'right', render: (n) => fmt.number(n) },

@@ -167,6 +167,18 @@ function Results({ survey, report }: { survey: Survey; report: SurveyReport }) {
             />
           </Card>
         </Col>
+        <Col xs={24} lg={12}>
+          <Card size="small" title={t('survey_results.by_segment')}>
+            <FiguresTable
+              kind={kind}
+              rows={report.by_segment}
+              label={t('survey_results.by_segment')}
+              keyTitle={t('survey_results.segment')}
+              keyText={(k) => k}
+              empty={t('survey_results.no_segments')}
+            />
+          </Card>
+        </Col>
         {report.choices.map((c) => {
           const q = survey.definition.questions.find((x) => x.id === c.question);
           const optionText = (v: string) => {
