@@ -70,8 +70,8 @@ export async function audienceFilter(
   else if ('condition' in audience)
     filter = await conditionFilter(db, workspace, parseCondition(audience.condition));
   else
-    filter = sql<boolean>`c.id in (select l.customer_id from broadcast_list l
-      where l.workspace_id = ${ws} and l.broadcast_id = ${broadcastId})`;
+    filter = sql<boolean>`exists (select 1 from broadcast_list l
+      where l.workspace_id = c.workspace_id and l.broadcast_id = ${broadcastId} and l.customer_id = c.id)`;
   return sql<boolean>`(c.erased_at is null and ${filter})`;
 }
 

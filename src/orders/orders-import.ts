@@ -87,6 +87,7 @@ async function upsertOrders(
       select ${ws}, f.order_id, f.customer_id, f.ordered_at, (f.ordered_at at time zone ${timezone})::date, f.amount,
         f.refunded, ${currency}, f.status, f.channel, f.store, f.coupon_code, f.lines_hash
       from order_final f order by f.order_id
+      -- excluded.updated_at is the column default, now(): Citus takes no function in DO UPDATE.
       on conflict (workspace_id, order_id) do update set
         ${sql.join(columns.map((c) => sql`${sql.ref(c)} = ${next[c]}`))}, updated_at = excluded.updated_at
       where (${sql.join(columns.map((c) => sql.ref(`o.${c}`)))}) is distinct from (${sql.join(columns.map((c) => next[c]!))})

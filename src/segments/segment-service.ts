@@ -204,8 +204,8 @@ export async function forgetSegmentMember(db: Kysely<Schema>, workspaceId: numbe
 /** A filter over `customers c`: members of the named segment. */
 export async function segmentMemberFilter(db: Kysely<Schema>, workspaceId: number, name: string) {
   const segment = await findSegment(db, workspaceId, name);
-  return sql<boolean>`c.id in (select m.customer_id from segment_members m
-    where m.workspace_id = ${workspaceId} and m.segment_id = ${segment.id})`;
+  return sql<boolean>`exists (select 1 from segment_members m
+    where m.workspace_id = c.workspace_id and m.segment_id = ${segment.id} and m.customer_id = c.id)`;
 }
 
 /** A filter over `customers c` from a condition (tags, lifecycle, RFM groups, …) at today's date or `asOf`. */
