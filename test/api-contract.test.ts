@@ -10,11 +10,7 @@ import { storesUnderTest } from './stores.ts';
 // Operations whose success answer the OpenAPI document does not describe yet: the customer routes,
 // being reworked on another branch (customer search and list). The test also requires each to be
 // still missing, so this list only shrinks: describe one, then take it off.
-const NOT_YET_DESCRIBED = [
-  'POST /api/v1/customers/{customerId}/merge',
-  'GET /api/v1/customers/{customerId}/export',
-  'GET /api/v1/customers/export',
-];
+const NOT_YET_DESCRIBED = ['GET /api/v1/customers/{customerId}/export', 'GET /api/v1/customers/export'];
 
 interface Response {
   description?: string;

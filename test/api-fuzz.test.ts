@@ -56,6 +56,11 @@ const SAMPLES: Record<string, unknown> = {
   'POST /api/v1/segments': { name: 'a-fuzz', condition: CONDITION },
   'PUT /api/v1/journeys': JOURNEY,
   'POST /api/v1/journeys/backtest': JOURNEY,
+  'PUT /api/v1/journeys/draft': JOURNEY,
+  'POST /api/v1/journeys/{journey}/publish': {
+    draft_digest: '0123456789abcdef0123456789abcdef',
+    confirm: true,
+  },
   'PATCH /api/v1/workspace/settings': { 'points.enabled': true, 'tiers.grace_days': 60 },
   'PUT /api/v1/channels': {
     channel: 'webhook',
@@ -70,6 +75,18 @@ const SAMPLES: Record<string, unknown> = {
   'PATCH /api/v1/customers/{customerId}': { city: '杭州', attributes: { size: 'M', nested: { a: 1 } } },
   'PUT /api/v1/templates': TEMPLATE,
   'PATCH /api/v1/workspace': { timezone: 'Asia/Shanghai' },
+  'POST /api/v1/workspaces': { name: 'fuzz 新空间', timezone: 'Asia/Shanghai', currency: 'CNY' },
+  'POST /api/v1/stores': { code: 'FZ01', name: '模糊店', city: '杭州' },
+  'PATCH /api/v1/stores/{storeCode}': { name: '西湖店', city: null, active: false },
+  'POST /api/v1/products': { sku: 'FZ-1', name: '模糊商品', category: '茶', repurchase_days: 30 },
+  'PATCH /api/v1/products/{sku}': { name: '商品', repurchase_days: null },
+  'PATCH /api/v1/coupon-templates/{templateId}': {
+    name: '满150减30',
+    valid_from: '2026-01-01',
+    valid_until: '2026-02-01',
+    per_customer_limit: 2,
+    budget_count: 100,
+  },
   'POST /api/v1/invitations': { email: 'fuzz-user@example.com', role: 'viewer' },
   'POST /api/v1/surveys': { name: 'fuzz 调查', kind: 'csat', title: { 'zh-CN': '满意吗' } },
   'PATCH /api/v1/surveys/{surveyId}': { status: 'active' },
@@ -94,6 +111,10 @@ const SAMPLES: Record<string, unknown> = {
 /** Bodies that need ids only known once workspace A is seeded. */
 const lateSamples = (objects: Record<string, string>): Record<string, unknown> => ({
   'POST /api/v1/templates/{name}/preview': { customer_id: Number(objects.customerId), variables: { x: 'y' } },
+  'POST /api/v1/journeys/{journey}/test-run': {
+    customer_id: Number(objects.customerId),
+    source: 'published',
+  },
   'POST /api/v1/messages': {
     template: 'a-seg',
     customer_id: Number(objects.customerId),
@@ -352,12 +373,19 @@ describe.each(storesUnderTest())('API fuzz over every OpenAPI route ($name)', (s
       key: a.keys.admin,
       body: { name: 'spare', role: 'viewer' },
     });
+    for (const [path, body] of [
+      ['/api/v1/stores', { code: 'HZ01', name: '西湖店' }],
+      ['/api/v1/products', { sku: 'S1', name: '样品' }],
+    ] as const)
+      expect((await api.call('POST', path, { key: a.keys.admin, body })).status).toBe(201);
     Object.assign(objects, {
       orderId: 'A-O1',
       name: 'a-seg',
       journey: 'a-journey',
       tag: 'vip',
       code: 'NONE',
+      storeCode: 'HZ01',
+      sku: 'S1',
       channel: 'webhook',
       userId: String(user.body.id),
       keyId: String(spareKey.body.id),

@@ -200,6 +200,13 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       body: { customer_ids: [customer.body.id] },
     });
     bObjects.code = issued.body.codes[0].code;
+    for (const [path, body] of [
+      ['/api/v1/stores', { code: 'B-STORE', name: 'B 店' }],
+      ['/api/v1/products', { sku: 'B-SKU', name: 'B 商品' }],
+    ] as const)
+      expect((await api.call('POST', path, { key: admin, body })).status).toBe(201);
+    bObjects.storeCode = 'B-STORE';
+    bObjects.sku = 'B-SKU';
     const journey = await api.call('PUT', '/api/v1/journeys', {
       key: admin,
       body: {
@@ -255,6 +262,8 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       tag: 'none',
       templateId: 999999,
       code: 'none',
+      storeCode: 'none',
+      sku: 'none',
       journey: 'none',
       channel: 'email',
       taskId: 999999,
@@ -293,12 +302,17 @@ describe.each(storesUnderTest())('API security ($name)', (store) => {
       'POST /api/v1/channels/{channel}/test': {},
       'PATCH /api/v1/tasks/{taskId}': { status: 'cancelled' },
       'PATCH /api/v1/users/{userId}': { stores: ['stolen'] },
+      'PATCH /api/v1/coupon-templates/{templateId}': { name: 'stolen' },
+      'PATCH /api/v1/stores/{storeCode}': { name: 'stolen' },
+      'PATCH /api/v1/products/{sku}': { name: 'stolen' },
       'POST /api/v1/customers/{customerId}/notes': { summary: 'stolen' },
       'PATCH /api/v1/surveys/{surveyId}': { status: 'archived' },
       'POST /api/v1/broadcasts/{broadcastId}/test': { to: ['a@example.com'] },
       'PUT /api/v1/users/{userId}/wecom': { wecom_userid: 'stolen' },
       'PUT /api/v1/customers/{customerId}/wecom': { external_userid: 'wmSTOLEN' },
       'PATCH /api/v1/customers/{customerId}/notes/{noteId}': { status: 'closed' },
+      'POST /api/v1/journeys/{journey}/publish': { draft_digest: '0'.repeat(32), confirm: true },
+      'POST /api/v1/journeys/{journey}/test-run': { customer_id: aCustomer },
     };
     const wrong: string[] = [];
     for (const op of await operations(api)) {

@@ -187,4 +187,34 @@ describe('retain journeys and retain worker', { timeout: 900_000 }, () => {
     });
     expect(smtp.mail.length).toBe(sent);
   });
+
+  it('saves a draft with --draft, leaving the published version, and test-runs a customer through either without sending', async () => {
+    const draft = file(
+      'draft.yaml',
+      'name: 新客转化\ntrigger: { first_order: {} }\nstart: thank\nsteps:\n  thank: { type: send, templates: [新客感谢], next: done }\n  done: { type: exit }\n',
+    );
+    const saved = await retain(['journeys', 'apply', '--draft', draft]);
+    expect([saved.code, saved.stdout.trim()]).toEqual([
+      0,
+      'saved draft of journey "新客转化" (publish it in the dashboard or the API)',
+    ]);
+    const sent = smtp.mail.length;
+    const before = JSON.parse((await retain(['journeys', 'show', '新客转化', '--json'])).stdout);
+    const run = await retain(['journeys', 'test-run', '新客转化', '--customer', 'K2', '--draft', '--json']);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.path.map((p: { step: string; outcome: string }) => `${p.step} ${p.outcome}`)).toEqual([
+      'thank would_send',
+      'done exit',
+    ]);
+    // The template's subject, `{{ name }}，感谢您的首单`, for K2 (赵六).
+    expect(result.path[0].message).toMatchObject({ template: '新客感谢', subject: '赵六，感谢您的首单' });
+    // The published version (the example file) starts with the same thank-you, then waits a day.
+    const live = await retain(['journeys', 'test-run', '新客转化', '--customer', 'K2']);
+    expect(live.stdout.split('\n')[1]).toMatch(/ thank \(send\): would_send$/);
+    expect(live.stdout).toMatch(/ wait_guide \(wait\): waited\n/);
+    expect(live.stdout).toContain('subject: 赵六，感谢您的首单');
+    expect(smtp.mail.length).toBe(sent);
+    expect(JSON.parse((await retain(['journeys', 'show', '新客转化', '--json'])).stdout)).toEqual(before);
+  });
 });

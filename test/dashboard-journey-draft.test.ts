@@ -5,6 +5,13 @@ import { nextSteps } from '../src/journeys/journey-model.ts';
 import { parseJourney } from '../src/journeys/journey-parse.ts';
 import { ApiError } from '../web/src/api/client.ts';
 import {
+  connect,
+  disconnect,
+  edgesOf,
+  layoutPositions,
+  TRIGGER_ID,
+} from '../web/src/pages/journey-canvas-graph.ts';
+import {
   freshStepId,
   type JourneyDraft,
   journeyJson,
@@ -274,5 +281,46 @@ describe('journey builder drafts', () => {
     const steps = [newStep('wait', 'wait_1'), newStep('wait', 'wait_3')];
     expect(freshStepId('wait', steps)).toBe('wait_2');
     expect(freshStepId('exit', steps)).toBe('exit_1');
+  });
+
+  it('draws an edge on the canvas for every way on the parser reads, and connecting or disconnecting changes those', () => {
+    const t = (key: string) => key;
+    const draft = everyStep();
+    const journey = parse(draft);
+    // The server's own reading of the ways on: each step's next fields, plus the trigger to start.
+    const expected = [
+      `@trigger>${journey.start}`,
+      ...Object.entries(journey.steps).flatMap(([id, s]) => nextSteps(s).map((to) => `${id}>${to}`)),
+    ].sort();
+    const drawn = (d: JourneyDraft) =>
+      edgesOf(d, t as never)
+        .map((e) => `${e.source}>${e.target}`)
+        .sort();
+    expect(drawn(draft)).toEqual(expected);
+
+    // The trigger dragged onto wait_1 makes it the start; split_1's second arm onto send_1 (and
+    // the coupon on to the points, so they stay reachable).
+    expect(journeyJson(connect(draft, TRIGGER_ID, 'start', 'wait_1'), 100).start).toBe('wait_1');
+    const rewired = connect(
+      connect(draft, 'split_1', 'arm:1', 'send_1'),
+      'issue_coupon_1',
+      'next',
+      'award_points_1',
+    );
+    const after = parse(rewired);
+    expect(after.steps.split_1).toMatchObject({ arms: [{ next: 'issue_coupon_1' }, { next: 'send_1' }] });
+    expect(after.steps.issue_coupon_1).toMatchObject({ next: 'award_points_1' });
+    // Removing the edge from branch_1's "else" leaves it empty, so the parser names the field.
+    const edge = edgesOf(draft, t as never).find(
+      (e) => e.source === 'branch_1' && e.sourceHandle === 'ifFalse',
+    )!;
+    expect(() => parse(disconnect(draft, edge.id))).toThrow(/steps\.branch_1\.else/);
+    // The start edge cannot be removed; a step cannot lead to itself or to the trigger.
+    expect(disconnect(draft, edgesOf(draft, t as never)[0]!.id)).toEqual(draft);
+    expect(connect(draft, 'wait_1', 'next', 'wait_1')).toEqual(draft);
+    expect(connect(draft, 'wait_1', 'next', TRIGGER_ID)).toEqual(draft);
+    // The layout places every node, each apart from the others.
+    const spots = Object.values(layoutPositions(draft, t as never)).map((p) => `${p.x},${p.y}`);
+    expect(new Set(spots).size).toBe(draft.steps.length + 1);
   });
 });

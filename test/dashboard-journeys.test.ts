@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type APIRequestContext, type BrowserContext, type Page, request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { maskName } from '../src/access/pii-mask.ts';
 import {
   openBrowser,
   PASSWORD,
@@ -63,6 +64,27 @@ async function choose(label: string, option: string) {
   }
   expect(await shown(), label).toBe(option);
 }
+
+/** Connects two handles (`node:handle`) of the canvas by dragging one onto the other. */
+async function connectHandles(from: string, to: string) {
+  const handle = (spec: string) => {
+    const [node, id] = spec.split(':');
+    return page.locator(`.react-flow__handle[data-nodeid="${node}"][data-handleid="${id}"]`);
+  };
+  const a = (await handle(from).boundingBox())!;
+  const b = (await handle(to).boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
+/** The canvas's edges (`source:handle`), sorted. */
+const edgeIds = async () =>
+  (
+    await page.locator('.react-flow__edge').evaluateAll((es) => es.map((e) => e.getAttribute('data-id')))
+  ).sort();
+/** A node's title as the canvas shows it. */
+const nodeTitle = (id: string) => page.locator(`[data-node="${id}"] [data-node-title]`).textContent();
 
 beforeAll(async () => {
   app = await startDashboard();
@@ -150,51 +172,84 @@ describe('journeys and templates in Chromium', () => {
     await page.getByRole('button', { name: '退出登录' }).click();
   });
 
-  it('lets an operator build a journey without code, save it, and find it in the list', async () => {
+  it('lets an operator build a journey on the canvas, save it as a draft, publish it after its backtest, and find it in the list', async () => {
     await signIn(page, app.base, 'operator@shop.test');
     await page.getByRole('navigation').getByRole('link', { name: '自动化旅程' }).click();
     await page.getByRole('button', { name: '新建旅程' }).click();
     await page.getByRole('heading', { name: '新建旅程' }).waitFor();
+    // The trigger node is selected: the side panel holds the journey's name and trigger.
     await page.getByLabel('旅程名称').fill('加购提醒');
     await choose('触发类型', '事件');
     await page.getByLabel('事件类型', { exact: true }).fill('add_to_cart');
     await page.keyboard.press('Escape');
-    // The new journey is one exit step; add a wait and a send, and put them before it.
-    await choose('新步骤类型', '等待');
-    await page.getByRole('button', { name: '添加步骤' }).click();
-    await choose('新步骤类型', '发送消息');
-    await page.getByRole('button', { name: '添加步骤' }).click();
-    await page.getByRole('button', { name: '上移 wait_1' }).click();
-    await page.getByRole('button', { name: '上移 send_1' }).click();
-    expect(
-      await page.locator('[data-step]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-step'))),
-    ).toEqual(['wait_1', 'send_1', 'exit_1']);
+    // A new journey is one exit node. From the palette: a wait, then a send (it follows the
+    // selected wait); then the trigger and the send are connected by dragging their handles.
+    await page.locator('[data-palette="wait"]').click();
+    await page.locator('[data-palette="send"]').click();
+    await page.getByRole('button', { name: '自动排列' }).click();
+    // The layout fits the view in an animation: the handles are where they land after it.
+    await page.waitForTimeout(600);
+    await connectHandles('@trigger:start', 'wait_1:in');
+    await connectHandles('send_1:next', 'exit_1:in');
+    expect(await edgeIds()).toEqual(['@trigger:start>wait_1', 'send_1:next>exit_1', 'wait_1:next>send_1']);
+    await page.locator('[data-node="wait_1"]').click();
     await page.getByLabel('等待时长 (wait_1)', { exact: true }).fill('2');
     await choose('等待时长 (wait_1) · 单位', '小时');
-    await choose('下一步 (wait_1)', 'send_1');
+    await page.locator('[data-node="send_1"]').click();
     await choose('渠道 1 (send_1)', 'Webhook');
     await choose('模板 1 (send_1)', '到店提醒');
     await page.getByText('进入后已再次购买的客户不发送').click();
-    await choose('下一步 (send_1)', 'exit_1');
-    await screenshot(page, '12-journey-builder');
-    await page.getByRole('button', { name: '保存旅程' }).click();
+    // Nodes are named in the operator's words, not by their ids.
+    expect(await nodeTitle('wait_1')).toBe('等待 2 小时');
+    expect(await nodeTitle('send_1')).toBe('发送Webhook「到店提醒」');
+    expect(await nodeTitle('@trigger')).toBe('事件 add_to_cart');
+    await screenshot(page, '12-journey-canvas');
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await page.getByText('旅程「加购提醒」的草稿已保存').waitFor();
+    await page.getByRole('heading', { name: '编辑旅程：加购提醒' }).waitFor();
+    expect(await page.locator('[data-journey-state]').textContent()).toBe('草稿');
+    const steps = {
+      wait_1: { type: 'wait', duration: '2h', next: 'send_1' },
+      send_1: { type: 'send', templates: ['到店提醒'], skip_if_ordered: true, next: 'exit_1' },
+      exit_1: { type: 'exit' },
+    };
+    const drafted = await adminGet(`/journeys/${encodeURIComponent('加购提醒')}`);
+    expect(drafted).toMatchObject({ version: 0, report: { status: 'draft' } });
+    expect(drafted.draft).toMatchObject({ trigger: { event: 'add_to_cart' }, start: 'wait_1', steps });
 
-    await page.getByText('旅程「加购提醒」已保存').waitFor();
+    // Three customers added to cart today: the backtest shown before publishing replays them.
+    const carts = app.fixture.customers.slice(0, 3);
+    await adminWrite('post', '/events', {
+      items: carts.map((c) => ({
+        customer_id: c.id,
+        type: 'add_to_cart',
+        occurred_at: new Date().toISOString(),
+      })),
+    });
+    await page.getByRole('button', { name: '发布', exact: true }).click();
+    const modal = page.locator('.ant-modal', { hasText: '发布第 1 版前的回测（近 30 天）' });
+    await modal.waitFor();
+    expect(await modal.locator('[data-backtest=triggered]').textContent()).toBe('3');
+    expect(await modal.locator('[data-backtest=entered]').textContent()).toBe('3');
+    expect(await modal.locator('[data-backtest=capped]').textContent()).toBe('0');
+    expect(await modal.locator('[data-backtest-step=wait_1] [data-reached]').textContent()).toBe('3');
+    expect(await modal.locator('[data-backtest-step=wait_1]').textContent()).toContain('等待 2 小时');
+    await screenshot(page, '12b-journey-publish-backtest');
+    await modal.getByRole('button', { name: '确认发布' }).click();
+
+    await page.getByText('旅程「加购提醒」已发布（第 1 版）').waitFor();
     const row = page.getByRole('row', { name: /加购提醒/ });
     await row.getByText('运行中').waitFor();
     await row.getByText('事件 add_to_cart').waitFor();
     const detail = await adminGet(`/journeys/${encodeURIComponent('加购提醒')}`);
+    expect(detail).toMatchObject({ version: 1, draft: null });
     expect(detail.definition).toMatchObject({
       name: '加购提醒',
       trigger: { event: 'add_to_cart' },
       start: 'wait_1',
-      steps: {
-        wait_1: { type: 'wait', duration: '2h', next: 'send_1' },
-        send_1: { type: 'send', templates: ['到店提醒'], skip_if_ordered: true, next: 'exit_1' },
-        exit_1: { type: 'exit' },
-      },
+      steps,
     });
-    // Nobody entered yet: every step shows 0.
+    // Nobody entered yet (the carts came before the publish): every step shows 0.
     for (const step of ['wait_1', 'send_1', 'exit_1'])
       await expect.poll(() => row.locator(`[data-step="${step}"]`).textContent()).toBe(`${step} 0`);
     await screenshot(page, '13-journeys-list');
@@ -207,35 +262,46 @@ describe('journeys and templates in Chromium', () => {
     await row.getByText('运行中').waitFor();
   });
 
-  it('shows the server’s error beside the field that is missing, and saves nothing', async () => {
+  it('shows the server’s error on the node and beside the field that is missing, and saves nothing', async () => {
     await page.getByRole('button', { name: '新建旅程' }).click();
     await page.getByLabel('旅程名称').fill('缺少时长');
-    await choose('新步骤类型', '等待');
-    await page.getByRole('button', { name: '添加步骤' }).click();
-    await page.getByRole('button', { name: '上移 wait_1' }).click();
-    await choose('下一步 (wait_1)', 'exit_1');
+    await page.locator('[data-palette="wait"]').click();
+    await connectHandles('@trigger:start', 'wait_1:in');
+    await connectHandles('wait_1:next', 'exit_1:in');
+    expect(await edgeIds()).toEqual(['@trigger:start>wait_1', 'wait_1:next>exit_1']);
     await page.getByLabel('等待时长 (wait_1)', { exact: true }).fill('');
-    await page.getByRole('button', { name: '保存旅程' }).click();
+    await page.getByRole('button', { name: '保存草稿' }).click();
 
-    // Beside the field in its step, and in the list by the save button, with the server's words.
-    const atField = page.locator('[data-step="wait_1"] [data-error-path="steps.wait_1.duration"]');
-    await atField.waitFor();
+    // On the node, beside the field in the side panel, and in the list above the canvas.
+    const onNode = page.locator('[data-node="wait_1"] [data-error-path="steps.wait_1.duration"]');
+    await onNode.waitFor();
+    expect(await onNode.textContent()).toBe('步骤 wait_1 · 等待时长: 必填');
+    expect(await page.locator('[data-node="wait_1"]').getAttribute('data-faulty')).toBe('true');
+    const atField = page.locator('[data-panel-step="wait_1"] [data-error-path="steps.wait_1.duration"]');
     expect(await atField.textContent()).toBe('必填');
     const listed = page.getByRole('alert').locator('li[data-error-path="steps.wait_1.duration"]');
     expect(await listed.textContent()).toMatch(/^步骤 wait_1 · 等待时长: 必填 \(.+\)$/);
-    expect(await page.locator('[data-error-path]').count()).toBe(2);
+    expect(await page.locator('[data-error-path]').count()).toBe(3);
     expect(((await adminGet('/journeys')) as { name: string }[]).map((j) => j.name)).toEqual(['加购提醒']);
     await screenshot(page, '14-journey-error');
 
-    // Fixed, it saves.
+    // Fixed, it saves (as a draft: it runs nothing until published).
     await page.getByLabel('等待时长 (wait_1)', { exact: true }).fill('30');
     await choose('等待时长 (wait_1) · 单位', '分钟');
-    await page.getByRole('button', { name: '保存旅程' }).click();
-    await page.getByText('旅程「缺少时长」已保存').waitFor();
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await page.getByText('旅程「缺少时长」的草稿已保存').waitFor();
+    expect(await page.locator('[data-error-path]').count()).toBe(0);
+    const saved = (await adminGet('/journeys')) as { name: string; status: string }[];
+    expect(saved.find((j) => j.name === '缺少时长')?.status).toBe('draft');
     // The refused save was a 400 the browser reports; that one and no other error is expected.
     const refused = errors.filter((e) => /status of 400/.test(e));
     expect(refused).toHaveLength(1);
     errors.splice(0, errors.length, ...errors.filter((e) => !refused.includes(e)));
+    // Discarded, the journey that was only a draft is gone.
+    await page.getByRole('button', { name: '放弃草稿' }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '放弃草稿' }).click();
+    await page.getByRole('heading', { name: '自动化旅程' }).waitFor();
+    expect(((await adminGet('/journeys')) as { name: string }[]).map((j) => j.name)).toEqual(['加购提醒']);
   });
 
   it('shows the results of a journey the worker ran: step counts, funnel, holdout lift and A/B arms as the API reports them', async () => {
@@ -361,17 +427,96 @@ describe('journeys and templates in Chromium', () => {
     await page.getByRole('img', { name: '各步骤到达人数与当前停留人数柱状图' }).locator('canvas').waitFor();
     await screenshot(page, '15-journey-results');
 
-    // Opened in the builder, the journey is loaded as it is, and saving it changes nothing.
+    // Opened on the canvas, the journey is loaded as it is: a node for the trigger and each step.
     const before = (await adminGet(path)).definition;
     await page.getByRole('button', { name: '编辑' }).click();
     await page.getByRole('heading', { name: `编辑旅程：${name}` }).waitFor();
+    await page.locator('[data-node="hold"]').waitFor();
     expect(
-      await page.locator('[data-step]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-step'))),
-    ).toEqual(Object.keys(definition.steps));
+      (
+        await page.locator('[data-node]').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-node')))
+      ).sort(),
+    ).toEqual(['@trigger', ...Object.keys(definition.steps)].sort());
+    expect(await edgeIds()).toEqual(
+      [
+        '@trigger:start>hold',
+        'hold:next>tag_all',
+        'tag_all:next>ab',
+        'ab:arm:0>send_a',
+        'ab:arm:1>wait_b',
+        'send_a:next>done',
+        'wait_b:next>send_b',
+        'send_b:next>done',
+      ].sort(),
+    );
+    expect(await nodeTitle('hold')).toBe('对照组 30%');
+    expect(await nodeTitle('wait_b')).toBe('等待 7 天');
+    expect(await page.locator('[data-journey-state]').textContent()).toBe('已发布');
+    await page.locator('[data-node="hold"]').click();
     expect(await page.getByLabel('对照组比例 (hold)').inputValue()).toBe('30');
-    await page.getByRole('button', { name: '保存旅程' }).click();
-    await page.getByText(`旅程「${name}」已保存`).waitFor();
-    expect((await adminGet(path)).definition).toEqual(before);
+
+    // Edited as a draft while arm B's customers wait inside: the running version is unchanged.
+    const running = report.entries.active + report.entries.waiting;
+    expect(running).toBeGreaterThan(0);
+    await page.getByLabel('对照组比例 (hold)').fill('20');
+    expect(await nodeTitle('hold')).toBe('对照组 20%');
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await page.getByText(`旅程「${name}」的草稿已保存`).waitFor();
+    expect(await page.locator('[data-journey-state]').textContent()).toBe('草稿');
+    expect(await page.locator('[data-running-version]').textContent()).toBe('运行中：第 1 版');
+    const edited = await adminGet(path);
+    expect(edited.version).toBe(1);
+    expect(edited.definition).toEqual(before);
+    expect(edited.draft).toEqual({
+      ...before,
+      steps: { ...before.steps, hold: { ...before.steps.hold, percent: 20 } },
+    });
+    expect(edited.report.entries.active + edited.report.entries.waiting).toBe(running);
+    expect(await adminGet(`${path}/versions`)).toEqual([
+      expect.objectContaining({ version: 1, current: true, in_progress: running }),
+    ]);
+    await screenshot(page, '15c-journey-draft');
+
+    // A test run of the draft for a customer of arm A (treated at 30%, so at 20% too): the path
+    // and arm A's message as the receiver got it — nothing more is sent.
+    const armA = customers.find((c) => c.id === messaged[0])!;
+    const sentBefore = received.length;
+    await page.getByRole('button', { name: '测试运行' }).click();
+    const drawer = page.locator('.ant-drawer');
+    await drawer.getByLabel('客户', { exact: true }).fill(armA.id);
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
+        hasText: armA.id,
+      })
+      .click();
+    await drawer.getByLabel('测试的版本').locator('.ant-segmented-item', { hasText: '草稿' }).click();
+    await drawer.getByRole('button', { name: '运行' }).click();
+    await drawer.locator('[data-test-run-step="done"]').waitFor();
+    expect(
+      await drawer
+        .locator('[data-test-run-step]')
+        .evaluateAll((ps) => ps.map((p) => p.getAttribute('data-test-run-step'))),
+    ).toEqual(['hold', 'tag_all', 'ab', 'send_a', 'done']);
+    expect(await drawer.locator('[data-test-run-step="ab"] [data-outcome]').textContent()).toBe(
+      '分到「A」组',
+    );
+    expect(await drawer.locator('[data-test-run-step="send_a"] [data-outcome]').textContent()).toBe('将发送');
+    // The operator sees names masked, as in every preview; otherwise the text the receiver got.
+    expect(await drawer.locator('[data-test-run-step="send_a"] [data-test-run-body]').textContent()).toBe(
+      (received[0] as { body: string }).body.replace(armA.name, maskName(armA.name)),
+    );
+    await screenshot(page, '15d-journey-test-run');
+    expect(received.length).toBe(sentBefore);
+    expect((await adminGet(path)).report.funnel.touched).toBe(report.funnel.touched);
+    await drawer.locator('.ant-drawer-close').click();
+
+    // Discarded, the canvas shows the published version again.
+    await page.getByRole('button', { name: '放弃草稿' }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '放弃草稿' }).click();
+    await page.getByText(`已放弃旅程「${name}」的草稿`).waitFor();
+    await expect.poll(() => nodeTitle('hold')).toBe('对照组 30%');
+    expect(await page.locator('[data-journey-state]').textContent()).toBe('已发布');
+    expect((await adminGet(path)).draft).toBeNull();
     // The analytics page's funnel for this month: every customer a message reached, and those of
     // them who then bought — counted from the receiver and the orders posted here.
     const [y, m] = app.today.split('-').map(Number) as [number, number];

@@ -24,6 +24,8 @@ const write = async (method: 'PUT' | 'POST', path: string, data: unknown) => {
   });
   expect(reply.ok()).toBe(true);
 };
+const section = (name: string) =>
+  page.getByRole('menu', { name: '设置分类' }).getByRole('menuitem', { name, exact: true }).click();
 const emailRow = () => page.locator('tr', { has: page.getByRole('cell', { name: '邮件', exact: true }) });
 
 beforeAll(async () => {
@@ -52,6 +54,7 @@ describe('settings page in Chromium', () => {
       config: { host: '127.0.0.1', port: smtp.port, from: 'shop@example.com' },
     });
     await page.getByRole('navigation').getByRole('link', { name: '设置' }).click();
+    await section('消息渠道');
     await emailRow().getByLabel('email 收件邮箱').fill('owner@shop.test');
     await emailRow().getByRole('button', { name: '测试发送' }).click();
     await emailRow().getByText('测试消息已发出').waitFor();
@@ -73,10 +76,12 @@ describe('settings page in Chromium', () => {
   });
 
   it('keeps the zone of a workspace with orders fixed, and says why', async () => {
+    await section('基本信息');
     await page.getByText('该工作空间已导入订单或事件').waitFor();
     expect(await page.getByLabel('时区').first().isDisabled()).toBe(true);
     expect(await page.getByLabel('币种').first().isDisabled()).toBe(true);
-    // The RFM split still changes.
+    // The RFM split (客户分层) still changes.
+    await section('客户分层');
     await page.getByLabel('RFM 分组方式').first().click();
     await page.locator('.ant-select-item-option[title="按评分（≥ 3）"]').click();
     await page.getByRole('button', { name: '保存' }).click();
@@ -94,12 +99,14 @@ describe('settings page in Chromium', () => {
     await expect
       .poll(async () => ((await api('/auth/me')) as { workspace: { name: string } }).workspace.name)
       .toBe('outlet');
+    await section('基本信息');
     await page.getByLabel('时区').first().click();
     await page.keyboard.type('Europe/Berlin');
-    await page.locator('.ant-select-item-option[title="Europe/Berlin"]').click();
+    // Found by its IANA name, shown by its city.
+    await page.locator('.ant-select-item-option[title="柏林时间"]').click();
     await page.getByLabel('币种').first().click();
     await page.keyboard.type('EUR');
-    await page.locator('.ant-select-item-option[title="EUR"]').click();
+    await page.locator('.ant-select-item-option[title="欧元"]').click();
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByText('设置已保存').waitFor();
     expect(((await api('/auth/me')) as { workspace: unknown }).workspace).toMatchObject({
@@ -108,12 +115,13 @@ describe('settings page in Chromium', () => {
       currency: 'EUR',
     });
     await page.reload();
-    await page.locator('.ant-select [title="Europe/Berlin"]').first().waitFor();
+    await page.locator('.ant-select [title="柏林时间"]').first().waitFor();
     await screenshot(page, 'settings-03-zone-changed');
   });
 
   it('an admin invites by link (no password chosen for anyone); the invitee accepts it and changes the password', async () => {
     await page.getByRole('navigation').getByRole('link', { name: '设置' }).click();
+    await section('成员与权限');
     await page.getByLabel('邮箱', { exact: true }).first().fill('newcomer@shop.test');
     await page.getByRole('button', { name: '生成邀请链接' }).click();
     await page.getByText('邀请链接只显示这一次').waitFor();

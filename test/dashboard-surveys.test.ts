@@ -157,7 +157,7 @@ describe('surveys in Chromium', () => {
     await screenshot(page, 'surveys-02-list');
   });
 
-  it('shows the send_survey step of a journey in the builder, and the journey mails the link', async () => {
+  it('shows the send_survey step of a journey on the canvas, and the journey mails the link', async () => {
     await adminWrite('put', '/journeys', {
       name: '签收后调查',
       trigger: { event: 'order_delivered' },
@@ -168,8 +168,12 @@ describe('surveys in Chromium', () => {
       },
     });
     await page.goto(`${app.base}/journeys/edit/${encodeURIComponent('签收后调查')}`);
-    const step = page.locator('.ant-card', { hasText: '发送问卷' }).first();
-    await step.waitFor();
+    // On the canvas: the step's node is named by its survey; its panel shows survey and template.
+    const node = page.locator('[data-node="ask"]');
+    await node.waitFor();
+    expect(await node.locator('[data-node-title]').textContent()).toBe(`发送问卷「${SURVEY}」`);
+    await node.click();
+    const step = page.locator('[data-panel-step="ask"]');
     await expect.poll(() => step.innerText()).toContain(SURVEY);
     expect(await step.innerText()).toContain('邀请评价');
 

@@ -61,6 +61,7 @@ describe('WeCom customer contact in Chromium', () => {
       secrets: { secret: SECRET },
     });
     await page.getByRole('navigation').getByRole('link', { name: '设置' }).click();
+    await page.getByRole('menu', { name: '设置分类' }).getByRole('menuitem', { name: '消息渠道' }).click();
     const row = page.locator('tr', {
       has: page.getByRole('cell', { name: '企业微信客户联系', exact: true }),
     });

@@ -11,7 +11,7 @@ import { saveTemplates } from '../src/messaging/template-service.ts';
 import { createWorkspace } from '../src/workspaces/workspace-service.ts';
 import { importText } from './fixtures.ts';
 import { type ReceivedMail, startSmtpSink } from './local-servers.ts';
-import { dropTestSchemas } from './stores.ts';
+import { dropTestSchemas, openTestSchema } from './stores.ts';
 
 // Issue #13: a delivery round marked its messages `sending` before sending, and a worker killed
 // with SIGKILL left them so for ever (1,934 of 4,000 lost). Here real worker processes deliver to
@@ -168,7 +168,7 @@ describe('no message lost when a worker is killed', () => {
   const url = process.env.TEST_DATABASE_URL;
   it.runIf(url)('on PostgreSQL, two workers side by side, each killed five times', async () => {
     const schema = `retain_test_faults_${process.pid}`;
-    const database = await openDatabase({ url: url!, schema });
+    const database = await openTestSchema(url!, schema);
     try {
       const keys = await prepare(database, 'faults-postgres');
       smtp.mail.length = 0;

@@ -221,7 +221,7 @@ describe.each(storesUnderTest())('message guards through the worker ($name)', (s
     const [id] = await enqueue();
     // The crash: claimed (committed `sending`, its lease still running) but never finished.
     const claim = (lease: string) =>
-      sql`update messages set status = 'sending', lease_until = clock_timestamp() + ${lease}::interval
+      sql`update messages set status = 'sending', lease_until = ${new Date()}::timestamptz + ${lease}::interval
         where workspace_id = ${ws.id} and id = ${id!}`.execute(database.db);
     await claim('1 hour');
     expect((await pass(now)).delivery).toMatchObject({ claimed: 0, recovered: 0 });

@@ -76,7 +76,9 @@ describe.each(storesUnderTest())('journey triggers ($name)', (store) => {
     const j = await findJourney(database.db, ws.id, name);
     const rows = await database.db
       .selectFrom('journey_entries as je')
-      .innerJoin('customers as c', 'c.id', 'je.customer_id')
+      .innerJoin('customers as c', (j) =>
+        j.onRef('c.workspace_id', '=', 'je.workspace_id').onRef('c.id', '=', 'je.customer_id'),
+      )
       .select('c.external_id')
       .where('je.workspace_id', '=', ws.id)
       .where('je.journey_id', '=', j.id)

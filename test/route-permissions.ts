@@ -7,7 +7,7 @@ import type { Api } from './api-harness.ts';
 // more; admins alone manage access, channels and the workspace; staff tasks and service notes are
 // worked by the service, operator and admin roles (tasks.write); surveys are made by those who run
 // campaigns (messaging.write) and read by every role; broadcasts are prepared by those too and
-// approved by admins.
+// approved by admins; stores and products are the workspace's settings (admins write them).
 export const ROUTE_PERMISSIONS: Record<string, string> = {
   'POST /api/v1/auth/logout': 'read',
   'GET /api/v1/auth/me': 'read',
@@ -82,6 +82,7 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'GET /api/v1/clv': 'read',
   'GET /api/v1/coupon-templates': 'read',
   'POST /api/v1/coupon-templates': 'loyalty.write',
+  'PATCH /api/v1/coupon-templates/{templateId}': 'loyalty.write',
   'POST /api/v1/coupon-templates/{templateId}/issue': 'loyalty.write',
   'GET /api/v1/coupons/report': 'read',
   'GET /api/v1/coupons/{code}': 'read',
@@ -99,6 +100,13 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'PATCH /api/v1/workspace': 'admin',
   'GET /api/v1/workspace/settings': 'read',
   'PATCH /api/v1/workspace/settings': 'admin',
+  'POST /api/v1/workspaces': 'admin',
+  'GET /api/v1/stores': 'read',
+  'POST /api/v1/stores': 'admin',
+  'PATCH /api/v1/stores/{storeCode}': 'admin',
+  'GET /api/v1/products': 'read',
+  'POST /api/v1/products': 'admin',
+  'PATCH /api/v1/products/{sku}': 'admin',
   'GET /api/v1/channels': 'admin',
   'PUT /api/v1/channels': 'admin',
   'POST /api/v1/channels/{channel}/test': 'admin',
@@ -113,6 +121,12 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'POST /api/v1/journeys/{journey}/pause': 'messaging.write',
   'POST /api/v1/journeys/{journey}/resume': 'messaging.write',
   'POST /api/v1/journeys/backtest': 'read',
+  'PUT /api/v1/journeys/draft': 'messaging.write',
+  'DELETE /api/v1/journeys/{journey}/draft': 'messaging.write',
+  'POST /api/v1/journeys/{journey}/publish/preview': 'messaging.write',
+  'POST /api/v1/journeys/{journey}/publish': 'messaging.write',
+  'GET /api/v1/journeys/{journey}/versions': 'read',
+  'POST /api/v1/journeys/{journey}/test-run': 'read',
   'POST /api/v1/playbook/install': 'messaging.write',
   'POST /api/v1/auth/password': 'read',
   'GET /api/v1/users': 'admin',

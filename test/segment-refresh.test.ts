@@ -59,8 +59,8 @@ describe.each(storesUnderTest())('segments refreshed after an import ($name)', (
       kind: 'orders',
       file: path,
       workspace: ws,
-      afterChanges: async (session, touched) => {
-        refreshed = await refreshAfterChanges(session, ws, touched);
+      afterChanges: async (session, touched, _stats, before) => {
+        refreshed = await refreshAfterChanges(session, ws, touched, before);
       },
     });
     return new Map(refreshed.map((r) => [r.name, r]));

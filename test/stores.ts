@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { distribute, hasCitus } from '../src/db/citus.ts';
 import { type Database, openDatabase } from '../src/db/database.ts';
 
 /** A store kind under test: always PGlite; PostgreSQL too when TEST_DATABASE_URL is set. */
@@ -22,6 +23,24 @@ function freshSchema(): string {
 
 const createdSchemas: string[] = [];
 
+/** Shards per table in test schemas: enough to spread over the workers, few enough to be quick. */
+const TEST_SHARDS = 4;
+
+/**
+ * Opens (and migrates) a test schema on the server; when the server is a Citus coordinator, the
+ * schema is distributed as `retain db distribute` would, so every test runs on the cluster layout.
+ */
+export async function openTestSchema(url: string, schema: string): Promise<Database> {
+  const database = await openDatabase({ url, schema });
+  try {
+    if (await hasCitus(database.db)) await distribute(database.db, { shardCount: TEST_SHARDS });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
 /** The stores every storage test runs against. */
 export function storesUnderTest(): StoreUnderTest[] {
   const stores: StoreUnderTest[] = [{ name: 'pglite', open: openPgliteFromTemplate }];
@@ -32,7 +51,7 @@ export function storesUnderTest(): StoreUnderTest[] {
       open: () => {
         const schema = freshSchema();
         createdSchemas.push(schema);
-        return openDatabase({ url, schema });
+        return openTestSchema(url, schema);
       },
     });
   }

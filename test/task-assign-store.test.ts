@@ -106,7 +106,7 @@ describe.each(storesUnderTest())('task owners, stores and removal ($name)', (sto
       [{ stores: [''] }, 'stores'],
       [{ stores: ['a\u0000b'] }, 'stores'],
       [{ language: 'fr' }, 'language'],
-      [{ role: 'admin' }, 'role'],
+      [{ role: 'owner' }, 'role'],
     ] as const) {
       const r = await set(users.li!, body);
       expect(r.status, JSON.stringify(body)).toBe(400);

@@ -135,13 +135,15 @@ export async function listUsers(db: Kysely<Schema>, workspaceId: number): Promis
 
 /** What an admin may set on a member besides the role: their stores and message language. */
 export interface MemberChanges {
+  role?: Role;
   stores?: string[];
   language?: 'zh-CN' | 'en' | null;
 }
 
 /**
- * Sets a member's stores (trimmed, empty and repeated names dropped) and language, with the
- * audit row, in one transaction; not found for users of other workspaces.
+ * Sets a member's role, stores (trimmed, empty and repeated names dropped) and language, with the
+ * audit row, in one transaction; not found for users of other workspaces. An admin does not change
+ * their own role, and the workspace keeps at least one admin (either would lock it out).
  */
 export async function updateMember(
   db: Kysely<Schema>,
@@ -152,9 +154,11 @@ export async function updateMember(
 ): Promise<WorkspaceUser> {
   const stores = changes.stores && [...new Set(changes.stores.map((s) => s.trim()).filter(Boolean))];
   await db.transaction().execute(async (trx) => {
+    if (changes.role !== undefined) await checkRoleChange(trx, workspaceId, actor, userId, changes.role);
     const updated = await trx
       .updateTable('memberships')
       .set({
+        ...(changes.role !== undefined ? { role: changes.role } : {}),
         ...(stores ? { stores } : {}),
         ...(changes.language !== undefined ? { language: changes.language } : {}),
       })
@@ -166,10 +170,33 @@ export async function updateMember(
       action: 'user.update',
       objectType: 'user',
       objectId: userId,
-      detail: { fields: Object.keys(changes) },
+      detail: { fields: Object.keys(changes), ...(changes.role ? { role: changes.role } : {}) },
     });
   });
   return getUser(db, workspaceId, userId);
+}
+
+/** Refuses a role change that would lock the workspace out: one's own, or its last admin's. */
+async function checkRoleChange(
+  trx: Kysely<Schema>,
+  workspaceId: number,
+  actor: Actor,
+  userId: number,
+  role: Role,
+): Promise<void> {
+  // The admins, locked so two demotions at once cannot both pass the count.
+  const admins = await trx
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('role', '=', 'admin')
+    .forUpdate()
+    .execute();
+  const isAdmin = admins.some((a) => a.user_id === userId);
+  if (actor.kind === 'user' && Number(actor.id) === userId && role !== 'admin')
+    throw new RetainError('conflict', 'role: you cannot change your own role; another admin can');
+  if (isAdmin && role !== 'admin' && admins.length === 1)
+    throw new RetainError('conflict', 'role: the workspace needs at least one admin');
 }
 
 /**

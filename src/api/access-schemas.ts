@@ -87,9 +87,10 @@ export const UserOut = z.object({
 });
 export type UserOut = z.infer<typeof UserOut>;
 
-/** `PATCH /users/:userId`: a member's stores and message language. */
+/** `PATCH /users/:userId`: a member's role, stores and message language. */
 export const MemberBody = z
   .object({
+    role: z.enum(ROLES).optional(),
     stores: z
       .array(Text(100, 1).refine((v) => v.trim() !== '', 'must not be blank'))
       .max(100)

@@ -156,10 +156,10 @@ export class ImportJobs {
             job.progress = p;
           },
           afterChanges: input.refreshSegments
-            ? async (session, touched, stats) => {
+            ? async (session, touched, stats, before) => {
                 job.segments = [];
                 if (stats.inserted + stats.updated + stats.merged === 0) return;
-                const moved = await refreshAfterChanges(session, workspace, touched);
+                const moved = await refreshAfterChanges(session, workspace, touched, before);
                 job.segments = moved.map((m) => ({ name: m.name, entered: m.entered, exited: m.exited }));
               }
             : undefined,

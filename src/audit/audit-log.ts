@@ -41,7 +41,7 @@ export async function recordAudit(
 export async function listAudit(
   db: Kysely<Schema>,
   workspaceId: number,
-  options: { limit: number; before?: number; action?: string },
+  options: { limit: number; before?: number; action?: string; actor?: string },
 ): Promise<Selectable<AuditLogTable>[]> {
   let query = db
     .selectFrom('audit_log')
@@ -50,7 +50,10 @@ export async function listAudit(
     .orderBy('id', 'desc')
     .limit(options.limit);
   if (options.before !== undefined) query = query.where('id', '<', options.before);
-  if (options.action) query = query.where('action', 'like', `${options.action}%`);
+  // A literal prefix: % and _ typed in a filter are not wildcards.
+  if (options.action)
+    query = query.where('action', 'like', `${options.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (options.actor) query = query.where('actor_label', '=', options.actor);
   return query.execute();
 }
 

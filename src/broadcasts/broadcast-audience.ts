@@ -39,10 +39,11 @@ export function armIndexSql(broadcastId: number, arms: readonly Arm[]): RawBuild
   let upper = 0;
   const whens = arms.slice(0, -1).map((a, i) => {
     upper += (a.weight / total) * 100;
-    return sql`when d < ${upper}::float8 then ${i}::int`;
+    return sql`when ${drawSql(broadcastId, 'variant')} < ${upper}::float8 then ${i}::int`;
   });
-  return sql<number>`(select case ${sql.join(whens, sql` `)} else ${arms.length - 1}::int end
-    from (select ${drawSql(broadcastId, 'variant')} as d) v)`;
+  // The draw is repeated per arm rather than read from a FROM-less subquery: Citus pushes no such
+  // subquery down when it calls a non-immutable function (convert_to).
+  return sql<number>`(case ${sql.join(whens, sql` `)} else ${arms.length - 1}::int end)`;
 }
 
 /** The same arm pick in JavaScript (for tests and the test send). */
@@ -70,8 +71,8 @@ export async function audienceFilter(
   else if ('condition' in audience)
     filter = await conditionFilter(db, workspace, parseCondition(audience.condition));
   else
-    filter = sql<boolean>`c.id in (select l.customer_id from broadcast_list l
-      where l.workspace_id = ${ws} and l.broadcast_id = ${broadcastId})`;
+    filter = sql<boolean>`exists (select 1 from broadcast_list l
+      where l.workspace_id = c.workspace_id and l.broadcast_id = ${broadcastId} and l.customer_id = c.id)`;
   return sql<boolean>`(c.erased_at is null and ${filter})`;
 }
 

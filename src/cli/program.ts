@@ -64,6 +64,7 @@ const MODULES: [string[], () => Promise<Register[]>][] = [
   [['wecom'], async () => [(await import('./commands/wecom.ts')).registerWecomCommands]],
   [['playbook'], async () => [(await import('./commands/playbook.ts')).registerPlaybookCommands]],
   [['predict'], async () => [(await import('./commands/predict.ts')).registerPredictCommands]],
+  [['db'], async () => [(await import('./commands/db.ts')).registerDbCommands]],
 ];
 
 /** The first argument that is neither an option nor the value of `-w/--workspace` or `--now`. */

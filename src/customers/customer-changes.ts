@@ -2,72 +2,55 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 
 /**
- * What a derived copy of customer data (a facts snapshot, a segment's membership) has seen: the
- * transaction snapshot it read under (`pg_current_snapshot()` as text) and, when it was written
- * inside a transaction that itself changed customers, that transaction's id.
+ * Change detection for copies derived from the customers table (the facts snapshot, a segment's
+ * stored membership): each stores the workspace's customers version it read (migration 0034), and
+ * is current while the version has not moved. A row trigger bumps the version once in every
+ * transaction that writes the workspace's customers, in that transaction, by whatever path.
  */
-export interface Coverage {
-  snapshot: string;
-  xid: string | null;
+
+function checkedInt(n: number): number {
+  if (!Number.isSafeInteger(n)) throw new Error(`invalid number ${n}`);
+  return n;
 }
 
-/** A coverage as SQL expressions: literals, or the columns of a row that stores one. */
-export interface CoverageSql {
-  snapshot: RawBuilder<unknown>;
-  xid: RawBuilder<unknown>;
-}
-
-const SNAPSHOT = /^\d+:\d+:[\d,]*$/;
-const XID = /^\d+$/;
-
-/** Selects the coverage of the current statement (columns `snapshot`, `xid`). */
-export const CURRENT_COVERAGE = sql<Coverage>`pg_current_snapshot()::text as snapshot,
-  pg_current_xact_id_if_assigned()::text as xid`;
-
-/** A coverage as literals, checked first (COPY takes no parameters, so values are inlined). */
-export function coverageLiteral(c: Coverage): CoverageSql {
-  if (!SNAPSHOT.test(c.snapshot) || (c.xid !== null && !XID.test(c.xid)))
-    throw new Error(`invalid coverage ${c.snapshot} ${c.xid}`);
-  return { snapshot: sql.lit(c.snapshot), xid: c.xid === null ? sql`null` : sql.lit(c.xid) };
-}
-
-/** The coverage stored in two text columns of a row. */
-export function coverageColumns(snapshot: string, xid: string): CoverageSql {
-  return { snapshot: sql.ref(snapshot), xid: sql.ref(xid) };
-}
-
-function covered(c: CoverageSql): RawBuilder<boolean> {
-  return sql<boolean>`(pg_visible_in_snapshot(ch.xid, (${c.snapshot})::pg_snapshot)
-    or coalesce(ch.xid = (${c.xid})::xid8, false))`;
+/** The workspace's current customers version as SQL (0 before any customer was written). */
+export function customersVersionSql(workspaceId: number): RawBuilder<number> {
+  // Inlined (COPY takes no parameters), the workspace id is checked first.
+  return sql<number>`coalesce((select v.version from customer_versions v
+    where v.workspace_id = ${sql.lit(checkedInt(workspaceId))}), 0)`;
 }
 
 /**
- * True (in SQL) when every change to the workspace's customers visible to the current statement
- * is covered by `c`; with `ownChangesAllowed` the current transaction's own changes do not count
- * (the caller is applying them itself).
+ * The workspace's customers version as the current statement sees it. Read before the data it
+ * describes (claiming less is safe: a change in between only makes the copy look stale).
+ */
+export async function customersVersion(db: Kysely<Schema>, workspaceId: number): Promise<number> {
+  const row = await sql<{ v: number }>`select ${customersVersionSql(workspaceId)} as v`.execute(db);
+  return Number(row.rows[0]!.v);
+}
+
+/**
+ * Inside a transaction about to write the workspace's customers: locks the version (no other
+ * writer changes those customers until this transaction ends) and returns it, the version before
+ * this transaction's own changes. A copy stored with it was current just before them.
+ */
+export async function claimCustomersVersion(db: Kysely<Schema>, workspaceId: number): Promise<number> {
+  const row = await sql<{ version: number }>`
+    insert into customer_versions as v (workspace_id, version) values (${checkedInt(workspaceId)}, 0)
+    on conflict (workspace_id) do update set version = v.version returning version`.execute(db);
+  return Number(row.rows[0]!.version);
+}
+
+/**
+ * True (in SQL) when a copy stored with `version` is current: the workspace's customers version is
+ * still `version` (or, with `before`, the version before the current transaction's own changes
+ * was — the caller is applying those itself).
  */
 export function customersUnchangedSince(
   workspaceId: number,
-  c: CoverageSql,
-  ownChangesAllowed: boolean,
+  version: RawBuilder<unknown>,
+  before?: number,
 ): RawBuilder<boolean> {
-  const own = ownChangesAllowed ? sql`and ch.xid is distinct from pg_current_xact_id_if_assigned()` : sql``;
-  return sql<boolean>`not exists (select 1 from customer_changes ch
-    where ch.workspace_id = ${sql.lit(workspaceId)} and not ${covered(c)} ${own})`;
-}
-
-/** Forgets logged changes that every given coverage has seen: they can no longer make anything stale. */
-export async function forgetCoveredChanges(
-  db: Kysely<Schema>,
-  workspaceId: number,
-  coverages: readonly Coverage[],
-): Promise<void> {
-  if (coverages.length === 0) return;
-  const all = sql.join(
-    coverages.map((c) => covered(coverageLiteral(c))),
-    sql` and `,
-  );
-  await sql`delete from customer_changes ch where ch.workspace_id = ${sql.lit(workspaceId)} and ${all}`.execute(
-    db,
-  );
+  const expected = before === undefined ? customersVersionSql(workspaceId) : sql.lit(checkedInt(before));
+  return sql<boolean>`coalesce(${version} = ${expected}, false)`;
 }

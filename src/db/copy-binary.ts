@@ -27,6 +27,13 @@ export function int4Field(n: number): Uint8Array[] {
   return [new Uint8Array(v.buffer)];
 }
 
+/** An int8 field's binary form. */
+export function int8Field(n: number): Uint8Array[] {
+  const v = new DataView(new ArrayBuffer(8));
+  v.setBigInt64(0, BigInt(n));
+  return [new Uint8Array(v.buffer)];
+}
+
 /** A text field's binary form. */
 export function textField(s: string): Uint8Array[] {
   return [Buffer.from(s, 'utf8')];

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, type LogEvent, PostgresDialect } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
@@ -84,12 +84,24 @@ export interface OpenOptions {
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const store = options.url ? await openPostgres(options.url, options.schema) : await openPglite(options);
   try {
-    await migrateToLatest(store.db as Kysely<unknown>, options.url ? options.schema : undefined);
+    await migrateToLatest(
+      store.db as Kysely<unknown>,
+      options.url ? (options.schema ?? (await currentSchema(store.db))) : undefined,
+    );
   } catch (error) {
     await store.close();
     throw error;
   }
   return store;
+}
+
+/**
+ * The schema the connection's search path names first: migrations name it explicitly (Kysely would
+ * otherwise find another schema's migration tables on the same server).
+ */
+async function currentSchema(db: Kysely<Schema>): Promise<string | undefined> {
+  const row = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return row.rows[0]?.schema ?? undefined;
 }
 
 async function openPglite(options: OpenOptions): Promise<Database> {
@@ -185,6 +197,8 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
     types: pgTypes,
     max: 10,
     connectionTimeoutMillis: 10_000,
+    // Names the store's own connections (journeys' safe watermark looks only at those).
+    application_name: schema ? `retain/${schema}` : 'retain',
   };
   if (schema) {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);

@@ -25,7 +25,11 @@ import * as m0024 from './migrations/0024-service-records.ts';
 import * as m0026 from './migrations/0026-broadcasts.ts';
 import * as m0028 from './migrations/0028-customer-search.ts';
 import * as m0029 from './migrations/0029-predictions.ts';
+import * as m0030 from './migrations/0030-journey-versions.ts';
+import * as m0031 from './migrations/0031-stores.ts';
 import * as m0032 from './migrations/0032-import-mappings.ts';
+import * as m0033 from './migrations/0033-citus-keys.ts';
+import * as m0034 from './migrations/0034-customer-versions.ts';
 import * as m0035 from './migrations/0035-task-assignee-due.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
@@ -56,7 +60,11 @@ const migrations: Record<string, Migration> = {
   '0026-broadcasts': m0026,
   '0028-customer-search': m0028,
   '0029-predictions': m0029,
+  '0030-journey-versions': m0030,
+  '0031-stores': m0031,
   '0032-import-mappings': m0032,
+  '0033-citus-keys': m0033,
+  '0034-customer-versions': m0034,
   '0035-task-assignee-due': m0035,
 };
 

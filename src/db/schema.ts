@@ -99,6 +99,16 @@ export interface ProductsTable {
   created_at: Auto<Date>;
 }
 
+export interface StoresTable {
+  workspace_id: number;
+  /** What orders, coupon templates and members' stores carry. */
+  code: string;
+  name: string;
+  city: string | null;
+  active: Auto<boolean>;
+  created_at: Auto<Date>;
+}
+
 export interface EventsTable {
   workspace_id: number;
   id: Generated<number>;
@@ -435,13 +445,30 @@ export interface JourneysTable {
   id: Generated<number>;
   name: string;
   definition: unknown;
-  status: Auto<'active' | 'paused'>;
+  /** `draft`: saved as a draft only, never published (version 0). */
+  status: Auto<'active' | 'paused' | 'draft'>;
   scanned_to: Auto<Date>;
   active_from: Auto<Date>;
   dated_to: DateString | null;
   capped: Auto<number>;
   created_at: Auto<Date>;
   updated_at: Auto<Date>;
+  /** The published version `definition` is (0 before the first publish). */
+  version: Auto<number>;
+  /** Unpublished edits, or null. */
+  draft: unknown | null;
+  draft_updated_at: Date | null;
+  draft_by: string | null;
+}
+
+/** Each published definition of a journey, by version. */
+export interface JourneyVersionsTable {
+  workspace_id: number;
+  journey_id: number;
+  version: number;
+  definition: unknown;
+  published_at: Auto<Date>;
+  published_by: string | null;
 }
 
 export interface JourneyEntriesTable {
@@ -460,6 +487,8 @@ export interface JourneyEntriesTable {
   vars: Auto<Record<string, unknown>>;
   exit_reason: string | null;
   updated_at: Auto<Date>;
+  /** The journey version the entry runs on (the one published when it entered). */
+  version: Auto<number>;
 }
 
 export interface JourneyStepsTable {
@@ -644,6 +673,7 @@ export interface Schema {
   orders: OrdersTable;
   order_lines: OrderLinesTable;
   products: ProductsTable;
+  stores: StoresTable;
   events: EventsTable;
   tags: TagsTable;
   merge_log: MergeLogTable;
@@ -674,6 +704,7 @@ export interface Schema {
   instance_secrets: InstanceSecretsTable;
   journeys: JourneysTable;
   journey_entries: JourneyEntriesTable;
+  journey_versions: JourneyVersionsTable;
   journey_steps: JourneyStepsTable;
   daily_task_runs: DailyTaskRunsTable;
   stage_counts: StageCountsTable;

@@ -18,16 +18,23 @@ export async function reassignEvents(
     sql.ref('e.occurred_at'),
     sql.ref('e.properties'),
   );
+  // Keys are computed in a query of their own: Citus refuses a STABLE function over columns
+  // (concat_ws, extract) in an UPDATE or DELETE of a distributed table.
   await sql`
-    delete from events e using ${m} m
-    where e.workspace_id = ${workspaceId} and e.customer_id = m.merged_id
-      and (exists (select 1 from events s where s.workspace_id = ${workspaceId} and s.event_key = ${survivorKey})
-        or e.id <> (select min(d.id) from events d join ${m} dm on dm.merged_id = d.customer_id
-          where d.workspace_id = ${workspaceId} and dm.survivor_id = m.survivor_id
-            and d.type = e.type and d.occurred_at = e.occurred_at and d.properties = e.properties))`.execute(
-    session.db,
-  );
+    with moving as materialized (
+      select e.id, ${survivorKey} as event_key,
+        min(e.id) over (partition by m.survivor_id, e.type, e.occurred_at, e.properties) as first_id
+      from events e join ${m} m on m.merged_id = e.customer_id where e.workspace_id = ${workspaceId}
+    )
+    delete from events e using moving v
+    where e.workspace_id = ${workspaceId} and e.id = v.id
+      and (exists (select 1 from events s where s.workspace_id = ${workspaceId} and s.event_key = v.event_key)
+        or v.id <> v.first_id)`.execute(session.db);
   await sql`
-    update events e set customer_id = m.survivor_id, event_key = ${survivorKey} from ${m} m
-    where e.workspace_id = ${workspaceId} and e.customer_id = m.merged_id`.execute(session.db);
+    with rekeyed as materialized (
+      select e.id, m.survivor_id, ${survivorKey} as event_key from events e join ${m} m on m.merged_id = e.customer_id
+      where e.workspace_id = ${workspaceId}
+    )
+    update events e set customer_id = r.survivor_id, event_key = r.event_key from rekeyed r
+    where e.workspace_id = ${workspaceId} and e.id = r.id`.execute(session.db);
 }

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { sql } from 'kysely';
 import { listUsers } from '../access/user-service.ts';
 import { refreshCustomerAggregates } from '../customers/customer-aggregates.ts';
+import { claimCustomersVersion } from '../customers/customer-changes.ts';
 import { ownerLookup } from '../customers/customer-owner-lookup.ts';
 import { processCustomers } from '../customers/customers-import.ts';
 import type { Database, Session } from '../db/database.ts';
@@ -74,9 +75,15 @@ export interface IngestOptions {
   /**
    * Runs inside the import's transaction once aggregates are fresh and the import is going to be
    * kept, with the ids (sorted) of every customer it touched, merged-away ones included: work that
-   * must follow the data atomically (the CLI refreshes segments here).
+   * must follow the data atomically (the CLI refreshes segments here). `before` is the workspace's
+   * customers version before the import (see claimCustomersVersion).
    */
-  afterChanges?: (session: Session, touched: readonly number[], stats: ImportStats) => Promise<void>;
+  afterChanges?: (
+    session: Session,
+    touched: readonly number[],
+    stats: ImportStats,
+    before: number,
+  ) => Promise<void>;
 }
 
 export interface ImportOptions extends IngestOptions {
@@ -258,6 +265,9 @@ export async function importRecords(database: Database, options: RecordsInput): 
     // One import at a time per workspace: two files creating the same new person, or one merging a
     // customer the other is assigning orders to, must not interleave.
     await sql`select pg_advisory_xact_lock(${workspace.id})`.execute(db);
+    // What the workspace's customers were before this import: derived copies stored with it were
+    // current just before, so they can be patched rather than rebuilt.
+    const before = options.afterChanges ? await claimCustomersVersion(db, workspace.id) : 0;
     let committed = false;
     let mark = performance.now();
     const phase = (name: string) => {
@@ -318,6 +328,7 @@ export async function importRecords(database: Database, options: RecordsInput): 
           session,
           touched.rows.map((r) => Number(r.id)),
           stats,
+          before,
         );
         phase('after');
       }

@@ -11,7 +11,9 @@ import { FunnelSchema } from '../metrics/metrics-contract.ts';
 const Definition = z
   .record(z.string(), z.unknown())
   .describe('the journey (the JSON form of a journey file)');
-const JourneyStatus = z.enum(['active', 'paused']);
+const JourneyStatus = z
+  .enum(['active', 'paused', 'draft'])
+  .describe('draft: saved as a draft, never published');
 
 /** Entries of a journey by state. */
 export const EntryCountsSchema = z.object({
@@ -74,7 +76,14 @@ export const JourneyReportSchema = z.object({
 export type JourneyReport = z.infer<typeof JourneyReportSchema>;
 
 /** `GET /journeys/{journey}`. */
-export const JourneyDetailSchema = z.object({ definition: Definition, report: JourneyReportSchema });
+export const JourneyDetailSchema = z.object({
+  definition: Definition,
+  report: JourneyReportSchema,
+  version: z.number().describe('the published version (0: never published)'),
+  draft: Definition.nullable().describe('unpublished edits, or null'),
+  draft_updated_at: z.string().nullable(),
+  draft_by: z.string().nullable(),
+});
 export type JourneyDetail = z.infer<typeof JourneyDetailSchema>;
 
 /** A row of `GET /journeys` (counts only: the funnel is per journey). */
@@ -87,11 +96,18 @@ export const JourneyRowSchema = z.object({
   entries: EntryCountsSchema,
   steps: z.array(StepCountSchema),
   updated_at: z.string(),
+  version: z.number().describe('the published version (0: never published)'),
+  has_draft: z.boolean(),
 });
 export type JourneyRow = z.infer<typeof JourneyRowSchema>;
 
 /** `PUT /journeys`: the journey saved, and whether it is new. */
-export const JourneyAppliedSchema = z.object({ id: z.number(), name: z.string(), created: z.boolean() });
+export const JourneyAppliedSchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  created: z.boolean(),
+  version: z.number().describe('the version now published'),
+});
 export type JourneyApplied = z.infer<typeof JourneyAppliedSchema>;
 
 /** `POST /journeys/backtest`: what a journey would have done over past days (nothing is sent). */
@@ -106,3 +122,84 @@ export const BacktestSchema = z.object({
   steps: z.array(z.object({ step: z.string(), type: z.string(), reached: z.number(), outcomes: z.string() })),
 });
 export type Backtest = z.infer<typeof BacktestSchema>;
+
+const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** `PUT /journeys/draft`: the draft saved (the published version keeps running). */
+export const DraftSavedSchema = z.object({
+  name: z.string(),
+  version: z.number().describe('the published version, unchanged (0: never published)'),
+  draft_updated_at: z.string(),
+  created: z.boolean().describe('the journey is new (a draft only, running nothing)'),
+});
+export type DraftSaved = z.infer<typeof DraftSavedSchema>;
+
+/** `POST /journeys/{journey}/publish/preview`: the draft's backtest over the last 30 days. */
+export const PublishPreviewSchema = z.object({
+  name: z.string(),
+  published_version: z.number(),
+  next_version: z.number(),
+  draft_digest: z.string().describe('name it when publishing: the draft this backtest is of'),
+  backtest: BacktestSchema,
+});
+export type PublishPreview = z.infer<typeof PublishPreviewSchema>;
+
+/** `POST /journeys/{journey}/publish`: confirms publishing the draft whose backtest was shown. */
+export const PublishRequestSchema = z
+  .object({
+    draft_digest: z.string().regex(/^[0-9a-f]{32}$/, 'the draft_digest of the publish preview'),
+    confirm: z.literal(true, { error: 'must be true: publishing is confirmed after its backtest' }),
+  })
+  .strict();
+
+/** The version a publish made. */
+export const PublishedSchema = z.object({ name: z.string(), version: z.number() });
+export type Published = z.infer<typeof PublishedSchema>;
+
+/** A row of `GET /journeys/{journey}/versions`. */
+export const JourneyVersionSchema = z.object({
+  version: z.number(),
+  published_at: z.string(),
+  published_by: z.string().nullable(),
+  steps: z.number(),
+  in_progress: z.number().describe('entries still running on this version'),
+  current: z.boolean(),
+});
+export type JourneyVersion = z.infer<typeof JourneyVersionSchema>;
+
+/** `POST /journeys/{journey}/test-run`: one customer through the draft or the published definition. */
+export const TestRunRequestSchema = z
+  .object({
+    customer_id: Id,
+    source: z.enum(['draft', 'published']).default('published'),
+  })
+  .strict();
+
+/** A test run: the path the customer would take and each message rendered (nothing is sent). */
+export const TestRunSchema = z.object({
+  name: z.string(),
+  source: z.enum(['draft', 'published']),
+  version: z.number().nullable().describe('the published version walked; null for the draft'),
+  customer_id: z.number(),
+  path: z.array(
+    z.object({
+      step: z.string(),
+      type: z.string(),
+      outcome: z.string(),
+      at: z.string().describe('when the customer would reach the step, entering now'),
+      message: z
+        .object({
+          template: z.string(),
+          channel: z.string(),
+          decision: z.enum(['send', 'skip', 'defer']),
+          reason: z.string().nullable(),
+          locale: z.string(),
+          subject: z.string().nullable(),
+          body: z.string(),
+        })
+        .nullable(),
+    }),
+  ),
+  ended: z.string().describe('completed, held_out or loop_without_wait'),
+});
+export type TestRun = z.infer<typeof TestRunSchema>;

@@ -17,8 +17,8 @@ export interface EnterResult {
 /** Days a stopped worker catches up on for date triggers (older days are not replayed). */
 const DATE_CATCH_UP_DAYS = 7;
 
-function reentryFilter(journey: Journey, journeyId: number, ws: number, now: Date): RawBuilder<boolean> {
-  const mine = sql`je.workspace_id = ${ws} and je.journey_id = ${journeyId} and je.customer_id = c.id`;
+function reentryFilter(journey: Journey, journeyId: number, now: Date): RawBuilder<boolean> {
+  const mine = sql`je.workspace_id = c.workspace_id and je.journey_id = ${journeyId} and je.customer_id = c.id`;
   if (journey.reentry === 'once')
     return sql<boolean>`not exists (select 1 from journey_entries je where ${mine})`;
   if (journey.reentry === 'always') return sql<boolean>`true`;
@@ -48,18 +48,21 @@ export async function enterCandidates(
       ? sql`null::bigint`
       : sql`greatest(${journey.max_entries}::bigint - (select count(*) from journey_entries where workspace_id = ${ws} and journey_id = ${stored.id}), 0)`;
   const result = await sql<{ entered: number; capped: number }>`
-    with cand as (${candidates}),
+    -- The candidates are read on their own (on Citus: one worker's query, its rows then joined
+    -- like a small table); the rest matches the outer customer's workspace_id, never a parameter
+    -- again, so Citus can run it on that workspace's shards.
+    with cand as materialized (${candidates}),
     fresh as (
       select ${distinct} c.id as customer_id, t.occurrence from cand t
       join customers c on c.workspace_id = ${ws} and c.id = t.customer_id and c.erased_at is null
-      where ${where} and ${reentryFilter(journey, stored.id, ws, now)}
-        and not exists (select 1 from journey_entries je where je.workspace_id = ${ws} and je.journey_id = ${stored.id}
+      where ${where} and ${reentryFilter(journey, stored.id, now)}
+        and not exists (select 1 from journey_entries je where je.workspace_id = c.workspace_id and je.journey_id = ${stored.id}
           and je.customer_id = c.id and je.occurrence = t.occurrence)
       order by c.id, t.occurrence
     ), ranked as (select f.*, row_number() over (order by customer_id, occurrence) as n from fresh f),
     added as (
-      insert into journey_entries (workspace_id, journey_id, customer_id, occurrence, entered_at, state, step, wake_at)
-      select ${ws}, ${stored.id}, customer_id, occurrence, ${now}, 'active', ${journey.start}, ${now} from ranked
+      insert into journey_entries (workspace_id, journey_id, customer_id, occurrence, entered_at, state, step, wake_at, version)
+      select ${ws}, ${stored.id}, customer_id, occurrence, ${now}, 'active', ${journey.start}, ${now}, ${stored.version}::int from ranked
       where ${room} is null or n <= ${room}
       on conflict do nothing returning 1
     ) select (select count(*) from added)::int as entered,
@@ -74,14 +77,15 @@ export async function enterCandidates(
 
 /**
  * The database time up to which changes are safe to read: the start of the oldest transaction
- * still open elsewhere (its rows carry that time and may commit later), or now.
+ * still open in another connection of this store (its rows carry that time and may commit later),
+ * or now. Only this store's connections count (same application name, which names the schema):
+ * other programs on the database, and Citus's own background work, never write these rows.
  */
 async function safeWatermark(db: Kysely<Schema>): Promise<Date> {
   const row = await sql<{ upto: Date }>`
     select coalesce((select min(xact_start) from pg_stat_activity
-      where pid <> pg_backend_pid() and xact_start is not null and datname = current_database()), now()) as upto`.execute(
-    db,
-  );
+      where pid <> pg_backend_pid() and xact_start is not null and datname = current_database()
+        and application_name = current_setting('application_name')), now()) as upto`.execute(db);
   return row.rows[0]!.upto;
 }
 

@@ -12,8 +12,8 @@ import { RetainError } from '../shared/errors.ts';
 import { clockMinutes, nextWallTime } from '../shared/zoned-time.ts';
 import { findSurvey } from '../surveys/survey-service.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
-import { durationMs, type Step, TIER_BIRTHDAY_COUPON } from './journey-model.ts';
-import type { StoredJourney } from './journey-service.ts';
+import { durationMs, type Journey, type Step, TIER_BIRTHDAY_COUPON } from './journey-model.ts';
+import { journeyVersion, type StoredJourney } from './journey-service.ts';
 import { createJourneyTask } from './journey-task.ts';
 import { awaitedHappened } from './journey-triggers.ts';
 
@@ -34,6 +34,8 @@ export interface Entry {
   zone: string | null;
   external_id: string | null;
   erased: boolean;
+  /** The journey version the entry entered on: its steps are that version's. */
+  version: number;
 }
 
 /** A share in [0, 100) fixed by the journey, the customer and the step: the same draw every time. */
@@ -79,11 +81,11 @@ async function advance(
   trx: Kysely<Schema>,
   workspace: Workspace,
   journey: StoredJourney,
+  def: Journey,
   entry: Entry,
   now: Date,
   batch: Batch,
 ) {
-  const def = journey.definition;
   const ws = workspace.id;
   const zone = entry.zone ?? workspace.timezone;
   const leave = (state: 'completed' | 'exited', reason: string) => {
@@ -137,7 +139,7 @@ async function advance(
         break;
       }
       case 'branch': {
-        const key = `${journey.id}:${name}`;
+        const key = `${journey.id}:${entry.version}:${name}`;
         if (!batch.conditions.has(key)) batch.conditions.set(key, conditionFilter(trx, workspace, step.if));
         const where = await batch.conditions.get(key)!;
         const hit = await sql<{ hit: boolean }>`select exists (select 1 from customers c
@@ -283,6 +285,22 @@ async function queueSurvey(
   return 'queued';
 }
 
+/** The definitions of journey versions, each read once per run (the published one is at hand). */
+class VersionCache {
+  private loaded = new Map<string, Promise<Journey>>();
+  /** The definition of a version of a journey. */
+  of(db: Kysely<Schema>, journey: StoredJourney, version: number): Promise<Journey> {
+    if (version === journey.version) return Promise.resolve(journey.definition);
+    const key = `${journey.id}:${version}`;
+    let def = this.loaded.get(key);
+    if (!def) {
+      def = journeyVersion(db, journey.workspace_id, journey.id, version);
+      this.loaded.set(key, def);
+    }
+    return def;
+  }
+}
+
 /**
  * Runs the entries that are due (their wait ended, or they just entered) of the workspace's
  * active journeys, a batch per transaction. Entries are claimed with `FOR UPDATE SKIP LOCKED`, so
@@ -298,19 +316,23 @@ export async function runDueEntries(
   const byId = new Map(journeys.filter((j) => j.status === 'active').map((j) => [j.id, j]));
   const result: RunResult = { entries: 0, steps: 0, messages: 0 };
   if (!byId.size) return result;
+  const versions = new VersionCache();
   for (;;) {
     const done = await db.transaction().execute(async (trx) => {
       const claimed = await sql<Entry>`
         select je.id, je.journey_id, je.customer_id, je.entered_at, je.state, je.step, je.wake_at, je.wait_since, je.arm,
-          je.holdout, je.vars, je.exit_reason, c.attributes->>'timezone' as zone, c.external_id, c.erased_at is not null as erased
+          je.holdout, je.vars, je.exit_reason, je.version, c.attributes->>'timezone' as zone, c.external_id, c.erased_at is not null as erased
         from journey_entries je join customers c on c.workspace_id = je.workspace_id and c.id = je.customer_id
         where je.workspace_id = ${workspace.id} and je.state in ('active', 'waiting') and je.wake_at <= ${now}
           and je.journey_id = any(${[...byId.keys()]}::int[])
         order by je.wake_at, je.id limit ${options.batch ?? 500} for update of je skip locked`.execute(trx);
       if (!claimed.rows.length) return true;
       const batch = new Batch();
-      for (const entry of claimed.rows)
-        await advance(trx, workspace, byId.get(entry.journey_id)!, entry, now, batch);
+      for (const entry of claimed.rows) {
+        const journey = byId.get(entry.journey_id)!;
+        const def = await versions.of(trx, journey, entry.version);
+        await advance(trx, workspace, journey, def, entry, now, batch);
+      }
       await writeBatch(trx, workspace.id, claimed.rows, batch, now);
       result.entries += claimed.rows.length;
       result.steps += batch.steps.length;
@@ -354,16 +376,24 @@ export async function wakeOnEvents(
   now: Date,
 ) {
   let woken = 0;
+  const versions = new VersionCache();
   for (const j of journeys) {
     if (j.status !== 'active') continue;
-    for (const [name, step] of Object.entries(j.definition.steps)) {
-      if (step.type !== 'wait_for_event') continue;
-      const ws = workspace.id;
-      const happened = awaitedHappened(step, ws, sql`je.customer_id`, sql`je.wait_since`, now);
-      const r = await sql`update journey_entries je set wake_at = ${now}
-        where je.workspace_id = ${ws} and je.journey_id = ${j.id} and je.step = ${name} and je.state = 'waiting'
-          and je.wake_at > ${now} and ${happened}`.execute(db);
-      woken += Number(r.numAffectedRows ?? 0);
+    const ws = workspace.id;
+    const waiting = await sql<{ version: number }>`select distinct version from journey_entries
+      where workspace_id = ${ws} and journey_id = ${j.id} and state = 'waiting'`.execute(db);
+    for (const { version } of waiting.rows) {
+      const def = await versions.of(db, j, version);
+      for (const [name, step] of Object.entries(def.steps)) {
+        if (step.type !== 'wait_for_event') continue;
+        const happened = awaitedHappened(step, ws, sql`je.customer_id`, sql`je.wait_since`, now);
+        const r = await sql`update journey_entries je set wake_at = ${now}
+          where je.workspace_id = ${ws} and je.journey_id = ${j.id} and je.version = ${version}
+            and je.step = ${name} and je.state = 'waiting' and je.wake_at > ${now} and ${happened}`.execute(
+          db,
+        );
+        woken += Number(r.numAffectedRows ?? 0);
+      }
     }
   }
   return woken;

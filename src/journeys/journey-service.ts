@@ -1,10 +1,13 @@
 import { type Kysely, sql } from 'kysely';
+import type { Actor } from '../access/caller.ts';
 import { getUser } from '../access/user-service.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import type { Schema } from '../db/schema.ts';
 import { findCouponTemplate } from '../loyalty/coupon-template.ts';
 import { checkTemplateSyntax } from '../messaging/template-render.ts';
 import { findTemplate } from '../messaging/template-service.ts';
 import { findSegment } from '../segments/segment-service.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 import { clockNow } from '../shared/clock.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
 import { findSurvey } from '../surveys/survey-service.ts';
@@ -18,8 +21,15 @@ export interface StoredJourney {
   id: number;
   workspace_id: number;
   name: string;
-  status: 'active' | 'paused';
+  /** `draft`: never published; the definition is the draft's. */
+  status: 'active' | 'paused' | 'draft';
+  /** The published definition (of {@link StoredJourney.version}). */
   definition: Journey;
+  version: number;
+  /** Unpublished edits, or null. */
+  draft: Journey | null;
+  draft_updated_at: Date | null;
+  draft_by: string | null;
   scanned_to: Date;
   active_from: Date;
   dated_to: string | null;
@@ -67,29 +77,118 @@ export async function checkReferences(db: Kysely<Schema>, workspaceId: number, j
 }
 
 /**
- * Creates or replaces a journey from its definition (already parsed, or JSON/YAML text). A new
- * journey reacts to what happens from now on: triggers before it was applied do not enter anyone.
- * Customers already in a replaced journey continue at their step (or exit if it was removed).
+ * Creates or replaces a journey and publishes it at once, from its definition (already parsed, or
+ * JSON/YAML text). A new journey reacts to what happens from now on: triggers before it was
+ * applied do not enter anyone. A changed definition becomes a new version; customers already in
+ * the journey continue on the version they entered on. A pending draft is kept unless it is what
+ * was applied. With an actor, the audit row is written in the same transaction.
  */
-export async function applyJourney(db: Kysely<Schema>, workspaceId: number, input: Journey | string) {
+export async function applyJourney(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  input: Journey | string,
+  actor?: Actor,
+) {
   const journey = typeof input === 'string' ? parseJourney(input) : input;
   await checkReferences(db, workspaceId, journey);
-  const row = await db
-    .insertInto('journeys')
+  return db.transaction().execute(async (trx) => {
+    const found = await lockJourney(trx, workspaceId, journey.name);
+    let created = false;
+    let version: number;
+    if (found) version = await publishDefinition(trx, found, journey, actor?.label ?? null);
+    else {
+      created = true;
+      const row = await trx
+        .insertInto('journeys')
+        .values({
+          workspace_id: workspaceId,
+          name: journey.name,
+          definition: JSON.stringify(journey),
+          active_from: clockNow(),
+          version: 1,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      version = await recordVersion(trx, workspaceId, row.id, 1, journey, actor?.label ?? null);
+    }
+    if (actor)
+      await recordAudit(trx, workspaceId, actor, {
+        action: 'journey.apply',
+        objectType: 'journey',
+        objectId: journey.name,
+        detail: { version },
+      });
+    const id = found?.id ?? (await findJourney(trx, workspaceId, journey.name)).id;
+    return { id, name: journey.name, created, version };
+  });
+}
+
+/** A journey row locked for a change, or undefined. */
+export async function lockJourney(trx: Kysely<Schema>, workspaceId: number, name: string) {
+  const row = await trx
+    .selectFrom('journeys')
+    .select(COLUMNS)
+    .where('workspace_id', '=', workspaceId)
+    .where('name', '=', name)
+    .forUpdate()
+    .executeTakeFirst();
+  return row as StoredJourney | undefined;
+}
+
+/** Stores a published definition under its version; returns the version. */
+export async function recordVersion(
+  trx: Kysely<Schema>,
+  workspaceId: number,
+  journeyId: number,
+  version: number,
+  journey: Journey,
+  by: string | null,
+): Promise<number> {
+  await trx
+    .insertInto('journey_versions')
     .values({
       workspace_id: workspaceId,
-      name: journey.name,
+      journey_id: journeyId,
+      version,
       definition: JSON.stringify(journey),
-      active_from: clockNow(),
+      published_by: by,
     })
-    .onConflict((oc) =>
-      oc
-        .columns(['workspace_id', 'name'])
-        .doUpdateSet({ definition: JSON.stringify(journey), updated_at: new Date() }),
-    )
-    .returning(['id', sql<boolean>`xmax = 0`.as('created')])
-    .executeTakeFirstOrThrow();
-  return { id: row.id, name: journey.name, created: row.created };
+    .execute();
+  return version;
+}
+
+/**
+ * Makes a definition the journey's published one (in the caller's transaction): a new version
+ * unless it equals the one published; a never-published journey starts running from now. A draft
+ * equal to it is cleared. Returns the version now published.
+ */
+export async function publishDefinition(
+  trx: Kysely<Schema>,
+  found: StoredJourney,
+  journey: Journey,
+  by: string | null,
+): Promise<number> {
+  const ws = found.workspace_id;
+  const clearDraft =
+    found.draft !== null && canonicalJson(found.draft) === canonicalJson(journey) ? { draft: null } : {};
+  const unchanged = found.status !== 'draft' && canonicalJson(found.definition) === canonicalJson(journey);
+  const version = unchanged ? found.version : found.version + 1;
+  if (!unchanged) await recordVersion(trx, ws, found.id, version, journey, by);
+  await trx
+    .updateTable('journeys')
+    .set({
+      definition: JSON.stringify(journey),
+      version,
+      updated_at: new Date(),
+      ...clearDraft,
+      ...(found.status === 'draft'
+        ? { status: 'active' as const, active_from: clockNow(), scanned_to: sql<Date>`now()`, dated_to: null }
+        : {}),
+    })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', found.id)
+    .execute();
+  return version;
 }
 
 const COLUMNS = [
@@ -103,7 +202,29 @@ const COLUMNS = [
   'dated_to',
   'capped',
   'updated_at',
+  'version',
+  'draft',
+  'draft_updated_at',
+  'draft_by',
 ] as const;
+
+/** The definition of one published version of a journey; a clear error when there is none. */
+export async function journeyVersion(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  journeyId: number,
+  version: number,
+): Promise<Journey> {
+  const row = await db
+    .selectFrom('journey_versions')
+    .select('definition')
+    .where('workspace_id', '=', workspaceId)
+    .where('journey_id', '=', journeyId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError(`journey ${journeyId} has no version ${version}`);
+  return row.definition as Journey;
+}
 
 /** A journey by name; a clear error when there is none. */
 export async function findJourney(
@@ -143,6 +264,8 @@ export async function setJourneyStatus(
   status: 'active' | 'paused',
 ) {
   const journey = await findJourney(db, workspaceId, name);
+  if (journey.status === 'draft')
+    throw new RetainError('conflict', `journey "${name}" is a draft: publish it first`);
   if (journey.status === status) throw new RetainError('conflict', `journey "${name}" is already ${status}`);
   await db
     .updateTable('journeys')

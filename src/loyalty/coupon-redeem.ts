@@ -116,7 +116,7 @@ export async function redeemCoupons(
   await sql`
     insert into coupon_redemptions (workspace_id, order_id, code, result, reason, discount)
     select ${ws}, order_id, code, result, null, case when result = 'redeemed' then discount end from coupon_check
-    on conflict (workspace_id, order_id, code) do update set result = excluded.result, discount = excluded.discount, at = now()
+    on conflict (workspace_id, order_id, code) do update set result = excluded.result, discount = excluded.discount, at = excluded.at
     where coupon_redemptions.result <> 'redeemed'`.execute(db);
 }
 

@@ -1,8 +1,10 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { z } from 'zod';
+import type { Actor } from '../access/caller.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import type { CouponTemplatesTable, Schema } from '../db/schema.ts';
 import { isCalendarDate } from '../shared/calendar-date.ts';
-import { NotFoundError, parseInput, RetainError } from '../shared/errors.ts';
+import { InvalidInputError, NotFoundError, parseInput, RetainError } from '../shared/errors.ts';
 import { MAX_INT4 } from '../shared/safe-input.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 
@@ -131,4 +133,89 @@ export async function listCouponTemplates(db: Kysely<Schema>, workspaceId: numbe
     .where('workspace_id', '=', workspaceId)
     .orderBy('name')
     .execute();
+}
+
+/**
+ * `PATCH /coupon-templates/:id`: what may change once coupons exist — the name, the validity of
+ * coupons issued from now on (given together: a part left out is cleared), limits, budget and
+ * stacking. The kind and value stay: issued coupons carry them.
+ */
+export const CouponTemplateChange = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    valid_from: LocalDate.nullable().optional(),
+    valid_until: LocalDate.nullable().optional(),
+    valid_days: z.number().int().positive().max(36_500).nullable().optional(),
+    per_customer_limit: z.number().int().positive().max(MAX_INT4).nullable().optional(),
+    budget_count: z.number().int().positive().max(MAX_INT4).nullable().optional(),
+    budget_amount: Minor.max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+    stackable: z.boolean().optional(),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.valid_days != null && t.valid_until != null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['valid_days'],
+        message: 'give valid_days or valid_until, not both',
+      });
+    if (t.valid_from && t.valid_until && t.valid_until < t.valid_from)
+      ctx.addIssue({ code: 'custom', path: ['valid_until'], message: 'is before valid_from' });
+  });
+export type CouponTemplateChange = z.infer<typeof CouponTemplateChange>;
+
+/** Applies a change to a template and audits it in one transaction; a clear error names the field at fault. */
+export function changeCouponTemplate(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  actor: Actor,
+  id: number,
+  change: CouponTemplateChange,
+): Promise<CouponTemplate> {
+  const tz = workspace.timezone;
+  const localStart = (d: string | null | undefined, plusDays = 0) =>
+    d == null ? null : sql<Date>`((${d}::date + ${plusDays}::int)::timestamp at time zone ${tz})`;
+  const validity =
+    change.valid_from !== undefined || change.valid_until !== undefined || change.valid_days !== undefined;
+  return db.transaction().execute(async (trx) => {
+    const found = await findCouponTemplate(trx, workspace.id, id);
+    if (change.budget_amount != null && found.kind === 'percent_off' && found.max_discount === null)
+      throw new InvalidInputError(
+        'budget_amount: a percentage coupon without max_discount cannot have a budget_amount',
+        [{ field: 'budget_amount', message: 'needs max_discount on the template' }],
+      );
+    if (change.name !== undefined && change.name !== found.name) {
+      const taken = await trx
+        .selectFrom('coupon_templates')
+        .select('id')
+        .where('workspace_id', '=', workspace.id)
+        .where('name', '=', change.name)
+        .executeTakeFirst();
+      if (taken) throw new RetainError('conflict', `name: coupon template "${change.name}" already exists`);
+    }
+    const { valid_from, valid_until, valid_days, ...rest } = change;
+    const changed = await trx
+      .updateTable('coupon_templates')
+      .set({
+        ...rest,
+        ...(validity
+          ? {
+              valid_from: localStart(valid_from),
+              valid_until: localStart(valid_until, 1),
+              valid_days: valid_days ?? null,
+            }
+          : {}),
+      })
+      .where('workspace_id', '=', workspace.id)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, workspace.id, actor, {
+      action: 'coupon_template.change',
+      objectType: 'coupon_template',
+      objectId: id,
+      detail: { name: changed.name, set: Object.keys(change) },
+    });
+    return changed;
+  });
 }

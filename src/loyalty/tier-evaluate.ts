@@ -92,7 +92,7 @@ export async function evaluateTiers(
     if (moved.length > 0)
       await sql`insert into customer_tiers (workspace_id, customer_id, tier, evaluated_on)
         select ${ws}, id, tier, ${asOf} from unnest(${moved.map((m) => m.id)}::bigint[], ${moved.map((m) => m.tier)}::text[]) as x(id, tier)
-        on conflict (workspace_id, customer_id) do update set tier = excluded.tier, since = now(), below_since = null,
+        on conflict (workspace_id, customer_id) do update set tier = excluded.tier, since = excluded.since, below_since = null,
           evaluated_on = excluded.evaluated_on`.execute(trx);
     if (dropped.length > 0)
       await sql`delete from customer_tiers where ${mine} and customer_id = any(${dropped}::bigint[])`.execute(

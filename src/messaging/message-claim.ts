@@ -26,6 +26,14 @@ export function leaseMilliseconds(): number {
 }
 
 /**
+ * The database's clock, read in a statement of its own: Citus refuses volatile functions such as
+ * clock_timestamp() in an UPDATE of a distributed table, and every worker agrees on this value.
+ */
+async function databaseClock(db: Kysely<Schema>): Promise<Date> {
+  return (await sql<{ at: Date }>`select clock_timestamp() as at`.execute(db)).rows[0]!.at;
+}
+
+/**
  * Claims up to `size` messages of the workspace: queued ones that are due, and `sending` ones whose
  * lease ran out (their worker died between claiming and recording an outcome). Each gets a lease
  * measured on the database's clock, so workers on several machines agree; a recovered one counts
@@ -39,12 +47,13 @@ export async function claimDue(
   now: Date,
   options: { size: number; leaseMs: number; ids?: readonly number[]; exclude?: readonly number[] },
 ): Promise<Claimed[]> {
+  const at = await databaseClock(db);
   const rows = await sql<Claimed>`
     with picked as (
       select id, status = 'sending' as recovered from messages
       where workspace_id = ${ws}
         and ((status = 'queued' and due_at <= ${now})
-          or (status = 'sending' and (lease_until is null or lease_until < clock_timestamp())))
+          or (status = 'sending' and (lease_until is null or lease_until < ${at})))
         ${options.ids ? sql`and id = any(${options.ids}::bigint[])` : sql``}
         ${options.exclude?.length ? sql`and not (id = any(${options.exclude}::bigint[]))` : sql``}
         -- A paused broadcast's messages are held (still queued) until it resumes.
@@ -52,7 +61,7 @@ export async function claimDue(
           where b.workspace_id = ${ws} and b.id = messages.broadcast_id and b.status = 'paused'))
       order by due_at, id limit ${options.size} for update skip locked)
     update messages m set status = 'sending', attempts = m.attempts + 1,
-      lease_until = clock_timestamp() + ${options.leaseMs}::int * interval '1 millisecond',
+      lease_until = ${at}::timestamptz + ${options.leaseMs}::int * interval '1 millisecond',
       resends = m.resends + picked.recovered::int
     from picked where m.workspace_id = ${ws} and m.id = picked.id
     returning m.id, m.customer_id, m.template, m.idempotency_key, m.candidates, m.variables, m.payload,
@@ -97,11 +106,14 @@ export class LeaseKeeper {
     if (!this.held.size) return;
     const ids = [...this.held];
     // A failed renewal only shortens the lease; the next one tries again.
-    this.renewing =
-      sql`update messages set lease_until = clock_timestamp() + ${this.leaseMs}::int * interval '1 millisecond'
-      where workspace_id = ${this.ws} and id = any(${ids}::bigint[]) and status = 'sending'`
-        .execute(this.db)
-        .catch(() => {});
+    this.renewing = databaseClock(this.db)
+      .then((at) =>
+        sql`update messages set lease_until = ${at}::timestamptz + ${this.leaseMs}::int * interval '1 millisecond'
+        where workspace_id = ${this.ws} and id = any(${ids}::bigint[]) and status = 'sending'`.execute(
+          this.db,
+        ),
+      )
+      .catch(() => {});
   }
 
   /** Stops renewing (after the round's outcomes are written). */

@@ -10,7 +10,13 @@ import { readSettings } from '../workspaces/workspace-settings.ts';
 import { type Claimed, claimDue, LeaseKeeper, leaseMilliseconds } from './message-claim.ts';
 import { localeOf, renderTemplate } from './message-render.ts';
 import { customerVariableRows, type ExtraVariables, variablesFromRow } from './message-variables.ts';
-import { type Candidate, decide, type GuardFacts, type GuardSettings } from './send-guards.ts';
+import {
+  type Candidate,
+  decide,
+  type GuardDecision,
+  type GuardFacts,
+  type GuardSettings,
+} from './send-guards.ts';
 import type { Locale } from './template-render.ts';
 import { findTemplate } from './template-service.ts';
 import { messageToken, trackingKey } from './tracking-token.ts';
@@ -396,5 +402,34 @@ async function postJourneyWebhook(
   } catch (error) {
     if (!(error instanceof ChannelError)) throw error;
     return retryOrFail(m, error, finish, maxAttempts, now);
+  }
+}
+
+/**
+ * What the guards would decide for a message of these templates to one customer now, the same
+ * way a delivery round decides (consent, frequency cap, quiet hours, channel priority) — for a
+ * journey's test run, which sends nothing.
+ */
+export async function previewDecision(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  customerId: number,
+  templates: readonly string[],
+  now: Date,
+): Promise<GuardDecision> {
+  const s = readSettings(workspace.settings).messaging;
+  const cache = new RoundCache(db, workspace.id);
+  try {
+    const facts = (await guardFacts(db, workspace, [customerId], now, s.frequency_days)).get(customerId);
+    if (!facts) return { kind: 'skip', reason: 'erased' };
+    const candidates = await Promise.all(templates.map((t) => cache.candidate(t)));
+    const guards = {
+      frequencyCap: s.frequency_cap,
+      quietHours: s.quiet_hours,
+      channelPriority: s.channel_priority,
+    };
+    return decide(facts, candidates, guards, now, null);
+  } finally {
+    await cache.close();
   }
 }

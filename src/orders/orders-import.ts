@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
+import { isDistributed } from '../db/citus.ts';
 import { ID_MAP } from '../identity/identity-resolve.ts';
 import { type StageContext, type StageCounts, TOUCHED } from '../importing/kind-processor.ts';
 import { STAGING_TABLE } from '../importing/staging.ts';
@@ -27,6 +28,9 @@ const BULK_MIN_ROWS = 100_000;
  */
 async function isBulkLoad(ctx: StageContext): Promise<boolean> {
   if (ctx.stagedRows < BULK_MIN_ROWS) return false;
+  // On Citus the coordinator's `orders` is an empty placeholder (its estimate says nothing about
+  // the shards), and index DDL there means every shard at once: never.
+  if (await isDistributed(ctx.session.db, 'orders')) return false;
   const estimate = await sql<{
     rows: number;
   }>`select reltuples::float8 as rows from pg_class where oid = 'orders'::regclass`.execute(ctx.session.db);
@@ -67,7 +71,9 @@ async function upsertOrders(
   await sql`drop table if exists order_changed`.execute(db);
   await sql`create temp table order_changed (order_id text, inserted boolean)`.execute(db);
   const bulk = await isBulkLoad(ctx);
-  if (bulk) await sql`drop index orders_customer, orders_local_date, orders_updated`.execute(db);
+  if (bulk)
+    for (const index of ['orders_customer', 'orders_local_date', 'orders_updated'])
+      await sql`drop index ${sql.ref(index)}`.execute(db);
   // Previous owners of orders that move to another customer need their aggregates refreshed too.
   await sql`
     insert into ${touched} select o.customer_id from orders o join order_final f on f.order_id = o.order_id
@@ -81,8 +87,9 @@ async function upsertOrders(
       select ${ws}, f.order_id, f.customer_id, f.ordered_at, (f.ordered_at at time zone ${timezone})::date, f.amount,
         f.refunded, ${currency}, f.status, f.channel, f.store, f.coupon_code, f.lines_hash
       from order_final f order by f.order_id
+      -- excluded.updated_at is the column default, now(): Citus takes no function in DO UPDATE.
       on conflict (workspace_id, order_id) do update set
-        ${sql.join(columns.map((c) => sql`${sql.ref(c)} = ${next[c]}`))}, updated_at = now()
+        ${sql.join(columns.map((c) => sql`${sql.ref(c)} = ${next[c]}`))}, updated_at = excluded.updated_at
       where (${sql.join(columns.map((c) => sql.ref(`o.${c}`)))}) is distinct from (${sql.join(columns.map((c) => next[c]!))})
       returning o.order_id, o.customer_id, (xmax = 0) as inserted
     ), t as (insert into ${touched} select customer_id from up where customer_id is not null)

@@ -7,10 +7,11 @@ import { recordAudit } from '../audit/audit-log.ts';
 import type { Schema } from '../db/schema.ts';
 import type { Journey } from '../journeys/journey-model.ts';
 import { parseJourney } from '../journeys/journey-parse.ts';
-import { checkReferences } from '../journeys/journey-service.ts';
+import { checkReferences, recordVersion } from '../journeys/journey-service.ts';
 import { CouponTemplateInput, createCouponTemplate } from '../loyalty/coupon-template.ts';
 import { checkTemplateSyntax } from '../messaging/template-render.ts';
 import { TemplateInput } from '../messaging/template-service.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 import { parseInput } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import type { PlaybookItem, PlaybookResult } from './playbook-contract.ts';
@@ -46,14 +47,7 @@ export function readPlaybook(dir = EXAMPLES): Playbook {
   return { templates, coupons, journeys };
 }
 
-/** JSON with object keys sorted, so a stored jsonb value compares equal to the file's. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
+const canonical = canonicalJson;
 
 const COUPON_FIELDS = [
   'kind',
@@ -150,7 +144,7 @@ export async function installPlaybook(
       // What it names (templates, coupons, a task kind) must be there: the ones just installed,
       // or the workspace's own under the same name.
       await checkReferences(trx, ws, journey);
-      await trx
+      const row = await trx
         .insertInto('journeys')
         .values({
           workspace_id: ws,
@@ -158,7 +152,9 @@ export async function installPlaybook(
           definition: JSON.stringify(journey),
           status: 'paused',
         })
-        .execute();
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await recordVersion(trx, ws, row.id, 1, journey, actor.label);
       items.push({ kind: 'journey', name: journey.name, outcome: 'created' });
     }
     const count = (outcome: PlaybookItem['outcome']) => items.filter((i) => i.outcome === outcome).length;

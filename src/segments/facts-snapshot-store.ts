@@ -1,12 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import {
-  type Coverage,
-  CURRENT_COVERAGE,
-  coverageColumns,
-  customersUnchangedSince,
-  forgetCoveredChanges,
-} from '../customers/customer-changes.ts';
-import { copyBinaryRow, firstCopyBinaryRow, int4Field, textField } from '../db/copy-binary.ts';
+import { customersUnchangedSince, customersVersion } from '../customers/customer-changes.ts';
+import { copyBinaryRow, firstCopyBinaryRow, int4Field, int8Field } from '../db/copy-binary.ts';
 import type { Database, Session } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import {
@@ -61,20 +55,18 @@ function parseRows(text: string, k: number): FactsSnapshot {
 }
 
 /**
- * The workspace's stored snapshot, if every customer change since it was read is covered and it
- * was kept for this `loyalMinOrders`; undefined otherwise (never trusted when stale).
+ * The workspace's stored snapshot, if the customers have not changed since it was read and it was
+ * kept for this `loyalMinOrders`; undefined otherwise (never trusted when stale). With `before`
+ * (inside a transaction changing customers: the version before its changes), whether it was
+ * current before this transaction.
  */
 export async function readCurrentSnapshot(
   read: Pick<Database, 'db' | 'copyOutBinary'>,
   workspaceId: number,
   loyalMinOrders: number,
-  ownChangesAllowed = false,
+  before?: number,
 ): Promise<FactsSnapshot | undefined> {
-  const current = customersUnchangedSince(
-    workspaceId,
-    coverageColumns('s.built', 's.built_xid'),
-    ownChangesAllowed,
-  );
+  const current = customersUnchangedSince(workspaceId, sql.ref('s.built_version'), before);
   const query = sql`select s.data from customer_fact_snapshots s
     where s.workspace_id = ${sql.lit(checkedInt(workspaceId))} and ${current}`.compile(read.db);
   const data = firstCopyBinaryRow(await read.copyOutBinary(query.sql))?.[0];
@@ -82,26 +74,11 @@ export async function readCurrentSnapshot(
   return snapshot?.loyalMinOrders === loyalMinOrders ? snapshot : undefined;
 }
 
-/** Stores the snapshot with what it covers, and forgets the changes no coverage needs any more. */
-async function saveSnapshot(session: Session, workspaceId: number, coverage: Coverage, s: FactsSnapshot) {
-  const db = session.db;
-  await sql`delete from customer_fact_snapshots where workspace_id = ${workspaceId}`.execute(db);
-  const row = copyBinaryRow([
-    int4Field(workspaceId),
-    textField(coverage.snapshot),
-    coverage.xid === null ? null : textField(coverage.xid),
-    encodeSnapshot(s),
-  ]);
-  await session.copyIn(
-    'customer_fact_snapshots',
-    ['workspace_id', 'built', 'built_xid', 'data'],
-    row,
-    'binary',
-  );
-  const segments =
-    await sql<Coverage>`select refreshed_snapshot as snapshot, refreshed_xid as xid from segments
-    where workspace_id = ${workspaceId} and refreshed_snapshot is not null`.execute(db);
-  await forgetCoveredChanges(db, workspaceId, [coverage, ...segments.rows]);
+/** Stores the snapshot with the customers version it was read at. */
+async function saveSnapshot(session: Session, workspaceId: number, version: number, s: FactsSnapshot) {
+  await sql`delete from customer_fact_snapshots where workspace_id = ${workspaceId}`.execute(session.db);
+  const row = copyBinaryRow([int4Field(workspaceId), int8Field(version), encodeSnapshot(s)]);
+  await session.copyIn('customer_fact_snapshots', ['workspace_id', 'built_version', 'data'], row, 'binary');
 }
 
 /**
@@ -117,10 +94,10 @@ export async function buildSnapshot(
     const db = session.db;
     await sql`begin isolation level repeatable read`.execute(db);
     try {
-      const coverage = (await sql<Coverage>`select ${CURRENT_COVERAGE}`.execute(db)).rows[0]!;
+      const version = await customersVersion(db, workspaceId);
       const snapshot = await readAll(session, workspaceId, loyalMinOrders);
       try {
-        await saveSnapshot(session, workspaceId, coverage, snapshot);
+        await saveSnapshot(session, workspaceId, version, snapshot);
         await sql`commit`.execute(db);
       } catch {
         await sql`rollback`.execute(db);
@@ -176,36 +153,37 @@ function merge(old: FactsSnapshot, ids: readonly number[], fresh: FactsSnapshot)
 }
 
 /**
- * Inside a transaction that changed the customers `ids` (sorted, unique; merged-away ones too):
- * brings the stored snapshot up to date by re-reading only those customers when it was current
- * before this transaction, else by reading them all. Returns the snapshots before (when there was
- * a current one) and after.
+ * Inside a transaction that changed the customers `ids` (sorted, unique; merged-away ones too),
+ * after all its changes to customers, with `before` the customers version before them (see
+ * claimCustomersVersion): brings the stored snapshot up to date by re-reading only those customers
+ * when it was current before this transaction, else by reading them all. Returns the snapshots
+ * before (when there was a current one) and after.
  */
 export async function patchSnapshot(
   session: Session,
   workspaceId: number,
   loyalMinOrders: number,
   ids: readonly number[],
+  before: number,
 ): Promise<{ before?: FactsSnapshot; after: FactsSnapshot }> {
-  // Taken before the check (which then sees at least as much), so it never claims a change the
-  // check did not see as covered.
-  const coverage = (await sql<Coverage>`select ${CURRENT_COVERAGE}`.execute(session.db)).rows[0]!;
-  const before = await readCurrentSnapshot(
+  // This transaction's own version (its changes included): nobody else can move it meanwhile.
+  const version = await customersVersion(session.db, workspaceId);
+  const previous = await readCurrentSnapshot(
     { db: session.db, copyOutBinary: session.copyOutBinary },
     workspaceId,
     loyalMinOrders,
-    true,
+    before,
   );
-  if (!before) {
+  if (!previous) {
     const after = await readAll(session, workspaceId, loyalMinOrders);
-    await saveSnapshot(session, workspaceId, coverage, after);
+    await saveSnapshot(session, workspaceId, version, after);
     return { after };
   }
   const fresh = parseRows(
     await session.copyOut(rowsQuery(session.db, workspaceId, loyalMinOrders, ids)),
     loyalMinOrders,
   );
-  const after = merge(before, ids, fresh);
-  await saveSnapshot(session, workspaceId, coverage, after);
-  return { before, after };
+  const after = merge(previous, ids, fresh);
+  await saveSnapshot(session, workspaceId, version, after);
+  return { before: previous, after };
 }

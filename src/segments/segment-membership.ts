@@ -1,5 +1,4 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { Coverage } from '../customers/customer-changes.ts';
 import type { Schema } from '../db/schema.ts';
 
 /** How a segment's stored membership changed in one refresh. */
@@ -11,14 +10,15 @@ export type MembershipChange = {
 /**
  * Stores the difference between a segment's members and `where` (over `customers c`): customers
  * who now match enter (an `entered` event), members who no longer match exit (`exited`). With
- * `only`, just those customers are looked at. Records what the refresh covered, for the next one.
+ * `only`, just those customers are looked at. Records the customers version the refresh read (taken
+ * before reading), for the next one.
  */
 export async function applyMembership(
   db: Kysely<Schema>,
   workspaceId: number,
   segmentId: number,
   where: RawBuilder<boolean>,
-  scope: { only?: readonly number[]; asOf: string; coverage: Coverage },
+  scope: { only?: readonly number[]; asOf: string; version: number },
 ): Promise<MembershipChange> {
   const ws = workspaceId;
   const inScope = scope.only ? sql`and c.id = any(${scope.only}::bigint[])` : sql``;
@@ -44,7 +44,7 @@ export async function applyMembership(
     db,
   );
   await sql`update segments set refreshed_at = now(), refreshed_as_of = ${scope.asOf}::date,
-      refreshed_snapshot = ${scope.coverage.snapshot}, refreshed_xid = ${scope.coverage.xid}
+      refreshed_version = ${scope.version}
     where workspace_id = ${ws} and id = ${segmentId}`.execute(db);
   return { entered: counts.rows[0]?.entered ?? 0, exited: counts.rows[0]?.exited ?? 0 };
 }

@@ -1,11 +1,6 @@
 import { sql } from 'kysely';
 import { RECENT_ORDER_DATES } from '../customers/customer-aggregates.ts';
-import {
-  type Coverage,
-  CURRENT_COVERAGE,
-  coverageLiteral,
-  customersUnchangedSince,
-} from '../customers/customer-changes.ts';
+import { customersUnchangedSince, customersVersion } from '../customers/customer-changes.ts';
 import type { Session } from '../db/database.ts';
 import { todayIn } from '../shared/local-date.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
@@ -61,7 +56,8 @@ function union(a: readonly number[], b: readonly number[]): number[] {
 
 /**
  * Inside a transaction that changed the customers `touched` (sorted; merged-away ones too), after
- * their aggregates are fresh: brings the facts snapshot and every saved segment up to date. A
+ * their aggregates are fresh, with `before` the customers version before its changes (see
+ * claimCustomersVersion): brings the facts snapshot and every saved segment up to date. A
  * segment last refreshed today, against everything but this transaction, and reading only what
  * changes with the customers table, is re-evaluated for the touched customers alone (plus, when
  * it reads RFM, every customer whose scores moved); any other is re-evaluated in full. Either
@@ -71,23 +67,23 @@ export async function refreshAfterChanges(
   session: Session,
   workspace: Workspace,
   touched: readonly number[],
+  before: number,
 ): Promise<(MembershipChange & { name: string; incremental: boolean })[]> {
   const db = session.db;
   const ws = workspace.id;
   const asOf = todayIn(workspace.timezone);
   const k = readSettings(workspace.settings).lifecycle.loyal_min_orders;
-  const patched = k <= RECENT_ORDER_DATES ? await patchSnapshot(session, ws, k, touched) : undefined;
+  const patched = k <= RECENT_ORDER_DATES ? await patchSnapshot(session, ws, k, touched, before) : undefined;
   const segments = await sql<{
     id: number;
     name: string;
     definition: unknown;
     refreshed_as_of: string | null;
-    refreshed_snapshot: string | null;
-    refreshed_xid: string | null;
-  }>`select id, name, definition, refreshed_as_of::text as refreshed_as_of, refreshed_snapshot, refreshed_xid
+    refreshed_version: number | null;
+  }>`select id, name, definition, refreshed_as_of::text as refreshed_as_of, refreshed_version
     from segments where workspace_id = ${ws} order by name`.execute(db);
   if (segments.rows.length === 0) return [];
-  const coverage = (await sql<Coverage>`select ${CURRENT_COVERAGE}`.execute(db)).rows[0]!;
+  const version = await customersVersion(db, ws);
   const latest = patched ? latestDate(patched.after) : await latestOrderDate(db, ws);
   const scored = (s: FactsSnapshot) =>
     segmentFacts(
@@ -102,14 +98,14 @@ export async function refreshAfterChanges(
     const readsRfm = needsSegmentation(condition);
     let incremental =
       segment.refreshed_as_of === asOf &&
-      segment.refreshed_snapshot !== null &&
+      segment.refreshed_version !== null &&
       followsCustomerChanges(condition) &&
       (!readsRfm || patched?.before !== undefined);
     if (incremental) {
-      const since = { snapshot: segment.refreshed_snapshot!, xid: segment.refreshed_xid };
+      const since = sql.lit(Number(segment.refreshed_version));
       const check = await sql<{
         ok: boolean;
-      }>`select ${customersUnchangedSince(ws, coverageLiteral(since), true)} as ok`.execute(db);
+      }>`select ${customersUnchangedSince(ws, since, before)} as ok`.execute(db);
       incremental = check.rows[0]?.ok === true;
     }
     if (readsRfm && patched && !rfm) {
@@ -128,7 +124,7 @@ export async function refreshAfterChanges(
       historical: !!latest && latest > asOf,
       only: only ? new Set(only) : undefined,
     });
-    const change = await applyMembership(db, ws, segment.id, where, { only, asOf, coverage });
+    const change = await applyMembership(db, ws, segment.id, where, { only, asOf, version });
     results.push({ name: segment.name, incremental, ...change });
   }
   return results;

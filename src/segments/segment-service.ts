@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { type Coverage, CURRENT_COVERAGE } from '../customers/customer-changes.ts';
+import { customersVersion } from '../customers/customer-changes.ts';
 import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
@@ -107,12 +107,12 @@ export async function refreshSegment(
   const segment = await findSegment(db, workspace.id, name);
   // What this refresh sees, taken before anything is read (claiming less is safe, more is not):
   // a later incremental refresh relies on it.
-  const coverage = (await sql<Coverage>`select ${CURRENT_COVERAGE}`.execute(db)).rows[0]!;
+  const version = await customersVersion(db, workspace.id);
   const where = await predicate(db, workspace, parseCondition(segment.definition), asOf, store);
   return db.transaction().execute(async (trx) =>
     applyMembership(trx, workspace.id, segment.id, where, {
       asOf: asOf ?? todayIn(workspace.timezone),
-      coverage,
+      version,
     }),
   );
 }
@@ -204,8 +204,8 @@ export async function forgetSegmentMember(db: Kysely<Schema>, workspaceId: numbe
 /** A filter over `customers c`: members of the named segment. */
 export async function segmentMemberFilter(db: Kysely<Schema>, workspaceId: number, name: string) {
   const segment = await findSegment(db, workspaceId, name);
-  return sql<boolean>`c.id in (select m.customer_id from segment_members m
-    where m.workspace_id = ${workspaceId} and m.segment_id = ${segment.id})`;
+  return sql<boolean>`exists (select 1 from segment_members m
+    where m.workspace_id = c.workspace_id and m.segment_id = ${segment.id} and m.customer_id = c.id)`;
 }
 
 /** A filter over `customers c` from a condition (tags, lifecycle, RFM groups, …) at today's date or `asOf`. */

@@ -56,10 +56,10 @@ const cmp = (a: number, op: keyof typeof OPS, b: number) =>
 /**
  * Compiles a condition into a boolean SQL expression over `customers c`. Every leaf is made
  * two-valued (a customer with no orders simply does not match `days_since_last_order < 30`), so
- * NOT is the plain complement. Values are always bound parameters.
+ * NOT is the plain complement. Values are always bound parameters. Correlated subqueries match the
+ * outer row's `c.workspace_id` (not a parameter): only then can Citus run them on the shard.
  */
 export function compileCondition(c: Condition, ctx: CompileContext): RawBuilder<boolean> {
-  const ws = ctx.workspaceId;
   const D = sql`${ctx.asOf}::date`;
   if ('all' in c)
     return sql<boolean>`(${sql.join(
@@ -93,17 +93,17 @@ export function compileCondition(c: Condition, ctx: CompileContext): RawBuilder<
   }
   if ('tag' in c) {
     return leaf(
-      sql`exists (select 1 from tags t where t.workspace_id = ${ws} and t.customer_id = c.id and t.tag = ${c.tag})`,
+      sql`exists (select 1 from tags t where t.workspace_id = c.workspace_id and t.customer_id = c.id and t.tag = ${c.tag})`,
     );
   }
   if ('identity' in c) {
     return leaf(
-      sql`exists (select 1 from identities i where i.workspace_id = ${ws} and i.customer_id = c.id and i.type = ${c.identity})`,
+      sql`exists (select 1 from identities i where i.workspace_id = c.workspace_id and i.customer_id = c.id and i.type = ${c.identity})`,
     );
   }
   if ('field' in c) {
     if (ctx.historical) {
-      const upTo = sql`from orders o where o.workspace_id = ${ws} and o.customer_id = c.id and ${VALID_ORDER} and o.local_date <= ${D}`;
+      const upTo = sql`from orders o where o.workspace_id = c.workspace_id and o.customer_id = c.id and ${VALID_ORDER} and o.local_date <= ${D}`;
       const value =
         c.field === 'order_count'
           ? sql`(select count(*) ${upTo})`
@@ -134,7 +134,7 @@ export function compileCondition(c: Condition, ctx: CompileContext): RawBuilder<
         ? sql`true`
         : sql`exists (select 1 from order_lines l where l.workspace_id = o.workspace_id and l.order_id = o.order_id and l.sku = ${c.orders.sku})`;
     const measure = c.measure === 'sum' ? sql`coalesce(sum(o.amount - o.refunded_amount), 0)` : sql`count(*)`;
-    return leaf(sql`(select ${measure} from orders o where o.workspace_id = ${ws} and o.customer_id = c.id and ${VALID_ORDER}
+    return leaf(sql`(select ${measure} from orders o where o.workspace_id = c.workspace_id and o.customer_id = c.id and ${VALID_ORDER}
       and o.local_date <= ${D} and ${within} and ${sku}) ${sql.raw(OPS[c.op])} ${c.value}`);
   }
   if ('event' in c) {
@@ -143,7 +143,7 @@ export function compileCondition(c: Condition, ctx: CompileContext): RawBuilder<
     // Compared as text, so a filter "2" matches a property stored as the number 2 or the string "2".
     const filters = Object.entries(c.properties ?? {}).map(([k, v]) => sql`and e.properties ->> ${k} = ${v}`);
     const props = filters.length ? sql.join(filters, sql` `) : sql``;
-    const found = sql`exists (select 1 from events e where e.workspace_id = ${ws} and e.customer_id = c.id and e.type = ${c.event}
+    const found = sql`exists (select 1 from events e where e.workspace_id = c.workspace_id and e.customer_id = c.id and e.type = ${c.event}
       and e.occurred_at >= ${since} and e.occurred_at < ${until} ${props})`;
     return leaf(c.did === false ? sql`not ${found}` : found);
   }
@@ -154,7 +154,7 @@ export function compileCondition(c: Condition, ctx: CompileContext): RawBuilder<
       w.within_days === undefined
         ? sql`true`
         : sql`e.occurred_at >= ((${D} + 1 - ${w.within_days}::int)::timestamp at time zone ${ctx.timezone})`;
-    const last = sql`select e.properties as p from events e where e.workspace_id = ${ws} and e.customer_id = c.id
+    const last = sql`select e.properties as p from events e where e.workspace_id = c.workspace_id and e.customer_id = c.id
       and e.type = 'survey_answered' and e.occurred_at < ((${D} + 1)::timestamp at time zone ${ctx.timezone}) and ${since}
       ${w.name === undefined ? sql`` : sql`and e.properties->>'survey' = ${w.name}`}
       ${w.kind === undefined ? sql`` : sql`and e.properties->>'kind' = ${w.kind}`}
@@ -168,7 +168,7 @@ export function compileCondition(c: Condition, ctx: CompileContext): RawBuilder<
   if ('prediction' in c) {
     // The stored prediction (as of its last refresh); a customer without one does not match.
     const column = sql.ref(`p.${c.prediction}`);
-    return leaf(sql`(select ${column} from customer_predictions p where p.workspace_id = ${ws} and p.customer_id = c.id)
+    return leaf(sql`(select ${column} from customer_predictions p where p.workspace_id = c.workspace_id and p.customer_id = c.id)
       ${sql.raw(OPS[c.op])} ${c.value}::float8`);
   }
   if ('rfm_group' in c) {

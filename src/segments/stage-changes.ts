@@ -71,7 +71,7 @@ export async function recordStageChanges(
         insert into customer_states (workspace_id, customer_id, lifecycle, rfm_group, as_of)
         select ${ws}, customer_id, lifecycle, rfm_group, ${s.asOf}::date from stage_diff
         on conflict (workspace_id, customer_id) do update set lifecycle = excluded.lifecycle, rfm_group = excluded.rfm_group,
-          as_of = excluded.as_of, updated_at = now()`.execute(trx);
+          as_of = excluded.as_of, updated_at = excluded.updated_at`.execute(trx);
       return counts.rows[0] ?? { lifecycle: 0, rfm_group: 0 };
     });
     total.lifecycle += written.lifecycle;

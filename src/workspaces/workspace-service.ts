@@ -124,3 +124,28 @@ export async function saveSettings(
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/**
+ * Renames a workspace; a conflict when the name is taken (the CLI's `--workspace` and sign-in
+ * switching find workspaces by name).
+ */
+export async function renameWorkspace(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  name: string,
+): Promise<Workspace> {
+  const next = name.trim();
+  if (!next)
+    throw new InvalidInputError('name: a workspace needs a name', [
+      { field: 'name', message: 'must not be blank' },
+    ]);
+  if (next === workspace.name) return workspace;
+  const taken = await findWorkspace(db, next);
+  if (taken) throw new RetainError('conflict', `name: workspace "${next}" already exists`);
+  return db
+    .updateTable('workspaces')
+    .set({ name: next })
+    .where('id', '=', workspace.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

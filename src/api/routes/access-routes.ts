@@ -5,7 +5,15 @@ import { resetMemberPassword } from '../../access/password-service.ts';
 import { ROLES } from '../../access/roles.ts';
 import { type getUser, listUsers, removeUser, updateMember } from '../../access/user-service.ts';
 import { auditAs, listAudit } from '../../audit/audit-log.ts';
-import { AuditPage, KeyCreated, KeyOut, MemberBody, PasswordResetOut, UserOut } from '../access-schemas.ts';
+import {
+  AuditPage,
+  KeyCreated,
+  KeyOut,
+  MemberBody,
+  PasswordResetOut,
+  Text,
+  UserOut,
+} from '../access-schemas.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { Cursor, ERRORS, IdNumber, iso, MAX_INT4, NO_CONTENT } from '../schemas.ts';
@@ -73,17 +81,25 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       config: admin,
       schema: {
         tags: ['access'],
-        summary: 'Set a member’s stores (the task rule `store`) and the language of their staff messages',
+        summary:
+          'Set a member’s role, stores (the task rule `store`) and the language of their staff messages (409: one’s own role, or the last admin’s)',
         params: UserParams,
         body: MemberBody,
-        response: { 200: UserOut, ...ERRORS },
+        response: { 200: UserOut, ...ERRORS, 409: ERRORS[400] },
       },
     },
     async (request) => {
       const caller = callerOf(request);
-      return userOut(
-        await updateMember(db, caller.workspace.id, caller.actor, request.params.userId, request.body),
+      const updated = await updateMember(
+        db,
+        caller.workspace.id,
+        caller.actor,
+        request.params.userId,
+        request.body,
       );
+      // Cached callers carry their role.
+      if (request.body.role) callers.clear();
+      return userOut(updated);
     },
   );
 
@@ -181,17 +197,19 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         querystring: z.object({
           cursor: Cursor.optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
-          action: z.string().optional().describe('prefix, e.g. customer.'),
+          action: Text(100).optional().describe('prefix, e.g. customer.'),
+          actor: Text(320).optional().describe('who: an email or an API key’s label, exactly'),
         }),
         response: { 200: AuditPage, ...ERRORS },
       },
     },
     async (request) => {
-      const { cursor, limit, action } = request.query;
+      const { cursor, limit, action, actor } = request.query;
       const rows = await listAudit(db, callerOf(request).workspace.id, {
         limit,
         before: cursor ? Number(cursor) : undefined,
         action,
+        actor,
       });
       return {
         items: rows.map(({ workspace_id: _w, at, ...r }) => ({ ...r, at: iso(at) })),

@@ -6,7 +6,9 @@ import { normalizeCouponCode } from '../../loyalty/coupon-code.ts';
 import { issueCoupons } from '../../loyalty/coupon-issue.ts';
 import { couponReport, customerCoupons, findCoupon } from '../../loyalty/coupon-report.ts';
 import {
+  CouponTemplateChange,
   CouponTemplateInput,
+  changeCouponTemplate,
   createCouponTemplate,
   findCouponTemplate,
   listCouponTemplates,
@@ -58,7 +60,7 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         summary:
           'Create a template: 满减 (amount_off with threshold), percent_off (capped) or gift; validity, limits, budget',
         body: CouponTemplateInput,
-        response: { 201: CouponTemplateSchema, ...ERRORS },
+        response: { 201: CouponTemplateSchema, ...ERRORS, 409: ERRORS[400] },
       },
     },
     async (request, reply) => {
@@ -71,6 +73,33 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
         detail: { name: template.name, kind: template.kind },
       });
       return reply.code(201).send(presentTemplate(template));
+    },
+  );
+
+  app.patch(
+    '/coupon-templates/:templateId',
+    {
+      config: { permission: 'loyalty.write' },
+      schema: {
+        tags: ['coupons'],
+        summary:
+          'Change a template’s name, validity (given together), limits, budget or stacking; kind and value stay',
+        params: TemplateParams,
+        body: CouponTemplateChange,
+        response: { 200: CouponTemplateSchema, ...ERRORS, 409: ERRORS[400] },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      return presentTemplate(
+        await changeCouponTemplate(
+          db,
+          caller.workspace,
+          caller.actor,
+          request.params.templateId,
+          request.body,
+        ),
+      );
     },
   );
 

@@ -314,9 +314,10 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
       config: { permission: 'data.write' },
       schema: {
         tags: ['customers'],
-        summary: 'Merge another customer into this one',
+        summary: 'Merge another customer into this one; answers the merged profile',
         params: CustomerParams,
         body: z.object({ other_id: IdValue }).strict(),
+        response: { 200: CustomerProfileSchema, ...ERRORS },
       },
     },
     async (request) => {

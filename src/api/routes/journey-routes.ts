@@ -48,6 +48,8 @@ export const journeyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
             entries: counts.entries,
             steps: counts.steps,
             updated_at: iso(j.updated_at),
+            version: j.version,
+            has_draft: j.draft !== null,
           };
         }),
       ),
@@ -67,9 +69,7 @@ export const journeyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     async (request) => {
       const caller = callerOf(request);
       const journey = parseJourney(JSON.stringify(request.body), 'body');
-      const r = await applyJourney(db, caller.workspace.id, journey);
-      await auditAs(db, caller, { action: 'journey.apply', objectType: 'journey', objectId: r.name });
-      return r;
+      return applyJourney(db, caller.workspace.id, journey, caller.actor);
     },
   );
 
@@ -86,7 +86,14 @@ export const journeyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     },
     async (request) => {
       const journey = await findJourney(db, callerOf(request).workspace.id, request.params.journey);
-      return { definition: journey.definition, report: await journeyReport(db, journey) };
+      return {
+        definition: journey.definition,
+        report: await journeyReport(db, journey),
+        version: journey.version,
+        draft: journey.draft,
+        draft_updated_at: journey.draft_updated_at && iso(journey.draft_updated_at),
+        draft_by: journey.draft_by,
+      };
     },
   );
 

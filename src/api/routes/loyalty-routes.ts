@@ -21,11 +21,17 @@ import {
 import { customerTier, evaluateTiers } from '../../loyalty/tier-evaluate.ts';
 import { todayIn } from '../../shared/local-date.ts';
 import {
+  WorkspaceChangeBody,
   WorkspaceInfoSchema,
   WorkspaceSchema,
   WorkspaceSettingsSchema,
 } from '../../workspaces/workspace-contract.ts';
-import { changeWorkspace, saveSettings, zoneLocked } from '../../workspaces/workspace-service.ts';
+import {
+  changeWorkspace,
+  renameWorkspace,
+  saveSettings,
+  zoneLocked,
+} from '../../workspaces/workspace-service.ts';
 import { readSettings, setSetting } from '../../workspaces/workspace-settings.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
@@ -297,19 +303,17 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
       config: { permission: 'admin' },
       schema: {
         tags: ['workspace'],
-        summary: 'Change the time zone or currency (only while nothing is imported: 409 otherwise)',
-        body: z
-          .object({
-            timezone: z.string().min(1).max(64).optional(),
-            currency: z.string().length(3).optional(),
-          })
-          .strict(),
+        summary:
+          'Rename the workspace, or change the time zone or currency (only while nothing is imported: 409 otherwise)',
+        body: WorkspaceChangeBody,
         response: { 200: WorkspaceSchema, ...ERRORS, 409: ERRORS[400] },
       },
     },
     async (request) => {
       const caller = callerOf(request);
-      const changed = await changeWorkspace(db, caller.workspace, request.body);
+      const { name, ...zone } = request.body;
+      const zoned = await changeWorkspace(db, caller.workspace, zone);
+      const changed = name === undefined ? zoned : await renameWorkspace(db, zoned, name);
       callers.clear();
       await auditAs(db, caller, {
         action: 'workspace.change',

@@ -142,9 +142,9 @@ export function registerImportCommand(program: Command): void {
           onPhase: timings ? (phase, ms) => console.error(`phase ${phase} ${ms.toFixed(0)} ms`) : undefined,
           // Saved segments (and the RFM snapshot) follow the data, in the import's own transaction,
           // after every import that changed something.
-          afterChanges: async (session, touched, stats) => {
+          afterChanges: async (session, touched, stats, before) => {
             if (stats.inserted + stats.updated + stats.merged === 0) return;
-            refreshed = await refreshAfterChanges(session, workspace, touched);
+            refreshed = await refreshAfterChanges(session, workspace, touched, before);
           },
         });
         bar?.stop();

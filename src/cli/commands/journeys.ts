@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
+import { cliActor } from '../../access/caller.ts';
+import { findCustomerId } from '../../customers/customer-profile.ts';
 import { backtestJourney } from '../../journeys/journey-backtest.ts';
 import type { Journey } from '../../journeys/journey-model.ts';
 import { readJourneyFile } from '../../journeys/journey-parse.ts';
 import { journeyReport } from '../../journeys/journey-report.ts';
 import { applyJourney, findJourney, listJourneys, setJourneyStatus } from '../../journeys/journey-service.ts';
+import { testRunJourney } from '../../journeys/journey-test-run.ts';
+import { saveDraft } from '../../journeys/journey-versions.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { parseDateOption } from '../../shared/local-date.ts';
 import { runForever, runOnce } from '../../worker/worker.ts';
@@ -22,19 +26,58 @@ export function registerJourneyCommands(program: Command): void {
   journeys
     .command('apply')
     .description(
-      'create or replace journeys from JSON or YAML files (checked first: nothing is saved if one is wrong)',
+      'create or replace journeys from JSON or YAML files and publish them (checked first: nothing is saved if one is wrong)',
     )
     .argument('<files...>', 'journey files')
-    .action(async (files: string[], _opts: unknown, command: Command) => {
+    .option('--draft', 'save as drafts instead: the published versions keep running until published')
+    .action(async (files: string[], opts: { draft?: boolean }, command: Command) => {
       const parsed: Journey[] = [];
       for (const file of files) parsed.push(await readJourneyFile(cliPath(file)));
       await withWorkspace(ws(command), async (store, workspace) => {
         for (const journey of parsed) {
-          const r = await applyJourney(store.db, workspace.id, journey);
+          if (opts.draft) {
+            await saveDraft(store.db, workspace.id, cliActor(), journey);
+            console.log(`saved draft of journey "${journey.name}" (publish it in the dashboard or the API)`);
+            continue;
+          }
+          const r = await applyJourney(store.db, workspace.id, journey, cliActor());
           console.log(`${r.created ? 'created' : 'updated'} journey "${r.name}"`);
         }
       });
     });
+
+  journeys
+    .command('test-run')
+    .description('the path one customer would take, each message rendered (nothing is sent, queued or saved)')
+    .argument('<name>', 'journey name')
+    .requiredOption('--customer <query>', 'external id, phone, email or id')
+    .option('--draft', 'walk the draft instead of the published version')
+    .option('--json', 'print JSON')
+    .action(
+      async (name: string, opts: { customer: string; draft?: boolean; json?: boolean }, command: Command) => {
+        await withWorkspace(ws(command), async (store, workspace) => {
+          const customerId = await findCustomerId(store.db, workspace.id, opts.customer);
+          const r = await testRunJourney(store.db, workspace, name, customerId, {
+            source: opts.draft ? 'draft' : 'published',
+          });
+          if (opts.json) return printJson(r);
+          console.log(
+            `${r.name} (${r.version === null ? 'draft' : `version ${r.version}`}), customer ${customerId}:`,
+          );
+          for (const p of r.path) {
+            console.log(`${p.at.toISOString()}  ${p.step} (${p.type}): ${p.outcome}`);
+            const m = p.message;
+            if (!m) continue;
+            console.log(
+              `    ${m.template} via ${m.channel}: ${m.decision}${m.reason ? ` (${m.reason})` : ''}`,
+            );
+            if (m.subject) console.log(`    subject: ${m.subject}`);
+            for (const line of m.body.split('\n')) console.log(`    | ${line}`);
+          }
+          console.log(`ended: ${r.ended}`);
+        });
+      },
+    );
 
   journeys
     .command('list')

@@ -4,6 +4,7 @@ import { displayEn } from './messages-display-en.ts';
 import { importFieldsEn } from './messages-import-fields-en.ts';
 import { journeysEn } from './messages-journeys-en.ts';
 import { playbookEn } from './messages-playbook-en.ts';
+import { settingsEn } from './messages-settings-en.ts';
 import { surveysEn } from './messages-surveys-en.ts';
 import { tasksEn } from './messages-tasks-en.ts';
 import { wecomEn } from './messages-wecom-en.ts';
@@ -20,6 +21,7 @@ export const en: Record<MessageKey, string> = {
   ...surveysEn,
   ...playbookEn,
   ...broadcastsEn,
+  ...settingsEn,
   'app.name': 'Retain',
   'app.tagline': 'Repeat-purchase CRM: customers, RFM, lifecycle, segments and loyalty',
   'nav.label': 'Main navigation',
@@ -354,7 +356,6 @@ export const en: Record<MessageKey, string> = {
   'settings.zone': 'Time zone',
   'settings.currency': 'Currency',
   'settings.rfm_split': 'RFM split',
-  'settings.thresholds_hint': 'Lifecycle thresholds are edited on the Lifecycle page.',
   'settings.admin_only': 'Channels, users and API keys are for admins.',
   'settings.saved': 'Settings saved',
   'settings.channels': 'Channels',

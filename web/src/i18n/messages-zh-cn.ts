@@ -6,6 +6,7 @@ import { displayZhCN } from './messages-display-zh-cn.ts';
 import { importFieldsZhCN } from './messages-import-fields-zh-cn.ts';
 import { journeysZhCN } from './messages-journeys-zh-cn.ts';
 import { playbookZhCN } from './messages-playbook-zh-cn.ts';
+import { settingsZhCN } from './messages-settings-zh-cn.ts';
 import { surveysZhCN } from './messages-surveys-zh-cn.ts';
 import { tasksZhCN } from './messages-tasks-zh-cn.ts';
 import { wecomZhCN } from './messages-wecom-zh-cn.ts';
@@ -21,6 +22,7 @@ export const zhCN = {
   ...surveysZhCN,
   ...playbookZhCN,
   ...broadcastsZhCN,
+  ...settingsZhCN,
   'app.name': 'Retain 复购',
   'app.tagline': '复购客户管理：客户、RFM、生命周期、分群与会员营销',
   'nav.label': '主导航',
@@ -351,7 +353,6 @@ export const zhCN = {
   'settings.zone': '时区',
   'settings.currency': '币种',
   'settings.rfm_split': 'RFM 分组方式',
-  'settings.thresholds_hint': '生命周期阈值在“生命周期”页面修改。',
   'settings.admin_only': '渠道、用户和 API 密钥仅管理员可见。',
   'settings.saved': '设置已保存',
   'settings.channels': '消息渠道',

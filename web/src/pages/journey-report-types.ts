@@ -3,12 +3,17 @@ import type { JourneyDetail, JourneyReport, StepCount } from '../../../src/journ
 // The journeys' answers, as the contract types them (src/journeys/journey-contract.ts).
 export type {
   Comparison,
+  DraftSaved,
   GroupConversion,
   JourneyApplied,
   JourneyDetail,
   JourneyReport,
   JourneyRow,
+  JourneyVersion,
+  Published,
+  PublishPreview,
   StepCount,
+  TestRun,
 } from '../../../src/journeys/journey-contract.ts';
 export type { Funnel } from '../../../src/metrics/metrics-contract.ts';
 

@@ -36,8 +36,8 @@ export function usePauseResume() {
 export function StatusTag({ status }: { status: string }) {
   const { t } = useI18n();
   return (
-    <Tag color={status === 'active' ? 'green' : 'orange'}>
-      {t(`journeys.status_${status === 'active' ? 'active' : 'paused'}`)}
+    <Tag color={status === 'active' ? 'green' : status === 'draft' ? 'default' : 'orange'}>
+      {t(`journeys.status_${status === 'active' ? 'active' : status === 'draft' ? 'draft' : 'paused'}`)}
     </Tag>
   );
 }
@@ -101,7 +101,12 @@ export function JourneysPage() {
                 {
                   title: t('journeys.status'),
                   dataIndex: 'status',
-                  render: (s: string) => <StatusTag status={s} />,
+                  render: (s: string, j) => (
+                    <Space wrap size={4}>
+                      <StatusTag status={s} />
+                      {j.has_draft && s !== 'draft' && <Tag color="gold">{t('journeys.has_draft')}</Tag>}
+                    </Space>
+                  ),
                 },
                 {
                   title: t('journeys.trigger'),
@@ -140,14 +145,16 @@ export function JourneysPage() {
                           <Button size="small" onClick={() => navigate(journeyPath(j.name, true))}>
                             {t('journeys.edit')}
                           </Button>
-                          <Button
-                            size="small"
-                            onClick={() =>
-                              void pauseResume(j.name, j.status === 'active' ? 'pause' : 'resume')
-                            }
-                          >
-                            {t(j.status === 'active' ? 'journeys.pause' : 'journeys.resume')}
-                          </Button>
+                          {j.status !== 'draft' && (
+                            <Button
+                              size="small"
+                              onClick={() =>
+                                void pauseResume(j.name, j.status === 'active' ? 'pause' : 'resume')
+                              }
+                            >
+                              {t(j.status === 'active' ? 'journeys.pause' : 'journeys.resume')}
+                            </Button>
+                          )}
                         </>
                       )}
                     </Space>

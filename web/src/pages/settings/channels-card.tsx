@@ -1,11 +1,14 @@
-import { Alert, Button, Card, Input, Space, Table } from 'antd';
+import { Alert, Button, Card, Input, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
+import type { ChannelName } from '../../../../src/channels/channel.ts';
 import { api } from '../../api/client.ts';
 import { Loaded } from '../../components/page.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-zh-cn.ts';
 import type { ChannelConfig as ChannelRow, ChannelTestResult as TestResult } from '../../lib/types.ts';
 import { useApi } from '../../lib/use-api.ts';
+import { ChannelEditor } from './channel-editor.tsx';
+import { CHANNEL_FIELDS } from './channel-fields.ts';
 
 /** What a test on a channel is sent to; webhook and WeCom robot post to their fixed endpoint. */
 const ADDRESS: Record<string, MessageKey | undefined> = {
@@ -15,21 +18,19 @@ const ADDRESS: Record<string, MessageKey | undefined> = {
   wechat_template: 'settings.test_openid',
 };
 
-/** The fields of a channel's settings the card shows, with their labels (WeCom customer contact). */
-const FIELDS: Record<string, [string, MessageKey][] | undefined> = {
-  wecom_customer: [
-    ['corp_id', 'wecom.corp_id'],
-    ['api_base', 'wecom.api_base'],
-    ['pending_hours', 'wecom.pending_hours'],
-  ],
-};
-
-/** The workspace's channels with their settings, secrets as set / not set, and a test send on each. */
+/**
+ * The workspace's channels: a form for each (secrets entered once, then shown only as set), and
+ * the configured ones with their settings and a test send on each.
+ */
 export function ChannelsCard() {
   const { t, value } = useI18n();
   const channels = useApi<ChannelRow[]>('/channels');
   return (
-    <Card title={t('settings.channels')} style={{ marginTop: 16 }}>
+    <Card title={t('settings.channels')}>
+      <Loaded query={channels}>{(rows) => <ChannelEditor rows={rows} />}</Loaded>
+      <Typography.Title level={5} style={{ marginTop: 16 }}>
+        {t('ch.configured')}
+      </Typography.Title>
       <Loaded query={channels}>
         {(rows) => (
           <Table<ChannelRow>
@@ -48,8 +49,9 @@ export function ChannelsCard() {
                 title: t('settings.config'),
                 key: 'config',
                 render: (_: unknown, r: ChannelRow) =>
-                  (FIELDS[r.channel] ?? [])
-                    .map(([k, label]) => `${t(label)}：${String(r.config[k] ?? '—')}`)
+                  (CHANNEL_FIELDS[r.channel as ChannelName] ?? [])
+                    .filter((f) => f.kind !== 'switch')
+                    .map((f) => `${t(f.label)}：${String(r.config[f.key] ?? '—')}`)
                     .join('；'),
               },
               {

@@ -9,11 +9,13 @@ import type {
   PasswordResetOut,
   UserOut,
 } from '../../../../src/api/access-schemas.ts';
+import type { Store } from '../../../../src/stores/store-contract.ts';
 import { ApiError, api } from '../../api/client.ts';
 import { useSession } from '../../api/session.tsx';
 import { Loaded } from '../../components/page.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useApi } from '../../lib/use-api.ts';
+import { MemberModal } from './member-modal.tsx';
 
 const ROLES = ['admin', 'operator', 'service', 'viewer'] as const;
 
@@ -27,6 +29,9 @@ export function UsersCard() {
   const { message } = App.useApp();
   const client = useQueryClient();
   const users = useApi<UserOut[]>('/users');
+  const stores = useApi<Store[]>('/stores');
+  const storeName = new Map((stores.data ?? []).map((s) => [s.code, s.name]));
+  const [editing, setEditing] = useState<UserOut | null>(null);
   const invitations = useApi<InvitationOut[]>('/invitations');
   const [link, setLink] = useState<string | null>(null);
   const [reset, setReset] = useState<{ email: string; password: string } | null>(null);
@@ -55,7 +60,8 @@ export function UsersCard() {
   };
   const roleOptions = ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }));
   return (
-    <Card title={t('settings.users')} style={{ marginTop: 16 }}>
+    <Card title={t('settings.users')}>
+      {editing && <MemberModal user={editing} onClose={() => setEditing(null)} />}
       <Typography.Title level={5}>{t('invite.form_title')}</Typography.Title>
       <Form<InviteBody>
         layout="inline"
@@ -108,6 +114,19 @@ export function UsersCard() {
                 render: (r: UserOut['role']) => t(`role.${r}`),
               },
               {
+                title: t('members.stores'),
+                dataIndex: 'stores',
+                render: (list: string[]) =>
+                  list.length
+                    ? list.map((code) => storeName.get(code) ?? code).join('、')
+                    : t('members.no_store'),
+              },
+              {
+                title: t('members.language'),
+                dataIndex: 'language',
+                render: (l: UserOut['language']) => t(l === 'en' ? 'members.lang_en' : 'members.lang_zh'),
+              },
+              {
                 title: t('settings.created'),
                 dataIndex: 'created_at',
                 render: (v: string) => fmt.dateTime(v),
@@ -115,22 +134,32 @@ export function UsersCard() {
               {
                 title: t('common.actions'),
                 key: 'actions',
-                render: (_: unknown, u: UserOut) =>
-                  u.email === me.user.label ? null : (
-                    <Space>
-                      <Popconfirm title={t('users.confirm_reset')} onConfirm={() => void resetPassword(u)}>
-                        <Button size="small">{t('users.reset')}</Button>
-                      </Popconfirm>
-                      <Popconfirm
-                        title={t('settings.confirm_remove_user')}
-                        onConfirm={() => void remove(u.id)}
-                      >
-                        <Button size="small" danger>
-                          {t('common.delete')}
-                        </Button>
-                      </Popconfirm>
-                    </Space>
-                  ),
+                render: (_: unknown, u: UserOut) => (
+                  <Space>
+                    <Button
+                      size="small"
+                      aria-label={`${t('common.edit')} ${u.email}`}
+                      onClick={() => setEditing(u)}
+                    >
+                      {t('common.edit')}
+                    </Button>
+                    {u.email !== me.user.label && (
+                      <>
+                        <Popconfirm title={t('users.confirm_reset')} onConfirm={() => void resetPassword(u)}>
+                          <Button size="small">{t('users.reset')}</Button>
+                        </Popconfirm>
+                        <Popconfirm
+                          title={t('settings.confirm_remove_user')}
+                          onConfirm={() => void remove(u.id)}
+                        >
+                          <Button size="small" danger>
+                            {t('common.delete')}
+                          </Button>
+                        </Popconfirm>
+                      </>
+                    )}
+                  </Space>
+                ),
               },
             ]}
           />
