@@ -99,7 +99,7 @@ describe('broadcasts in Chromium', () => {
   it('an operator prepares, test-sends and schedules; an admin approves; the worker sends at the time', async () => {
     await signIn(page, app.base, 'operator@shop.test');
     await page.getByRole('navigation').getByRole('link', { name: '群发' }).click();
-    await page.getByRole('button', { name: '新建群发' }).click();
+    await page.getByRole('button', { name: '新建群发' }).first().click();
     await page.getByLabel('群发名称').fill(NAME);
     await choose('分群', '有邮箱');
     await choose('消息模板（按渠道优先顺序）', '会员日邮件');

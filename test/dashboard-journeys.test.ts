@@ -175,7 +175,7 @@ describe('journeys and templates in Chromium', () => {
   it('lets an operator build a journey on the canvas, save it as a draft, publish it after its backtest, and find it in the list', async () => {
     await signIn(page, app.base, 'operator@shop.test');
     await page.getByRole('navigation').getByRole('link', { name: '自动化旅程' }).click();
-    await page.getByRole('button', { name: '新建旅程' }).click();
+    await page.getByRole('button', { name: '新建旅程' }).first().click();
     await page.getByRole('heading', { name: '新建旅程' }).waitFor();
     // The trigger node is selected: the side panel holds the journey's name and trigger.
     await page.getByLabel('旅程名称').fill('加购提醒');
@@ -263,7 +263,7 @@ describe('journeys and templates in Chromium', () => {
   });
 
   it('shows the server’s error on the node and beside the field that is missing, and saves nothing', async () => {
-    await page.getByRole('button', { name: '新建旅程' }).click();
+    await page.getByRole('button', { name: '新建旅程' }).first().click();
     await page.getByLabel('旅程名称').fill('缺少时长');
     await page.locator('[data-palette="wait"]').click();
     await connectHandles('@trigger:start', 'wait_1:in');
@@ -488,7 +488,10 @@ describe('journeys and templates in Chromium', () => {
       .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
         hasText: armA.id,
       })
-      .click();
+      .waitFor();
+    // Chosen with the keyboard: the list re-renders as the search settles, which can swallow a click.
+    await drawer.getByLabel('客户', { exact: true }).press('Enter');
+    await expect.poll(() => drawer.getByRole('button', { name: '运行' }).isEnabled()).toBe(true);
     await drawer.getByLabel('测试的版本').locator('.ant-segmented-item', { hasText: '草稿' }).click();
     await drawer.getByRole('button', { name: '运行' }).click();
     await drawer.locator('[data-test-run-step="done"]').waitFor();

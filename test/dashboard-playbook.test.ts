@@ -34,7 +34,7 @@ afterEach(() => {
 });
 
 const install = async () => {
-  await page.getByRole('button', { name: '安装预置方案' }).click();
+  await page.getByRole('button', { name: '安装预置方案' }).first().click();
   const confirm = page.getByRole('dialog').filter({ hasText: '安装预置营销方案？' });
   await confirm.getByRole('button', { name: '安装' }).click();
   const result = page.getByRole('dialog').filter({ hasText: '预置方案安装结果' });

@@ -106,7 +106,7 @@ describe('surveys in Chromium', () => {
     await signIn(page, app.base, 'operator@shop.test');
     await page.getByRole('navigation').getByRole('link', { name: '问卷' }).click();
     await page.getByRole('heading', { name: '问卷' }).waitFor();
-    await page.getByRole('button', { name: '新建问卷' }).click();
+    await page.getByRole('button', { name: '新建问卷' }).first().click();
     await page.getByRole('heading', { name: '新建问卷' }).waitFor();
 
     // Saved empty: the server names the name and title, shown under those fields.
