@@ -50,7 +50,10 @@ describe('retain serve', () => {
         body: JSON.stringify({ email, password }),
       });
       expect([email, login.status]).toEqual(['admin@retain.local', 200]);
-      const cli = spawnSync(process.execPath, [bin, 'users', 'list'], { env: freshEnv, encoding: 'utf8' });
+      // Other commands run inside the server; the worker stays off the store it holds.
+      const users = spawnSync(process.execPath, [bin, 'users', 'list'], { env: freshEnv, encoding: 'utf8' });
+      expect([users.status, users.stdout]).toEqual([0, expect.stringContaining('admin@retain.local')]);
+      const cli = spawnSync(process.execPath, [bin, 'worker', '--once'], { env: freshEnv, encoding: 'utf8' });
       expect(cli.status).not.toBe(0);
       expect(cli.stderr.trim().split('\n')).toHaveLength(1);
       expect(cli.stderr).toMatch(new RegExp(`in use by process ${server.pid}`));
