@@ -107,8 +107,11 @@ export async function readSpendFile(
     if (!month || 'reason' in amount || errors.at(-1)?.line === line) continue;
     const key = `${month}\u0000${channel}`;
     const earlier = firstLine.get(key);
-    if (earlier !== undefined) fail('channel', `${channel} in ${month} is already on line ${earlier}`);
-    else firstLine.set(key, line);
+    if (earlier !== undefined) {
+      fail('channel', `${channel} in ${month} is already on line ${earlier}`);
+      continue;
+    }
+    firstLine.set(key, line);
     items.push({ month, channel, amount: amount.minor });
     if (items.length > MAX_SPEND_ITEMS)
       throw new InvalidInputError(`${label}: more than ${MAX_SPEND_ITEMS} rows; split the file`);
