@@ -10,7 +10,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 // Most months the grid shows: the newest ones of a longer range.
 const MAX_MONTHS = 36;
 
-/** Months `YYYY-MM` from `first` to `last`, both included, the newest {@link MAX_MONTHS}. */
+/** Months `YYYY-MM` from `last` back to `first`, newest first (the month being entered), at most {@link MAX_MONTHS}. */
 function monthList(first: string, last: string): string[] {
   const out: string[] = [];
   let y = Number(first.slice(0, 4));
@@ -20,7 +20,7 @@ function monthList(first: string, last: string): string[] {
     m = m === 12 ? 1 : m + 1;
     if (m === 1) y++;
   }
-  return out.slice(-MAX_MONTHS);
+  return out.slice(-MAX_MONTHS).reverse();
 }
 
 /** Major-unit text (`1234.5`) → minor units, by string digits (no float rounding of money). */
