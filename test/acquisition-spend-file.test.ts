@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cliActor } from '../src/access/caller.ts';
 import { readSpendFile } from '../src/acquisition/spend-file.ts';
 import { listSpend, saveSpend } from '../src/acquisition/spend-service.ts';
+import { buildProgram } from '../src/cli/program.ts';
 import { InvalidInputError } from '../src/shared/errors.ts';
 import { createWorkspace } from '../src/workspaces/workspace-service.ts';
 import { deepArray, deepObject } from './fuzz-values.ts';
@@ -181,6 +182,38 @@ describe('retain spend import and retain cac', () => {
     expect(row).toBe('抖音,2026-01,40000,2,20000,,,,,46000,2026-02,1');
     const bad = retain(['cac', '--from', '2026-13']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe('retain: --from 2026-13: expected a month YYYY-MM');
+    expect(bad.stderr).toBe('retain: --from "2026-13": expected a month YYYY-MM');
   });
+});
+
+describe('retain cac and retain spend list month options', () => {
+  const HOSTILE = [
+    '2026-13',
+    '2026-1',
+    '',
+    '__proto__',
+    'constructor',
+    'x'.repeat(4000),
+    '1e308',
+    '２０２６-01',
+    '2026-01-01',
+  ];
+  it.each(HOSTILE.map((v) => [v.slice(0, 12), v]))(
+    'refuses %s in one short line before opening a store',
+    async (_label, value) => {
+      for (const args of [
+        ['cac', '--from', value],
+        ['cac', '--to', value],
+        ['spend', 'list', '--from', value],
+      ]) {
+        const program = await buildProgram(args);
+        const error = await program.parseAsync(['node', 'retain', ...args]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(InvalidInputError);
+        const message = (error as Error).message;
+        expect(message).toMatch(/^--(from|to) ".{0,60}": expected a month YYYY-MM$/);
+        expect(message.length).toBeLessThan(120);
+      }
+      expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('polluted');
+    },
+  );
 });

@@ -88,4 +88,19 @@ describe('获客成本 on the analytics page', () => {
       spend.map((s: { month: string; channel: string; amount: number }) => [s.month, s.channel, s.amount]),
     ).toEqual([[month.key, '抖音', 90000]]);
   });
+
+  it('shows a viewer the acquisition cost but no spend editor', async () => {
+    const viewer = await openBrowser('zh-CN');
+    try {
+      const watched = await watchedPage(viewer);
+      await signIn(watched.page, app.base, 'viewer@shop.test');
+      await watched.page.getByRole('navigation').getByRole('link', { name: '数据分析' }).click();
+      const section = watched.page.locator('[data-section="acquisition"]');
+      await expect.poll(() => section.textContent(), { timeout: 30_000 }).toContain('¥300');
+      expect(await section.getByRole('button', { name: '录入投放' }).count()).toBe(0);
+      expect(watched.errors).toEqual([]);
+    } finally {
+      await viewer.close();
+    }
+  });
 });

@@ -36,7 +36,7 @@ function monthRange(opts: { from?: string; to?: string }) {
     ['--to', opts.to],
   ] as const) {
     if (value !== undefined && !MonthText.safeParse(value).success)
-      throw new InvalidInputError(`${name} ${value}: expected a month YYYY-MM`);
+      throw new InvalidInputError(`${name} ${JSON.stringify(value.slice(0, 40))}: expected a month YYYY-MM`);
   }
   if (opts.from && opts.to && opts.to < opts.from)
     throw new InvalidInputError(`--to ${opts.to} must not be before --from ${opts.from}`);
@@ -73,8 +73,9 @@ export function registerAcquisitionCommands(program: Command): void {
     .option('--to <month>', 'last month (included), YYYY-MM')
     .option('--json', 'print JSON')
     .action(async (opts: { from?: string; to?: string; json?: boolean }, command: Command) => {
+      const range = monthRange(opts);
       await withWorkspace(ws(command), async (store, workspace) => {
-        const rows = await listSpend(store.db, workspace.id, monthRange(opts));
+        const rows = await listSpend(store.db, workspace.id, range);
         if (opts.json) return printJson(rows);
         if (!rows.length) return console.log('no spend yet: retain spend import FILE');
         printTable(
