@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Actor } from '../access/caller.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { Schema } from '../db/schema.ts';
@@ -74,14 +74,12 @@ export function saveSpend(
         )
         .execute();
     let removed = 0;
-    for (const i of dropped) {
-      const r = await trx
-        .deleteFrom('marketing_spend')
-        .where('workspace_id', '=', workspaceId)
-        .where('month', '=', monthStart(i.month))
-        .where('channel', '=', i.channel)
-        .executeTakeFirst();
-      removed += Number(r.numDeletedRows);
+    if (dropped.length) {
+      const gone = await sql`
+        delete from marketing_spend where workspace_id = ${workspaceId}
+          and (month, channel) in (select * from unnest(${dropped.map((i) => monthStart(i.month))}::date[],
+            ${dropped.map((i) => i.channel)}::text[]))`.execute(trx);
+      removed = Number(gone.numAffectedRows ?? 0);
     }
     const months = [...new Set(items.map((i) => i.month))].sort();
     await recordAudit(trx, workspaceId, actor, {

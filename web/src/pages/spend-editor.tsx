@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Input, InputNumber, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
-import type { SpendItem, SpendRow } from '../../../src/acquisition/acquisition-contract.ts';
+import type { SpendItem, SpendPutResult, SpendRow } from '../../../src/acquisition/acquisition-contract.ts';
 import { api } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
 import { currencyDigits } from '../i18n/format.ts';
@@ -67,7 +67,7 @@ export function SpendEditor(props: { first: string; last: string; rows: SpendRow
     }
     if (!items.length) return setNote({ type: 'info', text: t('acquisition.nothing_changed') });
     try {
-      const done = await api<{ saved: number; removed: number }>('PUT', '/acquisition/spend', { items });
+      const done = await api<SpendPutResult>('PUT', '/acquisition/spend', { items });
       setNote({ type: 'success', text: t('acquisition.saved', done) });
       await client.invalidateQueries({ queryKey: ['/acquisition/report'] });
       await client.invalidateQueries({ queryKey: ['/acquisition/spend'] });
