@@ -21,6 +21,7 @@ import { redactUrl } from './log-redact.ts';
 import { scopeRequests } from './request-limits.ts';
 import { documentTransform, responseSerializer } from './response-check.ts';
 import { accessRoutes } from './routes/access-routes.ts';
+import { acquisitionRoutes } from './routes/acquisition-routes.ts';
 import { analyticsRoutes } from './routes/analytics-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { broadcastRoutes } from './routes/broadcast-routes.ts';
@@ -208,6 +209,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(playbookRoutes, context);
       await api.register(broadcastRoutes, context);
       await api.register(predictRoutes, context);
+      await api.register(acquisitionRoutes, context);
       if (options.hostedCli) await api.register(localCliRoutes, { ...context, hostedCli: options.hostedCli });
     },
     { prefix: '/api/v1' },

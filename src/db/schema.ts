@@ -109,6 +109,18 @@ export interface StoresTable {
   created_at: Auto<Date>;
 }
 
+/** Marketing spend per acquisition channel and month (src/acquisition). */
+export interface MarketingSpendTable {
+  workspace_id: number;
+  /** The first day of the month. */
+  month: DateString;
+  channel: string;
+  /** Minor units. */
+  amount: number;
+  updated_by: string;
+  updated_at: Auto<Date>;
+}
+
 export interface EventsTable {
   workspace_id: number;
   id: Generated<number>;
@@ -674,6 +686,7 @@ export interface Schema {
   order_lines: OrderLinesTable;
   products: ProductsTable;
   stores: StoresTable;
+  marketing_spend: MarketingSpendTable;
   events: EventsTable;
   tags: TagsTable;
   merge_log: MergeLogTable;

@@ -1,4 +1,5 @@
 import { accessEn } from './messages-access-en.ts';
+import { acquisitionEn } from './messages-acquisition-en.ts';
 import { broadcastsEn } from './messages-broadcasts-en.ts';
 import { displayEn } from './messages-display-en.ts';
 import { importFieldsEn } from './messages-import-fields-en.ts';
@@ -22,6 +23,7 @@ export const en: Record<MessageKey, string> = {
   ...playbookEn,
   ...broadcastsEn,
   ...settingsEn,
+  ...acquisitionEn,
   'app.name': 'Retain',
   'app.tagline': 'Repeat-purchase CRM: customers, RFM, lifecycle, segments and loyalty',
   'nav.label': 'Main navigation',

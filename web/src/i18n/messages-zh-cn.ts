@@ -1,6 +1,7 @@
 // Chinese (Simplified) strings: the source of every message key; en must have each of them.
 
 import { accessZhCN } from './messages-access-zh-cn.ts';
+import { acquisitionZhCN } from './messages-acquisition-zh-cn.ts';
 import { broadcastsZhCN } from './messages-broadcasts-zh-cn.ts';
 import { displayZhCN } from './messages-display-zh-cn.ts';
 import { importFieldsZhCN } from './messages-import-fields-zh-cn.ts';
@@ -23,6 +24,7 @@ export const zhCN = {
   ...playbookZhCN,
   ...broadcastsZhCN,
   ...settingsZhCN,
+  ...acquisitionZhCN,
   'app.name': 'Retain 复购',
   'app.tagline': '复购客户管理：客户、RFM、生命周期、分群与会员营销',
   'nav.label': '主导航',
