@@ -290,7 +290,10 @@ describe.each(storesUnderTest())('journey drafts and versions ($name)', (store) 
     await pass(4 * 24 * 60 + 1);
     const inDraft = await database.db
       .selectFrom('journey_entries as je')
-      .innerJoin('journeys as j', (join) => join.onRef('j.id', '=', 'je.journey_id'))
+      // Joined on the workspace too: Citus joins distributed tables only on their distribution column.
+      .innerJoin('journeys as j', (join) =>
+        join.onRef('j.workspace_id', '=', 'je.workspace_id').onRef('j.id', '=', 'je.journey_id'),
+      )
       .select('je.id')
       .where('j.name', '=', '草稿旅程')
       .execute();

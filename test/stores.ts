@@ -33,7 +33,8 @@ const TEST_SHARDS = 4;
 export async function openTestSchema(url: string, schema: string): Promise<Database> {
   const database = await openDatabase({ url, schema });
   try {
-    if (await hasCitus(database.db)) await distribute(database.db, { shardCount: TEST_SHARDS });
+    if (await hasCitus(database.db))
+      await retryOnDeadlock(() => distribute(database.db, { shardCount: TEST_SHARDS }));
   } catch (error) {
     await database.close();
     throw error;
@@ -58,6 +59,22 @@ export function storesUnderTest(): StoreUnderTest[] {
   return stores;
 }
 
+/**
+ * Runs `work` again after a deadlock: on Citus, distributing or dropping tables locks the cluster's
+ * metadata, and another test file doing the same at that moment can make one of the two the victim.
+ */
+async function retryOnDeadlock(work: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await work();
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
 /** Drops the schemas this test file created on the server. */
 export async function dropTestSchemas(): Promise<void> {
   const url = process.env.TEST_DATABASE_URL;
@@ -66,7 +83,7 @@ export async function dropTestSchemas(): Promise<void> {
   await client.connect();
   try {
     for (const schema of createdSchemas.splice(0))
-      await client.query(`drop schema if exists ${schema} cascade`);
+      await retryOnDeadlock(() => client.query(`drop schema if exists ${schema} cascade`));
   } finally {
     await client.end();
   }
