@@ -33,6 +33,14 @@ export const TriggerSchema = z.union([
     .object({ tier_changed: z.object({ from: z.string().optional(), to: z.string().optional() }).strict() })
     .strict(),
   z.object({ segment: z.string().min(1), on: z.enum(['entered', 'exited']).default('entered') }).strict(),
+  /** A prediction refresh that moves the customer's P(alive) from at or above `threshold` to below it. */
+  z
+    .object({
+      p_alive_below: z
+        .object({ threshold: z.number().gt(0, 'must be above 0').lt(1, 'must be below 1') })
+        .strict(),
+    })
+    .strict(),
   /** A survey answer, optionally of one survey, an NPS group or a score range. */
   z
     .object({
