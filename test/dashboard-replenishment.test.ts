@@ -110,4 +110,26 @@ describe('replenishment in the dashboard', () => {
     expect((await card.textContent())?.replaceAll('奶粉 900g', '')).not.toMatch(/[A-Za-z]/);
     await screenshot(page, 'replenishment-intervals');
   });
+
+  it('builds a journey started by P(alive) falling below a percentage', async () => {
+    await page.goto(`${app.base}/journeys`);
+    await page.getByRole('button', { name: '新建旅程' }).first().click();
+    await page.getByRole('heading', { name: '新建旅程' }).waitFor();
+    await page.getByLabel('旅程名称').fill('流失预警');
+    const select = page.getByLabel('触发类型', { exact: true });
+    await select.click();
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+      .and(page.getByTitle('活跃概率跌破阈值', { exact: true }))
+      .click();
+    await page.getByLabel('阈值（活跃概率）', { exact: true }).fill('25');
+    await expect
+      .poll(() => page.locator('[data-node="@trigger"] [data-node-title]').textContent())
+      .toBe('活跃概率跌破 25%');
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await page.getByText('旅程「流失预警」的草稿已保存').waitFor();
+    const saved = await api(`/journeys/${encodeURIComponent('流失预警')}`);
+    expect(saved.draft.trigger).toEqual({ p_alive_below: { threshold: 0.25 } });
+    await screenshot(page, 'replenishment-p-alive-trigger');
+  });
 });
