@@ -58,6 +58,7 @@ export const TriggerSchema = z.union([
   z.object({ date: z.literal('days_after_last_order'), days: nDays }).strict(),
   z.object({ date: z.literal('days_without_order'), days: nDays }).strict(),
   z.object({ date: z.literal('first_order_anniversary') }).strict(),
+  /** `days_before` the expected date of need: last purchase + the product's interval (hand-set, else learned) × quantity. */
   z.object({ date: z.literal('replenishment'), days_before: nDays.default(0) }).strict(),
   /** Customers with a positive balance and earned points that expire `days_before` days from the day. */
   z.object({ date: z.literal('points_expiring'), days_before: nDays.default(30) }).strict(),

@@ -158,7 +158,7 @@ export async function customerReplenishment(
   }>`select n.sku, p.name, n.last_day::text as last_day, n.qty, n.days, n.source, n.need_date::text as need_date
     from (${replenishmentNeeds(workspaceId, customerId)}) n
     join products p on p.workspace_id = ${workspaceId} and p.sku = n.sku
-    order by n.need_date, n.sku limit 100`.execute(db);
+    order by n.need_date, n.sku`.execute(db);
   return {
     as_of: today,
     items: rows.rows.map((r) => ({
