@@ -7,7 +7,7 @@ import { RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
 import { takeCapPlaces } from './message-cap.ts';
-import { type Claimed, claimDue, LeaseKeeper, leaseMilliseconds } from './message-claim.ts';
+import { type Claimed, claimDue, LeaseKeeper, leaseMilliseconds, roundClock } from './message-claim.ts';
 import { type OutcomeFields, OutcomeWriter } from './message-outcomes.ts';
 import { localeOf, renderTemplate } from './message-render.ts';
 import { RoundCache } from './message-round-cache.ts';
@@ -221,14 +221,16 @@ export async function deliverDue(
   const concurrency = options.concurrency ?? 8;
   const batchSize = Math.max(1, Math.min(options.batch ?? concurrency * 4, limit));
   const leaseMs = leaseMilliseconds();
-  const first = await claimDue(db, ws, now, { size: batchSize, leaseMs, ids: options.ids });
+  const clock = await roundClock(db);
+  const first = await claimDue(db, ws, now, { size: batchSize, leaseMs, ids: options.ids, at: clock() });
   const counts: DeliveryCounts = { ...NO_DELIVERIES };
   if (!first.length) return counts;
   const leases = new LeaseKeeper(db, ws, leaseMs);
   const claim = (size: number) =>
-    claimDue(db, ws, now, { size, leaseMs, ids: options.ids, exclude: leases.ids() });
+    claimDue(db, ws, now, { size, leaseMs, ids: options.ids, exclude: leases.ids(), at: clock() });
   const settings = readSettings(workspace.settings).messaging;
-  const outcomes = new OutcomeWriter(db, ws, now, (ids) => leases.release(ids));
+  // Outcomes are written about a batch at a time: a statement per message would cost more than the sends.
+  const outcomes = new OutcomeWriter(db, ws, now, batchSize, (ids) => leases.release(ids));
   const round: Round = {
     db,
     workspace,

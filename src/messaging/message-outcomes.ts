@@ -19,10 +19,12 @@ export interface Outcome extends OutcomeFields {
 }
 
 /**
- * Writes a delivery round's outcomes behind its sends, many per statement: those that finish
- * within a few milliseconds of each other go in one write (a group commit), so a round costs a
- * few writes, not one each. (A PGlite query blocks the event loop, so writing at once would find
- * only the outcome that asked for it.) A failed write is kept and thrown by {@link close}.
+ * Writes a delivery round's outcomes behind its sends, many per statement: once `group` are
+ * waiting, or 50 ms after the first of them (a group commit), so a round costs a write per batch,
+ * not one per message — a statement costs a few milliseconds on the embedded store, more than a
+ * send. (A PGlite query also blocks the event loop, so writing at once would find only the outcome
+ * that asked for it.) A failed write is kept and thrown by {@link close}. A worker that dies leaves
+ * the unwritten ones `sending`, to be recovered (and sent again, counted) like those in flight.
  */
 export class OutcomeWriter {
   private pending: Outcome[] = [];
@@ -34,6 +36,7 @@ export class OutcomeWriter {
     private readonly db: Kysely<Schema>,
     private readonly ws: number,
     private readonly now: Date,
+    private readonly group: number,
     /** Told which messages' outcomes are written (their leases need no more renewing). */
     private readonly written: (ids: number[]) => void,
   ) {}
@@ -41,12 +44,12 @@ export class OutcomeWriter {
   /** Records an outcome; it is written with the others that finish about the same time. */
   add(outcome: Outcome): void {
     this.pending.push(outcome);
-    if (this.pending.length >= 100) void this.flush();
+    if (this.pending.length >= this.group) void this.flush();
     else
       this.timer ??= setTimeout(() => {
         this.timer = undefined;
         void this.flush();
-      }, 5);
+      }, 50);
   }
 
   /** Writes everything recorded; throws the first failed write. */
