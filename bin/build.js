@@ -5,6 +5,7 @@
 // `npm run build:cli` (`--out DIR` writes elsewhere, for tests). Without esbuild (an install that left it out) it says so and leaves the
 // CLI on its TypeScript fallback: an install never fails for want of the build.
 import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILD_STAMP, buildDir, sourceDir } from './build-state.js';
@@ -18,9 +19,13 @@ function modules(dir) {
   });
 }
 
+/** `new URL('./x.ts', import.meta.url)`: a module's path handed to a worker thread or a process. */
+const MODULE_URL = /(new URL\(\s*['"`]\.{1,2}\/[^'"`]+)\.ts(['"`]\s*,\s*import\.meta\.url\s*\))/g;
+
 /**
  * esbuild bundles nothing here: every import stays an import, a relative `./x.ts` becomes
  * `./x.js` (the file this build writes beside it), so each command still loads only its modules.
+ * A module's own URL (a worker thread's script) is pointed at the compiled file the same way.
  */
 const keepImports = {
   name: 'keep-imports',
@@ -30,6 +35,10 @@ const keepImports = {
       const local = args.path.startsWith('./') || args.path.startsWith('../');
       return { path: local ? args.path.replace(/\.ts$/, '.js') : args.path, external: true };
     });
+    build.onLoad({ filter: /\.ts$/ }, async (args) => ({
+      contents: (await readFile(args.path, 'utf8')).replace(MODULE_URL, '$1.js$2'),
+      loader: 'ts',
+    }));
   },
 };
 
