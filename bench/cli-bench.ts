@@ -2,8 +2,8 @@
  * `npm run bench:cli`: how long `retain` takes as a whole process — `retain --help`, `retain
  * --version` and a real command (`retain rfm --summary` on a small embedded store, BENCH_ORDERS
  * orders, default 2,000) — from the compiled build (dist/, made by `npm ci`; built here first when
- * stale) and from the TypeScript sources through tsx (`RETAIN_FROM_SOURCE=1`, what every start
- * cost before), beside `node -e 0` measured in the same run. The runs are interleaved (one of each
+ * stale) and from the TypeScript sources through tsx (`RETAIN_FROM_SOURCE=1`, what a working copy
+ * with edited sources runs), beside `node -e 0` measured in the same run. The runs are interleaved (one of each
  * per round, BENCH_RUNS rounds, default 7) so that the machine's load falls on all alike; the
  * median and the fastest are printed. The outputs of the build and the sources are checked equal.
  */
@@ -69,7 +69,7 @@ const cases: Case[] = [
   { label: 'baseline: `node -e 0`', argv: ['-e', '0'] },
   ...commands.map(([label, args]) => ({ label: `${label}, compiled build`, argv: [bin, ...args], env })),
   ...commands.map(([label, args]) => ({
-    label: `${label}, sources through tsx (before)`,
+    label: `${label}, sources through tsx (development)`,
     argv: [bin, ...args],
     env: { ...env, RETAIN_FROM_SOURCE: '1' },
   })),

@@ -219,7 +219,7 @@ export async function deliverDue(
   const ws = workspace.id;
   const limit = options.limit ?? 500;
   const concurrency = options.concurrency ?? 8;
-  const batchSize = Math.max(1, Math.min(options.batch ?? concurrency * 4, limit));
+  const batchSize = Math.max(1, Math.min(options.batch ?? concurrency * 8, limit));
   const leaseMs = leaseMilliseconds();
   const clock = await roundClock(db);
   const first = await claimDue(db, ws, now, { size: batchSize, leaseMs, ids: options.ids, at: clock() });
