@@ -33,6 +33,7 @@ import * as m0034 from './migrations/0034-customer-versions.ts';
 import * as m0035 from './migrations/0035-task-assignee-due.ts';
 import * as m0037 from './migrations/0037-product-intervals.ts';
 import * as m0038 from './migrations/0038-marketing-spend.ts';
+import * as m0040 from './migrations/0040-message-queue-order.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -70,6 +71,7 @@ const migrations: Record<string, Migration> = {
   '0035-task-assignee-due': m0035,
   '0037-product-intervals': m0037,
   '0038-marketing-spend': m0038,
+  '0040-message-queue-order': m0040,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
