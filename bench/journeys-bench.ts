@@ -16,7 +16,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import nodemailer from 'nodemailer';
@@ -399,8 +399,9 @@ async function benchSends(store: Database, workspaceIn: Workspace) {
         `| baseline: ${run.channel === 'email' ? 'nodemailer pooled transport (4 connections), 8 in flight, straight to the same sink' : 'plain `fetch` POSTs, 8 in flight, to the same sink'} | ${fmt(sends)} | ${fmt(base.distinct)} distinct, ${base.duplicates} dup, ${base.lost} missing${base.ok ? ' ✓' : ' ✗'} | ${secs(baseMs)} | ${fmt(sends / (baseMs / 1000))} | ${(baseCpu / sends).toFixed(2)} ms |`,
       );
       const rate = sends / (retainMs / 1000);
+      const ratio = baseMs / retainMs;
       verdicts.push(
-        `≥ 2,000 sends/s from one worker to the ${sink}: ${rate >= 2000 && got.ok && sentRight ? 'met' : 'NOT met'} (${fmt(rate)}/s; the plain sender ${fmt(sends / (baseMs / 1000))}/s)`,
+        `≥ 0.8× the plain sender (8 in flight each) to the ${sink}: ${ratio >= 0.8 && got.ok && sentRight ? 'met' : 'NOT met'} (${ratio.toFixed(2)}×: ${fmt(rate)}/s; the plain sender ${fmt(sends / (baseMs / 1000))}/s)`,
       );
     }
     const s = await sinks.stats('');
@@ -411,7 +412,9 @@ async function benchSends(store: Database, workspaceIn: Workspace) {
 }
 
 function report() {
-  console.log(`\nJourneys benchmark (embedded PGlite store, ${fmt(customers)} customers; 2 shared cores)\n`);
+  console.log(
+    `\nJourneys benchmark (embedded PGlite store, ${fmt(customers)} customers; 2 shared cores; load average ${loadavg()[0]!.toFixed(2)})\n`,
+  );
   if (triggerRows.length) {
     console.log('| run | customers | entered | seconds | worker CPU |\n|---|---:|---:|---:|---:|');
     console.log(triggerRows.join('\n'));

@@ -113,6 +113,7 @@ const SAMPLES: Record<string, unknown> = {
       { month: '2024-05', channel: 'HZ01', amount: null },
     ],
   },
+  'POST /api/v1/products/intervals/refresh': { as_of: '2024-05-01' },
 };
 /** Bodies that need ids only known once workspace A is seeded. */
 const lateSamples = (objects: Record<string, string>): Record<string, unknown> => ({

@@ -150,6 +150,9 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'GET /api/v1/acquisition/spend': 'read',
   'PUT /api/v1/acquisition/spend': 'data.write',
   'GET /api/v1/acquisition/report': 'read',
+  'GET /api/v1/products/intervals': 'read',
+  'POST /api/v1/products/intervals/refresh': 'segments.write',
+  'GET /api/v1/customers/{customerId}/replenishment': 'read',
 };
 
 /** An operation of the OpenAPI document. */

@@ -1,10 +1,16 @@
-import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { Command, CommanderError, Help } from 'commander';
 import { setClock } from '../shared/clock.ts';
 import { RetainError } from '../shared/errors.ts';
+import { COMMAND_MODULES, moduleOf } from './command-table.ts';
+
+/** The package's version (`retain --version`); package.json is two levels up from src/cli and dist/cli alike. */
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 function newProgram(): Command {
   return new Command('retain')
     .description('Retain 复购客户管理 — the repeat-purchase CRM')
+    .version(VERSION, '-V, --version', 'print the version')
     .option('-w, --workspace <name>', 'workspace to work in (created on first use)', 'default')
     .option('--now <time>', 'run as if it were this time (ISO 8601; also RETAIN_NOW), for simulations')
     .hook('preAction', (command) => {
@@ -14,59 +20,6 @@ function newProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 }
-
-type Register = (program: Command) => void;
-
-/**
- * Each command module in help order, with the top-level commands it registers. Only the module of
- * the command being run is loaded (all of them for help or an unknown command): loading every
- * module (the web server, spreadsheet reading, …) cost `retain rfm` a second and a half at start.
- */
-const MODULES: [string[], () => Promise<Register[]>][] = [
-  [['workspace'], async () => [(await import('./commands/workspace.ts')).registerWorkspaceCommands]],
-  [['import'], async () => [(await import('./commands/import.ts')).registerImportCommand]],
-  [['customers'], async () => [(await import('./commands/customers.ts')).registerCustomersCommands]],
-  [['rfm', 'lifecycle'], async () => [(await import('./commands/rfm.ts')).registerSegmentationCommands]],
-  [
-    ['metrics', 'cohorts', 'clv'],
-    async () => [(await import('./commands/metrics.ts')).registerMetricsCommands],
-  ],
-  [['segments', 'tags'], async () => [(await import('./commands/segments.ts')).registerSegmentCommands]],
-  [['demo'], async () => [(await import('./commands/demo.ts')).registerDemoCommand]],
-  [['serve'], async () => [(await import('./commands/serve.ts')).registerServeCommand]],
-  [
-    ['users', 'apikeys', 'audit'],
-    async () => [(await import('./commands/access.ts')).registerAccessCommands],
-  ],
-  [['coupons'], async () => [(await import('./commands/coupons.ts')).registerCouponCommands]],
-  [
-    ['points', 'tiers', 'referrals'],
-    async () => {
-      const m = await import('./commands/loyalty.ts');
-      return [m.registerLoyaltyCommands, m.registerReferralCommands];
-    },
-  ],
-  [
-    ['channels', 'templates', 'send'],
-    async () => [(await import('./commands/messaging.ts')).registerMessagingCommands],
-  ],
-  [
-    ['journeys', 'worker'],
-    async () => {
-      const m = await import('./commands/journeys.ts');
-      return [m.registerJourneyCommands, m.registerWorkerCommand];
-    },
-  ],
-  [['products'], async () => [(await import('./commands/products.ts')).registerProductCommands]],
-  [['tasks'], async () => [(await import('./commands/tasks.ts')).registerTaskCommands]],
-  [['surveys'], async () => [(await import('./commands/surveys.ts')).registerSurveyCommands]],
-  [['broadcasts'], async () => [(await import('./commands/broadcasts.ts')).registerBroadcastCommands]],
-  [['wecom'], async () => [(await import('./commands/wecom.ts')).registerWecomCommands]],
-  [['playbook'], async () => [(await import('./commands/playbook.ts')).registerPlaybookCommands]],
-  [['predict'], async () => [(await import('./commands/predict.ts')).registerPredictCommands]],
-  [['spend', 'cac'], async () => [(await import('./commands/acquisition.ts')).registerAcquisitionCommands]],
-  [['db'], async () => [(await import('./commands/db.ts')).registerDbCommands]],
-];
 
 /** The first argument that is neither an option nor the value of `-w/--workspace` or `--now`. */
 export function commandName(args: readonly string[]): string | undefined {
@@ -78,15 +31,38 @@ export function commandName(args: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** The command whose module is needed: the one being run, or the one `retain help NAME` is about. */
+function wanted(args: readonly string[]): string | undefined {
+  const name = commandName(args);
+  if (name !== 'help') return name;
+  const rest = args.slice(args.indexOf('help') + 1);
+  return commandName(rest);
+}
+
 /**
- * The `retain` program for these arguments, with only the command modules they need loaded; a
+ * The top-level commands as help lists them, from the summaries alone (no module loaded): for
+ * `--help`, `--version`, no command, or an unknown one (which commander names, with a suggestion).
+ */
+function registerSummaries(program: Command): void {
+  const terms = new Map<string, string>();
+  for (const { commands } of COMMAND_MODULES)
+    for (const [name, term, description] of commands) {
+      terms.set(name, term);
+      program.command(name).description(description);
+    }
+  const help = new Help();
+  program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd.name()) ?? help.subcommandTerm(cmd) });
+}
+
+/**
+ * The `retain` program for these arguments, with only the command module they need loaded; a
  * new program each time (a server hosts many commands, and commander keeps parsed options).
  */
 export async function buildProgram(args: readonly string[]): Promise<Command> {
   const program = newProgram();
-  const name = commandName(args);
-  const only = MODULES.find(([names]) => name !== undefined && names.includes(name));
-  for (const [, load] of only ? [only] : MODULES) for (const register of await load()) register(program);
+  const module = moduleOf(wanted(args));
+  if (module) for (const register of await module.load()) register(program);
+  else registerSummaries(program);
   return program;
 }
 

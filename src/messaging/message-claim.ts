@@ -34,32 +34,53 @@ async function databaseClock(db: Kysely<Schema>): Promise<Date> {
 }
 
 /**
- * Claims up to `size` messages of the workspace: queued ones that are due, and `sending` ones whose
- * lease ran out (their worker died between claiming and recording an outcome). Each gets a lease
- * measured on the database's clock, so workers on several machines agree; a recovered one counts
- * one more in `resends`. Messages of a paused broadcast are held (left queued). With `ids`, only
- * those; never those in `exclude` (the round's own, whose lease may have run out while a blocked
- * event loop could not renew it).
+ * The database's clock without asking it each time: read once, then moved on by this process's
+ * monotonic clock (a round lasts seconds; the two drift apart by microseconds).
+ */
+export async function roundClock(db: Kysely<Schema>): Promise<() => Date> {
+  const at = (await databaseClock(db)).getTime();
+  const started = performance.now();
+  return () => new Date(at + (performance.now() - started));
+}
+
+/**
+ * Claims up to `size` messages of the workspace: queued ones that are due, in due order straight
+ * from the queue's index, and `sending` ones whose lease ran out (their worker died between
+ * claiming and recording an outcome). Each gets a lease measured on the database's clock (`at`,
+ * else read now), so workers on several machines agree; a recovered one counts one more in
+ * `resends`. Messages of a paused broadcast are held (left queued). With `ids`, only those; never
+ * those in `exclude` (the round's own, whose lease may have run out while a blocked event loop
+ * could not renew it).
  */
 export async function claimDue(
   db: Kysely<Schema>,
   ws: number,
   now: Date,
-  options: { size: number; leaseMs: number; ids?: readonly number[]; exclude?: readonly number[] },
+  options: {
+    size: number;
+    leaseMs: number;
+    ids?: readonly number[];
+    exclude?: readonly number[];
+    at?: Date;
+  },
 ): Promise<Claimed[]> {
-  const at = await databaseClock(db);
+  const at = options.at ?? (await databaseClock(db));
+  const only = sql`${options.ids ? sql`and id = any(${options.ids}::bigint[])` : sql``}
+    ${options.exclude?.length ? sql`and not (id = any(${options.exclude}::bigint[]))` : sql``}
+    -- A paused broadcast's messages are held (still queued) until it resumes.
+    and (broadcast_id is null or not exists (select 1 from broadcasts b
+      where b.workspace_id = ${ws} and b.id = messages.broadcast_id and b.status = 'paused'))`;
   const rows = await sql<Claimed>`
-    with picked as (
-      select id, status = 'sending' as recovered from messages
-      where workspace_id = ${ws}
-        and ((status = 'queued' and due_at <= ${now})
-          or (status = 'sending' and (lease_until is null or lease_until < ${at})))
-        ${options.ids ? sql`and id = any(${options.ids}::bigint[])` : sql``}
-        ${options.exclude?.length ? sql`and not (id = any(${options.exclude}::bigint[]))` : sql``}
-        -- A paused broadcast's messages are held (still queued) until it resumes.
-        and (broadcast_id is null or not exists (select 1 from broadcasts b
-          where b.workspace_id = ${ws} and b.id = messages.broadcast_id and b.status = 'paused'))
-      order by due_at, id limit ${options.size} for update skip locked)
+    with queued as (
+      select id, due_at, false as recovered from messages
+      where workspace_id = ${ws} and status = 'queued' and due_at <= ${now} ${only}
+      order by due_at, id limit ${options.size} for update skip locked),
+    lapsed as (
+      select id, due_at, true as recovered from messages
+      where workspace_id = ${ws} and status = 'sending' and (lease_until is null or lease_until < ${at}) ${only}
+      order by due_at, id limit ${options.size} for update skip locked),
+    picked as (
+      select * from queued union all select * from lapsed order by due_at, id limit ${options.size})
     update messages m set status = 'sending', attempts = m.attempts + 1,
       lease_until = ${at}::timestamptz + ${options.leaseMs}::int * interval '1 millisecond',
       resends = m.resends + picked.recovered::int

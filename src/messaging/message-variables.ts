@@ -38,6 +38,20 @@ export async function customerVariableRows(
   return new Map(rows.rows.map((r) => [Number(r.id), r]));
 }
 
+/** The tier levels of a workspace's settings, read once per settings object (a round renders thousands). */
+const levelsBySettings = new WeakMap<object, ReturnType<typeof readSettings>['tiers']['levels']>();
+
+function tierLevels(workspace: Workspace) {
+  const raw = workspace.settings as unknown;
+  if (!raw || typeof raw !== 'object') return readSettings(raw).tiers.levels;
+  let levels = levelsBySettings.get(raw);
+  if (!levels) {
+    levels = readSettings(raw).tiers.levels;
+    levelsBySettings.set(raw, levels);
+  }
+  return levels;
+}
+
 /** The variables of one customer from its row (undefined when there is none). */
 export function variablesFromRow(
   workspace: Workspace,
@@ -45,7 +59,7 @@ export function variablesFromRow(
   locale: Locale,
   extra: ExtraVariables = {},
 ): Record<string, unknown> {
-  const level = readSettings(workspace.settings).tiers.levels.find((l) => l.code === c?.tier);
+  const level = tierLevels(workspace).find((l) => l.code === c?.tier);
   const today = todayIn(workspace.timezone);
   const days = c?.last_order_date
     ? Math.round((Date.parse(today) - Date.parse(c.last_order_date)) / 86_400_000)

@@ -62,6 +62,19 @@ engine.registerFilter(
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
+/** Parsed templates by their text, the most recent 500: a delivery round renders one template for many customers, parsed once. */
+const parsed = new Map<string, ReturnType<typeof engine.parse>>();
+
+function parseOnce(text: string): ReturnType<typeof engine.parse> {
+  let template = parsed.get(text);
+  if (!template) {
+    template = engine.parse(text);
+    if (parsed.size >= 500) parsed.delete(parsed.keys().next().value!);
+    parsed.set(text, template);
+  }
+  return template;
+}
+
 /** liquidjs' message without its position suffix and the rest of its lines. */
 function liquidMessage(error: unknown): string {
   const message = (error as Error).message.split('\n')[0]!.split(', line:')[0]!;
@@ -83,7 +96,7 @@ export async function renderText(
 ): Promise<string> {
   let output: string;
   try {
-    const template = engine.parse(text);
+    const template = parseOnce(text);
     output = await engine.render(template, tracker ? { ...variables, [TRACKER]: tracker } : variables);
   } catch (error) {
     throw new InvalidInputError(

@@ -34,6 +34,11 @@ export interface PassResult {
   broadcasts: BroadcastRunCounts;
 }
 
+/** How a worker delivers: provider calls in flight at once (default 8). */
+export interface WorkerOptions {
+  concurrency?: number;
+}
+
 /**
  * One pass over a workspace at `now`: the day's tasks if this is its first pass of the local day
  * (tiers, points expiry, lifecycle changes), then scan every active journey's trigger and enter who it
@@ -46,7 +51,12 @@ export interface PassResult {
  * Given the whole store rather than its Kysely, the day's segmentation reads the columnar
  * snapshot (about ten times faster at a million customers).
  */
-export async function runPass(store: StoreOrKysely, workspace: Workspace, now: Date): Promise<PassResult> {
+export async function runPass(
+  store: StoreOrKysely,
+  workspace: Workspace,
+  now: Date,
+  options: WorkerOptions = {},
+): Promise<PassResult> {
   const db = kyselyOf(store);
   const daily = await runDailyTasks(store, workspace, now);
   const journeys = await listJourneys(db, workspace.id, { activeOnly: true });
@@ -77,7 +87,7 @@ export async function runPass(store: StoreOrKysely, workspace: Workspace, now: D
   // Broadcasts due now queue their messages, delivered below with the journeys' on one path.
   result.broadcasts = await runBroadcasts(db, workspace, now);
   for (;;) {
-    const d = await deliverDue(db, workspace, now);
+    const d = await deliverDue(db, workspace, now, { concurrency: options.concurrency });
     if (!d.claimed) break;
     for (const k of Object.keys(d) as (keyof DeliveryCounts)[]) result.delivery[k] += d[k];
   }
@@ -87,13 +97,17 @@ export async function runPass(store: StoreOrKysely, workspace: Workspace, now: D
 }
 
 /** One pass over every workspace (or the named ones) at the clock's time. */
-export async function runOnce(store: StoreOrKysely, only?: readonly string[]): Promise<PassResult[]> {
+export async function runOnce(
+  store: StoreOrKysely,
+  only?: readonly string[],
+  options: WorkerOptions = {},
+): Promise<PassResult[]> {
   const db = kyselyOf(store);
   const now = clockNow();
   const results: PassResult[] = [];
   for (const ws of await listWorkspaces(db)) {
     if (only && !only.includes(ws.name)) continue;
-    results.push(await runPass(store, ws, now));
+    results.push(await runPass(store, ws, now, options));
   }
   return results;
 }
@@ -110,12 +124,12 @@ export async function runForever(
     onPass?: (r: PassResult[]) => void;
     /** Without it an unexpected error stops the loop; with it the loop reports and goes on. */
     onError?: (error: unknown) => void;
-  },
+  } & WorkerOptions,
 ): Promise<void> {
   while (!options.signal.aborted) {
     try {
       // Not `onPass?.(await runOnce(db))`: an optional call skips its arguments when absent.
-      const results = await runOnce(store);
+      const results = await runOnce(store, undefined, { concurrency: options.concurrency });
       options.onPass?.(results);
     } catch (error) {
       if (!options.onError) throw error;

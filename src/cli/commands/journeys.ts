@@ -208,10 +208,16 @@ export function registerWorkerCommand(program: Command): void {
     .description('enter customers into journeys, move them on and deliver due messages')
     .option('--once', 'process everything due up to now, then exit')
     .option('--interval <seconds>', 'pause between passes', '5')
+    .option('--concurrency <n>', 'messages sent at once (provider calls in flight)', '8')
     .option('--json', 'print each pass as JSON')
-    .action(async (opts: { once?: boolean; interval: string; json?: boolean }) => {
+    .action(async (opts: { once?: boolean; interval: string; concurrency: string; json?: boolean }) => {
       const seconds = Number(opts.interval);
       if (!(seconds > 0)) throw new InvalidInputError(`--interval ${opts.interval}: expected seconds > 0`);
+      const concurrency = Number(opts.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+        throw new InvalidInputError(
+          `--concurrency ${opts.concurrency}: expected a whole number from 1 to 256`,
+        );
       const print = (results: Awaited<ReturnType<typeof runOnce>>) => {
         for (const r of results) {
           if (opts.json) {
@@ -229,10 +235,15 @@ export function registerWorkerCommand(program: Command): void {
         }
       };
       await withStore(async (store) => {
-        if (opts.once) return print(await runOnce(store));
+        if (opts.once) return print(await runOnce(store, undefined, { concurrency }));
         const stop = new AbortController();
         for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
-        await runForever(store, { intervalMs: seconds * 1000, signal: stop.signal, onPass: print });
+        await runForever(store, {
+          intervalMs: seconds * 1000,
+          signal: stop.signal,
+          onPass: print,
+          concurrency,
+        });
       });
     });
 }

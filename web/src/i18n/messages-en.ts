@@ -5,6 +5,7 @@ import { displayEn } from './messages-display-en.ts';
 import { importFieldsEn } from './messages-import-fields-en.ts';
 import { journeysEn } from './messages-journeys-en.ts';
 import { playbookEn } from './messages-playbook-en.ts';
+import { replenishEn } from './messages-replenish-en.ts';
 import { settingsEn } from './messages-settings-en.ts';
 import { surveysEn } from './messages-surveys-en.ts';
 import { tasksEn } from './messages-tasks-en.ts';
@@ -18,6 +19,7 @@ export const en: Record<MessageKey, string> = {
   ...importFieldsEn,
   ...accessEn,
   ...tasksEn,
+  ...replenishEn,
   ...wecomEn,
   ...surveysEn,
   ...playbookEn,

@@ -1,0 +1,91 @@
+import { type Kysely, sql } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+
+/** What an outcome may change besides status and reason: the channel chosen, retries. */
+export interface OutcomeFields {
+  channel?: string;
+  template?: string;
+  purpose?: string;
+  provider_id?: string | null;
+  due_at?: Date;
+  attempts?: number;
+}
+
+/** What became of one claimed message. */
+export interface Outcome extends OutcomeFields {
+  id: number;
+  status: 'sent' | 'failed' | 'skipped' | 'queued';
+  reason: string | null;
+}
+
+/**
+ * Writes a delivery round's outcomes behind its sends, many per statement: once `group` are
+ * waiting, or 50 ms after the first of them (a group commit), so a round costs a write per batch,
+ * not one per message — a statement costs a few milliseconds on the embedded store, more than a
+ * send. (A PGlite query also blocks the event loop, so writing at once would find only the outcome
+ * that asked for it.) A failed write is kept and thrown by {@link close}. A worker that dies leaves
+ * the unwritten ones `sending`, to be recovered (and sent again, counted) like those in flight.
+ */
+export class OutcomeWriter {
+  private pending: Outcome[] = [];
+  private writing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private error: unknown;
+
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly ws: number,
+    private readonly now: Date,
+    private readonly group: number,
+    /** Told which messages' outcomes are written (their leases need no more renewing). */
+    private readonly written: (ids: number[]) => void,
+  ) {}
+
+  /** Records an outcome; it is written with the others that finish about the same time. */
+  add(outcome: Outcome): void {
+    this.pending.push(outcome);
+    if (this.pending.length >= this.group) void this.flush();
+    else
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        void this.flush();
+      }, 50);
+  }
+
+  /** Writes everything recorded; throws the first failed write. */
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    while (this.writing || this.pending.length) await this.flush();
+    if (this.error) throw this.error;
+  }
+
+  private flush(): Promise<void> {
+    this.writing ??= this.writeAll()
+      .catch((error) => {
+        this.error ??= error;
+      })
+      .finally(() => {
+        this.writing = null;
+      });
+    return this.writing;
+  }
+
+  private async writeAll(): Promise<void> {
+    while (this.pending.length) {
+      const o = this.pending;
+      this.pending = [];
+      const col = <T>(f: (x: Outcome) => T) => o.map(f);
+      await sql`update messages m set status = u.status, reason = u.reason,
+          sent_at = case when u.status = 'sent' then ${this.now}::timestamptz end,
+          channel = coalesce(u.channel, m.channel), template = coalesce(u.template, m.template),
+          purpose = coalesce(u.purpose, m.purpose), provider_id = coalesce(u.provider_id, m.provider_id),
+          due_at = coalesce(u.due_at, m.due_at), attempts = coalesce(u.attempts, m.attempts)
+        from unnest(${col((x) => x.id)}::bigint[], ${col((x) => x.status)}::text[], ${col((x) => x.reason)}::text[],
+          ${col((x) => x.channel ?? null)}::text[], ${col((x) => x.template ?? null)}::text[], ${col((x) => x.purpose ?? null)}::text[],
+          ${col((x) => x.provider_id ?? null)}::text[], ${col((x) => x.due_at?.toISOString() ?? null)}::timestamptz[], ${col((x) => x.attempts ?? null)}::int[])
+          as u(id, status, reason, channel, template, purpose, provider_id, due_at, attempts)
+        where m.workspace_id = ${this.ws} and m.id = u.id`.execute(this.db);
+      this.written(o.map((x) => x.id));
+    }
+  }
+}
