@@ -12,7 +12,10 @@ export interface StoreUnderTest {
 }
 
 async function openPgliteFromTemplate(): Promise<Database> {
-  const tar = await readFile(inject('pgliteTemplate'));
+  const template = inject('pgliteTemplate');
+  if (!template)
+    throw new Error('a *.unit.test.ts file opened a store: name it *.test.ts (the integration layer)');
+  const tar = await readFile(template);
   return openDatabase({ loadDataDir: new Blob([tar]) });
 }
 
