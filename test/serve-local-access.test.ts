@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ACCESS_FILE, type LocalAccess } from '../src/api/local-access.ts';
 import { openDatabase } from '../src/db/database.ts';
+import { seedDataDir } from './stores.ts';
 
 // `retain import` from cron beside a running `retain serve` on the embedded store: the CLI finds the
 // server's access file (0600) in the data directory and sends the import to it over loopback.
 const bin = new URL('../bin/retain.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'retain-local-access-'));
 const dataDir = join(dir, 'data');
+await seedDataDir(dataDir);
 const env = { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '', LANG: 'en_US.UTF-8' };
 const port = 4920 + Math.floor(Math.random() * 60);
 
