@@ -13,6 +13,8 @@ const bin = new URL('../bin/retain.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'retain-local-access-'));
 const dataDir = join(dir, 'data');
 await seedDataDir(dataDir);
+// The store of the same import run locally, with no server (one test compares the two).
+await seedDataDir(join(dir, 'local-data'));
 const env = { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '', LANG: 'en_US.UTF-8' };
 const port = 4920 + Math.floor(Math.random() * 60);
 
