@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink } from './local-servers.ts';
+import { seedDataDir } from './stores.ts';
 
 const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
 const EXAMPLES = new URL('../examples/journeys/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'retain-cli-journeys-'));
+await seedDataDir(join(dir, 'data'));
 
 /** Runs the CLI in its own process (asynchronously, so the SMTP server in this one keeps answering). */
 function retain(args: string[], now?: string) {
