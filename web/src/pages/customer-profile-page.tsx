@@ -11,6 +11,7 @@ import { useApi } from '../lib/use-api.ts';
 import { Link } from '../router.tsx';
 import { CustomerCoupons } from './customer-coupons.tsx';
 import { CustomerLoyalty } from './customer-loyalty.tsx';
+import { CustomerPredictionCard } from './customer-prediction-card.tsx';
 import { CustomerService } from './customer-service.tsx';
 import { CustomerStages } from './customer-stages.tsx';
 
@@ -37,6 +38,7 @@ export function CustomerProfilePage({ id }: { id: number }) {
               <RfmCard id={id} />
             </Col>
           </Row>
+          <CustomerPredictionCard id={id} />
           <Card style={{ marginTop: 16 }}>
             <Tabs
               items={[
