@@ -54,7 +54,7 @@ export async function createCallListTasks(
     const missing = ids.find((id) => !listed.has(id));
     if (missing !== undefined)
       throw new InvalidInputError(
-        `customer_ids: customer ${missing} is not on the call list (no stored prediction with a CLV${req.segment ? ` in segment ${req.segment}` : ''})`,
+        `customer_ids: customer ${missing} is not on the call list (no stored prediction with a value at risk${req.segment ? ` in segment ${req.segment}` : ''})`,
         [{ field: 'customer_ids', message: `customer ${missing} is not on the call list` }],
       );
   }

@@ -46,6 +46,8 @@ async function rankByValueAtRisk(
     from customer_predictions p
     join customers c on c.workspace_id = p.workspace_id and c.id = p.customer_id
     where p.workspace_id = ${workspaceId} and p.predicted_clv is not null and c.erased_at is null
+      -- Nothing at risk (BG/NBD holds a customer without a repeat purchase alive): nobody to call.
+      and p.predicted_clv * (1 - p.p_alive) >= 0.5
       and ${inSegment} ${among}
     order by value_at_risk desc, p.customer_id
     limit ${req.top}`.execute(db);
