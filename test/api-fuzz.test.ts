@@ -107,6 +107,7 @@ const SAMPLES: Record<string, unknown> = {
   'POST /api/v1/broadcasts/{broadcastId}/test': { to: ['fuzz@example.com'] },
   'POST /api/v1/predict/fit': { calibration_end: '2024-05-01', model: 'paretonbd', unit: 'day' },
   'POST /api/v1/predict/refresh': { as_of: '2024-05-01', horizon_days: 180 },
+  'POST /api/v1/predict/call-list/tasks': { top: 5, kind: 'callback', assign: { rule: 'queue' } },
   'PUT /api/v1/acquisition/spend': {
     items: [
       { month: '2024-05', channel: '抖音', amount: 500000 },

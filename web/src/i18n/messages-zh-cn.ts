@@ -7,6 +7,7 @@ import { displayZhCN } from './messages-display-zh-cn.ts';
 import { importFieldsZhCN } from './messages-import-fields-zh-cn.ts';
 import { journeysZhCN } from './messages-journeys-zh-cn.ts';
 import { playbookZhCN } from './messages-playbook-zh-cn.ts';
+import { predictZhCN } from './messages-predict-zh-cn.ts';
 import { replenishZhCN } from './messages-replenish-zh-cn.ts';
 import { settingsZhCN } from './messages-settings-zh-cn.ts';
 import { surveysZhCN } from './messages-surveys-zh-cn.ts';
@@ -24,6 +25,7 @@ export const zhCN = {
   ...wecomZhCN,
   ...surveysZhCN,
   ...playbookZhCN,
+  ...predictZhCN,
   ...broadcastsZhCN,
   ...settingsZhCN,
   ...acquisitionZhCN,

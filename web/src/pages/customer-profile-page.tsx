@@ -11,6 +11,7 @@ import { useApi } from '../lib/use-api.ts';
 import { Link } from '../router.tsx';
 import { CustomerCoupons } from './customer-coupons.tsx';
 import { CustomerLoyalty } from './customer-loyalty.tsx';
+import { CustomerPredictionCard } from './customer-prediction-card.tsx';
 import { CustomerReplenishmentCard } from './customer-replenishment.tsx';
 import { CustomerService } from './customer-service.tsx';
 import { CustomerStages } from './customer-stages.tsx';
@@ -41,6 +42,7 @@ export function CustomerProfilePage({ id }: { id: number }) {
               <CustomerReplenishmentCard id={id} />
             </Col>
           </Row>
+          <CustomerPredictionCard id={id} />
           <Card style={{ marginTop: 16 }}>
             <Tabs
               items={[
