@@ -146,6 +146,9 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'POST /api/v1/predict/fit': 'segments.write',
   'POST /api/v1/predict/refresh': 'segments.write',
   'GET /api/v1/customers/{customerId}/prediction': 'read',
+  'GET /api/v1/customers/{customerId}/recommendations': 'read',
+  'GET /api/v1/predict/associations': 'read',
+  'POST /api/v1/predict/associations/refresh': 'segments.write',
 };
 
 /** An operation of the OpenAPI document. */

@@ -64,6 +64,7 @@ const MODULES: [string[], () => Promise<Register[]>][] = [
   [['wecom'], async () => [(await import('./commands/wecom.ts')).registerWecomCommands]],
   [['playbook'], async () => [(await import('./commands/playbook.ts')).registerPlaybookCommands]],
   [['predict'], async () => [(await import('./commands/predict.ts')).registerPredictCommands]],
+  [['recommend'], async () => [(await import('./commands/recommend.ts')).registerRecommendCommand]],
   [['db'], async () => [(await import('./commands/db.ts')).registerDbCommands]],
 ];
 

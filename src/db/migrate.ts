@@ -31,6 +31,7 @@ import * as m0032 from './migrations/0032-import-mappings.ts';
 import * as m0033 from './migrations/0033-citus-keys.ts';
 import * as m0034 from './migrations/0034-customer-versions.ts';
 import * as m0035 from './migrations/0035-task-assignee-due.ts';
+import * as m0036 from './migrations/0036-product-associations.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -66,6 +67,7 @@ const migrations: Record<string, Migration> = {
   '0033-citus-keys': m0033,
   '0034-customer-versions': m0034,
   '0035-task-assignee-due': m0035,
+  '0036-product-associations': m0036,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

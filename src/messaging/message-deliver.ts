@@ -3,12 +3,11 @@ import { type ChannelAdapter, ChannelError, type ChannelName } from '../channels
 import { channelAdapter } from '../channels/channel-config.ts';
 import { recordWecomSend, takeWecomQuota, WECOM_QUOTA_REASON } from '../channels/wecom-customer-quota.ts';
 import type { Schema } from '../db/schema.ts';
-import { topRecommendation, usesRecommendation } from '../predict/recommendation.ts';
 import { NotFoundError, RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
 import { type Claimed, claimDue, LeaseKeeper, leaseMilliseconds } from './message-claim.ts';
-import { localeOf, renderTemplate } from './message-render.ts';
+import { localeOf, renderTemplate, withRecommendations } from './message-render.ts';
 import { customerVariableRows, type ExtraVariables, variablesFromRow } from './message-variables.ts';
 import {
   type Candidate,
@@ -235,9 +234,8 @@ export async function deliverDue(
     try {
       const template = await cache.template(c.template);
       const locale = localeOf(template, (m.variables?.locale as Locale | undefined) ?? undefined);
-      const extra = { ...(m.variables ?? {}) } as ExtraVariables;
-      if (extra.recommendation === undefined && usesRecommendation({ ...template.subject, ...template.body }))
-        extra.recommendation = (await topRecommendation(db, ws, Number(m.customer_id))) ?? undefined;
+      const given = { ...(m.variables ?? {}) } as ExtraVariables;
+      const extra = await withRecommendations(db, ws, Number(m.customer_id), template, given);
       const variables = variablesFromRow(workspace, variableRows.get(Number(m.customer_id)), locale, extra);
       rendered = await renderTemplate(template, locale, variables, {
         key,

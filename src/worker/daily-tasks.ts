@@ -2,6 +2,7 @@ import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
 import { expirePoints } from '../loyalty/points-ledger.ts';
 import { evaluateTiers } from '../loyalty/tier-evaluate.ts';
 import { refreshPredictions } from '../predict/predict-service.ts';
+import { refreshAssociations } from '../predict/product-associations.ts';
 import { computeSegmentation } from '../segments/rfm-service.ts';
 import { recordStageChanges } from '../segments/stage-changes.ts';
 import { InvalidInputError } from '../shared/errors.ts';
@@ -27,7 +28,8 @@ interface DailyTask {
  * What has to happen once a local day, in this order: tiers (downgrades whose grace period
  * ended, upgrades an order batch missed), points whose lots ran out, and the lifecycle stage and
  * RFM group changes that `lifecycle_changed` / `rfm_group_changed` journeys start from, the
- * customers' predictions (P(alive), expected purchases, CLV) refitted on the day's data, and from
+ * customers' predictions (P(alive), expected purchases, CLV) refitted on the day's data, the
+ * product associations recommendations read (bought together, bought after), and from
  * the digest hour on, each assignee's list of open tasks. Each is safe to run twice for a date, so
  * two workers racing for a day do no harm.
  */
@@ -67,6 +69,14 @@ const TASKS: readonly DailyTask[] = [
         if (error instanceof InvalidInputError) return { skipped: 1 };
         throw error;
       }
+    },
+  },
+  {
+    name: 'recommendations',
+    applies: () => true,
+    run: async (store, ws, today) => {
+      const { products, associations } = await refreshAssociations(store, ws, { asOf: today, actor: null });
+      return { products, associations };
     },
   },
   {
