@@ -94,7 +94,7 @@ async function insertAssociations(db: Kysely<Schema>, ws: number, asOf: string):
       from later t cross join totals n join in_buyers a on a.item = t.item join in_buyers b on b.item = t.other
     ),
     ranked as (
-      select m.*, row_number() over (partition by item, kind order by confidence * lift desc, other) as rank
+      select m.*, row_number() over (partition by item, kind order by confidence * lift desc, other collate "C") as rank
       from measured m
     )
     select ${ws}, item, kind, other, pairs, support, confidence, lift from ranked
@@ -202,6 +202,6 @@ export async function associationsOf(
     from product_associations a
     join association_products p on p.workspace_id = a.workspace_id and p.item = a.other
     where a.workspace_id = ${workspaceId} and a.item = ${product} ${kind ? sql`and a.kind = ${kind}` : sql``}
-    order by a.confidence * a.lift desc, p.name, a.other`.execute(db);
+    order by a.confidence * a.lift desc, p.name collate "C", a.other collate "C"`.execute(db);
   return { name: own?.name ?? null, associations: rows.rows };
 }

@@ -77,7 +77,7 @@ export async function recommendFor(
     ranked as (
       -- Rounded so sums of the same terms in another order still tie, and fall to the name.
       select e.*, row_number() over (partition by e.customer_id
-        order by round(e.score::numeric, 9) desc, e.name, e.item)::int as rank
+        order by round(e.score::numeric, 9) desc, e.name collate "C", e.item collate "C")::int as rank
       from eligible e
     )
     select r.customer_id::float8 as customer_id, r.rank, r.item, r.name, r.score::float8 as score,
