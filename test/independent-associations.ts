@@ -24,13 +24,23 @@ export interface PlainAssociation {
 
 const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
-/** Every association seen in at least `minPairs` orders (together) or buyers (after). */
-export function expectedAssociations(orders: PlainOrder[], minPairs: number): PlainAssociation[] {
+/**
+ * Every association seen in at least `minPairs` orders (together: orders of at most `maxBasket`
+ * products) or buyers (after: buyers of at most `maxBuyer` products).
+ */
+export function expectedAssociations(
+  orders: PlainOrder[],
+  rules: { minPairs: number; maxBasket: number; maxBuyer: number },
+): PlainAssociation[] {
+  const minPairs = rules.minPairs;
   const out: PlainAssociation[] = [];
   const inOrders = new Map<string, number>();
   const together = new Map<string, number>();
+  let baskets = 0;
   for (const o of orders) {
     const items = [...new Set(o.items)];
+    if (items.length > rules.maxBasket) continue;
+    baskets++;
     for (const a of items) count(inOrders, a);
     for (const a of items) for (const b of items) if (a !== b) count(together, `${a}\u0000${b}`);
   }
@@ -48,7 +58,10 @@ export function expectedAssociations(orders: PlainOrder[], minPairs: number): Pl
     }
   const inBuyers = new Map<string, number>();
   const after = new Map<string, number>();
+  let buyers = 0;
   for (const mine of spans.values()) {
+    if (mine.size > rules.maxBuyer) continue;
+    buyers++;
     for (const a of mine.keys()) count(inBuyers, a);
     for (const [a, sa] of mine) for (const [b, sb] of mine) if (a !== b && sb.last > sa.first) count(after, `${a}\u0000${b}`);
   }
@@ -60,18 +73,21 @@ export function expectedAssociations(orders: PlainOrder[], minPairs: number): Pl
       out.push({ kind, item, other, pairs: k, support: k / total, confidence, lift: confidence / (n.get(other)! / total) });
     }
   };
-  add('together', together, inOrders, orders.length);
-  add('after', after, inBuyers, spans.size);
+  add('together', together, inOrders, baskets);
+  add('after', after, inBuyers, buyers);
   return out;
 }
 
-/** A customer's expected top-N: scores, recent and not-sold exclusions, ties by name. */
+/**
+ * A customer's expected top-N: Σ confidence from their `seeds` most recently bought products,
+ * recent and not-sold exclusions, ties by name.
+ */
 export function expectedTopN(
   orders: PlainOrder[],
   associations: PlainAssociation[],
   names: Map<string, string>,
   customer: string,
-  rules: { top: number; recentDays: number; notSoldDays: number },
+  rules: { top: number; recentDays: number; notSoldDays: number; seeds: number },
 ): { name: string; score: number }[] {
   const day = (at: string) => Date.parse(`${at.slice(0, 10)}T00:00:00Z`) / 86_400_000;
   const lastSold = new Map<string, number>();
@@ -81,9 +97,15 @@ export function expectedTopN(
   for (const o of orders.filter((x) => x.customer === customer))
     for (const i of o.items) mine.set(i, Math.max(mine.get(i) ?? 0, day(o.at)));
   const myLast = Math.max(...mine.values());
+  const seeds = new Set(
+    [...mine]
+      .sort(([i, x], [j, y]) => y - x || (i < j ? -1 : 1))
+      .slice(0, rules.seeds)
+      .map(([i]) => i),
+  );
   const scores = new Map<string, number>();
   for (const a of associations)
-    if (mine.has(a.item)) scores.set(a.other, (scores.get(a.other) ?? 0) + a.confidence * a.lift);
+    if (seeds.has(a.item)) scores.set(a.other, (scores.get(a.other) ?? 0) + a.confidence);
   return [...scores]
     .filter(([item]) => !(mine.has(item) && mine.get(item)! > myLast - rules.recentDays))
     .filter(([item]) => lastSold.get(item)! > latest - rules.notSoldDays)

@@ -13,6 +13,9 @@ export const NOT_SOLD_DAYS = 180;
 /** How many recommendations a customer gets unless asked for another number. */
 export const DEFAULT_TOP = 10;
 
+/** A customer's products that seed their recommendations: the ones bought most recently. */
+export const SEED_PRODUCTS = 50;
+
 /** One recommended product for a customer, with the bought product that weighs most for it. */
 export interface Recommendation {
   customer_id: number;
@@ -20,7 +23,7 @@ export interface Recommendation {
   /** The product: its SKU, else its name on lines without one. */
   item: string;
   name: string;
-  /** Σ confidence × lift over the customer's products' associations (both kinds) that lead to it. */
+  /** Σ confidence over the customer's products' associations (both kinds) that lead to it. */
   score: number;
   /** Display name of the customer's product whose association adds most to the score. */
   because: string;
@@ -35,10 +38,13 @@ export interface RecommendQuery {
 }
 
 /**
- * Each customer's top-N from the stored associations: a product scores the sum of confidence ×
- * lift of every association (same order or later order) from a product the customer bought to
- * it; ties by name. Left out: what the customer bought in the {@link RECENT_DAYS} before their
- * last order, and products not sold any more ({@link NOT_SOLD_DAYS}). Empty before the first refresh.
+ * Each customer's top-N from the stored associations. A product's score is the sum of the
+ * confidence of every association (same order, or a later order) leading to it from the
+ * customer's {@link SEED_PRODUCTS} most recently bought products — the expected number of those
+ * products' buyers' baskets it turns up in; ties by name. (Σ confidence × lift ranked rare
+ * products first and hit less often on Online Retail: see README, benchmarks.) Left out: what
+ * the customer bought in the {@link RECENT_DAYS} before their last order, and products not sold
+ * any more ({@link NOT_SOLD_DAYS}). Empty before the first refresh.
  */
 export async function recommendFor(
   db: Kysely<Schema>,
@@ -53,22 +59,24 @@ export async function recommendFor(
     mine as (
       select o.customer_id, ${ITEM('l')} as item, max(o.local_date) as last
       from orders o join order_lines l on l.workspace_id = o.workspace_id and l.order_id = o.order_id
-      where o.workspace_id = ${ws} and ${VALID_ORDER} and ${ITEM('l')} is not null
+      where o.workspace_id = ${ws} and ${VALID_ORDER} and ${ITEM('l')} is not null and o.customer_id is not null
         ${ids ? sql`and o.customer_id = any(${ids}::bigint[])` : sql``}
         ${query.purchasesUpTo ? sql`and o.local_date <= ${query.purchasesUpTo}::date` : sql``}
       group by 1, 2
     ),
     flagged as (
-      select m.*, m.last > max(m.last) over (partition by m.customer_id) - ${RECENT_DAYS}::int as recent from mine m
+      select m.*, m.last > max(m.last) over (partition by m.customer_id) - ${RECENT_DAYS}::int as recent,
+        row_number() over (partition by m.customer_id order by m.last desc, m.item collate "C") as seed
+      from mine m
     ),
     scored as (
-      select f.customer_id, a.other as item, sum(a.confidence * a.lift) as score,
-        (array_agg(f.item order by a.confidence * a.lift desc, f.item))[1] as because
+      select f.customer_id, a.other as item, sum(a.confidence) as score
       from flagged f join product_associations a on a.workspace_id = ${ws} and a.item = f.item
+      where f.seed <= ${SEED_PRODUCTS}
       group by 1, 2
     ),
     eligible as (
-      select s.customer_id, s.item, p.name, s.score, s.because
+      select s.customer_id, s.item, p.name, s.score
       from scored s cross join ref
       join association_products p on p.workspace_id = ${ws} and p.item = s.item
       where p.last_sold > ref.last - ${NOT_SOLD_DAYS}::int
@@ -79,12 +87,21 @@ export async function recommendFor(
       select e.*, row_number() over (partition by e.customer_id
         order by round(e.score::numeric, 9) desc, e.name collate "C", e.item collate "C")::int as rank
       from eligible e
+    ),
+    top as (select r.* from ranked r where r.rank <= ${query.top ?? DEFAULT_TOP}),
+    reasons as (
+      select distinct on (t.customer_id, t.item) t.customer_id, t.item, f.item as seed
+      from top t
+      join flagged f on f.customer_id = t.customer_id and f.seed <= ${SEED_PRODUCTS}
+      join product_associations a on a.workspace_id = ${ws} and a.item = f.item and a.other = t.item
+      group by t.customer_id, t.item, f.item
+      order by t.customer_id, t.item, sum(a.confidence) desc, f.item collate "C"
     )
-    select r.customer_id::float8 as customer_id, r.rank, r.item, r.name, r.score::float8 as score,
-      coalesce(b.name, r.because) as because
-    from ranked r left join association_products b on b.workspace_id = ${ws} and b.item = r.because
-    where r.rank <= ${query.top ?? DEFAULT_TOP}
-    order by r.customer_id, r.rank`.execute(db);
+    select t.customer_id::float8 as customer_id, t.rank, t.item, t.name, t.score::float8 as score,
+      b.name as because
+    from top t join reasons r on r.customer_id = t.customer_id and r.item = t.item
+    join association_products b on b.workspace_id = ${ws} and b.item = r.seed
+    order by t.customer_id, t.rank`.execute(db);
   return rows.rows;
 }
 
