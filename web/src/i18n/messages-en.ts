@@ -4,6 +4,7 @@ import { displayEn } from './messages-display-en.ts';
 import { importFieldsEn } from './messages-import-fields-en.ts';
 import { journeysEn } from './messages-journeys-en.ts';
 import { playbookEn } from './messages-playbook-en.ts';
+import { recommendEn } from './messages-recommend-en.ts';
 import { settingsEn } from './messages-settings-en.ts';
 import { surveysEn } from './messages-surveys-en.ts';
 import { tasksEn } from './messages-tasks-en.ts';
@@ -22,6 +23,7 @@ export const en: Record<MessageKey, string> = {
   ...playbookEn,
   ...broadcastsEn,
   ...settingsEn,
+  ...recommendEn,
   'app.name': 'Retain',
   'app.tagline': 'Repeat-purchase CRM: customers, RFM, lifecycle, segments and loyalty',
   'nav.label': 'Main navigation',

@@ -6,6 +6,7 @@ import { displayZhCN } from './messages-display-zh-cn.ts';
 import { importFieldsZhCN } from './messages-import-fields-zh-cn.ts';
 import { journeysZhCN } from './messages-journeys-zh-cn.ts';
 import { playbookZhCN } from './messages-playbook-zh-cn.ts';
+import { recommendZhCN } from './messages-recommend-zh-cn.ts';
 import { settingsZhCN } from './messages-settings-zh-cn.ts';
 import { surveysZhCN } from './messages-surveys-zh-cn.ts';
 import { tasksZhCN } from './messages-tasks-zh-cn.ts';
@@ -23,6 +24,7 @@ export const zhCN = {
   ...playbookZhCN,
   ...broadcastsZhCN,
   ...settingsZhCN,
+  ...recommendZhCN,
   'app.name': 'Retain 复购',
   'app.tagline': '复购客户管理：客户、RFM、生命周期、分群与会员营销',
   'nav.label': '主导航',

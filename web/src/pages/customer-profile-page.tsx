@@ -11,6 +11,7 @@ import { useApi } from '../lib/use-api.ts';
 import { Link } from '../router.tsx';
 import { CustomerCoupons } from './customer-coupons.tsx';
 import { CustomerLoyalty } from './customer-loyalty.tsx';
+import { CustomerRecommendations } from './customer-recommendations.tsx';
 import { CustomerService } from './customer-service.tsx';
 import { CustomerStages } from './customer-stages.tsx';
 
@@ -35,6 +36,9 @@ export function CustomerProfilePage({ id }: { id: number }) {
             </Col>
             <Col xs={24} lg={12}>
               <RfmCard id={id} />
+            </Col>
+            <Col xs={24} lg={12}>
+              <CustomerRecommendations id={id} />
             </Col>
           </Row>
           <Card style={{ marginTop: 16 }}>
