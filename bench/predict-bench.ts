@@ -6,7 +6,10 @@
 import { loadavg } from 'node:os';
 import { printRecommendEval, runRecommendEval } from './predict-recommend-eval.ts';
 
-const load = () => loadavg().map((v) => v.toFixed(2)).join(', ');
+const load = () =>
+  loadavg()
+    .map((v) => v.toFixed(2))
+    .join(', ');
 
 console.log(`load average before: ${load()}`);
 console.log('\n## Recommendations (Online Retail, time split)');

@@ -44,7 +44,11 @@ async function openStore(): Promise<Database> {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const store = await openDatabase({ dataDir: dir });
-    const ws = await createWorkspace(store.db, { name: 'online-retail', timezone: 'Europe/London', currency: 'GBP' });
+    const ws = await createWorkspace(store.db, {
+      name: 'online-retail',
+      timezone: 'Europe/London',
+      currency: 'GBP',
+    });
     await importFile(store, { kind: 'order-lines', file: FILE, workspace: ws });
     await store.close();
     cpSync(dir, ready, { recursive: true });
@@ -62,7 +66,9 @@ async function boughtBySide(db: Database['db'], ws: number, before: boolean): Pr
     from orders o join order_lines l on l.workspace_id = o.workspace_id and l.order_id = o.order_id
     where o.workspace_id = ${ws} and o.customer_id is not null and o.status in ('paid', 'completed')
       and o.amount - o.refunded_amount > 0 and coalesce(l.sku, l.product_name) is not null
-      and ${before ? sql`o.local_date <= ${TRAIN_END}::date` : sql`o.local_date > ${TRAIN_END}::date`}`.execute(db);
+      and ${before ? sql`o.local_date <= ${TRAIN_END}::date` : sql`o.local_date > ${TRAIN_END}::date`}`.execute(
+    db,
+  );
   const out: Bought = new Map();
   for (const r of rows.rows) {
     const set = out.get(r.customer_id) ?? new Set();
@@ -134,7 +140,8 @@ export async function runRecommendEval() {
         group by 1 order by count(distinct o.order_id) desc, 1 limit 2000`.execute(store.db)
     ).rows.map((r) => r.item);
     const baseline = new Map<number, string[]>();
-    for (const [customer, before] of train) baseline.set(customer, popular.filter((i) => !before.has(i)).slice(0, TOP));
+    for (const [customer, before] of train)
+      baseline.set(customer, popular.filter((i) => !before.has(i)).slice(0, TOP));
     const baselineSeconds = (performance.now() - started) / 1000;
 
     return {

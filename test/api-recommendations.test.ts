@@ -44,7 +44,13 @@ describe.each(storesUnderTest())('recommendation API ($name)', (store) => {
     expect((await refresh(a.keys.viewer)).status).toBe(403);
     const done = await refresh(a.keys.operator);
     expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({ as_of: '2024-06-01', orders: 14, customers: 7, products: 6, source: 'manual' });
+    expect(done.body).toMatchObject({
+      as_of: '2024-06-01',
+      orders: 14,
+      customers: 7,
+      products: 6,
+      source: 'manual',
+    });
     const r = await get(`/customers/${ids.X}/recommendations`);
     expect(r.status).toBe(200);
     expect(r.body.refreshed.as_of).toBe('2024-06-01');
@@ -63,7 +69,8 @@ describe.each(storesUnderTest())('recommendation API ($name)', (store) => {
     const r = await get('/predict/associations?product=MILK&kind=together');
     expect(r.status).toBe(200);
     const expected = ASSOCIATIONS.filter((x) => x.item === 'MILK' && x.kind === 'together').sort(
-      (x, y) => y.confidence * y.lift - x.confidence * x.lift || (NAMES.get(x.other)! < NAMES.get(y.other)! ? -1 : 1),
+      (x, y) =>
+        y.confidence * y.lift - x.confidence * x.lift || (NAMES.get(x.other)! < NAMES.get(y.other)! ? -1 : 1),
     );
     expect(r.body.name).toBe('有机牛奶');
     expect(r.body.associations.map((x: { item: string }) => x.item)).toEqual(expected.map((x) => x.other));

@@ -63,7 +63,11 @@ describe('猜你喜欢 on the customer profile in Chromium', () => {
     const browser = await openBrowser('en-US');
     browsers.push(browser);
     const { page, errors } = await watchedPage(browser);
-    await signIn(page, app.base, 'admin@shop.test', { email: 'Email', password: 'Password', submit: 'Sign in' });
+    await signIn(page, app.base, 'admin@shop.test', {
+      email: 'Email',
+      password: 'Password',
+      submit: 'Sign in',
+    });
     await page.getByRole('navigation').getByRole('link', { name: 'Customers' }).waitFor();
     await page.goto(`${app.base}/customers/${ids.X}`);
     const card = page.locator('[data-card="recommendations"]');

@@ -63,14 +63,28 @@ export function expectedAssociations(
     if (mine.size > rules.maxBuyer) continue;
     buyers++;
     for (const a of mine.keys()) count(inBuyers, a);
-    for (const [a, sa] of mine) for (const [b, sb] of mine) if (a !== b && sb.last > sa.first) count(after, `${a}\u0000${b}`);
+    for (const [a, sa] of mine)
+      for (const [b, sb] of mine) if (a !== b && sb.last > sa.first) count(after, `${a}\u0000${b}`);
   }
-  const add = (kind: 'together' | 'after', pairs: Map<string, number>, n: Map<string, number>, total: number) => {
+  const add = (
+    kind: 'together' | 'after',
+    pairs: Map<string, number>,
+    n: Map<string, number>,
+    total: number,
+  ) => {
     for (const [key, k] of pairs) {
       if (k < minPairs) continue;
       const [item, other] = key.split('\u0000') as [string, string];
       const confidence = k / n.get(item)!;
-      out.push({ kind, item, other, pairs: k, support: k / total, confidence, lift: confidence / (n.get(other)! / total) });
+      out.push({
+        kind,
+        item,
+        other,
+        pairs: k,
+        support: k / total,
+        confidence,
+        lift: confidence / (n.get(other)! / total),
+      });
     }
   };
   add('together', together, inOrders, baskets);

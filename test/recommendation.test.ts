@@ -51,7 +51,8 @@ describe.each(storesUnderTest())('recommendations ($name)', (store) => {
     for (const e of EXPECTED) {
       const s = byKey.get(key(e))!;
       expect([key(e), s.pairs]).toEqual([key(e), e.pairs]);
-      for (const m of ['support', 'confidence', 'lift'] as const) expect(s[m], `${key(e)} ${m}`).toBeCloseTo(e[m], 12);
+      for (const m of ['support', 'confidence', 'lift'] as const)
+        expect(s[m], `${key(e)} ${m}`).toBeCloseTo(e[m], 12);
     }
     // Hand check of one of each: milk and the old teat in 2 of milk's 8 orders, of 14, the teat in
     // 2; nappies after milk for A, B, C and X (4 of milk's 6 buyers; nappies' 5 of 7).
@@ -67,18 +68,24 @@ describe.each(storesUnderTest())('recommendations ($name)', (store) => {
       const mine = all.filter((r) => r.customer_id === ids[customer]);
       const expected = expectedTopN(PLAIN_ORDERS, EXPECTED, NAMES, customer, RULES);
       expect([customer, mine.map((r) => r.name)]).toEqual([customer, expected.map((e) => e.name)]);
-      mine.forEach((r, i) => expect(r.score).toBeCloseTo(expected[i]!.score, 9));
+      for (const [i, r] of mine.entries()) expect(r.score).toBeCloseTo(expected[i]!.score, 9);
     }
     // Without the two rules, X would be offered nappies (bought on 05-01) and the old teat (last
     // sold in September 2023): both have scores, and neither is offered.
-    const loose = expectedTopN(PLAIN_ORDERS, EXPECTED, NAMES, 'X', { ...RULES, recentDays: 0, notSoldDays: 1e6 });
+    const loose = expectedTopN(PLAIN_ORDERS, EXPECTED, NAMES, 'X', {
+      ...RULES,
+      recentDays: 0,
+      notSoldDays: 1e6,
+    });
     expect(loose.map((e) => e.name)).toEqual(expect.arrayContaining(['纸尿裤', '旧款奶嘴']));
     const x = all.filter((r) => r.customer_id === ids.X).map((r) => r.name);
     expect(x).not.toContain('纸尿裤');
     expect(x).not.toContain('旧款奶嘴');
     // Milk was bought 121 days before X's last order: no longer recent, so it may come back.
     expect(x).toContain('有机牛奶');
-    expect((await recommendFor(database.db, ws.id, { customerIds: [ids.X!], top: 2 })).map((r) => r.rank)).toEqual([1, 2]);
+    expect(
+      (await recommendFor(database.db, ws.id, { customerIds: [ids.X!], top: 2 })).map((r) => r.rank),
+    ).toEqual([1, 2]);
     expect(await topRecommendation(database.db, ws.id, ids.X!)).toBe(x[0]);
   });
 
@@ -105,9 +112,18 @@ describe.each(storesUnderTest())('recommendations ($name)', (store) => {
     });
     expect(given.body).toBe('猜你喜欢：奶粉｜奶粉、辅食｜[奶粉][辅食]');
     // A customer with nothing to recommend renders empty, not an error.
-    const lone = await createWorkspace(database.db, { name: 'lone', timezone: 'Asia/Shanghai', currency: 'CNY' });
+    const lone = await createWorkspace(database.db, {
+      name: 'lone',
+      timezone: 'Asia/Shanghai',
+      currency: 'CNY',
+    });
     await saveTemplates(database.db, lone.id, [
-      { name: 'reco', channel: 'webhook', purpose: 'marketing', body: { 'zh-CN': '猜你喜欢：{{ recommendation }}|{{ recommendations | join: "、" }}' } },
+      {
+        name: 'reco',
+        channel: 'webhook',
+        purpose: 'marketing',
+        body: { 'zh-CN': '猜你喜欢：{{ recommendation }}|{{ recommendations | join: "、" }}' },
+      },
     ]);
     const c = await database.db
       .insertInto('customers')

@@ -42,21 +42,19 @@ export const CustomerRecommendationsSchema = z.object({
 export type CustomerRecommendations = z.infer<typeof CustomerRecommendationsSchema>;
 
 /** `GET /customers/:id/recommendations?top=`: how many (1–100, default 10). */
-export const RecommendationsQuery = z
-  .object({ top: z.coerce.number().int().min(1).max(100).default(10) });
+export const RecommendationsQuery = z.object({ top: z.coerce.number().int().min(1).max(100).default(10) });
 
 /** `GET /predict/associations?product=&kind=`: one product's associations. */
-export const AssociationsQuery = z
-  .object({
-    product: z
-      .string()
-      .min(1, 'must not be blank')
-      .max(500)
-      .refine((s) => !hasNul(s), 'must not contain a NUL byte')
-      .refine((s) => !hasLoneSurrogate(s), 'must be valid Unicode text')
-      .describe('a SKU, or the name of a product sold without one'),
-    kind: z.enum(ASSOCIATION_KINDS).optional().describe('together: same order; after: a later order'),
-  });
+export const AssociationsQuery = z.object({
+  product: z
+    .string()
+    .min(1, 'must not be blank')
+    .max(500)
+    .refine((s) => !hasNul(s), 'must not contain a NUL byte')
+    .refine((s) => !hasLoneSurrogate(s), 'must be valid Unicode text')
+    .describe('a SKU, or the name of a product sold without one'),
+  kind: z.enum(ASSOCIATION_KINDS).optional().describe('together: same order; after: a later order'),
+});
 
 /** One association of a product with another. */
 export const AssociationSchema = z.object({

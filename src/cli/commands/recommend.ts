@@ -34,7 +34,14 @@ export function registerRecommendCommand(program: Command): void {
     .option('--out <file>', 'write to a file instead of stdout')
     .action(
       async (
-        opts: { customer?: string; top?: string; refresh?: boolean; asOf?: string; format: string; out?: string },
+        opts: {
+          customer?: string;
+          top?: string;
+          refresh?: boolean;
+          asOf?: string;
+          format: string;
+          out?: string;
+        },
         command: Command,
       ) => {
         const format = parseFormat(opts.format, ['csv', 'json', 'table']);
