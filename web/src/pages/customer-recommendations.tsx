@@ -1,4 +1,4 @@
-import { Card, Empty, List, Typography } from 'antd';
+import { Card, Empty, Flex, Typography } from 'antd';
 import type { CustomerRecommendations as Recommendations } from '../../../src/predict/recommendation-contract.ts';
 import { useSession } from '../api/session.tsx';
 import { Loaded } from '../components/page.tsx';
@@ -17,25 +17,21 @@ export function CustomerRecommendations({ id }: { id: number }) {
           r.items.length === 0 ? (
             <Empty description={t(r.refreshed ? 'recommend.none' : 'recommend.never')} />
           ) : (
-            <>
-              <List
-                size="small"
-                dataSource={r.items}
-                renderItem={(item) => (
-                  <List.Item key={item.item} data-item={item.item}>
-                    <List.Item.Meta
-                      title={`${item.rank}. ${item.name}`}
-                      description={t('recommend.because', { name: item.because })}
-                    />
-                  </List.Item>
-                )}
-              />
+            <Flex vertical gap={8}>
+              {r.items.map((item) => (
+                <div key={item.item} data-item={item.item}>
+                  <Typography.Text strong data-part="name">{`${item.rank}. ${item.name}`}</Typography.Text>{' '}
+                  <Typography.Text type="secondary" data-part="because">
+                    {t('recommend.because', { name: item.because })}
+                  </Typography.Text>
+                </div>
+              ))}
               {r.refreshed && (
-                <Typography.Text type="secondary">
+                <Typography.Text type="secondary" data-part="as-of">
                   {t('recommend.as_of', { date: fmt.date(r.refreshed.as_of) })}
                 </Typography.Text>
               )}
-            </>
+            </Flex>
           )
         }
       </Loaded>
