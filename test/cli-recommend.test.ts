@@ -63,5 +63,5 @@ describe('retain recommend', () => {
       expect([args.join(' '), r.code === 0, r.stderr.split('\n').length]).toEqual([args.join(' '), false, 1]);
       expect(r.stderr).toMatch(message);
     }
-  }, 120_000);
+  }, 600_000);
 });

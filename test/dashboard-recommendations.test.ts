@@ -54,12 +54,18 @@ describe('猜你喜欢 on the customer profile in Chromium', () => {
     expect(await first.locator('[data-part="because"]').textContent()).toMatch(/^因为买过「.+」$/);
     const text = (await card.innerText()).replace(/\s+/g, ' ');
     expect(text).not.toMatch(/[A-Za-z]/);
-    // The server's worker refreshed the associations on its first pass today.
+    // The server's worker refreshes the associations on its first pass of the day: dated today.
     const [y, m, d] = app.today.split('-').map(Number) as [number, number, number];
-    expect(await card.locator('[data-part="as-of"]').textContent()).toMatch(
-      new RegExp(`^依据 ${y}年${m}月${d}日 及以前的订单计算`),
-    );
-    );
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return card.locator('[data-part="as-of"]').textContent();
+        },
+        { timeout: 60_000 },
+      )
+      .toMatch(new RegExp(`^依据 ${y}年${m}月${d}日 及以前的订单计算`));
+    expect(await card.locator('[data-part="name"]').allTextContents()).toEqual(items);
     await screenshot(page, 'recommendations-zh');
     expect(errors).toEqual([]);
   }, 120_000);
