@@ -67,7 +67,10 @@ async function openStore(): Promise<Database> {
   const work = join(here, 'out', 'predict-online-retail.work');
   rmSync(work, { recursive: true, force: true });
   cpSync(ready, work, { recursive: true });
-  return openDatabase({ dataDir: work });
+  const store = await openDatabase({ dataDir: work });
+  // The embedded store has no autovacuum: fresh statistics, as a server's would have after an import.
+  await sql`analyze`.execute(store.db);
+  return store;
 }
 
 async function boughtBySide(db: Database['db'], ws: number, before: boolean): Promise<Bought> {

@@ -133,6 +133,8 @@ export async function refreshAssociations(
 ): Promise<AssociationRefresh> {
   const db = kyselyOf(store);
   return db.transaction().execute(async (trx) => {
+    // The pair counts are hash aggregations of millions of rows: in memory, not spilled in batches.
+    await sql`set local work_mem = '256MB'`.execute(trx);
     for (const table of ['product_associations', 'association_products'] as const)
       await trx.deleteFrom(table).where('workspace_id', '=', ws.id).execute();
     await insertProducts(trx, ws.id, req.asOf);

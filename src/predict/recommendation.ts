@@ -54,6 +54,13 @@ export async function recommendFor(
   const ws = workspaceId;
   const ids = query.customerIds;
   if (ids?.length === 0) return [];
+  // Everyone's lists aggregate millions of rows: with room to hash them in memory (a transaction
+  // of its own, so the setting ends with it). One customer's need no such room.
+  if (!ids && !db.isTransaction)
+    return db.transaction().execute(async (trx) => {
+      await sql`set local work_mem = '256MB'`.execute(trx);
+      return recommendFor(trx, workspaceId, { ...query, customerIds: undefined });
+    });
   const rows = await sql<Recommendation>`
     with ref as (select max(last_sold) as last from association_products where workspace_id = ${ws}),
     mine as (
