@@ -6,7 +6,7 @@
  *    connections for BENCH_SECONDS; events/s and p99, beside a bare Fastify server in the same setup that parses
  *    the same batches and inserts them into one plain PGlite table (the floor of HTTP + JSON +
  *    an insert).
- * 2. The 360° profile at 1M customers (BENCH_CUSTOMERS) at a fixed 200 requests/s on random
+ * 2. The 360° profile at 1M customers (BENCH_CUSTOMERS) at a steady 200 requests/s (`paced`) on random
  *    customers: p99, beside GET /healthz of the same server at the same rate.
  * The 1M-customer store is generated once (SQL, then Retain's own aggregate refresh) into bench/out.
  */
@@ -18,7 +18,7 @@ import { createApiKey } from '../src/access/api-key-service.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { ensureWorkspace } from '../src/workspaces/workspace-service.ts';
 
-import { type Load, load, seconds, serve, stop, waitForPort } from './bench-server.ts';
+import { type Load, load, paced, seconds, serve, stop, waitForPort } from './bench-server.ts';
 import { millionCustomerStore, seedCustomers } from './customer-store.ts';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -110,14 +110,13 @@ async function benchProfiles(): Promise<[Load, Load]> {
   });
   const randomCustomer = () => `/api/v1/customers/${1 + Math.floor(Math.random() * customers)}`;
   await load('http://127.0.0.1:3903', { requests: [get(randomCustomer)], duration: 3 }); // warm up
-  const retainProfile = await load('http://127.0.0.1:3903', {
-    requests: [get(randomCustomer)],
-    overallRate: 200,
-  });
-  const floorProfile = await load('http://127.0.0.1:3903', {
-    requests: [get(() => '/healthz')],
-    overallRate: 200,
-  });
+  const headers = { authorization: `Bearer ${profileKey}` };
+  const retainProfile = await paced(
+    'http://127.0.0.1:3903',
+    () => ({ path: randomCustomer(), headers }),
+    200,
+  );
+  const floorProfile = await paced('http://127.0.0.1:3903', () => ({ path: '/healthz' }), 200);
   await stop(profiles);
   return [retainProfile, floorProfile];
 }
@@ -126,7 +125,7 @@ const ingest = only === 'profile' ? undefined : await benchIngest();
 const profiles = only === 'ingest' ? undefined : await benchProfiles();
 const row = (name: string, l: Load, perRequest = 1) =>
   `| ${name} | ${Math.round(l.rps * perRequest).toLocaleString('en')} | ${l.p50} ms | ${l.p99} ms | ${l.errors} |`;
-console.log(`\nAPI benchmark, ${seconds} s per run, autocannon over 127.0.0.1 (embedded PGlite store)\n`);
+console.log(`\nAPI benchmark, ${seconds} s per run over 127.0.0.1 (embedded PGlite store)\n`);
 console.log('| run | per second | p50 | p99 | errors |\n|---|---|---|---|---|');
 if (ingest) {
   console.log(

@@ -1,5 +1,6 @@
 /** What the API benchmarks share: `retain serve` in its own process, and autocannon runs against it. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import http from 'node:http';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 
@@ -62,4 +63,74 @@ export async function load(url: string, options: Partial<autocannon.Options>): P
     p50: result.latency.p50,
     errors: result.non2xx + result.errors + result.timeouts,
   };
+}
+
+/** One request of a paced run: the path, and optionally a method, headers and body. */
+export interface PacedRequest {
+  path: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * An open-loop run at a steady `rate` per second for `seconds`, as users who do not wait for each
+ * other: request i is due at start + i / rate and sent then on a free keep-alive connection (or a
+ * new one), so a slow answer never holds the next request back (no coordinated omission); its
+ * latency counts from when it was sent to the end of its answer. autocannon's `overallRate` spreads the rate over
+ * its connections with timers and reports tens of milliseconds against a server that answers at
+ * once; this is the measure for "a page in < 100 ms at N requests per second".
+ */
+export async function paced(
+  base: string,
+  next: (i: number) => PacedRequest,
+  rate: number,
+  duration = seconds,
+): Promise<Load> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const latencies: number[] = [];
+  let errors = 0;
+  const total = Math.round(rate * duration);
+  const start = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const req = next(i);
+    const sent = performance.now();
+    inFlight.push(
+      send(base, req, agent).then(
+        (status) => {
+          if (status >= 400) errors++;
+          latencies.push(performance.now() - sent);
+        },
+        () => {
+          errors++;
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors };
+}
+
+function send(base: string, req: PacedRequest, agent: http.Agent): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const r = http.request(
+      `${base}${req.path}`,
+      { method: req.method ?? 'GET', headers: req.headers, agent },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    r.on('error', reject);
+    r.end(req.body);
+  });
 }

@@ -108,6 +108,13 @@ const SAMPLES: Record<string, unknown> = {
   'POST /api/v1/predict/fit': { calibration_end: '2024-05-01', model: 'paretonbd', unit: 'day' },
   'POST /api/v1/predict/refresh': { as_of: '2024-05-01', horizon_days: 180 },
   'POST /api/v1/predict/associations/refresh': { as_of: '2024-05-01' },
+  'PUT /api/v1/acquisition/spend': {
+    items: [
+      { month: '2024-05', channel: '抖音', amount: 500000 },
+      { month: '2024-05', channel: 'HZ01', amount: null },
+    ],
+  },
+  'POST /api/v1/products/intervals/refresh': { as_of: '2024-05-01' },
 };
 /** Bodies that need ids only known once workspace A is seeded. */
 const lateSamples = (objects: Record<string, string>): Record<string, unknown> => ({

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { nextSteps } from '../src/journeys/journey-model.ts';
 import { parseJourney } from '../src/journeys/journey-parse.ts';
 import { ApiError } from '../web/src/api/client.ts';
+import { zhCN } from '../web/src/i18n/messages-zh-cn.ts';
 import {
   connect,
   disconnect,
@@ -25,6 +26,7 @@ import {
 } from '../web/src/pages/journey-draft.ts';
 import { draftFromJourney } from '../web/src/pages/journey-draft-load.ts';
 import { fieldErrors } from '../web/src/pages/journey-errors.ts';
+import { triggerSummary } from '../web/src/pages/journey-trigger-summary.ts';
 import { newRule } from '../web/src/pages/segment-rule.ts';
 
 // Whatever the dashboard's journey builder produces must be accepted by the product's own parser,
@@ -188,6 +190,23 @@ describe('journey builder drafts', () => {
     }
     const days = { ...newJourney(), name: 'd', trigger: { ...newTrigger('days_without_order'), days: '91' } };
     expect(parse(days).trigger).toEqual({ date: 'days_without_order', days: 91 });
+  });
+
+  it('writes a P(alive) threshold typed as a percentage, reads it back, and says it in Chinese', () => {
+    const draft = {
+      ...newJourney(),
+      name: 'p',
+      trigger: { ...newTrigger('p_alive_below'), threshold: '35' },
+    };
+    const journey = parse(draft);
+    expect(journey.trigger).toEqual({ p_alive_below: { threshold: 0.35 } });
+    expect(draftFromJourney(JSON.parse(JSON.stringify(journey)), 100).trigger.threshold).toBe('35');
+    const zh = (key: string, vars?: Record<string, string | number>) =>
+      zhCN[key as keyof typeof zhCN].replace(/\{(\w+)\}/g, (_, k) => String(vars?.[k]));
+    expect(triggerSummary({ p_alive_below: { threshold: 0.35 } }, zh, (_k, c) => c)).toBe('活跃概率跌破 35%');
+    // Out of range: the parser names the field, as the builder shows it beside the input.
+    const bad = { ...draft, trigger: { ...draft.trigger, threshold: '120' } };
+    expect(() => parse(bad)).toThrow('body: trigger.p_alive_below.threshold: must be below 1');
   });
 
   it('opens every example journey and saves it back unchanged', () => {

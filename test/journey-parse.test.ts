@@ -145,6 +145,28 @@ describe('journey validation messages', () => {
     );
   });
 
+  it('reads a P(alive) trigger and names what is wrong with its threshold', () => {
+    const ok = parseJourney(
+      'name: slipping\ntrigger: {p_alive_below: {threshold: 0.3}}\nstart: done\nsteps:\n  done: {type: exit}\n',
+    );
+    expect(ok.trigger).toEqual({ p_alive_below: { threshold: 0.3 } });
+    const bad: [unknown, string][] = [
+      [{ threshold: 1.5 }, 'journey: trigger.p_alive_below.threshold: must be below 1'],
+      [{ threshold: 0 }, 'journey: trigger.p_alive_below.threshold: must be above 0'],
+      [{ threshold: '0.3' }, 'journey: trigger.p_alive_below.threshold: Invalid input: expected number'],
+      [{}, 'journey: trigger.p_alive_below.threshold: Invalid input: expected number'],
+      [0.3, 'journey: trigger.p_alive_below: Invalid input: expected object'],
+      [{ threshold: 0.3, days: 2 }, 'journey: trigger.p_alive_below: Unrecognized key: "days"'],
+    ];
+    for (const [value, message] of bad)
+      expect(errorOf({ ...base(), trigger: { p_alive_below: value } }), JSON.stringify(value)).toContain(
+        message,
+      );
+    expect(errorOf({ ...base(), trigger: JSON.parse('{"p_alive_below": {"__proto__": {"x": 1}}}') })).toMatch(
+      /__proto__/,
+    );
+  });
+
   it('tells what a re-entry policy may be', () => {
     const message = errorOf({ ...base(), reentry: 'twice' });
     expect(message).toMatch(/^journey: reentry: /);

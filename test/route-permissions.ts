@@ -149,6 +149,13 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'GET /api/v1/customers/{customerId}/recommendations': 'read',
   'GET /api/v1/predict/associations': 'read',
   'POST /api/v1/predict/associations/refresh': 'segments.write',
+  // Marketing spend is data the people who run campaigns and imports enter (operators, admins).
+  'GET /api/v1/acquisition/spend': 'read',
+  'PUT /api/v1/acquisition/spend': 'data.write',
+  'GET /api/v1/acquisition/report': 'read',
+  'GET /api/v1/products/intervals': 'read',
+  'POST /api/v1/products/intervals/refresh': 'segments.write',
+  'GET /api/v1/customers/{customerId}/replenishment': 'read',
 };
 
 /** An operation of the OpenAPI document. */

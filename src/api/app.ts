@@ -21,6 +21,7 @@ import { redactUrl } from './log-redact.ts';
 import { scopeRequests } from './request-limits.ts';
 import { documentTransform, responseSerializer } from './response-check.ts';
 import { accessRoutes } from './routes/access-routes.ts';
+import { acquisitionRoutes } from './routes/acquisition-routes.ts';
 import { analyticsRoutes } from './routes/analytics-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { broadcastRoutes } from './routes/broadcast-routes.ts';
@@ -41,6 +42,7 @@ import { messagingRoutes } from './routes/messaging-routes.ts';
 import { playbookRoutes } from './routes/playbook-routes.ts';
 import { predictRoutes } from './routes/predict-routes.ts';
 import { recommendRoutes } from './routes/recommend-routes.ts';
+import { replenishmentRoutes } from './routes/replenishment-routes.ts';
 import { segmentRoutes } from './routes/segment-routes.ts';
 import { surveyPageRoutes } from './routes/survey-page-routes.ts';
 import { surveyRoutes } from './routes/survey-routes.ts';
@@ -210,6 +212,8 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(broadcastRoutes, context);
       await api.register(predictRoutes, context);
       await api.register(recommendRoutes, context);
+      await api.register(acquisitionRoutes, context);
+      await api.register(replenishmentRoutes, context);
       if (options.hostedCli) await api.register(localCliRoutes, { ...context, hostedCli: options.hostedCli });
     },
     { prefix: '/api/v1' },

@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { compareProportions } from '../journeys/proportion-test.ts';
 import { messageFunnel } from '../messaging/message-funnel.ts';
 import { VALID_ORDER } from '../orders/order-status.ts';
+import { compareProportions } from '../shared/proportions.ts';
 import { armsOf } from './broadcast-audience.ts';
 import type { BroadcastReport } from './broadcast-contract.ts';
 import { couponRef } from './broadcast-send.ts';

@@ -65,6 +65,7 @@ const MODULES: [string[], () => Promise<Register[]>][] = [
   [['playbook'], async () => [(await import('./commands/playbook.ts')).registerPlaybookCommands]],
   [['predict'], async () => [(await import('./commands/predict.ts')).registerPredictCommands]],
   [['recommend'], async () => [(await import('./commands/recommend.ts')).registerRecommendCommand]],
+  [['spend', 'cac'], async () => [(await import('./commands/acquisition.ts')).registerAcquisitionCommands]],
   [['db'], async () => [(await import('./commands/db.ts')).registerDbCommands]],
 ];
 

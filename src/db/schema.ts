@@ -109,6 +109,18 @@ export interface StoresTable {
   created_at: Auto<Date>;
 }
 
+/** Marketing spend per acquisition channel and month (src/acquisition). */
+export interface MarketingSpendTable {
+  workspace_id: number;
+  /** The first day of the month. */
+  month: DateString;
+  channel: string;
+  /** Minor units. */
+  amount: number;
+  updated_by: string;
+  updated_at: Auto<Date>;
+}
+
 export interface EventsTable {
   workspace_id: number;
   id: Generated<number>;
@@ -697,6 +709,24 @@ export interface CustomerPredictionsTable {
   predicted_clv: number | null;
   horizon_days: number;
   next_order_date: DateString | null;
+  /** P(alive) of the refresh before this one (null for a customer it did not score). */
+  previous_p_alive: Generated<number | null>;
+}
+
+/** A product's learned repurchase interval: days per unit bought, from its own or its category's repeats. */
+export interface ProductIntervalsTable {
+  workspace_id: number;
+  sku: string;
+  basis: 'sku' | 'category';
+  category: string | null;
+  /** Repeat intervals the figures come from. */
+  intervals: number;
+  customers: number;
+  median_days: number;
+  p25_days: number;
+  p75_days: number;
+  as_of: DateString;
+  computed_at: Auto<Date>;
 }
 
 /** The whole schema as Kysely sees it. */
@@ -708,6 +738,7 @@ export interface Schema {
   order_lines: OrderLinesTable;
   products: ProductsTable;
   stores: StoresTable;
+  marketing_spend: MarketingSpendTable;
   events: EventsTable;
   tags: TagsTable;
   merge_log: MergeLogTable;
@@ -757,6 +788,7 @@ export interface Schema {
   association_refreshes: AssociationRefreshesTable;
   association_products: AssociationProductsTable;
   product_associations: ProductAssociationsTable;
+  product_intervals: ProductIntervalsTable;
   import_mappings: ImportMappingsTable;
 }
 

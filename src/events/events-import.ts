@@ -6,6 +6,13 @@ import { STAGING_TABLE } from '../importing/staging.ts';
 import { eventKey } from './event-key.ts';
 
 /**
+ * An event's `created_at`: the transaction's time, written in the statement rather than left to the
+ * column default, which on Citus the worker holding the shard fills with its own transaction's
+ * time. Journeys read new events and loyalty finds the events a transaction added by this value.
+ */
+export const CREATED_NOW = sql<Date>`now()`;
+
+/**
  * Inserts staged events; an event already stored (same person, type, instant and properties) is skipped.
  */
 export async function processEvents(ctx: StageContext): Promise<StageCounts> {
@@ -15,9 +22,9 @@ export async function processEvents(ctx: StageContext): Promise<StageCounts> {
       select m.customer_id, s.type, coalesce(s.ts_abs, s.ts_local at time zone ${timezone}) as occurred_at, s.properties, s.idkey
       from ${sql.table(STAGING_TABLE)} s join ${sql.table(ID_MAP)} m on m.idkey = s.idkey
     ), ins as (
-      insert into events (workspace_id, customer_id, type, occurred_at, properties, event_key)
+      insert into events (workspace_id, customer_id, type, occurred_at, properties, event_key, created_at)
       select ${ws}, customer_id, type, occurred_at, properties,
-        ${eventKey(sql.ref('customer_id'), sql.ref('type'), sql.ref('occurred_at'), sql.ref('properties'))}
+        ${eventKey(sql.ref('customer_id'), sql.ref('type'), sql.ref('occurred_at'), sql.ref('properties'))}, ${CREATED_NOW}
       from e
       on conflict (workspace_id, event_key) do nothing
       returning 1
@@ -63,8 +70,8 @@ export async function insertKnownEvents(
           ${col((e) => e.timezone)}::text[], ${col((e) => e.properties)}::jsonb[]) as x(ord, ws, c, t, l, a, tz, p)
       ) y
     ), ins as (
-      insert into events (workspace_id, customer_id, type, occurred_at, properties, event_key)
-      select ws, customer_id, type, occurred_at, properties, event_key from e
+      insert into events (workspace_id, customer_id, type, occurred_at, properties, event_key, created_at)
+      select ws, customer_id, type, occurred_at, properties, event_key, ${CREATED_NOW} from e
       on conflict (workspace_id, event_key) do nothing
       returning workspace_id, event_key
     ) select distinct on (e.ws, e.event_key) e.ord from e join ins on ins.workspace_id = e.ws and ins.event_key = e.event_key

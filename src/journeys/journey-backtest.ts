@@ -1,6 +1,8 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { VALID_ORDER } from '../orders/order-status.ts';
+import { replayPAliveCrossings } from '../predict/p-alive-replay.ts';
+import { effectiveIntervals, lastsDays, purchaseDays } from '../products/replenishment-sql.ts';
 import { conditionFilter } from '../segments/segment-service.ts';
 import { clockMinutes, nextWallTime, zonedInstant } from '../shared/zoned-time.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
@@ -54,6 +56,8 @@ function firings(t: Trigger, ws: number, tz: string, from: string, to: string): 
   if ('rfm_group_changed' in t) return eventsOf('rfm_group_changed', stageChanged(t.rfm_group_changed));
   if ('tier_changed' in t) return eventsOf('tier_changed', propsMatch(t.tier_changed));
   if ('survey_answered' in t) return eventsOf('survey_answered', surveyAnswerMatch(t.survey_answered));
+  if ('p_alive_below' in t)
+    return sql<Firing>`select null::bigint as customer_id, null::timestamptz as at where false`;
   if ('segment' in t)
     return sql<Firing>`select se.customer_id, se.at from segment_events se
       join segments sg on sg.workspace_id = se.workspace_id and sg.id = se.segment_id
@@ -77,17 +81,38 @@ function firings(t: Trigger, ws: number, tz: string, from: string, to: string): 
         where ${inDays(sql`(v.local_date + ${t.days}::int)`)} and not exists (select 1 from v later
           where later.customer_id = v.customer_id and later.local_date > v.local_date and later.local_date <= v.local_date + ${t.days}::int)`;
     case 'replenishment':
-      return sql<Firing>`select distinct o.customer_id, ${midnight(sql`(o.local_date + p.repurchase_days - ${t.days_before}::int)`)} as at
-        from orders o join order_lines ol on ol.workspace_id = o.workspace_id and ol.order_id = o.order_id
-        join products p on p.workspace_id = o.workspace_id and p.sku = ol.sku and p.repurchase_days is not null
-        where o.workspace_id = ${ws} and o.customer_id is not null and ${VALID_ORDER}
-          and ${inDays(sql`(o.local_date + p.repurchase_days - ${t.days_before}::int)`)}`;
+      // Each purchase fires on its day + interval × quantity − N, unless the customer bought the
+      // product again by then (intervals as they are now: learned ones are not kept per day).
+      return sql<Firing>`with b as (${purchaseDays(ws)}),
+        f as (select b.customer_id, b.sku, b.day, b.day + ${lastsDays(sql`e.days`, sql`b.qty`)} - ${t.days_before}::int as fire
+          from b join (${effectiveIntervals(ws)}) e on e.sku = b.sku)
+        select distinct f.customer_id, ${midnight(sql`f.fire`)} as at from f
+        where ${inDays(sql`f.fire`)} and not exists (select 1 from b later where later.customer_id = f.customer_id
+          and later.sku = f.sku and later.day > f.day and later.day <= f.fire)`;
     case 'points_expiring':
       // The balance then is not replayed: lots expiring in the period's window, whatever was spent.
       return sql<Firing>`select distinct l.customer_id, ${midnight(sql`((l.expires_at at time zone ${tz})::date - ${t.days_before}::int)`)} as at
         from points_ledger l where l.workspace_id = ${ws} and l.points > 0 and l.expires_at is not null
           and ${inDays(sql`((l.expires_at at time zone ${tz})::date - ${t.days_before}::int)`)}`;
   }
+}
+
+/** The trigger's firings in the period, in time order; P(alive) is replayed with the latest fit. */
+async function firedInPeriod(
+  db: Kysely<Schema>,
+  t: Trigger,
+  ws: number,
+  tz: string,
+  period: { from: string; to: string },
+): Promise<Firing[]> {
+  if ('p_alive_below' in t)
+    return (await replayPAliveCrossings(db, ws, t.p_alive_below.threshold, period))
+      .map((c) => ({ customer_id: c.customer_id, at: zonedInstant(c.day, 0, tz) }))
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || a.customer_id - b.customer_id);
+  return (
+    await sql<Firing>`select f.customer_id, f.at from (${firings(t, ws, tz, period.from, period.to)}) f
+    order by f.at, f.customer_id`.execute(db)
+  ).rows;
 }
 
 /**
@@ -107,10 +132,7 @@ export async function backtestJourney(
   const tz = workspace.timezone;
   const lastDay = new Date(Date.parse(`${period.to}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
   const end = zonedInstant(period.to, 0, tz);
-  const fired = (
-    await sql<Firing>`select f.customer_id, f.at from (${firings(journey.trigger, ws, tz, period.from, period.to)}) f
-    order by f.at, f.customer_id`.execute(db)
-  ).rows;
+  const fired = await firedInPeriod(db, journey.trigger, ws, tz, period);
   const ids = [...new Set(fired.map((f) => Number(f.customer_id)))];
   const matching = async (condition: Parameters<typeof conditionFilter>[2]) => {
     const where = await conditionFilter(db, workspace, condition, lastDay);

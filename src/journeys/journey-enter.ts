@@ -43,10 +43,10 @@ export async function enterCandidates(
   const where = journey.entry ? await conditionFilter(db, workspace, journey.entry) : sql<boolean>`true`;
   // One entry per customer per scan unless every firing enters.
   const distinct = journey.reentry === 'always' ? sql`` : sql`distinct on (c.id)`;
-  const room =
-    journey.max_entries === undefined
-      ? sql`null::bigint`
-      : sql`greatest(${journey.max_entries}::bigint - (select count(*) from journey_entries where workspace_id = ${ws} and journey_id = ${stored.id}), 0)`;
+  // The room left under the cap is counted on its own first: inside the insert it was a subquery
+  // Citus could not plan beside the window function. (Two workers scanning one journey at once
+  // could each fill the room, as they could when it was counted in the same statement.)
+  const room = sql`${journey.max_entries === undefined ? null : await roomUnderCap(db, ws, stored.id, journey.max_entries)}::bigint`;
   const result = await sql<{ entered: number; capped: number }>`
     -- The candidates are read on their own (on Citus: one worker's query, its rows then joined
     -- like a small table); the rest matches the outer customer's workspace_id, never a parameter
@@ -73,6 +73,17 @@ export async function enterCandidates(
       db,
     );
   return counts;
+}
+
+/** How many more customers may enter a journey capped at `max` entries. */
+async function roomUnderCap(db: Kysely<Schema>, ws: number, journeyId: number, max: number): Promise<number> {
+  const row = await db
+    .selectFrom('journey_entries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', ws)
+    .where('journey_id', '=', journeyId)
+    .executeTakeFirstOrThrow();
+  return Math.max(0, max - Number(row.n));
 }
 
 /**

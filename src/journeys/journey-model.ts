@@ -33,6 +33,14 @@ export const TriggerSchema = z.union([
     .object({ tier_changed: z.object({ from: z.string().optional(), to: z.string().optional() }).strict() })
     .strict(),
   z.object({ segment: z.string().min(1), on: z.enum(['entered', 'exited']).default('entered') }).strict(),
+  /** A prediction refresh that moves the customer's P(alive) from at or above `threshold` to below it. */
+  z
+    .object({
+      p_alive_below: z
+        .object({ threshold: z.number().gt(0, 'must be above 0').lt(1, 'must be below 1') })
+        .strict(),
+    })
+    .strict(),
   /** A survey answer, optionally of one survey, an NPS group or a score range. */
   z
     .object({
@@ -50,6 +58,7 @@ export const TriggerSchema = z.union([
   z.object({ date: z.literal('days_after_last_order'), days: nDays }).strict(),
   z.object({ date: z.literal('days_without_order'), days: nDays }).strict(),
   z.object({ date: z.literal('first_order_anniversary') }).strict(),
+  /** `days_before` the expected date of need: last purchase + the product's interval (hand-set, else learned) × quantity. */
   z.object({ date: z.literal('replenishment'), days_before: nDays.default(0) }).strict(),
   /** Customers with a positive balance and earned points that expire `days_before` days from the day. */
   z.object({ date: z.literal('points_expiring'), days_before: nDays.default(30) }).strict(),

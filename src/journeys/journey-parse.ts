@@ -82,6 +82,16 @@ function explainSteps(value: unknown, source: string): void {
       throw new InvalidInputError(
         `${source}: trigger: unknown trigger ${JSON.stringify(keys)} (use ${TRIGGER_KEYS.join(', ')})`,
       );
+    // One kind of trigger named: its own error names the field, not the union's "Invalid input".
+    const kind = TriggerSchema.options.filter((o) => {
+      const key = Object.keys(o.shape)[0]!;
+      if (!keys.includes(key)) return false;
+      const date = (o.shape as { date?: { value: string } }).date;
+      return !date || date.value === (trigger as { date?: unknown }).date;
+    });
+    const issue = kind.length === 1 ? kind[0]!.safeParse(trigger).error?.issues[0] : undefined;
+    if (issue)
+      throw new InvalidInputError(`${source}: ${['trigger', ...issue.path].join('.')}: ${issue.message}`);
   }
   const entry = (value as { entry?: unknown }).entry;
   if (entry !== undefined) checkCondition(entry, `${source}: entry`);

@@ -2,8 +2,8 @@ import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { type Funnel, messageFunnel } from '../messaging/message-funnel.ts';
 import { VALID_ORDER } from '../orders/order-status.ts';
+import { compareProportions, type ProportionComparison } from '../shared/proportions.ts';
 import type { StoredJourney } from './journey-service.ts';
-import { compareProportions, type ProportionComparison } from './proportion-test.ts';
 
 /** Conversion of a group of entries anchored at the moment they passed a step. */
 export interface GroupConversion {

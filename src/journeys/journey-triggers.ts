@@ -1,5 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { VALID_ORDER } from '../orders/order-status.ts';
+import { pAliveCrossings } from '../predict/p-alive-crossings.ts';
+import { replenishmentNeeds } from '../products/replenishment-sql.ts';
 import type { Trigger } from './journey-model.ts';
 
 /** Where a trigger's candidates come from, for one scan. */
@@ -121,6 +123,8 @@ export function triggerCandidates(t: Trigger, s: TriggerScope): RawBuilder<unkno
       join segments sg on sg.workspace_id = se.workspace_id and sg.id = se.segment_id
       where se.workspace_id = ${ws} and sg.name = ${t.segment} and se.action = ${t.on}
         and se.at > ${s.since} and se.at <= ${s.upto}`;
+  if ('p_alive_below' in t)
+    return pAliveCrossings(ws, t.p_alive_below.threshold, { since: s.since, upto: s.upto });
   switch (t.date) {
     case 'birthday':
       return sql`select c.id as customer_id, 'birthday:' || extract(year from ${D})::int as occurrence from customers c
@@ -136,15 +140,9 @@ export function triggerCandidates(t: Trigger, s: TriggerScope): RawBuilder<unkno
       return sql`select c.id as customer_id, 'anniversary:' || extract(year from ${D})::int as occurrence from customers c
         where c.workspace_id = ${ws} and c.first_order_date < ${D} and ${onMonthDay(sql`c.first_order_date`, D)}`;
     case 'replenishment':
-      // The customer's last valid purchase of each product with a known repurchase interval.
-      return sql`select r.customer_id, 'replenish:' || r.sku || ':' || r.last_day as occurrence from (
-          select o.customer_id, ol.sku, p.repurchase_days, max(o.local_date) as last_day
-          from orders o
-          join order_lines ol on ol.workspace_id = o.workspace_id and ol.order_id = o.order_id
-          join products p on p.workspace_id = o.workspace_id and p.sku = ol.sku and p.repurchase_days is not null
-          where o.workspace_id = ${ws} and o.customer_id is not null and ${VALID_ORDER}
-          group by o.customer_id, ol.sku, p.repurchase_days) r
-        where r.last_day + r.repurchase_days - ${t.days_before}::int = ${D}`;
+      // The last purchase of each product with a hand-set or learned interval: a later one moves it.
+      return sql`select r.customer_id, 'replenish:' || r.sku || ':' || r.last_day as occurrence
+        from (${replenishmentNeeds(ws)}) r where r.need_date - ${t.days_before}::int = ${D}`;
     case 'points_expiring':
       return sql`select l.customer_id, 'points:' || (${D} + ${t.days_before}::int) as occurrence from points_ledger l
         where l.workspace_id = ${ws} and l.points > 0 and l.expires_at is not null

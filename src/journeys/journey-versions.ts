@@ -91,19 +91,23 @@ export async function discardDraft(db: Kysely<Schema>, workspaceId: number, acto
         .where('workspace_id', '=', workspaceId)
         .where('id', '=', journey.id)
         .execute();
-    else
-      await trx
-        .updateTable('journeys')
-        .set({ draft: null, draft_updated_at: null, draft_by: null })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', journey.id)
-        .execute();
+    else await clearDraft(trx, workspaceId, journey.id);
     await recordAudit(trx, workspaceId, actor, {
       action: 'journey.draft_discard',
       objectType: 'journey',
       objectId: name,
     });
   });
+}
+
+/** Forgets a published journey's draft (discarded, or just published). */
+function clearDraft(trx: Kysely<Schema>, workspaceId: number, journeyId: number) {
+  return trx
+    .updateTable('journeys')
+    .set({ draft: null, draft_updated_at: null, draft_by: null })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', journeyId)
+    .execute();
 }
 
 /** Local days [from, to) of the last {@link PUBLISH_BACKTEST_DAYS} days, today included. */
@@ -152,12 +156,7 @@ export async function publishDraft(
       );
     const before = journey.version;
     const version = await publishDefinition(trx, journey, journey.draft, actor.label);
-    await trx
-      .updateTable('journeys')
-      .set({ draft: null, draft_updated_at: null, draft_by: null })
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', journey.id)
-      .execute();
+    await clearDraft(trx, workspaceId, journey.id);
     await recordAudit(trx, workspaceId, actor, {
       action: 'journey.publish',
       objectType: 'journey',

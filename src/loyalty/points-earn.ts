@@ -99,13 +99,16 @@ export async function awardEventBonuses(db: Kysely<Schema>, workspace: Workspace
   const { points } = readSettings(workspace.settings);
   const bonuses = Object.entries(points.event_bonuses);
   if (!points.enabled || bonuses.length === 0) return;
+  // The transaction's time read here and passed as text (microseconds kept): on Citus a `now()` in
+  // this statement is evaluated on the workers, in their own transactions.
+  const { stamp } = (await sql<{ stamp: string }>`select now()::text as stamp`.execute(db)).rows[0]!;
   await sql`
     insert into points_ledger (workspace_id, customer_id, kind, points, reason, idempotency_key, expires_at, at)
     select ${workspace.id}, e.customer_id, 'bonus', b.points, 'event ' || e.type, 'bonus:event:' || e.id,
       ${pointsExpiry(workspace, sql`e.occurred_at`)}, e.occurred_at
     from events e join unnest(${bonuses.map(([t]) => t)}::text[], ${bonuses.map(([, n]) => n)}::int[]) as b(type, points)
       on b.type = e.type
-    where e.workspace_id = ${workspace.id} and e.created_at = now()
+    where e.workspace_id = ${workspace.id} and e.created_at = ${stamp}::timestamptz
     on conflict (workspace_id, idempotency_key) do nothing`.execute(db);
 }
 

@@ -176,10 +176,10 @@ export async function refreshPredictions(
       req.actor ? 'manual' : 'daily',
       req.actor?.label ?? 'worker',
     );
-    await sql`delete from customer_predictions where workspace_id = ${ws.id}`.execute(trx);
     for (let from = 0; from < predictions.length; from += BATCH) {
       const part = predictions.slice(from, from + BATCH);
-      // One statement per batch: arrays as parameters, unnested by the database.
+      // One statement per batch: arrays as parameters, unnested by the database. A customer's
+      // P(alive) of the refresh before is kept beside the new one (the `p_alive_below` trigger).
       await sql`
         insert into customer_predictions (workspace_id, customer_id, fit_id, as_of, p_alive,
           expected_purchases_30d, expected_purchases_90d, expected_purchases_365d,
@@ -190,8 +190,19 @@ export async function refreshPredictions(
           ${part.map((p) => p.expected_purchases_30d)}::float8[], ${part.map((p) => p.expected_purchases_90d)}::float8[],
           ${part.map((p) => p.expected_purchases_365d)}::float8[], ${part.map((p) => p.expected_spend)}::bigint[],
           ${part.map((p) => p.predicted_clv)}::bigint[], ${part.map((p) => p.next_order_date)}::date[])
-          as u(customer_id, p_alive, e30, e90, e365, spend, clv, next_order)`.execute(trx);
+          as u(customer_id, p_alive, e30, e90, e365, spend, clv, next_order)
+        on conflict (workspace_id, customer_id) do update set previous_p_alive = customer_predictions.p_alive,
+          fit_id = excluded.fit_id, as_of = excluded.as_of, p_alive = excluded.p_alive,
+          expected_purchases_30d = excluded.expected_purchases_30d,
+          expected_purchases_90d = excluded.expected_purchases_90d,
+          expected_purchases_365d = excluded.expected_purchases_365d, expected_spend = excluded.expected_spend,
+          predicted_clv = excluded.predicted_clv, horizon_days = excluded.horizon_days,
+          next_order_date = excluded.next_order_date`.execute(trx);
     }
+    // Customers this refresh no longer scores (no valid purchase left) keep no stale prediction.
+    await sql`delete from customer_predictions where workspace_id = ${ws.id} and fit_id <> ${stored.id}`.execute(
+      trx,
+    );
     if (req.actor)
       await recordAudit(trx, ws.id, req.actor, {
         action: 'predict.refresh',

@@ -99,6 +99,21 @@ export function scoredPositions(s: Segmentation): Map<number, number> {
   return positions;
 }
 
+/**
+ * A customer's position in `scored` / `scores` given their position `i` in `facts`, or -1 when the
+ * customer is not scored (no valid order by the date): `scored` is sorted, so one binary search.
+ */
+export function scoredPosition(s: Segmentation, i: number): number {
+  let lo = 0;
+  let hi = s.scored.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s.scored[mid]! < i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < s.scored.length && s.scored[lo] === i ? lo : -1;
+}
+
 /** One scored customer's row, as the CLI and API print it. */
 export interface RfmRow {
   customer_id: string;

@@ -3,6 +3,7 @@ import { expirePoints } from '../loyalty/points-ledger.ts';
 import { evaluateTiers } from '../loyalty/tier-evaluate.ts';
 import { refreshPredictions } from '../predict/predict-service.ts';
 import { refreshAssociations } from '../predict/product-associations.ts';
+import { learnIntervals } from '../products/product-intervals.ts';
 import { computeSegmentation } from '../segments/rfm-service.ts';
 import { recordStageChanges } from '../segments/stage-changes.ts';
 import { InvalidInputError } from '../shared/errors.ts';
@@ -28,9 +29,10 @@ interface DailyTask {
  * What has to happen once a local day, in this order: tiers (downgrades whose grace period
  * ended, upgrades an order batch missed), points whose lots ran out, and the lifecycle stage and
  * RFM group changes that `lifecycle_changed` / `rfm_group_changed` journeys start from, the
- * customers' predictions (P(alive), expected purchases, CLV) refitted on the day's data, the
- * product associations recommendations read (bought together, bought after), and from
- * the digest hour on, each assignee's list of open tasks. Each is safe to run twice for a date, so
+ * products' repurchase intervals learned again (the `replenishment` trigger), the customers'
+ * predictions (P(alive), expected purchases, CLV) refitted on the day's data, the product
+ * associations recommendations read (bought together, bought after), and from the digest hour
+ * on, each assignee's list of open tasks. Each is safe to run twice for a date, so
  * two workers racing for a day do no harm.
  */
 const TASKS: readonly DailyTask[] = [
@@ -55,6 +57,14 @@ const TASKS: readonly DailyTask[] = [
       const segmentation = await computeSegmentation(store, ws, { asOf: today });
       const recorded = await recordStageChanges(kyselyOf(store), ws, segmentation);
       return { stage_changes: recorded.lifecycle, rfm_group_changes: recorded.rfm_group };
+    },
+  },
+  {
+    name: 'product_intervals',
+    applies: () => true,
+    run: async (store, ws, today) => {
+      const learned = await learnIntervals(store, ws.id, { asOf: today, actor: null });
+      return { by_sku: learned.by_sku, by_category: learned.by_category };
     },
   },
   {

@@ -13,7 +13,7 @@ import {
 import { PERIOD_UNITS, type PeriodUnit, periodMetrics } from '../../metrics/period-metrics.ts';
 import { LIFECYCLE_STAGES } from '../../segments/lifecycle-stage.ts';
 import { RFM_GROUPS } from '../../segments/rfm-groups.ts';
-import { rfmGrid, rfmRowAt, rfmSummary } from '../../segments/rfm-service.ts';
+import { rfmGrid, rfmRowAt, rfmSummary, scoredPosition } from '../../segments/rfm-service.ts';
 import {
   CustomerRfmSchema,
   LifecycleSummarySchema,
@@ -139,9 +139,9 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
       const seg = await segmentation(request, callerOf(request));
       const i = seg.facts.ids.indexOf(request.params.customerId);
       if (i < 0) throw new NotFoundError(`customer ${request.params.customerId} not found`);
-      const j = lowerBound(seg.scored, i);
+      const j = scoredPosition(seg, i);
       const lifecycle = LIFECYCLE_STAGES[seg.stages[i]!]!;
-      if (j === seg.scored.length || seg.scored[j] !== i)
+      if (j < 0)
         return { customer_id: request.params.customerId, as_of: seg.asOf, scored: false as const, lifecycle };
       const row = rfmRowAt(seg, j);
       const group = RFM_GROUPS.find((g) => g.code === row.rfm_group)!;
@@ -285,15 +285,3 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
     },
   );
 };
-
-/** First index of a sorted array whose value is ≥ x. */
-function lowerBound(sorted: Uint32Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

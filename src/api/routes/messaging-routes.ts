@@ -4,7 +4,7 @@ import { can } from '../../access/roles.ts';
 import { auditAs } from '../../audit/audit-log.ts';
 import { CHANNELS } from '../../channels/channel.ts';
 import { listChannels, setChannel } from '../../channels/channel-config.ts';
-import { testChannel } from '../../channels/channel-test.ts';
+import { testChannel } from '../../channels/channel-test-send.ts';
 import { requireCustomer } from '../../customers/customer-profile.ts';
 import { customerMessages } from '../../messaging/message-history.ts';
 import {

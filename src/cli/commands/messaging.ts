@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { cliActor } from '../../access/caller.ts';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { listChannels, requireChannel, setChannel } from '../../channels/channel-config.ts';
-import { testChannel } from '../../channels/channel-test.ts';
+import { testChannel } from '../../channels/channel-test-send.ts';
 import { findCustomerId } from '../../customers/customer-profile.ts';
 import { renderForCustomer, sendMessage } from '../../messaging/send-message.ts';
 import { LOCALES, type Locale } from '../../messaging/template-render.ts';

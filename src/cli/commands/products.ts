@@ -1,12 +1,31 @@
 import type { Command } from 'commander';
+import { cliActor } from '../../access/caller.ts';
+import type { ProductInterval } from '../../products/product-contract.ts';
+import { intervalPage, learnIntervals } from '../../products/product-intervals.ts';
 import { listProducts, setProduct } from '../../products/product-service.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
+import { asOfOption } from '../../shared/local-date.ts';
 import { withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 
 const ws = (command: Command): string => command.optsWithGlobals().workspace;
 
-/** `retain products list|set`. */
+const oneDecimal = (v: number | null | undefined) => (v == null ? '' : v.toFixed(1));
+
+/** An interval row as the CLI table shows it: hand-set and learned side by side. */
+const intervalRow = (p: ProductInterval) => ({
+  sku: p.sku,
+  name: p.name ?? '',
+  set_days: p.repurchase_days ?? '',
+  learned_days: oneDecimal(p.learned?.median_days),
+  p25: oneDecimal(p.learned?.p25_days),
+  p75: oneDecimal(p.learned?.p75_days),
+  from: p.learned ? (p.learned.basis === 'sku' ? 'sku' : `category ${p.category}`) : '',
+  intervals: p.learned?.intervals ?? '',
+  in_use: p.source === 'set' ? `${p.effective_days} (set)` : oneDecimal(p.effective_days),
+});
+
+/** `retain products list|set|intervals`. */
 export function registerProductCommands(program: Command): void {
   const products = program.command('products').description('products from imported order lines');
   products
@@ -48,6 +67,37 @@ export function registerProductCommands(program: Command): void {
         console.log(
           `product ${p.sku}: repurchase every ${p.repurchase_days ?? '—'} days, category ${p.category ?? '—'}`,
         );
+      });
+    });
+  products
+    .command('intervals')
+    .description('repurchase intervals per unit: hand-set beside learned from the orders, and the one in use')
+    .option('--learn', 'learn them from the orders now first (the worker does it daily)')
+    .option('--as-of <date>', 'with --learn: purchases up to this date YYYY-MM-DD (default: today)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { learn?: boolean; asOf?: string; json?: boolean }, command: Command) => {
+      if (opts.asOf !== undefined && !opts.learn) throw new InvalidInputError('--as-of goes with --learn');
+      await withWorkspace(ws(command), async (store, workspace) => {
+        if (opts.learn) {
+          const asOf = asOfOption(opts.asOf, workspace.timezone);
+          const r = await learnIntervals(store, workspace.id, { asOf, actor: cliActor() });
+          if (!opts.json)
+            console.log(
+              `learned up to ${r.as_of}: ${r.by_sku} products from their own repeat purchases, ${r.by_category} from their category's`,
+            );
+        }
+        const rows: ProductInterval[] = [];
+        for (let offset = 0; ; offset += 1000) {
+          const page = await intervalPage(store.db, workspace.id, { offset, limit: 1000 });
+          rows.push(...page.items);
+          if (!page.next_cursor) break;
+        }
+        if (opts.json) return printJson(rows);
+        if (!rows.length)
+          return console.log(
+            'no intervals yet: set one with `retain products set SKU --repurchase-days N`, or learn them with --learn',
+          );
+        printTable(rows.map(intervalRow));
       });
     });
 }

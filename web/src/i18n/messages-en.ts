@@ -1,10 +1,12 @@
 import { accessEn } from './messages-access-en.ts';
+import { acquisitionEn } from './messages-acquisition-en.ts';
 import { broadcastsEn } from './messages-broadcasts-en.ts';
 import { displayEn } from './messages-display-en.ts';
 import { importFieldsEn } from './messages-import-fields-en.ts';
 import { journeysEn } from './messages-journeys-en.ts';
 import { playbookEn } from './messages-playbook-en.ts';
 import { recommendEn } from './messages-recommend-en.ts';
+import { replenishEn } from './messages-replenish-en.ts';
 import { settingsEn } from './messages-settings-en.ts';
 import { surveysEn } from './messages-surveys-en.ts';
 import { tasksEn } from './messages-tasks-en.ts';
@@ -18,12 +20,14 @@ export const en: Record<MessageKey, string> = {
   ...importFieldsEn,
   ...accessEn,
   ...tasksEn,
+  ...replenishEn,
   ...wecomEn,
   ...surveysEn,
   ...playbookEn,
   ...broadcastsEn,
   ...settingsEn,
   ...recommendEn,
+  ...acquisitionEn,
   'app.name': 'Retain',
   'app.tagline': 'Repeat-purchase CRM: customers, RFM, lifecycle, segments and loyalty',
   'nav.label': 'Main navigation',

@@ -1,12 +1,14 @@
 // Chinese (Simplified) strings: the source of every message key; en must have each of them.
 
 import { accessZhCN } from './messages-access-zh-cn.ts';
+import { acquisitionZhCN } from './messages-acquisition-zh-cn.ts';
 import { broadcastsZhCN } from './messages-broadcasts-zh-cn.ts';
 import { displayZhCN } from './messages-display-zh-cn.ts';
 import { importFieldsZhCN } from './messages-import-fields-zh-cn.ts';
 import { journeysZhCN } from './messages-journeys-zh-cn.ts';
 import { playbookZhCN } from './messages-playbook-zh-cn.ts';
 import { recommendZhCN } from './messages-recommend-zh-cn.ts';
+import { replenishZhCN } from './messages-replenish-zh-cn.ts';
 import { settingsZhCN } from './messages-settings-zh-cn.ts';
 import { surveysZhCN } from './messages-surveys-zh-cn.ts';
 import { tasksZhCN } from './messages-tasks-zh-cn.ts';
@@ -19,12 +21,14 @@ export const zhCN = {
   ...importFieldsZhCN,
   ...accessZhCN,
   ...tasksZhCN,
+  ...replenishZhCN,
   ...wecomZhCN,
   ...surveysZhCN,
   ...playbookZhCN,
   ...broadcastsZhCN,
   ...settingsZhCN,
   ...recommendZhCN,
+  ...acquisitionZhCN,
   'app.name': 'Retain 复购',
   'app.tagline': '复购客户管理：客户、RFM、生命周期、分群与会员营销',
   'nav.label': '主导航',

@@ -8,6 +8,7 @@ import { addMonths, type PeriodUnit, periodStart, todayIn } from '../lib/dates.t
 import type { CohortRow, Funnel, MetricsRow, Segment } from '../lib/types.ts';
 import { useApi } from '../lib/use-api.ts';
 import { setQuery, useLocation } from '../router.tsx';
+import { AcquisitionSection } from './acquisition-section.tsx';
 import { FunnelFigures } from './journey-funnel.tsx';
 
 const RATE_COLORS = ['#0b57d0', '#b75b00', '#1b7f3b'];
@@ -235,6 +236,7 @@ export function AnalyticsPage() {
           }}
         </Loaded>
       </Card>
+      {valid && <AcquisitionSection from={from} to={to} />}
     </>
   );
 }

@@ -62,6 +62,11 @@ function triggerDraft(t: Json): TriggerDraft {
     case 'rfm_group_changed':
     case 'tier_changed':
       return { ...base, from: s(inner.from), to: s(inner.to) };
+    case 'p_alive_below':
+      return {
+        ...base,
+        threshold: typeof inner.threshold === 'number' ? String(Math.round(inner.threshold * 1e6) / 1e4) : '',
+      };
     case 'survey_answered':
       return {
         ...base,

@@ -32,6 +32,7 @@ export const TRIGGER_KINDS = [
   'tier_changed',
   'segment',
   'survey_answered',
+  'p_alive_below',
   'birthday',
   'days_after_last_order',
   'days_without_order',
@@ -131,6 +132,8 @@ export interface TriggerDraft {
   npsGroup: string;
   scoreMin: string;
   scoreMax: string;
+  /** `p_alive_below`: the threshold as a percentage (30 for P(alive) < 0.3). */
+  threshold: string;
 }
 
 export interface JourneyDraft {
@@ -214,6 +217,7 @@ export const newTrigger = (kind: TriggerKind = 'first_order'): TriggerDraft => (
   npsGroup: '',
   scoreMin: '',
   scoreMax: '',
+  threshold: '30',
 });
 
 /** A new journey: first order → exit. */
@@ -279,6 +283,11 @@ export function triggerJson(t: TriggerDraft): Record<string, unknown> {
           score_max: num(t.scoreMax),
         },
       };
+    case 'p_alive_below': {
+      const pct = num(t.threshold);
+      // Rounded so 30 % is 0.3, not 0.30000000000000004.
+      return { p_alive_below: { threshold: pct === undefined ? undefined : Math.round(pct * 1e4) / 1e6 } };
+    }
     case 'days_after_last_order':
     case 'days_without_order':
       return { date: t.kind, days: num(t.days) };

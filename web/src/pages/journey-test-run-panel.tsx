@@ -1,12 +1,11 @@
-import { Alert, Button, Card, Drawer, Segmented, Select, Space, Tag, Timeline, Typography } from 'antd';
-import { useDeferredValue, useEffect, useState } from 'react';
+import { Alert, Button, Card, Drawer, Segmented, Space, Tag, Timeline, Typography } from 'antd';
+import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
+import { CustomerPicker } from '../components/customer-picker.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import { messageReason } from '../lib/display.ts';
-import type { CustomerRow } from '../lib/types.ts';
-import { useApi } from '../lib/use-api.ts';
 import type { TestRun } from './journey-report-types.ts';
 
 type Source = 'draft' | 'published';
@@ -57,8 +56,6 @@ export function TestRunPanel({
   const words = useI18n();
   const { t, value } = words;
   const { fmt } = useSession();
-  const [search, setSearch] = useState('');
-  const q = useDeferredValue(search);
   const [customer, setCustomer] = useState<number | null>(null);
   const [source, setSource] = useState<Source>(hasDraft ? 'draft' : 'published');
   // Opened after a draft was saved or discarded: the version there is.
@@ -67,11 +64,6 @@ export function TestRunPanel({
   }, [open, hasDraft]);
   const [run, setRun] = useState<TestRun | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const found = useApi<{ items: CustomerRow[] }>(
-    '/customers',
-    { q, limit: 10 },
-    { enabled: q.trim() !== '' },
-  );
   const start = async () => {
     setError(null);
     setRun(null);
@@ -91,19 +83,7 @@ export function TestRunPanel({
       <Space orientation="vertical" size={12} style={{ width: '100%' }}>
         <Typography.Text type="secondary">{t('jcanvas.test_run_hint')}</Typography.Text>
         <Space wrap align="end">
-          <Select
-            showSearch={{ filterOption: false, onSearch: setSearch }}
-            aria-label={t('templates.customer')}
-            placeholder={t('templates.customer_search')}
-            value={customer ?? undefined}
-            onChange={setCustomer}
-            notFoundContent={q ? t('templates.no_customer') : null}
-            options={(found.data?.items ?? []).map((c) => ({
-              value: c.id,
-              label: `${c.name ?? c.external_id ?? `#${c.id}`}${c.external_id ? ` · ${c.external_id}` : ''}`,
-            }))}
-            style={{ width: 240 }}
-          />
+          <CustomerPicker value={customer} onChange={setCustomer} />
           <Segmented<Source>
             aria-label={t('jcanvas.test_run_version')}
             value={source}

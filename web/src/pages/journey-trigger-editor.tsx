@@ -128,6 +128,19 @@ export function TriggerEditor({
         );
       case 'survey_answered':
         return <SurveyTriggerFields value={value} set={set} surveys={surveys} />;
+      case 'p_alive_below':
+        return (
+          <Field label={t('trigger.threshold')} path="trigger.p_alive_below.threshold">
+            <Input
+              aria-label={t('trigger.threshold')}
+              inputMode="decimal"
+              value={value.threshold}
+              onChange={(e) => set({ threshold: e.target.value })}
+              suffix="%"
+              style={{ width: 110 }}
+            />
+          </Field>
+        );
       case 'days_after_last_order':
       case 'days_without_order':
         return days('days', 'trigger.days', 'days');

@@ -17,6 +17,11 @@ export function triggerSummary(trigger: Json, t: T, value: (kind: string, code: 
     const props = Object.entries((trigger.properties ?? {}) as Json).map(([k, v]) => `${k}=${v}`);
     return [`${t('trigger.kind.event')} ${trigger.event}`, ...props].join(' · ');
   }
+  if ('p_alive_below' in trigger) {
+    const threshold = Number((trigger.p_alive_below as Json | undefined)?.threshold);
+    if (!Number.isFinite(threshold)) return t('trigger.kind.p_alive_below');
+    return t('trigger.p_alive_sentence', { pct: Math.round(threshold * 1e6) / 1e4 });
+  }
   if ('segment' in trigger)
     return `${t('trigger.kind.segment')} ${trigger.segment} · ${t(trigger.on === 'exited' ? 'trigger.exited' : 'trigger.entered')}`;
   const kind = Object.keys(trigger)[0] ?? '';

@@ -1,9 +1,9 @@
 import { Alert, Button, Card, Input, Segmented, Select, Space, Typography } from 'antd';
-import { useDeferredValue, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
+import { CustomerPicker } from '../components/customer-picker.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
-import type { CustomerRow, TemplatePreview as Preview } from '../lib/types.ts';
-import { useApi } from '../lib/use-api.ts';
+import type { TemplatePreview as Preview } from '../lib/types.ts';
 
 /** A saved template rendered for a real customer, found by name, phone, email or id. */
 export function TemplatePreview({ templates, chosen }: { templates: string[]; chosen: string | null }) {
@@ -12,18 +12,11 @@ export function TemplatePreview({ templates, chosen }: { templates: string[]; ch
   useEffect(() => {
     if (chosen) setTemplate(chosen);
   }, [chosen]);
-  const [search, setSearch] = useState('');
-  const q = useDeferredValue(search);
   const [customer, setCustomer] = useState<number | null>(null);
   const [locale, setLocale] = useState<'zh-CN' | 'en'>(lang);
   const [coupon, setCoupon] = useState('');
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const found = useApi<{ items: CustomerRow[] }>(
-    '/customers',
-    { q, limit: 10 },
-    { enabled: q.trim() !== '' },
-  );
   const name = template;
   const render = async () => {
     setError(null);
@@ -51,19 +44,7 @@ export function TemplatePreview({ templates, chosen }: { templates: string[]; ch
           options={templates.map((n) => ({ value: n, label: n }))}
           style={{ width: 200 }}
         />
-        <Select
-          showSearch={{ filterOption: false, onSearch: setSearch }}
-          aria-label={t('templates.customer')}
-          placeholder={t('templates.customer_search')}
-          value={customer ?? undefined}
-          onChange={setCustomer}
-          notFoundContent={q ? t('templates.no_customer') : null}
-          options={(found.data?.items ?? []).map((c) => ({
-            value: c.id,
-            label: `${c.name ?? c.external_id ?? `#${c.id}`}${c.external_id ? ` · ${c.external_id}` : ''}`,
-          }))}
-          style={{ width: 240 }}
-        />
+        <CustomerPicker value={customer} onChange={setCustomer} />
         <Segmented
           aria-label={t('templates.locale')}
           value={locale}

@@ -29,6 +29,7 @@ const GROUPS = [
   'points',
   'tiers',
   'predict',
+  'spend',
   'import',
   'auth',
 ] as const;

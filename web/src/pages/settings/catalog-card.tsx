@@ -9,6 +9,7 @@ import { Loaded } from '../../components/page.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useApi } from '../../lib/use-api.ts';
 import { clearFieldErrors, showFieldErrors } from './field-errors.ts';
+import { IntervalsCard } from './intervals-card.tsx';
 
 /** 门店与商品: the stores (codes that orders, coupons and members carry) and the products. */
 export function CatalogCard() {
@@ -16,6 +17,7 @@ export function CatalogCard() {
     <>
       <StoresCard />
       <ProductsCard />
+      <IntervalsCard />
     </>
   );
 }
