@@ -117,6 +117,7 @@ describe('retain journeys and retain worker', { timeout: 900_000 }, () => {
     // order without lines names no product to associate.
     expect(run.stdout.trim().split('\n')).toEqual([
       'shop: daily lifecycle: stage changes 2, rfm group changes 1',
+      'shop: daily product intervals: by sku 0, by category 0',
       'shop: daily predictions: skipped 1',
       'shop: daily recommendations: products 0, associations 0',
       'shop: entered 1 (capped 0), moved 1, queued 1; sent 1, skipped 0, deferred 0, retrying 0, failed 0',
