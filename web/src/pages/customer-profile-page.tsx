@@ -12,6 +12,7 @@ import { Link } from '../router.tsx';
 import { CustomerCoupons } from './customer-coupons.tsx';
 import { CustomerLoyalty } from './customer-loyalty.tsx';
 import { CustomerPredictionCard } from './customer-prediction-card.tsx';
+import { CustomerRecommendations } from './customer-recommendations.tsx';
 import { CustomerReplenishmentCard } from './customer-replenishment.tsx';
 import { CustomerService } from './customer-service.tsx';
 import { CustomerStages } from './customer-stages.tsx';
@@ -37,6 +38,9 @@ export function CustomerProfilePage({ id }: { id: number }) {
             </Col>
             <Col xs={24} lg={12}>
               <RfmCard id={id} />
+            </Col>
+            <Col xs={24} lg={12}>
+              <CustomerRecommendations id={id} />
             </Col>
             <Col xs={24} lg={12}>
               <CustomerReplenishmentCard id={id} />
