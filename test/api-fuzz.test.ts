@@ -107,6 +107,8 @@ const SAMPLES: Record<string, unknown> = {
   'POST /api/v1/broadcasts/{broadcastId}/test': { to: ['fuzz@example.com'] },
   'POST /api/v1/predict/fit': { calibration_end: '2024-05-01', model: 'paretonbd', unit: 'day' },
   'POST /api/v1/predict/refresh': { as_of: '2024-05-01', horizon_days: 180 },
+  'POST /api/v1/predict/call-list/tasks': { top: 5, kind: 'callback', assign: { rule: 'queue' } },
+  'POST /api/v1/predict/associations/refresh': { as_of: '2024-05-01' },
   'PUT /api/v1/acquisition/spend': {
     items: [
       { month: '2024-05', channel: '抖音', amount: 500000 },
@@ -143,6 +145,8 @@ const QUERY_SAMPLES: Record<string, string> = {
   to: '2024-06-01',
   as_of: '2024-05-01',
   map: '{"order_id":"id"}',
+  product: 'S1',
+  top: '5',
 };
 
 interface Operation {

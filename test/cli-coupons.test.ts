@@ -3,9 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { seedDataDir } from './stores.ts';
 
 const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'retain-cli-coupons-'));
+await seedDataDir(join(dir, 'data'));
 
 function retain(args: string[]) {
   const result = spawnSync(process.execPath, [BIN, '-w', 'shop', ...args], {

@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink } from './local-servers.ts';
+import { seedDataDir } from './stores.ts';
 
 const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
 const EXAMPLES = new URL('../examples/journeys/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'retain-cli-journeys-'));
+await seedDataDir(join(dir, 'data'));
 
 /** Runs the CLI in its own process (asynchronously, so the SMTP server in this one keeps answering). */
 function retain(args: string[], now?: string) {
@@ -113,10 +115,13 @@ describe('retain journeys and retain worker', { timeout: 900_000 }, () => {
     expect((await retain(['import', 'orders', orders], day0)).code).toBe(0);
     const run = await retain(['worker', '--once'], day0);
     // The day's first pass also records the stages: K1 is new, K2 (no order) a prospect; one
-    // order is too few purchases to fit the prediction models, so that daily task is skipped.
+    // order is too few purchases to fit the prediction models, so that daily task is skipped; an
+    // order without lines names no product to associate.
     expect(run.stdout.trim().split('\n')).toEqual([
       'shop: daily lifecycle: stage changes 2, rfm group changes 1',
+      'shop: daily product intervals: by sku 0, by category 0',
       'shop: daily predictions: skipped 1',
+      'shop: daily recommendations: products 0, associations 0',
       'shop: entered 1 (capped 0), moved 1, queued 1; sent 1, skipped 0, deferred 0, retrying 0, failed 0',
     ]);
     expect(smtp.mail.map((m) => [m.to[0], m.subject])).toEqual([['k1@example.com', '王五，感谢您的首单']]);

@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startHttpSink } from './local-servers.ts';
+import { seedDataDir } from './stores.ts';
 
 const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'retain-cli-messaging-'));
+await seedDataDir(join(dir, 'data'));
 
 function retain(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [BIN, '-w', 'shop', ...args], {

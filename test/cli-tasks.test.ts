@@ -10,10 +10,12 @@ import { importFile } from '../src/importing/import-service.ts';
 import { createSegment } from '../src/segments/segment-service.ts';
 import { getTask } from '../src/tasks/task-read.ts';
 import { ensureWorkspace } from '../src/workspaces/workspace-service.ts';
+import { seedDataDir } from './stores.ts';
 
 const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'retain-cli-tasks-'));
 const dataDir = join(dir, 'data');
+await seedDataDir(dataDir);
 
 function retain(args: string[]) {
   const result = spawnSync(process.execPath, [BIN, '-w', 'shop', ...args], {

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -21,6 +21,8 @@ export default async function setup({ provide }: { provide: (key: string, value:
   await writeFile(path, Buffer.from(await dump.arrayBuffer()));
   await db.destroy();
   provide('pgliteTemplate', path);
+  // The template is 40 MB: gone with the run.
+  return () => rm(path, { force: true });
 }
 
 declare module 'vitest' {

@@ -17,7 +17,7 @@ import {
 import { runDailyTasks } from '../src/worker/daily-tasks.ts';
 import { createWorkspace, ensureWorkspace } from '../src/workspaces/workspace-service.ts';
 import { cdnowSample, cdnowSampleCsv } from './cdnow-sample.ts';
-import { dropTestSchemas, storesUnderTest } from './stores.ts';
+import { dropTestSchemas, pgliteTemplate, storesUnderTest } from './stores.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'retain-predict-'));
 const csvFile = join(dir, 'cdnow-sample.csv');
@@ -202,7 +202,7 @@ describe('retain predict', () => {
   };
 
   beforeAll(async () => {
-    const db = await openDatabase({ dataDir });
+    const db = await openDatabase({ dataDir, loadDataDir: await pgliteTemplate() });
     try {
       const ws = await ensureWorkspace(db.db, 'cdnow');
       await db.db

@@ -1,112 +1,143 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { importFile } from '../src/importing/import-service.ts';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/database.ts';
 import { renderForCustomer } from '../src/messaging/message-render.ts';
 import { saveTemplates } from '../src/messaging/template-service.ts';
-import { topRecommendation } from '../src/predict/recommendation.ts';
-import { createWorkspace } from '../src/workspaces/workspace-service.ts';
+import { refreshAssociations } from '../src/predict/product-associations.ts';
+import { recommendFor, topRecommendation } from '../src/predict/recommendation.ts';
+import { runDailyTasks } from '../src/worker/daily-tasks.ts';
+import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
+import { expectedAssociations, expectedTopN, type PlainAssociation } from './independent-associations.ts';
+import { importBabyShop, NAMES, PLAIN_ORDERS } from './recommendation-fixture.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
 afterAll(dropTestSchemas);
 
-// X bought milk long ago and diapers recently. Bought with milk or diapers elsewhere: wipes in 3
-// orders, bottles in 2, milk in 2 (bought long ago, so it may come back), diapers (X's recent buy,
-// so left out) in 2; five cancelled orders of milk with a gift do not count.
-const LINES = [
-  ['X1', 'X', '2024-01-01', 'MILK', '有机牛奶', 'paid'],
-  ['X2', 'X', '2024-05-01', 'DIAPER', '纸尿裤', 'paid'],
-  ...['A', 'B'].flatMap((o) => [
-    [`${o}`, `C${o}`, '2024-03-01', 'MILK', '有机牛奶', 'paid'],
-    [`${o}`, `C${o}`, '2024-03-01', 'BOTTLE', '奶瓶', 'paid'],
-  ]),
-  ...['C', 'D', 'E'].flatMap((o) => [
-    [`${o}`, `C${o}`, '2024-03-02', o === 'C' ? 'MILK' : 'DIAPER', o === 'C' ? '有机牛奶' : '纸尿裤', 'paid'],
-    [`${o}`, `C${o}`, '2024-03-02', 'WIPES', '湿巾', 'paid'],
-  ]),
-  ...['F', 'G'].flatMap((o) => [
-    [`${o}`, `C${o}`, '2024-03-03', 'MILK', '有机牛奶', 'paid'],
-    [`${o}`, `C${o}`, '2024-03-03', 'DIAPER', '纸尿裤', 'paid'],
-  ]),
-  ...['J', 'K', 'L', 'M', 'N'].flatMap((o) => [
-    [`${o}`, `C${o}`, '2024-03-04', 'MILK', '有机牛奶', 'cancelled'],
-    [`${o}`, `C${o}`, '2024-03-04', 'GIFT', '赠品', 'cancelled'],
-  ]),
-];
+// The rules as the README states them (not read from the code): pairs seen twice or more, orders
+// of at most 50 products and buyers of at most 100, recent = within 90 days of the customer's
+// last order, not sold any more = no sale in the 180 days up to the shop's last sale, the score
+// summed from the customer's 50 most recently bought products.
+const RULES = { top: 10, recentDays: 90, notSoldDays: 180, seeds: 50 };
+const EXPECTED = expectedAssociations(PLAIN_ORDERS, { minPairs: 2, maxBasket: 50, maxBuyer: 100 });
+const key = (a: { kind: string; item: string; other: string }) => `${a.kind} ${a.item}→${a.other}`;
 
-describe.each(storesUnderTest())('{{ recommendation }} ($name)', (store) => {
-  it('recommends the product most often bought with theirs, leaving out what they bought recently', async () => {
-    const database = await store.open();
-    try {
-      const ws = await createWorkspace(database.db, {
-        name: 'baby',
-        timezone: 'Asia/Shanghai',
-        currency: 'CNY',
-      });
-      const file = join(mkdtempSync(join(tmpdir(), 'retain-reco-')), 'lines.csv');
-      writeFileSync(
-        file,
-        `order_id,customer_id,ordered_at,sku,product_name,quantity,unit_price,status\n${LINES.map(
-          ([order, customer, date, sku, name, status]) =>
-            `${order},${customer},${date} 10:00:00,${sku},${name},1,10.00,${status}`,
-        ).join('\n')}\n`,
-      );
-      await importFile(database, { kind: 'order-lines', file, workspace: ws });
-      const ids = new Map(
-        (await database.db.selectFrom('customers').select(['id', 'external_id']).execute()).map((c) => [
-          c.external_id!,
-          Number(c.id),
-        ]),
-      );
-      expect(await topRecommendation(database.db, ws.id, ids.get('X')!)).toBe('湿巾');
-      // CA bought milk and bottles together (both recent for CA): diapers (2 orders) before wipes (1).
-      expect(await topRecommendation(database.db, ws.id, ids.get('CA')!)).toBe('纸尿裤');
-      await saveTemplates(database.db, ws.id, [
-        {
-          name: 'reco',
-          channel: 'webhook',
-          purpose: 'marketing',
-          body: { 'zh-CN': '猜你喜欢：{{ recommendation }}' },
-        },
-      ]);
-      const preview = await renderForCustomer(database.db, ws, {
-        template: 'reco',
-        customerId: ids.get('X')!,
-      });
-      expect(preview.body).toBe('猜你喜欢：湿巾');
-      // Given by the sender, it wins; with nothing bought together it renders empty, not an error.
-      const given = await renderForCustomer(database.db, ws, {
-        template: 'reco',
-        customerId: ids.get('X')!,
-        variables: { recommendation: '奶粉' },
-      });
-      expect(given.body).toBe('猜你喜欢：奶粉');
-      const lone = await createWorkspace(database.db, {
-        name: 'lone',
-        timezone: 'Asia/Shanghai',
-        currency: 'CNY',
-      });
-      await saveTemplates(database.db, lone.id, [
-        {
-          name: 'reco',
-          channel: 'webhook',
-          purpose: 'marketing',
-          body: { 'zh-CN': '猜你喜欢：{{ recommendation }}' },
-        },
-      ]);
-      const c = await database.db
-        .insertInto('customers')
-        .values({ workspace_id: lone.id, external_id: 'L1' } as never)
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const empty = await renderForCustomer(database.db, lone, {
-        template: 'reco',
-        customerId: Number(c.id),
-      });
-      expect(empty.body).toBe('猜你喜欢：');
-    } finally {
-      await database.close();
+describe.each(storesUnderTest())('recommendations ($name)', (store) => {
+  let database: Database;
+  let ws: Workspace;
+  let ids: Record<string, number>;
+
+  beforeAll(async () => {
+    database = await store.open();
+    ws = await createWorkspace(database.db, { name: 'baby', timezone: 'Asia/Shanghai', currency: 'CNY' });
+    ids = await importBabyShop(database, ws);
+  }, 60_000);
+  afterAll(() => database?.close());
+
+  it('reads nothing before the first refresh: reads never compute associations', async () => {
+    expect(await recommendFor(database.db, ws.id)).toEqual([]);
+    expect(await topRecommendation(database.db, ws.id, ids.X!)).toBeNull();
+  });
+
+  it('stores support, confidence and lift of both kinds as a plain count over the orders gives them', async () => {
+    const done = await refreshAssociations(database, ws, { asOf: '2024-06-01', actor: null });
+    // 14 valid orders of 7 buyers; the gift was only in cancelled orders.
+    expect(done).toMatchObject({ orders: 14, customers: 7, products: 6, associations: EXPECTED.length });
+    const stored = (
+      await sql<PlainAssociation>`select kind, item, other, pairs, support, confidence, lift
+        from product_associations where workspace_id = ${ws.id}`.execute(database.db)
+    ).rows;
+    const byKey = new Map(stored.map((a) => [key(a), a]));
+    expect([...byKey.keys()].sort()).toEqual(EXPECTED.map(key).sort());
+    for (const e of EXPECTED) {
+      const s = byKey.get(key(e))!;
+      expect([key(e), s.pairs]).toEqual([key(e), e.pairs]);
+      for (const m of ['support', 'confidence', 'lift'] as const)
+        expect(s[m], `${key(e)} ${m}`).toBeCloseTo(e[m], 12);
     }
+    // Hand check of one of each: milk and the old teat in 2 of milk's 8 orders, of 14, the teat in
+    // 2; nappies after milk for A, B, C and X (4 of milk's 6 buyers; nappies' 5 of 7).
+    expect(byKey.get('together MILK→OLD')).toMatchObject({ pairs: 2, support: 2 / 14, confidence: 2 / 8 });
+    expect(byKey.get('together MILK→OLD')!.lift).toBeCloseTo(2 / 8 / (2 / 14), 12);
+    expect(byKey.get('after MILK→DIAPER')).toMatchObject({ pairs: 4, confidence: 4 / 6 });
+    expect(byKey.get('after MILK→DIAPER')!.lift).toBeCloseTo(4 / 6 / (5 / 7), 12);
+  });
+
+  it('ranks each customer’s top-N by the summed confidence, leaving out recent buys and products no longer sold', async () => {
+    const all = await recommendFor(database.db, ws.id);
+    for (const customer of ['A', 'B', 'C', 'D', 'E', 'F', 'X']) {
+      const mine = all.filter((r) => r.customer_id === ids[customer]);
+      const expected = expectedTopN(PLAIN_ORDERS, EXPECTED, NAMES, customer, RULES);
+      expect([customer, mine.map((r) => r.name)]).toEqual([customer, expected.map((e) => e.name)]);
+      for (const [i, r] of mine.entries()) expect(r.score).toBeCloseTo(expected[i]!.score, 9);
+    }
+    // Without the two rules, X would be offered nappies (bought on 05-01) and the old teat (last
+    // sold in September 2023): both have scores, and neither is offered.
+    const loose = expectedTopN(PLAIN_ORDERS, EXPECTED, NAMES, 'X', {
+      ...RULES,
+      recentDays: 0,
+      notSoldDays: 1e6,
+    });
+    expect(loose.map((e) => e.name)).toEqual(expect.arrayContaining(['纸尿裤', '旧款奶嘴']));
+    const x = all.filter((r) => r.customer_id === ids.X).map((r) => r.name);
+    expect(x).not.toContain('纸尿裤');
+    expect(x).not.toContain('旧款奶嘴');
+    // Milk was bought 121 days before X's last order: no longer recent, so it may come back.
+    expect(x).toContain('有机牛奶');
+    expect(
+      (await recommendFor(database.db, ws.id, { customerIds: [ids.X!], top: 2 })).map((r) => r.rank),
+    ).toEqual([1, 2]);
+    expect(await topRecommendation(database.db, ws.id, ids.X!)).toBe(x[0]);
+  });
+
+  it('renders {{ recommendation }} and the {{ recommendations }} list in a template preview', async () => {
+    const x = expectedTopN(PLAIN_ORDERS, EXPECTED, NAMES, 'X', RULES).map((e) => e.name);
+    await saveTemplates(database.db, ws.id, [
+      {
+        name: 'reco',
+        channel: 'webhook',
+        purpose: 'marketing',
+        body: {
+          'zh-CN':
+            '猜你喜欢：{{ recommendation }}｜{{ recommendations | join: "、" }}｜{% for r in recommendations limit: 2 %}[{{ r }}]{% endfor %}',
+        },
+      },
+    ]);
+    const preview = await renderForCustomer(database.db, ws, { template: 'reco', customerId: ids.X! });
+    expect(preview.body).toBe(`猜你喜欢：${x[0]}｜${x.join('、')}｜[${x[0]}][${x[1]}]`);
+    // Given by the sender, they win.
+    const given = await renderForCustomer(database.db, ws, {
+      template: 'reco',
+      customerId: ids.X!,
+      variables: { recommendations: ['奶粉', '辅食'] },
+    });
+    expect(given.body).toBe('猜你喜欢：奶粉｜奶粉、辅食｜[奶粉][辅食]');
+    // A customer with nothing to recommend renders empty, not an error.
+    const lone = await createWorkspace(database.db, {
+      name: 'lone',
+      timezone: 'Asia/Shanghai',
+      currency: 'CNY',
+    });
+    await saveTemplates(database.db, lone.id, [
+      {
+        name: 'reco',
+        channel: 'webhook',
+        purpose: 'marketing',
+        body: { 'zh-CN': '猜你喜欢：{{ recommendation }}|{{ recommendations | join: "、" }}' },
+      },
+    ]);
+    const c = await database.db
+      .insertInto('customers')
+      .values({ workspace_id: lone.id, external_id: 'L1' } as never)
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const empty = await renderForCustomer(database.db, lone, { template: 'reco', customerId: Number(c.id) });
+    expect(empty.body).toBe('猜你喜欢：|');
+  });
+
+  it('is refreshed by the worker’s daily tasks', async () => {
+    await sql`delete from product_associations where workspace_id = ${ws.id}`.execute(database.db);
+    const daily = await runDailyTasks(database, ws, new Date('2026-03-01T02:00:00Z'));
+    expect(daily.recommendations).toEqual({ products: 6, associations: EXPECTED.length });
+    expect((await recommendFor(database.db, ws.id, { customerIds: [ids.X!] })).length).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -146,6 +146,12 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'POST /api/v1/predict/fit': 'segments.write',
   'POST /api/v1/predict/refresh': 'segments.write',
   'GET /api/v1/customers/{customerId}/prediction': 'read',
+  'GET /api/v1/predict/distribution': 'read',
+  'GET /api/v1/predict/call-list': 'read',
+  'POST /api/v1/predict/call-list/tasks': 'tasks.write',
+  'GET /api/v1/customers/{customerId}/recommendations': 'read',
+  'GET /api/v1/predict/associations': 'read',
+  'POST /api/v1/predict/associations/refresh': 'segments.write',
   // Marketing spend is data the people who run campaigns and imports enter (operators, admins).
   'GET /api/v1/acquisition/spend': 'read',
   'PUT /api/v1/acquisition/spend': 'data.write',

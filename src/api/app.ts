@@ -41,6 +41,7 @@ import { loyaltyRoutes } from './routes/loyalty-routes.ts';
 import { messagingRoutes } from './routes/messaging-routes.ts';
 import { playbookRoutes } from './routes/playbook-routes.ts';
 import { predictRoutes } from './routes/predict-routes.ts';
+import { recommendRoutes } from './routes/recommend-routes.ts';
 import { replenishmentRoutes } from './routes/replenishment-routes.ts';
 import { segmentRoutes } from './routes/segment-routes.ts';
 import { surveyPageRoutes } from './routes/survey-page-routes.ts';
@@ -210,6 +211,7 @@ export async function buildApp(store: Database, options: ApiOptions = {}) {
       await api.register(playbookRoutes, context);
       await api.register(broadcastRoutes, context);
       await api.register(predictRoutes, context);
+      await api.register(recommendRoutes, context);
       await api.register(acquisitionRoutes, context);
       await api.register(replenishmentRoutes, context);
       if (options.hostedCli) await api.register(localCliRoutes, { ...context, hostedCli: options.hostedCli });

@@ -184,6 +184,16 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   },
   {
     commands: [
+      [
+        'recommend',
+        'recommend [options]',
+        'per-customer top-N products (猜你喜欢) from products bought together and bought after; leaves out what the customer bought recently and what is not sold any more',
+      ],
+    ],
+    load: async () => [(await import('./commands/recommend.ts')).registerRecommendCommand],
+  },
+  {
+    commands: [
       ['spend', 'spend', 'marketing spend per acquisition channel and month (获客投放)'],
       [
         'cac',

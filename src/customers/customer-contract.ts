@@ -41,3 +41,62 @@ export const CustomerOwnerSchema = z.object({
     .describe('null: nobody is assigned; tasks by the owner rule go to the queue'),
 });
 export type CustomerOwner = z.infer<typeof CustomerOwnerSchema>;
+
+const Instant = z.string().describe('ISO 8601 instant');
+const LocalDate = z.string().describe('YYYY-MM-DD in the workspace zone');
+
+/**
+ * `GET /customers/{id}/export`: everything held about a customer, unmasked, for a data subject's
+ * request — the stored rows as they are (column names as in the database).
+ */
+export const CustomerExportSchema = z.object({
+  customer: z.object({
+    workspace_id: z.number(),
+    id: z.number(),
+    external_id: z.string().nullable(),
+    name: z.string().nullable(),
+    gender: z.string().nullable(),
+    birthday: LocalDate.nullable(),
+    city: z.string().nullable(),
+    country: z.string().nullable(),
+    member_tier: z.string().nullable(),
+    attributes: z.record(z.string(), z.unknown()),
+    created_at: Instant,
+    updated_at: Instant,
+    first_order_at: Instant.nullable(),
+    last_order_at: Instant.nullable(),
+    first_order_date: LocalDate.nullable(),
+    last_order_date: LocalDate.nullable(),
+    order_count: z.number(),
+    net_total: z.number().describe('net spend in minor units'),
+    recent_order_dates: z.array(LocalDate),
+    erased_at: Instant.nullable(),
+    owner_user_id: z.number().nullable(),
+  }),
+  identities: z.array(z.object({ type: z.string(), value: z.string(), created_at: Instant })),
+  tags: z.array(z.object({ tag: z.string(), source: z.string(), added_at: Instant })),
+  orders: z.array(
+    z.object({
+      order_id: z.string(),
+      customer_id: z.number().nullable(),
+      ordered_at: Instant,
+      local_date: LocalDate,
+      amount: z.number().describe('minor units'),
+      refunded_amount: z.number().describe('minor units'),
+      currency: z.string(),
+      status: z.string(),
+      channel: z.string().nullable(),
+      store: z.string().nullable(),
+      coupon_code: z.string().nullable(),
+      created_at: Instant,
+      updated_at: Instant,
+    }),
+  ),
+  orderTotal: z.number().describe('how many orders the customer has'),
+  tag_history: z.array(z.object({ tag: z.string(), action: z.string(), source: z.string(), at: Instant })),
+  events: z.array(
+    z.object({ type: z.string(), occurred_at: Instant, properties: z.record(z.string(), z.unknown()) }),
+  ),
+  exported_at: Instant,
+});
+export type CustomerExport = z.infer<typeof CustomerExportSchema>;

@@ -31,6 +31,7 @@ import * as m0032 from './migrations/0032-import-mappings.ts';
 import * as m0033 from './migrations/0033-citus-keys.ts';
 import * as m0034 from './migrations/0034-customer-versions.ts';
 import * as m0035 from './migrations/0035-task-assignee-due.ts';
+import * as m0036 from './migrations/0036-product-associations.ts';
 import * as m0037 from './migrations/0037-product-intervals.ts';
 import * as m0038 from './migrations/0038-marketing-spend.ts';
 import * as m0040 from './migrations/0040-message-queue-order.ts';
@@ -69,6 +70,7 @@ const migrations: Record<string, Migration> = {
   '0033-citus-keys': m0033,
   '0034-customer-versions': m0034,
   '0035-task-assignee-due': m0035,
+  '0036-product-associations': m0036,
   '0037-product-intervals': m0037,
   '0038-marketing-spend': m0038,
   '0040-message-queue-order': m0040,

@@ -660,6 +660,40 @@ export interface PredictionFitsTable {
   fitted_at: Auto<Date>;
 }
 
+/** When a workspace's product associations were last computed, and from how much data. */
+export interface AssociationRefreshesTable {
+  workspace_id: number;
+  as_of: DateString;
+  orders: number;
+  customers: number;
+  products: number;
+  associations: number;
+  source: 'daily' | 'manual';
+  refreshed_at: Auto<Date>;
+}
+
+/** A product as the associations name it (its SKU, else its name on lines without one). */
+export interface AssociationProductsTable {
+  workspace_id: number;
+  item: string;
+  name: string;
+  orders: number;
+  customers: number;
+  last_sold: DateString;
+}
+
+/** One item-to-item association: `other` bought with (`together`) or after (`after`) `item`. */
+export interface ProductAssociationsTable {
+  workspace_id: number;
+  item: string;
+  kind: 'together' | 'after';
+  other: string;
+  pairs: number;
+  support: number;
+  confidence: number;
+  lift: number;
+}
+
 export interface CustomerPredictionsTable {
   workspace_id: number;
   customer_id: number;
@@ -751,6 +785,9 @@ export interface Schema {
   broadcast_list: BroadcastListTable;
   prediction_fits: PredictionFitsTable;
   customer_predictions: CustomerPredictionsTable;
+  association_refreshes: AssociationRefreshesTable;
+  association_products: AssociationProductsTable;
+  product_associations: ProductAssociationsTable;
   product_intervals: ProductIntervalsTable;
   import_mappings: ImportMappingsTable;
 }

@@ -1,5 +1,8 @@
 import { type Decimal, parseDecimal } from '../shared/decimal.ts';
 
+// Currency facts live in the kernel (money-format needs them too); kept importable from here.
+export { isCurrencyCode, minorDigits } from '../shared/currency.ts';
+
 // Currency signs and codes people put in cells: ¥1,299.00, ￥88, £3.50, RMB 20, 20元.
 const DECORATION = /[¥￥£$€\s\u00a0]|^(?:CNY|RMB|USD|GBP|EUR|HKD|JPY)|(?:CNY|RMB|USD|GBP|EUR|HKD|JPY|元)$/gi;
 const GROUPED = /^\d{1,3}(,\d{3})+(\.\d*)?$/;
@@ -30,27 +33,4 @@ export function parseMoney(text: string): Decimal | undefined {
   const value = parseDecimal(s);
   if (!value) return undefined;
   return negative ? { units: -value.units, scale: value.scale } : value;
-}
-
-/** Digits after the decimal point for a currency (CNY 2, JPY 0, KWD 3). */
-export function minorDigits(currency: string): number {
-  try {
-    return (
-      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
-      2
-    );
-  } catch {
-    return 2;
-  }
-}
-
-/** True for a three-letter ISO 4217 code that Intl knows. */
-export function isCurrencyCode(code: string): boolean {
-  if (!/^[A-Z]{3}$/.test(code)) return false;
-  try {
-    new Intl.NumberFormat('en', { style: 'currency', currency: code });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -2,14 +2,13 @@ import { type Kysely, sql } from 'kysely';
 import { ChannelError } from '../channels/channel.ts';
 import { recordWecomSend, takeWecomQuota, WECOM_QUOTA_REASON } from '../channels/wecom-customer-quota.ts';
 import type { Schema } from '../db/schema.ts';
-import { topRecommendation, usesRecommendation } from '../predict/recommendation.ts';
 import { RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
 import { takeCapPlaces } from './message-cap.ts';
 import { type Claimed, claimDue, LeaseKeeper, leaseMilliseconds, roundClock } from './message-claim.ts';
 import { type OutcomeFields, OutcomeWriter } from './message-outcomes.ts';
-import { localeOf, renderTemplate } from './message-render.ts';
+import { localeOf, renderTemplate, withRecommendations } from './message-render.ts';
 import { RoundCache } from './message-round-cache.ts';
 import { customerVariableRows, type ExtraVariables, variablesFromRow } from './message-variables.ts';
 import { decide, type GuardDecision, type GuardFacts, type GuardSettings } from './send-guards.ts';
@@ -139,9 +138,8 @@ async function render(r: Round, m: Claimed, template: string) {
   const ws = r.workspace.id;
   const t = await r.cache.template(template);
   const locale = localeOf(t, (m.variables?.locale as Locale | undefined) ?? undefined);
-  const extra = { ...(m.variables ?? {}) } as ExtraVariables;
-  if (extra.recommendation === undefined && usesRecommendation({ ...t.subject, ...t.body }))
-    extra.recommendation = (await topRecommendation(r.db, ws, Number(m.customer_id))) ?? undefined;
+  const given = { ...(m.variables ?? {}) } as ExtraVariables;
+  const extra = await withRecommendations(r.db, ws, Number(m.customer_id), t, given);
   const variables = variablesFromRow(r.workspace, r.variableRows.get(Number(m.customer_id)), locale, extra);
   return renderTemplate(t, locale, variables, { key: r.key, token: messageToken(r.key, ws, m.id) });
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { maskName } from '../access/pii-mask.ts';
 import type { Schema } from '../db/schema.ts';
-import { topRecommendation, usesRecommendation } from '../predict/recommendation.ts';
+import { recommendationVariables, usesRecommendation } from '../predict/recommendation.ts';
 import { surveyToken } from '../surveys/survey-token.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { customerVariables, type ExtraVariables } from './message-variables.ts';
@@ -38,15 +38,38 @@ export async function renderForCustomer(
 ) {
   const template = await findTemplate(db, workspace.id, request.template);
   const locale = localeOf(template, request.locale);
-  const extra = { ...request.variables };
-  if (extra.recommendation === undefined && usesRecommendation({ ...template.subject, ...template.body }))
-    extra.recommendation = (await topRecommendation(db, workspace.id, request.customerId)) ?? undefined;
+  const extra = await withRecommendations(db, workspace.id, request.customerId, template, {
+    ...request.variables,
+  });
   const variables = await customerVariables(db, workspace, request.customerId, locale, extra);
   if (request.maskPersonal && typeof variables.name === 'string') variables.name = maskName(variables.name);
   return renderTemplate(template, locale, variables, tracking);
 }
 
 type Template = Awaited<ReturnType<typeof findTemplate>>;
+
+/**
+ * The extra variables with the customer's stored recommendations added when the template uses
+ * them; ones the sender gave win (a list given alone also gives its first as the single one).
+ */
+export async function withRecommendations(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  customerId: number,
+  template: Pick<Template, 'subject' | 'body'>,
+  extra: ExtraVariables,
+): Promise<ExtraVariables> {
+  if (!usesRecommendation({ ...template.subject, ...template.body })) return extra;
+  if (extra.recommendation === undefined && extra.recommendations !== undefined)
+    return { ...extra, recommendation: extra.recommendations[0] };
+  if (extra.recommendation !== undefined && extra.recommendations !== undefined) return extra;
+  const found = await recommendationVariables(db, workspaceId, customerId);
+  return {
+    ...extra,
+    recommendation: extra.recommendation ?? found.recommendation,
+    recommendations: extra.recommendations ?? found.recommendations,
+  };
+}
 
 /**
  * `{{ survey_link }}`: the personal link of the survey a `send_survey` step put in the message's

@@ -5,10 +5,11 @@ import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
 import type { Locale } from './template-render.ts';
 
-/** What a send may add: a coupon just issued, a recommendation. */
+/** What a send may add: a coupon just issued, a recommendation, a list of recommendations. */
 export interface ExtraVariables {
   coupon_code?: string;
   recommendation?: string;
+  recommendations?: string[];
 }
 
 /** What the personalisation variables of a customer are made from. */
@@ -72,13 +73,15 @@ export function variablesFromRow(
     points: c?.points ?? 0,
     // Known even when there is none, so a template using it renders (empty) rather than fails.
     recommendation: null,
+    recommendations: [],
     ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
   };
 }
 
 /**
  * The personalisation variables of one customer: `name`, `tier`, `last_product`,
- * `days_since_last_order`, `points`, and any of `coupon_code` and `recommendation` given.
+ * `days_since_last_order`, `points`, and any of `coupon_code`, `recommendation` and
+ * `recommendations` given.
  */
 export async function customerVariables(
   db: Kysely<Schema>,

@@ -1,8 +1,16 @@
-import { type BgnbdParams, bgnbdExpected, bgnbdLogLikelihood, bgnbdPAlive, fitBgnbd } from './bgnbd.ts';
+import {
+  type BgnbdParams,
+  bgnbdExpected,
+  bgnbdExpectedIfAlive,
+  bgnbdLogLikelihood,
+  bgnbdPAlive,
+  fitBgnbd,
+} from './bgnbd.ts';
 import {
   fitParetoNbd,
   type ParetoNbdParams,
   paretoExpected,
+  paretoExpectedIfAlive,
   paretoLogLikelihood,
   paretoPAlive,
 } from './pareto-nbd.ts';
@@ -24,6 +32,8 @@ export interface CountModel {
   pAlive(x: number, tx: number, T: number): number;
   /** Expected purchases in the next t units. */
   expected(t: number, x: number, tx: number, T: number): number;
+  /** The same if still alive: expected = pAlive × expectedIfAlive (NaN where it cannot say). */
+  expectedIfAlive(t: number, x: number, T: number): number;
 }
 
 /** Wraps parameters (fitted now or read from a stored fit) as a {@link CountModel}. */
@@ -40,6 +50,7 @@ export function countModel(
       logLikelihood,
       pAlive: (x, tx, T) => bgnbdPAlive(p, x, tx, T),
       expected: (t, x, tx, T) => bgnbdExpected(p, t, x, tx, T),
+      expectedIfAlive: (t, x, T) => bgnbdExpectedIfAlive(p, t, x, T),
     };
   }
   const p = params as unknown as ParetoNbdParams;
@@ -49,6 +60,7 @@ export function countModel(
     logLikelihood,
     pAlive: (x, tx, T) => paretoPAlive(p, x, tx, T),
     expected: (t, x, tx, T) => paretoExpected(p, t, x, tx, T),
+    expectedIfAlive: (t, x, T) => paretoExpectedIfAlive(p, t, x, T),
   };
 }
 

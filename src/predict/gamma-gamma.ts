@@ -1,4 +1,4 @@
-import { minimize, outOfRange } from './nelder-mead.ts';
+import { minimize, outOfRange, POLISH } from './nelder-mead.ts';
 import { lgamma } from './special-functions.ts';
 
 /** Gamma-Gamma spend parameters (Fader, Hardie & Lee 2005, "RFM and CLV"): z ~ Γ(p, ν), ν ~ Γ(q, γ). */
@@ -42,28 +42,89 @@ export function compressSpend(rows: Iterable<{ x: number; zbar: number }>): Spen
   };
 }
 
-/** The log-likelihood of the mean spends z̄ given x (Fader & Hardie's Gamma-Gamma note, eq. 3). */
-export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendRows): number {
-  const { p, q, gamma } = params;
-  let sum = 0;
+/** Per-data constants of the likelihood, computed once per data set rather than per evaluation. */
+interface SpendTerms {
+  /** Distinct x values, each row's position among them, and the customers per distinct x. */
+  xs: Float64Array;
+  at: Int32Array;
+  countPerX: Float64Array;
+  /** Σ count·x·ln z̄ and Σ count·ln z̄ (the (px − 1)·ln z̄ term is p times one minus the other). */
+  sumXLogZ: number;
+  sumLogZ: number;
+  /** count·x·ln x summed per distinct x, for the px·ln x term. */
+  xLogX: Float64Array;
+}
+
+const termsCache = new WeakMap<SpendRows, SpendTerms>();
+
+function spendTerms(data: SpendRows): SpendTerms {
+  const cached = termsCache.get(data);
+  if (cached) return cached;
+  const position = new Map<number, number>();
+  const at = new Int32Array(data.length);
+  const counts: number[] = [];
+  let sumXLogZ = 0;
+  let sumLogZ = 0;
   for (let i = 0; i < data.length; i++) {
     const x = data.x[i]!;
-    const z = data.zbar[i]!;
-    const px = p * x;
-    sum +=
-      data.count[i]! *
-      (lgamma(px + q) -
-        lgamma(px) -
-        lgamma(q) +
-        q * Math.log(gamma) +
-        (px - 1) * Math.log(z) +
-        px * Math.log(x) -
-        (px + q) * Math.log(gamma + x * z));
+    let k = position.get(x);
+    if (k === undefined) {
+      k = counts.length;
+      position.set(x, k);
+      counts.push(0);
+    }
+    at[i] = k;
+    counts[k]! += data.count[i]!;
+    const logZ = Math.log(data.zbar[i]!);
+    sumXLogZ += data.count[i]! * x * logZ;
+    sumLogZ += data.count[i]! * logZ;
   }
+  const xs = Float64Array.from(position.keys());
+  const terms = {
+    xs,
+    at,
+    countPerX: Float64Array.from(counts),
+    sumXLogZ,
+    sumLogZ,
+    xLogX: xs.map((x, k) => counts[k]! * x * Math.log(x)),
+  };
+  termsCache.set(data, terms);
+  return terms;
+}
+
+/**
+ * The log-likelihood of the mean spends z̄ given x (Fader & Hardie's Gamma-Gamma note, eq. 3). The
+ * log-gammas depend on x alone and are taken once per distinct x; the ln z̄ and ln x terms are sums
+ * fixed by the data; only ln(γ + x·z̄) is left per row.
+ */
+export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendRows): number {
+  const { p, q, gamma } = params;
+  const t = spendTerms(data);
+  const lnGamma = Math.log(gamma);
+  let sum = p * t.sumXLogZ - t.sumLogZ;
+  const pxq = new Float64Array(t.xs.length);
+  for (let k = 0; k < t.xs.length; k++) {
+    const px = p * t.xs[k]!;
+    pxq[k] = px + q;
+    sum += t.countPerX[k]! * (lgamma(px + q) - lgamma(px) - lgamma(q) + q * lnGamma) + p * t.xLogX[k]!;
+  }
+  for (let i = 0; i < data.length; i++)
+    sum -= data.count[i]! * pxq[t.at[i]!]! * Math.log(gamma + data.x[i]! * data.zbar[i]!);
   return sum;
 }
 
-/** Maximum-likelihood Gamma-Gamma parameters over their logarithms. */
+// Above this many rows the search first runs on an evenly spaced sample of them (as the count models).
+const SAMPLE_ROWS = 20_000;
+
+/** Every k-th row, counts kept: a start for the search on all rows. */
+function sampleSpend(data: SpendRows, size: number): SpendRows {
+  const step = Math.max(1, Math.floor(data.length / size));
+  const pick = (a: Float64Array) => a.filter((_, i) => i % step === 0);
+  const x = pick(data.x);
+  return { x, zbar: pick(data.zbar), count: pick(data.count), length: x.length };
+}
+
+/** Maximum-likelihood Gamma-Gamma parameters over their logarithms (from a sample's fit when large). */
 export function fitGammaGamma(data: SpendRows): { params: GammaGammaParams; logLikelihood: number } {
   let total = 0;
   let n = 0;
@@ -77,10 +138,16 @@ export function fitGammaGamma(data: SpendRows): { params: GammaGammaParams; logL
     q: Math.exp(v[1]!),
     gamma: Math.exp(v[2]!),
   });
-  const best = minimize(
-    (v) => (outOfRange(v) ? Number.NaN : -gammaGammaLogLikelihood(toParams(v), data)),
-    [Math.log(1), Math.log(2), Math.log(mean)],
-  );
+  const search = (d: SpendRows, start: number[], polish: boolean) =>
+    minimize(
+      (v) => (outOfRange(v) ? Number.NaN : -gammaGammaLogLikelihood(toParams(v), d)),
+      start,
+      polish ? POLISH : { step: 0.5 },
+    );
+  let start = [Math.log(1), Math.log(2), Math.log(mean)];
+  const sampled = data.length > SAMPLE_ROWS;
+  if (sampled) start = search(sampleSpend(data, SAMPLE_ROWS), start, false).x;
+  const best = search(data, start, sampled);
   return { params: toParams(best.x), logLikelihood: -best.value };
 }
 

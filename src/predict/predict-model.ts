@@ -155,27 +155,47 @@ export function scoreCustomers(s: PurchaseSummaries, fit: FitOutcome, terms: Clv
   const { model } = fit;
   const months = Math.ceil(terms.horizonDays / 30);
   const out: CustomerPrediction[] = [];
-  // Customers sharing (x, t_x, T) share every expectation: each is computed once per triple.
-  const memo = new Map<string, number[]>();
   const horizons = [
     30,
     90,
     365,
     ...Array.from({ length: months }, (_, k) => Math.min(30 * (k + 1), terms.horizonDays)),
   ];
+  // E[X(t)] = P(alive | x, t_x, T) × E[X(t) | alive, x, T]: P(alive) is taken once per triple and
+  // the expectations (a ₂F₁ series each) once per (x, T), which far fewer customers tell apart.
+  const ifAlive = new Map<number, Float64Array>();
+  const alive = new Map<number, Map<number, number>>();
+  const values = new Float64Array(horizons.length);
   for (let i = 0; i < s.customerId.length; i++) {
     const { x, tx, T } = summaryOf(s, i, unit);
-    const key = `${x}|${tx}|${T}`;
-    let values = memo.get(key);
-    if (!values) {
-      values = [model.pAlive(x, tx, T), ...horizons.map((days) => model.expected(days / unit, x, tx, T))];
-      if (!values.every(Number.isFinite))
-        throw new InvalidInputError(
-          `the ${model.name} fit gives no finite prediction for a customer with x = ${x}, t_x = ${tx}, T = ${T}`,
-        );
-      memo.set(key, values);
+    // Exact integer keys: days since the first purchase (< 2²¹) and x.
+    const pair = x * 2_097_152 + (s.endDay - s.firstDay[i]!);
+    let perT = ifAlive.get(pair);
+    if (!perT) {
+      perT = Float64Array.from(horizons, (days) => model.expectedIfAlive(days / unit, x, T));
+      ifAlive.set(pair, perT);
     }
-    const expectedIn = (days: number) => values[1 + horizons.indexOf(days)]!;
+    let byTx = alive.get(pair);
+    if (!byTx) {
+      byTx = new Map();
+      alive.set(pair, byTx);
+    }
+    const txDays = s.lastDay[i]! - s.firstDay[i]!;
+    let p = byTx.get(txDays);
+    if (p === undefined) {
+      p = model.pAlive(x, tx, T);
+      byTx.set(txDays, p);
+    }
+    for (let h = 0; h < horizons.length; h++) {
+      values[h] = p * perT[h]!;
+      // Where the series stalled, the model's own expectation (its quadrature).
+      if (!Number.isFinite(values[h]!)) values[h] = model.expected(horizons[h]! / unit, x, tx, T);
+    }
+    if (!Number.isFinite(p) || !values.every(Number.isFinite))
+      throw new InvalidInputError(
+        `the ${model.name} fit gives no finite prediction for a customer with x = ${x}, t_x = ${tx}, T = ${T}`,
+      );
+    const expectedIn = (days: number) => values[horizons.indexOf(days)]!;
     const zbar = x > 0 ? s.repeatNet[i]! / x / terms.minorPerMajor : 0;
     const spendMajor = fit.spend ? gammaGammaExpectedSpend(fit.spend.params, x, zbar) : x > 0 ? zbar : null;
     const spend =
@@ -195,7 +215,7 @@ export function scoreCustomers(s: PurchaseSummaries, fit: FitOutcome, terms: Clv
     const wait = (unit * (model.params.alpha! + T)) / (model.params.r! + x);
     out.push({
       customer_id: s.customerId[i]!,
-      p_alive: values[0]!,
+      p_alive: p,
       expected_purchases_30d: expectedIn(30),
       expected_purchases_90d: expectedIn(90),
       expected_purchases_365d: expectedIn(365),

@@ -1,4 +1,4 @@
-import { minorDigits } from '../importing/money-parse.ts';
+import { minorDigits } from './currency.ts';
 
 /** Minor units as a display amount, e.g. `129900, 'CNY'` → `¥1,299.00`. */
 export function formatMoney(minor: number, currency: string, locale = 'zh-CN'): string {

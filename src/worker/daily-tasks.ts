@@ -2,6 +2,7 @@ import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
 import { expirePoints } from '../loyalty/points-ledger.ts';
 import { evaluateTiers } from '../loyalty/tier-evaluate.ts';
 import { refreshPredictions } from '../predict/predict-service.ts';
+import { refreshAssociations } from '../predict/product-associations.ts';
 import { learnIntervals } from '../products/product-intervals.ts';
 import { computeSegmentation } from '../segments/rfm-service.ts';
 import { recordStageChanges } from '../segments/stage-changes.ts';
@@ -29,8 +30,9 @@ interface DailyTask {
  * ended, upgrades an order batch missed), points whose lots ran out, and the lifecycle stage and
  * RFM group changes that `lifecycle_changed` / `rfm_group_changed` journeys start from, the
  * products' repurchase intervals learned again (the `replenishment` trigger), the customers'
- * predictions (P(alive), expected purchases, CLV) refitted on the day's data, and from the
- * digest hour on, each assignee's list of open tasks. Each is safe to run twice for a date, so
+ * predictions (P(alive), expected purchases, CLV) refitted on the day's data, the product
+ * associations recommendations read (bought together, bought after), and from the digest hour
+ * on, each assignee's list of open tasks. Each is safe to run twice for a date, so
  * two workers racing for a day do no harm.
  */
 const TASKS: readonly DailyTask[] = [
@@ -77,6 +79,14 @@ const TASKS: readonly DailyTask[] = [
         if (error instanceof InvalidInputError) return { skipped: 1 };
         throw error;
       }
+    },
+  },
+  {
+    name: 'recommendations',
+    applies: () => true,
+    run: async (store, ws, today) => {
+      const { products, associations } = await refreshAssociations(store, ws, { asOf: today, actor: null });
+      return { products, associations };
     },
   },
   {

@@ -13,6 +13,7 @@ import { LifecyclePage } from './pages/lifecycle-page.tsx';
 import { LoyaltyPage } from './pages/loyalty-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { OverviewPage } from './pages/overview-page.tsx';
+import { PredictionPage } from './pages/prediction-page.tsx';
 import { RfmPage } from './pages/rfm-page.tsx';
 import { SegmentsPage } from './pages/segments-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
@@ -35,6 +36,7 @@ export const NAV: { path: string; label: MessageKey; adminOnly?: boolean }[] = [
   { path: '/broadcasts', label: 'nav.broadcasts' },
   { path: '/templates', label: 'nav.templates' },
   { path: '/analytics', label: 'nav.analytics' },
+  { path: '/predict', label: 'nav.predict' },
   { path: '/loyalty', label: 'nav.loyalty' },
   { path: '/import', label: 'nav.import' },
   { path: '/settings', label: 'nav.settings' },
@@ -87,6 +89,8 @@ export function routeFor(path: string): ReactNode {
       return <TemplatesPage />;
     case '/analytics':
       return <AnalyticsPage />;
+    case '/predict':
+      return <PredictionPage />;
     case '/loyalty':
       return <LoyaltyPage />;
     case '/import':

@@ -4,7 +4,7 @@ import { can } from '../../access/roles.ts';
 import { getUser } from '../../access/user-service.ts';
 import { auditAs } from '../../audit/audit-log.ts';
 import { customer360 } from '../../customers/customer-360.ts';
-import { CustomerPageSchema } from '../../customers/customer-contract.ts';
+import { CustomerExportSchema, CustomerPageSchema } from '../../customers/customer-contract.ts';
 import { eraseCustomer } from '../../customers/customer-erase.ts';
 import { getCustomerProfile, requireCustomer } from '../../customers/customer-profile.ts';
 import { countCustomers, searchCustomers } from '../../customers/customer-search.ts';
@@ -348,6 +348,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
         tags: ['customers'],
         summary: "Everything held about a customer, for a data subject's request (JSON)",
         params: CustomerParams,
+        response: { 200: CustomerExportSchema, ...ERRORS },
       },
     },
     async (request, reply) => {
@@ -364,7 +365,9 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
         objectId: customerId,
       });
       reply.header('content-disposition', `attachment; filename="customer-${customerId}.json"`);
-      return { ...profile, tag_history: history, events, exported_at: new Date().toISOString() };
+      // The stored rows as JSON writes them (instants as ISO text), which the schema describes.
+      const answer = { ...profile, tag_history: history, events, exported_at: new Date().toISOString() };
+      return JSON.parse(JSON.stringify(answer)) as z.infer<typeof CustomerExportSchema>;
     },
   );
 

@@ -29,7 +29,11 @@ import type { ApiContext } from '../context.ts';
 import { CustomerParams, ERRORS, IdValue, iso, NO_CONTENT } from '../schemas.ts';
 
 const Extra = z
-  .object({ coupon_code: z.string().optional(), recommendation: z.string().optional() })
+  .object({
+    coupon_code: z.string().optional(),
+    recommendation: z.string().optional(),
+    recommendations: z.array(z.string().max(200)).max(50).optional(),
+  })
   .strict();
 
 /** Channels (admins), templates, previews, sends and a customer's messages. */

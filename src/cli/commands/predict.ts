@@ -8,6 +8,7 @@ import { asOfOption, parseDateOption, todayIn } from '../../shared/local-date.ts
 import { withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 import { parseFormat, writeRows } from '../tabular-output.ts';
+import { registerCallListCommand } from './predict-call-list.ts';
 
 const COLUMNS = [
   'customer_id',
@@ -138,4 +139,6 @@ export function registerPredictCommands(program: Command): void {
         });
       },
     );
+
+  registerCallListCommand(predict);
 }

@@ -5,6 +5,8 @@ import { displayEn } from './messages-display-en.ts';
 import { importFieldsEn } from './messages-import-fields-en.ts';
 import { journeysEn } from './messages-journeys-en.ts';
 import { playbookEn } from './messages-playbook-en.ts';
+import { predictEn } from './messages-predict-en.ts';
+import { recommendEn } from './messages-recommend-en.ts';
 import { replenishEn } from './messages-replenish-en.ts';
 import { settingsEn } from './messages-settings-en.ts';
 import { surveysEn } from './messages-surveys-en.ts';
@@ -23,8 +25,10 @@ export const en: Record<MessageKey, string> = {
   ...wecomEn,
   ...surveysEn,
   ...playbookEn,
+  ...predictEn,
   ...broadcastsEn,
   ...settingsEn,
+  ...recommendEn,
   ...acquisitionEn,
   'app.name': 'Retain',
   'app.tagline': 'Repeat-purchase CRM: customers, RFM, lifecycle, segments and loyalty',

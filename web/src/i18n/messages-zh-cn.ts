@@ -7,6 +7,8 @@ import { displayZhCN } from './messages-display-zh-cn.ts';
 import { importFieldsZhCN } from './messages-import-fields-zh-cn.ts';
 import { journeysZhCN } from './messages-journeys-zh-cn.ts';
 import { playbookZhCN } from './messages-playbook-zh-cn.ts';
+import { predictZhCN } from './messages-predict-zh-cn.ts';
+import { recommendZhCN } from './messages-recommend-zh-cn.ts';
 import { replenishZhCN } from './messages-replenish-zh-cn.ts';
 import { settingsZhCN } from './messages-settings-zh-cn.ts';
 import { surveysZhCN } from './messages-surveys-zh-cn.ts';
@@ -24,8 +26,10 @@ export const zhCN = {
   ...wecomZhCN,
   ...surveysZhCN,
   ...playbookZhCN,
+  ...predictZhCN,
   ...broadcastsZhCN,
   ...settingsZhCN,
+  ...recommendZhCN,
   ...acquisitionZhCN,
   'app.name': 'Retain 复购',
   'app.tagline': '复购客户管理：客户、RFM、生命周期、分群与会员营销',

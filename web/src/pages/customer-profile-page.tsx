@@ -11,6 +11,8 @@ import { useApi } from '../lib/use-api.ts';
 import { Link } from '../router.tsx';
 import { CustomerCoupons } from './customer-coupons.tsx';
 import { CustomerLoyalty } from './customer-loyalty.tsx';
+import { CustomerPredictionCard } from './customer-prediction-card.tsx';
+import { CustomerRecommendations } from './customer-recommendations.tsx';
 import { CustomerReplenishmentCard } from './customer-replenishment.tsx';
 import { CustomerService } from './customer-service.tsx';
 import { CustomerStages } from './customer-stages.tsx';
@@ -38,9 +40,13 @@ export function CustomerProfilePage({ id }: { id: number }) {
               <RfmCard id={id} />
             </Col>
             <Col xs={24} lg={12}>
+              <CustomerRecommendations id={id} />
+            </Col>
+            <Col xs={24} lg={12}>
               <CustomerReplenishmentCard id={id} />
             </Col>
           </Row>
+          <CustomerPredictionCard id={id} />
           <Card style={{ marginTop: 16 }}>
             <Tabs
               items={[

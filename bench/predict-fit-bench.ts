@@ -1,0 +1,200 @@
+/**
+ * The fit-and-score part of `npm run bench:predict`: on an embedded (PGlite) store of N customers
+ * and 10 × N orders, times "fit and score everyone" (read the purchase summaries, fit BG/NBD and
+ * Gamma-Gamma on the unique (x, t_x, T) triples, score every customer, store the predictions:
+ * `refreshPredictions`, as the worker runs it) beside the named baseline measured in the same run:
+ * the same likelihood optimised over the uncompressed per-customer rows (one row per customer).
+ * The store is generated once with SQL into bench/out and reused.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { cliActor } from '../src/access/caller.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { fitCountModel, UNIT_DAYS } from '../src/predict/count-model.ts';
+import { fitModels, scoreCustomers } from '../src/predict/predict-model.ts';
+import { refreshPredictions } from '../src/predict/predict-service.ts';
+import { readPurchaseSummaries } from '../src/predict/purchase-summary.ts';
+import { compressTriples, type Triples } from '../src/predict/rfm-triples.ts';
+import { ensureWorkspace } from '../src/workspaces/workspace-service.ts';
+import { seedCustomers } from './customer-store.ts';
+
+const out = join(new URL('.', import.meta.url).pathname, 'out');
+const AS_OF = '2026-01-01';
+const SPAN_SECONDS = 730 * 86_400;
+
+/**
+ * A PGlite store (workspace `bench`) of `customers` customers and `orders` orders over 2024–2025:
+ * buyers drawn with a skew (low ids buy more), each buying only within a window of their own (so
+ * some stop early, as real customers drop out), 3% cancelled. Built once, reused.
+ */
+export async function predictStore(customers: number, orders: number): Promise<string> {
+  mkdirSync(out, { recursive: true });
+  const dir = join(out, `predict-store-${customers}-${orders}`);
+  if (existsSync(dir)) return dir;
+  const tmp = `${dir}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  const store = await openDatabase({ dataDir: tmp });
+  const ws = await ensureWorkspace(store.db, 'bench');
+  await store.withSession(async (session) => {
+    const db = session.db;
+    await seedCustomers(db, ws.id, customers);
+    // u uniform in [0, 1) from a multiplicative hash of i; the buyer is ⌊N·u²⌋ (a skew), the time
+    // falls in the buyer's own window [start, start + length) inside the two years.
+    await sql`insert into orders (workspace_id, order_id, customer_id, ordered_at, local_date, amount, currency, status, channel)
+      select ${ws.id}, 'PO' || i, c, t, (t at time zone 'Asia/Shanghai')::date,
+        990 + (i * 104729) % 98910, 'CNY', case when i % 33 = 0 then 'cancelled' else 'completed' end, '天猫'
+      from generate_series(1::bigint, ${orders}::bigint) i,
+        lateral (select 1 + least(${customers - 1}, floor(${customers} * power(((i * 2654435761) % 4294967296)::float8 / 4294967296, 2))::bigint) as c) b,
+        lateral (select (c * 7919 * 40503) % ${SPAN_SECONDS / 2} as start, ${SPAN_SECONDS / 4} + (c * 104729 * 31) % ${(SPAN_SECONDS * 3) / 4} as length) w,
+        lateral (select timestamptz '2024-01-01 00:00:00+08' + least(${SPAN_SECONDS - 1}, w.start + ((i * 1103515245 + 12345) % 2147483648) % w.length) * interval '1 second' as t) x`.execute(
+      db,
+    );
+    await sql`analyze`.execute(db);
+  });
+  await store.close();
+  renameSync(tmp, dir);
+  return dir;
+}
+
+const seconds = (from: number) => (performance.now() - from) / 1000;
+
+/** CPU seconds this process spent (PGlite runs in it, so the database's work counts too). */
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/** One measured run: the figures a README row needs. */
+export interface FitBenchResult {
+  customers: number;
+  orders: number;
+  buyers: number;
+  triples: number;
+  /** refreshPredictions end to end: read, fit on triples, score, store. */
+  fitAndScore: number;
+  read: number;
+  /** BG/NBD alone: compress + fit on triples; the baseline on one row per customer. */
+  fitTriples: number;
+  fitRows: number;
+  /** fitModels: BG/NBD on triples and Gamma-Gamma on spend. */
+  fitBoth: number;
+  /** CPU seconds of the same, telling the work apart from a busy machine's waiting. */
+  fitAndScoreCpu: number;
+  fitTriplesCpu: number;
+  fitRowsCpu: number;
+  score: number;
+  logLikelihoodTriples: number;
+  logLikelihoodRows: number;
+}
+
+/** Runs the fit-and-score measurement on a store of `customers` customers and `orders` orders. */
+export async function runFitBench(customers: number, orders: number): Promise<FitBenchResult> {
+  const started = performance.now();
+  const dir = await predictStore(customers, orders);
+  if (seconds(started) > 1) console.log(`built the store in ${seconds(started).toFixed(0)} s (${dir})`);
+  const store = await openDatabase({ dataDir: dir });
+  try {
+    const ws = await ensureWorkspace(store.db, 'bench');
+    // Warm-up: the first query over the orders pays for reading the store into memory.
+    await readPurchaseSummaries(store.db, ws.id, AS_OF);
+
+    let t = performance.now();
+    const cpu = cpuSeconds();
+    const done = await refreshPredictions(store, ws, { asOf: AS_OF, actor: cliActor() });
+    const fitAndScore = seconds(t);
+    const fitAndScoreCpu = cpuSeconds() - cpu;
+    console.log(
+      `fit and score everyone, stored: ${fitAndScore.toFixed(2)} s (${fitAndScoreCpu.toFixed(2)} s CPU)`,
+    );
+
+    // The parts, measured on their own.
+    t = performance.now();
+    const summaries = await readPurchaseSummaries(store.db, ws.id, AS_OF);
+    const read = seconds(t);
+    t = performance.now();
+    const fit = fitModels(summaries, { model: 'bgnbd', unit: 'week', minorPerMajor: 100 });
+    const fitBoth = seconds(t);
+    t = performance.now();
+    scoreCustomers(summaries, fit, {
+      horizonDays: 365,
+      monthlyDiscountRate: 0.01,
+      margin: 1,
+      minorPerMajor: 100,
+    });
+    const score = seconds(t);
+
+    // BG/NBD alone: on the unique triples (compression included) vs the baseline, the same
+    // likelihood over one row per customer (count 1 each), no compression.
+    const rows = uncompressedRows(summaries, UNIT_DAYS.week);
+    t = performance.now();
+    let c = cpuSeconds();
+    const compressed = fitCountModel('bgnbd', compressTriples(rowsOf(rows)));
+    const fitTriples = seconds(t);
+    const fitTriplesCpu = cpuSeconds() - c;
+    t = performance.now();
+    c = cpuSeconds();
+    const baseline = fitCountModel('bgnbd', rows);
+    const fitRows = seconds(t);
+    const fitRowsCpu = cpuSeconds() - c;
+    return {
+      customers,
+      orders,
+      buyers: done.predictions.length,
+      triples: done.fit.triples,
+      fitAndScore,
+      read,
+      fitTriples,
+      fitRows,
+      fitBoth,
+      fitAndScoreCpu,
+      fitTriplesCpu,
+      fitRowsCpu,
+      score,
+      logLikelihoodTriples: compressed.logLikelihood,
+      logLikelihoodRows: baseline.logLikelihood,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Every customer's own (x, t_x, T) as a row of weight 1: what the likelihood sums without compression. */
+function uncompressedRows(s: Awaited<ReturnType<typeof readPurchaseSummaries>>, unit: number): Triples {
+  const n = s.customerId.length;
+  const x = new Float64Array(n);
+  const tx = new Float64Array(n);
+  const T = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = s.days[i]! - 1;
+    tx[i] = (s.lastDay[i]! - s.firstDay[i]!) / unit;
+    T[i] = (s.endDay - s.firstDay[i]!) / unit;
+  }
+  return { x, tx, T, count: new Float64Array(n).fill(1), length: n };
+}
+
+/** The rows as the customer summaries compressTriples reads. */
+function* rowsOf(t: Triples) {
+  for (let i = 0; i < t.length; i++) yield { x: t.x[i]!, tx: t.tx[i]!, T: t.T[i]! };
+}
+
+/** Prints the result as README table rows. */
+export function printFitBench(r: FitBenchResult): void {
+  console.log(
+    `\nFit and score everyone (BG/NBD + Gamma-Gamma, weeks, as of ${AS_OF}) on PGlite: ${r.customers.toLocaleString('en')} customers, ${r.orders.toLocaleString('en')} orders, ${r.buyers.toLocaleString('en')} buyers, ${r.triples.toLocaleString('en')} unique triples`,
+  );
+  console.log('| step | Retain (unique triples) | baseline (uncompressed per-customer rows) |');
+  console.log('|---|---:|---:|');
+  console.log(`| read purchase summaries (SQL) | ${r.read.toFixed(2)} s | same |`);
+  console.log(
+    `| fit BG/NBD by maximum likelihood | ${r.fitTriples.toFixed(2)} s, ${r.fitTriplesCpu.toFixed(2)} s CPU (compression included) | ${r.fitRows.toFixed(2)} s, ${r.fitRowsCpu.toFixed(2)} s CPU |`,
+  );
+  console.log(`| fit BG/NBD + Gamma-Gamma (fitModels) | ${r.fitBoth.toFixed(2)} s | — |`);
+  console.log(`| score everyone | ${r.score.toFixed(2)} s | same |`);
+  console.log(
+    `| **fit and score everyone, stored** (refreshPredictions: read, fit, score, write) | **${r.fitAndScore.toFixed(2)} s**, ${r.fitAndScoreCpu.toFixed(2)} s CPU | ≈ ${(r.fitAndScore - r.fitTriples + r.fitRows).toFixed(2)} s |`,
+  );
+  console.log(
+    `log-likelihood: ${r.logLikelihoodTriples.toFixed(2)} (triples) vs ${r.logLikelihoodRows.toFixed(2)} (rows)`,
+  );
+}

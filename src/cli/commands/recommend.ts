@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { cliActor } from '../../access/caller.ts';
+import { findCustomerId } from '../../customers/customer-profile.ts';
+import { lastAssociationRefresh, refreshAssociations } from '../../predict/product-associations.ts';
+import { DEFAULT_TOP, exportRecommendations } from '../../predict/recommendation.ts';
+import { InvalidInputError } from '../../shared/errors.ts';
+import { asOfOption } from '../../shared/local-date.ts';
+import { withWorkspace } from '../context.ts';
+import { parseFormat, writeRows } from '../tabular-output.ts';
+
+const COLUMNS = ['customer_id', 'rank', 'item', 'name', 'score', 'because'] as const;
+
+function topOption(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_TOP;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 100)
+    throw new InvalidInputError(`--top ${value}: expected a whole number from 1 to 100`);
+  return n;
+}
+
+/** `retain recommend`: each customer's top-N products from the stored associations. */
+export function registerRecommendCommand(program: Command): void {
+  program
+    .command('recommend')
+    .description(
+      'per-customer top-N products (猜你喜欢) from products bought together and bought after; ' +
+        'leaves out what the customer bought recently and what is not sold any more',
+    )
+    .option('--customer <id>', 'one customer: external id, phone, email, member card or internal id')
+    .option('--top <n>', 'recommendations per customer, 1 to 100', String(DEFAULT_TOP))
+    .option('--refresh', 'recompute the associations first (the worker does it daily; done when none exist)')
+    .option('--as-of <date>', 'with --refresh: count orders up to this date (default: today)')
+    .option('--format <format>', 'csv, json or table', 'csv')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(
+      async (
+        opts: {
+          customer?: string;
+          top?: string;
+          refresh?: boolean;
+          asOf?: string;
+          format: string;
+          out?: string;
+        },
+        command: Command,
+      ) => {
+        const format = parseFormat(opts.format, ['csv', 'json', 'table']);
+        const top = topOption(opts.top);
+        await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
+          const asOf = asOfOption(opts.asOf, ws.timezone);
+          const customerIds =
+            opts.customer === undefined ? undefined : [await findCustomerId(store.db, ws.id, opts.customer)];
+          if (opts.refresh || !(await lastAssociationRefresh(store.db, ws.id)))
+            await refreshAssociations(store, ws, { asOf, actor: cliActor() });
+          const rows = (await exportRecommendations(store.db, ws.id, { customerIds, top })).map((r) => ({
+            ...r,
+            score: Math.round(r.score * 1e6) / 1e6,
+          }));
+          await writeRows(rows, [...COLUMNS], format, opts.out);
+        });
+      },
+    );
+}
