@@ -122,7 +122,8 @@ beforeAll(async () => {
         id: number;
       }>`select id from journeys where workspace_id = ${ws} and name = '复购提醒'`.execute(db);
       const jid = journey.rows[0]!.id;
-      // Five customers through the send step: one message sent, two skipped, one failed, one deferred.
+      // Five customers through the send step: one message sent, two skipped, one failed, one deferred
+      // (due when quiet hours end, later than this test: the server's worker must not send it now).
       const outcomes: [string, string | null][] = [
         ['sent', null],
         ['skipped', 'opted_out'],
@@ -141,7 +142,9 @@ beforeAll(async () => {
           values (${ws}, ${jid}, ${eid}, ${who}, 'send', 'queued', now())`.execute(db);
         await sql`insert into messages (workspace_id, customer_id, channel, template, purpose, idempotency_key, status, reason, journey_id, entry_id, step, due_at, sent_at)
           values (${ws}, ${customerId}, 'email', 'promo-mail', 'marketing', ${`sweep-${i}`}, ${status}, ${reason}, ${jid}, ${eid}, 'send',
-            now(), ${status === 'sent' ? sql`now()` : null})`.execute(db);
+            ${status === 'queued' ? sql`now() + interval '12 hours'` : sql`now()`}, ${status === 'sent' ? sql`now()` : null})`.execute(
+          db,
+        );
       }
       const template = await createCouponTemplate(db, workspace, {
         name: '复购券',
