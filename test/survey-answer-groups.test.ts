@@ -169,8 +169,10 @@ describe.each(storesUnderTest())('survey answers posted at once ($name)', (store
     const again = await submitAnswers(database.db, [
       { token: token('G2'), form: new URLSearchParams('score=10'), ...at },
       { token: token('G1'), form: new URLSearchParams('score=10'), ...at },
+      // Answered before, and a bad form this time: "already answered", not the form's problems.
+      { token: token('G3'), form: new URLSearchParams('score=11'), ...at },
     ]);
-    expect(again.map((r) => r.state)).toEqual(['recorded', 'answered']);
+    expect(again.map((r) => r.state)).toEqual(['recorded', 'answered', 'answered']);
     const responses = await api.call('GET', '/api/v1/surveys/1/responses?limit=100', { key: w.keys.admin });
     const scores = Object.fromEntries(
       responses.body.items.map((r: { customer_name: string; score: number }) => [r.customer_name, r.score]),

@@ -34,8 +34,15 @@ export async function openLink(db: Kysely<Schema>, visit: LinkVisit): Promise<Op
   return (await openLinks(db, [visit]))[0]!;
 }
 
-/** {@link openLink} for several visits at once: three statements whatever their number. */
-async function openLinks(db: Kysely<Schema>, visits: readonly LinkVisit[]): Promise<OpenedLink[]> {
+/**
+ * {@link openLink} for several visits at once: three statements whatever their number, two
+ * without `seekAnswered` (every genuine link of an active survey then reads as open).
+ */
+async function openLinks(
+  db: Kysely<Schema>,
+  visits: readonly LinkVisit[],
+  seekAnswered = true,
+): Promise<OpenedLink[]> {
   const key = await trackingKey(db);
   const links = visits.map((v) => {
     const link = readSurveyToken(key, v.token);
@@ -45,7 +52,7 @@ async function openLinks(db: Kysely<Schema>, visits: readonly LinkVisit[]): Prom
   const [origins, surveys, answered] = await Promise.all([
     messageOrigins(db, live),
     surveysByIds(db, live),
-    answeredLinks(db, live),
+    seekAnswered ? answeredLinks(db, live) : new Set<string>(),
   ]);
   return links.map((link, i): OpenedLink => {
     if (link === undefined) return { state: 'invalid' };
@@ -95,22 +102,27 @@ export async function submitAnswers(
   db: Kysely<Schema>,
   posted: readonly PostedAnswer[],
 ): Promise<SubmitResult[]> {
-  const opened = await openLinks(db, posted);
+  // Whether a link was answered before shows when its answer is inserted (the unique key refuses
+  // a second): only a form with problems needs asking, to say "already answered" instead.
+  const opened = await openLinks(db, posted, false);
   const results: SubmitResult[] = [];
   const toRecord: (ToRecord & { index: number })[] = [];
+  const refused: number[] = [];
   for (const [i, o] of opened.entries()) {
     if (o.state !== 'open') {
       results.push(o);
       continue;
     }
     const read = readAnswer(o.survey.definition, posted[i]!.form, o.locale);
-    if ('problems' in read)
+    if ('problems' in read) {
       results.push({ state: 'problems', problems: read.problems, survey: o.survey, locale: o.locale });
-    else {
+      refused.push(i);
+    } else {
       results.push({ state: 'recorded', survey: o.survey, locale: o.locale, tasks: 0 });
       toRecord.push({ index: i, ...o, answer: read.answer });
     }
   }
+  await markAnswered(db, refused, opened, results);
   if (toRecord.length === 0) return results;
   await db.transaction().execute(async (trx) => {
     const tasks = await record(
@@ -127,6 +139,24 @@ export async function submitAnswers(
     }
   });
   return results;
+}
+
+/** Turns the refused forms whose link was answered before into "already answered". */
+async function markAnswered(
+  db: Kysely<Schema>,
+  refused: readonly number[],
+  opened: readonly OpenedLink[],
+  results: SubmitResult[],
+): Promise<void> {
+  const open = refused.map((i) => opened[i] as Extract<OpenedLink, { state: 'open' }>);
+  if (open.length === 0) return;
+  const answered = await answeredLinks(
+    db,
+    open.map((o) => o.link),
+  );
+  for (const [k, o] of open.entries())
+    if (answered.has(linkKey(o.link)))
+      results[refused[k]!] = { state: 'answered', survey: o.survey, link: o.link, locale: o.locale };
 }
 
 /** One answer posted through a link: see {@link submitAnswers}. */

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Actor } from '../access/caller.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { existingCustomerIds } from '../customers/customer-profile.ts';
@@ -62,32 +62,51 @@ export async function createTasksIn(
       created_at: now,
       updated_at: now,
     }));
+    // The tasks and their first history rows in one statement (a group of survey answers or a
+    // journey round makes many small batches; each statement costs its round trip).
     const inserted = await trx
-      .insertInto('tasks')
-      .values(rows)
-      .onConflict((oc) =>
-        oc.columns(['workspace_id', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing(),
+      .with('t', (db) =>
+        db
+          .insertInto('tasks')
+          .values(rows)
+          .onConflict((oc) =>
+            oc.columns(['workspace_id', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing(),
+          )
+          .returning(['id', 'assignee_id', 'dedupe_key']),
       )
-      .returning(['id', 'assignee_id', 'dedupe_key'])
+      .with('h', (db) =>
+        db
+          .insertInto('task_history')
+          .columns([
+            'workspace_id',
+            'task_id',
+            'at',
+            'actor',
+            'from_status',
+            'to_status',
+            'outcome',
+            'assignee_id',
+          ])
+          .expression((eb) =>
+            eb
+              .selectFrom('t')
+              .select([
+                sql<number>`${workspace.id}::int`.as('workspace_id'),
+                't.id',
+                sql<Date>`${now}::timestamptz`.as('at'),
+                sql<string>`${createdBy}::text`.as('actor'),
+                sql<null>`null::text`.as('from_status'),
+                sql<string>`'open'`.as('to_status'),
+                sql<null>`null::text`.as('outcome'),
+                't.assignee_id',
+              ]),
+          ),
+      )
+      .selectFrom('t')
+      .select(['id', 'assignee_id', 'dedupe_key'])
       .execute();
     created.push(...inserted);
   }
-  if (created.length > 0)
-    await trx
-      .insertInto('task_history')
-      .values(
-        created.map((t) => ({
-          workspace_id: workspace.id,
-          task_id: t.id,
-          at: now,
-          actor: createdBy,
-          from_status: null,
-          to_status: 'open',
-          outcome: null,
-          assignee_id: t.assignee_id,
-        })),
-      )
-      .execute();
   return created;
 }
 

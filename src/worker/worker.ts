@@ -5,6 +5,7 @@ import {
   type WecomResultCounts,
 } from '../channels/wecom-customer-results.ts';
 import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
+import { analyzeChangedTables } from '../db/table-statistics.ts';
 import { scanTrigger } from '../journeys/journey-enter.ts';
 import { runDueEntries, wakeOnEvents } from '../journeys/journey-run.ts';
 import { listJourneys } from '../journeys/journey-service.ts';
@@ -96,13 +97,18 @@ export async function runPass(
   return result;
 }
 
-/** One pass over every workspace (or the named ones) at the clock's time. */
+/**
+ * One pass over every workspace (or the named ones) at the clock's time, after analyzing the
+ * embedded store's changed tables.
+ */
 export async function runOnce(
   store: StoreOrKysely,
   only?: readonly string[],
   options: WorkerOptions = {},
 ): Promise<PassResult[]> {
   const db = kyselyOf(store);
+  // The embedded store has no autovacuum: keep its planner's row counts current (see there).
+  if ('copyOut' in store) await analyzeChangedTables(store);
   const now = clockNow();
   const results: PassResult[] = [];
   for (const ws of await listWorkspaces(db)) {
