@@ -9,7 +9,7 @@ import {
   armIndexSql,
   armsOf,
   audienceFilter,
-  drawSql,
+  heldSql,
   knownZones,
   zoneSql,
 } from './broadcast-audience.ts';
@@ -55,8 +55,8 @@ async function materialiseBatch(
 ): Promise<boolean> {
   const ws = workspace.id;
   return db.transaction().execute(async (trx) => {
-    const b = await sql<{ definition: BroadcastDefinition; cursor_id: string | null }>`
-      select definition, cursor_id from broadcasts where workspace_id = ${ws} and id = ${id}
+    const b = await sql<{ definition: BroadcastDefinition; cursor_id: string | null; draw_version: number }>`
+      select definition, cursor_id, draw_version from broadcasts where workspace_id = ${ws} and id = ${id}
         and status = 'sending' and not materialised for update skip locked`.execute(trx);
     const row = b.rows[0];
     if (!row) return false;
@@ -74,10 +74,9 @@ async function materialiseBatch(
     }
     const filter = await audienceFilter(trx, workspace, id, def.audience);
     const inBatch = sql`c.workspace_id = ${ws} and c.id > ${lo} and c.id <= ${hi} and ${filter}`;
-    const holdout = def.holdout_percent ?? 0;
-    const held =
-      holdout > 0 ? sql<boolean>`${drawSql(id, 'holdout')} < ${holdout}::float8` : sql<boolean>`false`;
-    if (holdout > 0) {
+    const draws = { id, draw_version: row.draw_version };
+    const held = heldSql(draws, def.holdout_percent);
+    if (def.holdout_percent) {
       const h = await sql`insert into broadcast_holdouts (workspace_id, broadcast_id, customer_id)
         select ${ws}, ${id}, c.id from customers c where ${inBatch} and ${held}
         on conflict do nothing`.execute(trx);
@@ -116,7 +115,7 @@ async function materialiseBatch(
       select ${ws}, a.id, ${pick((x) => sql`${x.t.channel}::text`)}, ${pick((x) => sql`${x.a.templates[0]}::text`)},
         ${pick((x) => sql`${x.t.purpose}::text`)}, ${`broadcast:${id}:`}::text || a.id::text, 'queued', a.due,
         ${pick((x) => sql`${x.a.templates}::text[]`)}, ${coupon}, ${id}, ${pick((x) => sql`${x.a.name}::text`)}
-      from (select c.id, ${armIndexSql(id, arms)} as arm, ${dueSql(def, workspace, zones, now)} as due
+      from (select c.id, ${armIndexSql(draws, arms)} as arm, ${dueSql(def, workspace, zones, now)} as due
         from customers c where ${inBatch} and not ${held}) a
       ${couponJoin}
       on conflict (workspace_id, idempotency_key) do nothing`.execute(trx);
