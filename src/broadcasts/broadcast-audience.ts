@@ -64,21 +64,26 @@ export function armIndexSql(b: DrawOf, arms: readonly Arm[]): RawBuilder<number>
   return sql<number>`(case ${sql.join(whens, sql` `)} else ${arms.length - 1}::int end)`;
 }
 
-/** A filter over `customers c`: the broadcast's audience (erased customers never). */
+/**
+ * A filter over `customers c`: the broadcast's audience (erased customers never); with `ids`,
+ * its members in that id range (a batch of the send), the stored membership read for that range only.
+ */
 export async function audienceFilter(
   db: Kysely<Schema>,
   workspace: Workspace,
   broadcastId: number,
   audience: Audience,
+  ids?: { after: number; upTo: number },
 ): Promise<RawBuilder<boolean>> {
   const ws = workspace.id;
   let filter: RawBuilder<boolean>;
-  if ('segment' in audience) filter = await segmentMemberFilter(db, ws, audience.segment);
+  if ('segment' in audience) filter = await segmentMemberFilter(db, ws, audience.segment, ids);
   else if ('condition' in audience)
     filter = await conditionFilter(db, workspace, parseCondition(audience.condition));
   else
     filter = sql<boolean>`exists (select 1 from broadcast_list l
-      where l.workspace_id = c.workspace_id and l.broadcast_id = ${broadcastId} and l.customer_id = c.id)`;
+      where l.workspace_id = c.workspace_id and l.broadcast_id = ${broadcastId} and l.customer_id = c.id
+      ${ids ? sql`and l.customer_id > ${ids.after} and l.customer_id <= ${ids.upTo}` : sql``})`;
   return sql<boolean>`(c.erased_at is null and ${filter})`;
 }
 
