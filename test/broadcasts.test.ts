@@ -24,12 +24,7 @@ import {
   type Workspace,
   workspaceById,
 } from '../src/workspaces/workspace-service.ts';
-import {
-  actor,
-  generateAudience,
-  independentDraws,
-  type Person,
-} from './broadcast-fixture.ts';
+import { actor, generateAudience, independentDraws, type Person } from './broadcast-fixture.ts';
 import { importText } from './fixtures.ts';
 import { startSmtpSink } from './local-servers.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
