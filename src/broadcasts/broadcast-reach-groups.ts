@@ -1,8 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import type { Candidate } from '../messaging/send-guards.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
-import { type Arm, armIndexSql, audienceFilter, type DrawOf, heldSql } from './broadcast-audience.ts';
+import { type Arm, armIndexSql, type DrawOf, heldSql } from './broadcast-audience.ts';
 import type { BroadcastDefinition } from './broadcast-contract.ts';
 
 /** One group of the audience that the guards see alike. */
@@ -24,7 +22,15 @@ export interface Group {
 /** What the reach's grouped read needs beyond the audience: the guards' settings and the arms' candidates. */
 export interface GroupInputs {
   arms: readonly Arm[];
-  candidates: readonly (readonly Candidate[])[];
+  /** Each arm's candidates as the guards weigh them (channel, purpose, the address it needs). */
+  candidates: readonly (readonly {
+    channel: string;
+    purpose: string;
+    needs: string | null;
+    configured: boolean;
+  }[])[];
+  /** The audience over `customers c` (`audienceFilter`). */
+  filter: RawBuilder<boolean>;
   frequencyCap: number;
   frequencyDays: number;
   quietHours: boolean;
@@ -43,7 +49,7 @@ const ADDRESSES = ['email', 'phone', 'wechat_openid', 'wecom_external_userid'] a
  */
 export async function audienceGroups(
   db: Kysely<Schema>,
-  workspace: Workspace,
+  workspace: { id: number; timezone: string },
   broadcast: DrawOf & { definition: BroadcastDefinition },
   x: GroupInputs,
 ): Promise<Group[]> {
@@ -74,7 +80,6 @@ export async function audienceGroups(
         and m.sent_at > ${x.now}::timestamptz - ${x.frequencyDays}::int * interval '1 day'
         group by m.customer_id) r on r.customer_id = c.id`
     : sql``;
-  const filter = await audienceFilter(db, workspace, broadcast.id, def.audience);
   // One grouped read of the whole audience: room to hash it in memory (the default 4 MB spills a
   // million rows to disk, several times slower on the embedded store), for this statement only.
   return db.transaction().execute(async (trx) => {
@@ -93,7 +98,7 @@ export async function audienceGroups(
         from opt_outs o where o.workspace_id = ${ws} and o.channel = any(${channels}::text[])
           and o.purpose = any(${purposes}::text[]) group by o.customer_id) o on o.customer_id = c.id
       ${recent}
-      where c.workspace_id = ${ws} and ${filter}
+      where c.workspace_id = ${ws} and ${x.filter}
       group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`.execute(trx);
     return r.rows;
   });

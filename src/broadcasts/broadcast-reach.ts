@@ -9,7 +9,7 @@ import { NotFoundError } from '../shared/errors.ts';
 import { clockMinutes, isTimeZone, zonedInstant } from '../shared/zoned-time.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
-import { armsOf } from './broadcast-audience.ts';
+import { armsOf, audienceFilter } from './broadcast-audience.ts';
 import type { Reach } from './broadcast-contract.ts';
 import { audienceGroups } from './broadcast-reach-groups.ts';
 import { type StoredBroadcast, sendInstant } from './broadcast-service.ts';
@@ -55,6 +55,7 @@ export async function estimateReach(
   const groups = await audienceGroups(db, workspace, broadcast, {
     arms,
     candidates,
+    filter: await audienceFilter(db, workspace, broadcast.id, def.audience),
     frequencyCap: s.frequency_cap,
     frequencyDays: s.frequency_days,
     quietHours: !!s.quiet_hours,
