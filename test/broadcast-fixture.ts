@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { cliActor } from '../src/access/caller.ts';
 import type { Database } from '../src/db/database.ts';
+import type { Schema } from '../src/db/schema.ts';
 import { createCouponTemplate } from '../src/loyalty/coupon-template.ts';
 import { optOut } from '../src/messaging/send-message.ts';
 import { saveTemplates } from '../src/messaging/template-service.ts';
@@ -22,10 +23,36 @@ export interface Person {
   zone: string | null;
 }
 
-/** sha256 draw in [0, 100) of `broadcast:ID:CUSTOMER:WHAT`, as the broadcast documentation states it. */
+/** Draw version 1 (broadcasts before migration 0042): sha256 of `broadcast:ID:CUSTOMER:WHAT`, in [0, 100). */
 export function independentDraw(broadcastId: number, customerId: number, what: string): number {
   const hex = createHash('sha256').update(`broadcast:${broadcastId}:${customerId}:${what}`).digest('hex');
   return (Number.parseInt(hex.slice(0, 8), 16) / 4294967296) * 100;
+}
+
+/**
+ * Draw version 2 as documented, computed here: PostgreSQL's `hashint8extended(customer, broadcast)`,
+ * the holdout share from its low 32 bits and the variant share from its high 32 bits, in [0, 100).
+ */
+export async function independentDraws(
+  db: Kysely<Schema>,
+  broadcastId: number,
+  customerIds: readonly number[],
+): Promise<Map<number, { holdout: number; variant: number }>> {
+  const r = await sql<{
+    id: string;
+    h: string;
+  }>`select id::text, hashint8extended(id, ${broadcastId}::bigint)::text as h
+    from unnest(${customerIds}::bigint[]) id`.execute(db);
+  const share = (bits: bigint) => (Number(bits) / 4294967296) * 100;
+  return new Map(
+    r.rows.map((x) => {
+      const h = BigInt(x.h);
+      return [
+        Number(x.id),
+        { holdout: share(BigInt.asUintN(32, h)), variant: share(BigInt.asUintN(32, h >> 32n)) },
+      ];
+    }),
+  );
 }
 
 /**

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { normalizeEmail, normalizeExternalId, normalizePhone } from '../identity/identity-normalize.ts';
@@ -18,61 +17,73 @@ export function armsOf(def: BroadcastDefinition): Arm[] {
   return def.variants ?? [{ name: 'main', weight: 1, templates: def.templates! }];
 }
 
-/**
- * A share in [0, 100) fixed by the broadcast, the customer and what is drawn (`holdout`,
- * `variant`): the same every time, like a journey's draw. {@link drawSql} computes the same in SQL.
- */
-export function broadcastDraw(broadcastId: number, customerId: number, what: string): number {
-  const h = createHash('sha256').update(`broadcast:${broadcastId}:${customerId}:${what}`).digest();
-  return (h.readUInt32BE(0) / 2 ** 32) * 100;
+/** The draw version new broadcasts get (the column's default since migration 0042). */
+export const CURRENT_DRAW_VERSION = 2;
+
+/** What fixes a broadcast's draws: its id and how it draws (`draw_version`). */
+export interface DrawOf {
+  id: number;
+  draw_version: number;
 }
 
-/** {@link broadcastDraw} over `c.id` in SQL, so a million customers are drawn in one statement. */
-export function drawSql(broadcastId: number, what: string): RawBuilder<number> {
-  return sql<number>`(('x' || left(encode(sha256(convert_to(${`broadcast:${broadcastId}:`}::text || c.id::text || ${`:${what}`}::text, 'UTF8')), 'hex'), 8))::bit(32)::bigint)::float8 / 4294967296 * 100`;
+/**
+ * A customer's share in [0, 100) for what is drawn (`holdout`, `variant`), fixed by the broadcast
+ * and the customer: the same every time, so the estimate and the send agree. Version 1 (broadcasts
+ * created before migration 0042, kept so their holdouts and arms do not move) hashes
+ * `broadcast:ID:CUSTOMER:WHAT` with sha256 for each draw; version 2 takes one
+ * `hashint8extended(customer, broadcast)` per customer, the holdout from its low 32 bits and the
+ * arm from its high 32 bits (independent bits of one 64-bit hash, a quarter of the cost).
+ */
+export function drawSql(b: DrawOf, what: 'holdout' | 'variant'): RawBuilder<number> {
+  if (b.draw_version === 1)
+    return sql<number>`(('x' || left(encode(sha256(convert_to(${`broadcast:${b.id}:`}::text || c.id::text || ${`:${what}`}::text, 'UTF8')), 'hex'), 8))::bit(32)::bigint)::float8 / 4294967296 * 100`;
+  const bits =
+    what === 'holdout'
+      ? sql`hashint8extended(c.id, ${b.id}::bigint) & 4294967295`
+      : sql`(hashint8extended(c.id, ${b.id}::bigint) >> 32) & 4294967295`;
+  return sql<number>`(${bits})::float8 / 4294967296 * 100`;
+}
+
+/** Whether `customers c` is held out of the broadcast (its holdout draw under the percent). */
+export function heldSql(b: DrawOf, holdoutPercent: number | undefined): RawBuilder<boolean> {
+  if (!holdoutPercent) return sql<boolean>`false`;
+  return sql<boolean>`${drawSql(b, 'holdout')} < ${holdoutPercent}::float8`;
 }
 
 /** The index (0-based) of the arm a customer's variant draw falls in, the arms sharing by weight. */
-export function armIndexSql(broadcastId: number, arms: readonly Arm[]): RawBuilder<number> {
+export function armIndexSql(b: DrawOf, arms: readonly Arm[]): RawBuilder<number> {
   if (arms.length === 1) return sql<number>`0`;
   const total = arms.reduce((s, a) => s + a.weight, 0);
   let upper = 0;
   const whens = arms.slice(0, -1).map((a, i) => {
     upper += (a.weight / total) * 100;
-    return sql`when ${drawSql(broadcastId, 'variant')} < ${upper}::float8 then ${i}::int`;
+    return sql`when ${drawSql(b, 'variant')} < ${upper}::float8 then ${i}::int`;
   });
   // The draw is repeated per arm rather than read from a FROM-less subquery: Citus pushes no such
-  // subquery down when it calls a non-immutable function (convert_to).
+  // subquery down when it calls a non-immutable function (convert_to, in version 1).
   return sql<number>`(case ${sql.join(whens, sql` `)} else ${arms.length - 1}::int end)`;
 }
 
-/** The same arm pick in JavaScript (for tests and the test send). */
-export function armIndex(broadcastId: number, customerId: number, arms: readonly Arm[]): number {
-  const total = arms.reduce((s, a) => s + a.weight, 0);
-  const d = broadcastDraw(broadcastId, customerId, 'variant');
-  let upper = 0;
-  for (let i = 0; i < arms.length - 1; i++) {
-    upper += (arms[i]!.weight / total) * 100;
-    if (d < upper) return i;
-  }
-  return arms.length - 1;
-}
-
-/** A filter over `customers c`: the broadcast's audience (erased customers never). */
+/**
+ * A filter over `customers c`: the broadcast's audience (erased customers never); with `ids`,
+ * its members in that id range (a batch of the send), the stored membership read for that range only.
+ */
 export async function audienceFilter(
   db: Kysely<Schema>,
   workspace: Workspace,
   broadcastId: number,
   audience: Audience,
+  ids?: { after: number; upTo: number },
 ): Promise<RawBuilder<boolean>> {
   const ws = workspace.id;
   let filter: RawBuilder<boolean>;
-  if ('segment' in audience) filter = await segmentMemberFilter(db, ws, audience.segment);
+  if ('segment' in audience) filter = await segmentMemberFilter(db, ws, audience.segment, ids);
   else if ('condition' in audience)
     filter = await conditionFilter(db, workspace, parseCondition(audience.condition));
   else
     filter = sql<boolean>`exists (select 1 from broadcast_list l
-      where l.workspace_id = c.workspace_id and l.broadcast_id = ${broadcastId} and l.customer_id = c.id)`;
+      where l.workspace_id = c.workspace_id and l.broadcast_id = ${broadcastId} and l.customer_id = c.id
+      ${ids ? sql`and l.customer_id > ${ids.after} and l.customer_id <= ${ids.upTo}` : sql``})`;
   return sql<boolean>`(c.erased_at is null and ${filter})`;
 }
 

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { ChannelName } from '../channels/channel.ts';
 import { channelAdapter } from '../channels/channel-config.ts';
 import type { Schema } from '../db/schema.ts';
@@ -9,8 +9,9 @@ import { NotFoundError } from '../shared/errors.ts';
 import { clockMinutes, isTimeZone, zonedInstant } from '../shared/zoned-time.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
-import { armIndexSql, armsOf, audienceFilter, drawSql } from './broadcast-audience.ts';
+import { armsOf, audienceFilter } from './broadcast-audience.ts';
 import type { Reach } from './broadcast-contract.ts';
+import { audienceGroups } from './broadcast-reach-groups.ts';
 import { type StoredBroadcast, sendInstant } from './broadcast-service.ts';
 
 /** What the delivery guards would weigh for a template: its channel, purpose, and what the channel needs. */
@@ -28,22 +29,6 @@ async function candidateOf(db: Kysely<Schema>, ws: number, name: string): Promis
     needs: adapter?.needs ?? null,
     configured: !!adapter,
   };
-}
-
-/** One group of the audience that the guards see alike. */
-interface Group {
-  zone: string;
-  arm: number;
-  held: boolean;
-  email: boolean;
-  phone: boolean;
-  wechat_openid: boolean;
-  wecom_external_userid: boolean;
-  has_owner: boolean;
-  has_sender: boolean;
-  opt_outs: string[];
-  recent: number;
-  n: number;
 }
 
 /**
@@ -64,42 +49,18 @@ export async function estimateReach(
   const s = readSettings(workspace.settings).messaging;
   const now = clockNow();
   const arms = armsOf(def);
-  const filter = await audienceFilter(db, workspace, broadcast.id, def.audience);
-  const holdout = def.holdout_percent ?? 0;
-  const held = holdout > 0 ? sql`${drawSql(broadcast.id, 'holdout')} < ${holdout}::float8` : sql`false`;
-  // One grouped read of the whole audience: room to hash it in memory (the default 4 MB spills a
-  // million rows to disk, several times slower on the embedded store), for this statement only.
-  const r = await db.transaction().execute(async (trx) => {
-    await sql`set local work_mem = '256MB'`.execute(trx);
-    return sql<Group>`
-    with aud as (
-      select c.id, coalesce(c.attributes->>'timezone', ${workspace.timezone}) as zone, c.owner_user_id,
-        ${armIndexSql(broadcast.id, arms)} as arm, ${held} as held
-      from customers c where c.workspace_id = ${ws} and ${filter}
-    ), ids as (
-      select i.customer_id, bool_or(i.type = 'email') as email, bool_or(i.type = 'phone') as phone,
-        bool_or(i.type = 'wechat_openid') as wechat_openid, bool_or(i.type = 'wecom_external_userid') as wecom
-      from identities i where i.workspace_id = ${ws} and i.customer_id in (select id from aud) group by i.customer_id
-    ), opt as (
-      select o.customer_id, array_agg(o.channel || ':' || o.purpose order by o.channel, o.purpose) as a
-      from opt_outs o where o.workspace_id = ${ws} group by o.customer_id
-    ), recent as (
-      select m.customer_id, count(*)::int as n from messages m where m.workspace_id = ${ws} and m.purpose = 'marketing'
-        and m.status = 'sent' and m.sent_at > ${now}::timestamptz - ${s.frequency_days}::int * interval '1 day'
-      group by m.customer_id
-    )
-    select a.zone, a.arm, a.held, coalesce(i.email, false) as email, coalesce(i.phone, false) as phone,
-      coalesce(i.wechat_openid, false) as wechat_openid, coalesce(i.wecom, false) as wecom_external_userid,
-      a.owner_user_id is not null as has_owner, ms.wecom_userid is not null as has_sender,
-      coalesce(o.a, '{}') as opt_outs, least(coalesce(r.n, 0), ${s.frequency_cap}::int) as recent, count(*)::int as n
-    from aud a left join ids i on i.customer_id = a.id left join opt o on o.customer_id = a.id
-      left join recent r on r.customer_id = a.id
-      left join memberships ms on ms.workspace_id = ${ws} and ms.user_id = a.owner_user_id
-    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`.execute(trx);
-  });
   const candidates = await Promise.all(
     arms.map((a) => Promise.all(a.templates.map((t) => candidateOf(db, ws, t)))),
   );
+  const groups = await audienceGroups(db, workspace, broadcast, {
+    arms,
+    candidates,
+    filter: await audienceFilter(db, workspace, broadcast.id, def.audience),
+    frequencyCap: s.frequency_cap,
+    frequencyDays: s.frequency_days,
+    quietHours: !!s.quiet_hours,
+    now,
+  });
   const guards: GuardSettings = {
     frequencyCap: s.frequency_cap,
     quietHours: s.quiet_hours,
@@ -128,7 +89,7 @@ export async function estimateReach(
     reasons: {},
     arms: arms.map((a) => ({ name: a.name, targeted: 0, reachable: 0 })),
   };
-  for (const g of r.rows) {
+  for (const g of groups) {
     reach.members += g.n;
     if (g.held) {
       reach.held_out += g.n;

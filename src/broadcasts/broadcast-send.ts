@@ -4,15 +4,7 @@ import { issueCouponsInTransaction } from '../loyalty/coupon-issue.ts';
 import { findCouponTemplate } from '../loyalty/coupon-template.ts';
 import { findTemplate } from '../messaging/template-service.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
-import {
-  type Arm,
-  armIndexSql,
-  armsOf,
-  audienceFilter,
-  drawSql,
-  knownZones,
-  zoneSql,
-} from './broadcast-audience.ts';
+import { armIndexSql, armsOf, audienceFilter, heldSql, knownZones, zoneSql } from './broadcast-audience.ts';
 import type { BroadcastDefinition } from './broadcast-contract.ts';
 
 /** What a worker pass did to broadcasts. */
@@ -55,8 +47,8 @@ async function materialiseBatch(
 ): Promise<boolean> {
   const ws = workspace.id;
   return db.transaction().execute(async (trx) => {
-    const b = await sql<{ definition: BroadcastDefinition; cursor_id: string | null }>`
-      select definition, cursor_id from broadcasts where workspace_id = ${ws} and id = ${id}
+    const b = await sql<{ definition: BroadcastDefinition; cursor_id: string | null; draw_version: number }>`
+      select definition, cursor_id, draw_version from broadcasts where workspace_id = ${ws} and id = ${id}
         and status = 'sending' and not materialised for update skip locked`.execute(trx);
     const row = b.rows[0];
     if (!row) return false;
@@ -72,12 +64,11 @@ async function materialiseBatch(
       );
       return false;
     }
-    const filter = await audienceFilter(trx, workspace, id, def.audience);
+    const filter = await audienceFilter(trx, workspace, id, def.audience, { after: lo, upTo: hi });
     const inBatch = sql`c.workspace_id = ${ws} and c.id > ${lo} and c.id <= ${hi} and ${filter}`;
-    const holdout = def.holdout_percent ?? 0;
-    const held =
-      holdout > 0 ? sql<boolean>`${drawSql(id, 'holdout')} < ${holdout}::float8` : sql<boolean>`false`;
-    if (holdout > 0) {
+    const draws = { id, draw_version: row.draw_version };
+    const held = heldSql(draws, def.holdout_percent);
+    if (def.holdout_percent) {
       const h = await sql`insert into broadcast_holdouts (workspace_id, broadcast_id, customer_id)
         select ${ws}, ${id}, c.id from customers c where ${inBatch} and ${held}
         on conflict do nothing`.execute(trx);
@@ -105,19 +96,22 @@ async function materialiseBatch(
     const armRows = await Promise.all(
       arms.map(async (a) => ({ a, t: await findTemplate(trx, ws, a.templates[0]!) })),
     );
-    const pick = (f: (x: { a: Arm; t: { channel: string; purpose: string } }) => RawBuilder<unknown>) =>
-      sql`case a.arm ${sql.join(
-        armRows.map((x, i) => sql`when ${i}::int then ${f(x)}`),
-        sql` `,
-      )} end`;
+    // Each arm's columns as a row joined on the arm drawn: the draw is computed once per customer
+    // (a CASE per column would repeat it in every column once the subquery is pulled up).
+    const armTable = sql`(values ${sql.join(
+      armRows.map(
+        (x, i) =>
+          sql`(${i}::int, ${x.t.channel}::text, ${x.a.templates[0]}::text, ${x.t.purpose}::text, ${x.a.templates}::text[], ${x.a.name}::text)`,
+      ),
+    )}) v(arm, channel, template, purpose, candidates, step)`;
     const q = await sql`
       insert into messages (workspace_id, customer_id, channel, template, purpose, idempotency_key, status,
         due_at, candidates, variables, broadcast_id, step)
-      select ${ws}, a.id, ${pick((x) => sql`${x.t.channel}::text`)}, ${pick((x) => sql`${x.a.templates[0]}::text`)},
-        ${pick((x) => sql`${x.t.purpose}::text`)}, ${`broadcast:${id}:`}::text || a.id::text, 'queued', a.due,
-        ${pick((x) => sql`${x.a.templates}::text[]`)}, ${coupon}, ${id}, ${pick((x) => sql`${x.a.name}::text`)}
-      from (select c.id, ${armIndexSql(id, arms)} as arm, ${dueSql(def, workspace, zones, now)} as due
+      select ${ws}, a.id, v.channel, v.template, v.purpose, ${`broadcast:${id}:`}::text || a.id::text, 'queued', a.due,
+        v.candidates, ${coupon}, ${id}, v.step
+      from (select c.id, ${armIndexSql(draws, arms)} as arm, ${dueSql(def, workspace, zones, now)} as due
         from customers c where ${inBatch} and not ${held}) a
+      join ${armTable} on v.arm = a.arm
       ${couponJoin}
       on conflict (workspace_id, idempotency_key) do nothing`.execute(trx);
     counts.queued += Number(q.numAffectedRows ?? 0);

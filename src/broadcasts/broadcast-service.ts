@@ -11,7 +11,7 @@ import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.
 import { clockMinutes, zonedInstant } from '../shared/zoned-time.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
-import { armsOf, resolveList } from './broadcast-audience.ts';
+import { armsOf, CURRENT_DRAW_VERSION, resolveList } from './broadcast-audience.ts';
 import {
   type BroadcastDefinition,
   BroadcastDefinitionSchema,
@@ -104,6 +104,7 @@ export async function createBroadcast(
         status: 'draft',
         send_at: sendInstant(def.send, workspace.timezone),
         created_by: actor.label,
+        draw_version: CURRENT_DRAW_VERSION,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

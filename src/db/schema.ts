@@ -821,6 +821,8 @@ export interface BroadcastsTable {
   /** Customers up to this id are materialised. */
   cursor_id: number | null;
   materialised: Auto<boolean>;
+  /** How its holdout and arm are drawn: 1 sha256 per draw (before 0042), 2 one hashint8extended. */
+  draw_version: Auto<number>;
 }
 
 /** A customer of a broadcast's audience drawn into its holdout (sent nothing, compared for lift). */

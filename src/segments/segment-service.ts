@@ -201,11 +201,20 @@ export async function forgetSegmentMember(db: Kysely<Schema>, workspaceId: numbe
     .execute();
 }
 
-/** A filter over `customers c`: members of the named segment. */
-export async function segmentMemberFilter(db: Kysely<Schema>, workspaceId: number, name: string) {
+/**
+ * A filter over `customers c`: members of the named segment (with `ids`, only those in that id
+ * range: a caller working through customers range by range then reads only the range's members).
+ */
+export async function segmentMemberFilter(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  name: string,
+  ids?: { after: number; upTo: number },
+) {
   const segment = await findSegment(db, workspaceId, name);
+  const range = ids ? sql`and m.customer_id > ${ids.after} and m.customer_id <= ${ids.upTo}` : sql``;
   return sql<boolean>`exists (select 1 from segment_members m
-    where m.workspace_id = c.workspace_id and m.segment_id = ${segment.id} and m.customer_id = c.id)`;
+    where m.workspace_id = c.workspace_id and m.segment_id = ${segment.id} and m.customer_id = c.id ${range})`;
 }
 
 /** A filter over `customers c` from a condition (tags, lifecycle, RFM groups, …) at today's date or `asOf`. */
