@@ -11,7 +11,7 @@ import {
   edgesOf,
   layoutPositions,
   TRIGGER_ID,
-} from '../web/src/pages/journey-canvas-graph.ts';
+} from '../web/src/pages/journeys/journey-canvas-graph.ts';
 import {
   freshStepId,
   type JourneyDraft,
@@ -23,11 +23,11 @@ import {
   type StepDraft,
   TRIGGER_KINDS,
   type TriggerDraft,
-} from '../web/src/pages/journey-draft.ts';
-import { draftFromJourney } from '../web/src/pages/journey-draft-load.ts';
-import { fieldErrors } from '../web/src/pages/journey-errors.ts';
-import { triggerSummary } from '../web/src/pages/journey-trigger-summary.ts';
-import { newRule } from '../web/src/pages/segment-rule.ts';
+} from '../web/src/pages/journeys/journey-draft.ts';
+import { draftFromJourney } from '../web/src/pages/journeys/journey-draft-load.ts';
+import { fieldErrors } from '../web/src/pages/journeys/journey-errors.ts';
+import { triggerSummary } from '../web/src/pages/journeys/journey-trigger-summary.ts';
+import { newRule } from '../web/src/pages/segments/segment-rule.ts';
 
 // Whatever the dashboard's journey builder produces must be accepted by the product's own parser,
 // and a stored journey opened in the builder must come back unchanged when saved.

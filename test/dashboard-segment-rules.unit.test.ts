@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCondition } from '../src/segments/segment-service.ts';
-import { newRule, RULE_KINDS, type Rule, segmentCondition } from '../web/src/pages/segment-rule.ts';
+import { newRule, RULE_KINDS, type Rule, segmentCondition } from '../web/src/pages/segments/segment-rule.ts';
 
 // The dashboard's no-code rules must turn into conditions the product's own parser accepts, with
 // money in minor units and incomplete rules left out rather than sent half-made.

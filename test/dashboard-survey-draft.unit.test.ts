@@ -2,16 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { parseJourney } from '../src/journeys/journey-parse.ts';
 import { parseCondition } from '../src/segments/segment-service.ts';
 import { SurveyInput } from '../src/surveys/survey-model.ts';
-import { conditionRules } from '../web/src/pages/condition-rules.ts';
 import {
   type JourneyDraft,
   journeyJson,
   newJourney,
   newStep,
   newTrigger,
-} from '../web/src/pages/journey-draft.ts';
-import { draftFromJourney } from '../web/src/pages/journey-draft-load.ts';
-import { newRule as newSegmentRule, segmentCondition } from '../web/src/pages/segment-rule.ts';
+} from '../web/src/pages/journeys/journey-draft.ts';
+import { draftFromJourney } from '../web/src/pages/journeys/journey-draft-load.ts';
+import { conditionRules } from '../web/src/pages/segments/condition-rules.ts';
+import { newRule as newSegmentRule, segmentCondition } from '../web/src/pages/segments/segment-rule.ts';
 import {
   draftFromSurvey,
   newQuestion,
@@ -19,7 +19,7 @@ import {
   newSurvey,
   type SurveyDraft,
   surveyJson,
-} from '../web/src/pages/survey-draft.ts';
+} from '../web/src/pages/surveys/survey-draft.ts';
 import { BODY_MUTANTS, TEXT_MUTANTS } from './fuzz-values.ts';
 
 // What the dashboard's survey builder, journey builder and segment rules produce must be what the

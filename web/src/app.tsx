@@ -4,8 +4,8 @@ import zhCN from 'antd/locale/zh_CN';
 import { SessionGate } from './api/session.tsx';
 import { useI18n } from './i18n/i18n.tsx';
 import { Layout } from './layout.tsx';
-import { AcceptInvitePage } from './pages/accept-invite-page.tsx';
-import { LoginPage } from './pages/login-page.tsx';
+import { AcceptInvitePage } from './pages/auth/accept-invite-page.tsx';
+import { LoginPage } from './pages/auth/login-page.tsx';
 import { useLocation } from './router.tsx';
 import { routeFor } from './routes.tsx';
 

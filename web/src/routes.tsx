@@ -1,27 +1,27 @@
 import type { ReactNode } from 'react';
 import type { MessageKey } from './i18n/messages-zh-cn.ts';
-import { AnalyticsPage } from './pages/analytics-page.tsx';
-import { BroadcastPage } from './pages/broadcast-page.tsx';
-import { BroadcastsPage } from './pages/broadcasts-page.tsx';
-import { CustomerProfilePage } from './pages/customer-profile-page.tsx';
-import { CustomersPage } from './pages/customers-page.tsx';
-import { ImportPage } from './pages/import-page.tsx';
-import { JourneyBuilderPage } from './pages/journey-builder-page.tsx';
-import { JourneyResultsPage } from './pages/journey-results-page.tsx';
-import { JourneysPage } from './pages/journeys-page.tsx';
-import { LifecyclePage } from './pages/lifecycle-page.tsx';
-import { LoyaltyPage } from './pages/loyalty-page.tsx';
+import { AnalyticsPage } from './pages/analytics/analytics-page.tsx';
+import { LifecyclePage } from './pages/analytics/lifecycle-page.tsx';
+import { OverviewPage } from './pages/analytics/overview-page.tsx';
+import { RfmPage } from './pages/analytics/rfm-page.tsx';
+import { BroadcastPage } from './pages/broadcasts/broadcast-page.tsx';
+import { BroadcastsPage } from './pages/broadcasts/broadcasts-page.tsx';
+import { CustomerProfilePage } from './pages/customers/customer-profile-page.tsx';
+import { CustomersPage } from './pages/customers/customers-page.tsx';
+import { ImportPage } from './pages/imports/import-page.tsx';
+import { JourneyBuilderPage } from './pages/journeys/journey-builder-page.tsx';
+import { JourneyResultsPage } from './pages/journeys/journey-results-page.tsx';
+import { JourneysPage } from './pages/journeys/journeys-page.tsx';
+import { LoyaltyPage } from './pages/loyalty/loyalty-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
-import { OverviewPage } from './pages/overview-page.tsx';
-import { PredictionPage } from './pages/prediction-page.tsx';
-import { RfmPage } from './pages/rfm-page.tsx';
-import { SegmentsPage } from './pages/segments-page.tsx';
-import { SettingsPage } from './pages/settings-page.tsx';
-import { SurveyBuilderPage } from './pages/survey-builder.tsx';
-import { SurveyResultsPage } from './pages/survey-results-page.tsx';
-import { SurveysPage } from './pages/surveys-page.tsx';
-import { TasksPage } from './pages/tasks-page.tsx';
-import { TemplatesPage } from './pages/templates-page.tsx';
+import { PredictionPage } from './pages/predict/prediction-page.tsx';
+import { SegmentsPage } from './pages/segments/segments-page.tsx';
+import { SettingsPage } from './pages/settings/settings-page.tsx';
+import { SurveyBuilderPage } from './pages/surveys/survey-builder.tsx';
+import { SurveyResultsPage } from './pages/surveys/survey-results-page.tsx';
+import { SurveysPage } from './pages/surveys/surveys-page.tsx';
+import { TasksPage } from './pages/tasks/tasks-page.tsx';
+import { TemplatesPage } from './pages/templates/templates-page.tsx';
 
 /** The pages in the navigation, in order. */
 export const NAV: { path: string; label: MessageKey; adminOnly?: boolean }[] = [

@@ -1,0 +1,79 @@
+import { Button, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useSession } from '../../api/session.tsx';
+import { Loaded } from '../../components/page.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { may } from '../../lib/permissions.ts';
+import type { Task } from '../../lib/types.ts';
+import { useApi } from '../../lib/use-api.ts';
+import { SurveyAnswers } from '../surveys/survey-verbatims.tsx';
+import { TaskCreateModal } from '../tasks/task-create-modal.tsx';
+import { CustomerOwnerLine } from './customer-owner.tsx';
+import { ServiceRecords } from './customer-service-records.tsx';
+
+/** The profile's service tab: the customer's tasks with their state, and service records (write one). */
+export function CustomerService({ id }: { id: number }) {
+  const { t, value } = useI18n();
+  const { me, fmt } = useSession();
+  const tasks = useApi<{ items: Task[] }>(`/customers/${id}/tasks`, { limit: 100 });
+  const [creating, setCreating] = useState(false);
+
+  return (
+    <>
+      <CustomerOwnerLine id={id} />
+      {may(me.role, 'tasks.write') && (
+        <>
+          <Button type="primary" style={{ marginBottom: 12 }} onClick={() => setCreating(true)}>
+            {t('tasks.new')}
+          </Button>
+          <TaskCreateModal open={creating} customerId={id} onClose={() => setCreating(false)} />
+        </>
+      )}
+      <Loaded query={tasks}>
+        {(page) => (
+          <Table<Task>
+            rowKey="id"
+            size="small"
+            pagination={false}
+            dataSource={page.items}
+            scroll={{ x: 640 }}
+            locale={{ emptyText: t('tasks.none') }}
+            columns={[
+              {
+                title: t('tasks.due'),
+                dataIndex: 'due_at',
+                render: (v: string, task) => (
+                  <>
+                    {fmt.dateTime(v)} {task.overdue && <Tag color="red">{t('tasks.overdue')}</Tag>}
+                  </>
+                ),
+              },
+              { title: t('tasks.kind'), dataIndex: 'kind', render: (v: string) => value('task_kind', v) },
+              { title: t('tasks.task'), dataIndex: 'title' },
+              {
+                title: t('tasks.status'),
+                dataIndex: 'status',
+                render: (v: string) => value('task_status', v),
+              },
+              {
+                title: t('tasks.outcome'),
+                dataIndex: 'outcome',
+                render: (v: string | null) => value('task_outcome', v),
+              },
+              {
+                title: t('tasks.assignee'),
+                dataIndex: 'assignee_email',
+                render: (v: string | null) => v ?? t('tasks.queue'),
+              },
+            ]}
+          />
+        )}
+      </Loaded>
+      <ServiceRecords id={id} />
+      <Typography.Title level={5} style={{ marginTop: 16 }}>
+        {t('survey_results.customer_answers')}
+      </Typography.Title>
+      <SurveyAnswers path={`/customers/${id}/survey-responses`} mode="customer" />
+    </>
+  );
+}
