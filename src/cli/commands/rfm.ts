@@ -175,7 +175,7 @@ export function registerSegmentationCommands(program: Command): void {
       await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
         const asOf = asOfOption(opts.asOf, ws.timezone);
         const changes = await recordStageChanges(
-          store.db,
+          store,
           ws,
           await computeSegmentation(store, ws, { asOf }),
         );
