@@ -63,22 +63,26 @@ try {
   for (const [k, asOf] of DAYS.entries()) {
     let altered = { lifecycle: 0, rfm_group: 0 };
     if (k === 2) altered = await alterOnePercent(ws.id);
-    const before = await sql<{ id: number }>`select coalesce(max(id), 0)::bigint as id from events where workspace_id = ${ws.id}`.execute(
-      store.db,
-    );
+    const before = await sql<{
+      id: number;
+    }>`select coalesce(max(id), 0)::bigint as id from events where workspace_id = ${ws.id}`.execute(store.db);
     const fromId = before.rows[0]!.id;
     const seg = await timed(() => computeSegmentation(target, ws, { asOf }));
     const rec = await timed(() => recordStageChanges(target, ws, seg.value));
     const events = Number(
       (
-        await sql<{ n: number }>`select count(*)::int as n from events where workspace_id = ${ws.id} and id > ${fromId}`.execute(
+        await sql<{
+          n: number;
+        }>`select count(*)::int as n from events where workspace_id = ${ws.id} and id > ${fromId}`.execute(
           store.db,
         )
       ).rows[0]!.n,
     );
     const states = Number(
       (
-        await sql<{ n: number }>`select count(*)::int as n from customer_states where workspace_id = ${ws.id} and as_of = ${asOf}::date`.execute(
+        await sql<{
+          n: number;
+        }>`select count(*)::int as n from customer_states where workspace_id = ${ws.id} and as_of = ${asOf}::date`.execute(
           store.db,
         )
       ).rows[0]!.n,
@@ -94,8 +98,10 @@ try {
       );
     });
     const got = rec.value;
-    if (events !== got.lifecycle + got.rfm_group) problems.push(`${asOf}: ${events} events written, reported ${JSON.stringify(got)}`);
-    if (k === 0 && got.lifecycle !== (await customerCount(ws.id))) problems.push(`${asOf}: not every customer recorded`);
+    if (events !== got.lifecycle + got.rfm_group)
+      problems.push(`${asOf}: ${events} events written, reported ${JSON.stringify(got)}`);
+    if (k === 0 && got.lifecycle !== (await customerCount(ws.id)))
+      problems.push(`${asOf}: not every customer recorded`);
     if (k === 1 && events !== 0) problems.push(`${asOf}: ${events} events on the day without changes`);
     if (k === 2 && (got.lifecycle !== altered.lifecycle || got.rfm_group !== altered.rfm_group))
       problems.push(`${asOf}: recorded ${JSON.stringify(got)}, altered ${JSON.stringify(altered)}`);
@@ -123,9 +129,9 @@ try {
 
 /** The workspace's customers: on the first day, each gets a stage event. */
 async function customerCount(workspaceId: number): Promise<number> {
-  const r = await sql<{ n: number }>`select count(*)::int as n from customers where workspace_id = ${workspaceId}`.execute(
-    store.db,
-  );
+  const r = await sql<{
+    n: number;
+  }>`select count(*)::int as n from customers where workspace_id = ${workspaceId}`.execute(store.db);
   return r.rows[0]!.n;
 }
 

@@ -88,7 +88,9 @@ function expectedStates(rows: Row[], asOf: string): Map<string, State> {
   const customers = [...new Set(rows.map((r) => r.customer))];
   const stages = expectedLifecycle(orders, customers, asOf);
   const groups = expectedRfm(orders, asOf);
-  return new Map(customers.map((c) => [c, { stage: stages.get(c)!, group: groups.get(c)?.rfm_group ?? null }]));
+  return new Map(
+    customers.map((c) => [c, { stage: stages.get(c)!, group: groups.get(c)?.rfm_group ?? null }]),
+  );
 }
 
 /** The events a recording from `before` to `after` must write, by `type:customer`. */
@@ -112,92 +114,117 @@ function tally(states: Map<string, State>): string[] {
   return [...n].map(([k, v]) => `${k} ${v}`).sort();
 }
 
-describe.each(storesUnderTest())('daily stage recording against an independent computation ($name)', (store) => {
-  let database: Database;
-  const workspaces: Record<'store' | 'kysely', Workspace> = {} as never;
-  const recorded: Record<'store' | 'kysely', Map<string, State>> = { store: new Map(), kysely: new Map() };
-  let rows = baseOrders();
+describe.each(storesUnderTest())(
+  'daily stage recording against an independent computation ($name)',
+  (store) => {
+    let database: Database;
+    const workspaces: Record<'store' | 'kysely', Workspace> = {} as never;
+    const recorded: Record<'store' | 'kysely', Map<string, State>> = { store: new Map(), kysely: new Map() };
+    let rows = baseOrders();
 
-  beforeAll(async () => {
-    database = await store.open();
-    for (const via of ['store', 'kysely'] as const) {
-      workspaces[via] = await createWorkspace(database.db, {
-        name: `recording-${via}`,
-        timezone: 'Asia/Shanghai',
-        currency: 'CNY',
-      });
-      await importText(database, workspaces[via], 'orders', csv(rows));
-    }
-  });
-  afterAll(() => database?.close());
+    beforeAll(async () => {
+      database = await store.open();
+      for (const via of ['store', 'kysely'] as const) {
+        workspaces[via] = await createWorkspace(database.db, {
+          name: `recording-${via}`,
+          timezone: 'Asia/Shanghai',
+          currency: 'CNY',
+        });
+        await importText(database, workspaces[via], 'orders', csv(rows));
+      }
+    });
+    afterAll(() => database?.close());
 
-  const written = async (ws: Workspace, asOf: string) => {
-    const r = await sql<{ type: string; ext: string; properties: { from: string | null; to: string | null } }>`
+    const written = async (ws: Workspace, asOf: string) => {
+      const r = await sql<{
+        type: string;
+        ext: string;
+        properties: { from: string | null; to: string | null };
+      }>`
       select e.type, c.external_id as ext, e.properties from events e
       join customers c on c.workspace_id = e.workspace_id and c.id = e.customer_id
       where e.workspace_id = ${ws.id} and e.type in ('lifecycle_changed', 'rfm_group_changed')
         and e.properties->>'as_of' = ${asOf}`.execute(database.db);
-    return new Map(r.rows.map((e) => [`${e.type}:${e.ext}`, [e.properties.from, e.properties.to]]));
-  };
-  const states = async (ws: Workspace) => {
-    const r = await sql<{ ext: string; lifecycle: string; rfm_group: string | null }>`
+      return new Map(r.rows.map((e) => [`${e.type}:${e.ext}`, [e.properties.from, e.properties.to]]));
+    };
+    const states = async (ws: Workspace) => {
+      const r = await sql<{ ext: string; lifecycle: string; rfm_group: string | null }>`
       select c.external_id as ext, s.lifecycle, s.rfm_group from customer_states s
       join customers c on c.workspace_id = s.workspace_id and c.id = s.customer_id
       where s.workspace_id = ${ws.id}`.execute(database.db);
-    return new Map(r.rows.map((s) => [s.ext, { stage: s.lifecycle, group: s.rfm_group }]));
-  };
+      return new Map(r.rows.map((s) => [s.ext, { stage: s.lifecycle, group: s.rfm_group }]));
+    };
 
-  /** Records `asOf` both ways and checks events, counts and states; returns the changes expected. */
-  const recordDay = async (asOf: string) => {
-    const want = expectedStates(rows, asOf);
-    const events = expectedEvents(recorded.store, want);
-    for (const via of ['store', 'kysely'] as const) {
-      const ws = workspaces[via];
-      const target = via === 'store' ? database : database.db;
-      const counts = await recordStageChanges(target, ws, await computeSegmentation(target, ws, { asOf }));
-      const kinds = [...events.keys()].map((k) => k.split(':')[0]);
-      expect(counts).toEqual({
-        lifecycle: kinds.filter((k) => k === 'lifecycle_changed').length,
-        rfm_group: kinds.filter((k) => k === 'rfm_group_changed').length,
-      });
-      expect(await written(ws, asOf)).toEqual(events);
-      expect(await states(ws)).toEqual(want);
-      const day = await stageCounts(database.db, ws.id, { from: asOf, to: dateOf(asOf, 1) });
-      expect(day.map((d) => `${d.kind} ${d.code} ${d.customers}`).sort()).toEqual(tally(want));
-      recorded[via] = want;
-    }
-    return events.size;
-  };
+    /** Records `asOf` both ways and checks events, counts and states; returns the changes expected. */
+    const recordDay = async (asOf: string, storeVia: 'store' | 'kysely' = 'store') => {
+      const want = expectedStates(rows, asOf);
+      const events = expectedEvents(recorded.store, want);
+      for (const via of ['store', 'kysely'] as const) {
+        const ws = workspaces[via];
+        const target = via === 'store' && storeVia === 'store' ? database : database.db;
+        const counts = await recordStageChanges(target, ws, await computeSegmentation(target, ws, { asOf }));
+        const kinds = [...events.keys()].map((k) => k.split(':')[0]);
+        expect(counts).toEqual({
+          lifecycle: kinds.filter((k) => k === 'lifecycle_changed').length,
+          rfm_group: kinds.filter((k) => k === 'rfm_group_changed').length,
+        });
+        expect(await written(ws, asOf)).toEqual(events);
+        expect(await states(ws)).toEqual(want);
+        const day = await stageCounts(database.db, ws.id, { from: asOf, to: dateOf(asOf, 1) });
+        expect(day.map((d) => `${d.kind} ${d.code} ${d.customers}`).sort()).toEqual(tally(want));
+        recorded[via] = want;
+      }
+      return events.size;
+    };
 
-  it('records every customer on the first day, and nothing when the same day is recorded again', async () => {
-    const customers = new Set(rows.map((r) => r.customer)).size;
-    expect(await recordDay('2024-07-01')).toBe(customers + expectedRfm(simple(rows), '2024-07-01').size);
-    for (const via of ['store', 'kysely'] as const) {
-      const ws = workspaces[via];
-      const target = via === 'store' ? database : database.db;
-      const again = await recordStageChanges(target, ws, await computeSegmentation(target, ws, { asOf: '2024-07-01' }));
-      expect(again).toEqual({ lifecycle: 0, rfm_group: 0 });
-    }
-  });
+    it('records every customer on the first day, and nothing when the same day is recorded again', async () => {
+      const customers = new Set(rows.map((r) => r.customer)).size;
+      expect(await recordDay('2024-07-01')).toBe(customers + expectedRfm(simple(rows), '2024-07-01').size);
+      for (const via of ['store', 'kysely'] as const) {
+        const ws = workspaces[via];
+        const target = via === 'store' ? database : database.db;
+        const again = await recordStageChanges(
+          target,
+          ws,
+          await computeSegmentation(target, ws, { asOf: '2024-07-01' }),
+        );
+        expect(again).toEqual({ lifecycle: 0, rfm_group: 0 });
+      }
+    });
 
-  it('records only the customers whose stage or group moved on a later day', async () => {
-    expect(await recordDay('2024-07-25')).toBeGreaterThan(0);
-    // Everyone lost by the spring: most stages change at once.
-    expect(await recordDay('2025-03-01')).toBeGreaterThan(50);
-  });
+    it('records only the customers whose stage or group moved on a later day', async () => {
+      expect(await recordDay('2024-07-25')).toBeGreaterThan(0);
+      // Everyone lost by the spring: most stages change at once.
+      expect(await recordDay('2025-03-01')).toBeGreaterThan(50);
+    });
 
-  it('writes no event on a day nothing changed, and still counts the day', async () => {
-    // Independently: the next day nobody moves (all lost, the RFM ranks shift together).
-    expect(expectedEvents(expectedStates(rows, '2025-03-01'), expectedStates(rows, '2025-03-02')).size).toBe(0);
-    expect(await recordDay('2025-03-02')).toBe(0);
-  });
+    it('writes no event on a day nothing changed, and still counts the day', async () => {
+      // Independently: the next day nobody moves (all lost, the RFM ranks shift together).
+      expect(
+        expectedEvents(expectedStates(rows, '2025-03-01'), expectedStates(rows, '2025-03-02')).size,
+      ).toBe(0);
+      expect(await recordDay('2025-03-02')).toBe(0);
+    });
 
-  it('records the customers who came back and a new customer after new orders', async () => {
-    rows = [...rows, ...LATER];
-    for (const ws of Object.values(workspaces)) await importText(database, ws, 'orders', csv(LATER));
-    const events = expectedEvents(recorded.store, expectedStates(rows, '2025-03-03'));
-    expect(events.get('lifecycle_changed:K200')).toEqual([null, 'new']);
-    expect(events.get('lifecycle_changed:K151')).toEqual(['prospect', 'new']);
-    expect(await recordDay('2025-03-03')).toBe(events.size);
-  });
-});
+    it('records the customers who came back and a new customer after new orders', async () => {
+      rows = [...rows, ...LATER];
+      for (const ws of Object.values(workspaces)) await importText(database, ws, 'orders', csv(LATER));
+      const events = expectedEvents(recorded.store, expectedStates(rows, '2025-03-03'));
+      expect(events.get('lifecycle_changed:K200')).toEqual([null, 'new']);
+      expect(events.get('lifecycle_changed:K151')).toEqual(['prospect', 'new']);
+      expect(await recordDay('2025-03-03')).toBe(events.size);
+    });
+
+    it('does not trust the kept states once another writer recorded (their version moved on)', async () => {
+      // The store's workspace recorded once through its Kysely alone: the kept states go stale.
+      expect(await recordDay('2025-06-10', 'kysely')).toBeGreaterThan(0);
+      const back: Row = { order: 'L20', customer: 'K3', date: '2025-06-12', cents: 4000, status: 'paid' };
+      rows = [...rows, back];
+      for (const ws of Object.values(workspaces)) await importText(database, ws, 'orders', csv([back]));
+      // K3 was active in the kept states and is active again: only the recorded rows say lost.
+      const events = expectedEvents(recorded.store, expectedStates(rows, '2025-06-12'));
+      expect(events.get('lifecycle_changed:K3')).toEqual(['lost', 'active']);
+      expect(await recordDay('2025-06-12')).toBe(events.size);
+    });
+  },
+);

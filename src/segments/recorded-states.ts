@@ -10,7 +10,7 @@ export interface RecordedStates {
 }
 
 /** The COPY query of the workspace's recorded states (COPY takes no parameters: literals only). */
-function statesQuery(db: Kysely<Schema>, workspaceId: number): string {
+export function statesQuery(db: Kysely<Schema>, workspaceId: number): string {
   if (!Number.isSafeInteger(workspaceId)) throw new Error(`invalid workspace ${workspaceId}`);
   const query = sql`select s.customer_id, ${stateCodeSql('s')} from customer_states s
     where s.workspace_id = ${sql.lit(workspaceId)} order by s.customer_id`.compile(db);
@@ -53,7 +53,8 @@ export async function readRecordedStates(
   store: StoreOrKysely | Pick<Database, 'db' | 'copyOutBinary'>,
   workspaceId: number,
 ): Promise<RecordedStates> {
-  if ('copyOutBinary' in store) return parseStatesCopy(await store.copyOutBinary(statesQuery(store.db, workspaceId)));
+  if ('copyOutBinary' in store)
+    return parseStatesCopy(await store.copyOutBinary(statesQuery(store.db, workspaceId)));
   const db = kyselyOf(store);
   const rows = await sql<{ customer_id: number; code: number }>`
     select s.customer_id, ${stateCodeSql('s')} as code from customer_states s
@@ -71,7 +72,11 @@ export async function readRecordedStates(
  * Positions (into `ids`) of the customers whose state `codes` differs from the recorded one, or
  * who have none recorded. Both lists are in ascending id order, so one merge pass.
  */
-export function changedPositions(ids: Float64Array, codes: Uint16Array, recorded: RecordedStates): Uint32Array {
+export function changedPositions(
+  ids: Float64Array,
+  codes: Uint16Array,
+  recorded: RecordedStates,
+): Uint32Array {
   const out = new Uint32Array(ids.length);
   let n = 0;
   let r = 0;

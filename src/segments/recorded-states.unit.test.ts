@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { changedPositions, parseStatesCopy } from './recorded-states.ts';
 import { groupOf, stageOf, stateCode } from './stage-codes.ts';
+import { decodeStates, encodeStates, mergeStates } from './state-snapshot.ts';
 
 /** A binary COPY stream of (int8, int2) rows, written field by field as the format documents. */
 function copyOf(rows: [number, number][]): Uint8Array {
   const head = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0];
   const out = new DataView(new ArrayBuffer(head.length + rows.length * 20 + 2));
-  head.forEach((b, i) => out.setUint8(i, b));
+  for (const [i, b] of head.entries()) out.setUint8(i, b);
   let at = head.length;
   for (const [id, code] of rows) {
     out.setInt16(at, 2);
@@ -60,6 +61,27 @@ describe('recorded states', () => {
     const want = [...now.keys()].filter((id) => was.get(id) !== now.get(id));
     expect(want.length).toBeGreaterThan(100);
     expect(Array.from(changedPositions(ids, codes, recorded), (i) => ids[i])).toEqual(want);
-    expect(() => changedPositions(Float64Array.of(2, 1), Uint16Array.of(0, 0), recorded)).toThrow(/ascending/);
+    expect(() => changedPositions(Float64Array.of(2, 1), Uint16Array.of(0, 0), recorded)).toThrow(
+      /ascending/,
+    );
+  });
+
+  it('keeps the states as one value, and merges written changes into them as a map update would', () => {
+    const recorded = { ids: Float64Array.of(2, 3, 5, 9, 2 ** 40), codes: Uint16Array.of(1, 2, 3, 4, 5) };
+    const back = decodeStates(encodeStates(recorded).subarray(0));
+    expect([...back.ids, ...back.codes]).toEqual([...recorded.ids, ...recorded.codes]);
+    const merged = mergeStates(recorded, [1, 3, 4, 10], [7, 8, 9, 10]);
+    const want = new Map([...recorded.ids].map((id, i) => [id, recorded.codes[i]!]));
+    for (const [id, code] of [
+      [1, 7],
+      [3, 8],
+      [4, 9],
+      [10, 10],
+    ] as const)
+      want.set(id, code);
+    const sorted = [...want].sort((a, b) => a[0] - b[0]);
+    expect([...merged.ids]).toEqual(sorted.map((e) => e[0]));
+    expect([...merged.codes]).toEqual(sorted.map((e) => e[1]));
+    expect(() => decodeStates(encodeStates(recorded).subarray(0, 20))).toThrow(/damaged/);
   });
 });

@@ -6,6 +6,7 @@ import { changedPositions, readRecordedStates } from './recorded-states.ts';
 import { RFM_GROUPS } from './rfm-groups.ts';
 import type { Segmentation } from './rfm-service.ts';
 import { groupNamesSql, groupOf, stageNamesSql, stageOf, stateCode } from './stage-codes.ts';
+import { bumpStatesVersion, mergeStates, readStates, saveStates } from './state-snapshot.ts';
 
 /** Changed customers written per transaction. */
 const CHUNK = 100_000;
@@ -19,8 +20,9 @@ type Counts = { lifecycle: number; rfm_group: number };
  * The first recording of a customer counts as a change from `null`. Recording the same date twice
  * writes nothing the second time. The day's customers per stage and group go to `stage_counts`.
  *
- * The recorded states are read in bulk (one binary COPY given the whole store) and compared in
- * typed arrays, so a day on which nobody changed writes nothing but the counts; only the changed
+ * The recorded states are read in bulk (given the whole store: the snapshot of them, else one
+ * binary COPY) and compared in typed arrays, so a day on which nobody changed writes nothing but
+ * the counts (and the snapshot, when there was none); only the changed
  * customers go to the database, in chunks each its own transaction (on the embedded store, one
  * connection, API requests get their turn between chunks), where they are compared once more with
  * the recorded states before anything is written.
@@ -31,16 +33,30 @@ export async function recordStageChanges(
   s: Segmentation,
 ): Promise<Counts> {
   const codes = dayCodes(s);
-  const recorded = await readRecordedStates(store, workspace.id);
-  const changed = changedPositions(s.facts.ids, codes, recorded);
+  const whole = 'withSession' in store;
+  const read = whole
+    ? await readStates(store, workspace.id)
+    : { states: await readRecordedStates(store, workspace.id), version: 0, fromSnapshot: false };
+  const changed = changedPositions(s.facts.ids, codes, read.states);
   const total = { lifecycle: 0, rfm_group: 0 };
+  let writes = 0;
   for (let from = 0; from < changed.length; from += CHUNK) {
     const part = changed.subarray(from, Math.min(from + CHUNK, changed.length));
     const ids = Array.from(part, (i) => s.facts.ids[i]!);
     const partCodes = Array.from(part, (i) => codes[i]!);
     const written = await writeChanges(store, workspace, s.asOf, ids, partCodes);
+    writes++;
     total.lifecycle += written.lifecycle;
     total.rfm_group += written.rfm_group;
+  }
+  if (whole && (writes > 0 || !read.fromSnapshot)) {
+    // The states as this recording left them, for the next one; each chunk bumped the version once.
+    const after = mergeStates(
+      read.states,
+      Float64Array.from(changed, (i) => s.facts.ids[i]!),
+      Uint16Array.from(changed, (i) => codes[i]!),
+    );
+    await saveStates(store, workspace.id, read.version + writes, after);
   }
   await writeStageCounts(kyselyOf(store), workspace.id, s.asOf, codes);
   return total;
@@ -71,7 +87,9 @@ async function writeChanges(
   if (!('withSession' in store)) {
     return store.transaction().execute(async (trx) => {
       await create.execute(trx);
-      await sql`insert into stage_candidates select * from unnest(${ids}::bigint[], ${codes}::int2[])`.execute(trx);
+      await sql`insert into stage_candidates select * from unnest(${ids}::bigint[], ${codes}::int2[])`.execute(
+        trx,
+      );
       return applyCandidates(trx, workspace, asOf);
     });
   }
@@ -104,6 +122,10 @@ async function applyCandidates(
   const ws = workspace.id;
   // Events are dated at the start of the as-of day in the workspace's zone.
   const at = sql`(${asOf}::date)::timestamp at time zone ${workspace.timezone}`;
+  // Its size known, the planner looks the few candidates of a usual day up by key instead of
+  // reading every recorded state.
+  await sql`analyze stage_candidates`.execute(db);
+  await bumpStatesVersion(db, ws);
   await sql`
     create temp table stage_diff on commit drop as
     select n.customer_id, n.lifecycle, n.rfm_group, p.lifecycle as was_stage, p.rfm_group as was_group,
@@ -113,7 +135,9 @@ async function applyCandidates(
       from stage_candidates c
     ) n
     left join customer_states p on p.workspace_id = ${ws} and p.customer_id = n.customer_id
-    where p.customer_id is null or (p.lifecycle, p.rfm_group) is distinct from (n.lifecycle, n.rfm_group)`.execute(db);
+    where p.customer_id is null or (p.lifecycle, p.rfm_group) is distinct from (n.lifecycle, n.rfm_group)`.execute(
+    db,
+  );
   const counts = await sql<Counts>`
     with changes as (
       select customer_id, 'lifecycle_changed' as type, was_stage as from_value, lifecycle as to_value from stage_diff
@@ -154,11 +178,15 @@ async function writeStageCounts(db: Kysely<Schema>, workspaceId: number, asOf: s
   ].filter((r) => r[2] > 0);
   // Replaced as a whole: a stage nobody is in any more on a date recorded again has no row.
   await db.transaction().execute(async (trx) => {
-    await sql`delete from stage_counts where workspace_id = ${workspaceId} and as_of = ${asOf}::date`.execute(trx);
+    await sql`delete from stage_counts where workspace_id = ${workspaceId} and as_of = ${asOf}::date`.execute(
+      trx,
+    );
     await sql`
       insert into stage_counts (workspace_id, as_of, kind, code, customers)
       select ${workspaceId}, ${asOf}::date, kind, code, n
       from unnest(${rows.map((r) => r[0])}::text[], ${rows.map((r) => r[1])}::text[], ${rows.map((r) => r[2])}::int[]) as t(kind, code, n)
-      on conflict (workspace_id, as_of, kind, code) do update set customers = excluded.customers`.execute(trx);
+      on conflict (workspace_id, as_of, kind, code) do update set customers = excluded.customers`.execute(
+      trx,
+    );
   });
 }
