@@ -16,10 +16,12 @@
 import { cpSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { openDatabase } from '../src/db/database.ts';
+import type { Schema } from '../src/db/schema.ts';
 import { computeSegmentation } from '../src/segments/rfm-service.ts';
 import { recordStageChanges } from '../src/segments/stage-changes.ts';
+import { bumpStatesVersion } from '../src/segments/state-snapshot.ts';
 import { ensureWorkspace } from '../src/workspaces/workspace-service.ts';
 import { millionCustomerStore } from './customer-store.ts';
 
@@ -135,17 +137,27 @@ async function customerCount(workspaceId: number): Promise<number> {
   return r.rows[0]!.n;
 }
 
-/** Every 200th recorded stage and every 200th (offset 100) recorded group set to another value. */
+/**
+ * Every 200th recorded stage and every 200th (offset 100) recorded group set to another value, in
+ * one transaction that moves the states' version on, as every writer of customer_states must.
+ */
 async function alterOnePercent(workspaceId: number) {
+  return store.db.transaction().execute(async (trx) => {
+    await bumpStatesVersion(trx, workspaceId);
+    return alterStates(trx, workspaceId);
+  });
+}
+
+async function alterStates(db: Kysely<Schema>, workspaceId: number) {
   const stages = await sql<{ n: number }>`with u as (
       update customer_states set lifecycle = case when lifecycle = 'lost' then 'silent' else 'lost' end
       where workspace_id = ${workspaceId} and customer_id % 200 = 0 returning 1
-    ) select count(*)::int as n from u`.execute(store.db);
+    ) select count(*)::int as n from u`.execute(db);
   const groups = await sql<{ n: number }>`with u as (
       update customer_states
       set rfm_group = case when rfm_group = 'important_value' then 'general_retain' else 'important_value' end
       where workspace_id = ${workspaceId} and customer_id % 200 = 100 and rfm_group is not null returning 1
-    ) select count(*)::int as n from u`.execute(store.db);
+    ) select count(*)::int as n from u`.execute(db);
   return { lifecycle: stages.rows[0]!.n, rfm_group: groups.rows[0]!.n };
 }
 
