@@ -55,7 +55,7 @@ const TASKS: readonly DailyTask[] = [
     applies: () => true,
     run: async (store, ws, today) => {
       const segmentation = await computeSegmentation(store, ws, { asOf: today });
-      const recorded = await recordStageChanges(kyselyOf(store), ws, segmentation);
+      const recorded = await recordStageChanges(store, ws, segmentation);
       return { stage_changes: recorded.lifecycle, rfm_group_changes: recorded.rfm_group };
     },
   },
@@ -121,7 +121,8 @@ export async function runDailyTasks(store: StoreOrKysely, ws: Workspace, now: Da
   const result: DailyResult = {};
   for (const task of TASKS) {
     if (done.has(task.name) || !task.applies(ws) || task.ready?.(ws, now) === false) continue;
-    const summary = await task.run(db, ws, today, now);
+    // The whole store, not its Kysely: the segmentation reads the facts snapshot, the recording COPYs.
+    const summary = await task.run(store, ws, today, now);
     result[task.name] = summary;
     if (task.finished?.(summary) === false) continue;
     await db

@@ -174,11 +174,7 @@ export function registerSegmentationCommands(program: Command): void {
     .action(async (opts: { asOf?: string }, command: Command) => {
       await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
         const asOf = asOfOption(opts.asOf, ws.timezone);
-        const changes = await recordStageChanges(
-          store.db,
-          ws,
-          await computeSegmentation(store, ws, { asOf }),
-        );
+        const changes = await recordStageChanges(store, ws, await computeSegmentation(store, ws, { asOf }));
         console.log(
           `as of ${asOf}: ${changes.lifecycle} lifecycle changes, ${changes.rfm_group} RFM group changes recorded`,
         );
