@@ -1,8 +1,10 @@
 import { basename } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql } from 'kysely';
+import { listUsers } from '../access/user-service.ts';
 import { refreshCustomerAggregates } from '../customers/customer-aggregates.ts';
 import { claimCustomersVersion } from '../customers/customer-changes.ts';
+import { ownerLookup } from '../customers/customer-owner-lookup.ts';
 import { processCustomers } from '../customers/customers-import.ts';
 import type { Database, Session } from '../db/database.ts';
 import { processEvents } from '../events/events-import.ts';
@@ -231,7 +233,15 @@ async function stageAndApply(
     await nextTurn();
   };
   await createStaging(session, kind);
-  const { staged: stagedRows, mapped: mappedFields, confirmed } = await stageRecords(session, options, stats);
+  const {
+    staged: stagedRows,
+    mapped: mappedFields,
+    confirmed,
+  } = await stageRecords(
+    session,
+    { ...options, owners: async () => ownerLookup(await listUsers(session.db, workspace.id)) },
+    stats,
+  );
   rows = stats.read;
   // Fresh temp tables have no statistics (and PGlite runs no autovacuum): without them the
   // planner picks nested loops that turn seconds into minutes.

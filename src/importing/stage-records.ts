@@ -1,8 +1,5 @@
-import { listUsers } from '../access/user-service.ts';
-import { ownerLookup } from '../customers/customer-owner-lookup.ts';
 import type { Session } from '../db/database.ts';
 import { InvalidInputError } from '../shared/errors.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
 import type { RecordSource } from './file-reader.ts';
 import { type ColumnMap, type ImportKind, resolveColumns } from './import-kinds.ts';
 import { detectPlatform } from './platform-detect.ts';
@@ -12,10 +9,11 @@ import { type ColumnMapping, readSavedMapping, usableMapping } from './saved-map
 import { STAGING_COLUMNS, STAGING_TABLE } from './staging.ts';
 
 export const MAX_ERRORS = 1000;
-const COPY_CHUNK_BYTES = 8 << 20;
+/** About 50 ms of COPY into PGlite here: short enough to leave the connection to others often. */
+const COPY_CHUNK_BYTES = 1 << 20;
 /**
- * Reading runs in slices of about this long, each followed by its COPY and a pause in which other
- * requests take the connection (PGlite has only one): a server stays responsive during an upload.
+ * Reading runs in slices of about this long, each followed by a pause in which other requests take
+ * the connection (PGlite has only one): a server stays responsive during an upload.
  */
 const SLICE_MS = 25;
 /** Rows between looks at the clock. */
@@ -24,7 +22,9 @@ const SLICE_CHECK_ROWS = 256;
 /** What reading needs of an import's options. */
 export interface StageInput {
   kind: ImportKind;
-  workspace: Workspace;
+  workspace: { id: number; currency: string };
+  /** Who each `owner` cell names (customers files), looked up only when the file has that column. */
+  owners: () => Promise<NonNullable<Parameters<typeof rowNormalizer>[0]['owners']>>;
   source: RecordSource;
   label: string;
   columns?: ColumnMap;
@@ -80,9 +80,7 @@ export async function stageRecords(
     onMasked: () => {
       stats.masked_identities++;
     },
-    ...(options.kind === 'customers' && columns.has('owner')
-      ? { owners: ownerLookup(await listUsers(session.db, options.workspace.id)) }
-      : {}),
+    ...(options.kind === 'customers' && columns.has('owner') ? { owners: await options.owners() } : {}),
   });
   const rejects = openRejects(
     { path: options.rejectsFile, maskedPath: options.maskedRejectsFile },
@@ -108,9 +106,8 @@ export async function stageRecords(
       phase: 'reading',
     });
   let sliceStart = performance.now();
-  // The end of a slice: load what it read, tell how far, and let other requests in.
+  // The end of a slice: tell how far, and let other requests in (rows wait for a full COPY chunk).
   const endSlice = async () => {
-    await flush();
     report();
     await session.breathe();
     sliceStart = performance.now();
