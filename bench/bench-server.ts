@@ -21,9 +21,17 @@ export async function waitForPort(port: number) {
   throw new Error(`server on ${port} did not start`);
 }
 
-/** `retain serve` on an embedded store directory, without logs or API rate limits. */
-export function serve(dataDir: string, port: number, env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [bin, 'serve', '--port', String(port)], {
+/**
+ * `retain serve` on an embedded store directory, without logs or API rate limits; `retainBin` runs
+ * another checkout's `bin/retain.js` (a before/after comparison).
+ */
+export function serve(
+  dataDir: string,
+  port: number,
+  env: Record<string, string> = {},
+  retainBin = bin,
+): ChildProcess {
+  return spawn(process.execPath, [retainBin, 'serve', '--port', String(port)], {
     env: {
       ...process.env,
       RETAIN_DATA_DIR: dataDir,
@@ -86,6 +94,8 @@ export async function paced(
   next: (i: number) => PacedRequest,
   rate: number,
   duration = seconds,
+  /** Sends no more requests once aborted (a run that lasts as long as something else). */
+  until?: AbortSignal,
 ): Promise<Load> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const latencies: number[] = [];
@@ -93,7 +103,7 @@ export async function paced(
   const total = Math.round(rate * duration);
   const start = performance.now();
   const inFlight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
+  for (let i = 0; i < total && !until?.aborted; i++) {
     const due = start + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));

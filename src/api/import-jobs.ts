@@ -8,7 +8,7 @@ import type { Database } from '../db/database.ts';
 import { outsideRequestScope } from '../db/request-scope.ts';
 import { type DetectedColumns, detectColumns } from '../importing/column-detect.ts';
 import type { ImportKind } from '../importing/import-kinds.ts';
-import { type ImportStats, importFile } from '../importing/import-service.ts';
+import { type ImportProgress, type ImportStats, importFile } from '../importing/import-service.ts';
 import type { ImportLang } from '../importing/row-normalize.ts';
 import { readSavedMapping } from '../importing/saved-mappings.ts';
 import { refreshAfterChanges } from '../segments/segment-refresh.ts';
@@ -22,7 +22,7 @@ export interface ImportJob {
   kind: ImportKind;
   fileName: string;
   status: 'running' | 'completed' | 'failed';
-  progress: { rows: number; bytesRead: number; totalBytes: number };
+  progress: ImportProgress;
   stats?: ImportStats;
   /** How saved segments moved, when the import was asked to refresh them (as `retain import` does). */
   segments?: { name: string; entered: number; exited: number }[];
@@ -127,7 +127,7 @@ export class ImportJobs {
       kind: input.kind,
       fileName: input.fileName,
       status: 'running',
-      progress: { rows: 0, bytesRead: 0, totalBytes: 0 },
+      progress: { rows: 0, bytesRead: 0, totalBytes: 0, phase: 'reading' },
       rejectsFile: join(this.dir, `${id}.rejects.csv`),
       maskedRejectsFile: join(this.dir, `${id}.rejects-masked.csv`),
       lang: input.lang ?? 'en',

@@ -1,6 +1,16 @@
 import { mkdirSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, type LogEvent, PostgresDialect, sql } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  Kysely,
+  type LogEvent,
+  PostgresDialect,
+  type QueryResult,
+  sql,
+} from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
@@ -44,6 +54,12 @@ export interface Session {
   copyOut(query: string): Promise<string>;
   /** The rows of a parameterless query in COPY's binary format, inside this session's transaction. */
   copyOutBinary(query: string): Promise<Uint8Array>;
+  /**
+   * Lets other work in between, outside a transaction only: on PGlite (one connection) the session
+   * hands the connection to whoever waits for it and takes it back; on a server it yields the
+   * event loop. Session-private state (temp tables) survives.
+   */
+  breathe(): Promise<void>;
 }
 
 /** An open store: PGlite in a directory (or memory) or a PostgreSQL server. */
@@ -143,11 +159,24 @@ async function openPglite(options: OpenOptions): Promise<Database> {
   const copyOutBinary = async (query: string) =>
     new Uint8Array((await (await copyOutBlob(query, 'binary'))?.arrayBuffer()) ?? new ArrayBuffer(0));
 
+  // Statements of a session that holds the connection go straight to PGlite (never queue behind it).
+  const direct = new Kysely<Schema>({ dialect: directDialect(pglite), log });
   return {
     kind: 'pglite',
     db,
     // PGlite has a single session: holding Kysely's one connection keeps other work out meanwhile.
-    withSession: (fn) => db.connection().execute((conn) => fn({ db: conn, copyIn, copyOut, copyOutBinary })),
+    withSession: async (fn) => {
+      let hold = await holdConnection(db);
+      const breathe = async () => {
+        await hold.release();
+        hold = await holdConnection(db);
+      };
+      try {
+        return await fn({ db: direct, copyIn, copyOut, copyOutBinary, breathe });
+      } finally {
+        await hold.release();
+      }
+    },
     copyOut: (query) => db.connection().execute(() => copyOut(query)),
     copyOutBinary: (query) => db.connection().execute(() => copyOutBinary(query)),
     cancelRequest: async (scope) => {
@@ -157,6 +186,64 @@ async function openPglite(options: OpenOptions): Promise<Database> {
       await db.destroy();
       release();
     },
+  };
+}
+
+/** Kysely's one PGlite connection, taken in turn with every other user of it until released. */
+async function holdConnection(db: Kysely<Schema>): Promise<{ release: () => Promise<void> }> {
+  let release!: () => void;
+  let took!: () => void;
+  const taken = new Promise<void>((resolve) => {
+    took = resolve;
+  });
+  const held = db.connection().execute(async () => {
+    took();
+    await new Promise<void>((resolve) => {
+      release = resolve;
+    });
+  });
+  await taken;
+  return {
+    release: async () => {
+      release();
+      await held;
+    },
+  };
+}
+
+/** A dialect running every statement on PGlite at once, for sessions that already hold the connection. */
+function directDialect(pglite: PGlite): Dialect {
+  const connection: DatabaseConnection = {
+    async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+      const result = await pglite.query<R>(query.sql, [...query.parameters]);
+      return result.affectedRows
+        ? { rows: result.rows, numAffectedRows: BigInt(result.affectedRows) }
+        : { rows: result.rows };
+    },
+    streamQuery: () => {
+      throw new Error('streaming is not supported on PGlite');
+    },
+  };
+  const base = new PGliteDialect(pglite);
+  return {
+    createAdapter: () => base.createAdapter(),
+    createQueryCompiler: () => base.createQueryCompiler(),
+    createIntrospector: (kysely) => base.createIntrospector(kysely),
+    createDriver: () => ({
+      init: async () => {},
+      acquireConnection: async () => connection,
+      beginTransaction: async (conn) => {
+        await conn.executeQuery(CompiledQuery.raw('begin'));
+      },
+      commitTransaction: async (conn) => {
+        await conn.executeQuery(CompiledQuery.raw('commit'));
+      },
+      rollbackTransaction: async (conn) => {
+        await conn.executeQuery(CompiledQuery.raw('rollback'));
+      },
+      releaseConnection: async () => {},
+      destroy: async () => {},
+    }),
   };
 }
 
@@ -263,6 +350,9 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
           copyIn,
           copyOut: async (query) => (await copyOutClient(client, query, 'text')).toString('utf8'),
           copyOutBinary: async (query) => copyOutClient(client, query, 'binary'),
+          breathe: async () => {
+            await nextTurn();
+          },
         });
       } finally {
         client.release();

@@ -31,7 +31,14 @@ export const ImportJobSchema = z.object({
   kind: z.string(),
   file_name: z.string(),
   status: z.enum(['running', 'completed', 'failed']),
-  progress: z.object({ rows: z.number(), bytes_read: z.number(), total_bytes: z.number() }),
+  progress: z.object({
+    rows: z.number().describe('rows read so far'),
+    bytes_read: z.number(),
+    total_bytes: z.number(),
+    phase: z
+      .enum(['reading', 'resolving', 'saving', 'aggregates', 'finishing'])
+      .describe('reading the file, then matching customers, saving orders, refreshing aggregates, finishing'),
+  }),
   stats: ImportStatsSchema.nullable().describe('null while running'),
   segments: z
     .array(z.object({ name: z.string(), entered: z.number(), exited: z.number() }))

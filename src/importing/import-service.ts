@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { listUsers } from '../access/user-service.ts';
 import { refreshCustomerAggregates } from '../customers/customer-aggregates.ts';
@@ -14,19 +15,17 @@ import { awardEventBonuses, earnPointsForOrders } from '../loyalty/points-earn.t
 import { rewardReferrals } from '../loyalty/referrals.ts';
 import { evaluateTiers } from '../loyalty/tier-evaluate.ts';
 import { processOrderLines, processOrders } from '../orders/orders-import.ts';
-import { InvalidInputError } from '../shared/errors.ts';
 import { todayIn } from '../shared/local-date.ts';
 import { processServiceRecords } from '../tasks/service-records-import.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
 import { openRecords, type RecordSource } from './file-reader.ts';
-import { type ColumnMap, type ImportKind, resolveColumns } from './import-kinds.ts';
+import type { ColumnMap, ImportKind } from './import-kinds.ts';
 import { type StageContext, type StageCounts, TOUCHED } from './kind-processor.ts';
-import { detectPlatform } from './platform-detect.ts';
-import { openRejects } from './rejects-file.ts';
-import { copyValue, type ImportLang, type RowError, rowNormalizer } from './row-normalize.ts';
-import { type ColumnMapping, readSavedMapping, saveMapping, usableMapping } from './saved-mappings.ts';
-import { createStaging, STAGING_COLUMNS, STAGING_TABLE } from './staging.ts';
+import type { ImportLang, RowError } from './row-normalize.ts';
+import { saveMapping } from './saved-mappings.ts';
+import { MAX_ERRORS, stageRecords } from './stage-records.ts';
+import { createStaging, STAGING_TABLE } from './staging.ts';
 
 /** How an import went; `errors` holds the first {@link MAX_ERRORS}, `rejected` counts them all. */
 export interface ImportStats {
@@ -46,6 +45,17 @@ export interface ImportStats {
   /** Rows loaded without their masked phone or email (`138****8000`), which identify nobody. */
   masked_identities: number;
   errors: RowError[];
+}
+
+/** What an import is doing: reading the file, then the database steps of its one transaction. */
+export type ImportPhase = 'reading' | 'resolving' | 'saving' | 'aggregates' | 'finishing';
+
+/** How far an import has come. */
+export interface ImportProgress {
+  rows: number;
+  bytesRead: number;
+  totalBytes: number;
+  phase: ImportPhase;
 }
 
 /** Options shared by file imports and API batches. */
@@ -69,7 +79,8 @@ export interface IngestOptions {
   savedMappings?: boolean;
   /** Do everything, then roll back. */
   dryRun?: boolean;
-  onProgress?: (progress: { rows: number; bytesRead: number; totalBytes: number }) => void;
+  /** Told rows read so far and the phase, at least after every slice of reading and every phase. */
+  onProgress?: (progress: ImportProgress) => void;
   /** Told how long each phase took (stage, resolve, upsert, aggregates, after), for benchmarks. */
   onPhase?: (phase: string, ms: number) => void;
   /**
@@ -102,8 +113,8 @@ export interface RecordsInput extends IngestOptions {
   columns?: ColumnMap;
 }
 
-export const MAX_ERRORS = 1000;
-const COPY_CHUNK_BYTES = 8 << 20;
+export { MAX_ERRORS };
+
 /** Below this many rows the planner's defaults for unanalysed temp tables are fine (API batches). */
 const ANALYZE_ROWS = 2_000;
 
@@ -121,96 +132,6 @@ const PROCESSORS: Record<
 
 /** Kinds that describe customers already known: their rows find customers and never create one. */
 const KNOWN_CUSTOMERS_ONLY: ReadonlySet<ImportKind> = new Set(['service-records']);
-
-/** Streams the file into the staging table; returns counts of rows read and rejected. */
-async function stageRecords(
-  session: Session,
-  options: RecordsInput,
-  stats: ImportStats,
-): Promise<{
-  staged: number;
-  mapped: ReadonlySet<string>;
-  confirmed?: { platform: string; mapping: ColumnMapping };
-}> {
-  const { source } = options;
-  const iterator = source.records[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done) throw new InvalidInputError(`${options.label} is empty (expected a header row)`);
-  const headers = first.value.cells.map((h) => h.trim());
-  const recognised = options.columns ? undefined : detectPlatform(headers);
-  const platform = options.savedMappings ? recognised : undefined;
-  const saved = platform
-    ? usableMapping(
-        await readSavedMapping(session.db, options.workspace.id, platform.platform, options.kind),
-        options.kind,
-        headers,
-      )
-    : {};
-  const columns = options.columns ?? resolveColumns(options.kind, headers, { ...saved, ...options.map });
-  const normalize = rowNormalizer({
-    kind: options.kind,
-    columns,
-    headers,
-    currency: options.workspace.currency,
-    lang: options.lang,
-    itemRows: recognised?.dictionary.itemRows,
-    onMasked: () => {
-      stats.masked_identities++;
-    },
-    ...(options.kind === 'customers' && columns.has('owner')
-      ? { owners: ownerLookup(await listUsers(session.db, options.workspace.id)) }
-      : {}),
-  });
-  const rejects = openRejects(
-    { path: options.rejectsFile, maskedPath: options.maskedRejectsFile },
-    headers,
-    columns,
-    options.lang,
-  );
-  const stagingColumns = STAGING_COLUMNS[options.kind];
-  let buffer: string[] = [];
-  let bufferBytes = 0;
-  let staged = 0;
-  const flush = async () => {
-    if (buffer.length === 0) return;
-    await session.copyIn(STAGING_TABLE, stagingColumns, buffer.join(''));
-    buffer = [];
-    bufferBytes = 0;
-    options.onProgress?.({ rows: stats.read, bytesRead: source.bytesRead(), totalBytes: source.totalBytes });
-  };
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      const { line, cells } = next.value;
-      stats.read++;
-      const row = normalize(line, cells);
-      if (row === null) {
-        stats.item_rows++;
-      } else if (Array.isArray(row)) {
-        const text = `${row.map(copyValue).join('\t')}\n`;
-        buffer.push(text);
-        bufferBytes += text.length;
-        staged++;
-        if (bufferBytes >= COPY_CHUNK_BYTES) await flush();
-      } else {
-        stats.rejected++;
-        if (stats.errors.length < MAX_ERRORS) stats.errors.push(row);
-        rejects.write(row.line, cells, row.reason);
-      }
-    }
-    await flush();
-  } finally {
-    await rejects.close();
-  }
-  const confirmed = platform && {
-    platform: platform.platform,
-    // What was read from where, and what was left out on purpose; the rest is found by aliases.
-    mapping: Object.fromEntries([
-      ...Object.entries({ ...saved, ...options.map }).filter(([, header]) => header.trim() === ''),
-      ...[...columns].map(([field, index]) => [field, headers[index]!]),
-    ]),
-  };
-  return { staged, mapped: new Set(columns.keys()), confirmed };
-}
 
 /**
  * Loyalty after orders change: points for the orders and tiers of their customers (when the
@@ -258,103 +179,151 @@ export async function importRecords(database: Database, options: RecordsInput): 
     masked_identities: 0,
     errors: [],
   };
+  return oneImportAtATime(database, () =>
+    database.withSession(async (session) => {
+      try {
+        return await stageAndApply(session, options, stats);
+      } finally {
+        // The staged rows are the session's own: gone with the import, not left for the next one.
+        await sql`drop table if exists ${sql.table(STAGING_TABLE)}`.execute(session.db).catch(() => {});
+      }
+    }),
+  );
+}
+
+/** The tail of every import on a store (PGlite only): imports share its one session's staging table. */
+const importTails = new WeakMap<Database, Promise<unknown>>();
+
+/**
+ * Runs imports on an embedded store one after another: reading lets other requests in between
+ * slices, and another import among them must not replace the staging table being filled.
+ */
+function oneImportAtATime<T>(database: Database, fn: () => Promise<T>): Promise<T> {
+  if (database.kind !== 'pglite') return fn();
+  const run = (importTails.get(database) ?? Promise.resolve()).catch(() => {}).then(fn);
+  importTails.set(database, run);
+  return run;
+}
+
+/**
+ * Reads the records into the staging table outside any transaction (in slices, letting other work
+ * in between), then resolves, upserts and refreshes in one transaction: all or nothing.
+ */
+async function stageAndApply(
+  session: Session,
+  options: RecordsInput,
+  stats: ImportStats,
+): Promise<ImportStats> {
   const { workspace, kind } = options;
-  return database.withSession(async (session) => {
-    const db = session.db;
-    await sql`begin`.execute(db);
+  const db = session.db;
+  let mark = performance.now();
+  let rows = 0;
+  const phase = async (name: string, next?: ImportPhase) => {
+    const now = performance.now();
+    options.onPhase?.(name, now - mark);
+    mark = now;
+    if (!next) return;
+    options.onProgress?.({
+      rows,
+      bytesRead: options.source.bytesRead(),
+      totalBytes: options.source.totalBytes,
+      phase: next,
+    });
+    // Inside the transaction other statements must wait, but a progress poll can still be answered.
+    await nextTurn();
+  };
+  await createStaging(session, kind);
+  const {
+    staged: stagedRows,
+    mapped: mappedFields,
+    confirmed,
+  } = await stageRecords(
+    session,
+    { ...options, owners: async () => ownerLookup(await listUsers(session.db, workspace.id)) },
+    stats,
+  );
+  rows = stats.read;
+  // Fresh temp tables have no statistics (and PGlite runs no autovacuum): without them the
+  // planner picks nested loops that turn seconds into minutes.
+  if (stagedRows > ANALYZE_ROWS) await sql`analyze ${sql.table(STAGING_TABLE)}`.execute(db);
+  await phase('stage', 'resolving');
+  await sql`begin`.execute(db);
+  let committed = false;
+  try {
     // One import at a time per workspace: two files creating the same new person, or one merging a
     // customer the other is assigning orders to, must not interleave.
     await sql`select pg_advisory_xact_lock(${workspace.id})`.execute(db);
     // What the workspace's customers were before this import: derived copies stored with it were
     // current just before, so they can be patched rather than rebuilt.
     const before = options.afterChanges ? await claimCustomersVersion(db, workspace.id) : 0;
-    let committed = false;
-    let mark = performance.now();
-    const phase = (name: string) => {
-      const now = performance.now();
-      options.onPhase?.(name, now - mark);
-      mark = now;
+    const resolved = KNOWN_CUSTOMERS_ONLY.has(kind)
+      ? await matchKnownCustomers(session, workspace.id)
+      : await resolveIdentities(session, workspace.id, `import:${kind}:${options.label}`);
+    stats.merged = resolved.merged;
+    await phase('resolve', 'saving');
+    await sql`drop table if exists ${sql.table(TOUCHED)}`.execute(db);
+    await sql`create temp table ${sql.table(TOUCHED)} (customer_id bigint)`.execute(db);
+    await sql`insert into ${sql.table(TOUCHED)} select survivor_id from id_merge`.execute(db);
+    const ctx: StageContext = {
+      session,
+      workspaceId: workspace.id,
+      timezone: workspace.timezone,
+      currency: workspace.currency,
+      stagedRows,
+      mappedFields,
     };
-    try {
-      await createStaging(session, kind);
-      const {
-        staged: stagedRows,
-        mapped: mappedFields,
-        confirmed,
-      } = await stageRecords(session, options, stats);
-      // Fresh temp tables have no statistics (and PGlite runs no autovacuum): without them the
-      // planner picks nested loops that turn seconds into minutes.
-      if (stagedRows > ANALYZE_ROWS) await sql`analyze ${sql.table(STAGING_TABLE)}`.execute(db);
-      phase('stage');
-      const resolved = KNOWN_CUSTOMERS_ONLY.has(kind)
-        ? await matchKnownCustomers(session, workspace.id)
-        : await resolveIdentities(session, workspace.id, `import:${kind}:${options.label}`);
-      stats.merged = resolved.merged;
-      phase('resolve');
-      await sql`drop table if exists ${sql.table(TOUCHED)}`.execute(db);
-      await sql`create temp table ${sql.table(TOUCHED)} (customer_id bigint)`.execute(db);
-      await sql`insert into ${sql.table(TOUCHED)} select survivor_id from id_merge`.execute(db);
-      const ctx: StageContext = {
-        session,
-        workspaceId: workspace.id,
-        timezone: workspace.timezone,
-        currency: workspace.currency,
-        stagedRows,
-        mappedFields,
-      };
-      const { rowErrors = [], ...counts } = await PROCESSORS[kind](ctx);
-      Object.assign(stats, counts);
-      if (rowErrors.length > 0) {
-        stats.rejected += rowErrors.length;
-        stats.errors = [...stats.errors, ...rowErrors].sort((a, b) => a.line - b.line).slice(0, MAX_ERRORS);
-      }
-      if (kind === 'orders' && mappedFields.has('coupon_code'))
-        await redeemCoupons(session, workspace.id, STAGING_TABLE);
-      if (kind === 'order-lines') await redeemAfterLines(session, workspace.id, STAGING_TABLE);
-      phase('upsert');
-      if (stagedRows > ANALYZE_ROWS) await sql`analyze ${sql.table(TOUCHED)}`.execute(db);
-      if (stagedRows > 10_000) await sql`analyze orders`.execute(db);
-      await refreshCustomerAggregates(session, workspace.id, TOUCHED);
-      phase('aggregates');
-      if (kind === 'orders' || kind === 'order-lines') await applyLoyalty(session, workspace);
-      if (kind === 'events') await awardEventBonuses(db, workspace);
-      phase('loyalty');
-      const keep = !options.dryRun && !(options.strict && stats.rejected > 0);
-      if (keep && options.afterChanges) {
-        const touched = await sql<{ id: number }>`
+    const { rowErrors = [], ...counts } = await PROCESSORS[kind](ctx);
+    Object.assign(stats, counts);
+    if (rowErrors.length > 0) {
+      stats.rejected += rowErrors.length;
+      stats.errors = [...stats.errors, ...rowErrors].sort((a, b) => a.line - b.line).slice(0, MAX_ERRORS);
+    }
+    if (kind === 'orders' && mappedFields.has('coupon_code'))
+      await redeemCoupons(session, workspace.id, STAGING_TABLE);
+    if (kind === 'order-lines') await redeemAfterLines(session, workspace.id, STAGING_TABLE);
+    await phase('upsert', 'aggregates');
+    if (stagedRows > ANALYZE_ROWS) await sql`analyze ${sql.table(TOUCHED)}`.execute(db);
+    if (stagedRows > 10_000) await sql`analyze orders`.execute(db);
+    await refreshCustomerAggregates(session, workspace.id, TOUCHED);
+    await phase('aggregates', 'finishing');
+    if (kind === 'orders' || kind === 'order-lines') await applyLoyalty(session, workspace);
+    if (kind === 'events') await awardEventBonuses(db, workspace);
+    await phase('loyalty');
+    const keep = !options.dryRun && !(options.strict && stats.rejected > 0);
+    if (keep && options.afterChanges) {
+      const touched = await sql<{ id: number }>`
           select customer_id as id from ${sql.table(TOUCHED)} where customer_id is not null
           union select merged_id from id_merge order by 1`.execute(db);
-        await options.afterChanges(
-          session,
-          touched.rows.map((r) => Number(r.id)),
-          stats,
-          before,
-        );
-        phase('after');
-      }
-      if (!keep) {
-        await sql`rollback`.execute(db);
-      } else {
-        if (confirmed) await saveMapping(db, workspace.id, confirmed.platform, kind, confirmed.mapping);
-        const { errors, ...counters } = stats;
-        await db
-          .insertInto('import_runs')
-          .values({
-            workspace_id: workspace.id,
-            kind,
-            file_name: options.label,
-            dry_run: false,
-            status: 'completed',
-            finished_at: new Date(),
-            stats: { ...counters, errors: errors.slice(0, 100) },
-          })
-          .execute();
-        await sql`commit`.execute(db);
-      }
-      committed = true;
-      return stats;
-    } finally {
-      if (!committed) await sql`rollback`.execute(db).catch(() => {});
+      await options.afterChanges(
+        session,
+        touched.rows.map((r) => Number(r.id)),
+        stats,
+        before,
+      );
+      await phase('after');
     }
-  });
+    if (!keep) {
+      await sql`rollback`.execute(db);
+    } else {
+      if (confirmed) await saveMapping(db, workspace.id, confirmed.platform, kind, confirmed.mapping);
+      const { errors, ...counters } = stats;
+      await db
+        .insertInto('import_runs')
+        .values({
+          workspace_id: workspace.id,
+          kind,
+          file_name: options.label,
+          dry_run: false,
+          status: 'completed',
+          finished_at: new Date(),
+          stats: { ...counters, errors: errors.slice(0, 100) },
+        })
+        .execute();
+      await sql`commit`.execute(db);
+    }
+    committed = true;
+    return stats;
+  } finally {
+    if (!committed) await sql`rollback`.execute(db).catch(() => {});
+  }
 }

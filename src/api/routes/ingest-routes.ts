@@ -258,6 +258,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       rows: job.progress.rows,
       bytes_read: job.progress.bytesRead,
       total_bytes: job.progress.totalBytes,
+      phase: job.progress.phase,
     },
     stats: job.stats ?? null,
     segments: job.segments ?? null,

@@ -160,7 +160,11 @@ function JobReport({ job }: { job: Job }) {
           status={job.status === 'failed' ? 'exception' : job.status === 'running' ? 'active' : 'success'}
           aria-label={t('import.progress')}
         />
-        <div data-import-status={job.status}>{t(`import.status.${job.status}` as MessageKey)}</div>
+        <div data-import-status={job.status} data-import-phase={job.progress.phase}>
+          {job.status === 'running'
+            ? t(`import.phase.${job.progress.phase}` as MessageKey, { rows: fmt.number(job.progress.rows) })
+            : t(`import.status.${job.status}` as MessageKey)}
+        </div>
         {job.error && <Alert type="error" showIcon title={job.error} />}
         {s && (
           <Descriptions
