@@ -36,7 +36,10 @@ export class CopyBinaryWriter {
 
   /** An int8 field (an integer below 2⁵³), or SQL null for NaN. */
   int8(value: number): void {
-    if (Number.isNaN(value)) return this.null();
+    if (Number.isNaN(value)) {
+      this.null();
+      return;
+    }
     this.room(12);
     this.view.setInt32(this.at, 8);
     // High and low words: no BigInt per value.
@@ -56,7 +59,10 @@ export class CopyBinaryWriter {
 
   /** A date field from a day number (days since 1970-01-01), or SQL null for NaN. */
   date(day: number): void {
-    if (Number.isNaN(day)) return this.null();
+    if (Number.isNaN(day)) {
+      this.null();
+      return;
+    }
     this.room(8);
     this.view.setInt32(this.at, 4);
     this.view.setInt32(this.at + 4, day - PG_EPOCH_DAY);
