@@ -1,17 +1,31 @@
 import { describe, expect, it } from 'vitest';
+import { minimizeBfgs } from '../src/predict/bfgs.ts';
 import {
   bgnbdCustomerLogLikelihood,
   bgnbdExpected,
   bgnbdExpectedByQuadrature,
   bgnbdLogLikelihood,
+  bgnbdLogLikelihoodGradient,
   bgnbdPAlive,
   fitBgnbd,
 } from '../src/predict/bgnbd.ts';
-import { compressSpend, fitGammaGamma, gammaGammaExpectedSpend } from '../src/predict/gamma-gamma.ts';
+import {
+  compressSpend,
+  fitGammaGamma,
+  gammaGammaExpectedSpend,
+  gammaGammaLogLikelihood,
+  gammaGammaLogLikelihoodGradient,
+} from '../src/predict/gamma-gamma.ts';
 import { minimize } from '../src/predict/nelder-mead.ts';
 import { fitParetoNbd, paretoExpected, paretoLogA0, paretoPAlive } from '../src/predict/pareto-nbd.ts';
 import { compressTriples } from '../src/predict/rfm-triples.ts';
-import { hyp2f1, hyp2f1OneContinued, lgamma, logHyp2f1APlus1 } from '../src/predict/special-functions.ts';
+import {
+  digamma,
+  hyp2f1,
+  hyp2f1OneContinued,
+  lgamma,
+  logHyp2f1APlus1,
+} from '../src/predict/special-functions.ts';
 import { cdnowSample } from './cdnow-sample.ts';
 
 /** Composite Simpson's rule: an independent way to the integrals behind the closed forms. */
@@ -136,6 +150,53 @@ describe('Pareto/NBD and BG/NBD closed forms', () => {
     const p = { r: 0.3, alpha: 5, a: 0.7, b: 2 };
     const direct = rows.reduce((t, c) => t + bgnbdCustomerLogLikelihood(p, c.x, c.tx, c.T), 0);
     expect(bgnbdLogLikelihood(p, compressTriples(rows))).toBeCloseTo(direct, 6);
+  });
+
+  it('the BG/NBD and Gamma-Gamma gradients equal central differences of the log-likelihoods', () => {
+    const rows = cdnowSample();
+    const triples = compressTriples(rows);
+    const p = { r: 0.3, alpha: 5, a: 0.7, b: 2 };
+    const { gradient, logLikelihood } = bgnbdLogLikelihoodGradient(p, triples);
+    expect(logLikelihood).toBeCloseTo(bgnbdLogLikelihood(p, triples), 8);
+    (['r', 'alpha', 'a', 'b'] as const).forEach((k, j) => {
+      const h = 1e-6 * p[k];
+      const up = bgnbdLogLikelihood({ ...p, [k]: p[k] + h }, triples);
+      const down = bgnbdLogLikelihood({ ...p, [k]: p[k] - h }, triples);
+      expect(gradient[j]! / ((up - down) / (2 * h))).toBeCloseTo(1, 5);
+    });
+    const spend = compressSpend(rows);
+    const g = { p: 5, q: 3, gamma: 12 };
+    const gg = gammaGammaLogLikelihoodGradient(g, spend);
+    expect(gg.logLikelihood).toBeCloseTo(gammaGammaLogLikelihood(g, spend), 8);
+    (['p', 'q', 'gamma'] as const).forEach((k, j) => {
+      const h = 1e-6 * g[k];
+      const up = gammaGammaLogLikelihood({ ...g, [k]: g[k] + h }, spend);
+      const down = gammaGammaLogLikelihood({ ...g, [k]: g[k] - h }, spend);
+      expect(gg.gradient[j]! / ((up - down) / (2 * h))).toBeCloseTo(1, 5);
+    });
+  });
+
+  it('digamma matches −γ, ψ(½) = −γ − 2 ln 2 and the recurrence', () => {
+    const eulerGamma = 0.5772156649015329;
+    expect(digamma(1)).toBeCloseTo(-eulerGamma, 13);
+    expect(digamma(0.5)).toBeCloseTo(-eulerGamma - 2 * Math.LN2, 13);
+    for (const x of [0.01, 0.243, 2.426, 9.5, 250.5])
+      expect(digamma(x + 1) - digamma(x)).toBeCloseTo(1 / x, 10);
+  });
+
+  it('BFGS finds the Rosenbrock minimum', () => {
+    const m = minimizeBfgs(
+      (v) => ({
+        value: 100 * (v[1]! - v[0]! ** 2) ** 2 + (1 - v[0]!) ** 2,
+        gradient: Float64Array.of(
+          -400 * v[0]! * (v[1]! - v[0]! ** 2) - 2 * (1 - v[0]!),
+          200 * (v[1]! - v[0]! ** 2),
+        ),
+      }),
+      [-1.2, 1],
+    );
+    expect(m.x[0]).toBeCloseTo(1, 6);
+    expect(m.x[1]).toBeCloseTo(1, 6);
   });
 
   it('Nelder–Mead finds the Rosenbrock minimum', () => {

@@ -1,6 +1,7 @@
-import { minimize, outOfRange, POLISH } from './nelder-mead.ts';
+import { minimizeBfgs } from './bfgs.ts';
+import { outOfRange } from './nelder-mead.ts';
 import { indexTriples, type Triples } from './rfm-triples.ts';
-import { hyp2f1MinusOneOverB, lgamma, logAddExp } from './special-functions.ts';
+import { digamma, hyp2f1MinusOneOverB, lgamma, logAddExp } from './special-functions.ts';
 
 /** BG/NBD parameters (Fader, Hardie & Lee 2005): purchase rates Gamma(r, α), dropout Beta(a, b). */
 export interface BgnbdParams {
@@ -49,22 +50,124 @@ export function bgnbdLogLikelihood(p: BgnbdParams, data: Triples): number {
   return sum;
 }
 
-/** Maximum-likelihood BG/NBD parameters, searched over their logarithms (so they stay positive). */
-export function fitBgnbd(data: Triples, start?: BgnbdParams): { params: BgnbdParams; logLikelihood: number } {
-  const toParams = (v: number[]): BgnbdParams => ({
+/**
+ * The sample's log-likelihood and its gradient in (r, α, a, b), summed as
+ * {@link bgnbdLogLikelihood} does: per distinct value what depends on one value alone (the
+ * digammas per x), per triple one exponential and one logarithm. With w the share of the
+ * likelihood from "dropped out after the last purchase" (the A₄ term),
+ * ∂/∂r = ψ(r+x) − ψ(r) + ln α − (1−w) ln(α+T) − w ln(α+t_x),
+ * ∂/∂α = r/α − (r+x)((1−w)/(α+T) + w/(α+t_x)), ∂/∂a = ψ(a+b) − ψ(a+b+x) + w/a,
+ * ∂/∂b = ψ(a+b) + ψ(b+x) − ψ(b) − ψ(a+b+x) − w/(b+x−1).
+ */
+export function bgnbdLogLikelihoodGradient(
+  p: BgnbdParams,
+  data: Triples,
+): { logLikelihood: number; gradient: Float64Array } {
+  const { r, alpha, a, b } = p;
+  const { index } = indexTriples(data);
+  const nx = index.xs.length;
+  const perX = new Float64Array(nx);
+  const lnA4X = new Float64Array(nx);
+  const inverseBX = new Float64Array(nx);
+  const countX = new Float64Array(nx);
+  const base = -lgamma(r) + r * Math.log(alpha) + lgamma(a + b) - lgamma(b);
+  for (let k = 0; k < nx; k++) {
+    const x = index.xs[k]!;
+    perX[k] = base + lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x);
+    lnA4X[k] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : Number.NEGATIVE_INFINITY;
+    inverseBX[k] = x > 0 ? 1 / (b + x - 1) : 0;
+  }
+  const lnT = index.Ts.map((T) => Math.log(alpha + T));
+  const lnTx = index.txs.map((tx) => Math.log(alpha + tx));
+  const invT = index.Ts.map((T) => 1 / (alpha + T));
+  const invTx = index.txs.map((tx) => 1 / (alpha + tx));
+  let sum = 0;
+  let gr = 0;
+  let gAlpha = 0;
+  let sumW = 0;
+  let sumWB = 0;
+  for (let i = 0; i < data.length; i++) {
+    const k = index.x[i]!;
+    const c = data.count[i]!;
+    const rx = r + index.xs[k]!;
+    const iT = index.T[i]!;
+    const iTx = index.tx[i]!;
+    const l3 = -rx * lnT[iT]!;
+    const l4 = lnA4X[k]! - rx * lnTx[iTx]!;
+    const d = l4 - l3;
+    let w: number;
+    if (d > 0) {
+      const e = Math.exp(-d);
+      sum += c * (perX[k]! + l4 + Math.log1p(e));
+      w = 1 / (1 + e);
+    } else {
+      const e = Math.exp(d);
+      sum += c * (perX[k]! + l3 + Math.log1p(e));
+      w = e / (1 + e);
+    }
+    countX[k]! += c;
+    gr -= c * ((1 - w) * lnT[iT]! + w * lnTx[iTx]!);
+    gAlpha -= c * rx * ((1 - w) * invT[iT]! + w * invTx[iTx]!);
+    sumW += c * w;
+    sumWB += c * w * inverseBX[k]!;
+  }
+  const psiAB = digamma(a + b);
+  const rTerm = Math.log(alpha) - digamma(r);
+  const bTerm = psiAB - digamma(b);
+  let n = 0;
+  let ga = sumW / a;
+  let gb = -sumWB;
+  for (let k = 0; k < nx; k++) {
+    const x = index.xs[k]!;
+    const c = countX[k]!;
+    if (c === 0) continue;
+    n += c;
+    const psiABX = digamma(a + b + x);
+    gr += c * (digamma(r + x) + rTerm);
+    ga += c * (psiAB - psiABX);
+    gb += c * (bTerm + digamma(b + x) - psiABX);
+  }
+  gAlpha += (n * r) / alpha;
+  return { logLikelihood: sum, gradient: Float64Array.of(gr, gAlpha, ga, gb) };
+}
+
+/**
+ * Maximum-likelihood BG/NBD parameters by BFGS over their logarithms (so they stay positive), on
+ * the mean log-likelihood per customer (so a sample's inverse Hessian suits the full data).
+ */
+export function fitBgnbd(
+  data: Triples,
+  start?: BgnbdParams,
+  inverseHessian?: Float64Array,
+): { params: BgnbdParams; logLikelihood: number; inverseHessian: Float64Array } {
+  const toParams = (v: ArrayLike<number>): BgnbdParams => ({
     r: Math.exp(v[0]!),
     alpha: Math.exp(v[1]!),
     a: Math.exp(v[2]!),
     b: Math.exp(v[3]!),
   });
+  let customers = 0;
+  for (let i = 0; i < data.length; i++) customers += data.count[i]!;
   const s = start ?? { r: 1, alpha: meanT(data) / 4 || 1, a: 1, b: 1 };
-  const best = minimize(
-    (v) => (outOfRange(v) ? Number.NaN : -bgnbdLogLikelihood(toParams(v), data)),
+  const best = minimizeBfgs(
+    (v) => {
+      if (outOfRange(Array.from(v))) return { value: Number.NaN, gradient: new Float64Array(4) };
+      const p = toParams(v);
+      const { logLikelihood, gradient } = bgnbdLogLikelihoodGradient(p, data);
+      // d/d ln θ = θ · d/dθ.
+      const scaled = Float64Array.of(
+        p.r * gradient[0]!,
+        p.alpha * gradient[1]!,
+        p.a * gradient[2]!,
+        p.b * gradient[3]!,
+      );
+      return { value: -logLikelihood / customers, gradient: scaled.map((g) => -g / customers) };
+    },
     [s.r, s.alpha, s.a, s.b].map(Math.log),
-    // From a sample's fit (a start), the polish on all the data stops at a looser point tolerance.
-    start ? POLISH : { step: 0.5 },
+    { inverseHessian },
   );
-  return { params: toParams(best.x), logLikelihood: -best.value };
+  const params = toParams(best.x);
+  return { params, logLikelihood: bgnbdLogLikelihood(params, data), inverseHessian: best.inverseHessian };
 }
 
 /** The mean of T over customers: a start for α in whatever unit the data are in. */

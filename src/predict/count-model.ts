@@ -70,14 +70,19 @@ const SAMPLE_TRIPLES = 20_000;
 /**
  * Fits the named model by maximum likelihood. With many distinct triples (daily data over years:
  * half a million at a million customers) the search first runs on an evenly spaced sample of them,
- * then polishes from there on all, so most evaluations are cheap.
+ * then polishes from there on all (BG/NBD's BFGS keeps the sample's inverse Hessian), so most
+ * evaluations are cheap.
  */
 export function fitCountModel(name: CountModelName, data: Triples): CountModel {
-  const search = (d: Triples, start?: object): { params: object; logLikelihood: number } =>
-    name === 'bgnbd' ? fitBgnbd(d, start as never) : fitParetoNbd(d, start as never);
-  const start = data.length > SAMPLE_TRIPLES ? search(sampleTriples(data, SAMPLE_TRIPLES)).params : undefined;
-  const result = search(data, start);
-  return countModel(name, { ...(result.params as Record<string, number>) }, result.logLikelihood);
+  const sampled = data.length > SAMPLE_TRIPLES ? sampleTriples(data, SAMPLE_TRIPLES) : null;
+  if (name === 'bgnbd') {
+    const first = sampled ? fitBgnbd(sampled) : null;
+    const result = fitBgnbd(data, first?.params, first?.inverseHessian);
+    return countModel(name, { ...result.params }, result.logLikelihood);
+  }
+  const start = sampled ? fitParetoNbd(sampled).params : undefined;
+  const result = fitParetoNbd(data, start);
+  return countModel(name, { ...result.params }, result.logLikelihood);
 }
 
 /** The log-likelihood of given parameters on the data (to compare fits, or a published one). */

@@ -1,5 +1,6 @@
-import { minimize, outOfRange, POLISH } from './nelder-mead.ts';
-import { lgamma } from './special-functions.ts';
+import { minimizeBfgs } from './bfgs.ts';
+import { outOfRange } from './nelder-mead.ts';
+import { digamma, lgamma } from './special-functions.ts';
 
 /** Gamma-Gamma spend parameters (Fader, Hardie & Lee 2005, "RFM and CLV"): z ~ Γ(p, ν), ν ~ Γ(q, γ). */
 export interface GammaGammaParams {
@@ -113,18 +114,54 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendRow
   return sum;
 }
 
-// Above this many rows the search first runs on an evenly spaced sample of them (as the count models).
-const SAMPLE_ROWS = 20_000;
-
-/** Every k-th row, counts kept: a start for the search on all rows. */
-function sampleSpend(data: SpendRows, size: number): SpendRows {
-  const step = Math.max(1, Math.floor(data.length / size));
-  const pick = (a: Float64Array) => a.filter((_, i) => i % step === 0);
-  const x = pick(data.x);
-  return { x, zbar: pick(data.zbar), count: pick(data.count), length: x.length };
+/**
+ * The log-likelihood and its gradient in (p, q, γ), summed as {@link gammaGammaLogLikelihood}:
+ * ∂/∂p = Σ x(ψ(px+q) − ψ(px) + ln z̄ + ln x − ln(γ+xz̄)), ∂/∂q = Σ ψ(px+q) − ψ(q) + ln γ − ln(γ+xz̄),
+ * ∂/∂γ = Σ q/γ − (px+q)/(γ+xz̄).
+ */
+export function gammaGammaLogLikelihoodGradient(
+  params: GammaGammaParams,
+  data: SpendRows,
+): { logLikelihood: number; gradient: Float64Array } {
+  const { p, q, gamma } = params;
+  const t = spendTerms(data);
+  const lnGamma = Math.log(gamma);
+  let sum = p * t.sumXLogZ - t.sumLogZ;
+  let gp = t.sumXLogZ;
+  let gq = 0;
+  let gGamma = 0;
+  const pxq = new Float64Array(t.xs.length);
+  const psiQ = digamma(q);
+  for (let k = 0; k < t.xs.length; k++) {
+    const x = t.xs[k]!;
+    const px = p * x;
+    const c = t.countPerX[k]!;
+    pxq[k] = px + q;
+    sum += c * (lgamma(px + q) - lgamma(px) - lgamma(q) + q * lnGamma) + p * t.xLogX[k]!;
+    const psiPXQ = digamma(px + q);
+    gp += c * x * (psiPXQ - digamma(px)) + t.xLogX[k]!;
+    gq += c * (psiPXQ - psiQ + lnGamma);
+    gGamma += (c * q) / gamma;
+  }
+  for (let i = 0; i < data.length; i++) {
+    const c = data.count[i]!;
+    const x = data.x[i]!;
+    const g = gamma + x * data.zbar[i]!;
+    const ln = Math.log(g);
+    const k = t.at[i]!;
+    sum -= c * pxq[k]! * ln;
+    gp -= c * x * ln;
+    gq -= c * ln;
+    gGamma -= (c * pxq[k]!) / g;
+  }
+  return { logLikelihood: sum, gradient: Float64Array.of(gp, gq, gGamma) };
 }
 
-/** Maximum-likelihood Gamma-Gamma parameters over their logarithms (from a sample's fit when large). */
+/**
+ * Maximum-likelihood Gamma-Gamma parameters by BFGS over their logarithms, on the mean
+ * log-likelihood per repeat buyer. Each evaluation costs one logarithm per row, so all rows are
+ * used from the start.
+ */
 export function fitGammaGamma(data: SpendRows): { params: GammaGammaParams; logLikelihood: number } {
   let total = 0;
   let n = 0;
@@ -133,22 +170,27 @@ export function fitGammaGamma(data: SpendRows): { params: GammaGammaParams; logL
     n += data.count[i]!;
   }
   const mean = n ? total / n : 1;
-  const toParams = (v: number[]): GammaGammaParams => ({
+  const toParams = (v: ArrayLike<number>): GammaGammaParams => ({
     p: Math.exp(v[0]!),
     q: Math.exp(v[1]!),
     gamma: Math.exp(v[2]!),
   });
-  const search = (d: SpendRows, start: number[], polish: boolean) =>
-    minimize(
-      (v) => (outOfRange(v) ? Number.NaN : -gammaGammaLogLikelihood(toParams(v), d)),
-      start,
-      polish ? POLISH : { step: 0.5 },
-    );
-  let start = [Math.log(1), Math.log(2), Math.log(mean)];
-  const sampled = data.length > SAMPLE_ROWS;
-  if (sampled) start = search(sampleSpend(data, SAMPLE_ROWS), start, false).x;
-  const best = search(data, start, sampled);
-  return { params: toParams(best.x), logLikelihood: -best.value };
+  const best = minimizeBfgs(
+    (v) => {
+      if (outOfRange(Array.from(v))) return { value: Number.NaN, gradient: new Float64Array(3) };
+      const params = toParams(v);
+      const { logLikelihood, gradient } = gammaGammaLogLikelihoodGradient(params, data);
+      const scaled = Float64Array.of(
+        params.p * gradient[0]!,
+        params.q * gradient[1]!,
+        params.gamma * gradient[2]!,
+      );
+      return { value: -logLikelihood / n, gradient: scaled.map((g) => -g / n) };
+    },
+    [Math.log(1), Math.log(2), Math.log(mean)],
+  );
+  const params = toParams(best.x);
+  return { params, logLikelihood: gammaGammaLogLikelihood(params, data) };
 }
 
 /** E[Z | p, q, γ, x, z̄]: expected spend per purchase; the population mean pγ/(q−1) when x = 0. */

@@ -143,33 +143,76 @@ export interface ClvTerms {
 // A next order further away than this is no date a person can plan with.
 const MAX_NEXT_ORDER_DAYS = 3650;
 
+/** Every customer's prediction as columns (NaN where a value is null), in the summaries' order. */
+export interface PredictionColumns {
+  length: number;
+  customerId: Float64Array;
+  pAlive: Float64Array;
+  expected30: Float64Array;
+  expected90: Float64Array;
+  expected365: Float64Array;
+  /** Minor units, rounded. */
+  expectedSpend: Float64Array;
+  predictedClv: Float64Array;
+  /** Day number (days since 1970-01-01) of the expected next order. */
+  nextOrderDay: Float64Array;
+}
+
 /**
  * Scores every customer of the summaries (taken at the as-of date) with a fit: P(alive), expected
  * purchases in 30/90/365 days, expected spend per purchase (Gamma-Gamma; the customer's own mean
  * when there is no spend model), CLV as the month-by-month expected purchases × spend × margin,
  * discounted per month, and the next order's expected date if the customer is still active (the
  * mean wait 1/E[λ | alive] = (α + T)/(r + x), from the as-of date since purchases are memoryless).
+ * Written into typed columns: a million customers make no object each.
  */
-export function scoreCustomers(s: PurchaseSummaries, fit: FitOutcome, terms: ClvTerms): CustomerPrediction[] {
+export function scoreCustomers(s: PurchaseSummaries, fit: FitOutcome, terms: ClvTerms): PredictionColumns {
   const unit = UNIT_DAYS[fit.unit];
   const { model } = fit;
   const months = Math.ceil(terms.horizonDays / 30);
-  const out: CustomerPrediction[] = [];
+  const n = s.customerId.length;
+  const column = () => new Float64Array(n);
+  const out: PredictionColumns = {
+    length: n,
+    customerId: Float64Array.from(s.customerId),
+    pAlive: column(),
+    expected30: column(),
+    expected90: column(),
+    expected365: column(),
+    expectedSpend: column(),
+    predictedClv: column(),
+    nextOrderDay: column(),
+  };
+  // The distinct horizons in days: 30, 90 and 365 and each month's end up to the CLV horizon.
   const horizons = [
-    30,
-    90,
-    365,
-    ...Array.from({ length: months }, (_, k) => Math.min(30 * (k + 1), terms.horizonDays)),
+    ...new Set([
+      30,
+      90,
+      365,
+      ...Array.from({ length: months }, (_, k) => Math.min(30 * (k + 1), terms.horizonDays)),
+    ]),
   ];
+  const at30 = horizons.indexOf(30);
+  const at90 = horizons.indexOf(90);
+  const at365 = horizons.indexOf(365);
+  const atMonth = Array.from({ length: months }, (_, k) =>
+    horizons.indexOf(Math.min(30 * (k + 1), terms.horizonDays)),
+  );
+  const discount = Array.from({ length: months }, (_, k) => 1 / (1 + terms.monthlyDiscountRate) ** (k + 1));
   // E[X(t)] = P(alive | x, t_x, T) × E[X(t) | alive, x, T]: P(alive) is taken once per triple and
   // the expectations (a ₂F₁ series each) once per (x, T), which far fewer customers tell apart.
   const ifAlive = new Map<number, Float64Array>();
   const alive = new Map<number, Map<number, number>>();
   const values = new Float64Array(horizons.length);
-  for (let i = 0; i < s.customerId.length; i++) {
-    const { x, tx, T } = summaryOf(s, i, unit);
+  const { alpha, r } = model.params as { alpha: number; r: number };
+  for (let i = 0; i < n; i++) {
+    const x = s.days[i]! - 1;
+    const tDays = s.endDay - s.firstDay[i]!;
+    const txDays = s.lastDay[i]! - s.firstDay[i]!;
+    const tx = txDays / unit;
+    const T = tDays / unit;
     // Exact integer keys: days since the first purchase (< 2²¹) and x.
-    const pair = x * 2_097_152 + (s.endDay - s.firstDay[i]!);
+    const pair = x * 2_097_152 + tDays;
     let perT = ifAlive.get(pair);
     if (!perT) {
       perT = Float64Array.from(horizons, (days) => model.expectedIfAlive(days / unit, x, T));
@@ -180,49 +223,50 @@ export function scoreCustomers(s: PurchaseSummaries, fit: FitOutcome, terms: Clv
       byTx = new Map();
       alive.set(pair, byTx);
     }
-    const txDays = s.lastDay[i]! - s.firstDay[i]!;
     let p = byTx.get(txDays);
     if (p === undefined) {
       p = model.pAlive(x, tx, T);
       byTx.set(txDays, p);
     }
+    let finite = Number.isFinite(p);
     for (let h = 0; h < horizons.length; h++) {
-      values[h] = p * perT[h]!;
+      let v = p * perT[h]!;
       // Where the series stalled, the model's own expectation (its quadrature).
-      if (!Number.isFinite(values[h]!)) values[h] = model.expected(horizons[h]! / unit, x, tx, T);
+      if (!Number.isFinite(v)) v = model.expected(horizons[h]! / unit, x, tx, T);
+      values[h] = v;
+      finite &&= Number.isFinite(v);
     }
-    if (!Number.isFinite(p) || !values.every(Number.isFinite))
+    if (!finite)
       throw new InvalidInputError(
         `the ${model.name} fit gives no finite prediction for a customer with x = ${x}, t_x = ${tx}, T = ${T}`,
       );
-    const expectedIn = (days: number) => values[horizons.indexOf(days)]!;
+    out.pAlive[i] = p;
+    out.expected30[i] = values[at30]!;
+    out.expected90[i] = values[at90]!;
+    out.expected365[i] = values[at365]!;
     const zbar = x > 0 ? s.repeatNet[i]! / x / terms.minorPerMajor : 0;
-    const spendMajor = fit.spend ? gammaGammaExpectedSpend(fit.spend.params, x, zbar) : x > 0 ? zbar : null;
-    const spend =
-      spendMajor === null || !Number.isFinite(spendMajor) ? null : spendMajor * terms.minorPerMajor;
-    let clv: number | null = null;
-    if (spend !== null) {
+    const spendMajor = fit.spend
+      ? gammaGammaExpectedSpend(fit.spend.params, x, zbar)
+      : x > 0
+        ? zbar
+        : Number.NaN;
+    const spend = Number.isFinite(spendMajor) ? spendMajor * terms.minorPerMajor : Number.NaN;
+    out.expectedSpend[i] = Math.round(spend);
+    let clv = Number.NaN;
+    if (!Number.isNaN(spend)) {
       let discounted = 0;
       let before = 0;
-      for (let k = 1; k <= months; k++) {
-        const now = expectedIn(Math.min(30 * k, terms.horizonDays));
-        discounted += (now - before) / (1 + terms.monthlyDiscountRate) ** k;
+      for (let k = 0; k < months; k++) {
+        const now = values[atMonth[k]!]!;
+        discounted += (now - before) * discount[k]!;
         before = now;
       }
       clv = Math.round(discounted * spend * terms.margin);
-      if (!Number.isFinite(clv)) clv = null;
+      if (!Number.isFinite(clv)) clv = Number.NaN;
     }
-    const wait = (unit * (model.params.alpha! + T)) / (model.params.r! + x);
-    out.push({
-      customer_id: s.customerId[i]!,
-      p_alive: p,
-      expected_purchases_30d: expectedIn(30),
-      expected_purchases_90d: expectedIn(90),
-      expected_purchases_365d: expectedIn(365),
-      expected_spend: spend === null ? null : Math.round(spend),
-      predicted_clv: clv,
-      next_order_date: wait <= MAX_NEXT_ORDER_DAYS ? dateOfDay(s.endDay + Math.ceil(wait)) : null,
-    });
+    out.predictedClv[i] = clv;
+    const wait = (unit * (alpha + T)) / (r + x);
+    out.nextOrderDay[i] = wait <= MAX_NEXT_ORDER_DAYS ? s.endDay + Math.ceil(wait) : Number.NaN;
   }
   return out;
 }

@@ -12,8 +12,10 @@ import {
   type FitOutcome,
   fitModels,
   type Holdout,
+  type PredictionColumns,
   scoreCustomers,
 } from './predict-model.ts';
+import { type PredictionBatch, writePredictionsBatched, writePredictionsByCopy } from './prediction-write.ts';
 import { readPurchaseSummaries } from './purchase-summary.ts';
 
 /** Minor units per major unit of a currency (100 for CNY and USD, 1 for JPY). */
@@ -117,7 +119,7 @@ export async function fitAndCheck(
 ): Promise<FitView> {
   const db = kyselyOf(store);
   const settings = readSettings(ws.settings).prediction;
-  const summaries = await readPurchaseSummaries(db, ws.id, req.calibrationEnd, null);
+  const summaries = await readPurchaseSummaries(store, ws.id, req.calibrationEnd, null);
   const fit = fitModels(summaries, {
     model: req.model ?? settings.model,
     unit: req.unit ?? settings.unit,
@@ -144,31 +146,43 @@ export interface RefreshRequest {
   actor: Actor | null;
 }
 
-const BATCH = 20_000;
-
 /**
  * Fits the workspace's model on all purchases up to the as-of date, scores every customer with a
  * purchase, and replaces the stored predictions in one transaction (with the audit row when a
- * person asked). Returns the fit and the predictions.
+ * person asked). Returns the fit and how many customers were scored.
  */
 export async function refreshPredictions(
   store: StoreOrKysely,
   ws: Workspace,
   req: RefreshRequest,
-): Promise<{ fit: FitView; predictions: CustomerPrediction[]; horizonDays: number }> {
-  const db = kyselyOf(store);
+): Promise<{ fit: FitView; customers: number; horizonDays: number }> {
   const settings = readSettings(ws.settings).prediction;
   const minor = minorPerMajor(ws.currency);
-  const summaries = await readPurchaseSummaries(db, ws.id, req.asOf);
+  const summaries = await readPurchaseSummaries(store, ws.id, req.asOf);
   const fit = fitModels(summaries, { model: settings.model, unit: settings.unit, minorPerMajor: minor });
   const horizonDays = req.horizonDays ?? settings.horizon_days;
-  const predictions = scoreCustomers(summaries, fit, {
+  const scores = scoreCustomers(summaries, fit, {
     horizonDays,
     monthlyDiscountRate: settings.monthly_discount_rate,
     margin: settings.margin,
     minorPerMajor: minor,
   });
-  const view = await db.transaction().execute(async (trx) => {
+  const view = await storePredictions(store, ws, fit, scores, { ...req, horizonDays });
+  return { fit: view, customers: scores.length, horizonDays };
+}
+
+/**
+ * Stores a fit and its scores in one transaction, with the audit row when a person asked: by COPY
+ * on a store that can, else by batched statements.
+ */
+export async function storePredictions(
+  store: StoreOrKysely,
+  ws: Workspace,
+  fit: FitOutcome,
+  scores: PredictionColumns,
+  req: RefreshRequest & { horizonDays: number },
+): Promise<FitView> {
+  const write = async (trx: Kysely<Schema>, rows: (batch: PredictionBatch) => Promise<void>) => {
     const stored = await insertFit(
       trx,
       ws,
@@ -176,43 +190,35 @@ export async function refreshPredictions(
       req.actor ? 'manual' : 'daily',
       req.actor?.label ?? 'worker',
     );
-    for (let from = 0; from < predictions.length; from += BATCH) {
-      const part = predictions.slice(from, from + BATCH);
-      // One statement per batch: arrays as parameters, unnested by the database. A customer's
-      // P(alive) of the refresh before is kept beside the new one (the `p_alive_below` trigger).
-      await sql`
-        insert into customer_predictions (workspace_id, customer_id, fit_id, as_of, p_alive,
-          expected_purchases_30d, expected_purchases_90d, expected_purchases_365d,
-          expected_spend, predicted_clv, horizon_days, next_order_date)
-        select ${ws.id}, u.customer_id, ${stored.id}, ${req.asOf}::date, u.p_alive, u.e30, u.e90, u.e365,
-          u.spend, u.clv, ${horizonDays}, u.next_order
-        from unnest(${part.map((p) => p.customer_id)}::bigint[], ${part.map((p) => p.p_alive)}::float8[],
-          ${part.map((p) => p.expected_purchases_30d)}::float8[], ${part.map((p) => p.expected_purchases_90d)}::float8[],
-          ${part.map((p) => p.expected_purchases_365d)}::float8[], ${part.map((p) => p.expected_spend)}::bigint[],
-          ${part.map((p) => p.predicted_clv)}::bigint[], ${part.map((p) => p.next_order_date)}::date[])
-          as u(customer_id, p_alive, e30, e90, e365, spend, clv, next_order)
-        on conflict (workspace_id, customer_id) do update set previous_p_alive = customer_predictions.p_alive,
-          fit_id = excluded.fit_id, as_of = excluded.as_of, p_alive = excluded.p_alive,
-          expected_purchases_30d = excluded.expected_purchases_30d,
-          expected_purchases_90d = excluded.expected_purchases_90d,
-          expected_purchases_365d = excluded.expected_purchases_365d, expected_spend = excluded.expected_spend,
-          predicted_clv = excluded.predicted_clv, horizon_days = excluded.horizon_days,
-          next_order_date = excluded.next_order_date`.execute(trx);
-    }
-    // Customers this refresh no longer scores (no valid purchase left) keep no stale prediction.
-    await sql`delete from customer_predictions where workspace_id = ${ws.id} and fit_id <> ${stored.id}`.execute(
-      trx,
-    );
+    await rows({
+      workspaceId: ws.id,
+      fitId: stored.id,
+      asOf: req.asOf,
+      horizonDays: req.horizonDays,
+      scores,
+    });
     if (req.actor)
       await recordAudit(trx, ws.id, req.actor, {
         action: 'predict.refresh',
         objectType: 'prediction_fit',
         objectId: stored.id,
-        detail: { as_of: req.asOf, customers: predictions.length, horizon_days: horizonDays },
+        detail: { as_of: req.asOf, customers: scores.length, horizon_days: req.horizonDays },
       });
     return stored;
+  };
+  if (!('withSession' in store))
+    return store.transaction().execute((trx) => write(trx, (b) => writePredictionsBatched(trx, b)));
+  return store.withSession(async (session) => {
+    await sql`begin`.execute(session.db);
+    try {
+      const stored = await write(session.db, (b) => writePredictionsByCopy(session, b));
+      await sql`commit`.execute(session.db);
+      return stored;
+    } catch (error) {
+      await sql`rollback`.execute(session.db).catch(() => {});
+      throw error;
+    }
   });
-  return { fit: view, predictions, horizonDays };
 }
 
 /** The workspace's latest fit, or null before the first. */

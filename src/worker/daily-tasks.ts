@@ -72,8 +72,8 @@ const TASKS: readonly DailyTask[] = [
     applies: () => true,
     run: async (store, ws, today): Promise<Summary> => {
       try {
-        const { predictions } = await refreshPredictions(store, ws, { asOf: today, actor: null });
-        return { customers: predictions.length };
+        const { customers } = await refreshPredictions(store, ws, { asOf: today, actor: null });
+        return { customers };
       } catch (error) {
         // Too few purchases to fit yet: nothing to predict today, and nothing to retry.
         if (error instanceof InvalidInputError) return { skipped: 1 };

@@ -91,7 +91,7 @@ export const predictRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         horizonDays: b.horizon_days,
         actor: caller.actor,
       });
-      return { fit: done.fit, customers: done.predictions.length, horizon_days: done.horizonDays };
+      return { fit: done.fit, customers: done.customers, horizon_days: done.horizonDays };
     },
   );
 

@@ -1,0 +1,96 @@
+import { type Kysely, sql } from 'kysely';
+import { CopyBinaryWriter } from '../db/copy-binary-writer.ts';
+import type { Session } from '../db/database.ts';
+import type { Schema } from '../db/schema.ts';
+import type { PredictionColumns } from './predict-model.ts';
+
+/** What every stored row of one refresh shares. */
+export interface PredictionBatch {
+  workspaceId: number;
+  fitId: number;
+  asOf: string;
+  horizonDays: number;
+  scores: PredictionColumns;
+}
+
+const LOAD_COLUMNS = ['customer_id', 'p_alive', 'e30', 'e90', 'e365', 'spend', 'clv', 'next_order'];
+
+/** The scores as one binary COPY stream of LOAD_COLUMNS (about 90 bytes a customer). */
+export function predictionCopy(c: PredictionColumns): Uint8Array {
+  const out = new CopyBinaryWriter(c.length * 96 + 64);
+  for (let i = 0; i < c.length; i++) {
+    out.row(LOAD_COLUMNS.length);
+    out.int8(c.customerId[i]!);
+    out.float8(c.pAlive[i]!);
+    out.float8(c.expected30[i]!);
+    out.float8(c.expected90[i]!);
+    out.float8(c.expected365[i]!);
+    out.int8(c.expectedSpend[i]!);
+    out.int8(c.predictedClv[i]!);
+    out.date(c.nextOrderDay[i]!);
+  }
+  return out.bytes();
+}
+
+/**
+ * Stores a refresh's predictions inside the session's open transaction: the scores go by binary
+ * COPY into a temporary table, then one statement writes them all (a customer's P(alive) of the
+ * refresh before is kept beside the new one, for the `p_alive_below` trigger), and customers this
+ * refresh no longer scores lose their stale prediction.
+ */
+export async function writePredictionsByCopy(session: Session, batch: PredictionBatch): Promise<void> {
+  const db = session.db;
+  await sql`create temp table prediction_load (customer_id bigint, p_alive float8, e30 float8, e90 float8,
+    e365 float8, spend bigint, clv bigint, next_order date) on commit drop`.execute(db);
+  await session.copyIn('prediction_load', LOAD_COLUMNS, [predictionCopy(batch.scores)], 'binary');
+  await upsertFrom(db, batch, sql`prediction_load u`);
+  await deleteStale(db, batch);
+}
+
+/**
+ * The same without COPY (a bare Kysely, as some tests hold): batches of arrays as parameters,
+ * unnested by the database.
+ */
+export async function writePredictionsBatched(db: Kysely<Schema>, batch: PredictionBatch): Promise<void> {
+  const c = batch.scores;
+  const BATCH = 20_000;
+  const nullable = (a: Float64Array) => Array.from(a, (v) => (Number.isNaN(v) ? null : v));
+  for (let from = 0; from < c.length; from += BATCH) {
+    const part = (a: Float64Array) => a.subarray(from, from + BATCH);
+    const next = Array.from(part(c.nextOrderDay), (d) =>
+      Number.isNaN(d) ? null : new Date(d * 86_400_000).toISOString().slice(0, 10),
+    );
+    const rows = sql`unnest(${Array.from(part(c.customerId))}::bigint[], ${Array.from(part(c.pAlive))}::float8[],
+      ${Array.from(part(c.expected30))}::float8[], ${Array.from(part(c.expected90))}::float8[],
+      ${Array.from(part(c.expected365))}::float8[], ${nullable(part(c.expectedSpend))}::bigint[],
+      ${nullable(part(c.predictedClv))}::bigint[], ${next}::date[])
+      as u(customer_id, p_alive, e30, e90, e365, spend, clv, next_order)`;
+    await upsertFrom(db, batch, rows);
+  }
+  await deleteStale(db, batch);
+}
+
+/** Inserts or updates every row of `rows` (a source named u with the LOAD_COLUMNS). */
+async function upsertFrom(db: Kysely<Schema>, b: PredictionBatch, rows: ReturnType<typeof sql>) {
+  await sql`
+    insert into customer_predictions (workspace_id, customer_id, fit_id, as_of, p_alive,
+      expected_purchases_30d, expected_purchases_90d, expected_purchases_365d,
+      expected_spend, predicted_clv, horizon_days, next_order_date)
+    select ${b.workspaceId}::int, u.customer_id, ${b.fitId}::bigint, ${b.asOf}::date, u.p_alive, u.e30, u.e90,
+      u.e365, u.spend, u.clv, ${b.horizonDays}::int, u.next_order
+    from ${rows}
+    on conflict (workspace_id, customer_id) do update set previous_p_alive = customer_predictions.p_alive,
+      fit_id = excluded.fit_id, as_of = excluded.as_of, p_alive = excluded.p_alive,
+      expected_purchases_30d = excluded.expected_purchases_30d,
+      expected_purchases_90d = excluded.expected_purchases_90d,
+      expected_purchases_365d = excluded.expected_purchases_365d, expected_spend = excluded.expected_spend,
+      predicted_clv = excluded.predicted_clv, horizon_days = excluded.horizon_days,
+      next_order_date = excluded.next_order_date`.execute(db);
+}
+
+/** Customers this refresh no longer scores (no valid purchase left) keep no stale prediction. */
+async function deleteStale(db: Kysely<Schema>, b: PredictionBatch) {
+  await sql`delete from customer_predictions where workspace_id = ${b.workspaceId} and fit_id <> ${b.fitId}`.execute(
+    db,
+  );
+}
