@@ -80,6 +80,7 @@ export async function startDashboard(options: DashboardOptions = {}) {
     },
     stdio: 'ignore',
   });
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   // Two minutes: the server's start (PGlite, the dashboard's files) is slow on a loaded machine.
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -90,7 +91,18 @@ export async function startDashboard(options: DashboardOptions = {}) {
     await new Promise((r) => setTimeout(r, 100));
   }
   mkdirSync(ARTIFACTS, { recursive: true });
-  return { base, dir, today, timezone: workspace.timezone, fixture, stop: () => server.kill('SIGTERM') };
+  return {
+    base,
+    dir,
+    today,
+    timezone: workspace.timezone,
+    fixture,
+    /** Asks the server to stop; resolves once it has exited (its port and data directory free). */
+    stop: () => {
+      server.kill('SIGTERM');
+      return exited;
+    },
+  };
 }
 
 /** Headless Debian Chromium with a fresh profile, asking for `locale` first. */
