@@ -107,7 +107,7 @@ describe.each(storesUnderTest())('prediction call list ($name)', (store) => {
         })
       ).status,
     ).toBe(201);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await api?.close();

@@ -43,7 +43,7 @@ describe.each(storesUnderTest())('prediction API ($name)', (store) => {
     ).toBe(11);
     for (const c of await database.db.selectFrom('customers').select(['id', 'external_id']).execute())
       ids[c.external_id!] = Number(c.id);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await api?.close();

@@ -26,7 +26,7 @@ describe.each(storesUnderTest())('recommendation API ($name)', (store) => {
     b = await workspaceWithKeys(database, 'baby-b');
     api = await startApi(database);
     ids = await importBabyShop(database, a.workspace);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await api?.close();

@@ -44,7 +44,7 @@ describe.each(storesUnderTest())('replenishment API ($name)', (store) => {
     ids = await customerIds(database.db, a.workspace.id);
     other = (await customerIds(database.db, b.workspace.id)).C1!;
     api = await startApi(database);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await api?.close();

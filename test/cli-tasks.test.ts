@@ -54,7 +54,7 @@ beforeAll(async () => {
       });
     await createSegment(store.db, workspace, 'vips', { tag: 'vip' }, store);
   });
-}, 60_000);
+});
 
 describe('retain tasks', () => {
   it('creates, spreads over a role, lists and closes tasks from the shell', async () => {
@@ -170,5 +170,5 @@ describe('retain users set / remove and the store rule', () => {
       const workspace = await ensureWorkspace(store.db, 'shop');
       expect((await getTask(store.db, workspace.id, task.id)).assignee_id).toBeNull();
     });
-  }, 60_000);
+  });
 });

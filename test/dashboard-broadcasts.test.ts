@@ -149,8 +149,8 @@ describe('broadcasts in Chromium', () => {
     );
 
     // 10:00 comes: the server restarts on the same store at the send time; its worker sends.
-    app.stop();
-    await new Promise((r) => setTimeout(r, 1500));
+    // Once the first has exited: until then it holds the port and the data directory.
+    await app.stop();
     const port = new URL(app.base).port;
     second = spawn(process.execPath, [bin, 'serve', '--port', port, '--worker-interval', '1'], {
       env: {

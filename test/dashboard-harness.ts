@@ -22,6 +22,8 @@ const bin = join(import.meta.dirname, '..', 'bin', 'retain.js');
 export interface DashboardOptions {
   setup?: (store: Database, workspace: Workspace) => Promise<void>;
   env?: (base: string) => Record<string, string>;
+  /** Seconds between the server's worker passes (`retain serve --worker-interval`; its default 5). */
+  workerInterval?: number;
 }
 
 /**
@@ -66,7 +68,9 @@ export async function startDashboard(options: DashboardOptions = {}) {
 
   const port = 4100 + Math.floor(Math.random() * 800);
   const base = `http://127.0.0.1:${port}`;
-  const server: ChildProcess = spawn(process.execPath, [bin, 'serve', '--port', String(port)], {
+  const args = [bin, 'serve', '--port', String(port)];
+  if (options.workerInterval) args.push('--worker-interval', String(options.workerInterval));
+  const server: ChildProcess = spawn(process.execPath, args, {
     env: {
       ...process.env,
       RETAIN_DATA_DIR: dataDir,
@@ -76,15 +80,29 @@ export async function startDashboard(options: DashboardOptions = {}) {
     },
     stdio: 'ignore',
   });
-  for (let i = 0; ; i++) {
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  // Two minutes: the server's start (PGlite, the dashboard's files) is slow on a loaded machine.
+  const deadline = Date.now() + 120_000;
+  for (;;) {
     try {
       if ((await fetch(`${base}/healthz`)).ok) break;
     } catch {}
-    if (i > 300) throw new Error('retain serve did not start');
+    if (Date.now() > deadline) throw new Error('retain serve did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
   mkdirSync(ARTIFACTS, { recursive: true });
-  return { base, dir, today, timezone: workspace.timezone, fixture, stop: () => server.kill('SIGTERM') };
+  return {
+    base,
+    dir,
+    today,
+    timezone: workspace.timezone,
+    fixture,
+    /** Asks the server to stop; resolves once it has exited (its port and data directory free). */
+    stop: () => {
+      server.kill('SIGTERM');
+      return exited;
+    },
+  };
 }
 
 /** Headless Debian Chromium with a fresh profile, asking for `locale` first. */

@@ -30,7 +30,7 @@ describe.each(storesUnderTest())('recommendations ($name)', (store) => {
     database = await store.open();
     ws = await createWorkspace(database.db, { name: 'baby', timezone: 'Asia/Shanghai', currency: 'CNY' });
     ids = await importBabyShop(database, ws);
-  }, 60_000);
+  });
   afterAll(() => database?.close());
 
   it('reads nothing before the first refresh: reads never compute associations', async () => {
@@ -139,5 +139,5 @@ describe.each(storesUnderTest())('recommendations ($name)', (store) => {
     const daily = await runDailyTasks(database, ws, new Date('2026-03-01T02:00:00Z'));
     expect(daily.recommendations).toEqual({ products: 6, associations: EXPECTED.length });
     expect((await recommendFor(database.db, ws.id, { customerIds: [ids.X!] })).length).toBeGreaterThan(0);
-  }, 60_000);
+  });
 });

@@ -66,7 +66,7 @@ describe('the dashboard build before serving', () => {
     expect(await ensureDashboard({ webDir, distDir: join(webDir, 'dist') }, (l) => lines.push(l))).toBe(true);
     expect(lines[0]).toContain('its sources changed');
     expect(lines[1]).toContain('serving the API and the previous dashboard');
-  }, 60_000);
+  });
 
   it('retain serve serves the dashboard at / from the directory it is given', async () => {
     const distDir = join(mkdtempSync(join(tmpdir(), 'retain-dist-')), 'dist');

@@ -1,4 +1,12 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import {
+  type DatabaseIntrospector,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  sql,
+  type TableMetadata,
+} from 'kysely';
 import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-tags-segments.ts';
 import * as m0003 from './migrations/0003-customer-states.ts';
@@ -104,7 +112,7 @@ export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Pro
   // Name the schema explicitly: Kysely looks for its tables in every schema, so a second schema on
   // the same server (tests, several installations) would otherwise find the first one's tables.
   const migrator = new Migrator({
-    db,
+    db: withOwnSchemaIntrospection(db, schema),
     provider,
     migrationTableName: 'retain_migrations',
     migrationLockTableName: 'retain_migrations_lock',
@@ -117,4 +125,35 @@ export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Pro
       `database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`,
     );
   }
+}
+
+/**
+ * The database as the Migrator sees it, its introspection limited to the one schema. Kysely's own
+ * lists every column of every schema on the server, calling pg_get_serial_sequence on each; when
+ * another schema's tables change meanwhile (another installation or test file migrating, or dropping
+ * its schema) that call fails ("column amount of relation marketing_spend does not exist"), and its
+ * time grows with every schema on the server. The Migrator only asks whether its two tables exist.
+ */
+function withOwnSchemaIntrospection(db: Kysely<unknown>, schema: string | undefined): Kysely<unknown> {
+  const getTables = async (): Promise<TableMetadata[]> => {
+    const { rows } = await sql<{ name: string; schema: string; kind: string }>`
+      select c.relname as name, n.nspname as schema, c.relkind as kind
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = coalesce(${schema ?? null}::text, current_schema())
+        and c.relkind in ('r', 'p', 'v')`.execute(db);
+    return rows.map((r) => ({ name: r.name, schema: r.schema, isView: r.kind === 'v', columns: [] }));
+  };
+  const introspection: DatabaseIntrospector = {
+    getSchemas: async () => (schema ? [{ name: schema }] : db.introspection.getSchemas()),
+    getTables,
+    getMetadata: async () => ({ tables: await getTables() }),
+  };
+  // Everything else is the database itself (bound to it: Kysely keeps its state in private fields).
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspection;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
