@@ -36,6 +36,7 @@ import * as m0037 from './migrations/0037-product-intervals.ts';
 import * as m0038 from './migrations/0038-marketing-spend.ts';
 import * as m0040 from './migrations/0040-message-queue-order.ts';
 import * as m0042 from './migrations/0042-broadcast-draw.ts';
+import * as m0046 from './migrations/0046-message-index-trim.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -76,6 +77,7 @@ const migrations: Record<string, Migration> = {
   '0038-marketing-spend': m0038,
   '0040-message-queue-order': m0040,
   '0042-broadcast-draw': m0042,
+  '0046-message-index-trim': m0046,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
