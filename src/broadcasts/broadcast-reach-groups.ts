@@ -19,6 +19,9 @@ export interface Group {
   n: number;
 }
 
+/** A group as read: the yes/no facts packed in `bits`. */
+type Packed = Pick<Group, 'zone' | 'arm' | 'held' | 'opt_outs' | 'recent' | 'n'> & { bits: number };
+
 /** What the reach's grouped read needs beyond the audience: the guards' settings and the arms' candidates. */
 export interface GroupInputs {
   arms: readonly Arm[];
@@ -84,13 +87,15 @@ export async function audienceGroups(
   // million rows to disk, several times slower on the embedded store), for this statement only.
   return db.transaction().execute(async (trx) => {
     await sql`set local work_mem = '256MB'`.execute(trx);
-    const r = await sql<Group>`
+    // The guards' yes/no facts as one small bitmask, so the grouping hashes 6 keys rather than 11.
+    const bit = (b: RawBuilder<boolean>, n: number) => sql`(case when ${b} then ${n} else 0 end)`;
+    const bits = sql<number>`${bit(address.email, 1)} | ${bit(address.phone, 2)} | ${bit(address.wechat_openid, 4)}
+        | ${bit(address.wecom_external_userid, 8)}
+        | ${wecom ? bit(sql`c.owner_user_id is not null`, 16) : sql`0`}
+        | ${wecom ? bit(sql`c.owner_user_id in (select ms.user_id from memberships ms where ms.workspace_id = ${ws} and ms.wecom_userid is not null)`, 32) : sql`0`}`;
+    const query = sql<Packed>`
       select ${zone} as zone, ${armIndexSql(broadcast, x.arms)} as arm,
-        ${heldSql(broadcast, def.holdout_percent)} as held,
-        ${address.email} as email, ${address.phone} as phone, ${address.wechat_openid} as wechat_openid,
-        ${address.wecom_external_userid} as wecom_external_userid,
-        ${wecom ? sql`c.owner_user_id is not null` : sql`false`} as has_owner,
-        ${wecom ? sql`coalesce(c.owner_user_id in (select ms.user_id from memberships ms where ms.workspace_id = ${ws} and ms.wecom_userid is not null), false)` : sql`false`} as has_sender,
+        ${heldSql(broadcast, def.holdout_percent)} as held, ${bits} as bits,
         coalesce(o.a, '{}') as opt_outs,
         ${marketing ? sql`least(coalesce(r.n, 0), ${x.frequencyCap}::int)` : sql`0`} as recent, count(*)::int as n
       from customers c
@@ -99,7 +104,21 @@ export async function audienceGroups(
           and o.purpose = any(${purposes}::text[]) group by o.customer_id) o on o.customer_id = c.id
       ${recent}
       where c.workspace_id = ${ws} and ${x.filter}
-      group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`.execute(trx);
-    return r.rows;
+      group by 1, 2, 3, 4, 5, 6`;
+    const r = await query.execute(trx);
+    return r.rows.map((g) => ({
+      zone: g.zone,
+      arm: g.arm,
+      held: g.held,
+      email: (g.bits & 1) !== 0,
+      phone: (g.bits & 2) !== 0,
+      wechat_openid: (g.bits & 4) !== 0,
+      wecom_external_userid: (g.bits & 8) !== 0,
+      has_owner: (g.bits & 16) !== 0,
+      has_sender: (g.bits & 32) !== 0,
+      opt_outs: g.opt_outs,
+      recent: g.recent,
+      n: g.n,
+    }));
   });
 }

@@ -45,6 +45,7 @@ import * as m0038 from './migrations/0038-marketing-spend.ts';
 import * as m0040 from './migrations/0040-message-queue-order.ts';
 import * as m0042 from './migrations/0042-broadcast-draw.ts';
 import * as m0045 from './migrations/0045-customer-state-snapshots.ts';
+import * as m0046 from './migrations/0046-message-index-trim.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -86,6 +87,7 @@ const migrations: Record<string, Migration> = {
   '0040-message-queue-order': m0040,
   '0042-broadcast-draw': m0042,
   '0045-customer-state-snapshots': m0045,
+  '0046-message-index-trim': m0046,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
