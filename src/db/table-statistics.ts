@@ -9,25 +9,32 @@ const ANALYZE_BASE = 50;
 const ANALYZE_SHARE = 0.1;
 
 /**
- * Analyzes the tables of the store's schema whose rows changed past autovacuum's threshold since
- * their last analyze, and answers their names. The embedded store (PGlite) runs no autovacuum, so
- * without this its planner keeps the row counts of the day a table was created: a lookup on a
- * three-column unique key then went through a two-column index and read every earlier survey
- * answer (38 ms for 16 links at 5,000 answers; 0.1 ms once analyzed). A server has autovacuum, so
- * this does nothing there.
+ * Analyzes the table of the store's schema whose rows changed furthest past autovacuum's
+ * threshold since its last analyze, if any, and answers its name. One table per call: on the
+ * embedded store an analyze holds the only connection (and the event loop) for its length, up to
+ * a few hundred milliseconds on a large table, so a backlog is worked off one table per worker pass
+ * with requests served between. The embedded store (PGlite) runs no autovacuum, so without this
+ * its planner keeps the row counts of the day a table was created: a lookup on a three-column
+ * unique key then went through a two-column index and read every earlier survey answer (38 ms for
+ * 16 links at 5,000 answers; 0.1 ms once analyzed). A server has autovacuum: nothing is done there.
  *
  * @example
- * await analyzeChangedTables(store); // from the worker's pass, every few seconds
+ * await analyzeChangedTable(store); // from the worker's pass
  */
-export async function analyzeChangedTables(store: Database): Promise<string[]> {
-  if (store.kind !== 'pglite') return [];
+export async function analyzeChangedTable(store: Database): Promise<string | undefined> {
+  if (store.kind !== 'pglite') return undefined;
   // Counts of changed rows reach the statistics views at most once a second unless forced.
   await sql`select pg_stat_force_next_flush()`.execute(store.db);
   const stale = await sql<{ relname: string }>`
     select relname from pg_stat_user_tables
     where schemaname = current_schema()
       and n_mod_since_analyze > ${ANALYZE_BASE}::int + ${ANALYZE_SHARE}::float8 * greatest(n_live_tup, 0)
-    order by relname`.execute(store.db);
-  for (const { relname } of stale.rows) await sql`analyze ${sql.table(relname)}`.execute(store.db);
-  return stale.rows.map((r) => r.relname);
+    order by n_mod_since_analyze / (${ANALYZE_BASE}::int + ${ANALYZE_SHARE}::float8 * greatest(n_live_tup, 0)) desc
+    limit 1`.execute(store.db);
+  const table = stale.rows[0]?.relname;
+  if (table === undefined) return undefined;
+  // Let requests that arrived meanwhile in first.
+  await new Promise((resolve) => setImmediate(resolve));
+  await sql`analyze ${sql.table(table)}`.execute(store.db);
+  return table;
 }

@@ -1,6 +1,9 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 
+/** Members entering or leaving in one refresh past which the members table is analyzed again. */
+const ANALYZE_AFTER = 10_000;
+
 /** How a segment's stored membership changed in one refresh. */
 export type MembershipChange = {
   entered: number;
@@ -43,6 +46,11 @@ export async function applyMembership(
     ) select (select count(*) from added)::int as entered, (select count(*) from gone)::int as exited`.execute(
     db,
   );
+  const changed = (counts.rows[0]?.entered ?? 0) + (counts.rows[0]?.exited ?? 0);
+  // A large change makes the planner's row count of the members stale at once (the embedded store
+  // has no autovacuum, a server's comes later): a broadcast's reach over a segment of a million
+  // was planned for three members, one index look-up each.
+  if (changed > ANALYZE_AFTER) await sql`analyze segment_members`.execute(db);
   await sql`update segments set refreshed_at = now(), refreshed_as_of = ${scope.asOf}::date,
       refreshed_version = ${scope.version}
     where workspace_id = ${ws} and id = ${segmentId}`.execute(db);

@@ -5,7 +5,7 @@ import {
   type WecomResultCounts,
 } from '../channels/wecom-customer-results.ts';
 import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
-import { analyzeChangedTables } from '../db/table-statistics.ts';
+import { analyzeChangedTable } from '../db/table-statistics.ts';
 import { scanTrigger } from '../journeys/journey-enter.ts';
 import { runDueEntries, wakeOnEvents } from '../journeys/journey-run.ts';
 import { listJourneys } from '../journeys/journey-service.ts';
@@ -108,7 +108,7 @@ export async function runOnce(
 ): Promise<PassResult[]> {
   const db = kyselyOf(store);
   // The embedded store has no autovacuum: keep its planner's row counts current (see there).
-  if ('copyOut' in store) await analyzeChangedTables(store);
+  if ('copyOut' in store) await analyzeChangedTable(store);
   const now = clockNow();
   const results: PassResult[] = [];
   for (const ws of await listWorkspaces(db)) {
