@@ -140,15 +140,24 @@ describe('tasks page in Chromium', () => {
     const owner = panel.getByTestId('customer-owner');
     await expect.poll(() => owner.innerText()).toContain('未指定');
     await panel.getByRole('button', { name: '更换' }).click();
-    await page.getByRole('dialog').getByLabel('专属客服/导购').click();
-    await page
-      .locator('.ant-select-dropdown:visible')
-      .getByText(/operator@shop\.test/)
-      .click();
-    await page
-      .getByRole('dialog')
-      .getByRole('button', { name: /确\s*定/ })
-      .click();
+    // Under load a re-render can swallow the option's click (确定 stays disabled): choose again until taken.
+    const confirm = page.getByRole('dialog').getByRole('button', { name: /确\s*定/ });
+    await expect
+      .poll(
+        async () => {
+          if (await confirm.isEnabled()) return true;
+          await page.getByRole('dialog').getByLabel('专属客服/导购').click();
+          await page
+            .locator('.ant-select-dropdown:visible')
+            .getByText(/operator@shop\.test/)
+            .click({ timeout: 10_000 })
+            .catch(() => undefined);
+          return confirm.isEnabled();
+        },
+        { timeout: 90_000, interval: 500 },
+      )
+      .toBe(true);
+    await confirm.click();
     await expect.poll(() => owner.innerText()).toContain('operator@shop.test');
     expect((await api(`/customers/${second!.id}/owner`)).owner).toMatchObject({ id: guide.id });
     // A task by the owner rule (the default) now goes to the guide.
