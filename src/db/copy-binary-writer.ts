@@ -2,7 +2,8 @@
  * Many rows of fixed-width fields (int8, float8, date) in PostgreSQL's binary COPY format, written
  * into one growing buffer: a million rows load without a string or an object per value.
  */
-const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
+import { COPY_SIGNATURE } from './copy-binary.ts';
+
 /** Days from 1970-01-01 to 2000-01-01, PostgreSQL's date epoch. */
 const PG_EPOCH_DAY = 10_957;
 
@@ -15,7 +16,7 @@ export class CopyBinaryWriter {
   constructor(expectedBytes = 1 << 16) {
     this.buffer = new Uint8Array(Math.max(64, expectedBytes));
     this.view = new DataView(this.buffer.buffer);
-    for (const b of SIGNATURE) this.buffer[this.at++] = b;
+    for (const b of COPY_SIGNATURE) this.buffer[this.at++] = b;
     this.at += 8; // flags and header extension length, both 0
   }
 

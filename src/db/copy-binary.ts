@@ -2,7 +2,18 @@
  * PostgreSQL's binary COPY format (https://www.postgresql.org/docs/current/sql-copy.html), for
  * moving one large value in or out without text escaping.
  */
-const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
+/** The 11 bytes every binary COPY stream starts with. */
+export const COPY_SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
+const SIGNATURE = COPY_SIGNATURE;
+
+/**
+ * Where the first row of a binary COPY stream begins: after the signature, the flags and the
+ * header extension (its length, then its bytes).
+ */
+export function copyBinaryRowsStart(view: DataView): number {
+  const extension = SIGNATURE.length + 4;
+  return extension + 4 + view.getUint32(extension);
+}
 
 /** One row of fields (each in its type's binary form, or null) as a whole COPY binary stream. */
 export function copyBinaryRow(fields: readonly (readonly Uint8Array[] | null)[]): Uint8Array[] {
@@ -43,8 +54,7 @@ export function textField(s: string): Uint8Array[] {
 export function firstCopyBinaryRow(bytes: Uint8Array): (Uint8Array | null)[] | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < SIGNATURE.length + 8) return undefined;
-  let at = SIGNATURE.length + 4;
-  at += 4 + view.getUint32(at);
+  let at = copyBinaryRowsStart(view);
   const count = view.getInt16(at);
   at += 2;
   if (count < 0) return undefined;

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { copyBinaryRowsStart } from '../db/copy-binary.ts';
 import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
 
 /**
@@ -138,9 +139,7 @@ function emptySummaries(n: number, endDay: number, lastPurchaseDate: string | nu
 /** The summary rows from binary COPY: per row int8, four int4 and a float8 (none null). */
 function fromBinary(bytes: Uint8Array, endDay: number, lastPurchaseDate: string | null): PurchaseSummaries {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // Header: 11-byte signature, flags, extension length (and the extension).
-  let at = 11 + 4;
-  at += 4 + view.getUint32(at);
+  let at = copyBinaryRowsStart(view);
   // Each row: field count, then per field its length and bytes: 2 + 6·4 + (8 + 4·4 + 8) = 58.
   const n = Math.max(0, Math.floor((bytes.byteLength - at - 2) / 58));
   const out = emptySummaries(n, endDay, lastPurchaseDate);

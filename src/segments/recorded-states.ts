@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { copyBinaryRowsStart } from '../db/copy-binary.ts';
 import { type Database, kyselyOf, type StoreOrKysely } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { stateCodeSql } from './stage-codes.ts';
@@ -25,9 +26,7 @@ export function statesQuery(db: Kysely<Schema>, workspaceId: number): string {
 export function parseStatesCopy(bytes: Uint8Array): RecordedStates {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength === 0) return { ids: new Float64Array(0), codes: new Uint16Array(0) };
-  // Signature (11 bytes), flags (4), header extension length (4) and the extension.
-  let at = 15;
-  at += 4 + view.getUint32(at);
+  let at = copyBinaryRowsStart(view);
   const max = Math.floor((bytes.byteLength - at) / 20);
   const ids = new Float64Array(max);
   const codes = new Uint16Array(max);
