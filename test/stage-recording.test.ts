@@ -226,5 +226,22 @@ describe.each(storesUnderTest())(
       expect(events.get('lifecycle_changed:K3')).toEqual(['lost', 'active']);
       expect(await recordDay('2025-06-12')).toBe(events.size);
     });
+
+    it('does not trust the kept states after any write of a recorded row, even one that forgets the version', async () => {
+      const ws = workspaces.store;
+      expect(recorded.store.get('K3')?.stage).toBe('active');
+      // A hand-made fix that moves nothing on itself: the table's trigger must.
+      await sql`update customer_states set lifecycle = 'silent' where workspace_id = ${ws.id}
+        and customer_id = (select id from customers where workspace_id = ${ws.id} and external_id = 'K3')`.execute(
+        database.db,
+      );
+      const again = await recordStageChanges(
+        database,
+        ws,
+        await computeSegmentation(database, ws, { asOf: '2025-06-12' }),
+      );
+      expect(again).toEqual({ lifecycle: 1, rfm_group: 0 });
+      expect(await states(ws)).toEqual(recorded.store);
+    });
   },
 );

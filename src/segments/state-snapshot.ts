@@ -29,10 +29,12 @@ export function decodeStates(bytes: Uint8Array): RecordedStates {
   return { ids: new Float64Array(own.buffer, 8, n), codes: new Uint16Array(own.buffer, 8 + n * 8, n) };
 }
 
-/** In the caller's transaction writing customer_states: the next version, and no snapshot. */
+/**
+ * In the caller's transaction writing customer_states: the next version, and no snapshot. Writing
+ * a row does the same by trigger (migration 0051); either way once per transaction.
+ */
 export async function bumpStatesVersion(db: Kysely<Schema>, workspaceId: number): Promise<void> {
-  await sql`insert into customer_state_snapshots as s (workspace_id, version) values (${workspaceId}, 1)
-    on conflict (workspace_id) do update set version = s.version + 1, data = null`.execute(db);
+  await sql`select bump_customer_states_version(${workspaceId}::int)`.execute(db);
 }
 
 /**
