@@ -102,8 +102,8 @@ export function brokenLinks(root: string, pages: string[] = docPages(root)): Bro
   const broken: BrokenLink[] = [];
   const anchorCache = new Map<string, Set<string>>();
   const anchorsIn = (path: string) => {
-    let anchors = anchorCache.get(path);
-    if (!anchors) anchorCache.set(path, (anchors = anchorsOf(readFileSync(path, 'utf8'))));
+    const anchors = anchorCache.get(path) ?? anchorsOf(readFileSync(path, 'utf8'));
+    anchorCache.set(path, anchors);
     return anchors;
   };
   for (const page of pages) {
@@ -153,7 +153,8 @@ function expandAlternatives(path: string): string[] {
   return path
     .split('/')
     .reduce<string[]>(
-      (paths, segment) => paths.flatMap((p) => segment.split('|').map((s) => (p === '' && s === '' ? '' : `${p}/${s}`))),
+      (paths, segment) =>
+        paths.flatMap((p) => segment.split('|').map((s) => (p === '' && s === '' ? '' : `${p}/${s}`))),
       [''],
     )
     .map((p) => p.replace(/^\/\//, '/'));
@@ -186,5 +187,7 @@ export function undocumentedRoutes(operations: readonly string[], apiPage: strin
 /** The top-level commands the CLI page has no code span for that starts `retain NAME`. */
 export function undocumentedCommands(names: readonly string[], cliPage: string): string[] {
   const spans = codeSpans(cliPage);
-  return names.filter((name) => !spans.some((s) => s === `retain ${name}` || s.startsWith(`retain ${name} `)));
+  return names.filter(
+    (name) => !spans.some((s) => s === `retain ${name}` || s.startsWith(`retain ${name} `)),
+  );
 }
