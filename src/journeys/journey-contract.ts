@@ -5,7 +5,7 @@ import { FunnelSchema } from '../metrics/metrics-contract.ts';
 // the dashboard (its types); only zod, so the browser build can read them.
 
 /**
- * A journey as stored: the JSON form of a journey file (see the journey format in the README).
+ * A journey as stored: the JSON form of a journey file (see the journey format in docs/journeys.md).
  * Not re-checked on the way out: a journey saved under an older format must still be readable.
  */
 const Definition = z

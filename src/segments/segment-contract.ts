@@ -16,7 +16,7 @@ export { LIFECYCLE_STAGES };
 
 const Condition = z
   .unknown()
-  .describe('the segment condition as saved (see the condition language in the README)');
+  .describe('the segment condition as saved (the condition language: docs/segmentation.md)');
 
 /** A saved segment of `GET /segments` and `GET /segments/{name}`. */
 export const SegmentSchema = z.object({

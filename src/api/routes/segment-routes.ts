@@ -25,7 +25,7 @@ import { maskerFor } from '../present.ts';
 import { DateText, ERRORS, FILE_RESPONSE, iso, NO_CONTENT, PageQuery } from '../schemas.ts';
 
 const NameParams = z.object({ name: z.string().min(1).max(200) });
-const ConditionBody = z.unknown().describe('a segment condition (see the condition language in the README)');
+const ConditionBody = z.unknown().describe('a segment condition (see docs/segmentation.md)');
 
 /** Saved segments: create, list, show, preview, members, refresh, export, delete. */
 export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store }) => {
