@@ -175,9 +175,8 @@ export function scoreCustomers(lines: ItemLines, ix: AssociationIndex, rules: Sc
       top[at] = o;
     }
     const customer = lines.customer[order[starts[g]!]!]!;
-    top.forEach((o, r) =>
-      out.push({ customer, rank: r + 1, product: o, score: score[o]!, because: toIndex[bestSeed[o]!]! }),
-    );
+    for (const [r, o] of top.entries())
+      out.push({ customer, rank: r + 1, product: o, score: score[o]!, because: toIndex[bestSeed[o]!]! });
   }
   return out;
 }
