@@ -136,7 +136,7 @@ export async function runRecommendEval() {
   try {
     const ws = await ensureWorkspace(store.db, 'online-retail');
     const refresh = await timed(() => refreshAssociations(store, ws, { asOf: TRAIN_END, actor: null }));
-    const recs = await timed(() => recommendFor(store.db, ws.id, { top: TOP, purchasesUpTo: TRAIN_END }));
+    const recs = await timed(() => recommendFor(store, ws.id, { top: TOP, purchasesUpTo: TRAIN_END }));
     const ours = new Map<number, string[]>();
     for (const r of recs.value) ours.set(r.customer_id, [...(ours.get(r.customer_id) ?? []), r.item]);
 

@@ -131,7 +131,7 @@ const r = refresh.value;
 console.log(
   `associations: ${r.products} products, ${r.associations} associations from ${r.orders} orders of ${r.customers} customers`,
 );
-const lists = await timed(() => recommendFor(store.db, ws.id, {}));
+const lists = await timed(() => recommendFor(store, ws.id, {}));
 const served = new Set(lists.value.map((x) => x.customer_id)).size;
 console.log(`top 10: ${lists.value.length} recommendations for ${served} customers`);
 

@@ -1,5 +1,5 @@
 /**
- * Many rows of fixed-width fields (int8, float8, date) in PostgreSQL's binary COPY format, written
+ * Many rows of fields (int4, int8, float8, date, text) in PostgreSQL's binary COPY format, written
  * into one growing buffer: a million rows load without a string or an object per value.
  */
 import { COPY_SIGNATURE } from './copy-binary.ts';
@@ -48,6 +48,23 @@ export class CopyBinaryWriter {
     this.view.setInt32(this.at + 4, high);
     this.view.setUint32(this.at + 8, value - high * 4_294_967_296);
     this.at += 12;
+  }
+
+  /** An int4 field. */
+  int4(value: number): void {
+    this.room(8);
+    this.view.setInt32(this.at, 4);
+    this.view.setInt32(this.at + 4, value);
+    this.at += 8;
+  }
+
+  /** A text field (UTF-8). */
+  text(value: string): void {
+    const bytes = Buffer.from(value, 'utf8');
+    this.room(4 + bytes.length);
+    this.view.setInt32(this.at, bytes.length);
+    this.buffer.set(bytes, this.at + 4);
+    this.at += 4 + bytes.length;
   }
 
   /** A float8 field. */

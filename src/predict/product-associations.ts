@@ -1,10 +1,18 @@
 import { type Kysely, sql } from 'kysely';
 import type { Actor } from '../access/caller.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
+import { CopyBinaryWriter } from '../db/copy-binary-writer.ts';
+import type { Session, StoreOrKysely } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
-import { VALID_ORDER } from '../orders/order-status.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
+import {
+  byteOrderRanks,
+  countAssociations,
+  type MeasuredAssociation,
+  measureAssociations,
+} from './association-count.ts';
+import { type ItemLines, type LineSource, readItemLines } from './item-lines.ts';
+import { dateOfDay } from './purchase-summary.ts';
 
 /** A pair seen fewer times than this (orders, or customers for `after`) is noise, not an association. */
 export const MIN_PAIRS = 2;
@@ -20,7 +28,7 @@ export const MAX_BASKET = 50;
 export const MAX_BUYER_PRODUCTS = 100;
 
 /** A product as the associations know it: its SKU, else its name on lines without one. */
-export const ITEM = (l: string) => sql.raw(`coalesce(${l}.sku, ${l}.product_name)`);
+export { ITEM } from './item-lines.ts';
 
 /** What a refresh computed from: the as-of date, the valid orders and buyers, products and pairs. */
 export interface AssociationRefresh {
@@ -39,86 +47,135 @@ export interface AssociationRequest {
   actor: Actor | null;
 }
 
-/** Every valid order's distinct products up to the as-of date, as `lines(order_id, customer_id, ordered_at, item)`. */
-function linesUpTo(ws: number, asOf: string) {
-  return sql`lines as (
-    select distinct o.order_id, o.customer_id, o.ordered_at, ${ITEM('l')} as item
-    from orders o join order_lines l on l.workspace_id = o.workspace_id and l.order_id = o.order_id
-    where o.workspace_id = ${ws} and ${VALID_ORDER} and o.local_date <= ${asOf}::date and ${ITEM('l')} is not null
-  )`;
+/** The stored rows of one refresh: products with display names, and associations. */
+interface RefreshRows {
+  products: { item: string; name: string; orders: number; customers: number; lastSold: number }[];
+  associations: MeasuredAssociation[];
+  items: readonly string[];
 }
 
 /**
- * The products with their display name (the catalogue's, else the name on the lines), how many
- * orders and buyers each had, and the local date of its last sale.
+ * Counts both kinds of association in-process from the valid orders' lines up to the as-of date
+ * (see {@link countAssociations}, {@link measureAssociations}). `together`: over valid orders (of
+ * at most {@link MAX_BASKET} products), support = orders with both ÷ orders, confidence = orders
+ * with both ÷ orders with `item`, lift = confidence ÷ (orders with `other` ÷ orders). `after`: over
+ * buyers (of at most {@link MAX_BUYER_PRODUCTS} products), a customer counts for (item → other)
+ * when an order of theirs with `other` came after one with `item`; the measures as above with
+ * buyers in place of orders. Keeps pairs seen {@link MIN_PAIRS} times, {@link KEPT_PER_PRODUCT} a
+ * product and kind. Products are named by the catalogue, else the name on their lines.
  */
-async function insertProducts(db: Kysely<Schema>, ws: number, asOf: string): Promise<void> {
-  await sql`
-    insert into association_products (workspace_id, item, name, orders, customers, last_sold)
-    select ${ws}, x.item, coalesce(p.name, x.line_name, x.item), x.orders, x.customers, x.last_sold
-    from (
-      select ${ITEM('l')} as item, max(l.product_name) as line_name, count(distinct o.order_id)::int as orders,
-        count(distinct o.customer_id)::int as customers, max(o.local_date) as last_sold
-      from orders o join order_lines l on l.workspace_id = o.workspace_id and l.order_id = o.order_id
-      where o.workspace_id = ${ws} and ${VALID_ORDER} and o.local_date <= ${asOf}::date and ${ITEM('l')} is not null
-      group by 1
-    ) x left join products p on p.workspace_id = ${ws} and p.sku = x.item`.execute(db);
+async function computeRefresh(db: Kysely<Schema>, source: LineSource, ws: number, asOf: string) {
+  const lines = await readItemLines(source, { workspaceId: ws, upTo: asOf, withOrders: true });
+  const counts = countAssociations(lines, { maxBasket: MAX_BASKET, maxBuyer: MAX_BUYER_PRODUCTS });
+  const associations = measureAssociations(counts, byteOrderRanks(lines.items), {
+    minPairs: MIN_PAIRS,
+    kept: KEPT_PER_PRODUCT,
+  });
+  const names = await displayNames(db, ws, lines);
+  const t = counts.products;
+  const products = lines.items.map((item, i) => ({
+    item,
+    name: names[i]!,
+    orders: t.orders[i]!,
+    customers: t.customers[i]!,
+    lastSold: t.lastDay[i]!,
+  }));
+  const rows: RefreshRows = { products, associations, items: lines.items };
+  return { rows, orders: counts.orders, customers: counts.customers };
 }
 
 /**
- * Both kinds of association, set-based. `together`: over valid orders (of at most
- * {@link MAX_BASKET} products), support = orders with both ÷ orders, confidence = orders with both
- * ÷ orders with `item`, lift = confidence ÷ (orders with `other` ÷ orders). `after`: over buyers
- * (of at most {@link MAX_BUYER_PRODUCTS} products), a customer counts for (item → other) when an
- * order of theirs with `other` came after one with `item`; support, confidence and lift as above
- * with buyers in place of orders. Keeps pairs seen {@link MIN_PAIRS} times, {@link KEPT_PER_PRODUCT}
- * a product and kind.
+ * Each item's display name: the catalogue's, else the (greatest, in the database's collation)
+ * name on its lines, else the item itself.
  */
-async function insertAssociations(db: Kysely<Schema>, ws: number, asOf: string): Promise<void> {
-  await sql`
-    insert into product_associations (workspace_id, item, kind, other, pairs, support, confidence, lift)
-    with ${linesUpTo(ws, asOf)},
-    baskets as (
-      select order_id, item from (select order_id, item, count(*) over (partition by order_id) as size from lines) x
-      where size <= ${MAX_BASKET}
-    ),
-    bought as (
-      select customer_id, item, first_at, last_at from (
-        select customer_id, item, min(ordered_at) as first_at, max(ordered_at) as last_at,
-          count(*) over (partition by customer_id) as size
-        from lines where customer_id is not null group by 1, 2
-      ) x where size <= ${MAX_BUYER_PRODUCTS}
-    ),
-    totals as (
-      select (select count(distinct order_id) from baskets)::float8 as orders,
-        (select count(distinct customer_id) from bought)::float8 as buyers
-    ),
-    in_orders as (select item, count(*)::float8 as n from baskets group by item),
-    in_buyers as (select item, count(*)::float8 as n from bought group by item),
-    together as (
-      select a.item, b.item as other, count(*)::int as pairs
-      from baskets a join baskets b on b.order_id = a.order_id and b.item <> a.item
-      group by 1, 2 having count(*) >= ${MIN_PAIRS}
-    ),
-    later as (
-      select a.item, b.item as other, count(*)::int as pairs
-      from bought a join bought b on b.customer_id = a.customer_id and b.item <> a.item and b.last_at > a.first_at
-      group by 1, 2 having count(*) >= ${MIN_PAIRS}
-    ),
-    measured as (
-      select 'together' as kind, t.item, t.other, t.pairs, t.pairs / n.orders as support,
-        t.pairs / a.n as confidence, (t.pairs / a.n) / (b.n / n.orders) as lift
-      from together t cross join totals n join in_orders a on a.item = t.item join in_orders b on b.item = t.other
-      union all
-      select 'after', t.item, t.other, t.pairs, t.pairs / n.buyers, t.pairs / a.n, (t.pairs / a.n) / (b.n / n.buyers)
-      from later t cross join totals n join in_buyers a on a.item = t.item join in_buyers b on b.item = t.other
-    ),
-    ranked as (
-      select m.*, row_number() over (partition by item, kind order by confidence * lift desc, other collate "C") as rank
-      from measured m
-    )
-    select ${ws}, item, kind, other, pairs, support, confidence, lift from ranked
-    where rank <= ${KEPT_PER_PRODUCT}`.execute(db);
+async function displayNames(db: Kysely<Schema>, ws: number, lines: ItemLines): Promise<string[]> {
+  const names = [...lines.items];
+  const several: { item: number; name: string }[] = [];
+  for (const [item, found] of lines.lineNames) {
+    if (found.size === 1) names[item] = [...found][0]!;
+    else for (const name of found) several.push({ item, name });
+  }
+  if (several.length) {
+    const greatest = await sql<{ item: number; name: string }>`
+      select u.item, max(u.name) as name
+      from unnest(${several.map((s) => s.item)}::int[], ${several.map((s) => s.name)}::text[]) as u(item, name)
+      group by u.item`.execute(db);
+    for (const r of greatest.rows) names[r.item] = r.name;
+  }
+  const catalogue = await sql<{ sku: string; name: string }>`
+    select sku, name from products
+    where workspace_id = ${ws} and name is not null and sku = any(${lines.items}::text[])`.execute(db);
+  const index = new Map(lines.items.map((item, i) => [item, i]));
+  for (const r of catalogue.rows) names[index.get(r.sku)!] = r.name;
+  return names;
+}
+
+/** Days from 1970-01-01 to 2000-01-01: the lines' dates count from the latter. */
+const DAYS_1970_TO_2000 = 10_957;
+
+/** The rows by binary COPY into both tables, inside the session's open transaction. */
+async function writeByCopy(session: Session, ws: number, rows: RefreshRows): Promise<void> {
+  const products = new CopyBinaryWriter(rows.products.length * 96 + 64);
+  for (const p of rows.products) {
+    products.row(6);
+    products.int4(ws);
+    products.text(p.item);
+    products.text(p.name);
+    products.int4(p.orders);
+    products.int4(p.customers);
+    products.date(p.lastSold + DAYS_1970_TO_2000);
+  }
+  const PRODUCT_COLUMNS = ['workspace_id', 'item', 'name', 'orders', 'customers', 'last_sold'];
+  await session.copyIn('association_products', PRODUCT_COLUMNS, [products.bytes()], 'binary');
+  const pairs = new CopyBinaryWriter(rows.associations.length * 96 + 64);
+  for (const a of rows.associations) {
+    pairs.row(8);
+    pairs.int4(ws);
+    pairs.text(rows.items[a.item]!);
+    pairs.text(a.kind);
+    pairs.text(rows.items[a.other]!);
+    pairs.int4(a.pairs);
+    pairs.float8(a.support);
+    pairs.float8(a.confidence);
+    pairs.float8(a.lift);
+  }
+  const PAIR_COLUMNS = ['workspace_id', 'item', 'kind', 'other', 'pairs', 'support', 'confidence', 'lift'];
+  await session.copyIn('product_associations', PAIR_COLUMNS, [pairs.bytes()], 'binary');
+}
+
+/** The same by batched inserts (a bare Kysely, as some tests hold). */
+async function writeBatched(db: Kysely<Schema>, ws: number, rows: RefreshRows): Promise<void> {
+  const BATCH = 1000;
+  for (let from = 0; from < rows.products.length; from += BATCH)
+    await db
+      .insertInto('association_products')
+      .values(
+        rows.products.slice(from, from + BATCH).map((p) => ({
+          workspace_id: ws,
+          item: p.item,
+          name: p.name,
+          orders: p.orders,
+          customers: p.customers,
+          last_sold: dateOfDay(p.lastSold + DAYS_1970_TO_2000),
+        })),
+      )
+      .execute();
+  for (let from = 0; from < rows.associations.length; from += BATCH)
+    await db
+      .insertInto('product_associations')
+      .values(
+        rows.associations.slice(from, from + BATCH).map((a) => ({
+          workspace_id: ws,
+          item: rows.items[a.item]!,
+          kind: a.kind,
+          other: rows.items[a.other]!,
+          pairs: a.pairs,
+          support: a.support,
+          confidence: a.confidence,
+          lift: a.lift,
+        })),
+      )
+      .execute();
 }
 
 /**
@@ -131,50 +188,70 @@ export async function refreshAssociations(
   ws: Workspace,
   req: AssociationRequest,
 ): Promise<AssociationRefresh> {
-  const db = kyselyOf(store);
-  return db.transaction().execute(async (trx) => {
-    // The pair counts are hash aggregations of millions of rows: in memory, not spilled in batches.
-    await sql`set local work_mem = '256MB'`.execute(trx);
-    for (const table of ['product_associations', 'association_products'] as const)
-      await trx.deleteFrom(table).where('workspace_id', '=', ws.id).execute();
-    await insertProducts(trx, ws.id, req.asOf);
-    await insertAssociations(trx, ws.id, req.asOf);
-    const counts = await sql<{ orders: number; customers: number; products: number; associations: number }>`
-      with ${linesUpTo(ws.id, req.asOf)}
-      select (select count(distinct order_id) from lines)::int as orders,
-        (select count(distinct customer_id) from lines)::int as customers,
-        (select count(*) from association_products where workspace_id = ${ws.id})::int as products,
-        (select count(*) from product_associations where workspace_id = ${ws.id})::int as associations`.execute(
-      trx,
-    );
-    const c = counts.rows[0]!;
-    const source = req.actor ? 'manual' : 'daily';
-    const row = { as_of: req.asOf, ...c, source } as const;
-    const stored = await trx
-      .insertInto('association_refreshes')
-      .values({ workspace_id: ws.id, ...row })
-      .onConflict((oc) =>
-        oc.column('workspace_id').doUpdateSet((eb) => ({
-          as_of: eb.ref('excluded.as_of'),
-          orders: eb.ref('excluded.orders'),
-          customers: eb.ref('excluded.customers'),
-          products: eb.ref('excluded.products'),
-          associations: eb.ref('excluded.associations'),
-          source: eb.ref('excluded.source'),
-          refreshed_at: eb.ref('excluded.refreshed_at'),
-        })),
-      )
-      .returning('refreshed_at')
-      .executeTakeFirstOrThrow();
-    if (req.actor)
-      await recordAudit(trx, ws.id, req.actor, {
-        action: 'predict.associations',
-        objectType: 'workspace',
-        objectId: ws.id,
-        detail: { ...row },
-      });
-    return { ...row, refreshed_at: stored.refreshed_at.toISOString() };
+  if (!('withSession' in store))
+    return store.transaction().execute(async (trx) => {
+      const computed = await computeRefresh(trx, trx, ws.id, req.asOf);
+      return storeRefresh(trx, ws, req, computed, (rows) => writeBatched(trx, ws.id, rows));
+    });
+  return store.withSession(async (session) => {
+    await sql`begin`.execute(session.db);
+    try {
+      const computed = await computeRefresh(session.db, session, ws.id, req.asOf);
+      const done = await storeRefresh(session.db, ws, req, computed, (rows) =>
+        writeByCopy(session, ws.id, rows),
+      );
+      await sql`commit`.execute(session.db);
+      return done;
+    } catch (error) {
+      await sql`rollback`.execute(session.db).catch(() => {});
+      throw error;
+    }
   });
+}
+
+/** Replaces the stored rows, records the refresh (and the audit row when a person asked). */
+async function storeRefresh(
+  trx: Kysely<Schema>,
+  ws: Workspace,
+  req: AssociationRequest,
+  computed: Awaited<ReturnType<typeof computeRefresh>>,
+  write: (rows: RefreshRows) => Promise<void>,
+): Promise<AssociationRefresh> {
+  for (const table of ['product_associations', 'association_products'] as const)
+    await trx.deleteFrom(table).where('workspace_id', '=', ws.id).execute();
+  await write(computed.rows);
+  const c = {
+    orders: computed.orders,
+    customers: computed.customers,
+    products: computed.rows.products.length,
+    associations: computed.rows.associations.length,
+  };
+  const source = req.actor ? 'manual' : 'daily';
+  const row = { as_of: req.asOf, ...c, source } as const;
+  const stored = await trx
+    .insertInto('association_refreshes')
+    .values({ workspace_id: ws.id, ...row })
+    .onConflict((oc) =>
+      oc.column('workspace_id').doUpdateSet((eb) => ({
+        as_of: eb.ref('excluded.as_of'),
+        orders: eb.ref('excluded.orders'),
+        customers: eb.ref('excluded.customers'),
+        products: eb.ref('excluded.products'),
+        associations: eb.ref('excluded.associations'),
+        source: eb.ref('excluded.source'),
+        refreshed_at: eb.ref('excluded.refreshed_at'),
+      })),
+    )
+    .returning('refreshed_at')
+    .executeTakeFirstOrThrow();
+  if (req.actor)
+    await recordAudit(trx, ws.id, req.actor, {
+      action: 'predict.associations',
+      objectType: 'workspace',
+      objectId: ws.id,
+      detail: { ...row },
+    });
+  return { ...row, refreshed_at: stored.refreshed_at.toISOString() };
 }
 
 /** When the workspace's associations were last refreshed, or null before the first. */

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { VALID_ORDER } from '../orders/order-status.ts';
-import { ITEM } from './product-associations.ts';
+import { type LineSource, readItemLines } from './item-lines.ts';
+import { readAssociationIndex, scoreCustomers } from './recommend-score.ts';
 
 /** Days before a customer's last order within which what they bought counts as bought recently. */
 export const RECENT_DAYS = 90;
@@ -44,72 +44,40 @@ export interface RecommendQuery {
  * products' buyers' baskets it turns up in; ties by name. (Σ confidence × lift ranked rare
  * products first and hit less often on Online Retail: see README, benchmarks.) Left out: what
  * the customer bought in the {@link RECENT_DAYS} before their last order, and products not sold
- * any more ({@link NOT_SOLD_DAYS}). Empty before the first refresh.
+ * any more ({@link NOT_SOLD_DAYS}). `because` is the bought product whose associations add most.
+ * Scored in-process (see {@link scoreCustomers}); everyone's lines come by binary COPY when
+ * `store` can. Empty before the first refresh.
  */
 export async function recommendFor(
-  db: Kysely<Schema>,
+  store: LineSource,
   workspaceId: number,
   query: RecommendQuery = {},
 ): Promise<Recommendation[]> {
-  const ws = workspaceId;
   const ids = query.customerIds;
   if (ids?.length === 0) return [];
-  // Everyone's lists aggregate millions of rows: with room to hash them in memory (a transaction
-  // of its own, so the setting ends with it). One customer's need no such room.
-  if (!ids && !db.isTransaction)
-    return db.transaction().execute(async (trx) => {
-      await sql`set local work_mem = '256MB'`.execute(trx);
-      return recommendFor(trx, workspaceId, { ...query, customerIds: undefined });
-    });
-  const rows = await sql<Recommendation>`
-    with ref as (select max(last_sold) as last from association_products where workspace_id = ${ws}),
-    mine as (
-      select o.customer_id, ${ITEM('l')} as item, max(o.local_date) as last
-      from orders o join order_lines l on l.workspace_id = o.workspace_id and l.order_id = o.order_id
-      where o.workspace_id = ${ws} and ${VALID_ORDER} and ${ITEM('l')} is not null and o.customer_id is not null
-        ${ids ? sql`and o.customer_id = any(${ids}::bigint[])` : sql``}
-        ${query.purchasesUpTo ? sql`and o.local_date <= ${query.purchasesUpTo}::date` : sql``}
-      group by 1, 2
-    ),
-    flagged as (
-      select m.*, m.last > max(m.last) over (partition by m.customer_id) - ${RECENT_DAYS}::int as recent,
-        row_number() over (partition by m.customer_id order by m.last desc, m.item collate "C") as seed
-      from mine m
-    ),
-    scored as (
-      select f.customer_id, a.other as item, sum(a.confidence) as score
-      from flagged f join product_associations a on a.workspace_id = ${ws} and a.item = f.item
-      where f.seed <= ${SEED_PRODUCTS}
-      group by 1, 2
-    ),
-    eligible as (
-      select s.customer_id, s.item, p.name, s.score
-      from scored s cross join ref
-      join association_products p on p.workspace_id = ${ws} and p.item = s.item
-      where p.last_sold > ref.last - ${NOT_SOLD_DAYS}::int
-        and not exists (select 1 from flagged f where f.customer_id = s.customer_id and f.item = s.item and f.recent)
-    ),
-    ranked as (
-      -- Rounded so sums of the same terms in another order still tie, and fall to the name.
-      select e.*, row_number() over (partition by e.customer_id
-        order by round(e.score::numeric, 9) desc, e.name collate "C", e.item collate "C")::int as rank
-      from eligible e
-    ),
-    top as (select r.* from ranked r where r.rank <= ${query.top ?? DEFAULT_TOP}),
-    reasons as (
-      select distinct on (t.customer_id, t.item) t.customer_id, t.item, f.item as seed
-      from top t
-      join flagged f on f.customer_id = t.customer_id and f.seed <= ${SEED_PRODUCTS}
-      join product_associations a on a.workspace_id = ${ws} and a.item = f.item and a.other = t.item
-      group by t.customer_id, t.item, f.item
-      order by t.customer_id, t.item, sum(a.confidence) desc, f.item collate "C"
-    )
-    select t.customer_id::float8 as customer_id, t.rank, t.item, t.name, t.score::float8 as score,
-      b.name as because
-    from top t join reasons r on r.customer_id = t.customer_id and r.item = t.item
-    join association_products b on b.workspace_id = ${ws} and b.item = r.seed
-    order by t.customer_id, t.rank`.execute(db);
-  return rows.rows;
+  const db = 'copyOutBinary' in store ? store.db : store;
+  const ix = await readAssociationIndex(db, workspaceId);
+  if (!ix) return [];
+  const lines = await readItemLines(store, {
+    workspaceId,
+    upTo: query.purchasesUpTo,
+    customerIds: ids,
+    withOrders: false,
+  });
+  const rules = {
+    top: query.top ?? DEFAULT_TOP,
+    seeds: SEED_PRODUCTS,
+    recentDays: RECENT_DAYS,
+    notSoldDays: NOT_SOLD_DAYS,
+  };
+  return scoreCustomers(lines, ix, rules).map((r) => ({
+    customer_id: r.customer,
+    rank: r.rank,
+    item: ix.items[r.product]!,
+    name: ix.names[r.product]!,
+    score: r.score,
+    because: ix.names[r.because]!,
+  }));
 }
 
 /**
@@ -145,11 +113,12 @@ export type RecommendationExportRow = Omit<Recommendation, 'customer_id'> & { cu
 
 /** {@link recommendFor} with each customer's external id, in customer and rank order. */
 export async function exportRecommendations(
-  db: Kysely<Schema>,
+  store: LineSource,
   workspaceId: number,
   query: RecommendQuery = {},
 ): Promise<RecommendationExportRow[]> {
-  const found = await recommendFor(db, workspaceId, query);
+  const found = await recommendFor(store, workspaceId, query);
+  const db = 'copyOutBinary' in store ? store.db : store;
   const ids = [...new Set(found.map((r) => r.customer_id))];
   const refs = await sql<{ id: number; ref: string }>`
     select id::float8 as id, coalesce(external_id, id::text) as ref from customers

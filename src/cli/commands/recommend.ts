@@ -52,7 +52,7 @@ export function registerRecommendCommand(program: Command): void {
             opts.customer === undefined ? undefined : [await findCustomerId(store.db, ws.id, opts.customer)];
           if (opts.refresh || !(await lastAssociationRefresh(store.db, ws.id)))
             await refreshAssociations(store, ws, { asOf, actor: cliActor() });
-          const rows = (await exportRecommendations(store.db, ws.id, { customerIds, top })).map((r) => ({
+          const rows = (await exportRecommendations(store, ws.id, { customerIds, top })).map((r) => ({
             ...r,
             score: Math.round(r.score * 1e6) / 1e6,
           }));
