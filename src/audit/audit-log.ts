@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Actor } from '../access/caller.ts';
 import type { AuditLogTable, Schema } from '../db/schema.ts';
+import type { Actor } from './actor.ts';
 
 /** One audited action: what was done to which object. */
 export interface AuditEntry {

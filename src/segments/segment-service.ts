@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Actor } from '../access/caller.ts';
-import { audited } from '../audit/audit-log.ts';
+import { type Actor, audited } from '../audit/index.ts';
 import { customersVersion } from '../customers/customer-changes.ts';
 import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';

@@ -1,7 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditAs } from '../../audit/audit-log.ts';
 import {
   MembershipChangeSchema,
   SegmentMemberPage,
