@@ -39,7 +39,7 @@ try {
   await sql`analyze`.execute(db);
   console.log(`seeded ${customers} customers with phones in ${seconds(t)} s`);
   t = performance.now();
-  await createSegment(db, ws, 'everyone', { attribute: 'city', op: 'is_set' }, store);
+  await createSegment(db, ws, 'everyone', { attribute: 'city', op: 'is_set' }, { actor: cliActor(), store });
   const members = await sql<{
     n: number;
   }>`select count(*)::int as n from segment_members where workspace_id = ${ws.id}`.execute(db);

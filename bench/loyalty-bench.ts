@@ -11,6 +11,7 @@ import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { cliActor } from '../src/access/caller.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
 import { newCouponCodes } from '../src/loyalty/coupon-code.ts';
@@ -36,7 +37,7 @@ async function benchIssue() {
   const store = await openDatabase({ dataDir: copy });
   try {
     const ws = await ensureWorkspace(store.db, 'bench');
-    await createSegment(store.db, ws, 'everyone with a phone', { identity: 'phone' });
+    await createSegment(store.db, ws, 'everyone with a phone', { identity: 'phone' }, { actor: cliActor() });
     const template = await createCouponTemplate(store.db, ws, {
       name: '老客回归 满100减20',
       kind: 'amount_off',

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliActor } from '../src/access/caller.ts';
 import type { BroadcastDefinition } from '../src/broadcasts/broadcast-contract.ts';
 import { estimateReach } from '../src/broadcasts/broadcast-reach.ts';
 import { runBroadcasts } from '../src/broadcasts/broadcast-send.ts';
@@ -61,7 +62,13 @@ describe.each(storesUnderTest())('broadcast draws ($name)', (store) => {
       select ${ws.id}, 'email', 'd' || x.i || '@example.com', x.id
       from unnest(${customers.filter((c) => c.email).map((c) => c.i)}::int[],
         ${customers.filter((c) => c.email).map((c) => c.id)}::bigint[]) x(i, id)`.execute(db);
-    await createSegment(db, ws, '上海客户', { attribute: 'city', op: 'eq', value: '上海' }, database);
+    await createSegment(
+      db,
+      ws,
+      '上海客户',
+      { attribute: 'city', op: 'eq', value: '上海' },
+      { actor: cliActor(), store: database },
+    );
     await sql`update customers set erased_at = now() where workspace_id = ${ws.id}
       and substr(external_id, 2)::int % 97 = 5`.execute(db);
     await useLocalChannels(db, ws.id, { smtpPort: 9 });

@@ -52,7 +52,7 @@ beforeAll(async () => {
         password: 'a long password',
         role: 'service',
       });
-    await createSegment(store.db, workspace, 'vips', { tag: 'vip' }, store);
+    await createSegment(store.db, workspace, 'vips', { tag: 'vip' }, { actor: cliActor(), store });
   });
 });
 

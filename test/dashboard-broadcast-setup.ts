@@ -1,3 +1,4 @@
+import { cliActor } from '../src/access/caller.ts';
 import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
 import { createCouponTemplate } from '../src/loyalty/coupon-template.ts';
@@ -35,7 +36,7 @@ export async function prepareShop(
     threshold: 10000,
     valid_days: 30,
   });
-  await createSegment(store.db, workspace, '有邮箱', { identity: 'email' }, store);
+  await createSegment(store.db, workspace, '有邮箱', { identity: 'email' }, { actor: cliActor(), store });
   await saveSettings(store.db, workspace.id, {
     ...(workspace.settings as Record<string, unknown>),
     broadcasts: { require_approval: true },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliActor } from '../src/access/caller.ts';
 import { addTag, removeTag } from '../src/customers/tag-service.ts';
 import type { Database } from '../src/db/database.ts';
 import { backtestJourney } from '../src/journeys/journey-backtest.ts';
@@ -232,16 +233,16 @@ describe.each(storesUnderTest())('journey triggers ($name)', (store) => {
   });
 
   it('fires segment entered and exited on refresh', async () => {
-    await createSegment(database.db, ws, 'vips', { tag: 'vip' });
+    await createSegment(database.db, ws, 'vips', { tag: 'vip' }, { actor: cliActor() });
     await journey('vip-in', { segment: 'vips', on: 'entered' });
     await journey('vip-out', { segment: 'vips', on: 'exited' });
     await addTag(database.db, ws.id, 'vip', [ids.S1!, ids.S2!, ids.S3!]);
-    await refreshSegment(database.db, ws, 'vips');
+    await refreshSegment(database.db, ws, 'vips', { actor: cliActor() });
     await pass('2026-03-10T11:00:00+08:00');
     expect(await entered('vip-in')).toEqual(['S1', 'S2', 'S3']);
     expect(await entered('vip-out')).toEqual([]);
     await removeTag(database.db, ws.id, 'vip', [ids.S2!]);
-    await refreshSegment(database.db, ws, 'vips');
+    await refreshSegment(database.db, ws, 'vips', { actor: cliActor() });
     await pass('2026-03-10T11:10:00+08:00');
     expect(await entered('vip-out')).toEqual(['S2']);
     expect(await entered('vip-in')).toEqual(['S1', 'S2', 'S3']);

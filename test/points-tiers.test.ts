@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliActor } from '../src/access/caller.ts';
 import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
 import { createCouponTemplate } from '../src/loyalty/coupon-template.ts';
@@ -104,6 +105,7 @@ describe.each(storesUnderTest())('points and tiers ($name)', (store) => {
         points,
         reason: 'gift',
         idempotencyKey: key,
+        actor: cliActor(),
       });
     await expect(redeem(1000, 'too-much')).rejects.toBeInstanceOf(InsufficientPointsError);
     const raced = await Promise.allSettled([redeem(150, 'race-1'), redeem(150, 'race-2')]);
@@ -135,6 +137,7 @@ describe.each(storesUnderTest())('points and tiers ($name)', (store) => {
       points: 100,
       reason: 'welcome',
       idempotencyKey: 'welcome-a',
+      actor: cliActor(),
     });
     await createCouponTemplate(database.db, ws, {
       name: '积分换券',
@@ -149,6 +152,7 @@ describe.each(storesUnderTest())('points and tiers ($name)', (store) => {
         reason: 'coupon',
         idempotencyKey: key,
         couponTemplate: '积分换券',
+        actor: cliActor(),
       });
     const bought = await buy('buy-1');
     expect(bought).toMatchObject({ balance: start + 60, recorded: true });

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliActor } from '../src/access/caller.ts';
 import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
 import { createCouponTemplate } from '../src/loyalty/coupon-template.ts';
@@ -59,19 +60,35 @@ describe.each(storesUnderTest())('referrals ($name)', (store) => {
     const codeA = await referralCodeFor(database.db, ws.id, ids.A!);
     expect(await referralCodeFor(database.db, ws.id, ids.A!)).toBe(codeA);
     expect(codeA).toMatch(/^[A-HJ-NP-Z2-9]{8}$/);
-    await expect(linkReferral(database.db, ws.id, ids.A!, codeA)).rejects.toThrow(/own referral code/);
-    await expect(linkReferral(database.db, ws.id, ids.OLD!, codeA)).rejects.toThrow(/already bought/);
-    expect(await linkReferral(database.db, ws.id, ids.B!, codeA.toLowerCase())).toEqual({
+    await expect(linkReferral(database.db, ws.id, ids.A!, codeA, cliActor())).rejects.toThrow(
+      /own referral code/,
+    );
+    await expect(linkReferral(database.db, ws.id, ids.OLD!, codeA, cliActor())).rejects.toThrow(
+      /already bought/,
+    );
+    expect(await linkReferral(database.db, ws.id, ids.B!, codeA.toLowerCase(), cliActor())).toEqual({
       referrerId: ids.A,
       referredId: ids.B,
     });
-    await linkReferral(database.db, ws.id, ids.C!, await referralCodeFor(database.db, ws.id, ids.B!));
+    await linkReferral(
+      database.db,
+      ws.id,
+      ids.C!,
+      await referralCodeFor(database.db, ws.id, ids.B!),
+      cliActor(),
+    );
     // A brought B, B brought C: A cannot now be C's (or B's) referral.
     await expect(
-      linkReferral(database.db, ws.id, ids.A!, await referralCodeFor(database.db, ws.id, ids.C!)),
+      linkReferral(database.db, ws.id, ids.A!, await referralCodeFor(database.db, ws.id, ids.C!), cliActor()),
     ).rejects.toThrow(/loop/);
     await expect(
-      linkReferral(database.db, ws.id, ids.B!, await referralCodeFor(database.db, ws.id, ids.OLD!)),
+      linkReferral(
+        database.db,
+        ws.id,
+        ids.B!,
+        await referralCodeFor(database.db, ws.id, ids.OLD!),
+        cliActor(),
+      ),
     ).rejects.toThrow(/already referred/);
   });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliActor } from '../src/access/caller.ts';
 import { addTag } from '../src/customers/tag-service.ts';
 import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
@@ -119,7 +120,7 @@ describe.each(storesUnderTest())('segments refreshed after an import ($name)', (
     );
     await computeSegmentation(database, ws, { asOf: todayIn('UTC') }); // as `retain rfm` would: keeps the snapshot
     for (const [name, condition] of Object.entries(SEGMENTS))
-      await createSegment(database.db, ws, name, parseCondition(condition));
+      await createSegment(database.db, ws, name, parseCondition(condition), { actor: cliActor() });
   });
   afterAll(async () => {
     await database?.close();

@@ -3,12 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliActor } from '../src/access/caller.ts';
 import { addTag, removeTag, tagHistory } from '../src/customers/tag-service.ts';
 import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
 import { periodMetrics } from '../src/metrics/period-metrics.ts';
 import {
   createSegment,
+  deleteSegment,
+  exportSegmentMembers,
   findSegment,
   parseCondition,
   previewSegment,
@@ -130,7 +133,11 @@ describe.each(storesUnderTest())('segments and tags ($name)', (store) => {
   });
 
   it('stores membership and records who enters and exits on refresh', async () => {
-    expect(await createSegment(database.db, ws, '母婴客户', parseCondition({ tag: '母婴' }))).toEqual({
+    expect(
+      await createSegment(database.db, ws, '母婴客户', parseCondition({ tag: '母婴' }), {
+        actor: cliActor(),
+      }),
+    ).toEqual({
       entered: 2,
       exited: 0,
     });
@@ -146,8 +153,14 @@ describe.each(storesUnderTest())('segments and tags ($name)', (store) => {
       .then((r) => r.rows.map((x) => x.id));
     expect(await addTag(database.db, ws.id, '母婴', [c!, d!])).toBe(2);
     expect(await removeTag(database.db, ws.id, '母婴', [a!])).toBe(1);
-    expect(await refreshSegment(database.db, ws, '母婴客户')).toEqual({ entered: 2, exited: 1 });
-    expect(await refreshSegment(database.db, ws, '母婴客户')).toEqual({ entered: 0, exited: 0 });
+    expect(await refreshSegment(database.db, ws, '母婴客户', { actor: cliActor() })).toEqual({
+      entered: 2,
+      exited: 1,
+    });
+    expect(await refreshSegment(database.db, ws, '母婴客户', { actor: cliActor() })).toEqual({
+      entered: 0,
+      exited: 0,
+    });
     const { members } = await segmentMembers(database.db, ws.id, '母婴客户');
     expect(members.map((m) => m.customer_id)).toEqual(['B', 'C', 'D']);
     const events = await sql<{ ext: string; action: string }>`
@@ -169,6 +182,7 @@ describe.each(storesUnderTest())('segments and tags ($name)', (store) => {
       ws,
       'hangzhou',
       parseCondition({ attribute: 'city', op: 'eq', value: '杭州' }),
+      { actor: cliActor() },
     );
     const { id } = await findSegment(database.db, ws.id, 'hangzhou');
     const rows = await periodMetrics(database.db, ws.id, {
@@ -182,6 +196,41 @@ describe.each(storesUnderTest())('segments and tags ($name)', (store) => {
       ['2024-01-01', 2, 2, 30000, null],
       ['2024-04-01', 1, 1, 40000, 0.5],
       ['2024-07-01', 1, 1, 20000, 1],
+    ]);
+  });
+
+  it('writes the audit row with the change in one transaction: both or neither', async () => {
+    const tester = { kind: 'cli' as const, id: null, label: 'cli:tester' };
+    // PostgreSQL text cannot hold NUL: this actor's audit row fails to insert.
+    const broken = { kind: 'cli' as const, id: null, label: 'cli:\u0000' };
+    const audits = async (name: string) =>
+      (
+        await sql<{ action: string; actor_label: string }>`select action, actor_label from audit_log
+          where workspace_id = ${ws.id} and object_type = 'segment' and object_id = ${name} order by id`.execute(
+          database.db,
+        )
+      ).rows.map((r) => `${r.action} ${r.actor_label}`);
+
+    await expect(
+      createSegment(database.db, ws, '审计', parseCondition({ tag: 'VIP' }), { actor: broken }),
+    ).rejects.toThrow();
+    await expect(findSegment(database.db, ws.id, '审计')).rejects.toThrow(/no segment/);
+    expect(await audits('审计')).toEqual([]);
+
+    expect(
+      await createSegment(database.db, ws, '审计', parseCondition({ tag: 'VIP' }), { actor: tester }),
+    ).toEqual({ entered: 1, exited: 0 });
+    await expect(deleteSegment(database.db, ws.id, '审计', broken)).rejects.toThrow();
+    expect((await segmentMembers(database.db, ws.id, '审计')).members.map((m) => m.customer_id)).toEqual([
+      'A',
+    ]);
+    await exportSegmentMembers(database.db, ws.id, '审计', tester, 'csv');
+    await deleteSegment(database.db, ws.id, '审计', tester);
+    await expect(findSegment(database.db, ws.id, '审计')).rejects.toThrow(/no segment/);
+    expect(await audits('审计')).toEqual([
+      'segment.create cli:tester',
+      'segment.export cli:tester',
+      'segment.delete cli:tester',
     ]);
   });
 

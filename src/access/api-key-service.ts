@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
+import { audited } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
-import type { Caller } from './caller.ts';
+import type { Actor, Caller } from './caller.ts';
 import type { Role } from './roles.ts';
 import { newToken, tokenHash } from './secret-token.ts';
 
@@ -76,16 +77,29 @@ export async function listApiKeys(db: Kysely<Schema>, workspaceId: number): Prom
   return rows.map(toInfo);
 }
 
-/** Revokes a key of the workspace; it stops working at once. */
-export async function revokeApiKey(db: Kysely<Schema>, workspaceId: number, id: number): Promise<void> {
-  const result = await db
-    .updateTable('api_keys')
-    .set({ revoked_at: new Date() })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) throw new NotFoundError(`API key ${id} not found`);
+/** Revokes a key of the workspace (audited with it); it stops working at once. */
+export async function revokeApiKey(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  id: number,
+  actor: Actor,
+): Promise<void> {
+  await audited(
+    db,
+    workspaceId,
+    actor,
+    async (trx) => {
+      const result = await trx
+        .updateTable('api_keys')
+        .set({ revoked_at: new Date() })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) throw new NotFoundError(`API key ${id} not found`);
+    },
+    () => ({ action: 'api_key.revoke', objectType: 'api_key', objectId: id }),
+  );
 }
 
 /** The caller behind an API key, or undefined when unknown or revoked. */

@@ -1,12 +1,8 @@
+import type { Actor } from '../audit/index.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import type { Role } from './roles.ts';
 
-/** Who did something, as the audit log records it. */
-export interface Actor {
-  kind: 'user' | 'api_key' | 'cli';
-  id: string | null;
-  label: string;
-}
+export type { Actor };
 
 /** An authenticated caller: the one workspace it may see, its role there, and who it is. */
 export interface Caller {

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Actor } from '../access/caller.ts';
 import type { AuditLogTable, Schema } from '../db/schema.ts';
+import type { Actor } from './actor.ts';
 
 /** One audited action: what was done to which object. */
 export interface AuditEntry {
@@ -64,4 +64,26 @@ export function auditAs(
   entry: AuditEntry,
 ): Promise<void> {
   return recordAudit(db, caller.workspace.id, caller.actor, entry);
+}
+
+/**
+ * Runs `work` in one transaction (the caller's when `db` is one already) and records the audit
+ * entry of its result inside it: the change and its audit row commit together or not at all, and
+ * every edge (API, CLI, worker) that calls the service audits the same way.
+ *
+ * @example await audited(db, ws.id, actor, (trx) => removeThing(trx, ws.id, id), () => ({ action: 'thing.delete', objectType: 'thing', objectId: id }))
+ */
+export function audited<T>(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  actor: Actor,
+  work: (trx: Kysely<Schema>) => Promise<T>,
+  entryOf: (result: T) => AuditEntry,
+): Promise<T> {
+  const run = async (trx: Kysely<Schema>) => {
+    const result = await work(trx);
+    await recordAudit(trx, workspaceId, actor, entryOf(result));
+    return result;
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
 }

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import type { PointsKind, Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
@@ -50,6 +51,8 @@ export interface PointsChange {
   idempotencyKey: string;
   /** For a redemption: the coupon template it buys, issued in the same transaction. */
   couponTemplate?: string;
+  /** Who changes the points: audited in the same transaction when the change is recorded. */
+  actor: Actor;
 }
 
 /**
@@ -90,6 +93,12 @@ export async function changePoints(
       insert into points_ledger (workspace_id, customer_id, kind, points, reason, idempotency_key, expires_at)
       values (${ws}, ${customerId}, ${kind}, ${delta}, ${change.reason}, ${change.idempotencyKey},
         ${delta > 0 ? pointsExpiry(workspace, sql`now()`) : sql`null`})`.execute(trx);
+    await recordAudit(trx, ws, change.actor, {
+      action: `points.${change.kind}`,
+      objectType: 'customer',
+      objectId: customerId,
+      detail: { points: change.points, reason: change.reason },
+    });
     if (change.couponTemplate === undefined) return { balance: balance + delta, recorded: true };
     if (change.kind !== 'redeem') throw new InvalidInputError('only a redemption can buy a coupon');
     const template = await findCouponTemplate(trx, ws, change.couponTemplate);

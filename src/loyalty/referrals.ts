@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { type Actor, audited } from '../audit/index.ts';
 import { requireCustomer } from '../customers/customer-profile.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
@@ -59,6 +60,7 @@ export async function linkReferral(
   workspaceId: number,
   referredId: number,
   codeText: string,
+  actor: Actor,
 ) {
   const code = codeText.trim().toUpperCase();
   const owner = await db
@@ -90,14 +92,27 @@ export async function linkReferral(
     ) select id from up where id = ${referredId}`.execute(db);
   if (chain.rows.length > 0)
     throw new InvalidInputError('this referral would make a loop: the referrer was brought by this customer');
-  const linked = await db
-    .insertInto('referrals')
-    .values({ workspace_id: workspaceId, referred_id: referredId, referrer_id: referrerId, code })
-    .onConflict((oc) => oc.doNothing())
-    .returning('referred_id')
-    .executeTakeFirst();
-  if (!linked) throw new RetainError('conflict', `customer ${referredId} was already referred`);
-  return { referrerId, referredId };
+  return audited(
+    db,
+    workspaceId,
+    actor,
+    async (trx) => {
+      const linked = await trx
+        .insertInto('referrals')
+        .values({ workspace_id: workspaceId, referred_id: referredId, referrer_id: referrerId, code })
+        .onConflict((oc) => oc.doNothing())
+        .returning('referred_id')
+        .executeTakeFirst();
+      if (!linked) throw new RetainError('conflict', `customer ${referredId} was already referred`);
+      return { referrerId, referredId };
+    },
+    () => ({
+      action: 'referral.link',
+      objectType: 'customer',
+      objectId: referredId,
+      detail: { referrer: referrerId },
+    }),
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { type Actor, audited } from '../audit/index.ts';
 import { customersVersion } from '../customers/customer-changes.ts';
 import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
@@ -92,49 +93,85 @@ export async function findSegment(db: Kysely<Schema>, workspaceId: number, name:
   return segment;
 }
 
+/** Who changes a segment (audited with the change), and how to read the facts. */
+export interface SegmentWrite {
+  actor: Actor;
+  /** The whole store: RFM conditions are scored from the facts snapshot. */
+  store?: Database;
+  asOf?: string;
+}
+
+/** The membership predicate of `condition` and the customers' version it was computed from. */
+async function membershipInputs(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  condition: Condition,
+  w: SegmentWrite,
+) {
+  // What this refresh sees, taken before anything is read (claiming less is safe, more is not):
+  // a later incremental refresh relies on it.
+  const version = await customersVersion(db, workspace.id);
+  const where = await predicate(db, workspace, condition, w.asOf, w.store);
+  return { where, version, asOf: w.asOf ?? todayIn(workspace.timezone) };
+}
+
 /**
  * Re-evaluates a segment and stores the difference: customers who now match enter (and an
- * `entered` event is written), those who no longer match exit (`exited`). Given the whole `store`,
- * RFM conditions are scored from the facts snapshot.
+ * `entered` event is written), those who no longer match exit (`exited`); audited in the same
+ * transaction.
  */
 export async function refreshSegment(
   db: Kysely<Schema>,
   workspace: Workspace,
   name: string,
-  asOf?: string,
-  store?: Database,
+  w: SegmentWrite,
 ) {
   const segment = await findSegment(db, workspace.id, name);
-  // What this refresh sees, taken before anything is read (claiming less is safe, more is not):
-  // a later incremental refresh relies on it.
-  const version = await customersVersion(db, workspace.id);
-  const where = await predicate(db, workspace, parseCondition(segment.definition), asOf, store);
-  return db.transaction().execute(async (trx) =>
-    applyMembership(trx, workspace.id, segment.id, where, {
-      asOf: asOf ?? todayIn(workspace.timezone),
-      version,
+  const inputs = await membershipInputs(db, workspace, parseCondition(segment.definition), w);
+  return audited(
+    db,
+    workspace.id,
+    w.actor,
+    (trx) => applyMembership(trx, workspace.id, segment.id, inputs.where, inputs),
+    (result) => ({
+      action: 'segment.refresh',
+      objectType: 'segment',
+      objectId: segment.name,
+      detail: result,
     }),
   );
 }
 
-/** Saves a segment (validated) and computes its membership (see {@link refreshSegment} for `store`). */
+/**
+ * Saves a segment (validated) with its membership and the audit row, in one transaction: a
+ * failure leaves no segment behind.
+ */
 export async function createSegment(
   db: Kysely<Schema>,
   workspace: Workspace,
   name: string,
   condition: Condition,
-  store?: Database,
+  w: SegmentWrite,
 ) {
   const n = name.trim();
   if (!n) throw new InvalidInputError('a segment needs a name');
-  const created = await db
-    .insertInto('segments')
-    .values({ workspace_id: workspace.id, name: n, definition: JSON.stringify(condition) })
-    .onConflict((oc) => oc.columns(['workspace_id', 'name']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!created) throw new RetainError('conflict', `segment "${n}" already exists`);
-  return refreshSegment(db, workspace, n, undefined, store);
+  const inputs = await membershipInputs(db, workspace, condition, w);
+  return audited(
+    db,
+    workspace.id,
+    w.actor,
+    async (trx) => {
+      const created = await trx
+        .insertInto('segments')
+        .values({ workspace_id: workspace.id, name: n, definition: JSON.stringify(condition) })
+        .onConflict((oc) => oc.columns(['workspace_id', 'name']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!created) throw new RetainError('conflict', `segment "${n}" already exists`);
+      return applyMembership(trx, workspace.id, created.id, inputs.where, inputs);
+    },
+    () => ({ action: 'segment.create', objectType: 'segment', objectId: n, detail: { condition } }),
+  );
 }
 
 /** Every segment with its stored member count. */
@@ -146,26 +183,54 @@ export async function listSegments(db: Kysely<Schema>, workspaceId: number) {
   return rows.rows;
 }
 
-/** Removes a segment, its members and its events. */
-export async function deleteSegment(db: Kysely<Schema>, workspaceId: number, name: string): Promise<void> {
+/** Removes a segment, its members and its events; audited in the same transaction. */
+export async function deleteSegment(db: Kysely<Schema>, workspaceId: number, name: string, actor: Actor) {
   const segment = await findSegment(db, workspaceId, name);
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .deleteFrom('segment_members')
-      .where('workspace_id', '=', workspaceId)
-      .where('segment_id', '=', segment.id)
-      .execute();
-    await trx
-      .deleteFrom('segment_events')
-      .where('workspace_id', '=', workspaceId)
-      .where('segment_id', '=', segment.id)
-      .execute();
-    await trx
-      .deleteFrom('segments')
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', segment.id)
-      .execute();
-  });
+  await audited(
+    db,
+    workspaceId,
+    actor,
+    async (trx) => {
+      await trx
+        .deleteFrom('segment_members')
+        .where('workspace_id', '=', workspaceId)
+        .where('segment_id', '=', segment.id)
+        .execute();
+      await trx
+        .deleteFrom('segment_events')
+        .where('workspace_id', '=', workspaceId)
+        .where('segment_id', '=', segment.id)
+        .execute();
+      await trx
+        .deleteFrom('segments')
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', segment.id)
+        .execute();
+    },
+    () => ({ action: 'segment.delete', objectType: 'segment', objectId: segment.name }),
+  );
+}
+
+/** The members of a segment to export, the export audited (who took which personal data). */
+export async function exportSegmentMembers(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  name: string,
+  actor: Actor,
+  format: 'csv' | 'xlsx',
+) {
+  return audited(
+    db,
+    workspaceId,
+    actor,
+    (trx) => segmentMembers(trx, workspaceId, name),
+    ({ members }) => ({
+      action: 'segment.export',
+      objectType: 'segment',
+      objectId: name,
+      detail: { format, rows: members.length },
+    }),
+  );
 }
 
 /** The segment's definition and stored members (for show and export), in id order. */

@@ -176,13 +176,8 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      await revokeApiKey(db, caller.workspace.id, request.params.keyId);
+      await revokeApiKey(db, caller.workspace.id, request.params.keyId, caller.actor);
       callers.clear();
-      await auditAs(db, caller, {
-        action: 'api_key.revoke',
-        objectType: 'api_key',
-        objectId: request.params.keyId,
-      });
       return reply.code(204).send(null);
     },
   );

@@ -103,14 +103,8 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
         points,
         reason,
         idempotencyKey: `api:${idempotency_key}`,
+        actor: caller.actor,
       });
-      if (result.recorded)
-        await auditAs(db, caller, {
-          action: `points.${kind}`,
-          objectType: 'customer',
-          objectId: customerId,
-          detail: { points, reason },
-        });
       return result;
     },
   );
@@ -168,13 +162,13 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     },
     async (request) => {
       const caller = callerOf(request);
-      const link = await linkReferral(db, caller.workspace.id, request.params.customerId, request.body.code);
-      await auditAs(db, caller, {
-        action: 'referral.link',
-        objectType: 'customer',
-        objectId: link.referredId,
-        detail: { referrer: link.referrerId },
-      });
+      const link = await linkReferral(
+        db,
+        caller.workspace.id,
+        request.params.customerId,
+        request.body.code,
+        caller.actor,
+      );
       return { referrer_id: link.referrerId, referred_id: link.referredId };
     },
   );

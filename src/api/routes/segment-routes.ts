@@ -1,7 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditAs } from '../../audit/audit-log.ts';
 import {
   MembershipChangeSchema,
   SegmentMemberPage,
@@ -12,6 +11,7 @@ import { MEMBER_COLUMNS, writeMembers } from '../../segments/segment-export.ts';
 import {
   createSegment,
   deleteSegment,
+  exportSegmentMembers,
   findSegment,
   listSegments,
   parseCondition,
@@ -90,12 +90,8 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     async (request, reply) => {
       const caller = callerOf(request);
       const { name, condition } = request.body;
-      const result = await createSegment(db, caller.workspace, name, parseCondition(condition));
-      await auditAs(db, caller, {
-        action: 'segment.create',
-        objectType: 'segment',
-        objectId: name,
-        detail: { condition },
+      const result = await createSegment(db, caller.workspace, name, parseCondition(condition), {
+        actor: caller.actor,
       });
       return reply.code(201).send({ name, ...result });
     },
@@ -161,14 +157,7 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     },
     async (request) => {
       const caller = callerOf(request);
-      const result = await refreshSegment(db, caller.workspace, request.params.name);
-      await auditAs(db, caller, {
-        action: 'segment.refresh',
-        objectType: 'segment',
-        objectId: request.params.name,
-        detail: result,
-      });
-      return result;
+      return refreshSegment(db, caller.workspace, request.params.name, { actor: caller.actor });
     },
   );
 
@@ -188,14 +177,8 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
       const caller = callerOf(request);
       const { name } = request.params;
       const { format } = request.query;
-      const { members } = await segmentMembers(db, caller.workspace.id, name);
+      const { members } = await exportSegmentMembers(db, caller.workspace.id, name, caller.actor, format);
       const mask = maskerFor(caller);
-      await auditAs(db, caller, {
-        action: 'segment.export',
-        objectType: 'segment',
-        objectId: name,
-        detail: { format, rows: members.length },
-      });
       const body = new PassThrough();
       void writeMembers(
         body,
@@ -229,12 +212,7 @@ export const segmentRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      await deleteSegment(db, caller.workspace.id, request.params.name);
-      await auditAs(db, caller, {
-        action: 'segment.delete',
-        objectType: 'segment',
-        objectId: request.params.name,
-      });
+      await deleteSegment(db, caller.workspace.id, request.params.name, caller.actor);
       return reply.code(204).send(null);
     },
   );

@@ -75,12 +75,7 @@ export function registerAccessCommands(program: Command): void {
     .action(async (id: string, _opts: unknown, command: Command) => {
       const keyId = positive('<id>', id);
       await withWorkspace(ws(command), async (store, workspace) => {
-        await revokeApiKey(store.db, workspace.id, keyId);
-        await recordAudit(store.db, workspace.id, cliActor(), {
-          action: 'api_key.revoke',
-          objectType: 'api_key',
-          objectId: keyId,
-        });
+        await revokeApiKey(store.db, workspace.id, keyId, cliActor());
         console.log(`API key ${keyId} revoked`);
       });
     });

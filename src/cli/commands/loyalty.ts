@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { cliActor } from '../../access/caller.ts';
-import { recordAudit } from '../../audit/audit-log.ts';
 import { findCustomerId } from '../../customers/customer-profile.ts';
 import { backfillPoints } from '../../loyalty/points-earn.ts';
 import { changePoints, expirePoints, pointsBalance, pointsHistory } from '../../loyalty/points-ledger.ts';
@@ -65,12 +64,7 @@ export function registerLoyaltyCommands(program: Command): void {
               points: n,
               reason: opts.reason,
               idempotencyKey: key,
-            });
-            await recordAudit(store.db, workspace.id, cliActor(), {
-              action: `points.${kind}`,
-              objectType: 'customer',
-              objectId: id,
-              detail: { points: n, reason: opts.reason },
+              actor: cliActor(),
             });
             console.log(
               `${result.recorded ? 'recorded' : 'already recorded'}; customer ${id} now has ${result.balance} points`,
@@ -153,13 +147,7 @@ export function registerReferralCommands(program: Command): void {
     .action(async (query: string, code: string, _opts: unknown, command: Command) => {
       await withWorkspace(ws(command), async (store, workspace) => {
         const id = await findCustomerId(store.db, workspace.id, query);
-        const link = await linkReferral(store.db, workspace.id, id, code);
-        await recordAudit(store.db, workspace.id, cliActor(), {
-          action: 'referral.link',
-          objectType: 'customer',
-          objectId: id,
-          detail: { referrer: link.referrerId },
-        });
+        const link = await linkReferral(store.db, workspace.id, id, code, cliActor());
         console.log(
           `customer ${id} was referred by customer ${link.referrerId}; both are rewarded on the first valid order`,
         );

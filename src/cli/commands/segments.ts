@@ -1,11 +1,13 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { cliActor } from '../../access/caller.ts';
 import { findCustomerId } from '../../customers/customer-profile.ts';
 import { addTag, listTags, removeTag, tagHistory } from '../../customers/tag-service.ts';
 import { MEMBER_COLUMNS, writeMembers } from '../../segments/segment-export.ts';
 import {
   createSegment,
   deleteSegment,
+  exportSegmentMembers,
   listSegments,
   parseCondition,
   previewSegment,
@@ -60,7 +62,10 @@ export function registerSegmentCommands(program: Command): void {
     .action(async (name: string, opts: { where: string }, command: Command) => {
       const condition = readCondition(opts.where);
       await withWorkspace(ws(command), async (store, workspace) => {
-        const result = await createSegment(store.db, workspace, name, condition, store);
+        const result = await createSegment(store.db, workspace, name, condition, {
+          actor: cliActor(),
+          store,
+        });
         console.log(`segment "${name}" saved: ${result.entered} members`);
       });
     });
@@ -108,7 +113,7 @@ export function registerSegmentCommands(program: Command): void {
       await withWorkspace(ws(command), async (store, workspace) => {
         const names = name ? [name] : (await listSegments(store.db, workspace.id)).map((s) => s.name);
         for (const n of names) {
-          const r = await refreshSegment(store.db, workspace, n, undefined, store);
+          const r = await refreshSegment(store.db, workspace, n, { actor: cliActor(), store });
           console.log(`${n}: ${r.entered} entered, ${r.exited} exited`);
         }
       });
@@ -124,7 +129,8 @@ export function registerSegmentCommands(program: Command): void {
       if (!xlsx && !opts.out.toLowerCase().endsWith('.csv'))
         throw new InvalidInputError(`--out ${opts.out}: use a .csv or .xlsx file name`);
       await withWorkspace(ws(command), async (store, workspace) => {
-        const { members } = await segmentMembers(store.db, workspace.id, name);
+        const format = xlsx ? 'xlsx' : 'csv';
+        const { members } = await exportSegmentMembers(store.db, workspace.id, name, cliActor(), format);
         await writeMembers(createWriteStream(cliPath(opts.out)), members, xlsx ? 'xlsx' : 'csv', name);
         console.log(`exported ${members.length} members of "${name}" to ${opts.out}`);
       });
@@ -136,7 +142,7 @@ export function registerSegmentCommands(program: Command): void {
     .argument('<name>', 'segment name')
     .action(async (name: string, _opts: unknown, command: Command) => {
       await withWorkspace(ws(command), async (store, workspace) => {
-        await deleteSegment(store.db, workspace.id, name);
+        await deleteSegment(store.db, workspace.id, name, cliActor());
         console.log(`segment "${name}" deleted`);
       });
     });
