@@ -79,7 +79,9 @@ async function withoutIndexes(db: Kysely<Schema>, table: string): Promise<string
   const indexes = await sql<{ name: string; ddl: string }>`
     select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as ddl from pg_index i
     where i.indrelid = ${table}::regclass
-      and i.indexrelid not in (select conindid from pg_constraint where conrelid = ${table}::regclass)`.execute(db);
+      and i.indexrelid not in (select conindid from pg_constraint where conrelid = ${table}::regclass)`.execute(
+    db,
+  );
   for (const c of constraints.rows)
     await sql`alter table ${sql.table(table)} drop constraint ${sql.ref(c.name)}`.execute(db);
   for (const i of indexes.rows) await sql`drop index ${sql.ref(i.name)}`.execute(db);

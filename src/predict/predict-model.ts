@@ -6,11 +6,7 @@ import {
   type TimeUnit,
   UNIT_DAYS,
 } from './count-model.ts';
-import {
-  fitGammaGamma,
-  type GammaGammaParams,
-  gammaGammaExpectedSpend,
-} from './gamma-gamma.ts';
+import { fitGammaGamma, type GammaGammaParams, gammaGammaExpectedSpend } from './gamma-gamma.ts';
 import { dateOfDay, type PurchaseSummaries } from './purchase-summary.ts';
 import { summarySpend, summaryTriples } from './summary-compress.ts';
 

@@ -55,7 +55,9 @@ export async function readPurchaseSummaries(
   const last =
     holdoutEnd === null
       ? await sql<{ last: string | null }>`
-          select max(purchase_last_date)::text as last from customers where workspace_id = ${workspaceId}`.execute(db)
+          select max(purchase_last_date)::text as last from customers where workspace_id = ${workspaceId}`.execute(
+          db,
+        )
       : null;
   const lastPurchaseDate = last?.rows[0]?.last ?? null;
   if ('copyOutBinary' in store) {

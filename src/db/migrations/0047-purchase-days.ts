@@ -7,8 +7,15 @@ import { execScript } from '../exec-script.ts';
  * beside the valid-order aggregates so a refresh of the predictions reads a million customers'
  * rows instead of grouping ten million orders: the first and last purchase date, how many purchase
  * days, their net amount and the first day's net amount (the spend model leaves the first day out).
- * `customer_predictions_clv` goes: nothing reads by it (the call list ranks by value at risk,
- * segments look a customer up by key), and every refresh rewrote it for a million customers.
+ * A refresh rewrites every customer's prediction, so each index and check on the table is paid a
+ * million times a day. `customer_predictions_clv` and `customer_predictions_alive` go: nothing reads
+ * by them (the call list ranks by value at risk, segments look a customer up by key, the P(alive)
+ * crossings are found among one fit's rows); so does the foreign key from a prediction to its fit,
+ * checked once per row: the refresh inserts the fit and its predictions in one transaction, and
+ * nothing deletes a fit. With no index left on a column a refresh changes, and half of each page
+ * kept free, a row's new version goes beside the old one (a heap-only update: no index entry, and
+ * the old version is reclaimed on the page without a vacuum, which the embedded store never runs).
+ * Rows stored before move to such pages at the first refresh.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await execScript(
@@ -31,6 +38,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       group by workspace_id, customer_id
     ) p
     where c.workspace_id = p.workspace_id and c.id = p.customer_id;
-    drop index customer_predictions_clv;`,
+    drop index customer_predictions_clv;
+    drop index customer_predictions_alive;
+    alter table customer_predictions drop constraint customer_predictions_workspace_id_fit_id_fkey;
+    alter table customer_predictions set (fillfactor = 50);`,
   );
 }
