@@ -157,39 +157,12 @@ export function gammaGammaLogLikelihoodGradient(
   return { logLikelihood: sum, gradient: Float64Array.of(gp, gq, gGamma) };
 }
 
-// Above this many rows the search starts from a fit on an evenly spaced sample of them.
-const SAMPLE_ROWS = 20_000;
-
 /**
  * Maximum-likelihood Gamma-Gamma parameters by BFGS over their logarithms, on the mean
- * log-likelihood per repeat buyer. Each evaluation costs one logarithm per row; with many rows (a
- * million repeat buyers' spends are nearly all distinct) the search first runs on a sample and
- * then polishes on all rows from there, keeping the sample's inverse Hessian.
+ * log-likelihood per repeat buyer. Each evaluation costs one logarithm per row, so all rows are
+ * used from the start.
  */
 export function fitGammaGamma(data: SpendRows): { params: GammaGammaParams; logLikelihood: number } {
-  let start: { x: number[]; inverseHessian?: Float64Array } | null = null;
-  if (data.length > SAMPLE_ROWS) {
-    const step = Math.max(1, Math.floor(data.length / SAMPLE_ROWS));
-    const pick = (a: Float64Array) => a.filter((_, i) => i % step === 0);
-    const x = pick(data.x);
-    start = searchGammaGamma({ x, zbar: pick(data.zbar), count: pick(data.count), length: x.length });
-  }
-  const best = searchGammaGamma(data, start);
-  const params = paramsOf(best.x);
-  return { params, logLikelihood: gammaGammaLogLikelihood(params, data) };
-}
-
-const paramsOf = (v: ArrayLike<number>): GammaGammaParams => ({
-  p: Math.exp(v[0]!),
-  q: Math.exp(v[1]!),
-  gamma: Math.exp(v[2]!),
-});
-
-/** BFGS over the parameters' logarithms, from `start` or from p = 1, q = 2, γ = the mean spend. */
-function searchGammaGamma(
-  data: SpendRows,
-  start: { x: number[]; inverseHessian?: Float64Array } | null = null,
-) {
   let total = 0;
   let n = 0;
   for (let i = 0; i < data.length; i++) {
@@ -197,10 +170,15 @@ function searchGammaGamma(
     n += data.count[i]!;
   }
   const mean = n ? total / n : 1;
-  return minimizeBfgs(
+  const toParams = (v: ArrayLike<number>): GammaGammaParams => ({
+    p: Math.exp(v[0]!),
+    q: Math.exp(v[1]!),
+    gamma: Math.exp(v[2]!),
+  });
+  const best = minimizeBfgs(
     (v) => {
       if (outOfRange(Array.from(v))) return { value: Number.NaN, gradient: new Float64Array(3) };
-      const params = paramsOf(v);
+      const params = toParams(v);
       const { logLikelihood, gradient } = gammaGammaLogLikelihoodGradient(params, data);
       const scaled = Float64Array.of(
         params.p * gradient[0]!,
@@ -209,9 +187,10 @@ function searchGammaGamma(
       );
       return { value: -logLikelihood / n, gradient: scaled.map((g) => -g / n) };
     },
-    start?.x ?? [Math.log(1), Math.log(2), Math.log(mean)],
-    { inverseHessian: start?.inverseHessian },
+    [Math.log(1), Math.log(2), Math.log(mean)],
   );
+  const params = toParams(best.x);
+  return { params, logLikelihood: gammaGammaLogLikelihood(params, data) };
 }
 
 /** E[Z | p, q, γ, x, z̄]: expected spend per purchase; the population mean pγ/(q−1) when x = 0. */
