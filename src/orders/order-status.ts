@@ -60,7 +60,8 @@ export const VALID_ORDER = sql<boolean>`(o.status in ('paid', 'completed') and o
 /**
  * A purchase for the customer-base models, over orders aliased `o`: a paid or completed order not
  * refunded in full, a ¥0 order included (a free gift or points redemption is still a visit; CDNOW's
- * published fits count its eight $0.00 purchases); several on one local day are one purchase.
+ * published fits count its eight $0.00 purchases); several on one local day are one purchase. The
+ * predictions' own reads use the same rule (PURCHASE in src/predict/purchase-summary.ts).
  */
 export const PURCHASE_ORDER = sql<boolean>`(o.status in ('paid', 'completed') and (o.refunded_amount < o.amount or o.amount = 0))`;
 

@@ -1,10 +1,15 @@
 import { sql } from 'kysely';
 import { copyBinaryRowsStart } from '../db/copy-binary.ts';
 import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
-import { PURCHASE_ORDER } from '../orders/order-status.ts';
 
-/** A purchase for the customer-base models (see {@link PURCHASE_ORDER}). */
-export const PURCHASE = PURCHASE_ORDER;
+/**
+ * A purchase for the customer-base models: a paid or completed order not refunded in full, a ¥0
+ * order included (a free gift or points redemption is still a visit; CDNOW's published fits count
+ * its eight $0.00 purchases); several on one local day are one purchase. The same rule as
+ * PURCHASE_ORDER in src/orders/order-status.ts, by which imports keep each customer's purchase days
+ * (test/predict-purchase-days.test.ts holds the two to one answer).
+ */
+export const PURCHASE = sql<boolean>`(o.status in ('paid', 'completed') and (o.refunded_amount < o.amount or o.amount = 0))`;
 
 /** Per customer with a purchase by `end`: purchase days up to `end` and after it. */
 export interface PurchaseSummaries {
@@ -39,9 +44,9 @@ const COLUMNS = 6;
 
 /**
  * Reads every customer's purchase days: from the days kept on the customer (one short row each),
- * grouping orders again only for customers who bought after `end`. On a
- * store that can COPY, the rows come as PostgreSQL's binary COPY and are read straight into typed
- * arrays (no row object per customer).
+ * grouping orders again only for customers who bought after `end`. On a store that can COPY, the
+ * rows come as PostgreSQL's binary COPY and are read straight into typed arrays (no row object
+ * per customer).
  */
 export async function readPurchaseSummaries(
   store: StoreOrKysely,
@@ -105,7 +110,7 @@ function summaryQuery(workspaceId: number, end: string, holdoutEnd: string | nul
     ), d as (
       select o.customer_id, o.local_date, sum(o.amount - o.refunded_amount) as net
       from later l join orders o on o.workspace_id = ${workspaceId} and o.customer_id = l.id
-      where ${PURCHASE_ORDER} and (${holdoutEnd}::date is null or o.local_date <= ${holdoutEnd}::date)
+      where ${PURCHASE} and (${holdoutEnd}::date is null or o.local_date <= ${holdoutEnd}::date)
       group by o.customer_id, o.local_date
     ), c as (
       select customer_id, min(local_date) as first from d where local_date <= ${end}::date group by customer_id
