@@ -46,6 +46,7 @@ import * as m0040 from './migrations/0040-message-queue-order.ts';
 import * as m0042 from './migrations/0042-broadcast-draw.ts';
 import * as m0045 from './migrations/0045-customer-state-snapshots.ts';
 import * as m0046 from './migrations/0046-message-index-trim.ts';
+import * as m0047 from './migrations/0047-purchase-days.ts';
 import * as m0051 from './migrations/0051-customer-states-version.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
@@ -89,6 +90,7 @@ const migrations: Record<string, Migration> = {
   '0042-broadcast-draw': m0042,
   '0045-customer-state-snapshots': m0045,
   '0046-message-index-trim': m0046,
+  '0047-purchase-days': m0047,
   '0051-customer-states-version': m0051,
 };
 

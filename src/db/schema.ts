@@ -34,6 +34,13 @@ export interface CustomersTable {
   order_count: Auto<number>;
   net_total: Auto<number>;
   recent_order_dates: Auto<DateString[]>;
+  /** Purchase days as the customer-base models count them (see src/predict/purchase-summary.ts). */
+  purchase_first_date: Auto<DateString | null>;
+  purchase_last_date: Auto<DateString | null>;
+  purchase_days: Auto<number>;
+  /** Net amount (minor units) of all purchase days, and of the first one alone. */
+  purchase_net: Auto<number>;
+  purchase_first_net: Auto<number>;
   erased_at: Date | null;
   /** The staff member who owns the customer (tasks under the `owner` rule go to them). */
   owner_user_id: Auto<number | null>;

@@ -57,6 +57,14 @@ export function knownStatusWords(): ReadonlyMap<OrderStatus, readonly string[]> 
 /** {@link isValidOrder} in SQL, over orders aliased `o`; every query that counts orders uses it. */
 export const VALID_ORDER = sql<boolean>`(o.status in ('paid', 'completed') and o.amount - o.refunded_amount > 0)`;
 
+/**
+ * A purchase for the customer-base models, over orders aliased `o`: a paid or completed order not
+ * refunded in full, a ¥0 order included (a free gift or points redemption is still a visit; CDNOW's
+ * published fits count its eight $0.00 purchases); several on one local day are one purchase. The
+ * predictions' own reads use the same rule (PURCHASE in src/predict/purchase-summary.ts).
+ */
+export const PURCHASE_ORDER = sql<boolean>`(o.status in ('paid', 'completed') and (o.refunded_amount < o.amount or o.amount = 0))`;
+
 /** A valid order counts in RFM, lifecycle and metrics (PRODUCT.md §3.2). */
 export function isValidOrder(status: OrderStatus, amount: number, refunded: number): boolean {
   return (status === 'paid' || status === 'completed') && amount - refunded > 0;

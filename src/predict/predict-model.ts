@@ -6,14 +6,9 @@ import {
   type TimeUnit,
   UNIT_DAYS,
 } from './count-model.ts';
-import {
-  compressSpend,
-  fitGammaGamma,
-  type GammaGammaParams,
-  gammaGammaExpectedSpend,
-} from './gamma-gamma.ts';
+import { fitGammaGamma, type GammaGammaParams, gammaGammaExpectedSpend } from './gamma-gamma.ts';
 import { dateOfDay, type PurchaseSummaries } from './purchase-summary.ts';
-import { compressTriples } from './rfm-triples.ts';
+import { summarySpend, summaryTriples } from './summary-compress.ts';
 
 /** Expected vs actual purchases after the calibration end, for customers of one frequency bin. */
 export interface HoldoutBin {
@@ -66,17 +61,20 @@ export function fitModels(
 ): FitOutcome {
   const unit = UNIT_DAYS[options.unit];
   const n = s.customerId.length;
-  const rows = Array.from({ length: n }, (_, i) => summaryOf(s, i, unit));
-  const repeatCustomers = rows.filter((r) => r.x > 0).length;
+  let repeatCustomers = 0;
+  let repeatPurchases = 0;
+  for (let i = 0; i < n; i++) {
+    const x = s.days[i]! - 1;
+    if (x > 0) repeatCustomers++;
+    repeatPurchases += x;
+  }
   if (n < 2 || repeatCustomers < 1)
     throw new InvalidInputError(
       `not enough purchases to fit a model: ${n} customers, ${repeatCustomers} with a repeat purchase by ${dateOfDay(s.endDay)}`,
     );
-  const triples = compressTriples(rows);
+  const triples = summaryTriples(s, unit);
   const model = fitCountModel(options.model, triples);
-  const spendRows = compressSpend(
-    rows.map((r, i) => ({ x: r.x, zbar: s.repeatNet[i]! / r.x / options.minorPerMajor })),
-  );
+  const spendRows = summarySpend(s, options.minorPerMajor);
   let spend: FitOutcome['spend'] = null;
   if (spendRows.length >= 2) {
     const fit = fitGammaGamma(spendRows);
@@ -93,12 +91,13 @@ export function fitModels(
       actual: 0,
       expected: 0,
     }));
-    rows.forEach((r, i) => {
+    for (let i = 0; i < n; i++) {
+      const r = summaryOf(s, i, unit);
       const bin = bins[Math.min(r.x, 7)]!;
       bin.customers++;
       bin.actual += s.holdoutDays[i]!;
       bin.expected += model.expected(days / unit, r.x, r.tx, r.T);
-    });
+    }
     holdout = {
       end: holdoutEnd,
       days,
@@ -114,7 +113,7 @@ export function fitModels(
     spend,
     customers: n,
     repeatCustomers,
-    repeatPurchases: rows.reduce((t, r) => t + r.x, 0),
+    repeatPurchases,
     triples: triples.length,
     holdout,
   };

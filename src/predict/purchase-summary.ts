@@ -5,7 +5,9 @@ import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
 /**
  * A purchase for the customer-base models: a paid or completed order not refunded in full, a ¥0
  * order included (a free gift or points redemption is still a visit; CDNOW's published fits count
- * its eight $0.00 purchases); several on one local day are one purchase.
+ * its eight $0.00 purchases); several on one local day are one purchase. The same rule as
+ * PURCHASE_ORDER in src/orders/order-status.ts, by which imports keep each customer's purchase days
+ * (test/predict-purchase-days.test.ts holds the two to one answer).
  */
 export const PURCHASE = sql<boolean>`(o.status in ('paid', 'completed') and (o.refunded_amount < o.amount or o.amount = 0))`;
 
@@ -23,7 +25,7 @@ export interface PurchaseSummaries {
   holdoutDays: Int32Array;
   /** Day number of `end`. */
   endDay: number;
-  /** The last purchase date in the workspace (any customer), or null. */
+  /** The last purchase date in the workspace (any customer); read only for an open-ended holdout, else null. */
   lastPurchaseDate: string | null;
 }
 
@@ -41,10 +43,10 @@ export function dateOfDay(day: number): string {
 const COLUMNS = 6;
 
 /**
- * Reads every customer's purchase days in one grouped query: the database merges same-day orders
- * and counts, so a million customers come back as a million short rows, not their orders. On a
- * store that can COPY, the rows come as PostgreSQL's binary COPY and are read straight into typed
- * arrays (no row object per customer).
+ * Reads every customer's purchase days: from the days kept on the customer (one short row each),
+ * grouping orders again only for customers who bought after `end`. On a store that can COPY, the
+ * rows come as PostgreSQL's binary COPY and are read straight into typed arrays (no row object
+ * per customer).
  */
 export async function readPurchaseSummaries(
   store: StoreOrKysely,
@@ -54,10 +56,15 @@ export async function readPurchaseSummaries(
 ): Promise<PurchaseSummaries> {
   const db = kyselyOf(store);
   const query = summaryQuery(workspaceId, end, holdoutEnd);
-  const last = await sql<{ last: string | null }>`
-    select max(o.local_date)::text as last from orders o
-    where o.workspace_id = ${workspaceId} and o.customer_id is not null and ${PURCHASE}`.execute(db);
-  const lastPurchaseDate = last.rows[0]?.last ?? null;
+  // The last purchase anywhere in the workspace: where a holdout runs to when it is open-ended.
+  const last =
+    holdoutEnd === null
+      ? await sql<{ last: string | null }>`
+          select max(purchase_last_date)::text as last from customers where workspace_id = ${workspaceId}`.execute(
+          db,
+        )
+      : null;
+  const lastPurchaseDate = last?.rows[0]?.last ?? null;
   if ('copyOutBinary' in store) {
     // COPY takes no parameters: the query is compiled with its values inlined (numbers and dates
     // checked above, nothing else).
@@ -79,6 +86,11 @@ export async function readPurchaseSummaries(
   return out;
 }
 
+/**
+ * The summaries from the purchase days kept on each customer (customers.purchase_*, refreshed at
+ * every import), so a refresh reads one row per customer, not their orders. Only a customer who
+ * bought after `end` (an as-of date in the past, or a holdout) has their orders grouped again.
+ */
 function summaryQuery(workspaceId: number, end: string, holdoutEnd: string | null) {
   if (!Number.isInteger(workspaceId)) throw new Error(`workspace id ${workspaceId} is not an integer`);
   for (const date of [end, holdoutEnd])
@@ -92,15 +104,23 @@ function summaryQuery(workspaceId: number, end: string, holdoutEnd: string | nul
     repeat_net: number;
     holdout_days: number;
   }>`
-    with d as (
+    with later as materialized (
+      select id from customers
+      where workspace_id = ${workspaceId} and purchase_first_date <= ${end}::date and purchase_last_date > ${end}::date
+    ), d as (
       select o.customer_id, o.local_date, sum(o.amount - o.refunded_amount) as net
-      from orders o
-      where o.workspace_id = ${workspaceId} and o.customer_id is not null and ${PURCHASE}
-        and (${holdoutEnd}::date is null or o.local_date <= ${holdoutEnd}::date)
+      from later l join orders o on o.workspace_id = ${workspaceId} and o.customer_id = l.id
+      where ${PURCHASE} and (${holdoutEnd}::date is null or o.local_date <= ${holdoutEnd}::date)
       group by o.customer_id, o.local_date
     ), c as (
       select customer_id, min(local_date) as first from d where local_date <= ${end}::date group by customer_id
     )
+    select id::int8 as customer_id, (purchase_first_date - date '1970-01-01')::int as first_day,
+      (purchase_last_date - date '1970-01-01')::int as last_day, purchase_days as days,
+      (purchase_net - purchase_first_net)::float8 as repeat_net, 0 as holdout_days
+    from customers
+    where workspace_id = ${workspaceId} and purchase_last_date <= ${end}::date
+    union all
     select c.customer_id::int8,
       (c.first - date '1970-01-01')::int as first_day,
       (max(d.local_date) filter (where d.local_date <= ${end}::date) - date '1970-01-01')::int as last_day,
@@ -108,8 +128,7 @@ function summaryQuery(workspaceId: number, end: string, holdoutEnd: string | nul
       coalesce(sum(d.net) filter (where d.local_date > c.first and d.local_date <= ${end}::date), 0)::float8 as repeat_net,
       (count(*) filter (where d.local_date > ${end}::date))::int as holdout_days
     from c join d on d.customer_id = c.customer_id
-    group by c.customer_id, c.first
-    order by c.customer_id`;
+    group by c.customer_id, c.first`;
 }
 
 /** The SQL with $n replaced by the values (integers and checked dates, or null) as literals. */

@@ -1,0 +1,99 @@
+/**
+ * The purchase summaries compressed for the fits straight from their whole-day integers: the
+ * same triples and spend rows as compressTriples and compressSpend would make of one object per
+ * customer, without a million objects and string keys (each customer's key is one number).
+ */
+import type { SpendRows } from './gamma-gamma.ts';
+import type { PurchaseSummaries } from './purchase-summary.ts';
+import type { Triples } from './rfm-triples.ts';
+
+const EXACT = 2 ** 53;
+
+/** Distinct keys, each with the first index that had it and how many share it. */
+class Tally {
+  private readonly at = new Map<number | string, number>();
+  readonly first: number[] = [];
+  readonly count: number[] = [];
+
+  add(key: number | string, i: number): void {
+    const k = this.at.get(key);
+    if (k !== undefined) {
+      this.count[k]!++;
+      return;
+    }
+    this.at.set(key, this.first.length);
+    this.first.push(i);
+    this.count.push(1);
+  }
+}
+
+/** The customers' (x, t_x, T) in model units (`unit` days each) as unique triples with counts. */
+export function summaryTriples(s: PurchaseSummaries, unit: number): Triples {
+  const n = s.customerId.length;
+  let maxX = 0;
+  let maxT = 0;
+  for (let i = 0; i < n; i++) {
+    maxX = Math.max(maxX, s.days[i]! - 1);
+    maxT = Math.max(maxT, s.endDay - s.firstDay[i]!);
+  }
+  // x, t_x and T (whole days, 0 ≤ t_x ≤ T) packed into one exact number, else a string key.
+  const span = maxT + 1;
+  const numeric = (maxX + 1) * span * span < EXACT;
+  const tally = new Tally();
+  for (let i = 0; i < n; i++) {
+    const x = s.days[i]! - 1;
+    const txDays = s.lastDay[i]! - s.firstDay[i]!;
+    const tDays = s.endDay - s.firstDay[i]!;
+    tally.add(numeric ? (x * span + txDays) * span + tDays : `${x}|${txDays}|${tDays}`, i);
+  }
+  const length = tally.first.length;
+  const out: Triples = {
+    x: new Float64Array(length),
+    tx: new Float64Array(length),
+    T: new Float64Array(length),
+    count: Float64Array.from(tally.count),
+    length,
+  };
+  tally.first.forEach((i, k) => {
+    out.x[k] = s.days[i]! - 1;
+    out.tx[k] = (s.lastDay[i]! - s.firstDay[i]!) / unit;
+    out.T[k] = (s.endDay - s.firstDay[i]!) / unit;
+  });
+  return out;
+}
+
+/**
+ * Repeat buyers' (x, z̄) with z̄ their mean net spend per repeat purchase in major units, unique
+ * pairs with counts; customers without a repeat purchase or a positive spend are left out.
+ */
+export function summarySpend(s: PurchaseSummaries, minorPerMajor: number): SpendRows {
+  const n = s.customerId.length;
+  let maxX = 0;
+  let maxNet = 0;
+  for (let i = 0; i < n; i++) {
+    maxX = Math.max(maxX, s.days[i]! - 1);
+    maxNet = Math.max(maxNet, s.repeatNet[i]!);
+  }
+  // The same x and net give the same z̄: keyed by both, exactly, as one number where it fits.
+  const numeric = (maxNet + 1) * (maxX + 1) < EXACT;
+  const tally = new Tally();
+  for (let i = 0; i < n; i++) {
+    const x = s.days[i]! - 1;
+    const net = s.repeatNet[i]!;
+    if (x <= 0 || !(net > 0)) continue;
+    tally.add(numeric && Number.isInteger(net) ? net * (maxX + 1) + x : `${x}|${net}`, i);
+  }
+  const length = tally.first.length;
+  const out: SpendRows = {
+    x: new Float64Array(length),
+    zbar: new Float64Array(length),
+    count: Float64Array.from(tally.count),
+    length,
+  };
+  tally.first.forEach((i, k) => {
+    const x = s.days[i]! - 1;
+    out.x[k] = x;
+    out.zbar[k] = s.repeatNet[i]! / x / minorPerMajor;
+  });
+  return out;
+}
