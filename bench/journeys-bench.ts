@@ -15,7 +15,8 @@
  * The store with birthdays and email addresses is derived once from bench/out/api-store-N.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -90,13 +91,29 @@ async function journeysStore(): Promise<string> {
 /** CPU milliseconds (user + system) of this process during the last {@link timed} call. */
 let lastCpuMs = 0;
 
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+/** With BENCH_CPU_PROF=dir, each timed run of the sends part is CPU-profiled into dir/NAME.cpuprofile. */
+const profileDir = process.env.BENCH_CPU_PROF;
+
+async function timed<T>(fn: () => Promise<T>, profileName?: string): Promise<[T, number]> {
+  const session = profileDir && profileName ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
   const cpu = process.cpuUsage();
   const started = performance.now();
   const value = await fn();
   const used = process.cpuUsage(cpu);
+  const ms = performance.now() - started;
   lastCpuMs = (used.user + used.system) / 1000;
-  return [value, performance.now() - started];
+  if (session) {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(profileDir!, { recursive: true });
+    writeFileSync(join(profileDir!, `${profileName}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+  return [value, ms];
 }
 
 async function one(store: Database, query: ReturnType<typeof sql>): Promise<number> {
@@ -326,6 +343,7 @@ async function benchSends(store: Database, workspaceIn: Workspace) {
               },
             }),
           ),
+          'baseline-email',
         );
         transport.close();
         baseCpu = lastCpuMs;
@@ -345,6 +363,7 @@ async function benchSends(store: Database, workspaceIn: Workspace) {
             await r.text();
             if (!r.ok) throw new Error(`sink answered ${r.status}`);
           }),
+          'baseline-webhook',
         );
         baseCpu = lastCpuMs;
       }
@@ -373,7 +392,7 @@ async function benchSends(store: Database, workspaceIn: Workspace) {
           tally.rounds++;
           for (const k of Object.keys(d) as (keyof typeof d)[]) tally[k] += d[k];
         }
-      });
+      }, `retain-${run.channel}`);
       const retainCpu = lastCpuMs;
       const got = await checkSink(sinks, prefix, `Retain ${run.channel}`);
       const statuses = (
