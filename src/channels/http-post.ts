@@ -34,8 +34,8 @@ export function keptAlivePoster(): Poster {
     if (last?.url !== url) last = { url, target: new URL(url) };
     return last.target;
   };
-  const post = (url: string, headers: Record<string, string>, body: string) =>
-    new Promise<PostAnswer>((resolve, reject) => {
+  const once = (url: string, headers: Record<string, string>, body: string) =>
+    new Promise<PostAnswer & { reused: boolean }>((resolve, reject) => {
       const target = parse(url);
       const agent = agents[target.protocol as keyof typeof agents];
       if (!agent) return reject(new Error(`unsupported protocol ${target.protocol}`));
@@ -52,14 +52,31 @@ export function keptAlivePoster(): Poster {
           response.on('error', reject);
           response.on('end', () => {
             const id = response.headers['x-request-id'];
-            resolve({ status: response.statusCode ?? 0, requestId: typeof id === 'string' ? id : null });
+            resolve({
+              status: response.statusCode ?? 0,
+              requestId: typeof id === 'string' ? id : null,
+              reused: request.reusedSocket,
+            });
           });
         },
       );
       request.on('timeout', () => request.destroy(new Error(`no answer in ${SILENCE_MS / 1000} s`)));
-      request.on('error', reject);
+      request.on('error', (error) => reject(Object.assign(error, { reused: request.reusedSocket })));
       request.end(body);
     });
+  // A kept-alive connection the receiver closed just as it was reused fails at once: that post is
+  // made again on a new connection (the receiver never saw it; node's documented remedy).
+  const post = async (url: string, headers: Record<string, string>, body: string): Promise<PostAnswer> => {
+    try {
+      const { status, requestId } = await once(url, headers, body);
+      return { status, requestId };
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException & { reused?: boolean };
+      if (!e.reused || e.code !== 'ECONNRESET') throw error;
+      const { status, requestId } = await once(url, headers, body);
+      return { status, requestId };
+    }
+  };
   return {
     post,
     close() {
