@@ -15,7 +15,16 @@
  * The store with birthdays and email addresses is derived once from bench/out/api-store-N.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -328,41 +337,43 @@ async function benchSends(store: Database, workspaceIn: Workspace) {
           maxConnections: 4,
           tls: { rejectUnauthorized: false },
         });
-        [, baseMs] = await timed(() =>
-          pooled(sends, 8, (i) =>
-            transport.sendMail({
-              from: 'shop@bench.example',
-              to: `c${run.first + i}@bench.example`,
-              subject: `顾客${run.first + i}，商品该补货了吧？`,
-              text: sampleText,
-              html: sampleHtml,
-              headers: {
-                'X-Retain-Idempotency-Key': `${basePrefix}${i + 1}`,
-                'List-Unsubscribe': '<http://127.0.0.1:3000/t/u/1.12345.aaaaaaaaaaaaaaaaaaaaaa>',
-                'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-              },
-            }),
-          ),
+        [, baseMs] = await timed(
+          () =>
+            pooled(sends, 8, (i) =>
+              transport.sendMail({
+                from: 'shop@bench.example',
+                to: `c${run.first + i}@bench.example`,
+                subject: `顾客${run.first + i}，商品该补货了吧？`,
+                text: sampleText,
+                html: sampleHtml,
+                headers: {
+                  'X-Retain-Idempotency-Key': `${basePrefix}${i + 1}`,
+                  'List-Unsubscribe': '<http://127.0.0.1:3000/t/u/1.12345.aaaaaaaaaaaaaaaaaaaaaa>',
+                  'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+                },
+              }),
+            ),
           'baseline-email',
         );
         transport.close();
         baseCpu = lastCpuMs;
       } else {
-        [, baseMs] = await timed(() =>
-          pooled(sends, 8, async (i) => {
-            const r = await fetch(`http://127.0.0.1:${sinks.httpPort}/hook`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', 'idempotency-key': `${basePrefix}${i + 1}` },
-              body: JSON.stringify({
-                customer_id: run.first + i,
-                subject: `顾客${run.first + i}，商品该补货了吧？`,
-                body: sampleText,
-                idempotency_key: `${basePrefix}${i + 1}`,
-              }),
-            });
-            await r.text();
-            if (!r.ok) throw new Error(`sink answered ${r.status}`);
-          }),
+        [, baseMs] = await timed(
+          () =>
+            pooled(sends, 8, async (i) => {
+              const r = await fetch(`http://127.0.0.1:${sinks.httpPort}/hook`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', 'idempotency-key': `${basePrefix}${i + 1}` },
+                body: JSON.stringify({
+                  customer_id: run.first + i,
+                  subject: `顾客${run.first + i}，商品该补货了吧？`,
+                  body: sampleText,
+                  idempotency_key: `${basePrefix}${i + 1}`,
+                }),
+              });
+              await r.text();
+              if (!r.ok) throw new Error(`sink answered ${r.status}`);
+            }),
           'baseline-webhook',
         );
         baseCpu = lastCpuMs;

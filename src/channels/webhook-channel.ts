@@ -66,7 +66,9 @@ export function webhookChannel(
 ): ChannelAdapter {
   const poster = keptAlivePoster();
   const post = async (payload: unknown, idempotencyKey: string) => {
-    const { headers, body } = signedPost(secrets.secret ?? '', payload, { 'idempotency-key': idempotencyKey });
+    const { headers, body } = signedPost(secrets.secret ?? '', payload, {
+      'idempotency-key': idempotencyKey,
+    });
     let answer: PostAnswer;
     try {
       answer = await poster.post(config.url, headers, body);

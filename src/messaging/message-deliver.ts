@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { ChannelError } from '../channels/channel.ts';
 import { recordWecomSend, takeWecomQuota, WECOM_QUOTA_REASON } from '../channels/wecom-customer-quota.ts';
 import type { Schema } from '../db/schema.ts';
@@ -8,10 +8,10 @@ import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
 import { takeCapPlaces } from './message-cap.ts';
 import { type Claimed, claimDue, LeaseKeeper, leaseMilliseconds, roundClock } from './message-claim.ts';
+import { roundFacts } from './message-facts.ts';
 import { type OutcomeFields, OutcomeWriter } from './message-outcomes.ts';
 import { localeOf, renderTemplate, withRecommendations } from './message-render.ts';
 import { RoundCache } from './message-round-cache.ts';
-import { roundFacts } from './message-facts.ts';
 import { type CustomerVariableRow, type ExtraVariables, variablesFromRow } from './message-variables.ts';
 import { decide, type GuardDecision, type GuardFacts, type GuardSettings } from './send-guards.ts';
 import type { Locale } from './template-render.ts';
@@ -351,7 +351,9 @@ export async function previewDecision(
   const s = readSettings(workspace.settings).messaging;
   const cache = new RoundCache(db, workspace.id);
   try {
-    const facts = (await roundFacts(db, workspace, [customerId], now, s.frequency_days)).facts.get(customerId);
+    const facts = (await roundFacts(db, workspace, [customerId], now, s.frequency_days)).facts.get(
+      customerId,
+    );
     if (!facts) return { kind: 'skip', reason: 'erased' };
     const candidates = await Promise.all(templates.map((t) => cache.candidate(t)));
     const guards = {
