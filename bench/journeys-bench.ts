@@ -15,7 +15,17 @@
  * The store with birthdays and email addresses is derived once from bench/out/api-store-N.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -90,13 +100,29 @@ async function journeysStore(): Promise<string> {
 /** CPU milliseconds (user + system) of this process during the last {@link timed} call. */
 let lastCpuMs = 0;
 
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+/** With BENCH_CPU_PROF=dir, each timed run of the sends part is CPU-profiled into dir/NAME.cpuprofile. */
+const profileDir = process.env.BENCH_CPU_PROF;
+
+async function timed<T>(fn: () => Promise<T>, profileName?: string): Promise<[T, number]> {
+  const session = profileDir && profileName ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
   const cpu = process.cpuUsage();
   const started = performance.now();
   const value = await fn();
   const used = process.cpuUsage(cpu);
+  const ms = performance.now() - started;
   lastCpuMs = (used.user + used.system) / 1000;
-  return [value, performance.now() - started];
+  if (session) {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(profileDir!, { recursive: true });
+    writeFileSync(join(profileDir!, `${profileName}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+  return [value, ms];
 }
 
 async function one(store: Database, query: ReturnType<typeof sql>): Promise<number> {
@@ -311,40 +337,44 @@ async function benchSends(store: Database, workspaceIn: Workspace) {
           maxConnections: 4,
           tls: { rejectUnauthorized: false },
         });
-        [, baseMs] = await timed(() =>
-          pooled(sends, 8, (i) =>
-            transport.sendMail({
-              from: 'shop@bench.example',
-              to: `c${run.first + i}@bench.example`,
-              subject: `顾客${run.first + i}，商品该补货了吧？`,
-              text: sampleText,
-              html: sampleHtml,
-              headers: {
-                'X-Retain-Idempotency-Key': `${basePrefix}${i + 1}`,
-                'List-Unsubscribe': '<http://127.0.0.1:3000/t/u/1.12345.aaaaaaaaaaaaaaaaaaaaaa>',
-                'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-              },
-            }),
-          ),
+        [, baseMs] = await timed(
+          () =>
+            pooled(sends, 8, (i) =>
+              transport.sendMail({
+                from: 'shop@bench.example',
+                to: `c${run.first + i}@bench.example`,
+                subject: `顾客${run.first + i}，商品该补货了吧？`,
+                text: sampleText,
+                html: sampleHtml,
+                headers: {
+                  'X-Retain-Idempotency-Key': `${basePrefix}${i + 1}`,
+                  'List-Unsubscribe': '<http://127.0.0.1:3000/t/u/1.12345.aaaaaaaaaaaaaaaaaaaaaa>',
+                  'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+                },
+              }),
+            ),
+          'baseline-email',
         );
         transport.close();
         baseCpu = lastCpuMs;
       } else {
-        [, baseMs] = await timed(() =>
-          pooled(sends, 8, async (i) => {
-            const r = await fetch(`http://127.0.0.1:${sinks.httpPort}/hook`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', 'idempotency-key': `${basePrefix}${i + 1}` },
-              body: JSON.stringify({
-                customer_id: run.first + i,
-                subject: `顾客${run.first + i}，商品该补货了吧？`,
-                body: sampleText,
-                idempotency_key: `${basePrefix}${i + 1}`,
-              }),
-            });
-            await r.text();
-            if (!r.ok) throw new Error(`sink answered ${r.status}`);
-          }),
+        [, baseMs] = await timed(
+          () =>
+            pooled(sends, 8, async (i) => {
+              const r = await fetch(`http://127.0.0.1:${sinks.httpPort}/hook`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', 'idempotency-key': `${basePrefix}${i + 1}` },
+                body: JSON.stringify({
+                  customer_id: run.first + i,
+                  subject: `顾客${run.first + i}，商品该补货了吧？`,
+                  body: sampleText,
+                  idempotency_key: `${basePrefix}${i + 1}`,
+                }),
+              });
+              await r.text();
+              if (!r.ok) throw new Error(`sink answered ${r.status}`);
+            }),
+          'baseline-webhook',
         );
         baseCpu = lastCpuMs;
       }
@@ -373,7 +403,7 @@ async function benchSends(store: Database, workspaceIn: Workspace) {
           tally.rounds++;
           for (const k of Object.keys(d) as (keyof typeof d)[]) tally[k] += d[k];
         }
-      });
+      }, `retain-${run.channel}`);
       const retainCpu = lastCpuMs;
       const got = await checkSink(sinks, prefix, `Retain ${run.channel}`);
       const statuses = (

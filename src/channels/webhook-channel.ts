@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { type ChannelAdapter, ChannelError } from './channel.ts';
+import { keptAlivePoster, type PostAnswer } from './http-post.ts';
 
 /** A generic webhook: the URL; the signing secret is kept apart. */
 export const WebhookConfig = z.object({ url: z.url() }).strict();
@@ -15,26 +16,17 @@ export function webhookSignature(secret: string, timestamp: string, body: string
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-/** Posts the message as JSON to the merchant's endpoint (an app push service, a CRM, …). */
-export function postSigned(
-  url: string,
-  secret: string,
-  payload: unknown,
-  extraHeaders: Record<string, string> = {},
-) {
+/** The signed headers and JSON body of a post to the merchant's endpoint. */
+export function signedPost(secret: string, payload: unknown, extraHeaders: Record<string, string> = {}) {
   const body = JSON.stringify(payload);
   const timestamp = String(Math.floor(Date.now() / 1000));
-  return fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-retain-timestamp': timestamp,
-      'x-retain-signature': webhookSignature(secret, timestamp, body),
-      ...extraHeaders,
-    },
-    body,
-    signal: AbortSignal.timeout(10_000),
-  });
+  const headers = {
+    'content-type': 'application/json',
+    'x-retain-timestamp': timestamp,
+    'x-retain-signature': webhookSignature(secret, timestamp, body),
+    ...extraHeaders,
+  };
+  return { headers, body };
 }
 
 /** A response status as a channel failure: 4xx (but 408/429) will not change on retry. */
@@ -67,25 +59,28 @@ export async function providerJson(
   return answer as Record<string, unknown>;
 }
 
-/** The generic signed webhook channel. */
+/** The generic signed webhook channel: JSON posted (signed) to the merchant's endpoint (an app push service, a CRM, …). */
 export function webhookChannel(
   config: z.infer<typeof WebhookConfig>,
   secrets: { secret?: string },
 ): ChannelAdapter {
+  const poster = keptAlivePoster();
   const post = async (payload: unknown, idempotencyKey: string) => {
-    let response: Response;
+    const { headers, body } = signedPost(secrets.secret ?? '', payload, {
+      'idempotency-key': idempotencyKey,
+    });
+    let answer: PostAnswer;
     try {
-      response = await postSigned(config.url, secrets.secret ?? '', payload, {
-        'idempotency-key': idempotencyKey,
-      });
+      answer = await poster.post(config.url, headers, body);
     } catch (error) {
       throw new ChannelError(`webhook: ${(error as Error).message}`, false);
     }
-    if (!response.ok) throw httpFailure('webhook', response.status);
-    return response;
+    if (answer.status < 200 || answer.status > 299) throw httpFailure('webhook', answer.status);
+    return answer;
   };
   return {
     needs: null,
+    close: () => poster.close(),
     async send(message) {
       const payload = {
         customer_id: message.customerId,
@@ -93,8 +88,7 @@ export function webhookChannel(
         body: message.body,
         idempotency_key: message.idempotencyKey,
       };
-      const response = await post(payload, message.idempotencyKey);
-      return { providerId: response.headers.get('x-request-id') };
+      return { providerId: (await post(payload, message.idempotencyKey)).requestId };
     },
     async post(payload, idempotencyKey) {
       await post(payload, idempotencyKey);

@@ -1,16 +1,18 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { ChannelError } from '../channels/channel.ts';
 import { recordWecomSend, takeWecomQuota, WECOM_QUOTA_REASON } from '../channels/wecom-customer-quota.ts';
 import type { Schema } from '../db/schema.ts';
 import { RetainError } from '../shared/errors.ts';
+import { todayIn } from '../shared/local-date.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
 import { takeCapPlaces } from './message-cap.ts';
 import { type Claimed, claimDue, LeaseKeeper, leaseMilliseconds, roundClock } from './message-claim.ts';
+import { roundFacts } from './message-facts.ts';
 import { type OutcomeFields, OutcomeWriter } from './message-outcomes.ts';
 import { localeOf, renderTemplate, withRecommendations } from './message-render.ts';
 import { RoundCache } from './message-round-cache.ts';
-import { customerVariableRows, type ExtraVariables, variablesFromRow } from './message-variables.ts';
+import { type CustomerVariableRow, type ExtraVariables, variablesFromRow } from './message-variables.ts';
 import { decide, type GuardDecision, type GuardFacts, type GuardSettings } from './send-guards.ts';
 import type { Locale } from './template-render.ts';
 import { messageToken, trackingKey } from './tracking-token.ts';
@@ -41,24 +43,6 @@ export const NO_DELIVERIES: Readonly<DeliveryCounts> = {
 /** Minutes before each retry of a provider error that may pass. */
 const BACKOFF_MINUTES = [1, 5, 30, 120, 360];
 
-async function guardFacts(db: Kysely<Schema>, workspace: Workspace, ids: number[], now: Date, days: number) {
-  const ws = workspace.id;
-  const rows = await sql<GuardFacts & { id: number }>`
-    select c.id, c.erased_at is not null as erased, coalesce(c.attributes->>'timezone', ${workspace.timezone}) as zone,
-      array(select o.channel || ':' || o.purpose from opt_outs o where o.workspace_id = ${ws} and o.customer_id = c.id) as "optOuts",
-      (select min(value) from identities i where i.workspace_id = ${ws} and i.customer_id = c.id and i.type = 'email') as email,
-      (select min(value) from identities i where i.workspace_id = ${ws} and i.customer_id = c.id and i.type = 'phone') as phone,
-      (select min(value) from identities i where i.workspace_id = ${ws} and i.customer_id = c.id and i.type = 'wechat_openid') as wechat_openid,
-      (select min(value) from identities i where i.workspace_id = ${ws} and i.customer_id = c.id and i.type = 'wecom_external_userid') as wecom_external_userid,
-      c.owner_user_id as "ownerUserId",
-      (select ms.wecom_userid from memberships ms where ms.workspace_id = ${ws} and ms.user_id = c.owner_user_id) as "wecomSender",
-      (select count(*) from messages m where m.workspace_id = ${ws} and m.customer_id = c.id and m.purpose = 'marketing'
-        and m.status = 'sent' and m.sent_at > ${now}::timestamptz - ${days}::int * interval '1 day')::int as "recentMarketing",
-      c.last_order_at as "lastOrderAt"
-    from customers c where c.workspace_id = ${ws} and c.id = any(${ids}::bigint[])`.execute(db);
-  return new Map(rows.rows.map((r) => [Number(r.id), r]));
-}
-
 /** A claimed message with what the guards decided for it (nothing for a journey webhook's JSON). */
 interface Planned {
   m: Claimed;
@@ -80,24 +64,24 @@ interface Round {
   key: string;
   /** Per customer; a customer already seen keeps the round's own count of marketing sent. */
   facts: Map<number, GuardFacts>;
-  variableRows: Awaited<ReturnType<typeof customerVariableRows>>;
+  variableRows: Map<number, CustomerVariableRow>;
+  /** Today in the workspace's zone, for `days_since_last_order`. */
+  today: string;
   finish: Finish;
 }
 
 /**
  * Plans a claimed batch: what the guards and the templates need, for every new customer of the
- * batch in one statement each; each message decided; then the frequency-cap places of all its
+ * batch in one statement ({@link roundFacts}); each message decided; then the frequency-cap places of all its
  * marketing sends taken in one transaction ({@link takeCapPlaces}). WeCom customer-contact sends
  * take theirs one at a time, after the channel's own daily quota (see {@link deliverOne}).
  */
 async function planBatch(r: Round, batch: readonly Claimed[]): Promise<Planned[]> {
   const { db, workspace, now } = r;
   const fresh = [...new Set(batch.map((m) => Number(m.customer_id)))].filter((id) => !r.facts.has(id));
-  for (const [id, f] of await guardFacts(db, workspace, fresh, now, r.settings.frequency_days))
-    r.facts.set(id, f);
-  const needVariables = fresh.filter((id) => batch.some((m) => !m.payload && Number(m.customer_id) === id));
-  for (const [id, row] of await customerVariableRows(db, workspace.id, needVariables))
-    r.variableRows.set(id, row);
+  const known = await roundFacts(db, workspace, fresh, now, r.settings.frequency_days);
+  for (const [id, f] of known.facts) r.facts.set(id, f);
+  for (const [id, row] of known.variableRows) r.variableRows.set(id, row);
   const planned: Planned[] = [];
   for (const m of batch) {
     const f = r.facts.get(Number(m.customer_id));
@@ -140,7 +124,8 @@ async function render(r: Round, m: Claimed, template: string) {
   const locale = localeOf(t, (m.variables?.locale as Locale | undefined) ?? undefined);
   const given = { ...(m.variables ?? {}) } as ExtraVariables;
   const extra = await withRecommendations(r.db, ws, Number(m.customer_id), t, given);
-  const variables = variablesFromRow(r.workspace, r.variableRows.get(Number(m.customer_id)), locale, extra);
+  const row = r.variableRows.get(Number(m.customer_id));
+  const variables = variablesFromRow(r.workspace, row, locale, extra, r.today);
   return renderTemplate(t, locale, variables, { key: r.key, token: messageToken(r.key, ws, m.id) });
 }
 
@@ -243,6 +228,7 @@ export async function deliverDue(
     key: await trackingKey(db),
     facts: new Map(),
     variableRows: new Map(),
+    today: todayIn(workspace.timezone),
     finish: async (m, status, reason, extra = {}) => {
       counts[status === 'queued' ? (reason === 'quiet_hours' ? 'deferred' : 'retrying') : status]++;
       outcomes.add({ id: m.id, status, reason, ...extra });
@@ -262,7 +248,8 @@ export async function deliverDue(
   let claiming: Promise<void> | null = null;
   const refill = async () => {
     const size = Math.min(batchSize, limit - counts.claimed);
-    const batch = size > 0 ? await claim(size) : [];
+    // The outcomes so far are written with the claim: about one write per batch.
+    const [, batch] = await Promise.all([outcomes.flush(), size > 0 ? claim(size) : []]);
     if (batch.length < size || size <= 0) exhausted = true;
     queue.push(...(await plan(batch)));
   };
@@ -364,7 +351,9 @@ export async function previewDecision(
   const s = readSettings(workspace.settings).messaging;
   const cache = new RoundCache(db, workspace.id);
   try {
-    const facts = (await guardFacts(db, workspace, [customerId], now, s.frequency_days)).get(customerId);
+    const facts = (await roundFacts(db, workspace, [customerId], now, s.frequency_days)).facts.get(
+      customerId,
+    );
     if (!facts) return { kind: 'skip', reason: 'erased' };
     const candidates = await Promise.all(templates.map((t) => cache.candidate(t)));
     const guards = {

@@ -59,9 +59,10 @@ export function variablesFromRow(
   c: CustomerVariableRow | undefined,
   locale: Locale,
   extra: ExtraVariables = {},
+  /** Today in the workspace's zone, when the caller knows it (a round renders thousands). */
+  today: string = todayIn(workspace.timezone),
 ): Record<string, unknown> {
   const level = tierLevels(workspace).find((l) => l.code === c?.tier);
-  const today = todayIn(workspace.timezone);
   const days = c?.last_order_date
     ? Math.round((Date.parse(today) - Date.parse(c.last_order_date)) / 86_400_000)
     : null;
