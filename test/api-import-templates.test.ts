@@ -142,7 +142,9 @@ describe.each(storesUnderTest())('import templates over the API ($name)', (store
     for (const kind of kinds) {
       const bytes = await filled(kind, format, lang, await download(kind, format, lang));
       const job = await importJob(kind, `template.${format}`, bytes);
-      expect([kind, job.status, job.error, job.stats.errors]).toEqual([kind, 'completed', null, []]);
+      // The job's own error first: a failed job has no stats to show.
+      expect([kind, job.status, job.error]).toEqual([kind, 'completed', null]);
+      expect([kind, job.stats.errors]).toEqual([kind, []]);
       expect([kind, job.stats.read, job.stats.rejected]).toEqual([kind, 1, 0]);
     }
     const order = await api.call('GET', '/api/v1/orders/L1', { key: shop.keys.admin });

@@ -10,6 +10,7 @@ import { importFile } from '../src/importing/import-service.ts';
 import { todayIn } from '../src/shared/local-date.ts';
 import { ensureWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
 import { type Fixture, writeFixture } from './dashboard-fixture.ts';
+import { freePort } from './local-servers.ts';
 import { pgliteTemplate } from './stores.ts';
 
 /** Where screenshots go (gitignored; CI keeps them as artifacts). */
@@ -66,7 +67,7 @@ export async function startDashboard(options: DashboardOptions = {}) {
   await options.setup?.(store, workspace);
   await store.close();
 
-  const port = 4100 + Math.floor(Math.random() * 800);
+  const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const args = [bin, 'serve', '--port', String(port)];
   if (options.workerInterval) args.push('--worker-interval', String(options.workerInterval));

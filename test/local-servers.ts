@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -96,4 +96,20 @@ export async function startHttpSink(
     port: (server.address() as AddressInfo).port,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+/**
+ * A port on 127.0.0.1 that nothing listens on, as the system hands out: a `retain serve` child given
+ * it does not collide with another test file's server (two run at once) or another checkout's, as a
+ * port drawn from a small fixed range could, which then answered the test in its place.
+ */
+export async function freePort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

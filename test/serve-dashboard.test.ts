@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DASHBOARD_DIR, dashboardIsStale, ensureDashboard } from '../src/web/dashboard-build.ts';
+import { freePort } from './local-servers.ts';
 
 // `retain serve` always serves the current dashboard: it builds web/dist when missing or older than
 // its sources. The decision is tested on temporary trees; the serving on a copy of the real build
@@ -72,7 +73,7 @@ describe('the dashboard build before serving', () => {
     const distDir = join(mkdtempSync(join(tmpdir(), 'retain-dist-')), 'dist');
     cpSync(DASHBOARD_DIR, distDir, { recursive: true });
     const dataDir = mkdtempSync(join(tmpdir(), 'retain-serve-dash-'));
-    const port = 4990 + Math.floor(Math.random() * 9);
+    const port = await freePort();
     const server = spawn(
       process.execPath,
       [bin, 'serve', '--port', String(port), '--no-worker', '--dashboard-dir', distDir],

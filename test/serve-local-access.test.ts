@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ACCESS_FILE, type LocalAccess } from '../src/api/local-access.ts';
 import { openDatabase } from '../src/db/database.ts';
+import { freePort } from './local-servers.ts';
 import { seedDataDir } from './stores.ts';
 
 // `retain import` from cron beside a running `retain serve` on the embedded store: the CLI finds the
@@ -16,7 +17,7 @@ await seedDataDir(dataDir);
 // The store of the same import run locally, with no server (one test compares the two).
 await seedDataDir(join(dir, 'local-data'));
 const env = { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '', LANG: 'en_US.UTF-8' };
-const port = 4920 + Math.floor(Math.random() * 60);
+const port = await freePort();
 
 /** Runs the CLI as a child process, without blocking this one (the server's output keeps flowing). */
 function retain(args: string[], environment: NodeJS.ProcessEnv = env, cwd?: string) {

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from './local-servers.ts';
 
 const bin = new URL('../bin/retain.js', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'retain-serve-'));
@@ -30,7 +31,7 @@ describe('retain serve', () => {
   it('prints an admin key on a first start, and keeps CLI commands off the embedded store while it runs', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'retain-serve-first-'));
     const freshEnv = { ...env, RETAIN_DATA_DIR: fresh };
-    const port = 3970 + Math.floor(Math.random() * 20);
+    const port = await freePort();
     const server = spawn(process.execPath, [bin, 'serve', '--port', String(port)], {
       env: { ...freshEnv, RETAIN_LOG: 'off' },
     });
@@ -81,7 +82,7 @@ describe('retain serve', () => {
       encoding: 'utf8',
     });
     const key = /^rk_\S+$/m.exec(made.stdout)![0];
-    const port = 3870 + Math.floor(Math.random() * 100);
+    const port = await freePort();
     child = spawn(process.execPath, [bin, 'serve', '--port', String(port)], { env });
     let log = '';
     child.stdout!.on('data', (d) => {
