@@ -46,6 +46,7 @@ import * as m0040 from './migrations/0040-message-queue-order.ts';
 import * as m0042 from './migrations/0042-broadcast-draw.ts';
 import * as m0045 from './migrations/0045-customer-state-snapshots.ts';
 import * as m0046 from './migrations/0046-message-index-trim.ts';
+import * as m0048 from './migrations/0048-customer-fact-deltas.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -88,6 +89,7 @@ const migrations: Record<string, Migration> = {
   '0042-broadcast-draw': m0042,
   '0045-customer-state-snapshots': m0045,
   '0046-message-index-trim': m0046,
+  '0048-customer-fact-deltas': m0048,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

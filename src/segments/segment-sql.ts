@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { VALID_ORDER } from '../orders/order-status.ts';
 import { LIFECYCLE_STAGES } from './lifecycle-stage.ts';
 import { RFM_GROUPS } from './rfm-groups.ts';
-import type { Segmentation } from './rfm-service.ts';
+import { type Segmentation, scoredPosition } from './rfm-service.ts';
 import type { Condition } from './segment-condition.ts';
 
 /** What compiling needs: the workspace, its zone, the as-of date and (if used) the segmentation. */
@@ -19,24 +19,43 @@ export interface CompileContext {
 
 const OPS = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '=', neq: '<>' } as const;
 
+/** Position of `id` in ascending `ids`, or -1. */
+function positionOf(ids: Float64Array, id: number): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]! < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < ids.length && ids[lo] === id ? lo : -1;
+}
+
 function idsWhere(
   ctx: CompileContext,
   keep: (group: number, stage: number, r: number, f: number, m: number, scored: boolean) => boolean,
 ): RawBuilder<boolean> {
   const s = ctx.segmentation!;
-  // Position in `scored` of each customer (-1: not scored): a typed array, not a million-entry Map.
-  const scoreOf = new Int32Array(s.facts.ids.length).fill(-1);
-  for (let j = 0; j < s.scored.length; j++) scoreOf[s.scored[j]!] = j;
   const ids: number[] = [];
-  for (let i = 0; i < s.facts.ids.length; i++) {
-    if (ctx.only && !ctx.only.has(s.facts.ids[i]!)) continue;
-    const j = scoreOf[i]!;
+  const test = (i: number, j: number) => {
     const ok =
       j < 0
         ? keep(-1, s.stages[i]!, 0, 0, 0, false)
         : keep(s.scores.group[j]!, s.stages[i]!, s.scores.r[j]!, s.scores.f[j]!, s.scores.m[j]!, true);
     if (ok) ids.push(s.facts.ids[i]!);
+  };
+  if (ctx.only) {
+    // A few customers of many: look each up (both lists are in id order) instead of a full pass.
+    for (const id of [...ctx.only].sort((a, b) => a - b)) {
+      const i = positionOf(s.facts.ids, id);
+      if (i >= 0) test(i, scoredPosition(s, i));
+    }
+    return sql<boolean>`c.id = any(${ids}::bigint[])`;
   }
+  // Position in `scored` of each customer (-1: not scored): a typed array, not a million-entry Map.
+  const scoreOf = new Int32Array(s.facts.ids.length).fill(-1);
+  for (let j = 0; j < s.scored.length; j++) scoreOf[s.scored[j]!] = j;
+  for (let i = 0; i < s.facts.ids.length; i++) test(i, scoreOf[i]!);
   return sql<boolean>`c.id = any(${ids}::bigint[])`;
 }
 
