@@ -11,9 +11,9 @@ import { patchSnapshot } from './facts-snapshot-store.ts';
 import { computeSegmentation, type Segmentation, segmentFacts } from './rfm-service.ts';
 import { type RfmMoves, rfmMoves } from './rfm-movement.ts';
 import { followsCustomerChanges, needsSegmentation, rfmReads } from './segment-condition.ts';
-import { applyMembership, type MembershipChange } from './segment-membership.ts';
+import { applyMatches, applyMembership, type MembershipChange } from './segment-membership.ts';
 import { parseCondition } from './segment-service.ts';
-import { compileCondition } from './segment-sql.ts';
+import { compileCondition, matchingIds } from './segment-sql.ts';
 
 /** Ids (sorted) whose RFM scores or group differ between two segmentations (both scored). */
 function movedBetween(a: Segmentation, b: Segmentation): RfmMoves {
@@ -51,10 +51,16 @@ function union(lists: readonly (readonly number[])[]): number[] {
 const timings = process.env.RETAIN_TIMINGS === '1';
 function timer(): (step: string) => void {
   let last = performance.now();
+  let cpu = process.cpuUsage();
   return (step) => {
+    if (!timings) return;
     const now = performance.now();
-    if (timings) console.error(`refresh ${step} ${(now - last).toFixed(0)} ms`);
+    const used = process.cpuUsage(cpu);
+    console.error(
+      `refresh ${step} ${(now - last).toFixed(0)} ms (CPU ${((used.user + used.system) / 1000).toFixed(0)} ms)`,
+    );
     last = now;
+    cpu = process.cpuUsage();
   };
 }
 
@@ -134,6 +140,13 @@ export async function refreshAfterChanges(
     const segmentation = readsRfm
       ? (rfm?.after ?? (await computeSegmentation(db, workspace, { asOf })))
       : undefined;
+    const matching = only && segmentation ? matchingIds(condition, segmentation, only) : undefined;
+    if (only && matching) {
+      const change = await applyMatches(db, ws, segment.id, matching, { only, asOf, version });
+      lap(`segment ${segment.name} (${only.length} checked in memory)`);
+      results.push({ name: segment.name, incremental, ...change });
+      continue;
+    }
     const where = compileCondition(condition, {
       workspaceId: ws,
       timezone: workspace.timezone,

@@ -31,10 +31,7 @@ function positionOf(ids: Float64Array, id: number): number {
   return lo < ids.length && ids[lo] === id ? lo : -1;
 }
 
-function idsWhere(
-  ctx: CompileContext,
-  keep: (group: number, stage: number, r: number, f: number, m: number, scored: boolean) => boolean,
-): RawBuilder<boolean> {
+function idsWhere(ctx: CompileContext, keep: Keep): RawBuilder<boolean> {
   const s = ctx.segmentation!;
   const ids: number[] = [];
   const test = (i: number, j: number) => {
@@ -190,19 +187,65 @@ export function compileCondition(c: Condition, ctx: CompileContext): RawBuilder<
     return leaf(sql`(select ${column} from customer_predictions p where p.workspace_id = c.workspace_id and p.customer_id = c.id)
       ${sql.raw(OPS[c.op])} ${c.value}::float8`);
   }
+  return idsWhere(ctx, segmentationKeep(c as SegmentationLeaf));
+}
+
+type Keep = (group: number, stage: number, r: number, f: number, m: number, scored: boolean) => boolean;
+type SegmentationLeaf = Extract<Condition, { rfm_group: string[] } | { lifecycle: string[] } | { score: 'r' | 'f' | 'm' }>;
+
+/** Whether a customer (by group, stage and scores) matches an RFM or lifecycle leaf. */
+function segmentationKeep(c: SegmentationLeaf): Keep {
   if ('rfm_group' in c) {
     const wanted = new Set(c.rfm_group.map((code) => RFM_GROUPS.findIndex((g) => g.code === code)));
-    return idsWhere(ctx, (group, _s, _r, _f, _m, scored) => scored && wanted.has(group));
+    return (group, _s, _r, _f, _m, scored) => scored && wanted.has(group);
   }
   if ('lifecycle' in c) {
     const wanted = new Set(
       c.lifecycle.map((stage) => LIFECYCLE_STAGES.indexOf(stage as (typeof LIFECYCLE_STAGES)[number])),
     );
-    return idsWhere(ctx, (_g, stage) => wanted.has(stage));
+    return (_g, stage) => wanted.has(stage);
   }
   const { score, op, value } = c;
-  return idsWhere(
-    ctx,
-    (_g, _s, r, f, m, scored) => scored && cmp(score === 'r' ? r : score === 'f' ? f : m, op, value),
-  );
+  return (_g, _s, r, f, m, scored) => scored && cmp(score === 'r' ? r : score === 'f' ? f : m, op, value);
+}
+
+/** The condition as one test in JavaScript, when it reads nothing but RFM and lifecycle. */
+function keepOf(c: Condition): Keep | undefined {
+  if ('all' in c || 'any' in c) {
+    const parts = ('all' in c ? c.all : c.any).map(keepOf);
+    if (parts.some((p) => !p)) return undefined;
+    const ps = parts as Keep[];
+    return 'all' in c
+      ? (...a) => ps.every((p) => p(...a))
+      : (...a) => ps.some((p) => p(...a));
+  }
+  if ('not' in c) {
+    const inner = keepOf(c.not);
+    return inner ? (...a) => !inner(...a) : undefined;
+  }
+  if ('rfm_group' in c || 'lifecycle' in c || ('score' in c && typeof c.score === 'string'))
+    return segmentationKeep(c as SegmentationLeaf);
+  return undefined;
+}
+
+/**
+ * Which of the customers `only` (ascending) match, worked out in JavaScript from the segmentation
+ * alone; undefined when the condition reads anything else (then compile it to SQL).
+ */
+export function matchingIds(c: Condition, segmentation: Segmentation, only: readonly number[]): number[] | undefined {
+  const keep = keepOf(c);
+  if (!keep) return undefined;
+  const s = segmentation;
+  const ids: number[] = [];
+  for (const id of only) {
+    const i = positionOf(s.facts.ids, id);
+    if (i < 0) continue;
+    const j = scoredPosition(s, i);
+    const ok =
+      j < 0
+        ? keep(-1, s.stages[i]!, 0, 0, 0, false)
+        : keep(s.scores.group[j]!, s.stages[i]!, s.scores.r[j]!, s.scores.f[j]!, s.scores.m[j]!, true);
+    if (ok) ids.push(id);
+  }
+  return ids;
 }
