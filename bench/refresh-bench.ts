@@ -34,7 +34,9 @@ async function run(kind: string, database: Database): Promise<void> {
     select ${ws.id}, 'C' || i, d, d + span, (1 + i * 31 % 20)::int, 990 + i * 2654435761 % 5000000,
       array[d + span, d + span / 2, d]
     from generate_series(1, ${customers}::bigint) i,
-      lateral (select date '2024-01-01' + (i * 7919 % 400)::int as d, (i * 104729 % 330)::int as span) x`.execute(database.db);
+      lateral (select date '2024-01-01' + (i * 7919 % 400)::int as d, (i * 104729 % 330)::int as span) x`.execute(
+    database.db,
+  );
   await sql`analyze customers`.execute(database.db);
   await computeSegmentation(database, ws, { asOf: new Date().toISOString().slice(0, 10) });
   for (const [name, condition] of Object.entries(SEGMENTS))
@@ -65,7 +67,8 @@ async function run(kind: string, database: Database): Promise<void> {
   // Exactness: a full refresh scored from SQL (no snapshot) finds nothing to change.
   for (const name of Object.keys(SEGMENTS)) {
     const full = await refreshSegment(database.db, ws, name);
-    if (full.entered + full.exited > 0) throw new Error(`${kind}: ${name} was not exact: ${JSON.stringify(full)}`);
+    if (full.entered + full.exited > 0)
+      throw new Error(`${kind}: ${name} was not exact: ${JSON.stringify(full)}`);
   }
   console.log(`${kind}: a full refresh from SQL agrees on all ${Object.keys(SEGMENTS).length} segments`);
 }

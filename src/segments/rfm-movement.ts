@@ -12,7 +12,11 @@ export interface RfmMoves {
 }
 
 /** Sorted `sorted` with the sorted values `removed` (each present) taken out and `added` put in. */
-export function changedSorted(sorted: Float64Array, removed: Float64Array, added: Float64Array): Float64Array {
+export function changedSorted(
+  sorted: Float64Array,
+  removed: Float64Array,
+  added: Float64Array,
+): Float64Array {
   const out = new Float64Array(sorted.length - removed.length + added.length);
   let x = 0;
   let y = 0;

@@ -59,48 +59,51 @@ function expected(customers: Customer[], split: 'mean' | 'score'): Map<number, n
 
 describe.each(['mean', 'score'] as const)('RFM movement (%s split)', (split) => {
   const workspace = { id: 1, settings: { rfm: { split } }, timezone: 'UTC' } as unknown as Workspace;
-  it.each([1, 2, 3, 4, 5, 6])('finds exactly the unchanged customers whose scores moved (seed %i)', (seed) => {
-    const next = random(seed);
-    // Few distinct values, so ties sit on the cut points.
-    const make = (id: number): Customer => {
-      const count = next(6);
-      return { id, last: next(40), count, net: count ? 100 * (1 + next(30)) : 0 };
-    };
-    const before = Array.from({ length: 300 }, (_, i) => make(2 * i + 1));
-    const afterById = new Map(before.map((c) => [c.id, c]));
-    const changed = new Set<number>();
-    for (let k = 0; k < 25; k++) {
-      const id = 2 * next(300) + 1;
-      changed.add(id);
-      if (k % 7 === 0) afterById.delete(id);
-      else afterById.set(id, make(id));
-    }
-    for (let k = 0; k < 12; k++) {
-      const id = 2 * (300 + k) + 1;
-      changed.add(id);
-      afterById.set(id, make(id));
-    }
-    const after = [...afterById.values()];
-    const seg = segmentFacts(factsOf(after), workspace, { asOf: '2024-01-01' });
-    const want = expected(after, split);
-    const got = new Map<number, number[]>();
-    for (let j = 0; j < seg.scored.length; j++) {
-      const { r, f, m, group } = seg.scores;
-      got.set(seg.facts.ids[seg.scored[j]!]!, [r[j]!, f[j]!, m[j]!, group[j]!]);
-    }
-    expect(got).toEqual(want);
+  it.each([1, 2, 3, 4, 5, 6])(
+    'finds exactly the unchanged customers whose scores moved (seed %i)',
+    (seed) => {
+      const next = random(seed);
+      // Few distinct values, so ties sit on the cut points.
+      const make = (id: number): Customer => {
+        const count = next(6);
+        return { id, last: next(40), count, net: count ? 100 * (1 + next(30)) : 0 };
+      };
+      const before = Array.from({ length: 300 }, (_, i) => make(2 * i + 1));
+      const afterById = new Map(before.map((c) => [c.id, c]));
+      const changed = new Set<number>();
+      for (let k = 0; k < 25; k++) {
+        const id = 2 * next(300) + 1;
+        changed.add(id);
+        if (k % 7 === 0) afterById.delete(id);
+        else afterById.set(id, make(id));
+      }
+      for (let k = 0; k < 12; k++) {
+        const id = 2 * (300 + k) + 1;
+        changed.add(id);
+        afterById.set(id, make(id));
+      }
+      const after = [...afterById.values()];
+      const seg = segmentFacts(factsOf(after), workspace, { asOf: '2024-01-01' });
+      const want = expected(after, split);
+      const got = new Map<number, number[]>();
+      for (let j = 0; j < seg.scored.length; j++) {
+        const { r, f, m, group } = seg.scores;
+        got.set(seg.facts.ids[seg.scored[j]!]!, [r[j]!, f[j]!, m[j]!, group[j]!]);
+      }
+      expect(got).toEqual(want);
 
-    const was = expected(before, split);
-    const moved = { r: [] as number[], f: [] as number[], m: [] as number[], group: [] as number[] };
-    for (const [id, now] of want) {
-      if (changed.has(id)) continue;
-      (['r', 'f', 'm', 'group'] as const).forEach((key, k) => {
-        if (was.get(id)![k] !== now[k]) moved[key].push(id);
-      });
-    }
-    const ids = [...changed].sort((a, b) => a - b);
-    const moves = rfmMoves(factsOf(before), seg, seg.basis, ids);
-    expect(moves).toEqual(moved);
-    expect(moved.r.length + moved.f.length + moved.m.length + moved.group.length).toBeGreaterThan(0);
-  });
+      const was = expected(before, split);
+      const moved = { r: [] as number[], f: [] as number[], m: [] as number[], group: [] as number[] };
+      for (const [id, now] of want) {
+        if (changed.has(id)) continue;
+        (['r', 'f', 'm', 'group'] as const).forEach((key, k) => {
+          if (was.get(id)![k] !== now[k]) moved[key].push(id);
+        });
+      }
+      const ids = [...changed].sort((a, b) => a - b);
+      const moves = rfmMoves(factsOf(before), seg, seg.basis, ids);
+      expect(moves).toEqual(moved);
+      expect(moved.r.length + moved.f.length + moved.m.length + moved.group.length).toBeGreaterThan(0);
+    },
+  );
 });

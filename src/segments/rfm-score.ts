@@ -20,7 +20,7 @@ export interface RfmScores {
 
 export type RfmSplit = 'mean' | 'score';
 
-/** How many customers scored, and for one of R, F, M the sorted values and where scores step. */
+/** For one of R, F, M: the scored customers' sorted values and where scores step. */
 export interface ScoreBasis {
   /** The scored customers' values, ascending. */
   sorted: Float64Array;

@@ -83,7 +83,9 @@ export async function applyMatches(
         insert into segment_events (workspace_id, segment_id, customer_id, action)
         select ${ws}::int, ${segmentId}::bigint, customer_id, 'entered' from added
         union all select ${ws}::int, ${segmentId}::bigint, customer_id, 'exited' from gone
-      ) select (select count(*) from added)::int as entered, (select count(*) from gone)::int as exited`.execute(db);
+      ) select (select count(*) from added)::int as entered, (select count(*) from gone)::int as exited`.execute(
+      db,
+    );
     counts = written.rows[0] ?? counts;
   }
   return recordRefresh(db, ws, segmentId, scope, counts);

@@ -8,8 +8,8 @@ import { readSettings } from '../workspaces/workspace-settings.ts';
 import { dayNumber, factsFromSnapshot, latestOrderDate } from './customer-facts.ts';
 import { type FactsSnapshot, NO_DATE } from './facts-snapshot.ts';
 import { patchSnapshot } from './facts-snapshot-store.ts';
-import { computeSegmentation, type Segmentation, segmentFacts } from './rfm-service.ts';
 import { type RfmMoves, rfmMoves } from './rfm-movement.ts';
+import { computeSegmentation, type Segmentation, segmentFacts } from './rfm-service.ts';
 import { followsCustomerChanges, needsSegmentation, rfmReads } from './segment-condition.ts';
 import { applyMatches, applyMembership, type MembershipChange } from './segment-membership.ts';
 import { parseCondition } from './segment-service.ts';
@@ -135,7 +135,10 @@ export async function refreshAfterChanges(
     if (incremental) {
       const reads = rfmReads(condition);
       const moves = rfm?.moves ?? { r: [], f: [], m: [], group: [] };
-      only = union([touched, ...(['r', 'f', 'm', 'group'] as const).filter((x) => reads[x]).map((x) => moves[x])]);
+      only = union([
+        touched,
+        ...(['r', 'f', 'm', 'group'] as const).filter((x) => reads[x]).map((x) => moves[x]),
+      ]);
     }
     const segmentation = readsRfm
       ? (rfm?.after ?? (await computeSegmentation(db, workspace, { asOf })))

@@ -191,7 +191,10 @@ export function compileCondition(c: Condition, ctx: CompileContext): RawBuilder<
 }
 
 type Keep = (group: number, stage: number, r: number, f: number, m: number, scored: boolean) => boolean;
-type SegmentationLeaf = Extract<Condition, { rfm_group: string[] } | { lifecycle: string[] } | { score: 'r' | 'f' | 'm' }>;
+type SegmentationLeaf = Extract<
+  Condition,
+  { rfm_group: string[] } | { lifecycle: string[] } | { score: 'r' | 'f' | 'm' }
+>;
 
 /** Whether a customer (by group, stage and scores) matches an RFM or lifecycle leaf. */
 function segmentationKeep(c: SegmentationLeaf): Keep {
@@ -215,9 +218,7 @@ function keepOf(c: Condition): Keep | undefined {
     const parts = ('all' in c ? c.all : c.any).map(keepOf);
     if (parts.some((p) => !p)) return undefined;
     const ps = parts as Keep[];
-    return 'all' in c
-      ? (...a) => ps.every((p) => p(...a))
-      : (...a) => ps.some((p) => p(...a));
+    return 'all' in c ? (...a) => ps.every((p) => p(...a)) : (...a) => ps.some((p) => p(...a));
   }
   if ('not' in c) {
     const inner = keepOf(c.not);
@@ -232,7 +233,11 @@ function keepOf(c: Condition): Keep | undefined {
  * Which of the customers `only` (ascending) match, worked out in JavaScript from the segmentation
  * alone; undefined when the condition reads anything else (then compile it to SQL).
  */
-export function matchingIds(c: Condition, segmentation: Segmentation, only: readonly number[]): number[] | undefined {
+export function matchingIds(
+  c: Condition,
+  segmentation: Segmentation,
+  only: readonly number[],
+): number[] | undefined {
   const keep = keepOf(c);
   if (!keep) return undefined;
   const s = segmentation;
