@@ -4,12 +4,19 @@ import { copyBinaryRow, firstCopyBinaryRow, int4Field, int8Field } from '../db/c
 import type { Database, Session } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import {
+  applyDelta,
   decodeSnapshot,
   emptySnapshot,
   encodeSnapshot,
   type FactsSnapshot,
+  GONE,
   NO_DATE,
 } from './facts-snapshot.ts';
+
+/** Deltas past which the next patch folds them into a new base instead of adding one. */
+const MAX_DELTAS = 32;
+/** Customers in deltas, as a share of the base's, past which the next patch folds them in. */
+const MAX_DELTA_SHARE = 1 / 8;
 
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };
 
@@ -54,6 +61,53 @@ function parseRows(text: string, k: number): FactsSnapshot {
   return s;
 }
 
+/** A stored snapshot: its base with every delta applied, and how much the deltas hold. */
+interface Stored {
+  snapshot: FactsSnapshot;
+  deltas: number;
+  deltaCustomers: number;
+  lastSeq: number;
+}
+
+/**
+ * The workspace's stored snapshot (base and deltas), if the customers have not changed since it
+ * was read and it was kept for this `loyalMinOrders`; undefined otherwise (never trusted when
+ * stale). With `before` (inside a transaction changing customers: the version before its
+ * changes), whether it was current before this transaction.
+ */
+async function readStored(
+  read: Pick<Database, 'db' | 'copyOutBinary'>,
+  workspaceId: number,
+  loyalMinOrders: number,
+  before?: number,
+): Promise<Stored | undefined> {
+  const ws = sql.lit(checkedInt(workspaceId));
+  const current = customersUnchangedSince(workspaceId, sql.ref('s.built_version'), before);
+  const query = sql`select s.data from customer_fact_snapshots s
+    where s.workspace_id = ${ws} and ${current}`.compile(read.db);
+  const data = firstCopyBinaryRow(await read.copyOutBinary(query.sql))?.[0];
+  const base = data ? decodeSnapshot(data) : undefined;
+  if (base?.loyalMinOrders !== loyalMinOrders) return undefined;
+  const rows = await sql<{ seq: number; data: Uint8Array }>`select seq, data from customer_fact_deltas
+    where workspace_id = ${ws} order by seq`.execute(read.db);
+  if (rows.rows.length === 0) return { snapshot: base, deltas: 0, deltaCustomers: 0, lastSeq: 0 };
+  // Fold the (small) deltas into one first, so the base is copied once.
+  let folded: FactsSnapshot | undefined;
+  let deltaCustomers = 0;
+  for (const row of rows.rows) {
+    const delta = decodeSnapshot(row.data);
+    if (delta?.loyalMinOrders !== loyalMinOrders) return undefined;
+    deltaCustomers += delta.ids.length;
+    folded = folded ? applyDelta(folded, delta, true) : delta;
+  }
+  return {
+    snapshot: applyDelta(base, folded!),
+    deltas: rows.rows.length,
+    deltaCustomers,
+    lastSeq: Number(rows.rows[rows.rows.length - 1]!.seq),
+  };
+}
+
 /**
  * The workspace's stored snapshot, if the customers have not changed since it was read and it was
  * kept for this `loyalMinOrders`; undefined otherwise (never trusted when stale). With `before`
@@ -66,17 +120,13 @@ export async function readCurrentSnapshot(
   loyalMinOrders: number,
   before?: number,
 ): Promise<FactsSnapshot | undefined> {
-  const current = customersUnchangedSince(workspaceId, sql.ref('s.built_version'), before);
-  const query = sql`select s.data from customer_fact_snapshots s
-    where s.workspace_id = ${sql.lit(checkedInt(workspaceId))} and ${current}`.compile(read.db);
-  const data = firstCopyBinaryRow(await read.copyOutBinary(query.sql))?.[0];
-  const snapshot = data ? decodeSnapshot(data) : undefined;
-  return snapshot?.loyalMinOrders === loyalMinOrders ? snapshot : undefined;
+  return (await readStored(read, workspaceId, loyalMinOrders, before))?.snapshot;
 }
 
 /** Stores the snapshot with the customers version it was read at. */
 async function saveSnapshot(session: Session, workspaceId: number, version: number, s: FactsSnapshot) {
   await sql`delete from customer_fact_snapshots where workspace_id = ${workspaceId}`.execute(session.db);
+  await sql`delete from customer_fact_deltas where workspace_id = ${workspaceId}`.execute(session.db);
   const row = copyBinaryRow([int4Field(workspaceId), int8Field(version), encodeSnapshot(s)]);
   await session.copyIn('customer_fact_snapshots', ['workspace_id', 'built_version', 'data'], row, 'binary');
 }
@@ -127,27 +177,27 @@ export async function currentSnapshot(
   );
 }
 
-/** `old` with the customers `ids` (sorted) replaced by `fresh` (sorted; absent ones are gone). */
-function merge(old: FactsSnapshot, ids: readonly number[], fresh: FactsSnapshot): FactsSnapshot {
-  const replaced = new Set(ids);
-  let kept = 0;
-  for (let i = 0; i < old.ids.length; i++) if (!replaced.has(old.ids[i]!)) kept++;
-  const out = emptySnapshot(kept + fresh.ids.length, old.loyalMinOrders);
-  const copy = (from: FactsSnapshot, i: number, j: number) => {
-    out.ids[j] = from.ids[i]!;
-    out.labels[j] = from.labels[i]!;
-    out.firstDate[j] = from.firstDate[i]!;
-    out.lastDate[j] = from.lastDate[i]!;
-    out.orderCount[j] = from.orderCount[i]!;
-    out.netTotal[j] = from.netTotal[i]!;
-    out.loyalDate[j] = from.loyalDate[i]!;
-  };
-  let i = 0;
-  let f = 0;
-  for (let j = 0; j < out.ids.length; j++) {
-    while (i < old.ids.length && replaced.has(old.ids[i]!)) i++;
-    if (f < fresh.ids.length && (i >= old.ids.length || fresh.ids[f]! < old.ids[i]!)) copy(fresh, f++, j);
-    else copy(old, i++, j);
+/** The fresh rows of the customers `ids` (sorted), those no longer there marked {@link GONE}. */
+function deltaOf(ids: readonly number[], fresh: FactsSnapshot): FactsSnapshot {
+  const out = emptySnapshot(ids.length, fresh.loyalMinOrders);
+  for (let i = 0, f = 0; i < ids.length; i++) {
+    if (f < fresh.ids.length && fresh.ids[f] === ids[i]) {
+      out.ids[i] = fresh.ids[f]!;
+      out.labels[i] = fresh.labels[f]!;
+      out.firstDate[i] = fresh.firstDate[f]!;
+      out.lastDate[i] = fresh.lastDate[f]!;
+      out.orderCount[i] = fresh.orderCount[f]!;
+      out.netTotal[i] = fresh.netTotal[f]!;
+      out.loyalDate[i] = fresh.loyalDate[f]!;
+      f++;
+    } else {
+      out.ids[i] = ids[i]!;
+      out.labels[i] = '';
+      out.firstDate[i] = NO_DATE;
+      out.lastDate[i] = NO_DATE;
+      out.orderCount[i] = GONE;
+      out.loyalDate[i] = NO_DATE;
+    }
   }
   return out;
 }
@@ -156,8 +206,9 @@ function merge(old: FactsSnapshot, ids: readonly number[], fresh: FactsSnapshot)
  * Inside a transaction that changed the customers `ids` (sorted, unique; merged-away ones too),
  * after all its changes to customers, with `before` the customers version before them (see
  * claimCustomersVersion): brings the stored snapshot up to date by re-reading only those customers
- * when it was current before this transaction, else by reading them all. Returns the snapshots
- * before (when there was a current one) and after.
+ * when it was current before this transaction (stored as one more delta, or folded into a new
+ * base when the deltas grow large), else by reading them all. Returns the snapshots before (when
+ * there was a current one) and after.
  */
 export async function patchSnapshot(
   session: Session,
@@ -168,13 +219,13 @@ export async function patchSnapshot(
 ): Promise<{ before?: FactsSnapshot; after: FactsSnapshot }> {
   // This transaction's own version (its changes included): nobody else can move it meanwhile.
   const version = await customersVersion(session.db, workspaceId);
-  const previous = await readCurrentSnapshot(
+  const stored = await readStored(
     { db: session.db, copyOutBinary: session.copyOutBinary },
     workspaceId,
     loyalMinOrders,
     before,
   );
-  if (!previous) {
+  if (!stored) {
     const after = await readAll(session, workspaceId, loyalMinOrders);
     await saveSnapshot(session, workspaceId, version, after);
     return { after };
@@ -183,7 +234,16 @@ export async function patchSnapshot(
     await session.copyOut(rowsQuery(session.db, workspaceId, loyalMinOrders, ids)),
     loyalMinOrders,
   );
-  const after = merge(previous, ids, fresh);
-  await saveSnapshot(session, workspaceId, version, after);
-  return { before: previous, after };
+  const delta = deltaOf(ids, fresh);
+  const after = applyDelta(stored.snapshot, delta);
+  const large = stored.deltaCustomers + delta.ids.length > stored.snapshot.ids.length * MAX_DELTA_SHARE;
+  if (large || stored.deltas >= MAX_DELTAS) await saveSnapshot(session, workspaceId, version, after);
+  else {
+    const row = copyBinaryRow([int4Field(workspaceId), int4Field(stored.lastSeq + 1), encodeSnapshot(delta)]);
+    await session.copyIn('customer_fact_deltas', ['workspace_id', 'seq', 'data'], row, 'binary');
+    // Only the version changes: the base's stored bytes are kept as they are, not rewritten.
+    await sql`update customer_fact_snapshots set built_version = ${version}
+      where workspace_id = ${workspaceId}`.execute(session.db);
+  }
+  return { before: stored.snapshot, after };
 }

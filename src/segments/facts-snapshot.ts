@@ -108,3 +108,49 @@ export function decodeSnapshot(bytes: Uint8Array): FactsSnapshot | undefined {
     loyalMinOrders: header.getUint32(8, true),
   };
 }
+
+/** In a delta, the order count that marks a customer gone (merged away or deleted). */
+export const GONE = -1;
+
+/** The first `n` customers of `s` (views, no copies). */
+function truncated(s: FactsSnapshot, n: number): FactsSnapshot {
+  s.labels.length = n;
+  return {
+    ...s,
+    ids: s.ids.subarray(0, n),
+    firstDate: s.firstDate.subarray(0, n),
+    lastDate: s.lastDate.subarray(0, n),
+    orderCount: s.orderCount.subarray(0, n),
+    netTotal: s.netTotal.subarray(0, n),
+    loyalDate: s.loyalDate.subarray(0, n),
+  };
+}
+
+function copyCustomer(from: FactsSnapshot, i: number, to: FactsSnapshot, j: number): void {
+  to.ids[j] = from.ids[i]!;
+  to.labels[j] = from.labels[i]!;
+  to.firstDate[j] = from.firstDate[i]!;
+  to.lastDate[j] = from.lastDate[i]!;
+  to.orderCount[j] = from.orderCount[i]!;
+  to.netTotal[j] = from.netTotal[i]!;
+  to.loyalDate[j] = from.loyalDate[i]!;
+}
+
+/**
+ * `old` with the customers of `delta` (both in id order) replaced by theirs; customers marked
+ * {@link GONE} are dropped (`keepGone`: kept as marks, for folding deltas into one).
+ */
+export function applyDelta(old: FactsSnapshot, delta: FactsSnapshot, keepGone = false): FactsSnapshot {
+  const out = emptySnapshot(old.ids.length + delta.ids.length, old.loyalMinOrders);
+  let i = 0;
+  let d = 0;
+  let j = 0;
+  while (i < old.ids.length || d < delta.ids.length) {
+    if (d < delta.ids.length && (i >= old.ids.length || delta.ids[d]! <= old.ids[i]!)) {
+      if (i < old.ids.length && delta.ids[d] === old.ids[i]) i++;
+      if (keepGone || delta.orderCount[d] !== GONE) copyCustomer(delta, d, out, j++);
+      d++;
+    } else copyCustomer(old, i++, out, j++);
+  }
+  return truncated(out, j);
+}

@@ -20,38 +20,46 @@ export interface RfmScores {
 
 export type RfmSplit = 'mean' | 'score';
 
-/** Index of the first element of sorted `xs` that is > v (`orEqual`: ≥ v). */
-function bound(xs: Float64Array, v: number, orEqual: boolean): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (orEqual ? xs[mid]! < v : xs[mid]! <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** For one of R, F, M: the scored customers' sorted values and where scores step. */
+export interface ScoreBasis {
+  /** The scored customers' values, ascending. */
+  sorted: Float64Array;
+  /**
+   * Cut points for scores 2–5: a value scores s when it is ≥ cuts[s − 2] (F, M) or ≤ cuts[s − 2]
+   * (R, where fewer days score higher). Scores step only there.
+   */
+  cuts: Float64Array;
+  ascending: boolean;
 }
 
 /**
- * For each customer, how many customers have a value ≤ its own (`ascending`) or ≥ its own
- * (descending): one native numeric sort of a copy, then a binary search per customer.
+ * The cut points of sorted values: score ≥ s ⟺ 5c/n > s − 1 ⟺ c ≥ k = ⌊(s − 1)n/5⌋ + 1, with c
+ * the count of values ≤ v (≥ v for R); that holds exactly when v reaches the k-th smallest
+ * (largest) value. So one sort and four look-ups replace a search per customer.
  */
-function countAtOrBeyond(values: ArrayLike<number>, ascending: boolean): Float64Array {
-  const n = values.length;
-  const sorted = Float64Array.from(values).sort();
-  const counts = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    counts[i] = ascending ? bound(sorted, v, false) : n - bound(sorted, v, true);
+export function scoreBasis(sorted: Float64Array, ascending: boolean): ScoreBasis {
+  const n = sorted.length;
+  const cuts = new Float64Array(4);
+  for (let s = 2; s <= 5 && n > 0; s++) {
+    const k = Math.floor(((s - 1) * n) / 5) + 1;
+    cuts[s - 2] = ascending ? sorted[k - 1]! : sorted[n - k]!;
   }
-  return counts;
+  return { sorted, cuts, ascending };
 }
 
-/** ⌈5 × count / n⌉ in integers, so ties and boundaries are exact. */
-function score(counts: Float64Array, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.floor((5 * counts[i]! + n - 1) / n);
-  return out;
+/** The 1–5 score of value `v` under a basis. */
+export function scoreOf(b: ScoreBasis, v: number): number {
+  const c = b.cuts;
+  if (b.ascending) return 1 + +(v >= c[0]!) + +(v >= c[1]!) + +(v >= c[2]!) + +(v >= c[3]!);
+  return 1 + +(v <= c[0]!) + +(v <= c[1]!) + +(v <= c[2]!) + +(v <= c[3]!);
+}
+
+function scoreAll(values: ArrayLike<number>, ascending: boolean): { scores: Uint8Array; basis: ScoreBasis } {
+  const n = values.length;
+  const basis = scoreBasis(Float64Array.from(values).sort(), ascending);
+  const scores = new Uint8Array(n);
+  for (let i = 0; i < n; i++) scores[i] = scoreOf(basis, values[i]!);
+  return { scores, basis };
 }
 
 /**
@@ -92,10 +100,23 @@ function aboveMean(values: ArrayLike<number>): Int8Array {
  * @example scoreRfm({ recency: Int32Array.of(3, 40), frequency: Int32Array.of(5, 1), monetary: Float64Array.of(900, 50) }, 'mean')
  */
 export function scoreRfm(input: RfmInput, split: RfmSplit): RfmScores {
+  return scoreRfmWithBasis(input, split).scores;
+}
+
+/** The R, F and M bases of one scoring, for telling later whose scores a change moved. */
+export interface RfmBasis {
+  r: ScoreBasis;
+  f: ScoreBasis;
+  m: ScoreBasis;
+}
+
+/** {@link scoreRfm}, also returning the sorted values and cut points it scored by. */
+export function scoreRfmWithBasis(input: RfmInput, split: RfmSplit): { scores: RfmScores; basis: RfmBasis } {
   const n = input.recency.length;
-  const r = score(countAtOrBeyond(input.recency, false), n);
-  const f = score(countAtOrBeyond(input.frequency, true), n);
-  const m = score(countAtOrBeyond(input.monetary, true), n);
+  const R = scoreAll(input.recency, false);
+  const F = scoreAll(input.frequency, true);
+  const M = scoreAll(input.monetary, true);
+  const [r, f, m] = [R.scores, F.scores, M.scores];
   const group = new Uint8Array(n);
   const recentR = split === 'mean' ? aboveMean(input.recency) : undefined;
   const highF = split === 'mean' ? aboveMean(input.frequency) : undefined;
@@ -107,5 +128,5 @@ export function scoreRfm(input: RfmInput, split: RfmSplit): RfmScores {
     const hm = highM ? highM[i] === 1 : m[i]! >= 3;
     group[i] = groupIndex(recent, hf, hm);
   }
-  return { r, f, m, group };
+  return { scores: { r, f, m, group }, basis: { r: R.basis, f: F.basis, m: M.basis } };
 }

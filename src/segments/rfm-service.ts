@@ -6,7 +6,7 @@ import { readSettings } from '../workspaces/workspace-settings.ts';
 import { type CustomerFacts, loadCustomerFacts } from './customer-facts.ts';
 import { LIFECYCLE_STAGES, type LifecycleStage, lifecycleStage } from './lifecycle-stage.ts';
 import { RFM_GROUPS } from './rfm-groups.ts';
-import { type RfmScores, type RfmSplit, scoreRfm } from './rfm-score.ts';
+import { type RfmBasis, type RfmScores, type RfmSplit, scoreRfmWithBasis } from './rfm-score.ts';
 
 export interface SegmentationOptions {
   /** As-of date, YYYY-MM-DD (local to the workspace). */
@@ -26,6 +26,8 @@ export interface Segmentation {
   scored: Uint32Array;
   /** Scores of the scored customers, parallel to `scored`. */
   scores: RfmScores;
+  /** The sorted values and cut points the scores were taken against. */
+  basis: RfmBasis;
   /** Lifecycle stage index (into LIFECYCLE_STAGES) of every customer, parallel to facts. */
   stages: Uint8Array;
 }
@@ -82,14 +84,8 @@ export function segmentFacts(
     j++;
   }
   const split = options.split ?? settings.rfm.split;
-  return {
-    asOf: options.asOf,
-    split,
-    facts,
-    scored,
-    scores: scoreRfm({ recency, frequency, monetary }, split),
-    stages,
-  };
+  const { scores, basis } = scoreRfmWithBasis({ recency, frequency, monetary }, split);
+  return { asOf: options.asOf, split, facts, scored, scores, basis, stages };
 }
 
 /** For each scored customer's position in `facts`, its position in `scored` / `scores`. */

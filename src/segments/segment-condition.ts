@@ -215,6 +215,26 @@ export function needsSegmentation(c: Condition): boolean {
   return 'rfm_group' in c || 'lifecycle' in c || 'score' in c;
 }
 
+/** Which RFM figures the condition reads (lifecycle stages depend on a customer's own facts only). */
+export function rfmReads(c: Condition): { r: boolean; f: boolean; m: boolean; group: boolean } {
+  if ('all' in c || 'any' in c || 'not' in c) {
+    const parts = 'all' in c ? c.all : 'any' in c ? c.any : [c.not];
+    const reads = parts.map(rfmReads);
+    return {
+      r: reads.some((x) => x.r),
+      f: reads.some((x) => x.f),
+      m: reads.some((x) => x.m),
+      group: reads.some((x) => x.group),
+    };
+  }
+  return {
+    r: 'score' in c && c.score === 'r',
+    f: 'score' in c && c.score === 'f',
+    m: 'score' in c && c.score === 'm',
+    group: 'rfm_group' in c,
+  };
+}
+
 /**
  * True when everything the condition reads changes only together with the customers table (its
  * columns, aggregates, orders and order lines, RFM and lifecycle): then only customers whose rows

@@ -8,40 +8,30 @@ import { readSettings } from '../workspaces/workspace-settings.ts';
 import { dayNumber, factsFromSnapshot, latestOrderDate } from './customer-facts.ts';
 import { type FactsSnapshot, NO_DATE } from './facts-snapshot.ts';
 import { patchSnapshot } from './facts-snapshot-store.ts';
+import { type RfmMoves, rfmMoves } from './rfm-movement.ts';
 import { computeSegmentation, type Segmentation, segmentFacts } from './rfm-service.ts';
-import { followsCustomerChanges, needsSegmentation } from './segment-condition.ts';
-import { applyMembership, type MembershipChange } from './segment-membership.ts';
+import { followsCustomerChanges, needsSegmentation, rfmReads } from './segment-condition.ts';
+import { applyMatches, applyMembership, type MembershipChange } from './segment-membership.ts';
 import { parseCondition } from './segment-service.ts';
-import { compileCondition } from './segment-sql.ts';
+import { compileCondition, matchingIds } from './segment-sql.ts';
 
-/** Ids (sorted) whose RFM scores, group or lifecycle stage differ between two segmentations. */
-function movedCustomers(a: Segmentation, b: Segmentation): number[] {
-  const key = (s: Segmentation) => {
-    // One number per customer: stage, then scored-ness, group and the three scores.
-    const k = new Float64Array(s.facts.ids.length);
-    for (let i = 0; i < k.length; i++) k[i] = s.stages[i]! * 1e6;
-    for (let j = 0; j < s.scored.length; j++) {
-      const { r, f, m, group } = s.scores;
-      k[s.scored[j]!]! += 1e5 + group[j]! * 1e3 + r[j]! * 100 + f[j]! * 10 + m[j]!;
-    }
-    return k;
+/** Ids (sorted) whose RFM scores or group differ between two segmentations (both scored). */
+function movedBetween(a: Segmentation, b: Segmentation): RfmMoves {
+  const at = (s: Segmentation) => {
+    const m = new Map<number, number>();
+    for (let j = 0; j < s.scored.length; j++) m.set(s.facts.ids[s.scored[j]!]!, j);
+    return m;
   };
-  const ka = key(a);
-  const kb = key(b);
-  const moved: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < ka.length || j < kb.length) {
-    const idA = i < ka.length ? a.facts.ids[i]! : Number.POSITIVE_INFINITY;
-    const idB = j < kb.length ? b.facts.ids[j]! : Number.POSITIVE_INFINITY;
-    if (idA === idB) {
-      if (ka[i] !== kb[j]) moved.push(idA);
-      i++;
-      j++;
-    } else if (idA < idB) moved.push(a.facts.ids[i++]!);
-    else moved.push(b.facts.ids[j++]!);
+  const [ia, ib] = [at(a), at(b)];
+  const moves: RfmMoves = { r: [], f: [], m: [], group: [] };
+  for (const id of new Set([...ia.keys(), ...ib.keys()])) {
+    const [j, k] = [ia.get(id), ib.get(id)];
+    for (const key of ['r', 'f', 'm', 'group'] as const) {
+      if (j === undefined || k === undefined || a.scores[key][j] !== b.scores[key][k]) moves[key].push(id);
+    }
   }
-  return moved;
+  for (const key of ['r', 'f', 'm', 'group'] as const) moves[key].sort((x, y) => x - y);
+  return moves;
 }
 
 function latestDate(s: FactsSnapshot): string | undefined {
@@ -50,8 +40,28 @@ function latestDate(s: FactsSnapshot): string | undefined {
   return latest === NO_DATE ? undefined : new Date(latest * 86_400_000).toISOString().slice(0, 10);
 }
 
-function union(a: readonly number[], b: readonly number[]): number[] {
-  return [...new Set([...a, ...b])].sort((x, y) => x - y);
+/** The sorted union of sorted id lists. */
+function union(lists: readonly (readonly number[])[]): number[] {
+  const nonEmpty = lists.filter((l) => l.length > 0);
+  if (nonEmpty.length <= 1) return [...(nonEmpty[0] ?? [])];
+  return [...new Set(nonEmpty.flat())].sort((x, y) => x - y);
+}
+
+/** With RETAIN_TIMINGS=1, how long each step of the refresh took goes to stderr. */
+const timings = process.env.RETAIN_TIMINGS === '1';
+function timer(): (step: string) => void {
+  let last = performance.now();
+  let cpu = process.cpuUsage();
+  return (step) => {
+    if (!timings) return;
+    const now = performance.now();
+    const used = process.cpuUsage(cpu);
+    console.error(
+      `refresh ${step} ${(now - last).toFixed(0)} ms (CPU ${((used.user + used.system) / 1000).toFixed(0)} ms)`,
+    );
+    last = now;
+    cpu = process.cpuUsage();
+  };
 }
 
 /**
@@ -60,7 +70,8 @@ function union(a: readonly number[], b: readonly number[]): number[] {
  * claimCustomersVersion): brings the facts snapshot and every saved segment up to date. A
  * segment last refreshed today, against everything but this transaction, and reading only what
  * changes with the customers table, is re-evaluated for the touched customers alone (plus, when
- * it reads RFM, every customer whose scores moved); any other is re-evaluated in full. Either
+ * it reads RFM scores or groups, every customer whose ones it reads moved); any other is
+ * re-evaluated in full. Either
  * way membership and its enter/exit events come out exactly as a full refresh would write them.
  */
 export async function refreshAfterChanges(
@@ -71,9 +82,12 @@ export async function refreshAfterChanges(
 ): Promise<(MembershipChange & { name: string; incremental: boolean })[]> {
   const db = session.db;
   const ws = workspace.id;
+  const lap = timer();
   const asOf = todayIn(workspace.timezone);
-  const k = readSettings(workspace.settings).lifecycle.loyal_min_orders;
+  const lifecycle = readSettings(workspace.settings).lifecycle;
+  const k = lifecycle.loyal_min_orders;
   const patched = k <= RECENT_ORDER_DATES ? await patchSnapshot(session, ws, k, touched, before) : undefined;
+  lap('snapshot');
   const segments = await sql<{
     id: number;
     name: string;
@@ -85,13 +99,21 @@ export async function refreshAfterChanges(
   if (segments.rows.length === 0) return [];
   const version = await customersVersion(db, ws);
   const latest = patched ? latestDate(patched.after) : await latestOrderDate(db, ws);
-  const scored = (s: FactsSnapshot) =>
-    segmentFacts(
-      factsFromSnapshot(s, dayNumber(asOf), readSettings(workspace.settings).lifecycle.loyal_window_days),
-      workspace,
-      { asOf },
-    );
-  let rfm: { after: Segmentation; moved: number[] } | undefined;
+  const facts = (s: FactsSnapshot) => factsFromSnapshot(s, dayNumber(asOf), lifecycle.loyal_window_days);
+  let rfm: { after: Segmentation; moves?: RfmMoves } | undefined;
+  /** The segmentation after the changes, scored once; and whose scores it moved, when known. */
+  const scoreAfter = () => {
+    if (rfm || !patched) return;
+    const after = segmentFacts(facts(patched.after), workspace, { asOf });
+    let moves: RfmMoves | undefined;
+    if (patched.before) {
+      const was = facts(patched.before);
+      moves = rfmMoves(was, after, after.basis, touched);
+      moves ??= movedBetween(segmentFacts(was, workspace, { asOf }), after);
+    }
+    rfm = { after, moves };
+    lap('scores');
+  };
   const results = [];
   for (const segment of segments.rows) {
     const condition = parseCondition(segment.definition);
@@ -108,14 +130,26 @@ export async function refreshAfterChanges(
       }>`select ${customersUnchangedSince(ws, since, before)} as ok`.execute(db);
       incremental = check.rows[0]?.ok === true;
     }
-    if (readsRfm && patched && !rfm) {
-      const after = scored(patched.after);
-      rfm = { after, moved: patched.before ? movedCustomers(scored(patched.before), after) : [] };
+    if (readsRfm) scoreAfter();
+    let only: number[] | undefined;
+    if (incremental) {
+      const reads = rfmReads(condition);
+      const moves = rfm?.moves ?? { r: [], f: [], m: [], group: [] };
+      only = union([
+        touched,
+        ...(['r', 'f', 'm', 'group'] as const).filter((x) => reads[x]).map((x) => moves[x]),
+      ]);
     }
-    const only = incremental ? (readsRfm ? union(touched, rfm!.moved) : [...touched]) : undefined;
     const segmentation = readsRfm
       ? (rfm?.after ?? (await computeSegmentation(db, workspace, { asOf })))
       : undefined;
+    const matching = only && segmentation ? matchingIds(condition, segmentation, only) : undefined;
+    if (only && matching) {
+      const change = await applyMatches(db, ws, segment.id, matching, { only, asOf, version });
+      lap(`segment ${segment.name} (${only.length} checked in memory)`);
+      results.push({ name: segment.name, incremental, ...change });
+      continue;
+    }
     const where = compileCondition(condition, {
       workspaceId: ws,
       timezone: workspace.timezone,
@@ -125,6 +159,7 @@ export async function refreshAfterChanges(
       only: only ? new Set(only) : undefined,
     });
     const change = await applyMembership(db, ws, segment.id, where, { only, asOf, version });
+    lap(`segment ${segment.name}${only ? ` (${only.length} checked)` : ''}`);
     results.push({ name: segment.name, incremental, ...change });
   }
   return results;

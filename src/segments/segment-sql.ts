@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { VALID_ORDER } from '../orders/order-status.ts';
 import { LIFECYCLE_STAGES } from './lifecycle-stage.ts';
 import { RFM_GROUPS } from './rfm-groups.ts';
-import type { Segmentation } from './rfm-service.ts';
+import { type Segmentation, scoredPosition } from './rfm-service.ts';
 import type { Condition } from './segment-condition.ts';
 
 /** What compiling needs: the workspace, its zone, the as-of date and (if used) the segmentation. */
@@ -19,24 +19,40 @@ export interface CompileContext {
 
 const OPS = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '=', neq: '<>' } as const;
 
-function idsWhere(
-  ctx: CompileContext,
-  keep: (group: number, stage: number, r: number, f: number, m: number, scored: boolean) => boolean,
-): RawBuilder<boolean> {
+/** Position of `id` in ascending `ids`, or -1. */
+function positionOf(ids: Float64Array, id: number): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]! < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < ids.length && ids[lo] === id ? lo : -1;
+}
+
+function idsWhere(ctx: CompileContext, keep: Keep): RawBuilder<boolean> {
   const s = ctx.segmentation!;
-  // Position in `scored` of each customer (-1: not scored): a typed array, not a million-entry Map.
-  const scoreOf = new Int32Array(s.facts.ids.length).fill(-1);
-  for (let j = 0; j < s.scored.length; j++) scoreOf[s.scored[j]!] = j;
   const ids: number[] = [];
-  for (let i = 0; i < s.facts.ids.length; i++) {
-    if (ctx.only && !ctx.only.has(s.facts.ids[i]!)) continue;
-    const j = scoreOf[i]!;
+  const test = (i: number, j: number) => {
     const ok =
       j < 0
         ? keep(-1, s.stages[i]!, 0, 0, 0, false)
         : keep(s.scores.group[j]!, s.stages[i]!, s.scores.r[j]!, s.scores.f[j]!, s.scores.m[j]!, true);
     if (ok) ids.push(s.facts.ids[i]!);
+  };
+  if (ctx.only) {
+    // A few customers of many: look each up (both lists are in id order) instead of a full pass.
+    for (const id of [...ctx.only].sort((a, b) => a - b)) {
+      const i = positionOf(s.facts.ids, id);
+      if (i >= 0) test(i, scoredPosition(s, i));
+    }
+    return sql<boolean>`c.id = any(${ids}::bigint[])`;
   }
+  // Position in `scored` of each customer (-1: not scored): a typed array, not a million-entry Map.
+  const scoreOf = new Int32Array(s.facts.ids.length).fill(-1);
+  for (let j = 0; j < s.scored.length; j++) scoreOf[s.scored[j]!] = j;
+  for (let i = 0; i < s.facts.ids.length; i++) test(i, scoreOf[i]!);
   return sql<boolean>`c.id = any(${ids}::bigint[])`;
 }
 
@@ -171,19 +187,70 @@ export function compileCondition(c: Condition, ctx: CompileContext): RawBuilder<
     return leaf(sql`(select ${column} from customer_predictions p where p.workspace_id = c.workspace_id and p.customer_id = c.id)
       ${sql.raw(OPS[c.op])} ${c.value}::float8`);
   }
+  return idsWhere(ctx, segmentationKeep(c as SegmentationLeaf));
+}
+
+type Keep = (group: number, stage: number, r: number, f: number, m: number, scored: boolean) => boolean;
+type SegmentationLeaf = Extract<
+  Condition,
+  { rfm_group: string[] } | { lifecycle: string[] } | { score: 'r' | 'f' | 'm' }
+>;
+
+/** Whether a customer (by group, stage and scores) matches an RFM or lifecycle leaf. */
+function segmentationKeep(c: SegmentationLeaf): Keep {
   if ('rfm_group' in c) {
     const wanted = new Set(c.rfm_group.map((code) => RFM_GROUPS.findIndex((g) => g.code === code)));
-    return idsWhere(ctx, (group, _s, _r, _f, _m, scored) => scored && wanted.has(group));
+    return (group, _s, _r, _f, _m, scored) => scored && wanted.has(group);
   }
   if ('lifecycle' in c) {
     const wanted = new Set(
       c.lifecycle.map((stage) => LIFECYCLE_STAGES.indexOf(stage as (typeof LIFECYCLE_STAGES)[number])),
     );
-    return idsWhere(ctx, (_g, stage) => wanted.has(stage));
+    return (_g, stage) => wanted.has(stage);
   }
   const { score, op, value } = c;
-  return idsWhere(
-    ctx,
-    (_g, _s, r, f, m, scored) => scored && cmp(score === 'r' ? r : score === 'f' ? f : m, op, value),
-  );
+  return (_g, _s, r, f, m, scored) => scored && cmp(score === 'r' ? r : score === 'f' ? f : m, op, value);
+}
+
+/** The condition as one test in JavaScript, when it reads nothing but RFM and lifecycle. */
+function keepOf(c: Condition): Keep | undefined {
+  if ('all' in c || 'any' in c) {
+    const parts = ('all' in c ? c.all : c.any).map(keepOf);
+    if (parts.some((p) => !p)) return undefined;
+    const ps = parts as Keep[];
+    return 'all' in c ? (...a) => ps.every((p) => p(...a)) : (...a) => ps.some((p) => p(...a));
+  }
+  if ('not' in c) {
+    const inner = keepOf(c.not);
+    return inner ? (...a) => !inner(...a) : undefined;
+  }
+  if ('rfm_group' in c || 'lifecycle' in c || ('score' in c && typeof c.score === 'string'))
+    return segmentationKeep(c as SegmentationLeaf);
+  return undefined;
+}
+
+/**
+ * Which of the customers `only` (ascending) match, worked out in JavaScript from the segmentation
+ * alone; undefined when the condition reads anything else (then compile it to SQL).
+ */
+export function matchingIds(
+  c: Condition,
+  segmentation: Segmentation,
+  only: readonly number[],
+): number[] | undefined {
+  const keep = keepOf(c);
+  if (!keep) return undefined;
+  const s = segmentation;
+  const ids: number[] = [];
+  for (const id of only) {
+    const i = positionOf(s.facts.ids, id);
+    if (i < 0) continue;
+    const j = scoredPosition(s, i);
+    const ok =
+      j < 0
+        ? keep(-1, s.stages[i]!, 0, 0, 0, false)
+        : keep(s.scores.group[j]!, s.stages[i]!, s.scores.r[j]!, s.scores.f[j]!, s.scores.m[j]!, true);
+    if (ok) ids.push(id);
+  }
+  return ids;
 }
