@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { cliActor } from '../src/access/caller.ts';
 import { claimCustomersVersion } from '../src/customers/customer-changes.ts';
 import { type Database, openDatabase } from '../src/db/database.ts';
 import { computeSegmentation } from '../src/segments/rfm-service.ts';
@@ -40,7 +41,10 @@ async function run(kind: string, database: Database): Promise<void> {
   await sql`analyze customers`.execute(database.db);
   await computeSegmentation(database, ws, { asOf: new Date().toISOString().slice(0, 10) });
   for (const [name, condition] of Object.entries(SEGMENTS))
-    await createSegment(database.db, ws, name, parseCondition(condition), database);
+    await createSegment(database.db, ws, name, parseCondition(condition), {
+      actor: cliActor(),
+      store: database,
+    });
   const cpu = process.cpuUsage();
   const started = performance.now();
   let refreshMs = 0;
@@ -66,7 +70,7 @@ async function run(kind: string, database: Database): Promise<void> {
   );
   // Exactness: a full refresh scored from SQL (no snapshot) finds nothing to change.
   for (const name of Object.keys(SEGMENTS)) {
-    const full = await refreshSegment(database.db, ws, name);
+    const full = await refreshSegment(database.db, ws, name, { actor: cliActor() });
     if (full.entered + full.exited > 0)
       throw new Error(`${kind}: ${name} was not exact: ${JSON.stringify(full)}`);
   }
