@@ -46,6 +46,9 @@ import { ensureWorkspace, saveSettings, type Workspace } from '../src/workspaces
 import { setSetting } from '../src/workspaces/workspace-settings.ts';
 import { millionCustomerStore } from './customer-store.ts';
 
+/** The webhook baseline's connections, kept alive (declared before the top-level runs use them). */
+const plainAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+
 const here = new URL('.', import.meta.url).pathname;
 const EXAMPLES = join(here, '../examples/journeys');
 const part = process.env.BENCH_PART;
@@ -490,8 +493,6 @@ try {
   await store.close();
   rmSync(scratch, { recursive: true, force: true });
 }
-
-const plainAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
 /** One JSON POST over a kept-alive connection; the answer's status once its body is read. */
 function plainPost(url: string, key: string, body: string): Promise<number> {

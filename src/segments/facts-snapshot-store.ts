@@ -5,6 +5,7 @@ import type { Database, Session } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import {
   applyDelta,
+  copyCustomer,
   decodeSnapshot,
   emptySnapshot,
   encodeSnapshot,
@@ -181,16 +182,8 @@ export async function currentSnapshot(
 function deltaOf(ids: readonly number[], fresh: FactsSnapshot): FactsSnapshot {
   const out = emptySnapshot(ids.length, fresh.loyalMinOrders);
   for (let i = 0, f = 0; i < ids.length; i++) {
-    if (f < fresh.ids.length && fresh.ids[f] === ids[i]) {
-      out.ids[i] = fresh.ids[f]!;
-      out.labels[i] = fresh.labels[f]!;
-      out.firstDate[i] = fresh.firstDate[f]!;
-      out.lastDate[i] = fresh.lastDate[f]!;
-      out.orderCount[i] = fresh.orderCount[f]!;
-      out.netTotal[i] = fresh.netTotal[f]!;
-      out.loyalDate[i] = fresh.loyalDate[f]!;
-      f++;
-    } else {
+    if (f < fresh.ids.length && fresh.ids[f] === ids[i]) copyCustomer(fresh, f++, out, i);
+    else {
       out.ids[i] = ids[i]!;
       out.labels[i] = '';
       out.firstDate[i] = NO_DATE;

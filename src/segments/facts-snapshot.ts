@@ -126,7 +126,8 @@ function truncated(s: FactsSnapshot, n: number): FactsSnapshot {
   };
 }
 
-function copyCustomer(from: FactsSnapshot, i: number, to: FactsSnapshot, j: number): void {
+/** Copies customer `i` of `from` into row `j` of `to`. */
+export function copyCustomer(from: FactsSnapshot, i: number, to: FactsSnapshot, j: number): void {
   to.ids[j] = from.ids[i]!;
   to.labels[j] = from.labels[i]!;
   to.firstDate[j] = from.firstDate[i]!;

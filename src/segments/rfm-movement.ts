@@ -2,6 +2,7 @@ import type { CustomerFacts } from './customer-facts.ts';
 import { groupIndex } from './rfm-groups.ts';
 import { type ScoreBasis, scoreBasis, scoreOf } from './rfm-score.ts';
 import type { Segmentation } from './rfm-service.ts';
+import { positionOf } from './sorted-ids.ts';
 
 /** Ids (ascending) of the unchanged customers whose R, F or M score or RFM group moved. */
 export interface RfmMoves {
@@ -33,18 +34,6 @@ export function changedSorted(
   while (y < added.length) out[o++] = added[y++]!;
   if (x !== removed.length || o !== out.length) throw new Error('removed values were not all scored');
   return out;
-}
-
-/** Position of `id` in ascending `ids`, or -1. */
-function positionOf(ids: Float64Array, id: number): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ids[mid]! < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < ids.length && ids[lo] === id ? lo : -1;
 }
 
 type Dim = 'rfmLastDays' | 'rfmCount' | 'rfmNet';

@@ -4,6 +4,7 @@ import { LIFECYCLE_STAGES } from './lifecycle-stage.ts';
 import { RFM_GROUPS } from './rfm-groups.ts';
 import { type Segmentation, scoredPosition } from './rfm-service.ts';
 import type { Condition } from './segment-condition.ts';
+import { positionOf } from './sorted-ids.ts';
 
 /** What compiling needs: the workspace, its zone, the as-of date and (if used) the segmentation. */
 export interface CompileContext {
@@ -18,18 +19,6 @@ export interface CompileContext {
 }
 
 const OPS = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '=', neq: '<>' } as const;
-
-/** Position of `id` in ascending `ids`, or -1. */
-function positionOf(ids: Float64Array, id: number): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ids[mid]! < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < ids.length && ids[lo] === id ? lo : -1;
-}
 
 function idsWhere(ctx: CompileContext, keep: Keep): RawBuilder<boolean> {
   const s = ctx.segmentation!;
