@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { auditAs } from '../audit/audit-log.ts';
+import { auditAs } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import type { Caller } from './caller.ts';

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Actor } from '../access/caller.ts';
-import { recordAudit } from '../audit/audit-log.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { clockNow } from '../shared/clock.ts';
 import type { MonthRangeQuery, SpendItem, SpendPutResult, SpendRow } from './acquisition-contract.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Actor } from '../access/caller.ts';
-import { recordAudit } from '../audit/audit-log.ts';
+import { recordAudit } from '../audit/index.ts';
 import { ChannelError, type ChannelName } from '../channels/channel.ts';
 import { channelAdapter } from '../channels/channel-config.ts';
 import type { Schema } from '../db/schema.ts';

@@ -1,7 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { z } from 'zod';
 import type { Actor } from '../access/caller.ts';
-import { recordAudit } from '../audit/audit-log.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { CouponTemplatesTable, Schema } from '../db/schema.ts';
 import { isCalendarDate } from '../shared/calendar-date.ts';
 import { InvalidInputError, NotFoundError, parseInput, RetainError } from '../shared/errors.ts';

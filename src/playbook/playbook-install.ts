@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../access/caller.ts';
-import { recordAudit } from '../audit/audit-log.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
 import type { Journey } from '../journeys/journey-model.ts';
 import { parseJourney } from '../journeys/journey-parse.ts';

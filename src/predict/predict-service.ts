@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Actor } from '../access/caller.ts';
-import { recordAudit } from '../audit/audit-log.ts';
+import { recordAudit } from '../audit/index.ts';
 import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
 import type { PredictionFitsTable, Schema } from '../db/schema.ts';
 import { NotFoundError } from '../shared/errors.ts';

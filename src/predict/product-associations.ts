@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Actor } from '../access/caller.ts';
-import { recordAudit } from '../audit/audit-log.ts';
+import { recordAudit } from '../audit/index.ts';
 import { CopyBinaryWriter } from '../db/copy-binary-writer.ts';
 import type { Session, StoreOrKysely } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Actor } from '../access/caller.ts';
-import { recordAudit } from '../audit/audit-log.ts';
+import { recordAudit } from '../audit/index.ts';
 import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import type { CustomerReplenishment, ProductInterval, ProductIntervalPage } from './product-contract.ts';

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor } from '../access/caller.ts';
-import { recordAudit } from '../audit/audit-log.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { Schema, SurveysTable } from '../db/schema.ts';
 import { NotFoundError, parseInput, RetainError } from '../shared/errors.ts';
 import { assertSafeInput } from '../shared/safe-input.ts';

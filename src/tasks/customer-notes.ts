@@ -2,7 +2,7 @@ export { NOTE_TYPES, RECORD_STATUSES } from './task-codes.ts';
 
 import type { Kysely } from 'kysely';
 import type { Actor } from '../access/caller.ts';
-import { recordAudit } from '../audit/audit-log.ts';
+import { recordAudit } from '../audit/index.ts';
 import { requireCustomer } from '../customers/customer-profile.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError } from '../shared/errors.ts';

@@ -4,7 +4,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../../access/api-key-se
 import { resetMemberPassword } from '../../access/password-service.ts';
 import { ROLES } from '../../access/roles.ts';
 import { type getUser, listUsers, removeUser, updateMember } from '../../access/user-service.ts';
-import { auditAs, listAudit } from '../../audit/audit-log.ts';
+import { auditAs, listAudit } from '../../audit/index.ts';
 import {
   AuditPage,
   KeyCreated,

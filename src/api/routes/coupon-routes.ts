@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditAs } from '../../audit/audit-log.ts';
+import { auditAs } from '../../audit/index.ts';
 import { existingCustomerIds, requireCustomer } from '../../customers/customer-profile.ts';
 import { normalizeCouponCode } from '../../loyalty/coupon-code.ts';
 import { issueCoupons } from '../../loyalty/coupon-issue.ts';

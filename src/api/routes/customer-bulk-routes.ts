@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditAs } from '../../audit/audit-log.ts';
+import { auditAs } from '../../audit/index.ts';
 import { searchCustomers } from '../../customers/customer-search.ts';
 import { addTag } from '../../customers/tag-service.ts';
 import { safeRow } from '../../shared/csv-safe.ts';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can } from '../../access/roles.ts';
 import { getUser } from '../../access/user-service.ts';
-import { auditAs } from '../../audit/audit-log.ts';
+import { auditAs } from '../../audit/index.ts';
 import { customer360 } from '../../customers/customer-360.ts';
 import { CustomerExportSchema, CustomerPageSchema } from '../../customers/customer-contract.ts';
 import { eraseCustomer } from '../../customers/customer-erase.ts';

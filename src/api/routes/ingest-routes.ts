@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Caller } from '../../access/caller.ts';
 import { can } from '../../access/roles.ts';
-import { auditAs } from '../../audit/audit-log.ts';
+import { auditAs } from '../../audit/index.ts';
 import type { Database } from '../../db/database.ts';
 import type { Schema } from '../../db/schema.ts';
 import { batchRecords } from '../../importing/batch-source.ts';

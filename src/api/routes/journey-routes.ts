@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditAs } from '../../audit/audit-log.ts';
+import { auditAs } from '../../audit/index.ts';
 import { backtestJourney } from '../../journeys/journey-backtest.ts';
 import {
   BacktestSchema,

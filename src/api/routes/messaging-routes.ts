@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can } from '../../access/roles.ts';
-import { auditAs } from '../../audit/audit-log.ts';
+import { auditAs } from '../../audit/index.ts';
 import { CHANNELS } from '../../channels/channel.ts';
 import { listChannels, setChannel } from '../../channels/channel-config.ts';
 import { testChannel } from '../../channels/channel-test-send.ts';

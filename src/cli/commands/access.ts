@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../access/api-key-service.ts';
 import { cliActor } from '../../access/caller.ts';
 import { requireRole } from '../../access/user-service.ts';
-import { listAudit, recordAudit } from '../../audit/audit-log.ts';
+import { listAudit, recordAudit } from '../../audit/index.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';

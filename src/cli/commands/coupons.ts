@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { cliActor } from '../../access/caller.ts';
-import { recordAudit } from '../../audit/audit-log.ts';
+import { recordAudit } from '../../audit/index.ts';
 import { findCustomerId } from '../../customers/customer-profile.ts';
 import { minorDigits, parseMoney } from '../../importing/money-parse.ts';
 import { normalizeCouponCode } from '../../loyalty/coupon-code.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { cliActor } from '../../access/caller.ts';
-import { recordAudit } from '../../audit/audit-log.ts';
+import { recordAudit } from '../../audit/index.ts';
 import { listChannels, requireChannel, setChannel } from '../../channels/channel-config.ts';
 import { testChannel } from '../../channels/channel-test-send.ts';
 import { findCustomerId } from '../../customers/customer-profile.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { cliActor } from '../../access/caller.ts';
-import { recordAudit } from '../../audit/audit-log.ts';
+import { recordAudit } from '../../audit/index.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import {
   changeWorkspace,
