@@ -138,7 +138,7 @@ async function customerCount(workspaceId: number): Promise<number> {
 
 /**
  * Every 200th recorded stage and every 200th (offset 100) recorded group set to another value, in
- * one transaction, as a foreign writer would: the table's trigger (migration 0051) moves the
+ * one transaction, as a foreign writer would: the table's trigger (migration 0049) moves the
  * states' version on.
  */
 async function alterOnePercent(workspaceId: number) {

@@ -31,7 +31,7 @@ export function decodeStates(bytes: Uint8Array): RecordedStates {
 
 /**
  * In the caller's transaction writing customer_states: the next version, and no snapshot. Writing
- * a row does the same by trigger (migration 0051); either way once per transaction.
+ * a row does the same by trigger (migration 0049); either way once per transaction.
  */
 export async function bumpStatesVersion(db: Kysely<Schema>, workspaceId: number): Promise<void> {
   await sql`select bump_customer_states_version(${workspaceId}::int)`.execute(db);
