@@ -172,30 +172,74 @@ function cellText(value: ExcelJS.CellValue): string {
   return String(value);
 }
 
-function openXlsx(path: string, totalBytes: number, label: string): RecordSource {
-  const raw = createReadStream(path);
+/**
+ * Above this size an .xlsx whose parts the streaming reader cannot follow is refused rather than
+ * loaded whole (an in-memory workbook takes tens of times its file size).
+ */
+export const XLSX_IN_MEMORY_MAX_BYTES = 32 << 20;
+
+function rowCells(values: ExcelJS.CellValue[]): string[] {
+  const cells = values.slice(1).map(cellText);
+  for (let i = 0; i < cells.length; i++) cells[i] ??= '';
+  return cells;
+}
+
+const isBlank = (cells: string[]) => cells.every((c) => c.trim() === '');
+
+/** The first sheet's rows, streamed: a large workbook never sits in memory whole. */
+async function* streamedRows(raw: Readable): AsyncIterable<FileRecord> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(raw, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'cache',
     worksheets: 'emit',
   });
+  for await (const sheet of reader) {
+    for await (const row of sheet) {
+      const cells = rowCells(row.values as ExcelJS.CellValue[]);
+      if (!isBlank(cells)) yield { line: row.number, cells };
+    }
+    return; // the first sheet holds the data
+  }
+}
+
+/** The first sheet's rows from the workbook read whole (any order of the archive's parts). */
+async function* wholeBookRows(path: string): AsyncIterable<FileRecord> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(path);
+  const sheet = book.worksheets[0];
+  if (!sheet) return;
+  const rows: FileRecord[] = [];
+  sheet.eachRow((row, line) => {
+    const cells = rowCells(row.values as ExcelJS.CellValue[]);
+    if (!isBlank(cells)) rows.push({ line, cells });
+  });
+  yield* rows;
+}
+
+function openXlsx(path: string, totalBytes: number, label: string): RecordSource {
+  const raw = createReadStream(path);
+  const unreadable = (error: unknown) => {
+    // exceljs messages may quote paths inside the archive, never the server's: keep them as hints.
+    const hint = (error as Error).message?.split('\n')[0]?.slice(0, 200) ?? '';
+    return new InvalidInputError(`${label}: not a readable .xlsx file (${hint.replaceAll(path, label)})`);
+  };
   async function* records(): AsyncIterable<FileRecord> {
+    let yielded = false;
     try {
-      for await (const sheet of reader) {
-        for await (const row of sheet) {
-          const values = row.values as ExcelJS.CellValue[];
-          const cells = values.slice(1).map(cellText);
-          for (let i = 0; i < cells.length; i++) cells[i] ??= '';
-          if (cells.every((c) => c.trim() === '')) continue;
-          yield { line: row.number, cells };
-        }
-        break; // the first sheet holds the data
+      for await (const record of streamedRows(raw)) {
+        yielded = true;
+        yield record;
       }
     } catch (error) {
-      // exceljs messages may quote paths inside the archive, never the server's: keep them as hints.
-      const hint = (error as Error).message?.split('\n')[0]?.slice(0, 200) ?? '';
-      throw new InvalidInputError(`${label}: not a readable .xlsx file (${hint.replaceAll(path, label)})`);
+      // The streaming reader needs the workbook part before the sheets; the zip format leaves the
+      // order free and some tools (and exceljs itself, now and then) write the sheets first.
+      if (yielded || totalBytes > XLSX_IN_MEMORY_MAX_BYTES) throw unreadable(error);
+      try {
+        yield* wholeBookRows(path);
+      } catch {
+        throw unreadable(error);
+      }
     } finally {
       raw.destroy();
     }
