@@ -6,8 +6,8 @@ import { effectiveIntervals, lastsDays, purchaseDays } from '../products/repleni
 import { conditionFilter } from '../segments/segment-service.ts';
 import { clockMinutes, nextWallTime, zonedInstant } from '../shared/zoned-time.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
+import { draw, pickArm } from './journey-entry.ts';
 import { durationMs, type Journey, type Step, type Trigger } from './journey-model.ts';
-import { draw, pickArm } from './journey-run.ts';
 import {
   awaitedHappened,
   onMonthDay,

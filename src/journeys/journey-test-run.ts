@@ -8,8 +8,8 @@ import { NotFoundError, RetainError } from '../shared/errors.ts';
 import { clockMinutes, nextWallTime } from '../shared/zoned-time.ts';
 import { findSurvey } from '../surveys/survey-service.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
+import { draw, pickArm } from './journey-entry.ts';
 import { durationMs, type Journey, type Step } from './journey-model.ts';
-import { draw, pickArm } from './journey-run.ts';
 import { findJourney } from './journey-service.ts';
 import { awaitedHappened } from './journey-triggers.ts';
 
