@@ -1,4 +1,6 @@
-// Loaded with --import into a measured process: prints its peak memory when it exits.
+// Loaded with --import into a measured process: prints its peak memory and CPU seconds when it exits.
 process.on('exit', () => {
-  process.stderr.write(`\nbench-peak-rss-kib=${process.resourceUsage().maxRSS}\n`);
+  const usage = process.resourceUsage();
+  const cpu = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+  process.stderr.write(`\nbench-peak-rss-kib=${usage.maxRSS}\nbench-cpu-seconds=${cpu.toFixed(2)}\n`);
 });
