@@ -1,26 +1,34 @@
 import { createHash } from 'node:crypto';
-import type { RawBuilder } from 'kysely';
+import type { RawBuilder, Selectable } from 'kysely';
+import type { JourneyEntriesTable } from '../db/schema.ts';
 import type { QueuedMessage } from '../messaging/send-message.ts';
 
-/** An entry as the runner holds it. */
-export interface Entry {
-  id: number;
-  journey_id: number;
-  customer_id: number;
-  entered_at: Date;
-  state: 'active' | 'waiting' | 'completed' | 'exited';
-  step: string | null;
-  wake_at: Date | null;
-  wait_since: Date | null;
-  arm: string | null;
-  holdout: boolean;
-  vars: Record<string, unknown>;
-  exit_reason: string | null;
+/**
+ * An entry as the runner holds it: the stored row's columns it reads (typed from the schema, so a
+ * renamed column reaches here) and three facts of its customer.
+ */
+export interface Entry
+  extends Pick<
+    Selectable<JourneyEntriesTable>,
+    | 'id'
+    | 'journey_id'
+    | 'customer_id'
+    | 'entered_at'
+    | 'state'
+    | 'step'
+    | 'wake_at'
+    | 'wait_since'
+    | 'arm'
+    | 'holdout'
+    | 'vars'
+    | 'exit_reason'
+    | 'version'
+  > {
+  /** The customer's own time zone, if known. */
   zone: string | null;
   external_id: string | null;
+  /** The customer was erased: the entry leaves. */
   erased: boolean;
-  /** The journey version the entry entered on: its steps are that version's. */
-  version: number;
 }
 
 /** Everything one transaction of entries writes besides the entries themselves. */
