@@ -48,7 +48,7 @@ export async function analyzeChangedTable(store: Database): Promise<string | und
  * every message of the workspace, three times per batch, once a broadcast had queued thousands),
  * where an index lookup each is right. One cheap catalog read when nothing is stale.
  */
-export async function analyzeIfGrown(db: Kysely<Schema>, table: keyof Schema & string): Promise<boolean> {
+export async function analyzeIfGrown(db: Kysely<Schema>, table: string): Promise<boolean> {
   const { rows } = await sql<{ grown: boolean }>`
     select pg_relation_size(c.oid) / current_setting('block_size')::int > 2 * c.relpages + 8 as grown
     from pg_class c where c.oid = to_regclass(${table})`.execute(db);
