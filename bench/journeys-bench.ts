@@ -12,6 +12,7 @@
  *   HTTP webhook sink, both in another process; beside nodemailer with a pooled transport sending
  *   the same number of mails straight to the same SMTP sink, and plain `node:http` keep-alive POSTs to the same
  *   HTTP sink. The sinks count what they received by idempotency key: exactly N distinct, none twice.
+ *   BENCH_BATCH sets the messages a round claims at a time (default: deliverDue's, 8 per sender).
  * The store with birthdays and email addresses is derived once from bench/out/api-store-N.
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -55,6 +56,8 @@ const part = process.env.BENCH_PART;
 const customers = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
 const sends = Number(process.env.BENCH_SENDS ?? 20_000);
 const day = process.env.BENCH_DAY ?? '2025-12-31';
+/** Messages a delivery round claims at a time (`deliverDue`'s `batch`; its default when unset). */
+const batch = process.env.BENCH_BATCH ? Number(process.env.BENCH_BATCH) : undefined;
 /** The as-of instant of the trigger scan: the morning of the day in the workspace's zone. */
 const scanAt = new Date(`${day}T08:00:00+08:00`);
 /** The sends' instant: mid-afternoon in Asia/Shanghai, outside the default quiet hours. */
@@ -403,7 +406,7 @@ async function benchSends(store: Database, workspaceIn: Workspace) {
       const tally = { ...NO_DELIVERIES, rounds: 0 };
       const [, retainMs] = await timed(async () => {
         for (;;) {
-          const d = await deliverDue(db, workspace, sendAt);
+          const d = await deliverDue(db, workspace, sendAt, { batch });
           if (!d.claimed) break;
           tally.rounds++;
           for (const k of Object.keys(d) as (keyof typeof d)[]) tally[k] += d[k];

@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.ts';
+import type { Schema } from './schema.ts';
 
 /**
  * PostgreSQL's autovacuum analyzes a table once this many rows plus this share of its rows have
@@ -37,4 +38,21 @@ export async function analyzeChangedTable(store: Database): Promise<string | und
   await new Promise((resolve) => setImmediate(resolve));
   await sql`analyze ${sql.table(table)}`.execute(store.db);
   return table;
+}
+
+/**
+ * Analyzes `table` when it has more than doubled (by pages) since its last analyze, and answers
+ * whether it did; for a store without autovacuum (the caller knows), before work that joins a few
+ * rows of the table by key. With row counts from when the table was nearly empty the planner
+ * joins a batch of 64 keys by reading the whole workspace's rows (a delivery round's writes read
+ * every message of the workspace, three times per batch, once a broadcast had queued thousands),
+ * where an index lookup each is right. One cheap catalog read when nothing is stale.
+ */
+export async function analyzeIfGrown(db: Kysely<Schema>, table: string): Promise<boolean> {
+  const { rows } = await sql<{ grown: boolean }>`
+    select pg_relation_size(c.oid) / current_setting('block_size')::int > 2 * c.relpages + 8 as grown
+    from pg_class c where c.oid = to_regclass(${table})`.execute(db);
+  if (!rows[0]?.grown) return false;
+  await sql`analyze ${sql.table(table)}`.execute(db);
+  return true;
 }

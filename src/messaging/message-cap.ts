@@ -17,7 +17,7 @@ const alone = new WeakMap<Kysely<Schema>, Promise<boolean>>();
  * Whether the store runs every statement by itself: PGlite (PostgreSQL built for wasm32) has one
  * session, held by one process, and runs one statement at a time. Asked once per handle.
  */
-function runsAlone(db: Kysely<Schema>): Promise<boolean> {
+export function runsAlone(db: Kysely<Schema>): Promise<boolean> {
   let answer = alone.get(db);
   if (!answer) {
     answer = sql<{ alone: boolean }>`select version() like '%wasm32%' as alone`

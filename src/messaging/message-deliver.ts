@@ -2,11 +2,12 @@ import type { Kysely } from 'kysely';
 import { ChannelError } from '../channels/channel.ts';
 import { recordWecomSend, takeWecomQuota, WECOM_QUOTA_REASON } from '../channels/wecom-customer-quota.ts';
 import type { Schema } from '../db/schema.ts';
+import { analyzeIfGrown } from '../db/table-statistics.ts';
 import { RetainError } from '../shared/errors.ts';
 import { todayIn } from '../shared/local-date.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
 import { readSettings } from '../workspaces/workspace-settings.ts';
-import { takeCapPlaces } from './message-cap.ts';
+import { runsAlone, takeCapPlaces } from './message-cap.ts';
 import { type Claimed, claimDue, LeaseKeeper, leaseMilliseconds, roundClock } from './message-claim.ts';
 import { roundFacts } from './message-facts.ts';
 import { type OutcomeFields, OutcomeWriter } from './message-outcomes.ts';
@@ -204,6 +205,9 @@ export async function deliverDue(
   const concurrency = options.concurrency ?? 8;
   const batchSize = Math.max(1, Math.min(options.batch ?? concurrency * 8, limit));
   const leaseMs = leaseMilliseconds();
+  // The embedded store has no autovacuum: a queue just filled (a broadcast) would otherwise be
+  // planned as nearly empty, and every claim and outcome write would read all of it.
+  if (await runsAlone(db)) await analyzeIfGrown(db, 'messages');
   const clock = await roundClock(db);
   const first = await claimDue(db, ws, now, { size: batchSize, leaseMs, ids: options.ids, at: clock() });
   const counts: DeliveryCounts = { ...NO_DELIVERIES };

@@ -37,8 +37,21 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
+/** The last wall clock read per zone: a delivery round asks for one instant thousands of times. */
+const lastRead = new Map<string, { at: number; clock: WallClock }>();
+
 /** The local date, time of day and weekday of `at` in `zone`. */
 export function wallClock(at: Date, zone: string): WallClock {
+  const seen = lastRead.get(zone);
+  if (seen?.at === at.getTime()) return { ...seen.clock };
+  const clock = readWallClock(at, zone);
+  // Bounded: zones are few, but a customer attribute could name many.
+  if (lastRead.size >= 64) lastRead.clear();
+  lastRead.set(zone, { at: at.getTime(), clock });
+  return { ...clock };
+}
+
+function readWallClock(at: Date, zone: string): WallClock {
   const parts = Object.fromEntries(
     format(zone)
       .formatToParts(at)
