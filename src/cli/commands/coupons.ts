@@ -5,11 +5,7 @@ import { minorDigits, parseMoney } from '../../importing/money-parse.ts';
 import { normalizeCouponCode } from '../../loyalty/coupon-code.ts';
 import { issueCouponsAs } from '../../loyalty/coupon-issue.ts';
 import { couponReport, findCoupon } from '../../loyalty/coupon-report.ts';
-import {
-  addCouponTemplate,
-  findCouponTemplate,
-  listCouponTemplates,
-} from '../../loyalty/coupon-template.ts';
+import { addCouponTemplate, findCouponTemplate, listCouponTemplates } from '../../loyalty/coupon-template.ts';
 import { segmentMemberIds } from '../../segments/segment-service.ts';
 import { toMinorUnits } from '../../shared/decimal.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
