@@ -19,14 +19,13 @@ import {
 } from '../../loyalty/referrals.ts';
 import { customerTier, evaluateTiersAs } from '../../loyalty/tier-evaluate.ts';
 import { todayIn } from '../../shared/local-date.ts';
-import { changeSettings, updateWorkspace } from '../../workspaces/workspace-change.ts';
 import {
   WorkspaceChangeBody,
   WorkspaceInfoSchema,
   WorkspaceSchema,
   WorkspaceSettingsSchema,
 } from '../../workspaces/workspace-contract.ts';
-import { zoneLocked } from '../../workspaces/workspace-service.ts';
+import { changeSettings, updateWorkspace, zoneLocked } from '../../workspaces/workspace-service.ts';
 import { readSettings } from '../../workspaces/workspace-settings.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';

@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
 import { cliActor } from '../../access/caller.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
-import { changeSettings, updateWorkspace } from '../../workspaces/workspace-change.ts';
-import { createWorkspace, listWorkspaces } from '../../workspaces/workspace-service.ts';
+import {
+  changeSettings,
+  createWorkspace,
+  listWorkspaces,
+  updateWorkspace,
+} from '../../workspaces/workspace-service.ts';
 import { readSettings } from '../../workspaces/workspace-settings.ts';
 import { withStore, withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
