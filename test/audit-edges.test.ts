@@ -43,6 +43,7 @@ async function auditOf(db: Database['db']) {
     .where('name', '=', 'shop')
     .executeTakeFirstOrThrow();
   const keys = await db.selectFrom('api_keys').select(['id', 'name']).execute();
+  const coupons = await db.selectFrom('coupon_templates').select(['id', 'name']).execute();
   const rows = await db
     .selectFrom('audit_log')
     .select(['action', 'object_type', 'object_id', 'detail', 'actor_kind'])
@@ -54,9 +55,11 @@ async function auditOf(db: Database['db']) {
     object_id:
       r.object_type === 'api_key'
         ? `key:${keys.find((k) => String(k.id) === r.object_id)?.name}`
-        : r.object_type === 'workspace' && r.object_id === String(ws.id)
-          ? 'shop'
-          : r.object_id,
+        : r.object_type === 'coupon_template'
+          ? `coupon:${coupons.find((c) => String(c.id) === r.object_id)?.name}`
+          : r.object_type === 'workspace' && r.object_id === String(ws.id)
+            ? 'shop'
+            : r.object_id,
     actor_kind,
   }));
 }
@@ -134,6 +137,14 @@ describe.each(storesUnderTest())('audited services, API and CLI alike ($name)', 
     expect((await retain(['apikeys', 'create', '--role', 'operator', '--name', 'pos'])).code).toBe(0);
     expect((await call('PATCH', '/workspace/settings', { 'points.enabled': true })).status).toBe(200);
     expect((await retain(['workspace', 'settings', '--set', 'points.enabled=true'])).code).toBe(0);
+    expect((await call('PATCH', '/workspace', { timezone: 'Europe/Berlin' })).status).toBe(200);
+    expect((await retain(['workspace', 'change', '--timezone', 'Europe/Berlin'])).code).toBe(0);
+    const coupon = { name: '满100减10', kind: 'amount_off', amount_off: 1000, threshold: 10000 };
+    expect((await call('POST', '/coupon-templates', coupon)).status).toBe(201);
+    const cliCoupon = ['--kind', 'amount_off', '--amount-off', '10', '--threshold', '100'];
+    expect((await retain(['coupons', 'create-template', '满100减10', ...cliCoupon])).code).toBe(0);
+    expect((await call('POST', '/points/expire', { as_of: '2026-01-01' })).status).toBe(200);
+    expect((await retain(['points', 'expire', '--as-of', '2026-01-01'])).code).toBe(0);
 
     // Refused: settings that are not a URL, a template whose Liquid does not parse.
     expect(
@@ -165,6 +176,24 @@ describe.each(storesUnderTest())('audited services, API and CLI alike ($name)', 
         object_type: 'workspace',
         object_id: 'shop',
         detail: { set: ['points.enabled'] },
+      },
+      {
+        action: 'workspace.change',
+        object_type: 'workspace',
+        object_id: 'shop',
+        detail: { timezone: 'Europe/Berlin' },
+      },
+      {
+        action: 'coupon_template.create',
+        object_type: 'coupon_template',
+        object_id: 'coupon:满100减10',
+        detail: { name: '满100减10', kind: 'amount_off' },
+      },
+      {
+        action: 'points.expire',
+        object_type: 'workspace',
+        object_id: 'shop',
+        detail: { as_of: '2026-01-01', customers: 0, points: 0 },
       },
     ];
     const fromApi = await auditOf(database.db);
