@@ -46,6 +46,30 @@ export async function createApiKey(
   return { key, info: toInfo(row) };
 }
 
+/**
+ * {@link createApiKey} as admins do it (API and CLI alike): the key and its `api_key.create`
+ * audit row (role and name, never the key) commit together.
+ */
+export function addApiKey(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  actor: Actor,
+  input: { name: string; role: Role },
+): Promise<{ key: string; info: ApiKeyInfo }> {
+  return audited(
+    db,
+    workspaceId,
+    actor,
+    (trx) => createApiKey(trx, workspaceId, { ...input, createdBy: actor.label }),
+    ({ info }) => ({
+      action: 'api_key.create',
+      objectType: 'api_key',
+      objectId: info.id,
+      detail: { role: info.role, name: info.name },
+    }),
+  );
+}
+
 function toInfo(row: {
   id: number;
   name: string;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
+import { type Actor, audited } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, parseInput } from '../shared/errors.ts';
 import { CHANNELS, type ChannelAdapter, type ChannelName } from './channel.ts';
@@ -97,6 +98,27 @@ export async function listChannels(db: Kysely<Schema>, workspaceId: number) {
     ),
     updated_at: r.updated_at,
   }));
+}
+
+/**
+ * {@link setChannel} as admins do it (API and CLI alike): the settings and their `channel.set`
+ * audit row commit together. The row names the channel only, never a setting or secret.
+ */
+export function configureChannel(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  actor: Actor,
+  channel: ChannelName,
+  config: unknown,
+  secrets: Record<string, string | undefined>,
+): Promise<void> {
+  return audited(
+    db,
+    workspaceId,
+    actor,
+    (trx) => setChannel(trx, workspaceId, channel, config, secrets),
+    () => ({ action: 'channel.set', objectType: 'channel', objectId: channel }),
+  );
 }
 
 /** The adapter for a configured channel; a clear error when it is not configured. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { ChannelError, type ChannelName } from './channel.ts';
@@ -48,4 +49,26 @@ export async function testChannel(
   } finally {
     await adapter.close?.();
   }
+}
+
+/**
+ * {@link testChannel} as admins run it (API and CLI alike), audited as `channel.test` with whether
+ * it was sent. Nothing changes in the database, so the row is written after the provider answered
+ * (no transaction is held open across the provider's call); a refused input writes none.
+ */
+export async function runChannelTest(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  actor: Actor,
+  channel: ChannelName,
+  to: string | undefined,
+): Promise<ChannelTestResult> {
+  const result = await testChannel(db, workspaceId, channel, to);
+  await recordAudit(db, workspaceId, actor, {
+    action: 'channel.test',
+    objectType: 'channel',
+    objectId: channel,
+    detail: { sent: result.sent },
+  });
+  return result;
 }

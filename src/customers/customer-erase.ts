@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { clearEventProperties } from '../events/event-history.ts';
 import { deleteIdentities } from '../identity/identity-erase.ts';
@@ -9,12 +10,13 @@ import { forgetServiceRecords } from '../tasks/customer-notes.ts';
 /**
  * Erases a customer's personal data on request: identities, personal fields, tags, event
  * properties, segment memberships and service notes go (task titles and notes are blanked); the customer row stays as an anonymous id so orders,
- * and every figure computed from them, are unchanged.
+ * and every figure computed from them, are unchanged. Audited as `customer.erase` in the same transaction.
  */
 export async function eraseCustomer(
   db: Kysely<Schema>,
   workspaceId: number,
   customerId: number,
+  actor: Actor,
 ): Promise<{ identities: number }> {
   return db.transaction().execute(async (trx) => {
     const erased = await trx
@@ -50,6 +52,13 @@ export async function eraseCustomer(
       .execute();
     await forgetSegmentMember(trx, workspaceId, customerId);
     await forgetServiceRecords(trx, workspaceId, customerId);
+    // Audited with the erasure: the request and its record commit together.
+    await recordAudit(trx, workspaceId, actor, {
+      action: 'customer.erase',
+      objectType: 'customer',
+      objectId: customerId,
+      detail: { identities_removed: identities },
+    });
     return { identities };
   });
 }

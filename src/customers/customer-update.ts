@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { type Actor, audited } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { NotFoundError } from '../shared/errors.ts';
 
@@ -42,4 +43,29 @@ export async function updateCustomer(
     .where('erased_at', 'is', null)
     .executeTakeFirst();
   if (result.numUpdatedRows === 0n) throw new NotFoundError(`customer ${customerId} not found`);
+}
+
+/**
+ * {@link updateCustomer} as people do it, audited as `customer.update` in its transaction with
+ * the names of the fields changed (never their values, which are personal data).
+ */
+export function changeCustomer(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  actor: Actor,
+  customerId: number,
+  changes: CustomerChanges,
+): Promise<void> {
+  return audited(
+    db,
+    workspaceId,
+    actor,
+    (trx) => updateCustomer(trx, workspaceId, customerId, changes),
+    () => ({
+      action: 'customer.update',
+      objectType: 'customer',
+      objectId: customerId,
+      detail: { fields: Object.keys(changes) },
+    }),
+  );
 }

@@ -1,6 +1,8 @@
 import { type Kysely, sql } from 'kysely';
+import { type Actor, audited } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError } from '../shared/errors.ts';
+import { requireCustomer } from './customer-profile.ts';
 
 /** Tags are short labels: trimmed, 1–64 characters, no commas (they separate tags in files). */
 export function normalizeTag(tag: string): string {
@@ -58,6 +60,56 @@ export function removeTag(
   source = 'manual',
 ): Promise<number> {
   return changeTag(db, workspaceId, tag, customerIds, 'removed', source);
+}
+
+/**
+ * Tags or untags one customer as people do it (not found for another workspace's), audited as
+ * `customer.tag.add` / `customer.tag.remove` in its transaction; returns whether anything changed.
+ */
+export function tagOneCustomer(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  actor: Actor,
+  change: { customerId: number; tag: string; remove?: boolean },
+): Promise<boolean> {
+  const { customerId, tag, remove } = change;
+  return audited(
+    db,
+    workspaceId,
+    actor,
+    async (trx) => {
+      await requireCustomer(trx, workspaceId, customerId);
+      const n = await (remove ? removeTag : addTag)(trx, workspaceId, tag, [customerId], actor.label);
+      return n > 0;
+    },
+    () => ({
+      action: remove ? 'customer.tag.remove' : 'customer.tag.add',
+      objectType: 'customer',
+      objectId: customerId,
+      detail: { tag },
+    }),
+  );
+}
+
+/** Tags many customers at once (others' ids are ignored), audited as `customer.tag.bulk`. */
+export function tagCustomers(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  actor: Actor,
+  tag: string,
+  customerIds: readonly number[],
+): Promise<number> {
+  return audited(
+    db,
+    workspaceId,
+    actor,
+    (trx) => addTag(trx, workspaceId, tag, customerIds, actor.label),
+    (added) => ({
+      action: 'customer.tag.bulk',
+      objectType: 'customer',
+      detail: { tag, customers: customerIds.length, added },
+    }),
+  );
 }
 
 /** Every tag in the workspace with how many customers carry it. */

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import { refreshCustomerAggregates } from '../customers/customer-aggregates.ts';
 import type { Database } from '../db/database.ts';
 import { InvalidInputError, NotFoundError } from '../shared/errors.ts';
@@ -6,15 +7,17 @@ import { mergeCustomers } from './customer-merge.ts';
 
 /**
  * Merges customer `mergedId` into `survivorId` by hand (an operator found they are one person):
- * everything moves to the survivor, the merge is logged with `source`, aggregates are refreshed.
+ * everything moves to the survivor, the merge is logged as `manual:<actor>`, aggregates are refreshed,
+ * and `customer.merge` is audited in the same transaction.
  */
 export async function mergeTwoCustomers(
   database: Database,
   workspaceId: number,
   survivorId: number,
   mergedId: number,
-  source: string,
+  actor: Actor,
 ): Promise<void> {
+  const source = `manual:${actor.label}`;
   if (survivorId === mergedId) throw new InvalidInputError('a customer cannot be merged into itself');
   await database.withSession(async (session) => {
     const db = session.db;
@@ -42,6 +45,12 @@ export async function mergeTwoCustomers(
       await sql`drop table if exists manual_touched`.execute(db);
       await sql`create temp table manual_touched as select ${survivorId}::bigint as customer_id`.execute(db);
       await refreshCustomerAggregates(session, workspaceId, 'manual_touched');
+      await recordAudit(db, workspaceId, actor, {
+        action: 'customer.merge',
+        objectType: 'customer',
+        objectId: survivorId,
+        detail: { merged: mergedId },
+      });
       await sql`commit`.execute(db);
     } catch (error) {
       await sql`rollback`.execute(db);

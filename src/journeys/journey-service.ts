@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Actor } from '../access/caller.ts';
 import { getUser } from '../access/user-service.ts';
-import { recordAudit } from '../audit/index.ts';
+import { audited, recordAudit } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { findCouponTemplate } from '../loyalty/coupon-template.ts';
 import { checkTemplateSyntax } from '../messaging/template-render.ts';
@@ -279,4 +279,28 @@ export async function setJourneyStatus(
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', journey.id)
     .execute();
+}
+
+/**
+ * Pauses or resumes a journey as people do it (API and CLI alike): the change and its
+ * `journey.pause` / `journey.resume` audit row commit together.
+ */
+export function pauseOrResumeJourney(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  actor: Actor,
+  name: string,
+  status: 'active' | 'paused',
+): Promise<void> {
+  return audited(
+    db,
+    workspaceId,
+    actor,
+    (trx) => setJourneyStatus(trx, workspaceId, name, status),
+    () => ({
+      action: status === 'paused' ? 'journey.pause' : 'journey.resume',
+      objectType: 'journey',
+      objectId: name,
+    }),
+  );
 }

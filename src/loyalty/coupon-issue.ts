@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { type Actor, audited } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { newCouponCodes } from './coupon-code.ts';
 import { type CouponTemplate, faceValue } from './coupon-template.ts';
@@ -36,6 +37,31 @@ export async function issueCoupons(
   from: IssueSource,
 ): Promise<IssueResult> {
   return db.transaction().execute((trx) => issueCouponsInTransaction(trx, template, customerIds, from));
+}
+
+/**
+ * {@link issueCoupons} as people do it (API and CLI alike): the coupons and their `coupon.issue`
+ * audit row (how many, and the segment when issued to one) commit together.
+ */
+export function issueCouponsAs(
+  db: Kysely<Schema>,
+  template: CouponTemplate,
+  customerIds: readonly number[],
+  from: IssueSource,
+  actor: Actor,
+): Promise<IssueResult> {
+  return audited(
+    db,
+    template.workspace_id,
+    actor,
+    (trx) => issueCouponsInTransaction(trx, template, customerIds, from),
+    (result) => ({
+      action: 'coupon.issue',
+      objectType: 'coupon_template',
+      objectId: template.id,
+      detail: { issued: result.issued, segment: from.source === 'segment' ? (from.ref ?? null) : null },
+    }),
+  );
 }
 
 /** {@link issueCoupons} inside a transaction the caller holds (an import, a referral reward). */

@@ -1,7 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { z } from 'zod';
 import type { Actor } from '../access/caller.ts';
-import { recordAudit } from '../audit/index.ts';
+import { audited, recordAudit } from '../audit/index.ts';
 import type { CouponTemplatesTable, Schema } from '../db/schema.ts';
 import { isCalendarDate } from '../shared/calendar-date.ts';
 import { InvalidInputError, NotFoundError, parseInput, RetainError } from '../shared/errors.ts';
@@ -114,6 +114,27 @@ export async function createCouponTemplate(
     .executeTakeFirst();
   if (!created) throw new RetainError('conflict', `coupon template "${t.name}" already exists`);
   return created;
+}
+
+/** {@link createCouponTemplate} as people do it (API and CLI alike), audited in its transaction. */
+export function addCouponTemplate(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  actor: Actor,
+  input: unknown,
+): Promise<CouponTemplate> {
+  return audited(
+    db,
+    workspace.id,
+    actor,
+    (trx) => createCouponTemplate(trx, workspace, input),
+    (template) => ({
+      action: 'coupon_template.create',
+      objectType: 'coupon_template',
+      objectId: template.id,
+      detail: { name: template.name, kind: template.kind },
+    }),
+  );
 }
 
 /** A template by name or id; not found for other workspaces'. */

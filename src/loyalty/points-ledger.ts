@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { type Actor, recordAudit } from '../audit/index.ts';
+import { type Actor, audited, recordAudit } from '../audit/index.ts';
 import type { PointsKind, Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
 import type { Workspace } from '../workspaces/workspace-service.ts';
@@ -144,6 +144,27 @@ export async function expirePoints(
       returning -points as points
     ) select count(*)::int as customers, coalesce(sum(points), 0)::int as points from added`.execute(db);
   return result.rows[0]!;
+}
+
+/** {@link expirePoints} as people run it (API and CLI alike), audited in its transaction. */
+export function expirePointsAs(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  actor: Actor,
+  asOf: string,
+): Promise<{ customers: number; points: number }> {
+  return audited(
+    db,
+    workspace.id,
+    actor,
+    (trx) => expirePoints(trx, workspace, asOf),
+    (result) => ({
+      action: 'points.expire',
+      objectType: 'workspace',
+      objectId: workspace.id,
+      detail: { as_of: asOf, ...result },
+    }),
+  );
 }
 
 /**

@@ -50,6 +50,22 @@ export async function referralCodeFor(
   throw new Error('could not create a unique referral code');
 }
 
+/** {@link referralCodeFor} as people ask for it (API and CLI alike), audited as `referral.code`. */
+export function referralCodeAs(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  actor: Actor,
+  customerId: number,
+): Promise<string> {
+  return audited(
+    db,
+    workspaceId,
+    actor,
+    (trx) => referralCodeFor(trx, workspaceId, customerId),
+    () => ({ action: 'referral.code', objectType: 'customer', objectId: customerId }),
+  );
+}
+
 /**
  * Links a new customer to the owner of a referral code. Refused: one's own code, a customer who
  * already bought or was already referred, and loops (the referrer was brought, directly or through

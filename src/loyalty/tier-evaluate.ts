@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { type Actor, audited } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { insertKnownEvents } from '../events/events-import.ts';
 import { VALID_ORDER } from '../orders/order-status.ts';
@@ -134,4 +135,28 @@ export async function customerTier(db: Kysely<Schema>, workspace: Workspace, cus
   if (!row) return undefined;
   const level = readSettings(workspace.settings).tiers.levels.find((l) => l.code === row.tier);
   return { ...row, level };
+}
+
+/**
+ * {@link evaluateTiers} for every customer, as people run it (API and CLI alike): the changes and
+ * their `tiers.evaluate` audit row (the date and the counts) commit together.
+ */
+export function evaluateTiersAs(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  actor: Actor,
+  asOf: string,
+): Promise<TierChanges> {
+  return audited(
+    db,
+    workspace.id,
+    actor,
+    (trx) => evaluateTiers(trx, workspace, asOf),
+    (changes) => ({
+      action: 'tiers.evaluate',
+      objectType: 'workspace',
+      objectId: workspace.id,
+      detail: { as_of: asOf, ...changes },
+    }),
+  );
 }

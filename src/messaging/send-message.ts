@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { type Actor, recordAudit } from '../audit/index.ts';
 import { requireCustomer } from '../customers/customer-profile.ts';
 import type { Schema } from '../db/schema.ts';
 import { clockNow } from '../shared/clock.ts';
@@ -111,6 +112,28 @@ export async function sendMessage(
     db,
   );
   return { ...row.rows[0]!, fresh: id !== undefined };
+}
+
+/**
+ * {@link sendMessage} as a person asks for it (API and CLI alike), audited as `message.send` when
+ * the key was fresh. The row is written after delivery was tried, since no transaction may stay
+ * open across the provider's call; it names the template and outcome, never the address.
+ */
+export async function sendMessageAs(
+  db: Kysely<Schema>,
+  workspace: Workspace,
+  actor: Actor,
+  request: SendRequest,
+): Promise<SendResult> {
+  const result = await sendMessage(db, workspace, request);
+  if (result.fresh)
+    await recordAudit(db, workspace.id, actor, {
+      action: 'message.send',
+      objectType: 'customer',
+      objectId: request.customerId,
+      detail: { template: request.template, status: result.status },
+    });
+  return result;
 }
 
 /** Records that a customer no longer wants `purpose` messages on `channel` (or `all`). */

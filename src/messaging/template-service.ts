@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { type Actor, audited } from '../audit/index.ts';
 import { CHANNELS } from '../channels/channel.ts';
 import type { Schema } from '../db/schema.ts';
 import { NotFoundError, parseInput } from '../shared/errors.ts';
@@ -33,7 +34,7 @@ export async function saveTemplates(
       checkTemplateSyntax(text, `template "${t.name}" subject (${locale})`);
     return t;
   });
-  await db.transaction().execute(async (trx) => {
+  const save = async (trx: Kysely<Schema>) => {
     for (const t of parsed) {
       const values = {
         workspace_id: workspaceId,
@@ -57,7 +58,9 @@ export async function saveTemplates(
         )
         .execute();
     }
-  });
+  };
+  // Inside the caller's transaction when there is one (an audited apply).
+  await (db.isTransaction ? save(db) : db.transaction().execute(save));
   return parsed.map((t) => t.name);
 }
 
@@ -81,4 +84,28 @@ export async function listTemplates(db: Kysely<Schema>, workspaceId: number) {
     .where('workspace_id', '=', workspaceId)
     .orderBy('name')
     .execute();
+}
+
+/**
+ * {@link saveTemplates} as people do it (API and CLI alike): the templates and one
+ * `template.apply` audit row naming them commit together, or nothing does.
+ */
+export function applyTemplates(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  actor: Actor,
+  inputs: readonly unknown[],
+): Promise<string[]> {
+  return audited(
+    db,
+    workspaceId,
+    actor,
+    (trx) => saveTemplates(trx, workspaceId, inputs),
+    (names) => ({
+      action: 'template.apply',
+      objectType: 'template',
+      objectId: names.length === 1 ? names[0] : null,
+      detail: { names },
+    }),
+  );
 }

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../access/api-key-service.ts';
+import { addApiKey, listApiKeys, revokeApiKey } from '../../access/api-key-service.ts';
 import { resetMemberPassword } from '../../access/password-service.ts';
 import { ROLES } from '../../access/roles.ts';
 import { type getUser, listUsers, removeUser, updateMember } from '../../access/user-service.ts';
-import { auditAs, listAudit } from '../../audit/index.ts';
+import { listAudit } from '../../audit/index.ts';
 import {
   AuditPage,
   KeyCreated,
@@ -148,16 +148,7 @@ export const accessRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const { key, info } = await createApiKey(db, caller.workspace.id, {
-        ...request.body,
-        createdBy: caller.actor.label,
-      });
-      await auditAs(db, caller, {
-        action: 'api_key.create',
-        objectType: 'api_key',
-        objectId: info.id,
-        detail: { role: info.role, name: info.name },
-      });
+      const { key, info } = await addApiKey(db, caller.workspace.id, caller.actor, request.body);
       return reply.code(201).send({ ...keyOut(info), key });
     },
   );

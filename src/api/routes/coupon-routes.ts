@@ -1,15 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditAs } from '../../audit/index.ts';
 import { existingCustomerIds, requireCustomer } from '../../customers/customer-profile.ts';
 import { normalizeCouponCode } from '../../loyalty/coupon-code.ts';
-import { issueCoupons } from '../../loyalty/coupon-issue.ts';
+import { issueCouponsAs } from '../../loyalty/coupon-issue.ts';
 import { couponReport, customerCoupons, findCoupon } from '../../loyalty/coupon-report.ts';
 import {
+  addCouponTemplate,
   CouponTemplateChange,
   CouponTemplateInput,
   changeCouponTemplate,
-  createCouponTemplate,
   findCouponTemplate,
   listCouponTemplates,
 } from '../../loyalty/coupon-template.ts';
@@ -65,13 +64,7 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const template = await createCouponTemplate(db, caller.workspace, request.body);
-      await auditAs(db, caller, {
-        action: 'coupon_template.create',
-        objectType: 'coupon_template',
-        objectId: template.id,
-        detail: { name: template.name, kind: template.kind },
-      });
+      const template = await addCouponTemplate(db, caller.workspace, caller.actor, request.body);
       return reply.code(201).send(presentTemplate(template));
     },
   );
@@ -134,17 +127,13 @@ export const couponRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
           throw new NotFoundError('some customer_ids are not customers of this workspace');
         ids = known;
       }
-      const result = await issueCoupons(db, template, ids, {
-        source: segment ? 'segment' : 'manual',
-        ref: segment ?? caller.actor.label,
-      });
-      await auditAs(db, caller, {
-        action: 'coupon.issue',
-        objectType: 'coupon_template',
-        objectId: template.id,
-        detail: { issued: result.issued, segment: segment ?? null },
-      });
-      return result;
+      return issueCouponsAs(
+        db,
+        template,
+        ids,
+        { source: segment ? 'segment' : 'manual', ref: segment ?? caller.actor.label },
+        caller.actor,
+      );
     },
   );
 

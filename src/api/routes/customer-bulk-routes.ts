@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditAs } from '../../audit/index.ts';
 import { searchCustomers } from '../../customers/customer-search.ts';
-import { addTag } from '../../customers/tag-service.ts';
+import { tagCustomers } from '../../customers/tag-service.ts';
 import { safeRow } from '../../shared/csv-safe.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
@@ -98,12 +98,7 @@ export const customerBulkRoutes: FastifyPluginAsyncZod<ApiContext> = async (app,
     async (request) => {
       const caller = callerOf(request);
       const { tag, customer_ids } = request.body;
-      const added = await addTag(db, caller.workspace.id, tag, customer_ids, caller.actor.label);
-      await auditAs(db, caller, {
-        action: 'customer.tag.bulk',
-        objectType: 'customer',
-        detail: { tag, customers: customer_ids.length, added },
-      });
+      const added = await tagCustomers(db, caller.workspace.id, caller.actor, tag, customer_ids);
       return { added };
     },
   );

@@ -6,10 +6,10 @@ import { auditAs } from '../../audit/index.ts';
 import { customer360 } from '../../customers/customer-360.ts';
 import { CustomerExportSchema, CustomerPageSchema } from '../../customers/customer-contract.ts';
 import { eraseCustomer } from '../../customers/customer-erase.ts';
-import { getCustomerProfile, requireCustomer } from '../../customers/customer-profile.ts';
+import { getCustomerProfile } from '../../customers/customer-profile.ts';
 import { countCustomers, searchCustomers } from '../../customers/customer-search.ts';
-import { updateCustomer } from '../../customers/customer-update.ts';
-import { addTag, removeTag, tagHistory } from '../../customers/tag-service.ts';
+import { changeCustomer } from '../../customers/customer-update.ts';
+import { tagHistory, tagOneCustomer } from '../../customers/tag-service.ts';
 import { recentEvents } from '../../events/event-history.ts';
 import { mergeTwoCustomers } from '../../identity/manual-merge.ts';
 import { upsertCustomer } from '../../importing/customer-upsert.ts';
@@ -244,13 +244,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
       const { customerId } = request.params;
       if (request.body.owner_user_id != null)
         await requireMember(db, caller.workspace.id, request.body.owner_user_id);
-      await updateCustomer(db, caller.workspace.id, customerId, request.body);
-      await auditAs(db, caller, {
-        action: 'customer.update',
-        objectType: 'customer',
-        objectId: customerId,
-        detail: { fields: Object.keys(request.body) },
-      });
+      await changeCustomer(db, caller.workspace.id, caller.actor, customerId, request.body);
       return presentProfile(caller, customerId);
     },
   );
@@ -270,15 +264,11 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
     async (request) => {
       const caller = callerOf(request);
       const { customerId } = request.params;
-      await requireCustomer(db, caller.workspace.id, customerId);
-      const n = await addTag(db, caller.workspace.id, request.body.tag, [customerId], caller.actor.label);
-      await auditAs(db, caller, {
-        action: 'customer.tag.add',
-        objectType: 'customer',
-        objectId: customerId,
-        detail: { tag: request.body.tag },
+      const added = await tagOneCustomer(db, caller.workspace.id, caller.actor, {
+        customerId,
+        tag: request.body.tag,
       });
-      return { added: n > 0 };
+      return { added };
     },
   );
 
@@ -296,15 +286,12 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
     async (request) => {
       const caller = callerOf(request);
       const { customerId, tag } = request.params;
-      await requireCustomer(db, caller.workspace.id, customerId);
-      const n = await removeTag(db, caller.workspace.id, tag, [customerId], caller.actor.label);
-      await auditAs(db, caller, {
-        action: 'customer.tag.remove',
-        objectType: 'customer',
-        objectId: customerId,
-        detail: { tag },
+      const removed = await tagOneCustomer(db, caller.workspace.id, caller.actor, {
+        customerId,
+        tag,
+        remove: true,
       });
-      return { removed: n > 0 };
+      return { removed };
     },
   );
 
@@ -323,19 +310,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
     async (request) => {
       const caller = callerOf(request);
       const { customerId } = request.params;
-      await mergeTwoCustomers(
-        store,
-        caller.workspace.id,
-        customerId,
-        request.body.other_id,
-        `manual:${caller.actor.label}`,
-      );
-      await auditAs(db, caller, {
-        action: 'customer.merge',
-        objectType: 'customer',
-        objectId: customerId,
-        detail: { merged: request.body.other_id },
-      });
+      await mergeTwoCustomers(store, caller.workspace.id, customerId, request.body.other_id, caller.actor);
       return presentProfile(caller, customerId);
     },
   );
@@ -385,13 +360,7 @@ export const customerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { s
     async (request) => {
       const caller = callerOf(request);
       const { customerId } = request.params;
-      const { identities } = await eraseCustomer(db, caller.workspace.id, customerId);
-      await auditAs(db, caller, {
-        action: 'customer.erase',
-        objectType: 'customer',
-        objectId: customerId,
-        detail: { identities_removed: identities },
-      });
+      const { identities } = await eraseCustomer(db, caller.workspace.id, customerId, caller.actor);
       return { erased: true as const, identities_removed: identities };
     },
   );

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditAs } from '../../audit/index.ts';
 import { backtestJourney } from '../../journeys/journey-backtest.ts';
 import {
   BacktestSchema,
@@ -10,7 +9,12 @@ import {
 } from '../../journeys/journey-contract.ts';
 import { parseJourney } from '../../journeys/journey-parse.ts';
 import { journeyCounts, journeyReport } from '../../journeys/journey-report.ts';
-import { applyJourney, findJourney, listJourneys, setJourneyStatus } from '../../journeys/journey-service.ts';
+import {
+  applyJourney,
+  findJourney,
+  listJourneys,
+  pauseOrResumeJourney,
+} from '../../journeys/journey-service.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
@@ -114,12 +118,7 @@ export const journeyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
       },
       async (request, reply) => {
         const caller = callerOf(request);
-        await setJourneyStatus(db, caller.workspace.id, request.params.journey, status);
-        await auditAs(db, caller, {
-          action: `journey.${verb}`,
-          objectType: 'journey',
-          objectId: request.params.journey,
-        });
+        await pauseOrResumeJourney(db, caller.workspace.id, caller.actor, request.params.journey, status);
         return reply.code(204).send(null);
       },
     );

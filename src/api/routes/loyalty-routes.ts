@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { auditAs } from '../../audit/index.ts';
 import { requireCustomer } from '../../customers/customer-profile.ts';
 import {
   CustomerReferralsSchema,
@@ -10,15 +9,15 @@ import {
   ReferralReportSchema,
   TierChangesSchema,
 } from '../../loyalty/loyalty-contract.ts';
-import { changePoints, expirePoints, pointsBalance, pointsHistory } from '../../loyalty/points-ledger.ts';
+import { changePoints, expirePointsAs, pointsBalance, pointsHistory } from '../../loyalty/points-ledger.ts';
 import {
   customerReferrals,
   existingReferralCode,
   linkReferral,
-  referralCodeFor,
+  referralCodeAs,
   referralReport,
 } from '../../loyalty/referrals.ts';
-import { customerTier, evaluateTiers } from '../../loyalty/tier-evaluate.ts';
+import { customerTier, evaluateTiersAs } from '../../loyalty/tier-evaluate.ts';
 import { todayIn } from '../../shared/local-date.ts';
 import {
   WorkspaceChangeBody,
@@ -26,13 +25,8 @@ import {
   WorkspaceSchema,
   WorkspaceSettingsSchema,
 } from '../../workspaces/workspace-contract.ts';
-import {
-  changeWorkspace,
-  renameWorkspace,
-  saveSettings,
-  zoneLocked,
-} from '../../workspaces/workspace-service.ts';
-import { readSettings, setSetting } from '../../workspaces/workspace-settings.ts';
+import { changeSettings, updateWorkspace, zoneLocked } from '../../workspaces/workspace-service.ts';
+import { readSettings } from '../../workspaces/workspace-settings.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { CustomerParams, DateText, ERRORS, Int32, iso } from '../schemas.ts';
@@ -140,8 +134,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     async (request) => {
       const caller = callerOf(request);
       const { customerId } = request.params;
-      const code = await referralCodeFor(db, caller.workspace.id, customerId);
-      await auditAs(db, caller, { action: 'referral.code', objectType: 'customer', objectId: customerId });
+      const code = await referralCodeAs(db, caller.workspace.id, caller.actor, customerId);
       return { code };
     },
   );
@@ -233,13 +226,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     async (request) => {
       const caller = callerOf(request);
       const asOf = request.body.as_of ?? todayIn(caller.workspace.timezone);
-      const changes = await db.transaction().execute((trx) => evaluateTiers(trx, caller.workspace, asOf));
-      await auditAs(db, caller, {
-        action: 'tiers.evaluate',
-        objectType: 'workspace',
-        objectId: caller.workspace.id,
-        detail: { as_of: asOf, ...changes },
-      });
+      const changes = await evaluateTiersAs(db, caller.workspace, caller.actor, asOf);
       return { as_of: asOf, ...changes };
     },
   );
@@ -258,13 +245,7 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     async (request) => {
       const caller = callerOf(request);
       const asOf = request.body.as_of ?? todayIn(caller.workspace.timezone);
-      const result = await expirePoints(db, caller.workspace, asOf);
-      await auditAs(db, caller, {
-        action: 'points.expire',
-        objectType: 'workspace',
-        objectId: caller.workspace.id,
-        detail: { as_of: asOf, ...result },
-      });
+      const result = await expirePointsAs(db, caller.workspace, caller.actor, asOf);
       return { as_of: asOf, ...result };
     },
   );
@@ -305,16 +286,8 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     },
     async (request) => {
       const caller = callerOf(request);
-      const { name, ...zone } = request.body;
-      const zoned = await changeWorkspace(db, caller.workspace, zone);
-      const changed = name === undefined ? zoned : await renameWorkspace(db, zoned, name);
+      const changed = await updateWorkspace(db, caller.workspace, caller.actor, request.body);
       callers.clear();
-      await auditAs(db, caller, {
-        action: 'workspace.change',
-        objectType: 'workspace',
-        objectId: caller.workspace.id,
-        detail: request.body,
-      });
       return { name: changed.name, timezone: changed.timezone, currency: changed.currency };
     },
   );
@@ -345,17 +318,9 @@ export const loyaltyRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { st
     },
     async (request) => {
       const caller = callerOf(request);
-      let raw: unknown = caller.workspace.settings;
-      for (const [path, value] of Object.entries(request.body)) raw = setSetting(raw, path, value);
-      const saved = await saveSettings(db, caller.workspace.id, raw as Record<string, unknown>);
+      const saved = await changeSettings(db, caller.workspace, caller.actor, Object.entries(request.body));
       // Cached callers carry the workspace and its settings.
       callers.clear();
-      await auditAs(db, caller, {
-        action: 'workspace.settings',
-        objectType: 'workspace',
-        objectId: caller.workspace.id,
-        detail: { set: Object.keys(request.body) },
-      });
       return readSettings(saved.settings);
     },
   );

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can } from '../../access/roles.ts';
-import { auditAs } from '../../audit/index.ts';
 import { CHANNELS } from '../../channels/channel.ts';
-import { listChannels, setChannel } from '../../channels/channel-config.ts';
-import { testChannel } from '../../channels/channel-test-send.ts';
+import { configureChannel, listChannels } from '../../channels/channel-config.ts';
+import { runChannelTest } from '../../channels/channel-test-send.ts';
 import { requireCustomer } from '../../customers/customer-profile.ts';
 import { customerMessages } from '../../messaging/message-history.ts';
 import {
@@ -16,12 +15,12 @@ import {
   SendResultSchema,
   TemplatePreviewSchema,
 } from '../../messaging/messaging-contract.ts';
-import { renderForCustomer, sendMessage } from '../../messaging/send-message.ts';
+import { renderForCustomer, sendMessageAs } from '../../messaging/send-message.ts';
 import { LOCALES } from '../../messaging/template-render.ts';
 import {
+  applyTemplates,
   findTemplate,
   listTemplates,
-  saveTemplates,
   TemplateInput,
 } from '../../messaging/template-service.ts';
 import { callerOf } from '../auth.ts';
@@ -77,8 +76,7 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
     async (request, reply) => {
       const caller = callerOf(request);
       const { channel, config, secrets } = request.body;
-      await setChannel(db, caller.workspace.id, channel, config, secrets);
-      await auditAs(db, caller, { action: 'channel.set', objectType: 'channel', objectId: channel });
+      await configureChannel(db, caller.workspace.id, caller.actor, channel, config, secrets);
       return reply.code(204).send(null);
     },
   );
@@ -98,14 +96,7 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
     async (request) => {
       const caller = callerOf(request);
       const { channel } = request.params;
-      const result = await testChannel(db, caller.workspace.id, channel, request.body.to);
-      await auditAs(db, caller, {
-        action: 'channel.test',
-        objectType: 'channel',
-        objectId: channel,
-        detail: { sent: result.sent },
-      });
-      return result;
+      return runChannelTest(db, caller.workspace.id, caller.actor, channel, request.body.to);
     },
   );
 
@@ -139,8 +130,7 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
     },
     async (request) => {
       const caller = callerOf(request);
-      const [name] = await saveTemplates(db, caller.workspace.id, [request.body]);
-      await auditAs(db, caller, { action: 'template.apply', objectType: 'template', objectId: name });
+      const [name] = await applyTemplates(db, caller.workspace.id, caller.actor, [request.body]);
       return { name: name! };
     },
   );
@@ -201,21 +191,13 @@ export const messagingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { 
     async (request) => {
       const caller = callerOf(request);
       const { template, customer_id, idempotency_key, locale, variables } = request.body;
-      const result = await sendMessage(db, caller.workspace, {
+      return sendMessageAs(db, caller.workspace, caller.actor, {
         template,
         customerId: customer_id,
         idempotencyKey: `api:${idempotency_key}`,
         locale,
         variables,
       });
-      if (result.fresh)
-        await auditAs(db, caller, {
-          action: 'message.send',
-          objectType: 'customer',
-          objectId: customer_id,
-          detail: { template, status: result.status },
-        });
-      return result;
     },
   );
 

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../access/api-key-service.ts';
+import { addApiKey, listApiKeys, revokeApiKey } from '../../access/api-key-service.ts';
 import { cliActor } from '../../access/caller.ts';
 import { requireRole } from '../../access/user-service.ts';
-import { listAudit, recordAudit } from '../../audit/index.ts';
+import { listAudit } from '../../audit/index.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
@@ -32,17 +32,9 @@ export function registerAccessCommands(program: Command): void {
     .action(async (opts: { role: string; name: string }, command: Command) => {
       const role = requireRole(opts.role);
       await withWorkspace(ws(command), async (store, workspace) => {
-        const actor = cliActor();
-        const { key, info } = await createApiKey(store.db, workspace.id, {
+        const { key, info } = await addApiKey(store.db, workspace.id, cliActor(), {
           name: opts.name,
           role,
-          createdBy: actor.label,
-        });
-        await recordAudit(store.db, workspace.id, actor, {
-          action: 'api_key.create',
-          objectType: 'api_key',
-          objectId: info.id,
-          detail: { role, name: info.name },
         });
         console.log(`API key ${info.id} (${role}) for workspace "${workspace.name}":`);
         console.log(key);

@@ -1,16 +1,11 @@
 import type { Command } from 'commander';
 import { cliActor } from '../../access/caller.ts';
-import { recordAudit } from '../../audit/index.ts';
 import { findCustomerId } from '../../customers/customer-profile.ts';
 import { minorDigits, parseMoney } from '../../importing/money-parse.ts';
 import { normalizeCouponCode } from '../../loyalty/coupon-code.ts';
-import { issueCoupons } from '../../loyalty/coupon-issue.ts';
+import { issueCouponsAs } from '../../loyalty/coupon-issue.ts';
 import { couponReport, findCoupon } from '../../loyalty/coupon-report.ts';
-import {
-  createCouponTemplate,
-  findCouponTemplate,
-  listCouponTemplates,
-} from '../../loyalty/coupon-template.ts';
+import { addCouponTemplate, findCouponTemplate, listCouponTemplates } from '../../loyalty/coupon-template.ts';
 import { segmentMemberIds } from '../../segments/segment-service.ts';
 import { toMinorUnits } from '../../shared/decimal.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
@@ -93,7 +88,7 @@ export function registerCouponCommands(program: Command): void {
     .action(async (name: string, o: TemplateOptions, command: Command) => {
       await withWorkspace(ws(command), async (store, workspace) => {
         const c = workspace.currency;
-        const template = await createCouponTemplate(store.db, workspace, {
+        const template = await addCouponTemplate(store.db, workspace, cliActor(), {
           name,
           kind: o.kind,
           amount_off: money('--amount-off', o.amountOff, c),
@@ -111,12 +106,6 @@ export function registerCouponCommands(program: Command): void {
           stores: list(o.stores),
           products: list(o.products),
           stackable: Boolean(o.stackable),
-        });
-        await recordAudit(store.db, workspace.id, cliActor(), {
-          action: 'coupon_template.create',
-          objectType: 'coupon_template',
-          objectId: template.id,
-          detail: { name, kind: template.kind },
         });
         console.log(`coupon template ${template.id} "${template.name}" created`);
       });
@@ -167,16 +156,13 @@ export function registerCouponCommands(program: Command): void {
             ? await segmentMemberIds(store.db, workspace.id, opts.segment)
             : await Promise.all(opts.customer!.map((q) => findCustomerId(store.db, workspace.id, q)));
           const actor = cliActor();
-          const result = await issueCoupons(store.db, template, ids, {
-            source: opts.segment ? 'segment' : 'manual',
-            ref: opts.segment ?? actor.label,
-          });
-          await recordAudit(store.db, workspace.id, actor, {
-            action: 'coupon.issue',
-            objectType: 'coupon_template',
-            objectId: template.id,
-            detail: { issued: result.issued, segment: opts.segment ?? null },
-          });
+          const result = await issueCouponsAs(
+            store.db,
+            template,
+            ids,
+            { source: opts.segment ? 'segment' : 'manual', ref: opts.segment ?? actor.label },
+            actor,
+          );
           if (opts.json) return printJson(result);
           console.log(
             `issued ${result.issued} "${template.name}" coupons (${result.over_customer_limit} over the per-customer limit, ${result.over_budget} over budget)`,

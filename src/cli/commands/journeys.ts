@@ -5,7 +5,12 @@ import { backtestJourney } from '../../journeys/journey-backtest.ts';
 import type { Journey } from '../../journeys/journey-model.ts';
 import { readJourneyFile } from '../../journeys/journey-parse.ts';
 import { journeyReport } from '../../journeys/journey-report.ts';
-import { applyJourney, findJourney, listJourneys, setJourneyStatus } from '../../journeys/journey-service.ts';
+import {
+  applyJourney,
+  findJourney,
+  listJourneys,
+  pauseOrResumeJourney,
+} from '../../journeys/journey-service.ts';
 import { testRunJourney } from '../../journeys/journey-test-run.ts';
 import { saveDraft } from '../../journeys/journey-versions.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
@@ -169,7 +174,7 @@ export function registerJourneyCommands(program: Command): void {
       .argument('<name>', 'journey name')
       .action(async (name: string, _opts: unknown, command: Command) => {
         await withWorkspace(ws(command), async (store, workspace) => {
-          await setJourneyStatus(store.db, workspace.id, name, status);
+          await pauseOrResumeJourney(store.db, workspace.id, cliActor(), name, status);
           console.log(`journey "${name}" ${status}`);
         });
       });

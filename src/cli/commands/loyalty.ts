@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { cliActor } from '../../access/caller.ts';
 import { findCustomerId } from '../../customers/customer-profile.ts';
 import { backfillPoints } from '../../loyalty/points-earn.ts';
-import { changePoints, expirePoints, pointsBalance, pointsHistory } from '../../loyalty/points-ledger.ts';
-import { linkReferral, referralCodeFor, referralReport } from '../../loyalty/referrals.ts';
-import { customerTier, evaluateTiers } from '../../loyalty/tier-evaluate.ts';
+import { changePoints, expirePointsAs, pointsBalance, pointsHistory } from '../../loyalty/points-ledger.ts';
+import { linkReferral, referralCodeAs, referralReport } from '../../loyalty/referrals.ts';
+import { customerTier, evaluateTiersAs } from '../../loyalty/tier-evaluate.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { asOfOption } from '../../shared/local-date.ts';
 import { withWorkspace } from '../context.ts';
@@ -81,7 +81,7 @@ export function registerLoyaltyCommands(program: Command): void {
     .action(async (opts: { asOf?: string }, command: Command) => {
       await withWorkspace(ws(command), async (store, workspace) => {
         const asOf = asOfOption(opts.asOf, workspace.timezone);
-        const result = await expirePoints(store.db, workspace, asOf);
+        const result = await expirePointsAs(store.db, workspace, cliActor(), asOf);
         console.log(`as of ${asOf}: ${result.points} points of ${result.customers} customers expired`);
       });
     });
@@ -105,7 +105,7 @@ export function registerLoyaltyCommands(program: Command): void {
     .action(async (opts: { asOf?: string; json?: boolean }, command: Command) => {
       await withWorkspace(ws(command), async (store, workspace) => {
         const asOf = asOfOption(opts.asOf, workspace.timezone);
-        const changes = await store.db.transaction().execute((trx) => evaluateTiers(trx, workspace, asOf));
+        const changes = await evaluateTiersAs(store.db, workspace, cliActor(), asOf);
         if (opts.json) return printJson({ as_of: asOf, ...changes });
         console.log(
           `as of ${asOf}: ${changes.upgraded} upgraded, ${changes.downgraded} downgraded, ${changes.in_grace} in their grace period`,
@@ -136,7 +136,7 @@ export function registerReferralCommands(program: Command): void {
     .action(async (query: string, _opts: unknown, command: Command) => {
       await withWorkspace(ws(command), async (store, workspace) => {
         const id = await findCustomerId(store.db, workspace.id, query);
-        console.log(await referralCodeFor(store.db, workspace.id, id));
+        console.log(await referralCodeAs(store.db, workspace.id, cliActor(), id));
       });
     });
   referrals

@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { cliActor } from '../../access/caller.ts';
-import { recordAudit } from '../../audit/index.ts';
-import { listChannels, requireChannel, setChannel } from '../../channels/channel-config.ts';
-import { testChannel } from '../../channels/channel-test-send.ts';
+import { configureChannel, listChannels, requireChannel } from '../../channels/channel-config.ts';
+import { runChannelTest } from '../../channels/channel-test-send.ts';
 import { findCustomerId } from '../../customers/customer-profile.ts';
-import { renderForCustomer, sendMessage } from '../../messaging/send-message.ts';
+import { renderForCustomer, sendMessageAs } from '../../messaging/send-message.ts';
 import { LOCALES, type Locale } from '../../messaging/template-render.ts';
-import { listTemplates, saveTemplates } from '../../messaging/template-service.ts';
+import { applyTemplates, listTemplates } from '../../messaging/template-service.ts';
 import { InvalidInputError, RetainError } from '../../shared/errors.ts';
 import { withWorkspace } from '../context.ts';
 import { cliPath } from '../hosted.ts';
@@ -105,12 +104,7 @@ export function registerMessagingCommands(program: Command): void {
       const sms = ['sms_aliyun', 'sms_tencent', 'wechat_template', 'wecom_customer'].includes(channel);
       const { config, secrets } = sms ? smsSettings(o) : fixedSettings(channel, o);
       await withWorkspace(ws(command), async (store, workspace) => {
-        await setChannel(store.db, workspace.id, channel, config, secrets);
-        await recordAudit(store.db, workspace.id, cliActor(), {
-          action: 'channel.set',
-          objectType: 'channel',
-          objectId: channel,
-        });
+        await configureChannel(store.db, workspace.id, cliActor(), channel, config, secrets);
         console.log(`channel ${channel} saved`);
       });
     });
@@ -122,13 +116,7 @@ export function registerMessagingCommands(program: Command): void {
     .action(async (name: string, o: { to?: string }, command: Command) => {
       const channel = requireChannel(name);
       await withWorkspace(ws(command), async (store, workspace) => {
-        const result = await testChannel(store.db, workspace.id, channel, o.to);
-        await recordAudit(store.db, workspace.id, cliActor(), {
-          action: 'channel.test',
-          objectType: 'channel',
-          objectId: channel,
-          detail: { sent: result.sent },
-        });
+        const result = await runChannelTest(store.db, workspace.id, cliActor(), channel, o.to);
         if (!result.sent) throw new RetainError('unavailable', `${channel} test failed: ${result.error}`);
         console.log(
           `test message sent on ${channel}${result.provider_id ? ` (provider id ${result.provider_id})` : ''}`,
@@ -159,12 +147,12 @@ export function registerMessagingCommands(program: Command): void {
         );
       }
       await withWorkspace(ws(command), async (store, workspace) => {
-        const names = await saveTemplates(store.db, workspace.id, Array.isArray(value) ? value : [value]);
-        await recordAudit(store.db, workspace.id, cliActor(), {
-          action: 'template.apply',
-          objectType: 'template',
-          detail: { names },
-        });
+        const names = await applyTemplates(
+          store.db,
+          workspace.id,
+          cliActor(),
+          Array.isArray(value) ? value : [value],
+        );
         console.log(`saved ${names.length} template(s): ${names.join(', ')}`);
       });
     });
@@ -221,7 +209,7 @@ export function registerMessagingCommands(program: Command): void {
       async (name: string, opts: { customer: string; key?: string; locale?: string }, command: Command) => {
         await withWorkspace(ws(command), async (store, workspace) => {
           const customerId = await findCustomerId(store.db, workspace.id, opts.customer);
-          const result = await sendMessage(store.db, workspace, {
+          const result = await sendMessageAs(store.db, workspace, cliActor(), {
             template: name,
             customerId,
             idempotencyKey: opts.key ?? `cli:${crypto.randomUUID()}`,

@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
 import { cliActor } from '../../access/caller.ts';
-import { recordAudit } from '../../audit/index.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import {
-  changeWorkspace,
+  changeSettings,
   createWorkspace,
   listWorkspaces,
-  saveSettings,
+  updateWorkspace,
 } from '../../workspaces/workspace-service.ts';
-import { readSettings, setSetting } from '../../workspaces/workspace-settings.ts';
+import { readSettings } from '../../workspaces/workspace-settings.ts';
 import { withStore, withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 
@@ -50,12 +49,9 @@ export function registerWorkspaceCommands(program: Command): void {
       if (opts.timezone === undefined && opts.currency === undefined)
         throw new InvalidInputError('give --timezone or --currency');
       await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
-        const changed = await changeWorkspace(store.db, ws, opts);
-        await recordAudit(store.db, ws.id, cliActor(), {
-          action: 'workspace.change',
-          objectType: 'workspace',
-          objectId: ws.id,
-          detail: opts,
+        const changed = await updateWorkspace(store.db, ws, cliActor(), {
+          timezone: opts.timezone,
+          currency: opts.currency,
         });
         console.log(`workspace "${changed.name}": ${changed.timezone}, ${changed.currency}`);
       });
@@ -66,8 +62,7 @@ export function registerWorkspaceCommands(program: Command): void {
     .option('--set <path=value...>', 'e.g. points.enabled=true, points.member_days=[18], tiers.grace_days=60')
     .action(async (opts: { set?: string[] }, command: Command) => {
       await withWorkspace(command.optsWithGlobals().workspace, async (store, ws) => {
-        let raw: unknown = ws.settings;
-        for (const assignment of opts.set ?? []) {
+        const assignments = (opts.set ?? []).map((assignment) => {
           const at = assignment.indexOf('=');
           if (at <= 0) throw new InvalidInputError(`--set ${assignment}: expected path=value`);
           const text = assignment.slice(at + 1);
@@ -75,18 +70,10 @@ export function registerWorkspaceCommands(program: Command): void {
           try {
             value = JSON.parse(text);
           } catch {}
-          raw = setSetting(raw, assignment.slice(0, at), value);
-        }
-        if (opts.set?.length) {
-          await saveSettings(store.db, ws.id, raw as Record<string, unknown>);
-          await recordAudit(store.db, ws.id, cliActor(), {
-            action: 'workspace.settings',
-            objectType: 'workspace',
-            objectId: ws.id,
-            detail: { set: opts.set },
-          });
-        }
-        printJson(readSettings(raw));
+          return [assignment.slice(0, at), value] as const;
+        });
+        const saved = assignments.length ? await changeSettings(store.db, ws, cliActor(), assignments) : ws;
+        printJson(readSettings(saved.settings));
       });
     });
 }
