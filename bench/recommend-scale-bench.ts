@@ -79,6 +79,13 @@ console.log(
 const lists = everyone.value.recommendations;
 const served = new Set(lists.map((x) => x.customer_id)).size;
 console.log(`top 10: ${lists.length} recommendations for ${served} customers`);
+const row = (name: string, t: { wall: number; cpu: number }) =>
+  `| ${name} | ${t.wall.toFixed(1)} | ${t.cpu.toFixed(1)} |`;
+// Printed before the baseline runs, so a long run's parts are known early.
+console.log(`\n| step | wall s | CPU s |\n|---|---:|---:|`);
+for (const p of parts) console.log(row(`  ${p.part}`, p));
+console.log(row('**recommendations for everyone (refreshAndRecommendAll)**', everyone));
+console.log(`load: ${load()}\n`);
 
 // The baseline: the ten most ordered products (valid orders up to the as-of date, 20 kept so
 // ten remain after the customer's own), minus what the customer bought, one statement into a table.
@@ -113,11 +120,6 @@ const baseline = await timed(() =>
 );
 console.log(`baseline: ${baseline.value} popularity recommendations`);
 
-const row = (name: string, t: { wall: number; cpu: number }) =>
-  `| ${name} | ${t.wall.toFixed(1)} | ${t.cpu.toFixed(1)} |`;
-console.log('\n| step | wall s | CPU s |\n|---|---:|---:|');
-for (const p of parts) console.log(row(`  ${p.part}`, p));
-console.log(row('**recommendations for everyone (refreshAndRecommendAll)**', everyone));
 console.log(row('baseline: popularity top 10 minus bought, one SQL statement', baseline));
 await store.close();
 console.log(`\nload: ${load()}`);
