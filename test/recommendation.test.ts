@@ -4,7 +4,7 @@ import type { Database } from '../src/db/database.ts';
 import { renderForCustomer } from '../src/messaging/message-render.ts';
 import { saveTemplates } from '../src/messaging/template-service.ts';
 import { refreshAssociations } from '../src/predict/product-associations.ts';
-import { recommendFor, topRecommendation } from '../src/predict/recommendation.ts';
+import { recommendFor, refreshAndRecommendAll, topRecommendation } from '../src/predict/recommendation.ts';
 import { runDailyTasks } from '../src/worker/daily-tasks.ts';
 import { createWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
 import { expectedAssociations, expectedTopN, type PlainAssociation } from './independent-associations.ts';
@@ -132,6 +132,39 @@ describe.each(storesUnderTest())('recommendations ($name)', (store) => {
       .executeTakeFirstOrThrow();
     const empty = await renderForCustomer(database.db, lone, { template: 'reco', customerId: Number(c.id) });
     expect(empty.body).toBe('猜你喜欢：|');
+  });
+
+  it('refreshes and lists everyone from one read of the lines, as the plain count gives them', async () => {
+    const all = await refreshAndRecommendAll(database, ws, { asOf: '2024-06-01', actor: null });
+    expect(all.refresh).toMatchObject({
+      orders: 14,
+      customers: 7,
+      products: 6,
+      associations: EXPECTED.length,
+    });
+    for (const customer of ['A', 'B', 'C', 'D', 'E', 'F', 'X']) {
+      const mine = all.recommendations.filter((r) => r.customer_id === ids[customer]);
+      const expected = expectedTopN(PLAIN_ORDERS, EXPECTED, NAMES, customer, RULES);
+      expect([customer, mine.map((r) => r.name)]).toEqual([customer, expected.map((e) => e.name)]);
+      for (const [i, r] of mine.entries()) expect(r.score).toBeCloseTo(expected[i]!.score, 9);
+    }
+    // As of 2024-04-22 the associations count only the orders up to that day (the lines read
+    // include the later ones, which still count as the customers' purchases).
+    const earlier = PLAIN_ORDERS.filter((o) => o.at.slice(0, 10) <= '2024-04-22');
+    const expected = expectedAssociations(earlier, { minPairs: 2, maxBasket: 50, maxBuyer: 100 });
+    const split = await refreshAndRecommendAll(database, ws, { asOf: '2024-04-22', actor: null });
+    expect(split.refresh).toMatchObject({ orders: earlier.length, associations: expected.length });
+    const stored = (
+      await sql<PlainAssociation>`select kind, item, other, pairs, support, confidence, lift
+        from product_associations where workspace_id = ${ws.id}`.execute(database.db)
+    ).rows;
+    expect(stored.map(key).sort()).toEqual(expected.map(key).sort());
+    const products = await sql<{ item: string; orders: number }>`
+      select item, orders from association_products where workspace_id = ${ws.id} order by item`.execute(
+      database.db,
+    );
+    // Bottles were last bought on 2024-05-01 by F alone: F's bottle counts as of then, not before.
+    expect(products.rows.find((p) => p.item === 'BOTTLE')).toMatchObject({ orders: 2 });
   });
 
   it('is refreshed by the worker’s daily tasks', async () => {

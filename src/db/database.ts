@@ -17,6 +17,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { DatabaseUnavailableError } from '../shared/errors.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { migrateToLatest } from './migrate.ts';
+import { copyOutToBuffer } from './pglite-copy-out.ts';
 import type { RequestScope } from './request-scope.ts';
 import type { Schema } from './schema.ts';
 import { scopedPool } from './scoped-pool.ts';
@@ -156,8 +157,8 @@ async function openPglite(options: OpenOptions): Promise<Database> {
     return result.blob;
   };
   const copyOut = async (query: string) => (await (await copyOutBlob(query, 'text'))?.text()) ?? '';
-  const copyOutBinary = async (query: string) =>
-    new Uint8Array((await (await copyOutBlob(query, 'binary'))?.arrayBuffer()) ?? new ArrayBuffer(0));
+  const copyOutBuffer = copyOutToBuffer(pglite);
+  const copyOutBinary = (query: string) => copyOutBuffer(query, 'binary');
 
   // Statements of a session that holds the connection go straight to PGlite (never queue behind it).
   const direct = new Kysely<Schema>({ dialect: directDialect(pglite), log });

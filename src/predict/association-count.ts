@@ -60,13 +60,62 @@ export class PairCounter {
   }
 }
 
-/** The lines' indices grouped by customer (guests, -1, as one group): group starts and the order. */
-export function groupByCustomer(lines: ItemLines): { starts: Int32Array; order: Int32Array } {
+/** The lines' indices grouped by customer, groups in customer id order (guests, -1, first). */
+export interface CustomerGroups {
+  /** Group g's lines are `order[starts[g] .. starts[g+1])`. */
+  starts: Int32Array;
+  order: Int32Array;
+  /** Each group's customer id. */
+  customers: Float64Array;
+}
+
+/** Groupings already made, by lines: counting and scoring one read group it once. */
+const grouped = new WeakMap<ItemLines, CustomerGroups>();
+
+/**
+ * Groups the lines by customer (a counting sort over groups numbered in id order). The same lines
+ * get the same grouping (callers may reorder lines within a group, never across).
+ */
+export function groupByCustomer(lines: ItemLines): CustomerGroups {
+  const known = grouped.get(lines);
+  if (known) return known;
   const n = lines.n;
-  const ids = new Map<number, number>();
   const group = new Int32Array(n);
+  const customers = groupNumbers(lines.customer, n, group);
+  const starts = new Int32Array(customers.length + 1);
+  for (let i = 0; i < n; i++) starts[group[i]! + 1]!++;
+  for (let g = 0; g < customers.length; g++) starts[g + 1]! += starts[g]!;
+  const next = starts.slice(0, customers.length);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[next[group[i]!]!++] = i;
+  const groups = { starts, order, customers };
+  grouped.set(lines, groups);
+  return groups;
+}
+
+/**
+ * Fills `group` with each line's group (customers numbered in id order) and returns the ids. Ids
+ * within a span a few times the lines' count (serial ids) are looked up in an array, else a map.
+ */
+function groupNumbers(customer: Float64Array, n: number, group: Int32Array): Float64Array {
+  let low = Infinity;
+  let high = -Infinity;
   for (let i = 0; i < n; i++) {
-    const c = lines.customer[i]!;
+    const c = customer[i]!;
+    if (c < low) low = c;
+    if (c > high) high = c;
+  }
+  if (n > 0 && high - low <= 4 * n + 1024) {
+    const slot = new Int32Array(high - low + 1).fill(-1);
+    for (let i = 0; i < n; i++) slot[customer[i]! - low] = 0;
+    const ids: number[] = [];
+    for (let k = 0; k < slot.length; k++) if (slot[k] === 0) slot[k] = ids.push(low + k) - 1;
+    for (let i = 0; i < n; i++) group[i] = slot[customer[i]! - low]!;
+    return Float64Array.from(ids);
+  }
+  const ids = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const c = customer[i]!;
     let g = ids.get(c);
     if (g === undefined) {
       g = ids.size;
@@ -74,13 +123,31 @@ export function groupByCustomer(lines: ItemLines): { starts: Int32Array; order: 
     }
     group[i] = g;
   }
-  const starts = new Int32Array(ids.size + 1);
-  for (let i = 0; i < n; i++) starts[group[i]! + 1]!++;
-  for (let g = 0; g < ids.size; g++) starts[g + 1]! += starts[g]!;
-  const next = starts.slice(0, ids.size);
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[next[group[i]!]!++] = i;
-  return { starts, order };
+  const customers = Float64Array.from(ids.keys()).sort();
+  const rankOf = new Int32Array(ids.size);
+  customers.forEach((id, rank) => {
+    rankOf[ids.get(id)!] = rank;
+  });
+  for (let i = 0; i < n; i++) group[i] = rankOf[group[i]!]!;
+  return customers;
+}
+
+/** Sorts `lines` by `key` in place: an insertion sort, as a customer's lines are few and mostly in runs. */
+function sortByKey(lines: Int32Array, key: Float64Array): void {
+  if (lines.length > 64) {
+    lines.sort((x, y) => key[x]! - key[y]!);
+    return;
+  }
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const k = key[line]!;
+    let j = i - 1;
+    while (j >= 0 && key[lines[j]!]! > k) {
+      lines[j + 1] = lines[j]!;
+      j--;
+    }
+    lines[j + 1] = line;
+  }
 }
 
 /**
@@ -118,7 +185,7 @@ export function countAssociations(
   const key = lines.order;
   for (let g = 0; g + 1 < starts.length; g++) {
     const mine = order.subarray(starts[g]!, starts[g + 1]!);
-    mine.sort((x, y) => key[x]! - key[y]!);
+    sortByKey(mine, key);
     // Orders: runs of one order key.
     for (let from = 0; from < mine.length; ) {
       let to = from;

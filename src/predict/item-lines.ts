@@ -5,8 +5,10 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { copyBinaryRowsStart } from '../db/copy-binary.ts';
+import type { Database, Session } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { VALID_ORDER } from '../orders/order-status.ts';
+import { ByteInterner } from './item-interner.ts';
 
 /** A product as the associations know it: its SKU, else its name on lines without one. */
 export const ITEM = (l: string) => sql.raw(`coalesce(${l}.sku, ${l}.product_name)`);
@@ -16,7 +18,7 @@ export interface ItemLineQuery {
   workspaceId: number;
   upTo?: string;
   customerIds?: readonly number[];
-  /** With each line's order, time and (without a catalogue name) the line's product name. */
+  /** With each line's order and time. */
   withOrders: boolean;
 }
 
@@ -33,8 +35,6 @@ export interface ItemLines {
   day: Int32Array;
   item: Int32Array;
   items: string[];
-  /** Per item, the product names on its lines when the catalogue names it not; withOrders only. */
-  lineNames: Map<number, Set<string>>;
 }
 
 function linesQuery(q: ItemLineQuery, binary: boolean) {
@@ -42,15 +42,10 @@ function linesQuery(q: ItemLineQuery, binary: boolean) {
   const at = q.withOrders
     ? sql`${binary ? sql`o.ordered_at` : sql`(extract(epoch from o.ordered_at) * 1000000)::float8`} as at,`
     : sql``;
-  const name = q.withOrders ? sql`, case when p.name is null then l.product_name end as line_name` : sql``;
-  const catalogue = q.withOrders
-    ? sql`left join products p on p.workspace_id = o.workspace_id and p.sku = ${ITEM('l')}`
-    : sql``;
   return sql<Record<string, unknown>>`
     select ${order} ${binary ? sql`o.customer_id` : sql`o.customer_id::float8 as customer_id`}, ${at}
-      ${binary ? sql`o.local_date` : sql`(o.local_date - date '2000-01-01')::int as day`}, ${ITEM('l')} as item ${name}
+      ${binary ? sql`o.local_date` : sql`(o.local_date - date '2000-01-01')::int as day`}, ${ITEM('l')} as item
     from orders o join order_lines l on l.workspace_id = o.workspace_id and l.order_id = o.order_id
-    ${catalogue}
     where o.workspace_id = ${q.workspaceId} and ${VALID_ORDER} and ${ITEM('l')} is not null
       ${q.upTo ? sql`and o.local_date <= ${q.upTo}::date` : sql``}
       ${q.customerIds ? sql`and o.customer_id = any(${q.customerIds}::bigint[])` : sql``}
@@ -58,9 +53,16 @@ function linesQuery(q: ItemLineQuery, binary: boolean) {
 }
 
 /** Where lines are read from: a bare Kysely, or a store or session that can COPY. */
-export type LineSource =
-  | Kysely<Schema>
-  | { db: Kysely<Schema>; copyOutBinary(query: string): Promise<Uint8Array> };
+export type LineSource = Kysely<Schema> | Pick<Session, 'db' | 'copyOutBinary'> | Database;
+
+/**
+ * Lets the join of orders with their lines hash in memory for the rest of the transaction: with
+ * the default 4 MB a million orders' hash spills to disk in 16 batches (the embedded store's read
+ * took a quarter more CPU).
+ */
+export async function hashMemory(db: Kysely<Schema>): Promise<void> {
+  await sql`set local work_mem = '256MB'`.execute(db);
+}
 
 /** Reads the lines; an empty read when `customerIds` is empty. */
 export async function readItemLines(store: LineSource, q: ItemLineQuery): Promise<ItemLines> {
@@ -72,7 +74,20 @@ export async function readItemLines(store: LineSource, q: ItemLineQuery): Promis
   // COPY takes no parameters; a short list of customers is cheaper read the ordinary way.
   if ('copyOutBinary' in store && !(q.customerIds && q.customerIds.length < 1000)) {
     const compiled = linesQuery(q, true).compile(db);
-    return fromBinary(await store.copyOutBinary(inline(compiled.sql, compiled.parameters)), q.withOrders);
+    const text = inline(compiled.sql, compiled.parameters);
+    const bytes =
+      'withSession' in store
+        ? await store.withSession(async (session) => {
+            await sql`begin`.execute(session.db);
+            try {
+              await hashMemory(session.db);
+              return await session.copyOutBinary(text);
+            } finally {
+              await sql`commit`.execute(session.db);
+            }
+          })
+        : await store.copyOutBinary(text);
+    return fromBinary(bytes, q.withOrders);
   }
   return fromRows(db, q);
 }
@@ -98,7 +113,6 @@ function empty(capacity: number, withOrders: boolean): ItemLines {
     day: new Int32Array(capacity),
     item: new Int32Array(capacity),
     items: [],
-    lineNames: new Map(),
   };
 }
 
@@ -114,12 +128,6 @@ function interner(out: ItemLines): (text: string) => number {
     }
     return i;
   };
-}
-
-function addName(out: ItemLines, item: number, name: string): void {
-  const names = out.lineNames.get(item);
-  if (names) names.add(name);
-  else out.lineNames.set(item, new Set([name]));
 }
 
 async function fromRows(db: Kysely<Schema>, q: ItemLineQuery): Promise<ItemLines> {
@@ -138,7 +146,6 @@ async function fromRows(db: Kysely<Schema>, q: ItemLineQuery): Promise<ItemLines
     out.customer[i] = r.customer_id === null ? -1 : Number(r.customer_id);
     out.day[i] = Number(r.day);
     out.item[i] = intern(String(r.item));
-    if (q.withOrders && r.line_name !== null) addName(out, out.item[i]!, String(r.line_name));
   }
   return out;
 }
@@ -147,17 +154,16 @@ const TWO_32 = 4_294_967_296;
 
 /**
  * Parses the binary COPY rows. Fields per row: with orders tid, int8 (or null), timestamptz, date,
- * text, text (or null); without, int8, date, text.
+ * text; without, int8, date, text.
  */
 function fromBinary(bytes: Uint8Array, withOrders: boolean): ItemLines {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = copyBinaryRowsStart(view);
-  // The fewest bytes a row takes (a one-byte item, nulls where they may be): bounds the lines.
-  const smallest = withOrders ? 2 + 10 + 4 + 12 + 8 + 5 + 4 : 2 + 12 + 8 + 5;
+  // The fewest bytes a row takes (a one-byte item, a null customer): bounds the lines.
+  const smallest = withOrders ? 2 + 10 + 4 + 12 + 8 + 5 : 2 + 12 + 8 + 5;
   const out = empty(Math.max(0, Math.floor((bytes.byteLength - at) / smallest)), withOrders);
-  const intern = interner(out);
-  const fields = withOrders ? 6 : 3;
+  const items = new ByteInterner();
+  const fields = withOrders ? 5 : 3;
   let n = 0;
   for (;;) {
     const count = view.getInt16(at);
@@ -183,18 +189,60 @@ function fromBinary(bytes: Uint8Array, withOrders: boolean): ItemLines {
     out.day[n] = view.getInt32(at + 4);
     at += 8;
     const itemLength = view.getInt32(at);
-    out.item[n] = intern(text.toString('utf8', at + 4, at + 4 + itemLength));
+    out.item[n] = items.intern(bytes, at + 4, at + 4 + itemLength);
     at += 4 + itemLength;
-    if (withOrders) {
-      const nameLength = view.getInt32(at);
-      at += 4;
-      if (nameLength >= 0) {
-        addName(out, out.item[n]!, text.toString('utf8', at, at + nameLength));
-        at += nameLength;
-      }
-    }
     n++;
   }
   out.n = n;
+  out.items = items.items;
   return out;
+}
+
+/**
+ * The lines of orders on or before a local day (days since 2000-01-01), items renumbered to those
+ * left: the same lines when none is later.
+ */
+export function linesUpTo(lines: ItemLines, day: number): ItemLines {
+  let kept = 0;
+  for (let i = 0; i < lines.n; i++) if (lines.day[i]! <= day) kept++;
+  if (kept === lines.n) return lines;
+  const out = empty(kept, lines.order.length > 0);
+  const renumbered = new Int32Array(lines.items.length).fill(-1);
+  for (let i = 0; i < lines.n; i++) {
+    if (lines.day[i]! > day) continue;
+    const k = out.n++;
+    if (out.order.length) {
+      out.order[k] = lines.order[i]!;
+      out.at[k] = lines.at[i]!;
+    }
+    out.customer[k] = lines.customer[i]!;
+    out.day[k] = lines.day[i]!;
+    const item = lines.item[i]!;
+    if (renumbered[item]! < 0) {
+      renumbered[item] = out.items.length;
+      out.items.push(lines.items[item]!);
+    }
+    out.item[k] = renumbered[item]!;
+  }
+  return out;
+}
+
+/**
+ * Per item, the greatest (in the database's collation) product name on its lines in valid orders
+ * up to the as-of date; items without a named line are left out.
+ */
+export async function greatestLineNames(
+  db: Kysely<Schema>,
+  ws: number,
+  asOf: string,
+  items: readonly string[],
+): Promise<Map<string, string>> {
+  const found = await sql<{ item: string; name: string }>`
+    select u.item, max(l.product_name) as name
+    from unnest(${items}::text[]) as u(item)
+    join order_lines l on l.workspace_id = ${ws} and ${ITEM('l')} = u.item
+    join orders o on o.workspace_id = l.workspace_id and o.order_id = l.order_id
+    where ${VALID_ORDER} and o.local_date <= ${asOf}::date and l.product_name is not null
+    group by u.item`.execute(db);
+  return new Map(found.rows.map((r) => [r.item, r.name]));
 }

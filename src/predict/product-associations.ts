@@ -11,7 +11,7 @@ import {
   type MeasuredAssociation,
   measureAssociations,
 } from './association-count.ts';
-import { type ItemLines, type LineSource, readItemLines } from './item-lines.ts';
+import { greatestLineNames, hashMemory, type ItemLines, readItemLines } from './item-lines.ts';
 import { dateOfDay } from './purchase-summary.ts';
 
 /** A pair seen fewer times than this (orders, or customers for `after`) is noise, not an association. */
@@ -64,14 +64,16 @@ interface RefreshRows {
  * buyers in place of orders. Keeps pairs seen {@link MIN_PAIRS} times, {@link KEPT_PER_PRODUCT} a
  * product and kind. Products are named by the catalogue, else the name on their lines.
  */
-async function computeRefresh(db: Kysely<Schema>, source: LineSource, ws: number, asOf: string) {
-  const lines = await readItemLines(source, { workspaceId: ws, upTo: asOf, withOrders: true });
+async function computeRefresh(db: Kysely<Schema>, ws: number, asOf: string, lines: ItemLines) {
   const counts = countAssociations(lines, { maxBasket: MAX_BASKET, maxBuyer: MAX_BUYER_PRODUCTS });
-  const associations = measureAssociations(counts, byteOrderRanks(lines.items), {
-    minPairs: MIN_PAIRS,
-    kept: KEPT_PER_PRODUCT,
-  });
-  const names = await displayNames(db, ws, lines);
+  const rank = byteOrderRanks(lines.items);
+  const associations = measureAssociations(counts, rank, { minPairs: MIN_PAIRS, kept: KEPT_PER_PRODUCT });
+  // In about the primary key's order, so its index takes the rows mostly at its end.
+  associations.sort(
+    (x, y) =>
+      rank[x.item]! - rank[y.item]! || x.kind.localeCompare(y.kind) || rank[x.other]! - rank[y.other]!,
+  );
+  const names = await displayNames(db, ws, asOf, lines.items);
   const t = counts.products;
   const products = lines.items.map((item, i) => ({
     item,
@@ -84,29 +86,33 @@ async function computeRefresh(db: Kysely<Schema>, source: LineSource, ws: number
   return { rows, orders: counts.orders, customers: counts.customers };
 }
 
+/** What a refresh computed: the rows it stores and the orders and buyers counted. */
+export type ComputedRefresh = Awaited<ReturnType<typeof computeRefresh>>;
+
 /**
- * Each item's display name: the catalogue's, else the (greatest, in the database's collation)
- * name on its lines, else the item itself.
+ * Each item's display name: the catalogue's, else the greatest (in the database's collation)
+ * name on its lines in valid orders up to the as-of date, else the item itself. Only items the
+ * catalogue does not name are looked up on the lines.
  */
-async function displayNames(db: Kysely<Schema>, ws: number, lines: ItemLines): Promise<string[]> {
-  const names = [...lines.items];
-  const several: { item: number; name: string }[] = [];
-  for (const [item, found] of lines.lineNames) {
-    if (found.size === 1) names[item] = [...found][0]!;
-    else for (const name of found) several.push({ item, name });
-  }
-  if (several.length) {
-    const greatest = await sql<{ item: number; name: string }>`
-      select u.item, max(u.name) as name
-      from unnest(${several.map((s) => s.item)}::int[], ${several.map((s) => s.name)}::text[]) as u(item, name)
-      group by u.item`.execute(db);
-    for (const r of greatest.rows) names[r.item] = r.name;
-  }
+async function displayNames(
+  db: Kysely<Schema>,
+  ws: number,
+  asOf: string,
+  items: string[],
+): Promise<string[]> {
+  const names = [...items];
   const catalogue = await sql<{ sku: string; name: string }>`
     select sku, name from products
-    where workspace_id = ${ws} and name is not null and sku = any(${lines.items}::text[])`.execute(db);
-  const index = new Map(lines.items.map((item, i) => [item, i]));
-  for (const r of catalogue.rows) names[index.get(r.sku)!] = r.name;
+    where workspace_id = ${ws} and name is not null and sku = any(${items}::text[])`.execute(db);
+  const index = new Map(items.map((item, i) => [item, i]));
+  const named = new Set<number>();
+  for (const r of catalogue.rows) {
+    names[index.get(r.sku)!] = r.name;
+    named.add(index.get(r.sku)!);
+  }
+  const unnamed = items.filter((_, i) => !named.has(i));
+  if (!unnamed.length) return names;
+  for (const [item, name] of await greatestLineNames(db, ws, asOf, unnamed)) names[index.get(item)!] = name;
   return names;
 }
 
@@ -190,31 +196,58 @@ export async function refreshAssociations(
 ): Promise<AssociationRefresh> {
   if (!('withSession' in store))
     return store.transaction().execute(async (trx) => {
-      const computed = await computeRefresh(trx, trx, ws.id, req.asOf);
+      const lines = await readItemLines(trx, { workspaceId: ws.id, upTo: req.asOf, withOrders: true });
+      const computed = await computeRefresh(trx, ws.id, req.asOf, lines);
       return storeRefresh(trx, ws, req, computed, (rows) => writeBatched(trx, ws.id, rows));
     });
-  return store.withSession(async (session) => {
-    await sql`begin`.execute(session.db);
-    try {
-      const computed = await computeRefresh(session.db, session, ws.id, req.asOf);
-      const done = await storeRefresh(session.db, ws, req, computed, (rows) =>
-        writeByCopy(session, ws.id, rows),
-      );
-      await sql`commit`.execute(session.db);
-      return done;
-    } catch (error) {
-      await sql`rollback`.execute(session.db).catch(() => {});
-      throw error;
-    }
-  });
+  return store.withSession((session) =>
+    inTransaction(session, async () => {
+      const lines = await readItemLines(session, { workspaceId: ws.id, upTo: req.asOf, withOrders: true });
+      return (await refreshFromLines(session, ws, req, lines)).refresh;
+    }),
+  );
+}
+
+/** `work` in one transaction of the session, with room to hash the order lines' join in memory. */
+export async function inTransaction<T>(session: Session, work: () => Promise<T>): Promise<T> {
+  await sql`begin`.execute(session.db);
+  try {
+    await hashMemory(session.db);
+    const done = await work();
+    await sql`commit`.execute(session.db);
+    return done;
+  } catch (error) {
+    await sql`rollback`.execute(session.db).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * {@link refreshAssociations} from lines already read (with their orders, up to the as-of date),
+ * inside the session's open transaction; with what it computed. `computedAll` is called before
+ * the rows are stored.
+ */
+export async function refreshFromLines(
+  session: Session,
+  ws: { id: number },
+  req: AssociationRequest,
+  lines: ItemLines,
+  computedAll: () => void = () => {},
+): Promise<{ refresh: AssociationRefresh; computed: ComputedRefresh }> {
+  const computed = await computeRefresh(session.db, ws.id, req.asOf, lines);
+  computedAll();
+  const refresh = await storeRefresh(session.db, ws, req, computed, (rows) =>
+    writeByCopy(session, ws.id, rows),
+  );
+  return { refresh, computed };
 }
 
 /** Replaces the stored rows, records the refresh (and the audit row when a person asked). */
 async function storeRefresh(
   trx: Kysely<Schema>,
-  ws: Workspace,
+  ws: { id: number },
   req: AssociationRequest,
-  computed: Awaited<ReturnType<typeof computeRefresh>>,
+  computed: ComputedRefresh,
   write: (rows: RefreshRows) => Promise<void>,
 ): Promise<AssociationRefresh> {
   for (const table of ['product_associations', 'association_products'] as const)

@@ -5,7 +5,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { byteOrderRanks, groupByCustomer } from './association-count.ts';
+import { byteOrderRanks, type CustomerGroups, groupByCustomer } from './association-count.ts';
 import type { ItemLines } from './item-lines.ts';
 
 /** The stored associations as arrays: per product the others it leads to (CSR form). */
@@ -24,28 +24,49 @@ export interface AssociationIndex {
   itemRank: Int32Array;
 }
 
+/** A product as the index is built from: its item, display name and last sale (days since 2000-01-01). */
+export interface IndexProduct {
+  item: string;
+  name: string;
+  lastSold: number;
+}
+
 /** The workspace's stored associations, or null before the first refresh. */
 export async function readAssociationIndex(db: Kysely<Schema>, ws: number): Promise<AssociationIndex | null> {
   const products = (
-    await sql<{ item: string; name: string; day: number }>`
-      select item, name, (last_sold - date '2000-01-01')::int as day
+    await sql<IndexProduct>`
+      select item, name, (last_sold - date '2000-01-01')::int as "lastSold"
       from association_products where workspace_id = ${ws}`.execute(db)
   ).rows;
   if (!products.length) return null;
-  const items = products.map((p) => p.item);
-  const index = new Map(items.map((item, i) => [item, i]));
+  const index = new Map(products.map((p, i) => [p.item, i]));
   const pairs = (
     await sql<{ item: string; other: string; confidence: number }>`
       select item, other, confidence from product_associations where workspace_id = ${ws}`.execute(db)
   ).rows;
+  return associationIndex(
+    products,
+    pairs.map((p) => ({ item: index.get(p.item)!, other: index.get(p.other)!, confidence: p.confidence })),
+  );
+}
+
+/**
+ * The index of products and their associations (`item`, `other`: indices into `products`), as a
+ * refresh stores them or has just computed them.
+ */
+export function associationIndex(
+  products: readonly IndexProduct[],
+  pairs: readonly { item: number; other: number; confidence: number }[],
+): AssociationIndex {
+  const items = products.map((p) => p.item);
   // Both kinds of one pair add up to one weight, as the reason's sum over a seed's associations.
   const merged = new Map<number, number>();
   const n = items.length;
   for (const p of pairs) {
-    const key = index.get(p.item)! * n + index.get(p.other)!;
+    const key = p.item * n + p.other;
     merged.set(key, (merged.get(key) ?? 0) + p.confidence);
   }
-  const keys = [...merged.keys()].sort((a, b) => a - b);
+  const keys = Float64Array.from(merged.keys()).sort();
   const start = new Int32Array(n + 1);
   const other = new Int32Array(keys.length);
   const weight = new Float64Array(keys.length);
@@ -55,7 +76,7 @@ export async function readAssociationIndex(db: Kysely<Schema>, ws: number): Prom
     weight[k] = merged.get(key)!;
   });
   for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
-  const lastSold = Int32Array.from(products, (p) => p.day);
+  const lastSold = Int32Array.from(products, (p) => p.lastSold);
   return {
     items,
     names: products.map((p) => p.name),
@@ -92,7 +113,12 @@ export interface Scored {
  * item in byte order; scores compared rounded to 9 decimals, so sums of one set of terms in another
  * order still tie).
  */
-export function scoreCustomers(lines: ItemLines, ix: AssociationIndex, rules: ScoreRules): Scored[] {
+export function scoreCustomers(
+  lines: ItemLines,
+  ix: AssociationIndex,
+  rules: ScoreRules,
+  groups?: CustomerGroups,
+): Scored[] {
   const p = ix.items.length;
   const known = new Map(ix.items.map((item, i) => [item, i]));
   const lineItems = lines.items.length;
@@ -113,13 +139,16 @@ export function scoreCustomers(lines: ItemLines, ix: AssociationIndex, rules: Sc
   const best = new Float64Array(p);
   const bestSeed = new Int32Array(p);
   const candidates = new Int32Array(p);
-  const { starts, order } = groupByCustomer(lines);
-  const groups = Array.from({ length: starts.length - 1 }, (_, g) => g).sort(
-    (a, b) => lines.customer[order[starts[a]!]!]! - lines.customer[order[starts[b]!]!]!,
-  );
+  const { starts, order, customers } = groups ?? groupByCustomer(lines);
   const out: Scored[] = [];
   const top: number[] = [];
-  for (const g of groups) {
+  const ahead = (a: number, b: number) =>
+    Math.round(score[b]! * 1e9) - Math.round(score[a]! * 1e9) ||
+    ix.nameRank[a]! - ix.nameRank[b]! ||
+    ix.itemRank[a]! - ix.itemRank[b]!;
+  for (let g = 0; g < customers.length; g++) {
+    // Guests' lines (in a read for the associations too) have no customer to recommend to.
+    if (customers[g] === -1) continue;
     let size = 0;
     let latest = -Infinity;
     for (let k = starts[g]!; k < starts[g + 1]!; k++) {
@@ -133,11 +162,18 @@ export function scoreCustomers(lines: ItemLines, ix: AssociationIndex, rules: Sc
       } else if (day > last[item]!) last[item] = day;
       if (day > latest) latest = day;
     }
-    const seeds = Array.from(mine.subarray(0, size)).sort(
-      (a, b) => last[b]! - last[a]! || lineRank[a]! - lineRank[b]!,
-    );
+    // Only a customer of more products than the seeds needs them ranked: a score is a sum, the
+    // reason the best seed whatever the order.
+    if (size > rules.seeds) {
+      const ranked = Array.from(mine.subarray(0, size)).sort(
+        (a, b) => last[b]! - last[a]! || lineRank[a]! - lineRank[b]!,
+      );
+      mine.set(ranked.slice(0, rules.seeds));
+      size = rules.seeds;
+    }
     let count = 0;
-    for (const seed of seeds.slice(0, rules.seeds)) {
+    for (let s = 0; s < size; s++) {
+      const seed = mine[s]!;
       const from = toIndex[seed]!;
       if (from < 0) continue;
       for (let k = ix.start[from]!; k < ix.start[from + 1]!; k++) {
@@ -157,10 +193,6 @@ export function scoreCustomers(lines: ItemLines, ix: AssociationIndex, rules: Sc
       }
     }
     top.length = 0;
-    const ahead = (a: number, b: number) =>
-      Math.round(score[b]! * 1e9) - Math.round(score[a]! * 1e9) ||
-      ix.nameRank[a]! - ix.nameRank[b]! ||
-      ix.itemRank[a]! - ix.itemRank[b]!;
     for (let k = 0; k < count; k++) {
       const o = candidates[k]!;
       if (!sold[o]) continue;
@@ -174,7 +206,7 @@ export function scoreCustomers(lines: ItemLines, ix: AssociationIndex, rules: Sc
       }
       top[at] = o;
     }
-    const customer = lines.customer[order[starts[g]!]!]!;
+    const customer = customers[g]!;
     for (const [r, o] of top.entries())
       out.push({ customer, rank: r + 1, product: o, score: score[o]!, because: toIndex[bestSeed[o]!]! });
   }

@@ -1,7 +1,22 @@
 import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
-import { type LineSource, readItemLines } from './item-lines.ts';
-import { readAssociationIndex, scoreCustomers } from './recommend-score.ts';
+import { type LineSource, linesUpTo, readItemLines } from './item-lines.ts';
+import {
+  type AssociationRefresh,
+  type AssociationRequest,
+  inTransaction,
+  refreshFromLines,
+} from './product-associations.ts';
+import { dayNumber } from './purchase-summary.ts';
+import {
+  type AssociationIndex,
+  associationIndex,
+  readAssociationIndex,
+  type Scored,
+  type ScoreRules,
+  scoreCustomers,
+} from './recommend-score.ts';
 
 /** Days before a customer's last order within which what they bought counts as bought recently. */
 export const RECENT_DAYS = 90;
@@ -64,13 +79,17 @@ export async function recommendFor(
     customerIds: ids,
     withOrders: false,
   });
-  const rules = {
-    top: query.top ?? DEFAULT_TOP,
-    seeds: SEED_PRODUCTS,
-    recentDays: RECENT_DAYS,
-    notSoldDays: NOT_SOLD_DAYS,
-  };
-  return scoreCustomers(lines, ix, rules).map((r) => ({
+  return recommendations(scoreCustomers(lines, ix, scoreRules(query.top)), ix);
+}
+
+/** The rules of every customer's list (see {@link recommendFor}), `top` a customer. */
+export function scoreRules(top = DEFAULT_TOP): ScoreRules {
+  return { top, seeds: SEED_PRODUCTS, recentDays: RECENT_DAYS, notSoldDays: NOT_SOLD_DAYS };
+}
+
+/** The scored lists as recommendations, products and reasons by name. */
+export function recommendations(scored: readonly Scored[], ix: AssociationIndex): Recommendation[] {
+  return scored.map((r) => ({
     customer_id: r.customer,
     rank: r.rank,
     item: ix.items[r.product]!,
@@ -111,18 +130,66 @@ export function usesRecommendation(texts: Record<string, string>): boolean {
 /** A recommendation as the CLI exports it; `customer_id` is the merchant's id (or ours). */
 export type RecommendationExportRow = Omit<Recommendation, 'customer_id'> & { customer_id: string };
 
-/** {@link recommendFor} with each customer's external id, in customer and rank order. */
-export async function exportRecommendations(
-  store: LineSource,
+/** The recommendations with each customer's external id (or ours), in the same order. */
+export async function withExternalIds(
+  db: Kysely<Schema>,
   workspaceId: number,
-  query: RecommendQuery = {},
+  found: readonly Recommendation[],
 ): Promise<RecommendationExportRow[]> {
-  const found = await recommendFor(store, workspaceId, query);
-  const db = 'copyOutBinary' in store ? store.db : store;
   const ids = [...new Set(found.map((r) => r.customer_id))];
   const refs = await sql<{ id: number; ref: string }>`
     select id::float8 as id, coalesce(external_id, id::text) as ref from customers
     where workspace_id = ${workspaceId} and id = any(${ids}::bigint[])`.execute(db);
   const byId = new Map(refs.rows.map((r) => [r.id, r.ref]));
   return found.map((r) => ({ ...r, customer_id: byId.get(r.customer_id) ?? String(r.customer_id) }));
+}
+
+/*
+ * "Recommendations for everyone" as `retain recommend --refresh` asks for them: the associations
+ * refreshed and every customer's top N from one read of the order lines, the lists scored from
+ * the associations just computed rather than read back.
+ */
+
+/** The parts of the work, in order, for a caller that times them. */
+export type EveryonePart =
+  | 'read lines'
+  | 'count pairs'
+  | 'store associations'
+  | 'score top N'
+  | 'build lists';
+
+/** Days from 1970-01-01 to 2000-01-01: the lines' dates count from the latter. */
+const DAYS_1970_TO_2000 = 10_957;
+
+/**
+ * Refreshes the workspace's associations as of the request's date (see refreshAssociations) and
+ * returns every customer's top `top` (see recommendFor: all their purchases count, as there).
+ * The lines are read once, with every valid order: the associations count those up to the as-of
+ * date. `onPart` is called as each part starts.
+ */
+export async function refreshAndRecommendAll(
+  store: Database,
+  ws: { id: number },
+  req: AssociationRequest & { top?: number },
+  onPart: (part: EveryonePart) => void = () => {},
+): Promise<{ refresh: AssociationRefresh; recommendations: Recommendation[] }> {
+  const { lines, refresh, computed } = await store.withSession((session) =>
+    inTransaction(session, async () => {
+      onPart('read lines');
+      const lines = await readItemLines(session, { workspaceId: ws.id, withOrders: true });
+      onPart('count pairs');
+      const counted = linesUpTo(lines, dayNumber(req.asOf) - DAYS_1970_TO_2000);
+      const done = await refreshFromLines(session, ws, req, counted, () => onPart('store associations'));
+      return { lines, ...done };
+    }),
+  );
+  onPart('score top N');
+  const { products, associations } = computed.rows;
+  const ix = associationIndex(
+    products.map((p) => ({ item: p.item, name: p.name, lastSold: p.lastSold })),
+    associations,
+  );
+  const scored = scoreCustomers(lines, ix, scoreRules(req.top));
+  onPart('build lists');
+  return { refresh, recommendations: recommendations(scored, ix) };
 }

@@ -2,7 +2,13 @@ import type { Command } from 'commander';
 import { cliActor } from '../../access/caller.ts';
 import { findCustomerId } from '../../customers/customer-profile.ts';
 import { lastAssociationRefresh, refreshAssociations } from '../../predict/product-associations.ts';
-import { DEFAULT_TOP, exportRecommendations } from '../../predict/recommendation.ts';
+import {
+  DEFAULT_TOP,
+  type Recommendation,
+  recommendFor,
+  refreshAndRecommendAll,
+  withExternalIds,
+} from '../../predict/recommendation.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { asOfOption } from '../../shared/local-date.ts';
 import { withWorkspace } from '../context.ts';
@@ -50,9 +56,17 @@ export function registerRecommendCommand(program: Command): void {
           const asOf = asOfOption(opts.asOf, ws.timezone);
           const customerIds =
             opts.customer === undefined ? undefined : [await findCustomerId(store.db, ws.id, opts.customer)];
-          if (opts.refresh || !(await lastAssociationRefresh(store.db, ws.id)))
-            await refreshAssociations(store, ws, { asOf, actor: cliActor() });
-          const rows = (await exportRecommendations(store, ws.id, { customerIds, top })).map((r) => ({
+          const refresh = opts.refresh || !(await lastAssociationRefresh(store.db, ws.id));
+          const request = { asOf, actor: cliActor() };
+          // Everyone's lists after a refresh come from the same read of the order lines.
+          let found: Recommendation[];
+          if (refresh && customerIds === undefined)
+            found = (await refreshAndRecommendAll(store, ws, { ...request, top })).recommendations;
+          else {
+            if (refresh) await refreshAssociations(store, ws, request);
+            found = await recommendFor(store, ws.id, { customerIds, top });
+          }
+          const rows = (await withExternalIds(store.db, ws.id, found)).map((r) => ({
             ...r,
             score: Math.round(r.score * 1e6) / 1e6,
           }));
