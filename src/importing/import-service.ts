@@ -14,7 +14,7 @@ import { redeemAfterLines, redeemCoupons } from '../loyalty/coupon-redeem.ts';
 import { awardEventBonuses, earnPointsForOrders } from '../loyalty/points-earn.ts';
 import { rewardReferrals } from '../loyalty/referrals.ts';
 import { evaluateTiers } from '../loyalty/tier-evaluate.ts';
-import { discardLinesAhead, LINES_AHEAD_MIN_ROWS, prepareLinesAhead } from '../orders/order-lines-ahead.ts';
+import { discardLinesAhead, LINES_AHEAD_MIN_ROWS, prepareLinesAhead } from '../orders/index.ts';
 import { processOrderLines, processOrders } from '../orders/orders-import.ts';
 import { todayIn } from '../shared/local-date.ts';
 import { processServiceRecords } from '../tasks/service-records-import.ts';
@@ -324,7 +324,9 @@ async function stageAndApply(
     if (kind === 'order-lines') await redeemAfterLines(session, workspace.id, STAGING_TABLE);
     await phase('upsert', 'aggregates');
     if (stagedRows > ANALYZE_ROWS) await sql`analyze ${sql.table(TOUCHED)}`.execute(db);
-    if (stagedRows > 10_000) await sql`analyze orders`.execute(db);
+    // Prepared ahead, the transaction holds every other request up: orders are analysed after it
+    // (the refresh below reads the touched customers' orders by index whatever the estimate).
+    if (stagedRows > 10_000 && !ahead) await sql`analyze orders`.execute(db);
     await refreshCustomerAggregates(session, workspace.id, TOUCHED);
     await phase('aggregates', 'finishing');
     if (kind === 'orders' || kind === 'order-lines') await applyLoyalty(session, workspace);
@@ -361,6 +363,7 @@ async function stageAndApply(
         })
         .execute();
       await sql`commit`.execute(db);
+      if (ahead) await sql`analyze orders`.execute(db);
     }
     committed = true;
     return stats;

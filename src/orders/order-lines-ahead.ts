@@ -1,7 +1,12 @@
 import { sql } from 'kysely';
 import type { Session } from '../db/database.ts';
-import { KEYS_AHEAD, PRODUCTS_AHEAD, type StagedSummary } from '../importing/staged-summary.ts';
-import { STAGED_IDENTITIES, STAGING_TABLE } from '../importing/staging.ts';
+import {
+  KEYS_AHEAD,
+  PRODUCTS_AHEAD,
+  STAGED_IDENTITIES,
+  STAGING_TABLE,
+  type StagedSummary,
+} from '../importing/index.ts';
 
 /**
  * Large order-lines files on the embedded store are prepared outside the import's transaction:

@@ -1,9 +1,9 @@
 import { type RawBuilder, sql } from 'kysely';
 import { isDistributed } from '../db/citus.ts';
 import { ID_MAP } from '../identity/identity-resolve.ts';
+import { PRODUCTS_AHEAD } from '../importing/index.ts';
 import { type StageContext, type StageCounts, TOUCHED } from '../importing/kind-processor.ts';
 import { STAGING_TABLE } from '../importing/staging.ts';
-import { PRODUCTS_AHEAD } from '../importing/staged-summary.ts';
 import { fillAheadCustomers, keepLinesAhead } from './order-lines-ahead.ts';
 
 const stage = sql.table(STAGING_TABLE);
@@ -256,4 +256,3 @@ async function buildLinesFinal(ctx: StageContext): Promise<void> {
     group by l.order_id`.execute(db);
   await sql`analyze order_final`.execute(db);
 }
-
