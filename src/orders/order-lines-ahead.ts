@@ -94,6 +94,9 @@ async function createWorkTables(session: Session): Promise<void> {
     create temp table order_final (order_id text, line int, idkey text, customer_id bigint,
       ordered_at timestamptz, amount bigint, refunded bigint, status text, channel text, store text,
       coupon_code text, lines_hash text, identical bigint, ahead boolean)`.execute(db);
+  // The transaction joins it to orders by order id (previous owners, the upsert): by index, whatever
+  // the estimates of a table filled range by range.
+  await sql`create index order_final_order on order_final (order_id)`.execute(db);
   const cols = STAGED_IDENTITIES.map(([, col]) => sql`${sql.ref(col)} text`);
   await sql`create temp table ${sql.table(KEYS_AHEAD)} (idkey text, first_line int, ${sql.join(cols)})`.execute(
     db,
