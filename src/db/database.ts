@@ -170,6 +170,9 @@ async function openPglite(options: OpenOptions): Promise<Database> {
       let hold = await holdConnection(db);
       const breathe = async () => {
         await hold.release();
+        // PGlite answers without a turn of the event loop: wait one, or requests that arrived
+        // meanwhile are never read (a loop of statements would starve the server).
+        await nextTurn();
         hold = await holdConnection(db);
       };
       try {

@@ -49,6 +49,7 @@ import * as m0046 from './migrations/0046-message-index-trim.ts';
 import * as m0047 from './migrations/0047-purchase-days.ts';
 import * as m0048 from './migrations/0048-customer-fact-deltas.ts';
 import * as m0049 from './migrations/0049-customer-states-version.ts';
+import * as m0051 from './migrations/0051-import-lines-ahead.ts';
 import * as m0053 from './migrations/0053-association-rows-unchecked.ts';
 
 /** Every migration, in the order it runs. Add new ones at the end; never edit a released one. */
@@ -95,6 +96,7 @@ const migrations: Record<string, Migration> = {
   '0047-purchase-days': m0047,
   '0048-customer-fact-deltas': m0048,
   '0049-customer-states-version': m0049,
+  '0051-import-lines-ahead': m0051,
   '0053-association-rows-unchecked': m0053,
 };
 

@@ -84,6 +84,12 @@ export interface OrdersTable {
   updated_at: Auto<Date>;
 }
 
+/** Orders whose lines an import wrote ahead of them (migration 0051). */
+export interface ImportLinesAheadTable {
+  workspace_id: number;
+  order_id: string;
+}
+
 export interface OrderLinesTable {
   workspace_id: number;
   order_id: string;
@@ -743,6 +749,7 @@ export interface Schema {
   identities: IdentitiesTable;
   orders: OrdersTable;
   order_lines: OrderLinesTable;
+  import_lines_ahead: ImportLinesAheadTable;
   products: ProductsTable;
   stores: StoresTable;
   marketing_spend: MarketingSpendTable;

@@ -24,6 +24,8 @@ export async function resolveIdentities(
   session: Session,
   workspaceId: number,
   source: string,
+  /** A table `(idkey, first_line, <identity columns>)` already grouped by key, read instead of the staging table. */
+  keysTable?: string,
 ): Promise<ResolveResult> {
   const db = session.db;
   const run = (query: ReturnType<typeof sql>) => query.execute(db);
@@ -43,8 +45,12 @@ export async function resolveIdentities(
   await run(sql`
     create temp table id_keys as
     select row_number() over (order by d.first_line) as k, d.* from (
-      select idkey, min(line) as first_line, ${sql.join(cols.map((c) => sql`min(${c}) as ${c}`))}
-      from ${sql.table(STAGING_TABLE)} where idkey is not null group by idkey
+      ${
+        keysTable
+          ? sql`select idkey, first_line, ${sql.join(cols)} from ${sql.table(keysTable)}`
+          : sql`select idkey, min(line) as first_line, ${sql.join(cols.map((c) => sql`min(${c}) as ${c}`))}
+      from ${sql.table(STAGING_TABLE)} where idkey is not null group by idkey`
+      }
     ) d`);
   const values = STAGED_IDENTITIES.map(([type, col]) => sql`(${sql.lit(type)}, ${sql.ref(col)})`);
   await run(sql`

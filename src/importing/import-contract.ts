@@ -38,6 +38,9 @@ export const ImportJobSchema = z.object({
     phase: z
       .enum(['reading', 'resolving', 'saving', 'aggregates', 'finishing'])
       .describe('reading the file, then matching customers, saving orders, refreshing aggregates, finishing'),
+    rows_saved: z
+      .number()
+      .describe('rows saved so far ahead of the final step (large order-lines files on the embedded store)'),
   }),
   stats: ImportStatsSchema.nullable().describe('null while running'),
   segments: z

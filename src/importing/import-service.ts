@@ -14,6 +14,7 @@ import { redeemAfterLines, redeemCoupons } from '../loyalty/coupon-redeem.ts';
 import { awardEventBonuses, earnPointsForOrders } from '../loyalty/points-earn.ts';
 import { rewardReferrals } from '../loyalty/referrals.ts';
 import { evaluateTiers } from '../loyalty/tier-evaluate.ts';
+import { discardLinesAhead, LINES_AHEAD_MIN_ROWS, prepareLinesAhead } from '../orders/index.ts';
 import { processOrderLines, processOrders } from '../orders/orders-import.ts';
 import { todayIn } from '../shared/local-date.ts';
 import { processServiceRecords } from '../tasks/service-records-import.ts';
@@ -25,6 +26,7 @@ import { type StageContext, type StageCounts, TOUCHED } from './kind-processor.t
 import type { ImportLang, RowError } from './row-normalize.ts';
 import { saveMapping } from './saved-mappings.ts';
 import { MAX_ERRORS, stageRecords } from './stage-records.ts';
+import { KEYS_AHEAD, stagedSummary } from './staged-summary.ts';
 import { createStaging, STAGING_TABLE } from './staging.ts';
 
 /** How an import went; `errors` holds the first {@link MAX_ERRORS}, `rejected` counts them all. */
@@ -56,6 +58,8 @@ export interface ImportProgress {
   bytesRead: number;
   totalBytes: number;
   phase: ImportPhase;
+  /** Rows saved so far before the final transaction (large order-lines files on the embedded store). */
+  saved?: number;
 }
 
 /** Options shared by file imports and API batches. */
@@ -182,7 +186,7 @@ export async function importRecords(database: Database, options: RecordsInput): 
   return oneImportAtATime(database, () =>
     database.withSession(async (session) => {
       try {
-        return await stageAndApply(session, options, stats);
+        return await stageAndApply(session, options, stats, database.kind === 'pglite');
       } finally {
         // The staged rows are the session's own: gone with the import, not left for the next one.
         await sql`drop table if exists ${sql.table(STAGING_TABLE)}`.execute(session.db).catch(() => {});
@@ -213,11 +217,13 @@ async function stageAndApply(
   session: Session,
   options: RecordsInput,
   stats: ImportStats,
+  embedded: boolean,
 ): Promise<ImportStats> {
   const { workspace, kind } = options;
   const db = session.db;
   let mark = performance.now();
   let rows = 0;
+  let saved = 0;
   const phase = async (name: string, next?: ImportPhase) => {
     const now = performance.now();
     options.onPhase?.(name, now - mark);
@@ -228,25 +234,54 @@ async function stageAndApply(
       bytesRead: options.source.bytesRead(),
       totalBytes: options.source.totalBytes,
       phase: next,
+      saved,
     });
     // Inside the transaction other statements must wait, but a progress poll can still be answered.
     await nextTurn();
   };
-  await createStaging(session, kind);
+  // Lines an interrupted import wrote ahead of its orders go before this one starts.
+  if (embedded) await discardLinesAhead(session);
+  const byOrder = embedded && kind === 'order-lines';
+  await createStaging(session, kind, { byOrder });
+  const summary = byOrder ? stagedSummary() : undefined;
   const {
     staged: stagedRows,
     mapped: mappedFields,
     confirmed,
   } = await stageRecords(
     session,
-    { ...options, owners: async () => ownerLookup(await listUsers(session.db, workspace.id)) },
+    {
+      ...options,
+      owners: async () => ownerLookup(await listUsers(session.db, workspace.id)),
+      onStaged: summary?.add,
+    },
     stats,
   );
   rows = stats.read;
+  const ahead =
+    summary?.complete === true &&
+    stagedRows >= LINES_AHEAD_MIN_ROWS &&
+    !options.dryRun &&
+    !(options.strict && stats.rejected > 0);
   // Fresh temp tables have no statistics (and PGlite runs no autovacuum): without them the
   // planner picks nested loops that turn seconds into minutes.
-  if (stagedRows > ANALYZE_ROWS) await sql`analyze ${sql.table(STAGING_TABLE)}`.execute(db);
-  await phase('stage', 'resolving');
+  if (stagedRows > ANALYZE_ROWS) await analyzeStaging(session, ahead);
+  if (ahead) {
+    await phase('stage', 'saving');
+    try {
+      const { id: workspaceId, timezone } = workspace;
+      await prepareLinesAhead(session, { workspaceId, timezone, summary }, (n) => {
+        saved = Math.min(n, stagedRows);
+        const { source } = options;
+        const at = { rows, bytesRead: source.bytesRead(), totalBytes: source.totalBytes };
+        options.onProgress?.({ ...at, phase: 'saving', saved });
+      });
+    } catch (error) {
+      await discardLinesAhead(session).catch(() => {});
+      throw error;
+    }
+    await phase('ahead', 'resolving');
+  } else await phase('stage', 'resolving');
   await sql`begin`.execute(db);
   let committed = false;
   try {
@@ -258,7 +293,12 @@ async function stageAndApply(
     const before = options.afterChanges ? await claimCustomersVersion(db, workspace.id) : 0;
     const resolved = KNOWN_CUSTOMERS_ONLY.has(kind)
       ? await matchKnownCustomers(session, workspace.id)
-      : await resolveIdentities(session, workspace.id, `import:${kind}:${options.label}`);
+      : await resolveIdentities(
+          session,
+          workspace.id,
+          `import:${kind}:${options.label}`,
+          ahead ? KEYS_AHEAD : undefined,
+        );
     stats.merged = resolved.merged;
     await phase('resolve', 'saving');
     await sql`drop table if exists ${sql.table(TOUCHED)}`.execute(db);
@@ -271,6 +311,7 @@ async function stageAndApply(
       currency: workspace.currency,
       stagedRows,
       mappedFields,
+      linesAhead: ahead,
     };
     const { rowErrors = [], ...counts } = await PROCESSORS[kind](ctx);
     Object.assign(stats, counts);
@@ -283,7 +324,9 @@ async function stageAndApply(
     if (kind === 'order-lines') await redeemAfterLines(session, workspace.id, STAGING_TABLE);
     await phase('upsert', 'aggregates');
     if (stagedRows > ANALYZE_ROWS) await sql`analyze ${sql.table(TOUCHED)}`.execute(db);
-    if (stagedRows > 10_000) await sql`analyze orders`.execute(db);
+    // Prepared ahead, the transaction holds every other request up: orders are analysed after it
+    // (the refresh below reads the touched customers' orders by index whatever the estimate).
+    if (stagedRows > 10_000 && !ahead) await sql`analyze orders`.execute(db);
     await refreshCustomerAggregates(session, workspace.id, TOUCHED);
     await phase('aggregates', 'finishing');
     if (kind === 'orders' || kind === 'order-lines') await applyLoyalty(session, workspace);
@@ -320,10 +363,31 @@ async function stageAndApply(
         })
         .execute();
       await sql`commit`.execute(db);
+      if (ahead) await sql`analyze orders`.execute(db);
     }
     committed = true;
     return stats;
   } finally {
     if (!committed) await sql`rollback`.execute(db).catch(() => {});
+    // Rolled back (or a dry run): the orders of the lines written ahead were never created.
+    if (ahead && (!committed || options.dryRun)) await discardLinesAhead(session).catch(() => {});
+  }
+}
+
+/**
+ * Statistics for the staging table. Prepared ahead, its statements read ranges by order id and
+ * need little more than row counts: a smaller sample keeps this one statement short.
+ */
+async function analyzeStaging(session: Session, ahead: boolean): Promise<void> {
+  const db = session.db;
+  if (!ahead) {
+    await sql`analyze ${sql.table(STAGING_TABLE)}`.execute(db);
+    return;
+  }
+  await sql`set default_statistics_target = 10`.execute(db);
+  try {
+    await sql`analyze ${sql.table(STAGING_TABLE)}`.execute(db);
+  } finally {
+    await sql`reset default_statistics_target`.execute(db);
   }
 }

@@ -10,6 +10,11 @@ export interface StageContext {
   stagedRows: number;
   /** Canonical fields the file carries (mapped columns); the others keep stored values on update. */
   mappedFields: ReadonlySet<string>;
+  /**
+   * Order lines only: `order_final`, the keys and the products were prepared before the
+   * transaction and the lines of new orders written ahead (src/orders/order-lines-ahead.ts).
+   */
+  linesAhead?: boolean;
 }
 
 /** What a kind's processor reports. Customers whose orders changed go into the `touched` table. */

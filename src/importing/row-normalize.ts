@@ -45,7 +45,7 @@ export interface RowContext {
   owners?: (text: string) => number | { error: Reason };
 }
 
-type Cell = string | number | bigint | null;
+export type Cell = string | number | bigint | null;
 
 class CellError extends Error {
   constructor(

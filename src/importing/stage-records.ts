@@ -4,7 +4,7 @@ import type { RecordSource } from './file-reader.ts';
 import { type ColumnMap, type ImportKind, resolveColumns } from './import-kinds.ts';
 import { detectPlatform } from './platform-detect.ts';
 import { openRejects } from './rejects-file.ts';
-import { copyValue, type ImportLang, type RowError, rowNormalizer } from './row-normalize.ts';
+import { type Cell, copyValue, type ImportLang, type RowError, rowNormalizer } from './row-normalize.ts';
 import { type ColumnMapping, readSavedMapping, usableMapping } from './saved-mappings.ts';
 import { STAGING_COLUMNS, STAGING_TABLE } from './staging.ts';
 
@@ -34,6 +34,8 @@ export interface StageInput {
   lang?: ImportLang;
   savedMappings?: boolean;
   onProgress?: (progress: { rows: number; bytesRead: number; totalBytes: number; phase: 'reading' }) => void;
+  /** Shown every staged row, in staging-column order. */
+  onStaged?: (row: readonly Cell[]) => void;
 }
 
 /** The counters reading keeps. */
@@ -121,6 +123,7 @@ export async function stageRecords(
       if (row === null) {
         stats.item_rows++;
       } else if (Array.isArray(row)) {
+        options.onStaged?.(row);
         const text = `${row.map(copyValue).join('\t')}\n`;
         buffer.push(text);
         bufferBytes += text.length;

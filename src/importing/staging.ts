@@ -74,12 +74,19 @@ export const STAGING_COLUMNS: Record<ImportKind, readonly string[]> = Object.fro
 export const STAGING_TABLE = 'import_stage';
 
 /** Creates the (session-private) staging table for a kind, plus `customer_id` filled by identity resolution. */
-export async function createStaging(session: Session, kind: ImportKind): Promise<void> {
+export async function createStaging(
+  session: Session,
+  kind: ImportKind,
+  /** `byOrder`: indexed by order id as rows arrive, so later steps can read ranges of orders. */
+  options: { byOrder?: boolean } = {},
+): Promise<void> {
   const columns = [...IDENTITY_COLUMNS, ...KIND_COLUMNS[kind], ['customer_id', 'bigint']]
     .map(([name, type]) => `${name} ${type}`)
     .join(', ');
   await sql.raw(`drop table if exists ${STAGING_TABLE}`).execute(session.db);
   await sql.raw(`create temp table ${STAGING_TABLE} (${columns})`).execute(session.db);
+  if (options.byOrder)
+    await sql.raw(`create index ${STAGING_TABLE}_order on ${STAGING_TABLE} (order_id)`).execute(session.db);
 }
 
 /** The identity columns of staging rows, as `(identity type, staging column)`. */

@@ -1,8 +1,10 @@
 import { type RawBuilder, sql } from 'kysely';
 import { isDistributed } from '../db/citus.ts';
 import { ID_MAP } from '../identity/identity-resolve.ts';
+import { PRODUCTS_AHEAD } from '../importing/index.ts';
 import { type StageContext, type StageCounts, TOUCHED } from '../importing/kind-processor.ts';
 import { STAGING_TABLE } from '../importing/staging.ts';
+import { fillAheadCustomers, keepLinesAhead } from './order-lines-ahead.ts';
 
 const stage = sql.table(STAGING_TABLE);
 const idMap = sql.table(ID_MAP);
@@ -96,15 +98,29 @@ async function upsertOrders(
     insert into order_changed select order_id, inserted from up`.execute(db);
   if (bulk) for (const index of SECONDARY_INDEXES) await index.execute(db);
   if (withLines) {
-    await sql`
-      delete from order_lines l using order_changed c
-      where l.workspace_id = ${ws} and l.order_id = c.order_id and not c.inserted`.execute(db);
-    await sql`
-      insert into order_lines (workspace_id, order_id, line_no, sku, product_name, quantity, unit_price, amount)
-      select ${ws}, s.order_id, row_number() over (partition by s.order_id order by s.line), s.sku, s.product_name,
-        s.quantity, s.unit_price, s.amount
-      from ${stage} s join order_changed c on c.order_id = s.order_id
-      order by s.order_id, s.line`.execute(db);
+    // Written ahead, nearly every changed order may be new: a lookup is cheaper than a scan of lines.
+    const replaced = ctx.linesAhead
+      ? await count(ctx, sql`select count(*) as n from order_changed where not inserted`)
+      : 1;
+    if (replaced > 0)
+      await sql`
+        delete from order_lines l using order_changed c
+        where l.workspace_id = ${ws} and l.order_id = c.order_id and not c.inserted`.execute(db);
+    // Orders created now whose lines were written ahead have them already.
+    const ahead = ctx.linesAhead
+      ? sql`join order_final f on f.order_id = c.order_id and not (c.inserted and f.ahead)`
+      : sql``;
+    const wanted = ctx.linesAhead
+      ? await count(ctx, sql`select count(*) as n from order_changed c ${ahead}`)
+      : 1;
+    if (wanted > 0)
+      await sql`
+        insert into order_lines (workspace_id, order_id, line_no, sku, product_name, quantity, unit_price, amount)
+        select ${ws}, s.order_id, row_number() over (partition by s.order_id order by s.line), s.sku, s.product_name,
+          s.quantity, s.unit_price, s.amount
+        from ${stage} s join order_changed c on c.order_id = s.order_id ${ahead}
+        order by s.order_id, s.line`.execute(db);
+    if (ctx.linesAhead) await keepLinesAhead(ctx.session, ws);
   }
   const inserted = await count(ctx, sql`select count(*) filter (where inserted) as n from order_changed`);
   const changed = await count(ctx, sql`select count(*) as n from order_changed`);
@@ -188,6 +204,37 @@ export async function processOrders(ctx: StageContext): Promise<StageCounts> {
 export async function processOrderLines(ctx: StageContext): Promise<StageCounts> {
   const db = ctx.session.db;
   const ws = ctx.workspaceId;
+  if (ctx.linesAhead) await fillAheadCustomers(ctx.session, ID_MAP);
+  else await buildLinesFinal(ctx);
+  const { inserted, updated } = await upsertOrders(ctx, true);
+  await fillNames(ctx);
+  await sql`
+    insert into products (workspace_id, sku, name)
+    ${
+      ctx.linesAhead
+        ? sql`select ${ws}, sku, name from ${sql.table(PRODUCTS_AHEAD)} order by sku`
+        : sql`select distinct on (sku) ${ws}, sku, product_name from ${stage} where sku is not null
+    order by sku, line desc`
+    }
+    on conflict (workspace_id, sku) do update set name = excluded.name
+    where products.name is distinct from excluded.name and excluded.name is not null`.execute(db);
+  const totals = await sql<{ orders: number; identical: number }>`
+    select count(*)::int as orders, coalesce(sum(identical), 0)::int as identical from order_final`.execute(
+    db,
+  );
+  const { orders = 0, identical = 0 } = totals.rows[0] ?? {};
+  return {
+    inserted,
+    updated,
+    unchanged: orders - inserted - updated,
+    guest: await countGuests(ctx),
+    identical_lines: identical,
+  };
+}
+
+/** Each order of the staged lines, in one statement (see order-lines-ahead.ts for the ranged build). */
+async function buildLinesFinal(ctx: StageContext): Promise<void> {
+  const db = ctx.session.db;
   await sql`drop table if exists order_final`.execute(db);
   // The hash covers the order's lines as a multiset (sorted, repeats included): the same lines in
   // any file order are unchanged, one more or one fewer identical line is a change.
@@ -208,24 +255,4 @@ export async function processOrderLines(ctx: StageContext): Promise<StageCounts>
     from ${stage} l left join ${idMap} m on m.idkey = l.idkey
     group by l.order_id`.execute(db);
   await sql`analyze order_final`.execute(db);
-  const { inserted, updated } = await upsertOrders(ctx, true);
-  await fillNames(ctx);
-  await sql`
-    insert into products (workspace_id, sku, name)
-    select distinct on (sku) ${ws}, sku, product_name from ${stage} where sku is not null
-    order by sku, line desc
-    on conflict (workspace_id, sku) do update set name = excluded.name
-    where products.name is distinct from excluded.name and excluded.name is not null`.execute(db);
-  const totals = await sql<{ orders: number; identical: number }>`
-    select count(*)::int as orders, coalesce(sum(identical), 0)::int as identical from order_final`.execute(
-    db,
-  );
-  const { orders = 0, identical = 0 } = totals.rows[0] ?? {};
-  return {
-    inserted,
-    updated,
-    unchanged: orders - inserted - updated,
-    guest: await countGuests(ctx),
-    identical_lines: identical,
-  };
 }

@@ -259,6 +259,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { sto
       bytes_read: job.progress.bytesRead,
       total_bytes: job.progress.totalBytes,
       phase: job.progress.phase,
+      rows_saved: job.progress.saved ?? 0,
     },
     stats: job.stats ?? null,
     segments: job.segments ?? null,
