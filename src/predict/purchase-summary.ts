@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { copyBinaryRowsStart } from '../db/copy-binary.ts';
+import { firstCopyBinaryRow } from '../db/copy-binary.ts';
 import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 
@@ -40,14 +40,10 @@ export function dateOfDay(day: number): string {
   return new Date(day * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** The columns of one summary row, in the query's order. */
-const COLUMNS = 6;
-
 /**
- * Reads every customer's purchase days: from the days kept on the customer (one short row each, in
- * one pass over the customers), grouping orders again only for customers who bought after `end`.
- * On a store that can COPY, the rows come as PostgreSQL's binary COPY and are read straight into
- * typed arrays (no row object per customer).
+ * Reads every customer's purchase days: from the days kept on the customer (in one pass over the
+ * customers, as one value of fixed-width records read straight into typed arrays: no row or object
+ * per customer), grouping orders again only for customers who bought after `end`.
  */
 export async function readPurchaseSummaries(
   store: StoreOrKysely,
@@ -67,25 +63,15 @@ export async function readPurchaseSummaries(
         )
       : null;
   const lastPurchaseDate = last?.rows[0]?.last ?? null;
-  let out: PurchaseSummaries;
+  let packed: Uint8Array | null | undefined;
   if ('copyOutBinary' in store) {
     // COPY takes no parameters: the query is compiled with its values inlined (numbers and dates
-    // checked above, nothing else).
+    // checked above, nothing else). Binary COPY passes the packed value as it is (no hex text).
     const compiled = query.compile(db);
     const text = inlineParameters(compiled.sql, compiled.parameters);
-    out = fromBinary(await store.copyOutBinary(text), dayNumber(end), lastPurchaseDate);
-  } else {
-    const rows = await query.execute(db);
-    out = emptySummaries(rows.rows.length, dayNumber(end), lastPurchaseDate);
-    rows.rows.forEach((r, i) => {
-      out.customerId[i] = Number(r.customer_id);
-      out.firstDay[i] = r.first_day;
-      out.lastDay[i] = r.last_day;
-      out.days[i] = r.days;
-      out.repeatNet[i] = Number(r.repeat_net);
-      out.holdoutDays[i] = r.holdout_days;
-    });
-  }
+    packed = firstCopyBinaryRow(await store.copyOutBinary(text))?.[0];
+  } else packed = (await query.execute(db)).rows[0]?.packed;
+  const out = fromPacked(packed ?? new Uint8Array(0), dayNumber(end), lastPurchaseDate);
   return withLaterPurchases(db, out, workspaceId, end, holdoutEnd);
 }
 
@@ -106,18 +92,13 @@ const LATER = -1;
  * with holdout_days = LATER, to be read from the orders.
  */
 function keptQuery(workspaceId: number, end: string) {
-  return sql<{
-    customer_id: number;
-    first_day: number;
-    last_day: number;
-    days: number;
-    repeat_net: number;
-    holdout_days: number;
-  }>`
-    select id::int8 as customer_id, (purchase_first_date - date '1970-01-01')::int as first_day,
-      (purchase_last_date - date '1970-01-01')::int as last_day, purchase_days as days,
-      (purchase_net - purchase_first_net)::float8 as repeat_net,
-      case when purchase_last_date > ${end}::date then ${LATER} else 0 end as holdout_days
+  // One value of fixed-width records, not a row per customer: PGlite spends some 2 µs of CPU on
+  // each row it sends (against 0.3 µs a record packed, at 100,000 customers).
+  return sql<{ packed: Uint8Array | null }>`
+    select string_agg(int8send(id::int8) || int4send(purchase_first_date - date '1970-01-01')
+      || int4send(purchase_last_date - date '1970-01-01') || int4send(purchase_days)
+      || float8send((purchase_net - purchase_first_net)::float8)
+      || int4send(case when purchase_last_date > ${end}::date then ${LATER} else 0 end), ''::bytea) as packed
     from customers
     where workspace_id = ${workspaceId} and purchase_first_date <= ${end}::date`;
 }
@@ -218,29 +199,22 @@ function emptySummaries(n: number, endDay: number, lastPurchaseDate: string | nu
   };
 }
 
-/** The summary rows from binary COPY: per row int8, four int4 and a float8 (none null). */
-function fromBinary(bytes: Uint8Array, endDay: number, lastPurchaseDate: string | null): PurchaseSummaries {
+/** Bytes of one packed record: id int8, first and last day int4, days int4, repeat net float8, holdout int4. */
+const RECORD = 32;
+
+/** The summaries from the packed records of {@link keptQuery} (big-endian, as PostgreSQL sends them). */
+function fromPacked(bytes: Uint8Array, endDay: number, lastPurchaseDate: string | null): PurchaseSummaries {
+  if (bytes.byteLength % RECORD !== 0) throw new Error('unexpected length of the packed purchase summaries');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let at = copyBinaryRowsStart(view);
-  // Each row: field count, then per field its length and bytes: 2 + 6·4 + (8 + 4·4 + 8) = 58.
-  const n = Math.max(0, Math.floor((bytes.byteLength - at - 2) / 58));
+  const n = bytes.byteLength / RECORD;
   const out = emptySummaries(n, endDay, lastPurchaseDate);
-  for (let i = 0; i < n; i++) {
-    if (view.getInt16(at) !== COLUMNS) throw new Error('unexpected COPY row in the purchase summaries');
-    at += 2 + 4;
+  for (let i = 0, at = 0; i < n; i++, at += RECORD) {
     out.customerId[i] = view.getInt32(at) * 4_294_967_296 + view.getUint32(at + 4);
-    at += 8 + 4;
-    out.firstDay[i] = view.getInt32(at);
-    at += 4 + 4;
-    out.lastDay[i] = view.getInt32(at);
-    at += 4 + 4;
-    out.days[i] = view.getInt32(at);
-    at += 4 + 4;
-    out.repeatNet[i] = view.getFloat64(at);
-    at += 8 + 4;
-    out.holdoutDays[i] = view.getInt32(at);
-    at += 4;
+    out.firstDay[i] = view.getInt32(at + 8);
+    out.lastDay[i] = view.getInt32(at + 12);
+    out.days[i] = view.getInt32(at + 16);
+    out.repeatNet[i] = view.getFloat64(at + 20);
+    out.holdoutDays[i] = view.getInt32(at + 28);
   }
-  if (view.getInt16(at) !== -1) throw new Error('unexpected end of the purchase summaries COPY');
   return out;
 }
