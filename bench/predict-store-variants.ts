@@ -66,6 +66,15 @@ const variants: Record<string, Step> = {
       s,
     );
   },
+  'update from the temp table, work_mem 256MB': async (s, ws, copy) => {
+    await run(sql`set local work_mem = '256MB'`, s);
+    await variants['update from the temp table']!(s, ws, copy);
+  },
+  'update from the temp table by the key (nested loop)': async (s, ws, copy) => {
+    await run(sql`set local enable_hashjoin = off`, s);
+    await run(sql`set local enable_mergejoin = off`, s);
+    await variants['update from the temp table']!(s, ws, copy);
+  },
   'update, insert the new (anti-join), delete the stale': async (s, ws, copy) => {
     await load(s, ws, copy);
     const fit = sql`(select max(id) from prediction_fits)`;
@@ -88,7 +97,7 @@ const variants: Record<string, Step> = {
     );
     await run(sql`delete from customer_predictions where workspace_id = ${ws} and fit_id <> ${fit}`, s);
   },
-  'merge': async (s, ws, copy) => {
+  merge: async (s, ws, copy) => {
     await load(s, ws, copy);
     await run(
       sql`merge into customer_predictions p using prediction_load u on p.workspace_id = ${ws} and p.customer_id = u.customer_id
@@ -165,7 +174,7 @@ const variants: Record<string, Step> = {
   },
 };
 
-const dir = await predictStore(customers, customers * 10);
+const dir = option('--dir') ?? (await predictStore(customers, customers * 10));
 const store = await openDatabase({ dataDir: dir });
 const ws = await ensureWorkspace(store.db, 'bench');
 const summaries = await readPurchaseSummaries(store, ws.id, '2026-01-01');
@@ -193,8 +202,8 @@ await store.withSession(async (s) => {
   );
   console.log(settings.rows.map((r) => `${r.name}=${r.setting}`).join(' '));
   for (const [name, step] of Object.entries(variants)) {
-    if (only && !name.includes(only)) continue;
-    for (let round = 0; round < 2; round++) {
+    if (only && !only.split(',').some((o) => name.includes(o))) continue;
+    for (let round = 0; round < Number(option('--rounds') ?? 2); round++) {
       if (process.env.CHECKPOINT) await sql`checkpoint`.execute(s.db);
       await sql`begin`.execute(s.db);
       t = performance.now();
