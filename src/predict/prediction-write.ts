@@ -79,6 +79,10 @@ export async function writePredictionsBatched(db: Kysely<Schema>, batch: Predict
  * another over the same new customer updates its row instead of failing.
  */
 async function updateThenInsert(db: Kysely<Schema>, b: PredictionBatch, table: string) {
+  // The join hashes every scored customer: at a million (some 100 MB) the default 4 MB splits it
+  // into batches on disk, which cost PGlite more than the update itself (5.6 against 8.0 µs of CPU
+  // a row at 1M). For this transaction only.
+  await sql`set local work_mem = '256MB'`.execute(db);
   await sql`
     update customer_predictions p set previous_p_alive = p.p_alive, fit_id = ${b.fitId}::bigint,
       as_of = ${b.asOf}::date, p_alive = u.p_alive, expected_purchases_30d = u.e30,
