@@ -24,6 +24,9 @@ export interface BfgsMinimum {
   inverseHessian: Float64Array;
 }
 
+/** The relative change in value below which a step counts as no gain. */
+const RESOLUTION = 1e-13;
+
 const dot = (a: Float64Array, b: Float64Array) => {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
@@ -94,7 +97,10 @@ export function minimizeBfgs(f: ValueAndGradient, start: number[], options: Bfgs
           h[i * n + j] =
             h[i * n + j]! - rho * (hy[i]! * s[j]! + s[i]! * hy[j]!) + (rho * rho * yhy + rho) * s[i]! * s[j]!;
     }
-    const settled = value - next.value <= 1e-16 * Math.abs(value);
+    // A likelihood summed over many rows resolves its value to some 1e-14 (relative), not 1e-16:
+    // once a step gains less than that with a small gradient, further steps only chase rounding
+    // (at 100,000 customers BG/NBD settled in 6 evaluations, then spent 200 more without a gain).
+    const settled = value - next.value <= RESOLUTION * Math.abs(value);
     x = xNext;
     value = next.value;
     gradient = next.gradient;

@@ -8,7 +8,7 @@ import {
 } from './count-model.ts';
 import { fitGammaGamma, type GammaGammaParams, gammaGammaExpectedSpend } from './gamma-gamma.ts';
 import { dateOfDay, type PurchaseSummaries } from './purchase-summary.ts';
-import { summarySpend, summaryTriples } from './summary-compress.ts';
+import { summarySpend, summaryTriples, tripleIndex } from './summary-compress.ts';
 
 /** Expected vs actual purchases after the calibration end, for customers of one frequency bin. */
 export interface HoldoutBin {
@@ -166,9 +166,6 @@ export interface PredictionColumns {
  * Written into typed columns: a million customers make no object each.
  */
 export function scoreCustomers(s: PurchaseSummaries, fit: FitOutcome, terms: ClvTerms): PredictionColumns {
-  const unit = UNIT_DAYS[fit.unit];
-  const { model } = fit;
-  const months = Math.ceil(terms.horizonDays / 30);
   const n = s.customerId.length;
   const column = () => new Float64Array(n);
   const out: PredictionColumns = {
@@ -182,6 +179,54 @@ export function scoreCustomers(s: PurchaseSummaries, fit: FitOutcome, terms: Clv
     predictedClv: column(),
     nextOrderDay: column(),
   };
+  const index = tripleIndex(s);
+  const t = scoreTriples(s, fit, terms, index.first);
+  for (let i = 0; i < n; i++) {
+    const k = index.of[i]!;
+    const x = s.days[i]! - 1;
+    out.pAlive[i] = t.pAlive[k]!;
+    out.expected30[i] = t.expected30[k]!;
+    out.expected90[i] = t.expected90[k]!;
+    out.expected365[i] = t.expected365[k]!;
+    out.nextOrderDay[i] = t.nextOrderDay[k]!;
+    const zbar = x > 0 ? s.repeatNet[i]! / x / terms.minorPerMajor : 0;
+    const spendMajor = fit.spend
+      ? gammaGammaExpectedSpend(fit.spend.params, x, zbar)
+      : x > 0
+        ? zbar
+        : Number.NaN;
+    const spend = Number.isFinite(spendMajor) ? spendMajor * terms.minorPerMajor : Number.NaN;
+    out.expectedSpend[i] = Math.round(spend);
+    let clv = Number.NaN;
+    if (!Number.isNaN(spend)) {
+      clv = Math.round(t.discounted[k]! * spend * terms.margin);
+      if (!Number.isFinite(clv)) clv = Number.NaN;
+    }
+    out.predictedClv[i] = clv;
+  }
+  return out;
+}
+
+/** What customers of one (x, t_x, T) share: everything but spend, with the discounted purchases CLV multiplies. */
+interface TripleScores {
+  pAlive: Float64Array;
+  expected30: Float64Array;
+  expected90: Float64Array;
+  expected365: Float64Array;
+  /** Σ over the CLV horizon's months of that month's expected purchases, discounted. */
+  discounted: Float64Array;
+  nextOrderDay: Float64Array;
+}
+
+/**
+ * Scores each distinct (x, t_x, T), given by a customer who has it (`first`). E[X(t)] =
+ * P(alive | x, t_x, T) × E[X(t) | alive, x, T]: P(alive) is taken once per triple and the
+ * expectations (a ₂F₁ series each) once per (x, T), which far fewer customers tell apart.
+ */
+function scoreTriples(s: PurchaseSummaries, fit: FitOutcome, terms: ClvTerms, first: number[]): TripleScores {
+  const unit = UNIT_DAYS[fit.unit];
+  const { model } = fit;
+  const months = Math.ceil(terms.horizonDays / 30);
   // The distinct horizons in days: 30, 90 and 365 and each month's end up to the CLV horizon.
   const horizons = [
     ...new Set([
@@ -198,17 +243,24 @@ export function scoreCustomers(s: PurchaseSummaries, fit: FitOutcome, terms: Clv
     horizons.indexOf(Math.min(30 * (k + 1), terms.horizonDays)),
   );
   const discount = Array.from({ length: months }, (_, k) => 1 / (1 + terms.monthlyDiscountRate) ** (k + 1));
-  // E[X(t)] = P(alive | x, t_x, T) × E[X(t) | alive, x, T]: P(alive) is taken once per triple and
-  // the expectations (a ₂F₁ series each) once per (x, T), which far fewer customers tell apart.
+  const m = first.length;
+  const column = () => new Float64Array(m);
+  const out: TripleScores = {
+    pAlive: column(),
+    expected30: column(),
+    expected90: column(),
+    expected365: column(),
+    discounted: column(),
+    nextOrderDay: column(),
+  };
   const ifAlive = new Map<number, Float64Array>();
-  const alive = new Map<number, Map<number, number>>();
   const values = new Float64Array(horizons.length);
   const { alpha, r } = model.params as { alpha: number; r: number };
-  for (let i = 0; i < n; i++) {
+  for (let k = 0; k < m; k++) {
+    const i = first[k]!;
     const x = s.days[i]! - 1;
     const tDays = s.endDay - s.firstDay[i]!;
-    const txDays = s.lastDay[i]! - s.firstDay[i]!;
-    const tx = txDays / unit;
+    const tx = (s.lastDay[i]! - s.firstDay[i]!) / unit;
     const T = tDays / unit;
     // Exact integer keys: days since the first purchase (< 2²¹) and x.
     const pair = x * 2_097_152 + tDays;
@@ -217,16 +269,7 @@ export function scoreCustomers(s: PurchaseSummaries, fit: FitOutcome, terms: Clv
       perT = Float64Array.from(horizons, (days) => model.expectedIfAlive(days / unit, x, T));
       ifAlive.set(pair, perT);
     }
-    let byTx = alive.get(pair);
-    if (!byTx) {
-      byTx = new Map();
-      alive.set(pair, byTx);
-    }
-    let p = byTx.get(txDays);
-    if (p === undefined) {
-      p = model.pAlive(x, tx, T);
-      byTx.set(txDays, p);
-    }
+    const p = model.pAlive(x, tx, T);
     let finite = Number.isFinite(p);
     for (let h = 0; h < horizons.length; h++) {
       let v = p * perT[h]!;
@@ -239,33 +282,20 @@ export function scoreCustomers(s: PurchaseSummaries, fit: FitOutcome, terms: Clv
       throw new InvalidInputError(
         `the ${model.name} fit gives no finite prediction for a customer with x = ${x}, t_x = ${tx}, T = ${T}`,
       );
-    out.pAlive[i] = p;
-    out.expected30[i] = values[at30]!;
-    out.expected90[i] = values[at90]!;
-    out.expected365[i] = values[at365]!;
-    const zbar = x > 0 ? s.repeatNet[i]! / x / terms.minorPerMajor : 0;
-    const spendMajor = fit.spend
-      ? gammaGammaExpectedSpend(fit.spend.params, x, zbar)
-      : x > 0
-        ? zbar
-        : Number.NaN;
-    const spend = Number.isFinite(spendMajor) ? spendMajor * terms.minorPerMajor : Number.NaN;
-    out.expectedSpend[i] = Math.round(spend);
-    let clv = Number.NaN;
-    if (!Number.isNaN(spend)) {
-      let discounted = 0;
-      let before = 0;
-      for (let k = 0; k < months; k++) {
-        const now = values[atMonth[k]!]!;
-        discounted += (now - before) * discount[k]!;
-        before = now;
-      }
-      clv = Math.round(discounted * spend * terms.margin);
-      if (!Number.isFinite(clv)) clv = Number.NaN;
+    out.pAlive[k] = p;
+    out.expected30[k] = values[at30]!;
+    out.expected90[k] = values[at90]!;
+    out.expected365[k] = values[at365]!;
+    let discounted = 0;
+    let before = 0;
+    for (let month = 0; month < months; month++) {
+      const now = values[atMonth[month]!]!;
+      discounted += (now - before) * discount[month]!;
+      before = now;
     }
-    out.predictedClv[i] = clv;
+    out.discounted[k] = discounted;
     const wait = (unit * (alpha + T)) / (r + x);
-    out.nextOrderDay[i] = wait <= MAX_NEXT_ORDER_DAYS ? s.endDay + Math.ceil(wait) : Number.NaN;
+    out.nextOrderDay[k] = wait <= MAX_NEXT_ORDER_DAYS ? s.endDay + Math.ceil(wait) : Number.NaN;
   }
   return out;
 }

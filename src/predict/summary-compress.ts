@@ -15,20 +15,30 @@ class Tally {
   readonly first: number[] = [];
   readonly count: number[] = [];
 
-  add(key: number | string, i: number): void {
+  /** Counts `key` (first seen at `i`); returns its position among the distinct keys. */
+  add(key: number | string, i: number): number {
     const k = this.at.get(key);
     if (k !== undefined) {
       this.count[k]!++;
-      return;
+      return k;
     }
     this.at.set(key, this.first.length);
     this.first.push(i);
     this.count.push(1);
+    return this.first.length - 1;
   }
 }
 
-/** The customers' (x, t_x, T) in model units (`unit` days each) as unique triples with counts. */
-export function summaryTriples(s: PurchaseSummaries, unit: number): Triples {
+/** Each customer's position among the distinct whole-day (x, t_x, T), with each one's first customer and count. */
+export interface TripleIndex {
+  /** Per customer: the index of their triple. */
+  of: Int32Array;
+  first: number[];
+  count: number[];
+}
+
+/** Groups the customers by their whole-day (x, t_x, T): one exact number per customer as the key where it fits. */
+export function tripleIndex(s: PurchaseSummaries): TripleIndex {
   const n = s.customerId.length;
   let maxX = 0;
   let maxT = 0;
@@ -40,21 +50,27 @@ export function summaryTriples(s: PurchaseSummaries, unit: number): Triples {
   const span = maxT + 1;
   const numeric = (maxX + 1) * span * span < EXACT;
   const tally = new Tally();
+  const of = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const x = s.days[i]! - 1;
     const txDays = s.lastDay[i]! - s.firstDay[i]!;
     const tDays = s.endDay - s.firstDay[i]!;
-    tally.add(numeric ? (x * span + txDays) * span + tDays : `${x}|${txDays}|${tDays}`, i);
+    of[i] = tally.add(numeric ? (x * span + txDays) * span + tDays : `${x}|${txDays}|${tDays}`, i);
   }
-  const length = tally.first.length;
+  return { of, first: tally.first, count: tally.count };
+}
+
+/** The customers' (x, t_x, T) in model units (`unit` days each) as unique triples with counts. */
+export function summaryTriples(s: PurchaseSummaries, unit: number, index = tripleIndex(s)): Triples {
+  const length = index.first.length;
   const out: Triples = {
     x: new Float64Array(length),
     tx: new Float64Array(length),
     T: new Float64Array(length),
-    count: Float64Array.from(tally.count),
+    count: Float64Array.from(index.count),
     length,
   };
-  tally.first.forEach((i, k) => {
+  index.first.forEach((i, k) => {
     out.x[k] = s.days[i]! - 1;
     out.tx[k] = (s.lastDay[i]! - s.firstDay[i]!) / unit;
     out.T[k] = (s.endDay - s.firstDay[i]!) / unit;
