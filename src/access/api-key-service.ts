@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { audited } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import type { Actor, Caller } from './caller.ts';
 import type { Role } from './roles.ts';
 import { newToken, tokenHash } from './secret-token.ts';

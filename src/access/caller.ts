@@ -1,5 +1,5 @@
 import type { Actor } from '../audit/index.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import type { Role } from './roles.ts';
 
 export type { Actor };

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { auditAs } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import type { Caller } from './caller.ts';
 import { checkPassword, LoginFailedError, type LoginLimits } from './login-limit.ts';
 import type { Role } from './roles.ts';

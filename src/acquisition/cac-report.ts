@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { historicalClv } from '../metrics/historical-clv.ts';
 import { VALID_ORDER } from '../orders/order-status.ts';
-import { exportPredictions, latestFit } from '../predict/predict-service.ts';
+import { exportPredictions, latestFit } from '../predict/index.ts';
 import type { CacReport, CacRow, MonthRangeQuery, SpendRow } from './acquisition-contract.ts';
 import { listSpend, monthStart } from './spend-service.ts';
 

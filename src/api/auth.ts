@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Caller, cliActor } from '../access/caller.ts';
+import { type Caller, cliActor } from '../access/index.ts';
 import { can, type Permission } from '../access/roles.ts';
 import { sameSecret } from '../access/secret-token.ts';
 import { resolveSession } from '../access/session-service.ts';
 import type { Database } from '../db/database.ts';
 import { InvalidInputError } from '../shared/errors.ts';
-import { ensureWorkspace } from '../workspaces/workspace-service.ts';
+import { ensureWorkspace } from '../workspaces/index.ts';
 import type { CallerCache } from './caller-cache.ts';
 import { ForbiddenError, UnauthorizedError } from './errors.ts';
 import { LOCAL_TOKEN_PREFIX, LOCAL_WORKSPACE_HEADER } from './local-access.ts';

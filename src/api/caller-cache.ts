@@ -1,5 +1,5 @@
 import { markApiKeyUsed, resolveApiKey } from '../access/api-key-service.ts';
-import type { Caller } from '../access/caller.ts';
+import type { Caller } from '../access/index.ts';
 import type { Database } from '../db/database.ts';
 
 const TTL_MS = 10_000;

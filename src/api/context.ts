@@ -1,4 +1,4 @@
-import type { LoginLimits } from '../access/login-limit.ts';
+import type { LoginLimits } from '../access/index.ts';
 import type { Database } from '../db/database.ts';
 import type { KnownEventWriter } from '../importing/known-events.ts';
 import type { CallerCache } from './caller-cache.ts';

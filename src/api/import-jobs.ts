@@ -2,18 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Actor } from '../access/caller.ts';
+import type { Actor } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Database } from '../db/database.ts';
 import { outsideRequestScope } from '../db/request-scope.ts';
 import { type DetectedColumns, detectColumns } from '../importing/column-detect.ts';
-import type { ImportKind } from '../importing/import-kinds.ts';
 import { type ImportProgress, type ImportStats, importFile } from '../importing/import-service.ts';
-import type { ImportLang } from '../importing/row-normalize.ts';
-import { readSavedMapping } from '../importing/saved-mappings.ts';
+import type { ImportKind, ImportLang } from '../importing/index.ts';
+import { readSavedMapping } from '../importing/index.ts';
 import { refreshAfterChanges } from '../segments/segment-refresh.ts';
 import { RetainError } from '../shared/errors.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 
 /** An uploaded file loading in the background, as `GET /imports/{id}` reports it. */
 export interface ImportJob {

@@ -1,4 +1,4 @@
-import type { Caller } from '../access/caller.ts';
+import type { Caller } from '../access/index.ts';
 import { maskEmail, maskIdentity, maskName, maskPhone, maskProperties } from '../access/pii-mask.ts';
 import { can } from '../access/roles.ts';
 

@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.ts';
-import { computeSegmentation, type Segmentation, type SegmentationOptions } from '../segments/rfm-service.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import { computeSegmentation, type Segmentation, type SegmentationOptions } from '../segments/index.ts';
+import type { Workspace } from '../workspaces/index.ts';
 
 const TTL_MS = 5 * 60_000;
 

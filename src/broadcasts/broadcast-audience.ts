@@ -1,8 +1,8 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { normalizeEmail, normalizeExternalId, normalizePhone } from '../identity/identity-normalize.ts';
-import { conditionFilter, parseCondition, segmentMemberFilter } from '../segments/segment-service.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import { conditionFilter, parseCondition, segmentMemberFilter } from '../segments/index.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import type { Audience, BroadcastDefinition } from './broadcast-contract.ts';
 
 /** An arm of a broadcast: its name, weight and templates (one arm `main` without variants). */

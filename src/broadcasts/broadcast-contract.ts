@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConditionSchema } from '../segments/segment-condition.ts';
+import { ConditionSchema } from '../segments/index.ts';
 
 // The request and response shapes of broadcasts (群发), shared by the API (its OpenAPI document),
 // the CLI (a broadcast file) and the dashboard (its types); only zod, so the browser can read them.

@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
-import type { ChannelName } from '../channels/channel.ts';
 import { channelAdapter } from '../channels/channel-config.ts';
+import type { ChannelName } from '../channels/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { type Candidate, decide, type GuardSettings } from '../messaging/send-guards.ts';
 import { findTemplate } from '../messaging/template-service.ts';
 import { clockNow } from '../shared/clock.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { clockMinutes, isTimeZone, zonedInstant } from '../shared/zoned-time.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
-import { readSettings } from '../workspaces/workspace-settings.ts';
+import type { Workspace } from '../workspaces/index.ts';
+import { readSettings } from '../workspaces/index.ts';
 import { armsOf, audienceFilter } from './broadcast-audience.ts';
 import type { Reach } from './broadcast-contract.ts';
 import { audienceGroups } from './broadcast-reach-groups.ts';

@@ -3,7 +3,7 @@ import type { Schema } from '../db/schema.ts';
 import { issueCouponsInTransaction } from '../loyalty/coupon-issue.ts';
 import { findCouponTemplate } from '../loyalty/coupon-template.ts';
 import { findTemplate } from '../messaging/template-service.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { armIndexSql, armsOf, audienceFilter, heldSql, knownZones, zoneSql } from './broadcast-audience.ts';
 import type { BroadcastDefinition } from './broadcast-contract.ts';
 

@@ -1,16 +1,16 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { Actor } from '../access/caller.ts';
+import type { Actor } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { BroadcastsTable, Schema } from '../db/schema.ts';
 import { findCouponTemplate } from '../loyalty/coupon-template.ts';
 import { findTemplate } from '../messaging/template-service.ts';
-import { findSegment, parseCondition } from '../segments/segment-service.ts';
+import { findSegment, parseCondition } from '../segments/index.ts';
 import { isCalendarDate } from '../shared/calendar-date.ts';
 import { clockNow } from '../shared/clock.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
 import { clockMinutes, zonedInstant } from '../shared/zoned-time.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
-import { readSettings } from '../workspaces/workspace-settings.ts';
+import type { Workspace } from '../workspaces/index.ts';
+import { readSettings } from '../workspaces/index.ts';
 import { armsOf, CURRENT_DRAW_VERSION, resolveList } from './broadcast-audience.ts';
 import {
   type BroadcastDefinition,

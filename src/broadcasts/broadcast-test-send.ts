@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
-import type { Actor } from '../access/caller.ts';
+import type { Actor } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { ChannelError, type ChannelName } from '../channels/channel.ts';
 import { channelAdapter } from '../channels/channel-config.ts';
 import type { Schema } from '../db/schema.ts';
 import { renderForCustomer } from '../messaging/message-render.ts';
 import { InvalidInputError, RetainError } from '../shared/errors.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { armsOf, audienceFilter } from './broadcast-audience.ts';
 import type { StoredBroadcast } from './broadcast-service.ts';
 

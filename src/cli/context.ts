@@ -1,6 +1,6 @@
 import { storeOptionsFromEnv } from '../config.ts';
 import { type Database, openDatabase } from '../db/database.ts';
-import { ensureWorkspace, type Workspace } from '../workspaces/workspace-service.ts';
+import { ensureWorkspace, type Workspace } from '../workspaces/index.ts';
 import { hostedStore } from './hosted.ts';
 
 /** Opens the configured store for one command and closes it afterwards (or uses the hosting server's). */

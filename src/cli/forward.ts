@@ -1,5 +1,4 @@
-import type { LocalAccess } from '../api/local-access.ts';
-import type { HostedCliResult } from '../api/local-cli-contract.ts';
+import type { HostedCliResult, LocalAccess } from '../api/index.ts';
 import { InvalidInputError, RetainError } from '../shared/errors.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { ImportStats } from '../importing/import-service.ts';
-import type { ImportLang } from '../importing/row-normalize.ts';
+import type { ImportLang } from '../importing/index.ts';
 
 /** How the import ran, as far as its summary tells. */
 export interface SummaryOptions {

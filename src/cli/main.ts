@@ -1,4 +1,4 @@
-import { serverHoldingStore } from '../api/local-access.ts';
+import { serverHoldingStore } from '../api/index.ts';
 import { storeOptionsFromEnv } from '../config.ts';
 import { forwardToServer, mayForward } from './forward.ts';
 import { buildProgram, commandName, reportError } from './program.ts';

@@ -1,9 +1,8 @@
 import { openAsBlob, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { LOCAL_WORKSPACE_HEADER, type LocalAccess } from '../api/local-access.ts';
-import type { ImportKind } from '../importing/import-kinds.ts';
+import { LOCAL_WORKSPACE_HEADER, type LocalAccess } from '../api/index.ts';
 import type { ImportStats } from '../importing/import-service.ts';
-import type { ImportLang } from '../importing/row-normalize.ts';
+import type { ImportKind, ImportLang } from '../importing/index.ts';
 import { InvalidInputError, RetainError } from '../shared/errors.ts';
 
 /** What `retain import` asks of the server holding the store. */

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { type Actor, recordAudit } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
-import { clearEventProperties } from '../events/event-history.ts';
-import { deleteIdentities } from '../identity/identity-erase.ts';
-import { forgetSegmentMember } from '../segments/segment-service.ts';
+import { clearEventProperties } from '../events/index.ts';
+import { deleteIdentities } from '../identity/index.ts';
+import { forgetSegmentMember } from '../segments/index.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { forgetServiceRecords } from '../tasks/customer-notes.ts';
 

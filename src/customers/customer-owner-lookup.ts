@@ -1,4 +1,4 @@
-import type { WorkspaceUser } from '../access/user-service.ts';
+import type { WorkspaceUser } from '../access/index.ts';
 
 /**
  * Resolves an import's owner cell to a member's user id: their email (any case), or their name

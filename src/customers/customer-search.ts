@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { IdentityType, Schema } from '../db/schema.ts';
-import { normalizeEmail, normalizeExternalId, normalizePhone } from '../identity/identity-normalize.ts';
+import { normalizeEmail, normalizeExternalId, normalizePhone } from '../identity/index.ts';
 import { EXACT_COUNT_BOUND } from './customer-contract.ts';
 
 /** One row of the customer list. */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { ID_MAP } from '../identity/identity-resolve.ts';
-import type { StageContext, StageCounts } from '../importing/kind-processor.ts';
-import { STAGING_TABLE } from '../importing/staging.ts';
+import type { StageContext, StageCounts } from '../importing/index.ts';
+import { STAGING_TABLE } from '../importing/index.ts';
 
 const FIELDS = ['name', 'gender', 'birthday', 'city', 'country', 'member_tier', 'owner_user_id'] as const;
 

@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from '../db/database.ts';
-import type { ImportKind } from '../importing/import-kinds.ts';
 import { type ImportStats, importFile } from '../importing/import-service.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { ImportKind } from '../importing/index.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { type DemoOptions, generateDemo } from './demo-data.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { ID_MAP } from '../identity/identity-resolve.ts';
-import type { StageContext, StageCounts } from '../importing/kind-processor.ts';
+import type { StageContext, StageCounts } from '../importing/index.ts';
 import { STAGING_TABLE } from '../importing/staging.ts';
 import { eventKey } from './event-key.ts';
 

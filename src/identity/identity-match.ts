@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Session } from '../db/database.ts';
-import { STAGED_IDENTITIES, STAGING_TABLE } from '../importing/staging.ts';
+import { STAGED_IDENTITIES, STAGING_TABLE } from '../importing/index.ts';
 import { ID_MAP, type ResolveResult } from './identity-resolve.ts';
 
 /**

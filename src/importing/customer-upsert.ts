@@ -1,8 +1,8 @@
-import { customerIdByIdentity } from '../customers/customer-profile.ts';
+import { customerIdByIdentity } from '../customers/index.ts';
 import type { Database } from '../db/database.ts';
-import { normalizeIdentity } from '../identity/identity-normalize.ts';
+import { normalizeIdentity } from '../identity/index.ts';
 import { InvalidInputError, RetainError } from '../shared/errors.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { batchRecords } from './batch-source.ts';
 import { IDENTITY_FIELDS, KIND_FIELDS } from './import-kinds.ts';
 import { importRecords } from './import-service.ts';

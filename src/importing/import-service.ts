@@ -7,19 +7,24 @@ import { claimCustomersVersion } from '../customers/customer-changes.ts';
 import { ownerLookup } from '../customers/customer-owner-lookup.ts';
 import { processCustomers } from '../customers/customers-import.ts';
 import type { Database, Session } from '../db/database.ts';
-import { processEvents } from '../events/events-import.ts';
+import { processEvents } from '../events/index.ts';
 import { matchKnownCustomers } from '../identity/identity-match.ts';
 import { resolveIdentities } from '../identity/identity-resolve.ts';
 import { redeemAfterLines, redeemCoupons } from '../loyalty/coupon-redeem.ts';
 import { awardEventBonuses, earnPointsForOrders } from '../loyalty/points-earn.ts';
 import { rewardReferrals } from '../loyalty/referrals.ts';
 import { evaluateTiers } from '../loyalty/tier-evaluate.ts';
-import { discardLinesAhead, LINES_AHEAD_MIN_ROWS, prepareLinesAhead } from '../orders/index.ts';
-import { processOrderLines, processOrders } from '../orders/orders-import.ts';
+import {
+  discardLinesAhead,
+  LINES_AHEAD_MIN_ROWS,
+  prepareLinesAhead,
+  processOrderLines,
+  processOrders,
+} from '../orders/index.ts';
 import { todayIn } from '../shared/local-date.ts';
 import { processServiceRecords } from '../tasks/service-records-import.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
-import { readSettings } from '../workspaces/workspace-settings.ts';
+import type { Workspace } from '../workspaces/index.ts';
+import { readSettings } from '../workspaces/index.ts';
 import { openRecords, type RecordSource } from './file-reader.ts';
 import type { ColumnMap, ImportKind } from './import-kinds.ts';
 import { type StageContext, type StageCounts, TOUCHED } from './kind-processor.ts';

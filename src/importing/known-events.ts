@@ -1,10 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 import { outsideRequestScope } from '../db/request-scope.ts';
 import type { Schema } from '../db/schema.ts';
-import { insertKnownEvents, type KnownEvent } from '../events/events-import.ts';
+import { insertKnownEvents, type KnownEvent } from '../events/index.ts';
 import { awardEventBonuses } from '../loyalty/points-earn.ts';
 import { GroupQueue } from '../shared/group-queue.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import type { BatchRecords } from './batch-source.ts';
 import type { ImportStats } from './import-service.ts';
 import { rowNormalizer } from './row-normalize.ts';

@@ -1,5 +1,5 @@
+import type { NOTE_TYPES, RECORD_STATUSES } from '../tasks/index.ts';
 import { statusFits } from '../tasks/service-record-contract.ts';
-import type { NOTE_TYPES, RECORD_STATUSES } from '../tasks/task-codes.ts';
 import type { Reason } from './cell-check.ts';
 import { IDENTITY_FIELDS } from './import-kinds.ts';
 import { r as reason } from './row-reasons.ts';

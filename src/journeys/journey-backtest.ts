@@ -3,9 +3,9 @@ import type { Schema } from '../db/schema.ts';
 import { VALID_ORDER } from '../orders/order-status.ts';
 import { replayPAliveCrossings } from '../predict/p-alive-replay.ts';
 import { effectiveIntervals, lastsDays, purchaseDays } from '../products/replenishment-sql.ts';
-import { conditionFilter } from '../segments/segment-service.ts';
+import { conditionFilter } from '../segments/index.ts';
 import { clockMinutes, nextWallTime, zonedInstant } from '../shared/zoned-time.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { draw, pickArm } from './journey-entry.ts';
 import { durationMs, type Journey, type Step, type Trigger } from './journey-model.ts';
 import {

@@ -1,8 +1,8 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { conditionFilter } from '../segments/segment-service.ts';
+import { conditionFilter } from '../segments/index.ts';
 import { todayIn } from '../shared/local-date.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import type { Journey } from './journey-model.ts';
 import type { StoredJourney } from './journey-service.ts';
 import { isDateTrigger, triggerCandidates } from './journey-triggers.ts';

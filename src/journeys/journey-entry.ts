@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RawBuilder, Selectable } from 'kysely';
 import type { JourneyEntriesTable } from '../db/schema.ts';
-import type { QueuedMessage } from '../messaging/send-message.ts';
+import type { QueuedMessage } from '../messaging/index.ts';
 
 /**
  * An entry as the runner holds it: the stored row's columns it reads (typed from the schema, so a

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { LIFECYCLE_STAGES } from '../segments/lifecycle-stage.ts';
-import { RFM_GROUPS } from '../segments/rfm-groups.ts';
-import { ConditionSchema } from '../segments/segment-condition.ts';
+import { ConditionSchema, LIFECYCLE_STAGES, RFM_GROUPS } from '../segments/index.ts';
 import { NPS_GROUPS } from '../surveys/survey-codes.ts';
 import { AssignSchema, TASK_PRIORITIES, TaskCode } from '../tasks/task-model.ts';
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { ConditionSchema, explainCondition } from '../segments/segment-condition.ts';
+import { ConditionSchema, explainCondition } from '../segments/index.ts';
 import { InvalidInputError, parseInput } from '../shared/errors.ts';
 import { assertSafeInput } from '../shared/safe-input.ts';
 import {

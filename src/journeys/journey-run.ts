@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { enqueueMessages } from '../messaging/send-message.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import { enqueueMessages } from '../messaging/index.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { Batch, type Entry } from './journey-entry.ts';
 import type { Journey } from './journey-model.ts';
 import { journeyVersion, type StoredJourney } from './journey-service.ts';

@@ -1,18 +1,18 @@
 import { type Kysely, sql } from 'kysely';
-import type { Actor } from '../access/caller.ts';
+import type { Actor } from '../access/index.ts';
 import { getUser } from '../access/user-service.ts';
 import { audited, recordAudit } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { findCouponTemplate } from '../loyalty/coupon-template.ts';
 import { checkTemplateSyntax } from '../messaging/template-render.ts';
 import { findTemplate } from '../messaging/template-service.ts';
-import { findSegment } from '../segments/segment-service.ts';
+import { findSegment } from '../segments/index.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
 import { clockNow } from '../shared/clock.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
 import { findSurvey } from '../surveys/survey-service.ts';
 import { requireKind } from '../tasks/task-model.ts';
-import { workspaceById } from '../workspaces/workspace-service.ts';
+import { workspaceById } from '../workspaces/index.ts';
 import { type Journey, TIER_BIRTHDAY_COUPON } from './journey-model.ts';
 import { parseJourney } from './journey-parse.ts';
 

@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { customerVariables } from '../messaging/message-variables.ts';
-import { renderText } from '../messaging/template-render.ts';
+import { customerVariables, renderText } from '../messaging/index.ts';
 import { RetainError } from '../shared/errors.ts';
 import { createTasksIn } from '../tasks/task-create.ts';
 import { requireKind } from '../tasks/task-model.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import type { Step } from './journey-model.ts';
 import type { StoredJourney } from './journey-service.ts';
 import { triggerVariables } from './trigger-variables.ts';

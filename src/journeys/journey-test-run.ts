@@ -1,13 +1,12 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { previewDecision } from '../messaging/message-deliver.ts';
-import { renderForCustomer } from '../messaging/message-render.ts';
-import { conditionFilter } from '../segments/segment-service.ts';
+import { previewDecision, renderForCustomer } from '../messaging/index.ts';
+import { conditionFilter } from '../segments/index.ts';
 import { clockNow } from '../shared/clock.ts';
 import { NotFoundError, RetainError } from '../shared/errors.ts';
 import { clockMinutes, nextWallTime } from '../shared/zoned-time.ts';
 import { findSurvey } from '../surveys/survey-service.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { draw, pickArm } from './journey-entry.ts';
 import { durationMs, type Journey, type Step } from './journey-model.ts';
 import { findJourney } from './journey-service.ts';

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
-import type { Actor } from '../access/caller.ts';
+import type { Actor } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
 import { NotFoundError, RetainError } from '../shared/errors.ts';
 import { todayIn } from '../shared/local-date.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { backtestJourney } from './journey-backtest.ts';
 import type { Journey } from './journey-model.ts';
 import {

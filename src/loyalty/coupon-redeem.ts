@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Session } from '../db/database.ts';
-import { VALID_ORDER } from '../orders/order-status.ts';
+import { VALID_ORDER } from '../orders/index.ts';
 
 /** Why a code on an order did not redeem (or `redeemed`). */
 export type RedemptionResult =

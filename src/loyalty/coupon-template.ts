@@ -1,12 +1,12 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { z } from 'zod';
-import type { Actor } from '../access/caller.ts';
+import type { Actor } from '../access/index.ts';
 import { audited, recordAudit } from '../audit/index.ts';
 import type { CouponTemplatesTable, Schema } from '../db/schema.ts';
 import { isCalendarDate } from '../shared/calendar-date.ts';
 import { InvalidInputError, NotFoundError, parseInput, RetainError } from '../shared/errors.ts';
 import { MAX_INT4 } from '../shared/safe-input.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 
 export type CouponTemplate = Selectable<CouponTemplatesTable>;
 

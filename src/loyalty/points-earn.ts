@@ -3,8 +3,8 @@ import type { Database, Session } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { minorDigits } from '../importing/money-parse.ts';
 import { VALID_ORDER } from '../orders/order-status.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
-import { readSettings } from '../workspaces/workspace-settings.ts';
+import type { Workspace } from '../workspaces/index.ts';
+import { readSettings } from '../workspaces/index.ts';
 
 /** `expires_at` of points earned at `at` under the workspace's expiry rule, as SQL. */
 export function pointsExpiry(workspace: Workspace, at: ReturnType<typeof sql>) {

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { type Actor, audited, recordAudit } from '../audit/index.ts';
 import type { PointsKind, Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { issueCouponsInTransaction } from './coupon-issue.ts';
 import { findCouponTemplate } from './coupon-template.ts';
 import { pointsExpiry } from './points-earn.ts';

@@ -1,10 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 import { type Actor, audited } from '../audit/index.ts';
-import { requireCustomer } from '../customers/customer-profile.ts';
+import { requireCustomer } from '../customers/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
-import { readSettings } from '../workspaces/workspace-settings.ts';
+import type { Workspace } from '../workspaces/index.ts';
+import { readSettings } from '../workspaces/index.ts';
 import { newReferralCode } from './coupon-code.ts';
 import { issueCouponsInTransaction } from './coupon-issue.ts';
 import { findCouponTemplate } from './coupon-template.ts';

@@ -1,10 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 import { type Actor, audited } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
-import { insertKnownEvents } from '../events/events-import.ts';
+import { insertKnownEvents } from '../events/index.ts';
 import { VALID_ORDER } from '../orders/order-status.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
-import { readSettings } from '../workspaces/workspace-settings.ts';
+import type { Workspace } from '../workspaces/index.ts';
+import { readSettings } from '../workspaces/index.ts';
 
 /** What one evaluation changed. */
 export interface TierChanges {

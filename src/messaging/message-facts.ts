@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import type { CustomerVariableRow } from './message-variables.ts';
 import type { GuardFacts } from './send-guards.ts';
 

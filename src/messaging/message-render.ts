@@ -3,7 +3,7 @@ import { maskName } from '../access/pii-mask.ts';
 import type { Schema } from '../db/schema.ts';
 import { recommendationVariables, usesRecommendation } from '../predict/recommendation.ts';
 import { surveyToken } from '../surveys/survey-token.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { customerVariables, type ExtraVariables } from './message-variables.ts';
 import { type LinkTracker, type Locale, renderText } from './template-render.ts';
 import { findTemplate } from './template-service.ts';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { ChannelAdapter, ChannelName } from '../channels/channel.ts';
 import { channelAdapter } from '../channels/channel-config.ts';
+import type { ChannelAdapter, ChannelName } from '../channels/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import type { Candidate } from './send-guards.ts';

@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { todayIn } from '../shared/local-date.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
-import { readSettings } from '../workspaces/workspace-settings.ts';
+import type { Workspace } from '../workspaces/index.ts';
+import { readSettings } from '../workspaces/index.ts';
 import type { Locale } from './template-render.ts';
 
 /** What a send may add: a coupon just issued, a recommendation, a list of recommendations. */

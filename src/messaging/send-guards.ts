@@ -1,4 +1,4 @@
-import type { ChannelNeed } from '../channels/channel.ts';
+import type { ChannelNeed } from '../channels/index.ts';
 import { clockMinutes, isTimeZone, nextWallTime, wallClock } from '../shared/zoned-time.ts';
 
 /** What the guards know about a customer when a message is due. */

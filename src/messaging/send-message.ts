@@ -1,9 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import { type Actor, recordAudit } from '../audit/index.ts';
-import { requireCustomer } from '../customers/customer-profile.ts';
+import { requireCustomer } from '../customers/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { clockNow } from '../shared/clock.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { deliverDue } from './message-deliver.ts';
 import type { RenderRequest } from './message-render.ts';
 import { findTemplate } from './template-service.ts';

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { insertKnownEvents } from '../events/events-import.ts';
+import { insertKnownEvents } from '../events/index.ts';
 import { clockNow } from '../shared/clock.ts';
 import { optOut } from './send-message.ts';
 

@@ -1,9 +1,13 @@
 import { type RawBuilder, sql } from 'kysely';
 import { isDistributed } from '../db/citus.ts';
 import { ID_MAP } from '../identity/identity-resolve.ts';
-import { PRODUCTS_AHEAD } from '../importing/index.ts';
-import { type StageContext, type StageCounts, TOUCHED } from '../importing/kind-processor.ts';
-import { STAGING_TABLE } from '../importing/staging.ts';
+import {
+  PRODUCTS_AHEAD,
+  STAGING_TABLE,
+  type StageContext,
+  type StageCounts,
+  TOUCHED,
+} from '../importing/index.ts';
 import { fillAheadCustomers, keepLinesAhead } from './order-lines-ahead.ts';
 
 const stage = sql.table(STAGING_TABLE);

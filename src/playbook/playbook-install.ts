@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
-import type { Actor } from '../access/caller.ts';
+import type { Actor } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
-import type { Journey } from '../journeys/journey-model.ts';
+import type { Journey } from '../journeys/index.ts';
 import { parseJourney } from '../journeys/journey-parse.ts';
 import { checkReferences, recordVersion } from '../journeys/journey-service.ts';
 import { CouponTemplateInput, createCouponTemplate } from '../loyalty/coupon-template.ts';
@@ -13,7 +13,7 @@ import { checkTemplateSyntax } from '../messaging/template-render.ts';
 import { TemplateInput } from '../messaging/template-service.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
 import { parseInput } from '../shared/errors.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import type { PlaybookItem, PlaybookResult } from './playbook-contract.ts';
 
 /** Where the playbook's files are: the example journeys and their templates, and its coupons. */

@@ -1,12 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import type { Actor } from '../access/caller.ts';
+import type { Actor } from '../access/index.ts';
 import { getUser } from '../access/user-service.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError } from '../shared/errors.ts';
-import { createTasks } from '../tasks/task-create.ts';
-import { requireKind } from '../tasks/task-model.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import { createTasks, requireKind } from '../tasks/index.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { callList, callTaskTitle, type ReasonLang } from './call-list.ts';
 import type { CallListTasksBody, CallListTasksResult } from './predict-contract.ts';
 

@@ -1,9 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import { customerContacts } from '../customers/customer-contacts.ts';
 import type { Schema } from '../db/schema.ts';
-import { segmentMemberFilter } from '../segments/segment-service.ts';
+import { segmentMemberFilter } from '../segments/index.ts';
 import { formatMoney } from '../shared/money-format.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { UNIT_DAYS } from './count-model.ts';
 import type { CallList, CallListEntry } from './predict-contract.ts';
 import { dayNumber, PURCHASE } from './purchase-summary.ts';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../shared/calendar-date.ts';
-import { TASK_PRIORITIES } from '../tasks/task-codes.ts';
-import { AssignSchema } from '../tasks/task-model.ts';
+import { AssignSchema, TASK_PRIORITIES } from '../tasks/index.ts';
 
 // The request and response shapes of the prediction routes, shared by the API (its OpenAPI
 // document) and the dashboard (its types); only zod, so the browser build can read them.

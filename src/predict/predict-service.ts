@@ -1,11 +1,11 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { Actor } from '../access/caller.ts';
+import type { Actor } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
 import type { PredictionFitsTable, Schema } from '../db/schema.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
-import { readSettings } from '../workspaces/workspace-settings.ts';
+import type { Workspace } from '../workspaces/index.ts';
+import { readSettings } from '../workspaces/index.ts';
 import type { CountModelName, TimeUnit } from './count-model.ts';
 import {
   type CustomerPrediction,

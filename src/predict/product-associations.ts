@@ -1,10 +1,10 @@
 import { type Kysely, sql } from 'kysely';
-import type { Actor } from '../access/caller.ts';
+import type { Actor } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { CopyBinaryWriter } from '../db/copy-binary-writer.ts';
 import type { Session, StoreOrKysely } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import {
   byteOrderRanks,
   countAssociations,

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
-import { readSettings } from '../workspaces/workspace-settings.ts';
+import type { Workspace } from '../workspaces/index.ts';
+import { readSettings } from '../workspaces/index.ts';
 import { type CustomerFacts, loadCustomerFacts } from './customer-facts.ts';
 import { LIFECYCLE_STAGES, type LifecycleStage, lifecycleStage } from './lifecycle-stage.ts';
 import { RFM_GROUPS } from './rfm-groups.ts';

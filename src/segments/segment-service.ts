@@ -6,7 +6,7 @@ import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
 import { todayIn } from '../shared/local-date.ts';
 import { assertSafeInput } from '../shared/safe-input.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { latestOrderDate } from './customer-facts.ts';
 import { computeSegmentation } from './rfm-service.ts';
 import { type Condition, ConditionSchema, explainCondition, needsSegmentation } from './segment-condition.ts';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { eventsOfTypes } from '../events/event-history.ts';
+import { eventsOfTypes } from '../events/index.ts';
 import { todayIn } from '../shared/local-date.ts';
 
 /** One recorded change of a customer's lifecycle stage or RFM group. */

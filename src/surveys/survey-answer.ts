@@ -1,12 +1,12 @@
 import { type Kysely, sql } from 'kysely';
 import { outsideRequestScope } from '../db/request-scope.ts';
 import type { Schema } from '../db/schema.ts';
-import { insertKnownEvents, type KnownEvent } from '../events/events-import.ts';
+import { insertKnownEvents, type KnownEvent } from '../events/index.ts';
 import { awardEventBonuses } from '../loyalty/points-earn.ts';
+import { trackingKey } from '../messaging/index.ts';
 import { type MessageOrigin, messageOrigins } from '../messaging/message-history.ts';
-import { trackingKey } from '../messaging/tracking-token.ts';
 import { GroupQueue } from '../shared/group-queue.ts';
-import { type Workspace, workspaceById } from '../workspaces/workspace-service.ts';
+import { type Workspace, workspaceById } from '../workspaces/index.ts';
 import { type Answer, type FormProblem, readAnswer } from './survey-form.ts';
 import { applySurveyRules } from './survey-rules.ts';
 import { type StoredSurvey, surveysByIds } from './survey-service.ts';

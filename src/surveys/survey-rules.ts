@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { customerVariableRows, variablesFromRow } from '../messaging/message-variables.ts';
-import { renderText } from '../messaging/template-render.ts';
+import { customerVariableRows, renderText, variablesFromRow } from '../messaging/index.ts';
 import { RetainError } from '../shared/errors.ts';
-import { createTasksIn, type NewTask } from '../tasks/task-create.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import { createTasksIn, type NewTask } from '../tasks/index.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { type Answer, writtenText } from './survey-form.ts';
 import type { SurveyRule } from './survey-model.ts';
 import type { StoredSurvey } from './survey-service.ts';

@@ -1,11 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Actor } from '../access/caller.ts';
+import type { Actor } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Schema, SurveysTable } from '../db/schema.ts';
 import { NotFoundError, parseInput, RetainError } from '../shared/errors.ts';
 import { assertSafeInput } from '../shared/safe-input.ts';
 import { requireKind } from '../tasks/task-model.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { type SurveyDefinition, SurveyInput } from './survey-model.ts';
 
 /** A stored survey with its parsed definition. */

@@ -1,9 +1,9 @@
 export { NOTE_TYPES, RECORD_STATUSES } from './task-codes.ts';
 
 import type { Kysely } from 'kysely';
-import type { Actor } from '../access/caller.ts';
+import type { Actor } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
-import { requireCustomer } from '../customers/customer-profile.ts';
+import { requireCustomer } from '../customers/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError } from '../shared/errors.ts';
 import { defaultStatus, statusFits } from './service-record-contract.ts';

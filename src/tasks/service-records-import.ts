@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import { ID_MAP } from '../identity/identity-resolve.ts';
-import type { StageContext, StageCounts } from '../importing/kind-processor.ts';
-import type { RowError } from '../importing/row-normalize.ts';
-import { STAGING_TABLE } from '../importing/staging.ts';
+import type { RowError, StageContext, StageCounts } from '../importing/index.ts';
+import { STAGING_TABLE } from '../importing/index.ts';
 
 /** What the service-records processor reports: counts, and rows refused once customers are known. */
 export interface ServiceRecordCounts extends StageCounts {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Actor } from '../access/caller.ts';
+import type { Actor } from '../access/index.ts';
 import { getUser } from '../access/user-service.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { Actor } from '../access/caller.ts';
+import type { Actor } from '../access/index.ts';
 import type { Schema } from '../db/schema.ts';
-import { segmentMemberIds } from '../segments/segment-service.ts';
+import { segmentMemberIds } from '../segments/index.ts';
 import { InvalidInputError } from '../shared/errors.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { createTasks } from './task-create.ts';
 import type { AssignRule, TaskPriority } from './task-model.ts';
 

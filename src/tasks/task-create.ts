@@ -1,10 +1,10 @@
 import { type Kysely, sql } from 'kysely';
-import type { Actor } from '../access/caller.ts';
+import type { Actor } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
-import { existingCustomerIds } from '../customers/customer-profile.ts';
+import { existingCustomerIds } from '../customers/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { resolveAssignees } from './task-assign.ts';
 import type { AssignRule, TaskPriority, TaskSource } from './task-model.ts';
 

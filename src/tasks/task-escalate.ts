@@ -2,8 +2,8 @@ import { type Kysely, sql } from 'kysely';
 import { listUsers, type WorkspaceUser } from '../access/user-service.ts';
 import { customerContacts } from '../customers/customer-contacts.ts';
 import type { Schema } from '../db/schema.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
-import { readSettings, type StaffChannel } from '../workspaces/workspace-settings.ts';
+import type { Workspace } from '../workspaces/index.ts';
+import { readSettings, type StaffChannel } from '../workspaces/index.ts';
 import {
   claimNotice,
   MAX_NOTICE_ATTEMPTS,

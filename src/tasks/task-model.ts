@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { ROLES } from '../access/roles.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { MAX_INT4 } from '../shared/safe-input.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
-import { readSettings } from '../workspaces/workspace-settings.ts';
+import type { Workspace } from '../workspaces/index.ts';
+import { readSettings } from '../workspaces/index.ts';
 import { TASK_KINDS, TASK_OUTCOMES, type TaskStatus } from './task-codes.ts';
 
 export {

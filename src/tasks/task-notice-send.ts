@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
-import type { ChannelAdapter } from '../channels/channel.ts';
 import { channelAdapter } from '../channels/channel-config.ts';
+import type { ChannelAdapter } from '../channels/index.ts';
 import type { Schema } from '../db/schema.ts';
-import type { StaffChannel } from '../workspaces/workspace-settings.ts';
+import type { StaffChannel } from '../workspaces/index.ts';
 
 /** One message owed to staff, keyed so it is sent once. */
 export interface Notice {

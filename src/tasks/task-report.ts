@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { orderedWithin } from '../orders/order-lookup.ts';
+import { orderedWithin } from '../orders/index.ts';
 import { compareProportions, type ProportionComparison } from '../shared/proportions.ts';
 
 /** Days after a call in which a valid order counts as its result. */

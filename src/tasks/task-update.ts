@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { Actor } from '../access/caller.ts';
+import type { Actor } from '../access/index.ts';
 import { getUser } from '../access/user-service.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError, NotFoundError, RetainError } from '../shared/errors.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
+import type { Workspace } from '../workspaces/index.ts';
 import { canMove, requireOutcome, type TaskPriority, type TaskStatus } from './task-model.ts';
 
 /** What working a task may change: its status (with an outcome when done), assignee, notes, due, priority. */

@@ -1,16 +1,16 @@
 import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
 import { expirePoints } from '../loyalty/points-ledger.ts';
 import { evaluateTiers } from '../loyalty/tier-evaluate.ts';
-import { refreshPredictions } from '../predict/predict-service.ts';
+import { refreshPredictions } from '../predict/index.ts';
 import { refreshAssociations } from '../predict/product-associations.ts';
 import { learnIntervals } from '../products/product-intervals.ts';
-import { computeSegmentation } from '../segments/rfm-service.ts';
+import { computeSegmentation } from '../segments/index.ts';
 import { recordStageChanges } from '../segments/stage-changes.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import { todayIn } from '../shared/local-date.ts';
 import { localHour, sendDigests } from '../tasks/task-digest.ts';
-import type { Workspace } from '../workspaces/workspace-service.ts';
-import { readSettings } from '../workspaces/workspace-settings.ts';
+import type { Workspace } from '../workspaces/index.ts';
+import { readSettings } from '../workspaces/index.ts';
 
 type Summary = Record<string, number>;
 

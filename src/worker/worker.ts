@@ -6,13 +6,11 @@ import {
 } from '../channels/wecom-customer-results.ts';
 import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
 import { analyzeChangedTable } from '../db/table-statistics.ts';
-import { scanTrigger } from '../journeys/journey-enter.ts';
-import { runDueEntries, wakeOnEvents } from '../journeys/journey-run.ts';
-import { listJourneys } from '../journeys/journey-service.ts';
-import { type DeliveryCounts, deliverDue, NO_DELIVERIES } from '../messaging/message-deliver.ts';
+import { listJourneys, runDueEntries, scanTrigger, wakeOnEvents } from '../journeys/index.ts';
+import { type DeliveryCounts, deliverDue, NO_DELIVERIES } from '../messaging/index.ts';
 import { clockNow } from '../shared/clock.ts';
 import { type EscalationCounts, escalateOverdue } from '../tasks/task-escalate.ts';
-import { listWorkspaces, type Workspace } from '../workspaces/workspace-service.ts';
+import { listWorkspaces, type Workspace } from '../workspaces/index.ts';
 import { type DailyResult, runDailyTasks } from './daily-tasks.ts';
 
 /** What one pass of the worker did in a workspace. */

@@ -2,13 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   CacReportSchema,
+  cacReport,
+  listSpend,
   MonthRangeQuery,
   SpendPutBody,
   SpendPutResult,
   SpendRowSchema,
-} from '../../acquisition/acquisition-contract.ts';
-import { cacReport } from '../../acquisition/cac-report.ts';
-import { listSpend, saveSpend } from '../../acquisition/spend-service.ts';
+  saveSpend,
+} from '../../acquisition/index.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { todayIn } from '../../shared/local-date.ts';
 import { callerOf } from '../auth.ts';

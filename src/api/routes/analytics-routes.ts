@@ -1,19 +1,29 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireCustomer } from '../../customers/customer-profile.ts';
+import { requireCustomer } from '../../customers/index.ts';
 import { messageFunnel } from '../../messaging/message-funnel.ts';
-import { cohortRetention } from '../../metrics/cohort-retention.ts';
-import { historicalClv } from '../../metrics/historical-clv.ts';
+import {
+  cohortRetention,
+  historicalClv,
+  PERIOD_UNITS,
+  type PeriodUnit,
+  periodMetrics,
+} from '../../metrics/index.ts';
 import {
   ClvSchema,
   CohortRowSchema,
   FunnelSchema,
   MetricsRowSchema,
 } from '../../metrics/metrics-contract.ts';
-import { PERIOD_UNITS, type PeriodUnit, periodMetrics } from '../../metrics/period-metrics.ts';
-import { LIFECYCLE_STAGES } from '../../segments/lifecycle-stage.ts';
-import { RFM_GROUPS } from '../../segments/rfm-groups.ts';
-import { rfmGrid, rfmRowAt, rfmSummary, scoredPosition } from '../../segments/rfm-service.ts';
+import {
+  findSegment,
+  LIFECYCLE_STAGES,
+  RFM_GROUPS,
+  rfmGrid,
+  rfmRowAt,
+  rfmSummary,
+  scoredPosition,
+} from '../../segments/index.ts';
 import {
   CustomerRfmSchema,
   LifecycleSummarySchema,
@@ -24,7 +34,6 @@ import {
   StageCountSchema,
 } from '../../segments/segment-contract.ts';
 import { segmentMovement } from '../../segments/segment-movement.ts';
-import { findSegment } from '../../segments/segment-service.ts';
 import { stageCounts, stageHistory } from '../../segments/stage-history.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { todayIn } from '../../shared/local-date.ts';

@@ -2,27 +2,25 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can } from '../../access/roles.ts';
 import {
+  approveBroadcast,
   BroadcastDefinitionSchema,
   BroadcastReportSchema,
   BroadcastSchema,
-  ReachSchema,
-  TestSendBody,
-  TestSendResult,
-} from '../../broadcasts/broadcast-contract.ts';
-import { estimateReach } from '../../broadcasts/broadcast-reach.ts';
-import { broadcastReport } from '../../broadcasts/broadcast-report.ts';
-import {
-  approveBroadcast,
+  broadcastReport,
   cancelBroadcast,
   createBroadcast,
+  estimateReach,
   getBroadcast,
   listBroadcasts,
   pauseBroadcast,
   presentBroadcast,
+  ReachSchema,
   resumeBroadcast,
   scheduleBroadcast,
-} from '../../broadcasts/broadcast-service.ts';
-import { testSendBroadcast } from '../../broadcasts/broadcast-test-send.ts';
+  TestSendBody,
+  TestSendResult,
+  testSendBroadcast,
+} from '../../broadcasts/index.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { ERRORS, IdNumber } from '../schemas.ts';

@@ -1,14 +1,22 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  changeProduct,
+  createProduct,
   ProductChangeBody,
   ProductCreateBody,
   ProductPageSchema,
   ProductSchema,
-} from '../../products/product-contract.ts';
-import { changeProduct, createProduct, productPage } from '../../products/product-service.ts';
-import { StoreChangeBody, StoreCreateBody, StoreSchema } from '../../stores/store-contract.ts';
-import { changeStore, createStore, listStores } from '../../stores/store-service.ts';
+  productPage,
+} from '../../products/index.ts';
+import {
+  changeStore,
+  createStore,
+  listStores,
+  StoreChangeBody,
+  StoreCreateBody,
+  StoreSchema,
+} from '../../stores/index.ts';
 import { WorkspaceCreateBody, WorkspaceSchema } from '../../workspaces/workspace-contract.ts';
 import { createWorkspaceFor } from '../../workspaces/workspace-create.ts';
 import { Text } from '../access-schemas.ts';

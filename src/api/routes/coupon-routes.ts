@@ -1,17 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { existingCustomerIds, requireCustomer } from '../../customers/customer-profile.ts';
-import { normalizeCouponCode } from '../../loyalty/coupon-code.ts';
-import { issueCouponsAs } from '../../loyalty/coupon-issue.ts';
-import { couponReport, customerCoupons, findCoupon } from '../../loyalty/coupon-report.ts';
+import { existingCustomerIds, requireCustomer } from '../../customers/index.ts';
 import {
   addCouponTemplate,
   CouponTemplateChange,
   CouponTemplateInput,
   changeCouponTemplate,
+  couponReport,
+  customerCoupons,
+  findCoupon,
   findCouponTemplate,
+  issueCouponsAs,
   listCouponTemplates,
-} from '../../loyalty/coupon-template.ts';
+  normalizeCouponCode,
+} from '../../loyalty/index.ts';
 import {
   CouponReportRowSchema,
   CouponSchema,
@@ -19,7 +21,7 @@ import {
   CustomerCouponSchema,
   IssueResultSchema,
 } from '../../loyalty/loyalty-contract.ts';
-import { segmentMemberIds } from '../../segments/segment-service.ts';
+import { segmentMemberIds } from '../../segments/index.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';

@@ -1,20 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Caller } from '../../access/caller.ts';
+import type { Caller } from '../../access/index.ts';
 import { maskText } from '../../access/pii-mask.ts';
 import { can } from '../../access/roles.ts';
 import { getUser } from '../../access/user-service.ts';
 import { customerOwners } from '../../customers/customer-contacts.ts';
 import { CustomerOwnerSchema } from '../../customers/customer-contract.ts';
-import { requireCustomer } from '../../customers/customer-profile.ts';
+import { requireCustomer } from '../../customers/index.ts';
 import { addNote, type CustomerNote, listNotes, setNoteStatus } from '../../tasks/customer-notes.ts';
+import { listTasks } from '../../tasks/index.ts';
 import {
   ServiceRecordBody,
   ServiceRecordList,
   ServiceRecordSchema,
   ServiceRecordStatusBody,
 } from '../../tasks/service-record-contract.ts';
-import { listTasks } from '../../tasks/task-read.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { IMPORT_KINDS, type ImportKind } from '../../importing/import-kinds.ts';
 import { templateFile, templateFileName, templateHeaders } from '../../importing/import-templates.ts';
+import { IMPORT_KINDS, type ImportKind } from '../../importing/index.ts';
 import type { ApiContext } from '../context.ts';
 import { ERRORS, FILE_RESPONSE } from '../schemas.ts';
 import { langOf } from './ingest-routes.ts';

@@ -3,19 +3,24 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Caller } from '../../access/caller.ts';
+import type { Caller } from '../../access/index.ts';
 import { can } from '../../access/roles.ts';
 import { auditAs } from '../../audit/index.ts';
 import type { Database } from '../../db/database.ts';
 import type { Schema } from '../../db/schema.ts';
 import { batchRecords } from '../../importing/batch-source.ts';
 import { DetectedColumnsSchema, ImportJobSchema, OrderSchema } from '../../importing/import-contract.ts';
-import { IDENTITY_FIELDS, IMPORT_KINDS, type ImportKind, KIND_FIELDS } from '../../importing/import-kinds.ts';
 import { type ImportStats, importRecords } from '../../importing/import-service.ts';
+import type { ImportLang } from '../../importing/index.ts';
+import {
+  IDENTITY_FIELDS,
+  IMPORT_KINDS,
+  type ImportKind,
+  KIND_FIELDS,
+  minorDigits,
+} from '../../importing/index.ts';
 import { type KnownEventWriter, normalizeEventBatch } from '../../importing/known-events.ts';
-import { minorDigits } from '../../importing/money-parse.ts';
-import type { ImportLang } from '../../importing/row-normalize.ts';
-import { getOrder } from '../../orders/order-lookup.ts';
+import { getOrder } from '../../orders/index.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { assertSafeInput } from '../../shared/safe-input.ts';
 import { callerOf } from '../auth.ts';

@@ -2,6 +2,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can } from '../../access/roles.ts';
 import {
+  discardDraft,
+  listVersions,
+  parseJourney,
+  previewPublish,
+  publishDraft,
+  saveDraft,
+  testRunJourney,
+} from '../../journeys/index.ts';
+import {
   DraftSavedSchema,
   JourneyVersionSchema,
   PublishedSchema,
@@ -10,15 +19,6 @@ import {
   TestRunRequestSchema,
   TestRunSchema,
 } from '../../journeys/journey-contract.ts';
-import { parseJourney } from '../../journeys/journey-parse.ts';
-import { testRunJourney } from '../../journeys/journey-test-run.ts';
-import {
-  discardDraft,
-  listVersions,
-  previewPublish,
-  publishDraft,
-  saveDraft,
-} from '../../journeys/journey-versions.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { ERRORS, iso, NO_CONTENT } from '../schemas.ts';

@@ -1,20 +1,21 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { backtestJourney } from '../../journeys/journey-backtest.ts';
+import {
+  applyJourney,
+  backtestJourney,
+  findJourney,
+  journeyCounts,
+  journeyReport,
+  listJourneys,
+  parseJourney,
+  pauseOrResumeJourney,
+} from '../../journeys/index.ts';
 import {
   BacktestSchema,
   JourneyAppliedSchema,
   JourneyDetailSchema,
   JourneyRowSchema,
 } from '../../journeys/journey-contract.ts';
-import { parseJourney } from '../../journeys/journey-parse.ts';
-import { journeyCounts, journeyReport } from '../../journeys/journey-report.ts';
-import {
-  applyJourney,
-  findJourney,
-  listJourneys,
-  pauseOrResumeJourney,
-} from '../../journeys/journey-service.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireCustomer } from '../../customers/customer-profile.ts';
+import { requireCustomer } from '../../customers/index.ts';
 import {
   CustomerReferralsSchema,
   LoyaltySchema,
@@ -19,14 +19,13 @@ import {
 } from '../../loyalty/referrals.ts';
 import { customerTier, evaluateTiersAs } from '../../loyalty/tier-evaluate.ts';
 import { todayIn } from '../../shared/local-date.ts';
+import { changeSettings, readSettings, updateWorkspace, zoneLocked } from '../../workspaces/index.ts';
 import {
   WorkspaceChangeBody,
   WorkspaceInfoSchema,
   WorkspaceSchema,
   WorkspaceSettingsSchema,
 } from '../../workspaces/workspace-contract.ts';
-import { changeSettings, updateWorkspace, zoneLocked } from '../../workspaces/workspace-service.ts';
-import { readSettings } from '../../workspaces/workspace-settings.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { CustomerParams, DateText, ERRORS, Int32, iso } from '../schemas.ts';

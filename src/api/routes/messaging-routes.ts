@@ -1,10 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can } from '../../access/roles.ts';
-import { CHANNELS } from '../../channels/channel.ts';
-import { configureChannel, listChannels } from '../../channels/channel-config.ts';
-import { runChannelTest } from '../../channels/channel-test-send.ts';
-import { requireCustomer } from '../../customers/customer-profile.ts';
+import { CHANNELS, configureChannel, listChannels, runChannelTest } from '../../channels/index.ts';
+import { requireCustomer } from '../../customers/index.ts';
+import {
+  applyTemplates,
+  findTemplate,
+  LOCALES,
+  listTemplates,
+  renderForCustomer,
+  sendMessageAs,
+  TemplateInput,
+} from '../../messaging/index.ts';
 import { customerMessages } from '../../messaging/message-history.ts';
 import {
   ChannelConfigSchema,
@@ -15,14 +22,6 @@ import {
   SendResultSchema,
   TemplatePreviewSchema,
 } from '../../messaging/messaging-contract.ts';
-import { renderForCustomer, sendMessageAs } from '../../messaging/send-message.ts';
-import { LOCALES } from '../../messaging/template-render.ts';
-import {
-  applyTemplates,
-  findTemplate,
-  listTemplates,
-  TemplateInput,
-} from '../../messaging/template-service.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { CustomerParams, ERRORS, IdValue, iso, NO_CONTENT } from '../schemas.ts';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { installPlaybook } from '../../playbook/index.ts';
 import { PlaybookInstallBody, PlaybookResultSchema } from '../../playbook/playbook-contract.ts';
-import { installPlaybook } from '../../playbook/playbook-install.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { ERRORS } from '../schemas.ts';

@@ -2,6 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { callList } from '../../predict/call-list.ts';
 import { createCallListTasks } from '../../predict/call-list-tasks.ts';
 import {
+  customerPrediction,
+  fitAndCheck,
+  latestFit,
+  minorPerMajor,
+  refreshPredictions,
+} from '../../predict/index.ts';
+import {
   CallListQuery,
   CallListSchema,
   CallListTasksBody,
@@ -13,13 +20,6 @@ import {
   RefreshBody,
   RefreshResult,
 } from '../../predict/predict-contract.ts';
-import {
-  customerPrediction,
-  fitAndCheck,
-  latestFit,
-  minorPerMajor,
-  refreshPredictions,
-} from '../../predict/predict-service.ts';
 import { predictionDistribution } from '../../predict/prediction-distribution.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { todayIn } from '../../shared/local-date.ts';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { requireCustomer } from '../../customers/customer-profile.ts';
+import { requireCustomer } from '../../customers/index.ts';
 import {
   associationsOf,
   lastAssociationRefresh,

@@ -1,13 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireCustomer } from '../../customers/customer-profile.ts';
+import { requireCustomer } from '../../customers/index.ts';
 import {
   CustomerReplenishmentSchema,
+  customerReplenishment,
   IntervalsRefreshBody,
   IntervalsRefreshResult,
+  intervalPage,
+  learnIntervals,
   ProductIntervalPageSchema,
-} from '../../products/product-contract.ts';
-import { customerReplenishment, intervalPage, learnIntervals } from '../../products/product-intervals.ts';
+} from '../../products/index.ts';
 import { todayIn } from '../../shared/local-date.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';

@@ -2,13 +2,6 @@ import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  MembershipChangeSchema,
-  SegmentMemberPage,
-  SegmentPreviewSchema,
-  SegmentSchema,
-} from '../../segments/segment-contract.ts';
-import { MEMBER_COLUMNS, writeMembers } from '../../segments/segment-export.ts';
-import {
   createSegment,
   deleteSegment,
   exportSegmentMembers,
@@ -18,7 +11,14 @@ import {
   previewSegment,
   refreshSegment,
   segmentMembers,
-} from '../../segments/segment-service.ts';
+} from '../../segments/index.ts';
+import {
+  MembershipChangeSchema,
+  SegmentMemberPage,
+  SegmentPreviewSchema,
+  SegmentSchema,
+} from '../../segments/segment-contract.ts';
+import { MEMBER_COLUMNS, writeMembers } from '../../segments/segment-export.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';

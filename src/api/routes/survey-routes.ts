@@ -1,24 +1,26 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can } from '../../access/roles.ts';
-import { requireCustomer } from '../../customers/customer-profile.ts';
-import { listJourneys } from '../../journeys/journey-service.ts';
-import { segmentsOfCustomers } from '../../segments/segment-service.ts';
+import { requireCustomer } from '../../customers/index.ts';
+import { listJourneys } from '../../journeys/index.ts';
+import { segmentsOfCustomers } from '../../segments/index.ts';
+import {
+  createSurvey,
+  getSurvey,
+  listResponses,
+  listSurveys,
+  responseCounts,
+  type StoredSurvey,
+  SurveyInput,
+  surveyReport,
+  updateSurvey,
+} from '../../surveys/index.ts';
 import {
   type Survey,
   SurveyReportSchema,
   SurveyResponsePage,
   SurveySchema,
 } from '../../surveys/survey-contract.ts';
-import { SurveyInput } from '../../surveys/survey-model.ts';
-import { listResponses, responseCounts, surveyReport } from '../../surveys/survey-report.ts';
-import {
-  createSurvey,
-  getSurvey,
-  listSurveys,
-  type StoredSurvey,
-  updateSurvey,
-} from '../../surveys/survey-service.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { CustomerParams, ERRORS, IdNumber, iso, TimeIdCursor } from '../schemas.ts';

@@ -3,21 +3,22 @@ import { z } from 'zod';
 import { getUser } from '../../access/user-service.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { addDays, zonedInstant } from '../../shared/zoned-time.ts';
-import { reassignMany } from '../../tasks/task-assign-bulk.ts';
-import { createBulkTasks } from '../../tasks/task-bulk.ts';
-import { ReassignBody, ReassignResult } from '../../tasks/task-contract.ts';
-import { createTasks } from '../../tasks/task-create.ts';
 import {
   type AssignRule,
+  createBulkTasks,
+  createTasks,
+  getTask,
+  listTasks,
   requireKind,
   TASK_PRIORITIES,
   TASK_STATUSES,
   TaskCode,
   type TaskStatus,
-} from '../../tasks/task-model.ts';
-import { getTask, listTasks } from '../../tasks/task-read.ts';
+  updateTask,
+} from '../../tasks/index.ts';
+import { reassignMany } from '../../tasks/task-assign-bulk.ts';
+import { ReassignBody, ReassignResult } from '../../tasks/task-contract.ts';
 import { taskReport } from '../../tasks/task-report.ts';
-import { updateTask } from '../../tasks/task-update.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { maskerFor } from '../present.ts';

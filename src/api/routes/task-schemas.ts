@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { textProblem } from '../../importing/cell-check.ts';
+import { textProblem } from '../../importing/index.ts';
 import { isCalendarDate } from '../../shared/calendar-date.ts';
+import type { TaskChange, TaskView } from '../../tasks/index.ts';
 import { TaskSchema } from '../../tasks/task-contract.ts';
-import type { TaskChange, TaskView } from '../../tasks/task-read.ts';
 import type { Masker } from '../present.ts';
 import { IdNumber, iso } from '../schemas.ts';
 
@@ -33,7 +33,7 @@ export const InstantText = z
   .refine(realInstant, 'must be a time such as 2026-03-01T10:00:00+08:00');
 
 /** How a new task finds its assignee. */
-export { AssignSchema } from '../../tasks/task-model.ts';
+export { AssignSchema } from '../../tasks/index.ts';
 
 export const TaskParams = z.object({ taskId: IdNumber() });
 

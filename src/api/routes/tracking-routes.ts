@@ -1,8 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { linkSignature, readMessageToken, trackingKey } from '../../messaging/index.ts';
 import { recordTouch } from '../../messaging/tracking-service.ts';
-import { linkSignature, readMessageToken, trackingKey } from '../../messaging/tracking-token.ts';
 import type { ApiContext } from '../context.ts';
 
 // The smallest transparent GIF.

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { addApiKey, listApiKeys, revokeApiKey } from '../../access/api-key-service.ts';
-import { cliActor } from '../../access/caller.ts';
+import { cliActor } from '../../access/index.ts';
 import { requireRole } from '../../access/user-service.ts';
 import { listAudit } from '../../audit/index.ts';
 import { InvalidInputError } from '../../shared/errors.ts';

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { cliActor } from '../../access/caller.ts';
-import { type CacRow, MonthText } from '../../acquisition/acquisition-contract.ts';
-import { cacReport } from '../../acquisition/cac-report.ts';
+import { cliActor } from '../../access/index.ts';
+import { type CacRow, cacReport, listSpend, MonthText, saveSpend } from '../../acquisition/index.ts';
 import { readSpendFile, spendFileProblem } from '../../acquisition/spend-file.ts';
-import { listSpend, saveSpend } from '../../acquisition/spend-service.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { asOfOption } from '../../shared/local-date.ts';
 import { formatMoney } from '../../shared/money-format.ts';

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { cliActor } from '../../access/caller.ts';
-import { estimateReach } from '../../broadcasts/broadcast-reach.ts';
-import { broadcastReport } from '../../broadcasts/broadcast-report.ts';
+import { cliActor } from '../../access/index.ts';
 import {
   approveBroadcast,
+  broadcastReport,
   cancelBroadcast,
   createBroadcast,
+  estimateReach,
   getBroadcast,
   listBroadcasts,
   parseBroadcast,
@@ -15,8 +15,8 @@ import {
   presentBroadcast,
   resumeBroadcast,
   scheduleBroadcast,
-} from '../../broadcasts/broadcast-service.ts';
-import { testSendBroadcast } from '../../broadcasts/broadcast-test-send.ts';
+  testSendBroadcast,
+} from '../../broadcasts/index.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { withWorkspace } from '../context.ts';
 import { cliPath } from '../hosted.ts';

@@ -1,12 +1,17 @@
 import type { Command } from 'commander';
-import { cliActor } from '../../access/caller.ts';
-import { findCustomerId } from '../../customers/customer-profile.ts';
+import { cliActor } from '../../access/index.ts';
+import { findCustomerId } from '../../customers/index.ts';
 import { minorDigits, parseMoney } from '../../importing/money-parse.ts';
-import { normalizeCouponCode } from '../../loyalty/coupon-code.ts';
-import { issueCouponsAs } from '../../loyalty/coupon-issue.ts';
-import { couponReport, findCoupon } from '../../loyalty/coupon-report.ts';
-import { addCouponTemplate, findCouponTemplate, listCouponTemplates } from '../../loyalty/coupon-template.ts';
-import { segmentMemberIds } from '../../segments/segment-service.ts';
+import {
+  addCouponTemplate,
+  couponReport,
+  findCoupon,
+  findCouponTemplate,
+  issueCouponsAs,
+  listCouponTemplates,
+  normalizeCouponCode,
+} from '../../loyalty/index.ts';
+import { segmentMemberIds } from '../../segments/index.ts';
 import { toMinorUnits } from '../../shared/decimal.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { formatMoney } from '../../shared/money-format.ts';

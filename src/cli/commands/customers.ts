@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { findCustomerId, getCustomerProfile } from '../../customers/customer-profile.ts';
+import { findCustomerId, getCustomerProfile } from '../../customers/index.ts';
 import { formatMoney } from '../../shared/money-format.ts';
 import { withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';

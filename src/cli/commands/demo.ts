@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { cliActor } from '../../access/caller.ts';
-import { loadDemo } from '../../demo/demo-load.ts';
-import { installPlaybook } from '../../playbook/playbook-install.ts';
+import { cliActor } from '../../access/index.ts';
+import { loadDemo } from '../../demo/index.ts';
+import { installPlaybook } from '../../playbook/index.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { todayIn } from '../../shared/local-date.ts';
 import { withWorkspace } from '../context.ts';

@@ -1,10 +1,10 @@
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { serverHoldingStore } from '../../api/local-access.ts';
+import { serverHoldingStore } from '../../api/index.ts';
 import { storeOptionsFromEnv } from '../../config.ts';
-import { IMPORT_KINDS, type ImportKind } from '../../importing/import-kinds.ts';
 import { type ImportStats, importFile } from '../../importing/import-service.ts';
-import type { ImportLang } from '../../importing/row-normalize.ts';
+import type { ImportLang } from '../../importing/index.ts';
+import { IMPORT_KINDS, type ImportKind } from '../../importing/index.ts';
 import { refreshAfterChanges } from '../../segments/segment-refresh.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { withWorkspace } from '../context.ts';

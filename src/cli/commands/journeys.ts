@@ -1,21 +1,21 @@
 import type { Command } from 'commander';
-import { cliActor } from '../../access/caller.ts';
-import { findCustomerId } from '../../customers/customer-profile.ts';
-import { backtestJourney } from '../../journeys/journey-backtest.ts';
-import type { Journey } from '../../journeys/journey-model.ts';
-import { readJourneyFile } from '../../journeys/journey-parse.ts';
-import { journeyReport } from '../../journeys/journey-report.ts';
+import { cliActor } from '../../access/index.ts';
+import { findCustomerId } from '../../customers/index.ts';
+import type { Journey } from '../../journeys/index.ts';
 import {
   applyJourney,
+  backtestJourney,
   findJourney,
+  journeyReport,
   listJourneys,
   pauseOrResumeJourney,
-} from '../../journeys/journey-service.ts';
-import { testRunJourney } from '../../journeys/journey-test-run.ts';
-import { saveDraft } from '../../journeys/journey-versions.ts';
+  readJourneyFile,
+  saveDraft,
+  testRunJourney,
+} from '../../journeys/index.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { parseDateOption } from '../../shared/local-date.ts';
-import { runForever, runOnce } from '../../worker/worker.ts';
+import { runForever, runOnce } from '../../worker/index.ts';
 import { withStore, withWorkspace } from '../context.ts';
 import { cliPath } from '../hosted.ts';
 import { printJson, printTable } from '../output.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { cliActor } from '../../access/caller.ts';
-import { findCustomerId } from '../../customers/customer-profile.ts';
+import { cliActor } from '../../access/index.ts';
+import { findCustomerId } from '../../customers/index.ts';
 import { backfillPoints } from '../../loyalty/points-earn.ts';
 import { changePoints, expirePointsAs, pointsBalance, pointsHistory } from '../../loyalty/points-ledger.ts';
 import { linkReferral, referralCodeAs, referralReport } from '../../loyalty/referrals.ts';

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { cliActor } from '../../access/caller.ts';
-import { configureChannel, listChannels, requireChannel } from '../../channels/channel-config.ts';
-import { runChannelTest } from '../../channels/channel-test-send.ts';
-import { findCustomerId } from '../../customers/customer-profile.ts';
-import { renderForCustomer, sendMessageAs } from '../../messaging/send-message.ts';
-import { LOCALES, type Locale } from '../../messaging/template-render.ts';
-import { applyTemplates, listTemplates } from '../../messaging/template-service.ts';
+import { cliActor } from '../../access/index.ts';
+import { configureChannel, listChannels, requireChannel, runChannelTest } from '../../channels/index.ts';
+import { findCustomerId } from '../../customers/index.ts';
+import {
+  applyTemplates,
+  LOCALES,
+  type Locale,
+  listTemplates,
+  renderForCustomer,
+  sendMessageAs,
+} from '../../messaging/index.ts';
 import { InvalidInputError, RetainError } from '../../shared/errors.ts';
 import { withWorkspace } from '../context.ts';
 import { cliPath } from '../hosted.ts';

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { cohortRetention } from '../../metrics/cohort-retention.ts';
-import { historicalClv } from '../../metrics/historical-clv.ts';
 import {
+  cohortRetention,
+  historicalClv,
   PERIOD_UNITS,
   type PeriodMetrics,
   type PeriodUnit,
   periodMetrics,
-} from '../../metrics/period-metrics.ts';
-import { findSegment } from '../../segments/segment-service.ts';
+} from '../../metrics/index.ts';
+import { findSegment } from '../../segments/index.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { asOfOption, parseDateOption } from '../../shared/local-date.ts';
 import { formatMoney } from '../../shared/money-format.ts';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { cliActor } from '../../access/caller.ts';
-import type { PlaybookResult } from '../../playbook/playbook-contract.ts';
-import { installPlaybook } from '../../playbook/playbook-install.ts';
+import { cliActor } from '../../access/index.ts';
+import type { PlaybookResult } from '../../playbook/index.ts';
+import { installPlaybook } from '../../playbook/index.ts';
 import { withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 

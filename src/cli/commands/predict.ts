@@ -1,8 +1,15 @@
 import type { Command } from 'commander';
-import { cliActor } from '../../access/caller.ts';
-import { COUNT_MODELS, type CountModelName, TIME_UNITS, type TimeUnit } from '../../predict/count-model.ts';
-import type { FitView } from '../../predict/predict-service.ts';
-import { exportPredictions, fitAndCheck, refreshPredictions } from '../../predict/predict-service.ts';
+import { cliActor } from '../../access/index.ts';
+import type { FitView } from '../../predict/index.ts';
+import {
+  COUNT_MODELS,
+  type CountModelName,
+  exportPredictions,
+  fitAndCheck,
+  refreshPredictions,
+  TIME_UNITS,
+  type TimeUnit,
+} from '../../predict/index.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { asOfOption, parseDateOption, todayIn } from '../../shared/local-date.ts';
 import { withWorkspace } from '../context.ts';

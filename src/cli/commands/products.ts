@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { cliActor } from '../../access/caller.ts';
-import type { ProductInterval } from '../../products/product-contract.ts';
+import { cliActor } from '../../access/index.ts';
+import type { ProductInterval } from '../../products/index.ts';
 import { intervalPage, learnIntervals } from '../../products/product-intervals.ts';
 import { listProducts, setProduct } from '../../products/product-service.ts';
 import { InvalidInputError } from '../../shared/errors.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { cliActor } from '../../access/caller.ts';
-import { findCustomerId } from '../../customers/customer-profile.ts';
+import { cliActor } from '../../access/index.ts';
+import { findCustomerId } from '../../customers/index.ts';
 import { lastAssociationRefresh, refreshAssociations } from '../../predict/product-associations.ts';
 import {
   DEFAULT_TOP,

@@ -1,9 +1,8 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { cliActor } from '../../access/caller.ts';
-import { findCustomerId } from '../../customers/customer-profile.ts';
+import { cliActor } from '../../access/index.ts';
+import { findCustomerId } from '../../customers/index.ts';
 import { addTag, listTags, removeTag, tagHistory } from '../../customers/tag-service.ts';
-import { MEMBER_COLUMNS, writeMembers } from '../../segments/segment-export.ts';
 import {
   createSegment,
   deleteSegment,
@@ -13,7 +12,8 @@ import {
   previewSegment,
   refreshSegment,
   segmentMembers,
-} from '../../segments/segment-service.ts';
+} from '../../segments/index.ts';
+import { MEMBER_COLUMNS, writeMembers } from '../../segments/segment-export.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { parseDateOption } from '../../shared/local-date.ts';
 import { withWorkspace } from '../context.ts';

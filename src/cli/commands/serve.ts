@@ -1,17 +1,17 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { bootstrapAdminKey } from '../../access/api-key-service.ts';
-import { cliActor } from '../../access/caller.ts';
+import { cliActor } from '../../access/index.ts';
 import { newToken } from '../../access/secret-token.ts';
 import { createUser } from '../../access/user-service.ts';
-import { loopbackUrl, newLocalToken, removeLocalAccess, writeLocalAccess } from '../../api/local-access.ts';
+import { loopbackUrl, newLocalToken, removeLocalAccess, writeLocalAccess } from '../../api/index.ts';
 import { startServer } from '../../api/server.ts';
 import { storeOptionsFromEnv } from '../../config.ts';
 import { type Database, openDatabase } from '../../db/database.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
-import { DASHBOARD_DIR, ensureDashboard } from '../../web/dashboard-build.ts';
-import { runForever } from '../../worker/worker.ts';
-import { ensureWorkspace, listWorkspaces } from '../../workspaces/workspace-service.ts';
+import { DASHBOARD_DIR, ensureDashboard } from '../../web/index.ts';
+import { runForever } from '../../worker/index.ts';
+import { ensureWorkspace, listWorkspaces } from '../../workspaces/index.ts';
 import { runHosted } from '../hosted.ts';
 import { buildProgram, reportError } from '../program.ts';
 

@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { cliActor } from '../../access/caller.ts';
-import { segmentsOfCustomers } from '../../segments/segment-service.ts';
+import { cliActor } from '../../access/index.ts';
+import { segmentsOfCustomers } from '../../segments/index.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
-import { surveyReport } from '../../surveys/survey-report.ts';
-import { createSurvey, findSurvey, listSurveys, updateSurvey } from '../../surveys/survey-service.ts';
+import { createSurvey, findSurvey, listSurveys, surveyReport, updateSurvey } from '../../surveys/index.ts';
 import { withWorkspace } from '../context.ts';
 import { cliPath } from '../hosted.ts';
 import { printJson, printTable } from '../output.ts';

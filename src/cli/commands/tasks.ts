@@ -1,15 +1,22 @@
 import type { Command } from 'commander';
-import { cliActor } from '../../access/caller.ts';
+import { cliActor } from '../../access/index.ts';
 import { listUsers, requireRole } from '../../access/user-service.ts';
-import { findCustomerId } from '../../customers/customer-profile.ts';
+import { findCustomerId } from '../../customers/index.ts';
 import type { Database } from '../../db/database.ts';
 import { parseInstant } from '../../shared/clock.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
-import { createBulkTasks } from '../../tasks/task-bulk.ts';
-import { createTasks } from '../../tasks/task-create.ts';
-import { type AssignRule, requireKind, TASK_PRIORITIES, type TaskPriority } from '../../tasks/task-model.ts';
-import { getTask, listTasks, type TaskView } from '../../tasks/task-read.ts';
-import { updateTask } from '../../tasks/task-update.ts';
+import {
+  type AssignRule,
+  createBulkTasks,
+  createTasks,
+  getTask,
+  listTasks,
+  requireKind,
+  TASK_PRIORITIES,
+  type TaskPriority,
+  type TaskView,
+  updateTask,
+} from '../../tasks/index.ts';
 import { withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { INVITATION_DAYS } from '../../access/access-policy.ts';
-import { cliActor } from '../../access/caller.ts';
+import { cliActor } from '../../access/index.ts';
 import { inviteUser, listInvitations, revokeInvitation } from '../../access/invitation-service.ts';
 import { generatedPassword, resetPasswordByEmail } from '../../access/password-service.ts';
 import { createUser, listUsers, removeUser, requireRole, updateMember } from '../../access/user-service.ts';

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { cliActor } from '../../access/caller.ts';
+import { cliActor } from '../../access/index.ts';
 import { listUsers } from '../../access/user-service.ts';
 import { setCustomerExternalUserid, setStaffWecomUserid } from '../../channels/wecom-contacts.ts';
 import { ExternalUserid, WecomUserid } from '../../channels/wecom-contract.ts';
-import { findCustomerId } from '../../customers/customer-profile.ts';
+import { findCustomerId } from '../../customers/index.ts';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.ts';
 import { withWorkspace } from '../context.ts';
 

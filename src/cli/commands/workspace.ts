@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { cliActor } from '../../access/caller.ts';
+import { cliActor } from '../../access/index.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import {
   changeSettings,
   createWorkspace,
   listWorkspaces,
+  readSettings,
   updateWorkspace,
-} from '../../workspaces/workspace-service.ts';
-import { readSettings } from '../../workspaces/workspace-settings.ts';
+} from '../../workspaces/index.ts';
 import { withStore, withWorkspace } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 

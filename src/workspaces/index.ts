@@ -1,0 +1,12 @@
+// What other folders use from src/workspaces: import it from here, not from the files inside (issue 20).
+export {
+  changeSettings,
+  createWorkspace,
+  ensureWorkspace,
+  listWorkspaces,
+  updateWorkspace,
+  type Workspace,
+  workspaceById,
+  zoneLocked,
+} from './workspace-service.ts';
+export { readSettings, type StaffChannel } from './workspace-settings.ts';
