@@ -43,6 +43,15 @@ describe('the dashboard build before serving', () => {
     writeFileSync(join(webDir, 'vite.config.ts'), 'export default {};\n');
     utimesSync(join(webDir, 'vite.config.ts'), 5_000_000, 5_000_000);
     expect(dashboardIsStale({ webDir, distDir })).toBe(true);
+    // A contract in the server's sources (the dashboard bundles them) edited after the build.
+    built(distDir, 6_000_000);
+    const srcDir = mkdtempSync(join(tmpdir(), 'retain-src-'));
+    writeFileSync(join(srcDir, 'messaging-contract.ts'), 'export {};\n');
+    utimesSync(join(srcDir, 'messaging-contract.ts'), 5_500_000, 5_500_000);
+    utimesSync(srcDir, 5_500_000, 5_500_000);
+    expect(dashboardIsStale({ webDir, distDir, srcDir })).toBe(false);
+    utimesSync(join(srcDir, 'messaging-contract.ts'), 7_000_000, 7_000_000);
+    expect(dashboardIsStale({ webDir, distDir, srcDir })).toBe(true);
   });
 
   it('a failing build is one line, and what was built before is still served', async () => {

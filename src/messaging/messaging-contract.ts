@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS } from '../channels/index.ts';
+import { CHANNELS } from '../channels/channel.ts';
 
 // The response shapes of channels, templates and messages, shared by the API (its OpenAPI
 // document) and the dashboard (its types); only zod and the channel codes, so the browser build

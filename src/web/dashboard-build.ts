@@ -11,6 +11,11 @@ export const DASHBOARD_DIR = join(WEB_DIR, 'dist');
 export interface DashboardPaths {
   webDir?: string;
   distDir?: string;
+  /**
+   * The server's sources the dashboard bundles its contracts from (zod schemas, codes); by default
+   * this checkout's `src/` when `webDir` is too.
+   */
+  srcDir?: string;
 }
 
 const newest = (path: string): number => {
@@ -24,7 +29,9 @@ export function dashboardIsStale(paths: DashboardPaths = {}): boolean {
   const webDir = paths.webDir ?? WEB_DIR;
   const built = join(paths.distDir ?? DASHBOARD_DIR, 'index.html');
   if (!existsSync(built)) return true;
+  const srcDir = paths.srcDir ?? (paths.webDir ? undefined : join(WEB_DIR, '..', 'src'));
   const sources = [
+    ...(srcDir ? [srcDir] : []),
     join(webDir, 'src'),
     join(webDir, 'index.html'),
     join(webDir, 'vite.config.ts'),
