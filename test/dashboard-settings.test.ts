@@ -107,6 +107,8 @@ describe('settings page in Chromium', () => {
     await page.getByLabel('币种').first().click();
     await page.keyboard.type('EUR');
     await page.locator('.ant-select-item-option[title="欧元"]').click();
+    // The previous test's 设置已保存 may still show (a message stays 3 s): the one awaited is this save's.
+    await expect.poll(() => page.getByText('设置已保存').count(), { timeout: 10_000 }).toBe(0);
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByText('设置已保存').waitFor();
     expect(((await api('/auth/me')) as { workspace: unknown }).workspace).toMatchObject({
