@@ -81,33 +81,65 @@ describe('the dashboard build before serving', () => {
   it('retain serve serves the dashboard at / from the directory it is given', async () => {
     const distDir = join(mkdtempSync(join(tmpdir(), 'retain-dist-')), 'dist');
     cpSync(DASHBOARD_DIR, distDir, { recursive: true });
-    const dataDir = mkdtempSync(join(tmpdir(), 'retain-serve-dash-'));
-    const port = await freePort();
-    const server = spawn(
-      process.execPath,
-      [bin, 'serve', '--port', String(port), '--no-worker', '--dashboard-dir', distDir],
-      { env: { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '', RETAIN_LOG: 'off' } },
-    );
-    let stderr = '';
-    server.stderr!.on('data', (d) => {
-      stderr += d;
-    });
-    const exited = new Promise<number | null>((r) => server.once('exit', r));
-    try {
-      let page: Response | undefined;
-      for (let i = 0; i < 600 && !page; i++) {
-        page = await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
-        if (!page) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(page!.status).toBe(200);
-      expect(page!.headers.get('content-type')).toMatch(/^text\/html/);
-      expect(await page!.text()).toBe(readFileSync(join(distDir, 'index.html'), 'utf8'));
-      // A page address of the app gets the same page; the build was current, so none ran.
+    const { stderr, page } = await serveDashboard(distDir, async (port) => {
+      // A page address of the app gets the same page.
       expect((await fetch(`http://127.0.0.1:${port}/journeys`)).status).toBe(200);
-      expect(stderr).not.toMatch(/building the dashboard/);
-    } finally {
-      server.kill('SIGTERM');
-    }
-    expect(await exited).toBe(0);
+    });
+    expect(page).toBe(readFileSync(join(distDir, 'index.html'), 'utf8'));
+    // The build was current, so none ran.
+    expect(stderr).not.toMatch(/building the dashboard/);
   }, 120_000);
+
+  it('retain serve in a fresh clone builds the missing dashboard, says so, and serves it', async () => {
+    // As in a clone where nothing built web/dist: the directory it serves is empty.
+    const distDir = join(mkdtempSync(join(tmpdir(), 'retain-dist-')), 'dist');
+    const { stderr, page } = await serveDashboard(distDir, async (port, html) => {
+      // The page's own script, as the browser would ask for it.
+      const script = /<script[^>]+src="([^"]+\.js)"/.exec(html)?.[1];
+      expect(script).toBeDefined();
+      const asset = await fetch(`http://127.0.0.1:${port}${script}`);
+      expect(asset.status).toBe(200);
+      expect((await asset.text()).length).toBeGreaterThan(10_000);
+    });
+    expect(stderr).toMatch(
+      /^retain: building the dashboard into .*dist \(not built yet; this takes a minute\)…$/m,
+    );
+    expect(stderr).toMatch(/^retain: dashboard built$/m);
+    expect(page).toContain('<div id="root">');
+  }, 180_000);
 });
+
+/** Runs `retain serve --dashboard-dir distDir`, fetches `/`, lets `check` look further, and stops it. */
+async function serveDashboard(
+  distDir: string,
+  check: (port: number, html: string) => Promise<void>,
+): Promise<{ stderr: string; page: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'retain-serve-dash-'));
+  const port = await freePort();
+  const server = spawn(
+    process.execPath,
+    [bin, 'serve', '--port', String(port), '--no-worker', '--dashboard-dir', distDir],
+    { env: { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '', RETAIN_LOG: 'off' } },
+  );
+  let stderr = '';
+  server.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  const exited = new Promise<number | null>((r) => server.once('exit', r));
+  try {
+    let page: Response | undefined;
+    // A build in a fresh clone comes first; the test's own timeout bounds the wait.
+    while (!page) {
+      page = await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
+      if (!page) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(page!.status).toBe(200);
+    expect(page!.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page!.text();
+    await check(port, html);
+    return { stderr, page: html };
+  } finally {
+    server.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }
+}
