@@ -90,13 +90,18 @@ async function updateThenInsert(db: Kysely<Schema>, b: PredictionBatch, table: s
       predicted_clv = u.clv, horizon_days = ${b.horizonDays}::int, next_order_date = u.next_order
     from ${sql.table(table)} u
     where p.workspace_id = ${b.workspaceId}::int and p.customer_id = u.customer_id`.execute(db);
+  const n = Number(updated.numAffectedRows ?? -1);
   // Everyone scored was scored before: no one to add, and no anti-join over them all to find out.
-  if (Number(updated.numAffectedRows ?? -1) === b.scores.length) return;
+  if (n === b.scores.length) return;
+  // No one was (a first refresh): every row is new, and the upsert settles a racing refresh.
+  if (n === 0) return upsertFrom(db, b, sql`${sql.table(table)} u`);
+  // Uncorrelated, so Citus plans the distributed read apart (an intermediate result) instead of
+  // refusing to join it with the temporary table; a hashed subplan on one server.
   await upsertFrom(
     db,
     b,
-    sql`${sql.table(table)} u where not exists (select from customer_predictions p
-      where p.workspace_id = ${b.workspaceId}::int and p.customer_id = u.customer_id)`,
+    sql`${sql.table(table)} u where u.customer_id not in (select customer_id from customer_predictions
+      where workspace_id = ${b.workspaceId}::int)`,
   );
 }
 
