@@ -247,4 +247,46 @@ describe.each(stores)('WeCom customer contact ($name)', (store) => {
       .execute();
     expect(JSON.stringify([stored, audit])).not.toContain(SECRET);
   });
+
+  it('counts a marketing message through the owner toward Retain’s frequency cap across channels', async () => {
+    // The workspace's cap: two marketing messages a customer in 7 days, whatever the channel.
+    setClock('2026-06-10T10:00:00+08:00');
+    await saveTemplates(database.db, ws.id, [
+      {
+        name: '上新推荐',
+        channel: 'wecom_customer',
+        purpose: 'marketing',
+        body: { 'zh-CN': '新品到店，欢迎来看看' },
+      },
+    ]);
+    // One marketing mail yesterday.
+    await database.db
+      .insertInto('messages')
+      .values({
+        workspace_id: ws.id,
+        customer_id: ids.C2!,
+        channel: 'email',
+        template: '上新推荐',
+        purpose: 'marketing',
+        idempotency_key: `earlier-mail-${store.name}`,
+        status: 'sent',
+        sent_at: new Date('2026-06-09T10:00:00+08:00'),
+      })
+      .execute();
+    const marketing = async (key: string) => {
+      const r = await api.call('POST', '/api/v1/messages', {
+        key: admin,
+        body: { template: '上新推荐', customer_id: ids.C2, idempotency_key: `${key}-${store.name}` },
+      });
+      expect(r.status).toBe(200);
+      return r.body as { status: string; reason: string | null };
+    };
+    const requests = wecom.requests.length;
+    expect(await marketing('new-arrivals-1')).toMatchObject({ status: 'sent' });
+    expect(tasksSince(requests)).toHaveLength(1);
+    // The next day (WeCom's own daily quota is free again) the mail and the WeCom message fill the cap.
+    setClock('2026-06-11T10:00:00+08:00');
+    expect(await marketing('new-arrivals-2')).toMatchObject({ status: 'skipped', reason: 'frequency_cap' });
+    expect(tasksSince(requests)).toHaveLength(1);
+  });
 });
