@@ -9,7 +9,8 @@ import { startSmtpSink } from './local-servers.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
 // `{{ "名称" | survey_link }}`: a survey's personal link in any template — a broadcast, a plain
-// journey `send` step, an API send — not only in a `send_survey` step.
+// journey `send` step, an API send — not only in a `send_survey` step; the page in English and
+// its per-address rate limit.
 
 const T0 = Date.parse('2026-05-10T10:00:00+08:00');
 
@@ -203,5 +204,35 @@ describe.each(storesUnderTest())('survey links by template variable ($name)', (s
     expect(report.body.total).toMatchObject({ sent: 4, responses: 4, csat_mean: (2 + 5 + 4 + 5) / 4 });
     const journeys = report.body.by_journey.map((j: { key: string; sent: number }) => [j.key, j.sent]);
     expect(journeys).toHaveLength(2);
+  });
+
+  it('limits the page per address: past the limit a clear 429 page, in the browser language', async () => {
+    const limited = await startApi(database, { surveyRequestsPerMinute: 3 });
+    try {
+      const link = linkTo('L1');
+      for (let i = 0; i < 3; i++) expect((await limited.call('GET', link)).status).toBe(409);
+      const busy = await limited.call('GET', link);
+      expect(busy.status).toBe(429);
+      expect(busy.headers.get('content-type')).toMatch(/text\/html/);
+      expect(busy.text).toContain('请稍后再试');
+      expect(busy.text).not.toMatch(/Error|at .+\.ts|statusCode|"message"/);
+      const post = await limited.call('POST', link, form({ score: '1' }));
+      expect(post.status).toBe(429);
+      const english = await limited.call('GET', '/s/anything', { headers: { 'accept-language': 'en' } });
+      expect(english.status).toBe(429);
+      expect(english.text).toContain('Please try again later');
+      expect(english.text).toContain('<html lang="en">');
+      // Only the public page is limited, not the server.
+      expect((await limited.call('GET', '/healthz')).status).toBe(200);
+      // The refused answer changed nothing.
+      const answers = await api.call('GET', `/api/v1/customers/${ids.L1}/survey-responses`, {
+        key: w.keys.admin,
+      });
+      expect(
+        answers.body.items.filter((a: { survey_name: string }) => a.survey_name === CSAT.name),
+      ).toHaveLength(1);
+    } finally {
+      await limited.close();
+    }
   });
 });

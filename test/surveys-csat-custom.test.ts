@@ -11,9 +11,10 @@ import { type Api, startApi, workspaceWithKeys } from './api-harness.ts';
 import { customerIds, importText, useLocalChannels } from './fixtures.ts';
 import { startSmtpSink } from './local-servers.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
+import { CSAT, CSAT_ANSWERS, CUSTOM, CUSTOM_ANSWERS, expectedAnswers } from './survey-csat-custom-data.ts';
 
 // CSAT and custom surveys answered through the public page, their rules (CSAT ≤ 2, a keyword),
-// their report against a computation here, the segment on the last CSAT, and the page's rate limit.
+// their report against a computation here, and the segment on the last CSAT.
 
 const T0 = Date.parse('2026-03-02T10:00:00+08:00');
 const DAY = 86_400_000;
@@ -23,119 +24,6 @@ afterAll(async () => {
   delete process.env.RETAIN_PUBLIC_URL;
   await dropTestSchemas();
 });
-
-const CSAT = {
-  name: '售后满意度',
-  kind: 'csat',
-  title: { 'zh-CN': '售后服务评价' },
-  comment_prompt: { 'zh-CN': '还有什么想说的？' },
-  rules: [
-    { when: { score_max: 2 }, task: { kind: 'callback', title: '回访{{ name }}（{{ score }} 分）' } },
-    { when: { keywords: ['投诉', 'Refund'] }, task: { kind: 'complaint', title: '投诉：{{ name }}' } },
-  ],
-};
-
-const CUSTOM = {
-  name: '门店体验',
-  kind: 'custom',
-  title: { 'zh-CN': '门店体验调查' },
-  questions: [
-    {
-      id: 'store',
-      type: 'single',
-      required: true,
-      title: { 'zh-CN': '您去的是哪家店？' },
-      options: [
-        { value: 'xihu', label: { 'zh-CN': '西湖店' } },
-        { value: 'binjiang', label: { 'zh-CN': '滨江店' } },
-      ],
-    },
-    {
-      id: 'likes',
-      type: 'multiple',
-      title: { 'zh-CN': '您满意哪些方面？' },
-      options: [
-        { value: 'price', label: { 'zh-CN': '价格' } },
-        { value: 'service', label: { 'zh-CN': '服务' } },
-        { value: 'speed', label: { 'zh-CN': '速度' } },
-      ],
-    },
-    { id: 'stars', type: 'rating', title: { 'zh-CN': '总体评分' } },
-    { id: 'say', type: 'text', title: { 'zh-CN': '其他意见' } },
-  ],
-  rules: [{ when: { keywords: ['脏'] }, task: { kind: 'complaint', title: '门店卫生：{{ name }}' } }],
-};
-
-/** CSAT answers: score and comment per customer (generated, with the rules' triggers among them). */
-const CSAT_ANSWERS: [string, number, string][] = [
-  ['C1', 1, '我要投诉，三天没人处理'],
-  ['C2', 2, ''],
-  ['C3', 3, 'I want a REFUND'],
-  ['C4', 4, '还不错'],
-  ['C5', 5, ''],
-  ['C6', 2, '一般'],
-  ['C7', 5, '很满意'],
-  ['C8', 4, ''],
-];
-
-/** Custom answers as the form posts them. */
-const CUSTOM_ANSWERS: [string, [string, string][]][] = [
-  [
-    'C1',
-    [
-      ['q_store', 'xihu'],
-      ['q_likes', 'price'],
-      ['q_likes', 'service'],
-      ['q_stars', '5'],
-      ['q_say', '环境很好'],
-    ],
-  ],
-  [
-    'C2',
-    [
-      ['q_store', 'binjiang'],
-      ['q_likes', 'service'],
-      ['q_stars', '2'],
-      ['q_say', '地面很脏'],
-    ],
-  ],
-  [
-    'C3',
-    [
-      ['q_store', 'xihu'],
-      ['q_stars', '4'],
-    ],
-  ],
-  [
-    'C4',
-    [
-      ['q_store', 'xihu'],
-      ['q_likes', 'price'],
-      ['q_likes', 'speed'],
-      ['q_likes', 'service'],
-      ['q_stars', '3'],
-    ],
-  ],
-  [
-    'C5',
-    [
-      ['q_store', 'binjiang'],
-      ['q_likes', 'speed'],
-      ['q_likes', 'speed'],
-    ],
-  ],
-];
-
-/** What the answer stored for a posted custom form should be, worked out here. */
-function expectedAnswers(fields: [string, string][]) {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of fields) {
-    const id = k.slice(2);
-    if (id === 'likes') out.likes = [...new Set([...((out.likes as string[]) ?? []), v])];
-    else out[id] = id === 'stars' ? Number(v) : v;
-  }
-  return out;
-}
 
 describe.each(storesUnderTest())('CSAT and custom surveys ($name)', (store) => {
   let database: Database;
@@ -420,35 +308,5 @@ describe.each(storesUnderTest())('CSAT and custom surveys ($name)', (store) => {
       low - 1,
     );
     setClock(new Date(T0));
-  });
-
-  it('limits the page per address: past the limit a clear 429 page, in the browser language', async () => {
-    const limited = await startApi(database, { surveyRequestsPerMinute: 3 });
-    try {
-      const link = linkOf('C3', 0);
-      for (let i = 0; i < 3; i++) expect((await limited.call('GET', link)).status).toBe(409);
-      const busy = await limited.call('GET', link);
-      expect(busy.status).toBe(429);
-      expect(busy.headers.get('content-type')).toMatch(/text\/html/);
-      expect(busy.text).toContain('请稍后再试');
-      expect(busy.text).not.toMatch(/Error|at .+\.ts|statusCode|"message"/);
-      const post = await limited.call('POST', link, form([['score', '1']]));
-      expect(post.status).toBe(429);
-      const english = await limited.call('GET', '/s/anything', { headers: { 'accept-language': 'en' } });
-      expect(english.status).toBe(429);
-      expect(english.text).toContain('Please try again later');
-      expect(english.text).toContain('<html lang="en">');
-      // Only the public page is limited, not the server.
-      expect((await limited.call('GET', '/healthz')).status).toBe(200);
-      // The refused answer changed nothing.
-      const answers = await api.call('GET', `/api/v1/customers/${ids.C3}/survey-responses`, {
-        key: w.keys.admin,
-      });
-      expect(
-        answers.body.items.filter((a: { survey_name: string }) => a.survey_name === CSAT.name),
-      ).toHaveLength(1);
-    } finally {
-      await limited.close();
-    }
   });
 });
