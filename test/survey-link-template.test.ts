@@ -165,7 +165,10 @@ describe.each(storesUnderTest())('survey links by template variable ($name)', (s
       reentry: 'once',
       attribution_days: 7,
       start: 'mail',
-      steps: { mail: { type: 'send', templates: [TEMPLATE.name], next: 'end' }, end: { type: 'exit' } },
+      steps: {
+        mail: { type: 'send', templates: [TEMPLATE.name], skip_if_ordered: false, next: 'end' },
+        end: { type: 'exit' },
+      },
     });
     await importText(
       database,
