@@ -207,6 +207,25 @@ describe.each(storesUnderTest())('survey links by template variable ($name)', (s
     expect(report.body.total).toMatchObject({ sent: 4, responses: 4, csat_mean: (2 + 5 + 4 + 5) / 4 });
     const journeys = report.body.by_journey.map((j: { key: string; sent: number }) => [j.key, j.sent]);
     expect(journeys).toHaveLength(2);
+
+    // Renamed since the template was saved: a send fails saying so, never with an empty link.
+    const renamed = await api.call('PATCH', `/api/v1/surveys/${surveyId}`, {
+      key: w.keys.operator,
+      body: { definition: { ...CSAT, name: '门店满意度2' } },
+    });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    const failed = await api.call('POST', '/api/v1/messages', {
+      key: w.keys.operator,
+      body: { template: TEMPLATE.name, customer_id: ids.L4, idempotency_key: 'renamed-1' },
+    });
+    expect(failed.body).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/no survey "门店满意度"/),
+    });
+    await api.call('PATCH', `/api/v1/surveys/${surveyId}`, {
+      key: w.keys.operator,
+      body: { definition: CSAT },
+    });
   });
 
   it('limits the page per address: past the limit a clear 429 page, in the browser language', async () => {
