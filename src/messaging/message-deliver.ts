@@ -127,7 +127,18 @@ async function render(r: Round, m: Claimed, template: string) {
   const extra = await withRecommendations(r.db, ws, Number(m.customer_id), t, given);
   const row = r.variableRows.get(Number(m.customer_id));
   const variables = variablesFromRow(r.workspace, row, locale, extra, r.today);
-  return renderTemplate(t, locale, variables, { key: r.key, token: messageToken(r.key, ws, m.id) });
+  const surveys = await r.cache.templateSurveys(template);
+  return renderTemplate(t, locale, variables, { key: r.key, token: messageToken(r.key, ws, m.id) }, surveys);
+}
+
+/**
+ * The survey a message sent through a template's `survey_link` filter counts for in the survey's
+ * report (its `survey_id` variable, as a `send_survey` step's messages have): the one survey the
+ * template names, unless the message already names one.
+ */
+function surveyOf(m: Claimed, rendered: { surveyIds: number[] }): { survey_id?: number } {
+  if (m.variables?.survey_id !== undefined || rendered.surveyIds.length !== 1) return {};
+  return { survey_id: rendered.surveyIds[0]! };
 }
 
 /** Carries out one planned message: records a skip or deferral, or renders and sends it. */
@@ -176,7 +187,7 @@ async function deliverOne(r: Round, { m, decision, capped, error: unplanned }: P
     // Kept so the worker can fetch whether the staff member sent it (wecom-customer-results.ts).
     if (wecom && providerId)
       await recordWecomSend(db, ws, m.id, providerId, f.wecomSender!, decision.to!, now);
-    return finish(m, 'sent', null, { ...chosen, provider_id: providerId });
+    return finish(m, 'sent', null, { ...chosen, provider_id: providerId, ...surveyOf(m, rendered) });
   } catch (error) {
     if (!(error instanceof ChannelError)) throw error;
     if (c.purpose === 'marketing') f.recentMarketing--;

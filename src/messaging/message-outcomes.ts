@@ -9,6 +9,8 @@ export interface OutcomeFields {
   provider_id?: string | null;
   due_at?: Date;
   attempts?: number;
+  /** The survey whose link a sent template carried through `survey_link` (counted as sent for it). */
+  survey_id?: number;
 }
 
 /** What became of one claimed message. */
@@ -86,11 +88,14 @@ export class OutcomeWriter {
           sent_at = case when u.status = 'sent' then ${this.now}::timestamptz end,
           channel = coalesce(u.channel, m.channel), template = coalesce(u.template, m.template),
           purpose = coalesce(u.purpose, m.purpose), provider_id = coalesce(u.provider_id, m.provider_id),
-          due_at = coalesce(u.due_at, m.due_at), attempts = coalesce(u.attempts, m.attempts)
+          due_at = coalesce(u.due_at, m.due_at), attempts = coalesce(u.attempts, m.attempts),
+          variables = case when u.survey_id is null then m.variables
+            else coalesce(m.variables, '{}'::jsonb) || jsonb_build_object('survey_id', u.survey_id) end
         from unnest(${col((x) => x.id)}::bigint[], ${col((x) => x.status)}::text[], ${col((x) => x.reason)}::text[],
           ${col((x) => x.channel ?? null)}::text[], ${col((x) => x.template ?? null)}::text[], ${col((x) => x.purpose ?? null)}::text[],
-          ${col((x) => x.provider_id ?? null)}::text[], ${col((x) => x.due_at?.toISOString() ?? null)}::timestamptz[], ${col((x) => x.attempts ?? null)}::int[])
-          as u(id, status, reason, channel, template, purpose, provider_id, due_at, attempts)
+          ${col((x) => x.provider_id ?? null)}::text[], ${col((x) => x.due_at?.toISOString() ?? null)}::timestamptz[], ${col((x) => x.attempts ?? null)}::int[],
+          ${col((x) => x.survey_id ?? null)}::int[])
+          as u(id, status, reason, channel, template, purpose, provider_id, due_at, attempts, survey_id)
         where m.workspace_id = ${this.ws} and m.id = u.id`.execute(this.db);
       this.written(o.map((x) => x.id));
     }

@@ -2,11 +2,13 @@ import type { Kysely } from 'kysely';
 import { maskName } from '../access/pii-mask.ts';
 import type { Schema } from '../db/schema.ts';
 import { recommendationVariables, usesRecommendation } from '../predict/recommendation.ts';
+import { clockNow } from '../shared/clock.ts';
 import { surveyToken } from '../surveys/survey-token.ts';
 import type { Workspace } from '../workspaces/index.ts';
 import { customerVariables, type ExtraVariables } from './message-variables.ts';
-import { type LinkTracker, type Locale, renderText } from './template-render.ts';
+import { type LinkTracker, type Locale, renderText, type SurveyLinkMaker } from './template-render.ts';
 import { findTemplate } from './template-service.ts';
+import { type TemplateSurveys, templateSurveys } from './template-surveys.ts';
 import { linkSignature, publicUrl } from './tracking-token.ts';
 
 /** What to render: a template for a customer, in a language, with extra variables. */
@@ -43,7 +45,8 @@ export async function renderForCustomer(
   });
   const variables = await customerVariables(db, workspace, request.customerId, locale, extra);
   if (request.maskPersonal && typeof variables.name === 'string') variables.name = maskName(variables.name);
-  return renderTemplate(template, locale, variables, tracking);
+  const surveys = await templateSurveys(db, workspace.id, template);
+  return renderTemplate(template, locale, variables, tracking, surveys);
 }
 
 type Template = Awaited<ReturnType<typeof findTemplate>>;
@@ -84,17 +87,41 @@ function surveyLink(base: string, vars: Record<string, unknown>, tracking?: Trac
   return `${base}/s/${surveyToken(tracking.key, { workspaceId, messageId, surveyId, expires })}`;
 }
 
+/**
+ * What the `survey_link` filter renders for a survey name: the customer's own signed link for
+ * this message, expiring the survey's `expires_days` after `now`; a placeholder in a preview.
+ */
+function surveyLinkMaker(
+  base: string,
+  surveys: TemplateSurveys,
+  now: Date,
+  tracking?: { key: string; token: string },
+): SurveyLinkMaker {
+  return (name) => {
+    const survey = surveys.get(name);
+    if (!survey) throw new Error(`no survey "${name}" for survey_link`);
+    if (!tracking) return `${base}/s/preview`;
+    const [workspaceId, messageId] = tracking.token.split('.').map(Number) as [number, number];
+    const expires = Math.floor(now.getTime() / 1000) + survey.expiresDays * 86_400;
+    return `${base}/s/${surveyToken(tracking.key, { workspaceId, messageId, surveyId: survey.id, expires })}`;
+  };
+}
+
 /** The locale a template is rendered in: the one asked for, else zh-CN when it has it. */
 export function localeOf(template: Template, asked?: Locale): Locale {
   return asked ?? (template.body['zh-CN'] ? 'zh-CN' : 'en');
 }
 
-/** Renders a loaded template with the customer's variables (no database work). */
+/**
+ * Renders a loaded template with the customer's variables (no database work); `surveys` are the
+ * ones its `survey_link` filters name ({@link templateSurveys}).
+ */
 export async function renderTemplate(
   template: Template,
   locale: Locale,
   customerVars: Record<string, unknown>,
   tracking?: Tracking,
+  surveys: TemplateSurveys = new Map(),
 ) {
   const pick = (texts: Record<string, string>) => texts[locale] ?? texts['zh-CN'] ?? texts.en;
   const base = publicUrl();
@@ -107,14 +134,16 @@ export async function renderTemplate(
     track: (url) =>
       `${base}/t/c/${tracking.token}?u=${encodeURIComponent(url)}&s=${linkSignature(tracking.key, tracking.token, url)}`,
   };
+  const links = surveyLinkMaker(base, surveys, clockNow(), tracking);
   const subjectText = pick(template.subject);
   const where = (part: string) => `template "${template.name}" ${part} (${locale})`;
   return {
     template,
     locale,
-    subject: subjectText ? await renderText(subjectText, variables, where('subject'), tracker) : null,
-    body: await renderText(pick(template.body)!, variables, where('body'), tracker),
+    subject: subjectText ? await renderText(subjectText, variables, where('subject'), tracker, links) : null,
+    body: await renderText(pick(template.body)!, variables, where('body'), tracker, links),
     unsubscribeUrl: variables.unsubscribe_link,
     openPixelUrl: tracking ? `${base}/t/o/${tracking.token}` : undefined,
+    surveyIds: [...new Set([...surveys.values()].map((s) => s.id))],
   };
 }

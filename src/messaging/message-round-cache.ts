@@ -5,6 +5,7 @@ import type { Schema } from '../db/schema.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import type { Candidate } from './send-guards.ts';
 import { findTemplate } from './template-service.ts';
+import { type TemplateSurveys, templateSurveys } from './template-surveys.ts';
 
 /** The first promise made for a key, kept: each lookup runs once per round. */
 function once<T>(memo: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
@@ -22,6 +23,7 @@ function once<T>(memo: Map<string, Promise<T>>, key: string, load: () => Promise
 export class RoundCache {
   private adapters = new Map<string, Promise<ChannelAdapter | null>>();
   private templates = new Map<string, ReturnType<typeof findTemplate>>();
+  private surveys = new Map<string, Promise<TemplateSurveys>>();
   constructor(
     private db: Kysely<Schema>,
     private ws: number,
@@ -38,6 +40,10 @@ export class RoundCache {
   /** The whole template, to render. */
   template(name: string): ReturnType<typeof findTemplate> {
     return once(this.templates, name, () => findTemplate(this.db, this.ws, name));
+  }
+  /** The surveys the template's `survey_link` filters name (an unknown one fails its messages). */
+  templateSurveys(name: string): Promise<TemplateSurveys> {
+    return once(this.surveys, name, async () => templateSurveys(this.db, this.ws, await this.template(name)));
   }
   /** What the guards need to know of a template: its channel, purpose and what the channel needs. */
   async candidate(name: string): Promise<Candidate> {

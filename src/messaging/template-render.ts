@@ -58,6 +58,20 @@ engine.registerFilter(
   },
 );
 
+/** Renders a survey's personal link by its name: `{{ "购后NPS" | survey_link }}`. */
+export type SurveyLinkMaker = (name: string) => string;
+
+const SURVEY_LINKS = '__survey_links';
+// Where no maker is given (a text that is not a message: a task title), the filter names the problem.
+engine.registerFilter(
+  'survey_link',
+  function (this: { context: { environments: Record<string, unknown> } }, name: unknown) {
+    const make = this.context.environments[SURVEY_LINKS] as SurveyLinkMaker | undefined;
+    if (!make) throw new Error('survey_link works in message templates only');
+    return make(String(name).trim());
+  },
+);
+
 /** The locales templates are written in; zh-CN first. */
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -93,15 +107,20 @@ export async function renderText(
   variables: Record<string, unknown>,
   where: string,
   tracker?: LinkTracker,
+  surveyLinks?: SurveyLinkMaker,
 ): Promise<string> {
   let output: string;
+  const hidden = {
+    ...(tracker ? { [TRACKER]: tracker } : {}),
+    ...(surveyLinks ? { [SURVEY_LINKS]: surveyLinks } : {}),
+  };
   try {
     const template = parseOnce(text);
     // Synchronously: liquidjs' render limit is a deadline on the wall clock, and an asynchronous
     // render yields to other work at every tag, so on a busy worker a short template was charged
     // for its neighbours' time and failed as "too much work" (2 of 5,000 in a delivery benchmark).
     // Every filter and tag here is synchronous; this is also several times cheaper.
-    output = engine.renderSync(template, tracker ? { ...variables, [TRACKER]: tracker } : variables);
+    output = engine.renderSync(template, tracker || surveyLinks ? { ...variables, ...hidden } : variables);
   } catch (error) {
     throw new InvalidInputError(
       `${where}: ${liquidMessage(error)} (variables: ${Object.keys(variables).join(', ')})`,

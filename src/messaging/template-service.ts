@@ -5,6 +5,7 @@ import { CHANNELS } from '../channels/channel.ts';
 import type { Schema } from '../db/schema.ts';
 import { NotFoundError, parseInput } from '../shared/errors.ts';
 import { checkTemplateSyntax, LOCALES, RENDER_LIMITS } from './template-render.ts';
+import { templateSurveys } from './template-surveys.ts';
 
 const PerLocale = z.partialRecord(z.enum(LOCALES), z.string().min(1).max(RENDER_LIMITS.templateChars));
 
@@ -34,6 +35,8 @@ export async function saveTemplates(
       checkTemplateSyntax(text, `template "${t.name}" subject (${locale})`);
     return t;
   });
+  // A survey_link naming no survey is refused now, not found when a customer is sent an empty link.
+  for (const t of parsed) await templateSurveys(db, workspaceId, t);
   const save = async (trx: Kysely<Schema>) => {
     for (const t of parsed) {
       const values = {

@@ -230,7 +230,7 @@ export const journeysEn: Record<keyof typeof journeysZhCN, string> = {
   'templates.subject_in': 'Subject ({locale})',
   'templates.body_in': 'Body ({locale})',
   'templates.variables':
-    'Variables: {{ name }}, {{ tier }}, {{ last_product }}, {{ days_since_last_order }}, {{ points }}, {{ coupon_code }}, {{ recommendation }}, {{ recommendations | join: ", " }}, {{ unsubscribe_link }}; tracked links: {{ \'https://…\' | track }}',
+    'Variables: {{ name }}, {{ tier }}, {{ last_product }}, {{ days_since_last_order }}, {{ points }}, {{ coupon_code }}, {{ recommendation }}, {{ recommendations | join: ", " }}, {{ unsubscribe_link }}; tracked links: {{ \'https://…\' | track }}; survey links: {{ "survey name" | survey_link }}',
   'templates.save': 'Save template',
   'templates.saved': 'Template “{name}” saved',
   'templates.not_saved': 'The template was not saved',

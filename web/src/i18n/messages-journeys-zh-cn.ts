@@ -230,7 +230,7 @@ export const journeysZhCN = {
   'templates.subject_in': '标题（{locale}）',
   'templates.body_in': '正文（{locale}）',
   'templates.variables':
-    '可用变量：{{ name }}、{{ tier }}、{{ last_product }}、{{ days_since_last_order }}、{{ points }}、{{ coupon_code }}、{{ recommendation }}、{{ recommendations | join: "、" }}、{{ unsubscribe_link }}；链接追踪：{{ \'https://…\' | track }}',
+    '可用变量：{{ name }}、{{ tier }}、{{ last_product }}、{{ days_since_last_order }}、{{ points }}、{{ coupon_code }}、{{ recommendation }}、{{ recommendations | join: "、" }}、{{ unsubscribe_link }}；链接追踪：{{ \'https://…\' | track }}；问卷链接：{{ "问卷名称" | survey_link }}',
   'templates.save': '保存模板',
   'templates.saved': '模板「{name}」已保存',
   'templates.not_saved': '模板未保存',
