@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CHANNELS } from '../channels/index.ts';
 import { DEFAULT_LIFECYCLE, type LifecycleThresholds } from '../segments/lifecycle-stage.ts';
 import type { RfmSplit } from '../segments/rfm-score.ts';
+import { CHANNELS } from '../shared/channel-codes.ts';
 import { InvalidInputError, parseInput } from '../shared/errors.ts';
 import { setOwn } from '../shared/safe-input.ts';
 

@@ -2,6 +2,7 @@ import { Form, Input, InputNumber, Space, Switch } from 'antd';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { WorkspaceSettings } from '../../lib/types.ts';
 import { OrderedList } from './ordered-list.tsx';
+import { type ChannelRow, ChannelRulesTable, channelOverrides, channelRows } from './reach-channel-rules.tsx';
 import { SettingsSection } from './settings-section.tsx';
 
 interface Values {
@@ -12,6 +13,7 @@ interface Values {
     quiet_hours: { start: string; end: string };
     channel_priority: string[];
     max_attempts: number;
+    channels: Record<string, ChannelRow>;
   };
   broadcasts: { require_approval: boolean };
 }
@@ -21,11 +23,12 @@ const initial = (s: WorkspaceSettings): Values => ({
     ...s.messaging,
     quiet_on: s.messaging.quiet_hours !== null,
     quiet_hours: s.messaging.quiet_hours ?? { start: '21:00', end: '09:00' },
+    channels: channelRows(s.messaging),
   },
   broadcasts: s.broadcasts,
 });
 
-const toBody = ({ messaging: m, broadcasts }: Values) => ({
+const toBody = ({ messaging: m, broadcasts }: Values, s: WorkspaceSettings) => ({
   'messaging.frequency_cap': m.frequency_cap,
   'messaging.frequency_days': m.frequency_days,
   'messaging.quiet_hours': m.quiet_on
@@ -33,10 +36,11 @@ const toBody = ({ messaging: m, broadcasts }: Values) => ({
     : null,
   'messaging.channel_priority': m.channel_priority,
   'messaging.max_attempts': m.max_attempts,
+  'messaging.channels': channelOverrides(m.channels, s.messaging),
   'broadcasts.require_approval': broadcasts.require_approval,
 });
 
-/** 触达规则: how often a customer may be reached, the quiet hours, which channel first, retries. */
+/** 触达规则: how often a customer may be reached, the quiet hours (both also per channel), which channel first, retries. */
 export function ReachCard() {
   const { t, value } = useI18n();
   return (
@@ -76,6 +80,7 @@ export function ReachCard() {
               ) : null
             }
           </Form.Item>
+          <ChannelRulesTable form={form} />
           <Form.Item
             name={['messaging', 'channel_priority']}
             label={t('reach.priority')}
