@@ -98,9 +98,17 @@ describe('reach rules per channel in Chromium', () => {
       expect(text).not.toContain(code);
     await screenshot(page, 'reach-rules-02-saved');
 
-    // Back on the default: the override is gone.
+    // SMS back on the default; email with no cap at all (its count left empty), quiet hours kept.
     await sms('使用工作空间默认').check();
+    await page.getByLabel('邮件 使用工作空间默认', { exact: true }).uncheck();
+    await page.getByLabel('邮件 条数上限', { exact: true }).fill('');
     await page.getByRole('button', { name: '保存' }).click();
-    await expect.poll(async () => (await api('/workspace/settings')).messaging.channels).toEqual({});
+    await expect
+      .poll(async () => (await api('/workspace/settings')).messaging.channels)
+      .toEqual({ email: { cap: null, quiet_hours: { start: '21:00', end: '09:00' } } });
+    await page.reload();
+    await open();
+    expect(await page.getByLabel('邮件 条数上限', { exact: true }).inputValue()).toBe('');
+    expect(await sms('使用工作空间默认').isChecked()).toBe(true);
   });
 });

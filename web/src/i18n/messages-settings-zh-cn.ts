@@ -69,7 +69,7 @@ export const settingsZhCN = {
   'reach.approval': '运营安排的群发需管理员审批',
   'reach.rules': '按渠道设置',
   'reach.rules_hint':
-    '某个渠道单独设置频次上限和免打扰时段；只计该渠道的营销消息。使用默认的渠道按上面的工作空间设置，各渠道合计。通知类消息不受影响',
+    '某个渠道单独设置频次上限和免打扰时段；只计该渠道的营销消息。使用默认的渠道按上面的工作空间设置，各渠道合计。条数留空表示不限。通知类消息不受影响',
   'reach.col_channel': '渠道',
   'reach.col_default': '使用工作空间默认',
   'reach.col_cap': '条数上限',

@@ -10,7 +10,8 @@ type Channels = Partial<Record<string, Override>>;
 /** One channel's row as the form holds it: on the default, or its own cap and quiet hours. */
 export interface ChannelRow {
   default: boolean;
-  cap: { count: number; days: number };
+  /** An empty count: no cap on the channel. */
+  cap: { count: number | null; days: number };
   quiet_on: boolean;
   quiet_hours: { start: string; end: string };
 }
@@ -27,7 +28,10 @@ export function channelRows(m: Messaging): Record<string, ChannelRow> {
         c,
         {
           default: o?.cap === undefined && o?.quiet_hours === undefined,
-          cap: o?.cap ?? { count: m.frequency_cap, days: m.frequency_days },
+          cap:
+            o?.cap === null
+              ? { count: null, days: m.frequency_days }
+              : (o?.cap ?? { count: m.frequency_cap, days: m.frequency_days }),
           quiet_on: quiet !== null,
           quiet_hours: quiet ?? { start: '21:00', end: '09:00' },
         },
@@ -51,7 +55,10 @@ export function channelOverrides(rows: Record<string, ChannelRow>, m: Messaging)
       continue;
     }
     out[c] = {
-      cap: row.cap,
+      cap:
+        row.cap.count === null || row.cap.count === undefined
+          ? null
+          : { count: row.cap.count, days: row.cap.days },
       quiet_hours: row.quiet_on
         ? { start: row.quiet_hours.start.trim(), end: row.quiet_hours.end.trim() }
         : null,
