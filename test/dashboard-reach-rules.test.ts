@@ -5,7 +5,8 @@ import { openBrowser, screenshot, signIn, startDashboard, watchedPage } from './
 // 触达规则 › 按渠道设置 in real Chromium against the real server: an admin gives SMS its own cap
 // and quiet hours; a bad value is refused on its own cell, in words, and nothing is saved; the
 // saved row comes back after a reload, the other channels stay on the workspace default, and
-// the table names channels in Chinese, never by their codes.
+// the table names channels in Chinese, never by their codes; the transactional row sets quiet
+// hours for order and service notices while leaving them uncapped.
 let app: Awaited<ReturnType<typeof startDashboard>>;
 let browser: BrowserContext;
 let page: Page;
@@ -67,6 +68,14 @@ describe('reach rules per channel in Chromium', () => {
     await sms('周期（天）').fill('3');
     await sms('免打扰开始').fill('12:00');
     await sms('免打扰结束').fill('14:00');
+    // Transactional messages: by default neither capped nor held; here held at night, still uncapped.
+    const notices = (what: string) => page.getByLabel(`通知类消息（所有渠道） ${what}`, { exact: true });
+    expect(await notices('条数上限').inputValue()).toBe('');
+    expect(await notices('免打扰').isChecked()).toBe(false);
+    await notices('使用工作空间默认').uncheck();
+    await notices('免打扰').check();
+    await notices('免打扰开始').fill('23:00');
+    await notices('免打扰结束').fill('07:00');
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByText('设置已保存').waitFor();
     expect((await api('/workspace/settings')).messaging).toMatchObject({
@@ -75,7 +84,7 @@ describe('reach rules per channel in Chromium', () => {
       channels: {
         sms_tencent: { cap: { count: 1, days: 3 }, quiet_hours: { start: '12:00', end: '14:00' } },
       },
-      purposes: {},
+      purposes: { transactional: { cap: null, quiet_hours: { start: '23:00', end: '07:00' } } },
     });
 
     // After a reload the row is as saved; email is still on the default.
@@ -110,5 +119,6 @@ describe('reach rules per channel in Chromium', () => {
     await open();
     expect(await page.getByLabel('邮件 条数上限', { exact: true }).inputValue()).toBe('');
     expect(await sms('使用工作空间默认').isChecked()).toBe(true);
+    expect(await notices('免打扰开始').inputValue()).toBe('23:00');
   });
 });

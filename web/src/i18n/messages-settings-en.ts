@@ -72,7 +72,8 @@ export const settingsEn: Record<keyof typeof settingsZhCN, string> = {
   'reach.approval': 'Broadcasts scheduled by operators need an admin’s approval',
   'reach.rules': 'By channel',
   'reach.rules_hint':
-    'A channel’s own frequency cap and quiet hours; its cap counts only that channel’s marketing messages. Channels on the default follow the workspace settings above, all channels together. An empty cap means no cap. Transactional messages are not affected',
+    'A channel’s own frequency cap and quiet hours; its cap counts only that channel’s marketing messages. Channels on the default follow the workspace settings above, all channels together. An empty cap means no cap. Transactional messages are neither capped nor held by default; the last row sets them',
+  'reach.transactional_row': 'Transactional messages (all channels)',
   'reach.col_channel': 'Channel',
   'reach.col_default': 'Use the workspace default',
   'reach.col_cap': 'Cap (messages)',

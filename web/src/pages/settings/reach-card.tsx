@@ -14,6 +14,7 @@ interface Values {
     channel_priority: string[];
     max_attempts: number;
     channels: Record<string, ChannelRow>;
+    purposes: Record<string, ChannelRow>;
   };
   broadcasts: { require_approval: boolean };
 }
@@ -23,22 +24,26 @@ const initial = (s: WorkspaceSettings): Values => ({
     ...s.messaging,
     quiet_on: s.messaging.quiet_hours !== null,
     quiet_hours: s.messaging.quiet_hours ?? { start: '21:00', end: '09:00' },
-    channels: channelRows(s.messaging),
+    ...channelRows(s.messaging),
   },
   broadcasts: s.broadcasts,
 });
 
-const toBody = ({ messaging: m, broadcasts }: Values, s: WorkspaceSettings) => ({
-  'messaging.frequency_cap': m.frequency_cap,
-  'messaging.frequency_days': m.frequency_days,
-  'messaging.quiet_hours': m.quiet_on
-    ? { start: m.quiet_hours.start.trim(), end: m.quiet_hours.end.trim() }
-    : null,
-  'messaging.channel_priority': m.channel_priority,
-  'messaging.max_attempts': m.max_attempts,
-  'messaging.channels': channelOverrides(m.channels, s.messaging),
-  'broadcasts.require_approval': broadcasts.require_approval,
-});
+const toBody = ({ messaging: m, broadcasts }: Values, s: WorkspaceSettings) => {
+  const rules = channelOverrides(m, s.messaging);
+  return {
+    'messaging.frequency_cap': m.frequency_cap,
+    'messaging.frequency_days': m.frequency_days,
+    'messaging.quiet_hours': m.quiet_on
+      ? { start: m.quiet_hours.start.trim(), end: m.quiet_hours.end.trim() }
+      : null,
+    'messaging.channel_priority': m.channel_priority,
+    'messaging.max_attempts': m.max_attempts,
+    'messaging.channels': rules.channels,
+    'messaging.purposes': rules.purposes,
+    'broadcasts.require_approval': broadcasts.require_approval,
+  };
+};
 
 /** 触达规则: how often a customer may be reached, the quiet hours (both also per channel), which channel first, retries. */
 export function ReachCard() {
