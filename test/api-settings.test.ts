@@ -115,6 +115,54 @@ describe.each(storesUnderTest())('workspace and channel settings over the API ($
     expect([set.status, set.body.points.enabled]).toEqual([200, true]);
   });
 
+  it('reach rules per channel: wrong types, huge values, unknown channels and __proto__ keys are refused by field', async () => {
+    const patch = (body: unknown) =>
+      api.call('PATCH', '/api/v1/workspace/settings', { key: shop.keys.admin, body });
+    const fieldsOf = async (body: unknown) => {
+      const reply = await patch(body);
+      expect(reply.status).toBe(400);
+      return reply.body.fields.map((f: { field: string }) => f.field);
+    };
+    const path = 'messaging.channels.sms_aliyun';
+    expect(
+      await fieldsOf({ 'messaging.channels': { sms_aliyun: { cap: { count: 1e12, days: 7 } } } }),
+    ).toEqual([`${path}.cap.count`]);
+    expect(
+      await fieldsOf({ 'messaging.channels': { sms_aliyun: { quiet_hours: { start: '25:00', end: 9 } } } }),
+    ).toEqual([`${path}.quiet_hours.start`, `${path}.quiet_hours.end`]);
+    // A cap needs both its count and its days; a days as text is refused too.
+    expect(await fieldsOf({ [`${path}.cap.days`]: '7' })).toEqual([`${path}.cap.count`, `${path}.cap.days`]);
+    expect(await fieldsOf({ [`${path}.cap`]: { count: 1, days: 7, x: '\u0000' } })).toEqual([
+      `body.${path}.cap.x`,
+    ]);
+    expect(await fieldsOf({ 'messaging.channels': { sms: { cap: null } } })).toEqual(['messaging.channels']);
+    expect(await fieldsOf({ 'messaging.purposes': { service: {} } })).toEqual(['messaging.purposes']);
+    expect(await fieldsOf({ 'messaging.channels.__proto__.cap': null })).toEqual([
+      'body.messaging.channels.__proto__.cap',
+    ]);
+    // A JSON body with a __proto__ key is refused before it is read.
+    const raw = await api.call('PATCH', '/api/v1/workspace/settings', {
+      key: shop.keys.admin,
+      headers: { 'content-type': 'application/json' },
+      raw: '{"messaging.channels": {"__proto__": {"cap": {"count": 0, "days": 1}}}}',
+    });
+    expect(raw.status).toBe(400);
+    expect(Object.prototype).not.toHaveProperty('cap');
+    expect(
+      (await api.call('GET', '/api/v1/workspace/settings', { key: shop.keys.admin })).body.messaging.channels,
+    ).toEqual({});
+
+    const saved = await patch({
+      [`${path}.cap`]: { count: 1, days: 3 },
+      'messaging.purposes.transactional.quiet_hours': { start: '23:00', end: '07:00' },
+    });
+    expect(saved.status).toBe(200);
+    expect([saved.body.messaging.channels, saved.body.messaging.purposes]).toEqual([
+      { sms_aliyun: { cap: { count: 1, days: 3 } } },
+      { transactional: { quiet_hours: { start: '23:00', end: '07:00' } } },
+    ]);
+  });
+
   it('sends a test message on email and on the signed webhook, and reports a provider that refuses', async () => {
     const admin = shop.keys.admin;
     const setChannel = (body: unknown) => api.call('PUT', '/api/v1/channels', { key: admin, body });

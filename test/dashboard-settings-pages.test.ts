@@ -123,6 +123,8 @@ describe('settings sections in Chromium', () => {
       quiet_hours: { start: '22:30', end: '08:00' },
       channel_priority: ['wechat_template', 'sms_aliyun', 'email', 'sms_tencent', 'wecom_robot', 'webhook'],
       max_attempts: 5,
+      channels: {},
+      purposes: {},
     });
   });
 

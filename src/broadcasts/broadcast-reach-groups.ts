@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
+import { type Cap, inScope } from '../messaging/index.ts';
 import { type Arm, armIndexSql, type DrawOf, heldSql } from './broadcast-audience.ts';
 import type { BroadcastDefinition } from './broadcast-contract.ts';
 
@@ -15,7 +16,8 @@ export interface Group {
   has_owner: boolean;
   has_sender: boolean;
   opt_outs: string[];
-  recent: number;
+  /** Messages sent in each cap's scope (`GroupInputs.caps`, in order), at most the cap's count. */
+  recent: number[];
   n: number;
 }
 
@@ -34,8 +36,9 @@ export interface GroupInputs {
   }[])[];
   /** The audience over `customers c` (`audienceFilter`). */
   filter: RawBuilder<boolean>;
-  frequencyCap: number;
-  frequencyDays: number;
+  /** The caps the candidates' reach rules resolve to, each counted in its scope. */
+  caps: readonly Cap[];
+  /** Whether any candidate's reach rule has quiet hours (then the customer's zone matters). */
   quietHours: boolean;
   now: Date;
 }
@@ -59,7 +62,6 @@ export async function audienceGroups(
   const ws = workspace.id;
   const def = broadcast.definition;
   const all = x.candidates.flat();
-  const marketing = x.candidates.some((c) => c[0]?.purpose === 'marketing');
   const needs = new Set(all.filter((c) => c.configured).map((c) => c.needs));
   const address = Object.fromEntries(
     ADDRESSES.map((t) => [
@@ -71,18 +73,25 @@ export async function audienceGroups(
   ) as Record<(typeof ADDRESSES)[number], RawBuilder<boolean>>;
   const wecom = needs.has('wecom_external_userid');
   const zone =
-    def.send.at === 'customer_local' || (marketing && x.quietHours)
+    def.send.at === 'customer_local' || x.quietHours
       ? sql<string>`coalesce(c.attributes->>'timezone', ${workspace.timezone})`
       : sql<string>`${workspace.timezone}::text`;
   // Opt-outs that can match a candidate (`all` matches any channel or purpose).
   const channels = [...new Set([...all.map((c) => c.channel), 'all'])];
   const purposes = [...new Set([...all.map((c) => c.purpose as string), 'all'])];
-  const recent = marketing
-    ? sql`left join (select m.customer_id, count(*)::int as n from messages m where m.workspace_id = ${ws}
-        and m.purpose = 'marketing' and m.status = 'sent'
-        and m.sent_at > ${x.now}::timestamptz - ${x.frequencyDays}::int * interval '1 day'
-        group by m.customer_id) r on r.customer_id = c.id`
-    : sql``;
+  // Each cap's count, a left join each: the counted customers are the audience's only.
+  const recent = x.caps.map(
+    (
+      cap,
+      i,
+    ) => sql`left join (select m.customer_id, count(*)::int as n from messages m where m.workspace_id = ${ws}
+        and ${inScope(cap)} and m.status = 'sent'
+        and m.sent_at > ${x.now}::timestamptz - ${cap.days}::int * interval '1 day'
+        group by m.customer_id) ${sql.ref(`r${i}`)} on ${sql.ref(`r${i}.customer_id`)} = c.id`,
+  );
+  const recentColumn = x.caps.length
+    ? sql`array[${sql.join(x.caps.map((cap, i) => sql`least(coalesce(${sql.ref(`r${i}.n`)}, 0), ${cap.count}::int)`))}]`
+    : sql`'{}'::int[]`;
   // One grouped read of the whole audience: room to hash it in memory (the default 4 MB spills a
   // million rows to disk, several times slower on the embedded store), for this statement only.
   return db.transaction().execute(async (trx) => {
@@ -97,12 +106,12 @@ export async function audienceGroups(
       select ${zone} as zone, ${armIndexSql(broadcast, x.arms)} as arm,
         ${heldSql(broadcast, def.holdout_percent)} as held, ${bits} as bits,
         coalesce(o.a, '{}') as opt_outs,
-        ${marketing ? sql`least(coalesce(r.n, 0), ${x.frequencyCap}::int)` : sql`0`} as recent, count(*)::int as n
+        ${recentColumn} as recent, count(*)::int as n
       from customers c
       left join (select o.customer_id, array_agg(o.channel || ':' || o.purpose order by o.channel, o.purpose) as a
         from opt_outs o where o.workspace_id = ${ws} and o.channel = any(${channels}::text[])
           and o.purpose = any(${purposes}::text[]) group by o.customer_id) o on o.customer_id = c.id
-      ${recent}
+      ${recent.length ? sql.join(recent, sql` `) : sql``}
       where c.workspace_id = ${ws} and ${x.filter}
       group by 1, 2, 3, 4, 5, 6`;
     const r = await query.execute(trx);

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { channelAdapter } from '../channels/channel-config.ts';
 import type { ChannelName } from '../channels/index.ts';
 import type { Schema } from '../db/schema.ts';
+import { reachRule, reachSettingsOf, workspaceScopeKey } from '../messaging/index.ts';
 import { type Candidate, decide, type GuardSettings } from '../messaging/send-guards.ts';
 import { findTemplate } from '../messaging/template-service.ts';
 import { clockNow } from '../shared/clock.ts';
@@ -52,20 +53,19 @@ export async function estimateReach(
   const candidates = await Promise.all(
     arms.map((a) => Promise.all(a.templates.map((t) => candidateOf(db, ws, t)))),
   );
+  const guards: GuardSettings = { ...reachSettingsOf(s), channelPriority: s.channel_priority };
+  // The reach rules of every candidate, as delivery will resolve them (one function for both).
+  const rules = candidates.flat().map((c) => reachRule(guards, c.channel, c.purpose));
+  const caps = [...new Map(rules.flatMap((r) => (r.cap ? [[r.cap.key, r.cap] as const] : []))).values()];
   const groups = await audienceGroups(db, workspace, broadcast, {
     arms,
     candidates,
     filter: await audienceFilter(db, workspace, broadcast.id, def.audience),
-    frequencyCap: s.frequency_cap,
-    frequencyDays: s.frequency_days,
-    quietHours: !!s.quiet_hours,
+    caps,
+    quietHours: rules.some((r) => r.quietHours),
     now,
   });
-  const guards: GuardSettings = {
-    frequencyCap: s.frequency_cap,
-    quietHours: s.quiet_hours,
-    channelPriority: s.channel_priority,
-  };
+  const workspaceCap = caps.findIndex((c) => c.key === workspaceScopeKey(guards));
   const start = sendInstant(def.send, workspace.timezone) ?? broadcast.send_at ?? now;
   const sendAt = (zone: string) => {
     if (def.send.at !== 'customer_local') return start < now ? now : start;
@@ -109,7 +109,8 @@ export async function estimateReach(
         wecom_external_userid: mark(g.wecom_external_userid),
         ownerUserId: g.has_owner ? 1 : null,
         wecomSender: mark(g.has_sender),
-        recentMarketing: g.recent,
+        recentMarketing: workspaceCap === -1 ? 0 : g.recent[workspaceCap]!,
+        recent: Object.fromEntries(caps.map((c, i) => [c.key, g.recent[i]!])),
         lastOrderAt: null,
       },
       candidates[g.arm]!,

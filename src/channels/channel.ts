@@ -1,14 +1,4 @@
-/** The channels Retain can send on. */
-export const CHANNELS = [
-  'email',
-  'sms_aliyun',
-  'sms_tencent',
-  'webhook',
-  'wecom_robot',
-  'wechat_template',
-  'wecom_customer',
-] as const;
-export type ChannelName = (typeof CHANNELS)[number];
+export { CHANNELS, type ChannelName } from '../shared/channel-codes.ts';
 
 /** The identity types a channel may need of a customer. */
 export type ChannelNeed = 'email' | 'phone' | 'wechat_openid' | 'wecom_external_userid';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ChannelError } from '../channels/channel.ts';
+import { CHANNELS, ChannelError } from '../channels/channel.ts';
 import { recordWecomSend, takeWecomQuota, WECOM_QUOTA_REASON } from '../channels/wecom-customer-quota.ts';
 import type { Schema } from '../db/schema.ts';
 import { analyzeIfGrown } from '../db/table-statistics.ts';
@@ -14,7 +14,14 @@ import { type OutcomeFields, OutcomeWriter } from './message-outcomes.ts';
 import { localeOf, renderTemplate, withRecommendations } from './message-render.ts';
 import { RoundCache } from './message-round-cache.ts';
 import { type CustomerVariableRow, type ExtraVariables, variablesFromRow } from './message-variables.ts';
-import { decide, type GuardDecision, type GuardFacts, type GuardSettings } from './send-guards.ts';
+import { type Cap, type CapScope, capScopes, countsIn, reachRule, reachSettingsOf } from './reach-rules.ts';
+import {
+  type Candidate,
+  decide,
+  type GuardDecision,
+  type GuardFacts,
+  type GuardSettings,
+} from './send-guards.ts';
 import type { Locale } from './template-render.ts';
 import { messageToken, trackingKey } from './tracking-token.ts';
 
@@ -61,6 +68,8 @@ interface Round {
   now: Date;
   settings: ReturnType<typeof readSettings>['messaging'];
   guards: GuardSettings;
+  /** The scopes the reach rules' caps count beyond the workspace's, resolved once a round. */
+  scopes: CapScope[];
   cache: RoundCache;
   key: string;
   /** Per customer; a customer already seen keeps the round's own count of marketing sent. */
@@ -74,13 +83,14 @@ interface Round {
 /**
  * Plans a claimed batch: what the guards and the templates need, for every new customer of the
  * batch in one statement ({@link roundFacts}); each message decided; then the frequency-cap places of all its
- * marketing sends taken in one transaction ({@link takeCapPlaces}). WeCom customer-contact sends
+ * capped sends taken in one transaction for each cap's scope ({@link takeCapPlaces}; one scope unless
+ * the reach rules override the cap). WeCom customer-contact sends
  * take theirs one at a time, after the channel's own daily quota (see {@link deliverOne}).
  */
 async function planBatch(r: Round, batch: readonly Claimed[]): Promise<Planned[]> {
   const { db, workspace, now } = r;
   const fresh = [...new Set(batch.map((m) => Number(m.customer_id)))].filter((id) => !r.facts.has(id));
-  const known = await roundFacts(db, workspace, fresh, now, r.settings.frequency_days);
+  const known = await roundFacts(db, workspace, fresh, now, r.settings.frequency_days, r.scopes);
   for (const [id, f] of known.facts) r.facts.set(id, f);
   for (const [id, row] of known.variableRows) r.variableRows.set(id, row);
   const planned: Planned[] = [];
@@ -97,25 +107,38 @@ async function planBatch(r: Round, batch: readonly Claimed[]): Promise<Planned[]
       }
     planned.push(p);
   }
-  const wanting = planned.filter(
-    (p) =>
-      p.decision?.kind === 'send' &&
-      p.decision.candidate.purpose === 'marketing' &&
-      p.decision.candidate.channel !== 'wecom_customer',
-  );
-  const s = r.settings;
-  const granted = await takeCapPlaces(
-    db,
-    workspace.id,
-    wanting.map((p) => p.m),
-    now,
-    s.frequency_cap,
-    s.frequency_days,
-  );
-  for (const p of wanting)
-    if (granted.has(p.m.id)) r.facts.get(Number(p.m.customer_id))!.recentMarketing++;
-    else p.capped = true;
+  // The sends under a cap, by the cap's scope: one statement for each scope (one, unless overridden).
+  const wanting = new Map<string, { cap: Cap; sends: Planned[] }>();
+  for (const p of planned) {
+    if (p.decision?.kind !== 'send' || p.decision.candidate.channel === 'wecom_customer') continue;
+    const cap = capOf(r, p.decision.candidate);
+    if (!cap) continue;
+    const group = wanting.get(cap.key) ?? wanting.set(cap.key, { cap, sends: [] }).get(cap.key)!;
+    group.sends.push(p);
+  }
+  for (const { cap, sends } of wanting.values()) {
+    const requests = sends.map((p) => ({ ...p.m, channel: (p.decision as Sending).candidate.channel }));
+    const granted = await takeCapPlaces(db, workspace.id, requests, now, cap);
+    for (const p of sends)
+      if (granted.has(p.m.id)) count(r, p.m, (p.decision as Sending).candidate, 1);
+      else p.capped = true;
+  }
   return planned;
+}
+
+type Sending = Extract<GuardDecision, { kind: 'send' }>;
+
+/** The cap over a send on its channel and purpose, by the reach rules. */
+function capOf(r: Round, c: Candidate): Cap | null {
+  return reachRule(r.guards, c.channel, c.purpose).cap;
+}
+
+/** Counts a send (or takes back a failed one) in every scope the round's facts keep for its customer. */
+function count(r: Round, m: Claimed, c: Candidate, delta: 1 | -1): void {
+  const f = r.facts.get(Number(m.customer_id))!;
+  if (c.purpose === 'marketing') f.recentMarketing += delta;
+  for (const scope of r.scopes)
+    if (countsIn(scope, c.channel, c.purpose)) f.recent![scope.key] = (f.recent![scope.key] ?? 0) + delta;
 }
 
 /** Renders a planned send's template for its customer, with the message's tracking. */
@@ -160,10 +183,11 @@ async function deliverOne(r: Round, { m, decision, capped, error: unplanned }: P
   const wecom = c.channel === 'wecom_customer';
   if (wecom && !(await takeWecomQuota(db, ws, r.workspace.timezone, m, now)))
     return finish(m, 'skipped', WECOM_QUOTA_REASON, chosen);
-  if (wecom && c.purpose === 'marketing') {
-    if (!(await takeCapPlaces(db, ws, [m], now, s.frequency_cap, s.frequency_days)).size)
+  const cap = wecom ? capOf(r, c) : null;
+  if (cap) {
+    if (!(await takeCapPlaces(db, ws, [{ ...m, channel: c.channel }], now, cap)).size)
       return finish(m, 'skipped', 'frequency_cap', chosen);
-    f.recentMarketing++;
+    count(r, m, c, 1);
   }
   let rendered: Awaited<ReturnType<typeof render>>;
   try {
@@ -190,7 +214,7 @@ async function deliverOne(r: Round, { m, decision, capped, error: unplanned }: P
     return finish(m, 'sent', null, { ...chosen, provider_id: providerId, ...surveyOf(m, rendered) });
   } catch (error) {
     if (!(error instanceof ChannelError)) throw error;
-    if (c.purpose === 'marketing') f.recentMarketing--;
+    if (capOf(r, c)) count(r, m, c, -1);
     return retryOrFail(m, error, finish, s.max_attempts, now, chosen);
   }
 }
@@ -227,6 +251,7 @@ export async function deliverDue(
   const claim = (size: number) =>
     claimDue(db, ws, now, { size, leaseMs, ids: options.ids, exclude: leases.ids(), at: clock() });
   const settings = readSettings(workspace.settings).messaging;
+  const guards: GuardSettings = { ...reachSettingsOf(settings), channelPriority: settings.channel_priority };
   // Outcomes are written about a batch at a time: a statement per message would cost more than the sends.
   const outcomes = new OutcomeWriter(db, ws, now, batchSize, (ids) => leases.release(ids));
   const round: Round = {
@@ -234,11 +259,8 @@ export async function deliverDue(
     workspace,
     now,
     settings,
-    guards: {
-      frequencyCap: settings.frequency_cap,
-      quietHours: settings.quiet_hours,
-      channelPriority: settings.channel_priority,
-    },
+    guards,
+    scopes: capScopes(guards, CHANNELS),
     cache: new RoundCache(db, ws),
     key: await trackingKey(db),
     facts: new Map(),
@@ -366,16 +388,12 @@ export async function previewDecision(
   const s = readSettings(workspace.settings).messaging;
   const cache = new RoundCache(db, workspace.id);
   try {
-    const facts = (await roundFacts(db, workspace, [customerId], now, s.frequency_days)).facts.get(
-      customerId,
-    );
+    const guards: GuardSettings = { ...reachSettingsOf(s), channelPriority: s.channel_priority };
+    const scopes = capScopes(guards, CHANNELS);
+    const known = await roundFacts(db, workspace, [customerId], now, s.frequency_days, scopes);
+    const facts = known.facts.get(customerId);
     if (!facts) return { kind: 'skip', reason: 'erased' };
     const candidates = await Promise.all(templates.map((t) => cache.candidate(t)));
-    const guards = {
-      frequencyCap: s.frequency_cap,
-      quietHours: s.quiet_hours,
-      channelPriority: s.channel_priority,
-    };
     return decide(facts, candidates, guards, now, null);
   } finally {
     await cache.close();

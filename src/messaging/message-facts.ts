@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import type { Workspace } from '../workspaces/index.ts';
 import type { CustomerVariableRow } from './message-variables.ts';
+import type { CapScope } from './reach-rules.ts';
 import type { GuardFacts } from './send-guards.ts';
 
 /** What a delivery round knows of its customers: the guards' facts and the personalisation rows. */
@@ -22,10 +23,32 @@ export function sentInWindow(now: Date, days: number) {
   return sql`(m.sent_at > ${now}::timestamptz - ${days}::int * interval '1 day') is true`;
 }
 
+/** Messages of a cap's scope (its purpose, on its channel or any) as a condition on `messages m`. */
+export function inScope(scope: { channel: string | null; purpose: string }) {
+  return scope.channel === null
+    ? sql`m.purpose = ${scope.purpose}`
+    : sql`m.purpose = ${scope.purpose} and m.channel = ${scope.channel}`;
+}
+
 /** The statement of {@link roundFacts}. */
-export function roundFactsQuery(workspace: Workspace, ids: readonly number[], now: Date, days: number) {
+export function roundFactsQuery(
+  workspace: Workspace,
+  ids: readonly number[],
+  now: Date,
+  days: number,
+  scopes: readonly CapScope[] = [],
+) {
   const ws = workspace.id;
-  return sql<GuardFacts & CustomerVariableRow>`
+  // The reach rules' other scopes, each counted through the customer index like the workspace's.
+  const recent = scopes.length
+    ? sql`array[${sql.join(
+        scopes.map(
+          (s) => sql`(select count(*) from messages m where m.workspace_id = ${ws} and m.customer_id = c.id
+            and ${inScope(s)} and m.status = 'sent' and ${sentInWindow(now, s.days)})::int`,
+        ),
+      )}]::int[]`
+    : sql`'{}'::int[]`;
+  return sql<GuardFacts & CustomerVariableRow & { recentIn: number[] }>`
     select c.id, c.erased_at is not null as erased, coalesce(c.attributes->>'timezone', ${workspace.timezone}) as zone,
       array(select o.channel || ':' || o.purpose from opt_outs o where o.workspace_id = ${ws} and o.customer_id = c.id) as "optOuts",
       i.email, i.phone, i.wechat_openid, i.wecom_external_userid,
@@ -33,6 +56,7 @@ export function roundFactsQuery(workspace: Workspace, ids: readonly number[], no
       (select ms.wecom_userid from memberships ms where ms.workspace_id = ${ws} and ms.user_id = c.owner_user_id) as "wecomSender",
       (select count(*) from messages m where m.workspace_id = ${ws} and m.customer_id = c.id and m.purpose = 'marketing'
         and m.status = 'sent' and ${sentInWindow(now, days)})::int as "recentMarketing",
+      ${recent} as "recentIn",
       c.last_order_at as "lastOrderAt",
       c.name, c.last_order_date::text as last_order_date, t.tier,
       coalesce((select sum(points) from points_ledger l where l.workspace_id = ${ws} and l.customer_id = c.id), 0)::int as points,
@@ -51,7 +75,8 @@ export function roundFactsQuery(workspace: Workspace, ids: readonly number[], no
 
 /**
  * For many customers in one statement: what the guards need to decide their messages (erased,
- * zone, opt-outs, addresses, owner, marketing sent in the cap's window, last order) and the rows
+ * zone, opt-outs, addresses, owner, marketing sent in the cap's window and the messages in each
+ * other scope a reach rule's cap counts, last order) and the rows
  * behind their personalisation variables (name, tier, points, last product). A customer with no
  * row is gone (erased and removed).
  */
@@ -61,10 +86,11 @@ export async function roundFacts(
   ids: readonly number[],
   now: Date,
   days: number,
+  scopes: readonly CapScope[] = [],
 ): Promise<RoundFacts> {
   const out: RoundFacts = { facts: new Map(), variableRows: new Map() };
   if (!ids.length) return out;
-  const rows = await roundFactsQuery(workspace, ids, now, days).execute(db);
+  const rows = await roundFactsQuery(workspace, ids, now, days, scopes).execute(db);
   for (const r of rows.rows) {
     const id = Number(r.id);
     out.facts.set(id, {
@@ -78,6 +104,7 @@ export async function roundFacts(
       ownerUserId: r.ownerUserId,
       wecomSender: r.wecomSender,
       recentMarketing: r.recentMarketing,
+      recent: Object.fromEntries(scopes.map((s, i) => [s.key, r.recentIn[i] ?? 0])),
       lastOrderAt: r.lastOrderAt,
     });
     out.variableRows.set(id, {

@@ -1,5 +1,6 @@
 import type { ChannelNeed } from '../channels/index.ts';
 import { clockMinutes, isTimeZone, nextWallTime, wallClock } from '../shared/zoned-time.ts';
+import { type Cap, type ReachRule, type ReachSettings, reachRule, workspaceScopeKey } from './reach-rules.ts';
 
 /** What the guards know about a customer when a message is due. */
 export interface GuardFacts {
@@ -15,8 +16,10 @@ export interface GuardFacts {
   /** The customer's owner (a staff member), and their WeCom userid: the sender on WeCom. */
   ownerUserId?: number | null;
   wecomSender?: string | null;
-  /** Marketing messages sent to the customer in the cap's rolling window, across channels. */
+  /** Marketing messages sent to the customer in the workspace cap's rolling window, across channels. */
   recentMarketing: number;
+  /** Messages sent in the other scopes the reach rules' caps count, by scope key (reach-rules.ts). */
+  recent?: Record<string, number>;
   lastOrderAt: Date | null;
 }
 
@@ -30,11 +33,8 @@ export interface Candidate {
   configured: boolean;
 }
 
-/** The guard settings of a workspace. */
-export interface GuardSettings {
-  frequencyCap: number;
-  /** Quiet hours as `HH:MM` local times, or null for none. */
-  quietHours: { start: string; end: string } | null;
+/** The guard settings of a workspace: the reach rules (the workspace's cap, quiet hours as `HH:MM` local times or null, overrides). */
+export interface GuardSettings extends ReachSettings {
   /** Channels in the order a message prefers them. */
   channelPriority: readonly string[];
 }
@@ -49,11 +49,38 @@ function inQuiet(minutes: number, start: number, end: number): boolean {
   return start <= end ? minutes >= start && minutes < end : minutes >= start || minutes < end;
 }
 
+/** How many messages the customer was sent in a cap's scope, as the facts count them. */
+export function sentInScope(facts: GuardFacts, cap: Cap, settings: ReachSettings): number {
+  if (facts.recent && Object.hasOwn(facts.recent, cap.key)) return facts.recent[cap.key]!;
+  return cap.key === workspaceScopeKey(settings) ? facts.recentMarketing : 0;
+}
+
+/** The reach rule's cap or quiet hours, if either holds the message back now. */
+function heldBack(
+  facts: GuardFacts,
+  rule: ReachRule,
+  settings: ReachSettings,
+  now: Date,
+): GuardDecision | null {
+  if (rule.cap && sentInScope(facts, rule.cap, settings) >= rule.cap.count)
+    return { kind: 'skip', reason: 'frequency_cap' };
+  if (rule.quietHours) {
+    const zone = isTimeZone(facts.zone) ? facts.zone : 'UTC';
+    const start = clockMinutes(rule.quietHours.start);
+    const end = clockMinutes(rule.quietHours.end);
+    if (inQuiet(wallClock(now, zone).minutes, start, end))
+      return { kind: 'defer', until: nextWallTime(now, zone, end), reason: 'quiet_hours' };
+  }
+  return null;
+}
+
 /**
  * Decides a due message, with the guards in their order: consent for the channel and purpose,
- * the marketing frequency cap across channels, quiet hours in the customer's zone (deferred to
- * their end, not dropped), channel priority (the first channel the customer can receive on: one
- * message per purpose), and suppression when the customer bought since the step was scheduled.
+ * the frequency cap, quiet hours in the customer's zone (deferred to their end, not dropped),
+ * channel priority (the first channel the customer can receive on: one message per purpose), and
+ * suppression when the customer bought since the step was scheduled. The cap and quiet hours are
+ * the reach rule of the channel chosen and the purpose ({@link reachRule}); when no channel can
+ * carry it, those of the first channel allowed, so a capped customer reads as capped.
  */
 export function decide(
   facts: GuardFacts,
@@ -71,15 +98,6 @@ export function decide(
       ),
   );
   if (allowed.length === 0) return { kind: 'skip', reason: 'opted_out' };
-  if (purpose === 'marketing' && facts.recentMarketing >= settings.frequencyCap)
-    return { kind: 'skip', reason: 'frequency_cap' };
-  if (purpose === 'marketing' && settings.quietHours) {
-    const zone = isTimeZone(facts.zone) ? facts.zone : 'UTC';
-    const start = clockMinutes(settings.quietHours.start);
-    const end = clockMinutes(settings.quietHours.end);
-    if (inQuiet(wallClock(now, zone).minutes, start, end))
-      return { kind: 'defer', until: nextWallTime(now, zone, end), reason: 'quiet_hours' };
-  }
   const rank = (c: Candidate) => {
     const i = settings.channelPriority.indexOf(c.channel);
     return i === -1 ? settings.channelPriority.length : i;
@@ -100,6 +118,9 @@ export function decide(
       break;
     }
   }
+  const rule = reachRule(settings, (chosen?.candidate ?? ordered[0]!.c).channel, purpose);
+  const held = heldBack(facts, rule, settings, now);
+  if (held) return held;
   if (!chosen) return { kind: 'skip', reason: missing ?? 'no_channel' };
   if (skipIfOrderedSince && facts.lastOrderAt && facts.lastOrderAt > skipIfOrderedSince)
     return { kind: 'skip', reason: 'ordered_since' };

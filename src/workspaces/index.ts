@@ -9,4 +9,4 @@ export {
   workspaceById,
   zoneLocked,
 } from './workspace-service.ts';
-export { readSettings, type StaffChannel } from './workspace-settings.ts';
+export { readSettings, type StaffChannel, type WorkspaceSettings } from './workspace-settings.ts';

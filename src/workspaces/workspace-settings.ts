@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_LIFECYCLE, type LifecycleThresholds } from '../segments/lifecycle-stage.ts';
 import type { RfmSplit } from '../segments/rfm-score.ts';
+import { CHANNELS } from '../shared/channel-codes.ts';
 import { InvalidInputError, parseInput } from '../shared/errors.ts';
 import { setOwn } from '../shared/safe-input.ts';
 
@@ -28,6 +29,28 @@ const staffChannels = z
   .refine((list) => new Set(list).size === list.length, 'each channel once')
   .default(['email']);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time such as 21:00');
+const quietHours = z.object({ start: hhmm, end: hhmm }).strict();
+/** The purposes a message template carries: marketing, or transactional (order and service notices). */
+export const PURPOSES = ['marketing', 'transactional'] as const;
+/**
+ * One override of the reach rules: a field left out falls back to the next rule
+ * (docs/messages.md, "Reach rules"); null turns it off (no cap, no quiet hours).
+ */
+const ReachOverride = z
+  .object({
+    /** At most `count` messages in `days` rolling days, counted where the override applies. */
+    cap: z
+      .object({ count: z.number().int().min(0).max(100), days: z.number().int().min(1).max(365) })
+      .strict()
+      .nullable()
+      .optional(),
+    quiet_hours: quietHours.nullable().optional(),
+  })
+  .strict();
+const ChannelOverride = ReachOverride.extend({
+  /** The channel's rules for one purpose, over the channel's own. */
+  purposes: z.partialRecord(z.enum(PURPOSES), ReachOverride).optional(),
+}).strict();
 export const SettingsSchema = z.object({
   rfm: z.object({ split: z.enum(['mean', 'score']).default('mean') }).default({ split: 'mean' }),
   lifecycle: z
@@ -85,11 +108,11 @@ export const SettingsSchema = z.object({
       frequency_cap: z.number().int().min(0).max(100).default(2),
       frequency_days: z.number().int().min(1).max(365).default(7),
       /** Marketing messages due in these local hours wait until they end; null sends at any hour. */
-      quiet_hours: z
-        .object({ start: hhmm, end: hhmm })
-        .strict()
-        .nullable()
-        .default({ start: '21:00', end: '09:00' }),
+      quiet_hours: quietHours.nullable().default({ start: '21:00', end: '09:00' }),
+      /** Overrides of the cap and quiet hours by channel code (and purpose within it). */
+      channels: z.partialRecord(z.enum(CHANNELS), ChannelOverride).default({}),
+      /** Overrides by purpose, across channels; transactional messages have no cap or quiet hours without one. */
+      purposes: z.partialRecord(z.enum(PURPOSES), ReachOverride).default({}),
       /** Channels a message prefers, first to last, when a step offers several. */
       channel_priority: z
         .array(z.string().min(1))

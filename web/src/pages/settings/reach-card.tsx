@@ -2,6 +2,7 @@ import { Form, Input, InputNumber, Space, Switch } from 'antd';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { WorkspaceSettings } from '../../lib/types.ts';
 import { OrderedList } from './ordered-list.tsx';
+import { type ChannelRow, ChannelRulesTable, channelOverrides, channelRows } from './reach-channel-rules.tsx';
 import { SettingsSection } from './settings-section.tsx';
 
 interface Values {
@@ -12,6 +13,8 @@ interface Values {
     quiet_hours: { start: string; end: string };
     channel_priority: string[];
     max_attempts: number;
+    channels: Record<string, ChannelRow>;
+    purposes: Record<string, ChannelRow>;
   };
   broadcasts: { require_approval: boolean };
 }
@@ -21,22 +24,28 @@ const initial = (s: WorkspaceSettings): Values => ({
     ...s.messaging,
     quiet_on: s.messaging.quiet_hours !== null,
     quiet_hours: s.messaging.quiet_hours ?? { start: '21:00', end: '09:00' },
+    ...channelRows(s.messaging),
   },
   broadcasts: s.broadcasts,
 });
 
-const toBody = ({ messaging: m, broadcasts }: Values) => ({
-  'messaging.frequency_cap': m.frequency_cap,
-  'messaging.frequency_days': m.frequency_days,
-  'messaging.quiet_hours': m.quiet_on
-    ? { start: m.quiet_hours.start.trim(), end: m.quiet_hours.end.trim() }
-    : null,
-  'messaging.channel_priority': m.channel_priority,
-  'messaging.max_attempts': m.max_attempts,
-  'broadcasts.require_approval': broadcasts.require_approval,
-});
+const toBody = ({ messaging: m, broadcasts }: Values, s: WorkspaceSettings) => {
+  const rules = channelOverrides(m, s.messaging);
+  return {
+    'messaging.frequency_cap': m.frequency_cap,
+    'messaging.frequency_days': m.frequency_days,
+    'messaging.quiet_hours': m.quiet_on
+      ? { start: m.quiet_hours.start.trim(), end: m.quiet_hours.end.trim() }
+      : null,
+    'messaging.channel_priority': m.channel_priority,
+    'messaging.max_attempts': m.max_attempts,
+    'messaging.channels': rules.channels,
+    'messaging.purposes': rules.purposes,
+    'broadcasts.require_approval': broadcasts.require_approval,
+  };
+};
 
-/** 触达规则: how often a customer may be reached, the quiet hours, which channel first, retries. */
+/** 触达规则: how often a customer may be reached, the quiet hours (both also per channel), which channel first, retries. */
 export function ReachCard() {
   const { t, value } = useI18n();
   return (
@@ -76,6 +85,7 @@ export function ReachCard() {
               ) : null
             }
           </Form.Item>
+          <ChannelRulesTable form={form} />
           <Form.Item
             name={['messaging', 'channel_priority']}
             label={t('reach.priority')}
