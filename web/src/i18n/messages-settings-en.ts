@@ -64,7 +64,8 @@ export const settingsEn: Record<keyof typeof settingsZhCN, string> = {
   'reach.quiet': 'Quiet hours',
   'reach.quiet_start': 'Start',
   'reach.quiet_end': 'End',
-  'reach.quiet_hint': 'In the workspace’s zone; marketing messages due inside wait until the end',
+  'reach.quiet_hint':
+    'In the customer’s own zone (the workspace’s when not given); marketing messages due inside wait until the end',
   'reach.priority': 'Channel priority',
   'reach.priority_hint': 'When a step offers several channels, the first usable one in this order',
   'reach.attempts': 'Maximum attempts',

@@ -61,7 +61,7 @@ export const settingsZhCN = {
   'reach.quiet': '免打扰时段',
   'reach.quiet_start': '开始时间',
   'reach.quiet_end': '结束时间',
-  'reach.quiet_hint': '按工作空间时区；时段内的营销消息等到结束后再发',
+  'reach.quiet_hint': '按客户所在时区（未填写时按工作空间时区）；时段内的营销消息等到结束后再发',
   'reach.priority': '渠道优先顺序',
   'reach.priority_hint': '一个步骤可用多个渠道时，按这个顺序选第一个可用的',
   'reach.attempts': '最多尝试次数',
