@@ -249,9 +249,10 @@ describe('journeys and templates in Chromium', () => {
       start: 'wait_1',
       steps,
     });
-    // Nobody entered yet (the carts came before the publish): every step shows 0.
-    for (const step of ['wait_1', 'send_1', 'exit_1'])
-      await expect.poll(() => row.locator(`[data-step="${step}"]`).textContent()).toBe(`${step} 0`);
+    // Nobody entered yet (the carts came before the publish): every step shows 0, by its name.
+    const cartNames = { wait_1: '等待 2 小时', send_1: '发送Webhook「到店提醒」', exit_1: '结束' };
+    for (const [step, title] of Object.entries(cartNames))
+      await expect.poll(() => row.locator(`[data-step="${step}"]`).textContent()).toBe(`${title}：0`);
     await screenshot(page, '13-journeys-list');
 
     // Pause and resume, as the operator's role may.
@@ -275,12 +276,12 @@ describe('journeys and templates in Chromium', () => {
     // On the node, beside the field in the side panel, and in the list above the canvas.
     const onNode = page.locator('[data-node="wait_1"] [data-error-path="steps.wait_1.duration"]');
     await onNode.waitFor();
-    expect(await onNode.textContent()).toBe('步骤 wait_1 · 等待时长: 必填');
+    expect(await onNode.textContent()).toBe('等待 · 等待时长: 必填');
     expect(await page.locator('[data-node="wait_1"]').getAttribute('data-faulty')).toBe('true');
     const atField = page.locator('[data-panel-step="wait_1"] [data-error-path="steps.wait_1.duration"]');
     expect(await atField.textContent()).toBe('必填');
     const listed = page.getByRole('alert').locator('li[data-error-path="steps.wait_1.duration"]');
-    expect(await listed.textContent()).toMatch(/^步骤 wait_1 · 等待时长: 必填 \(.+\)$/);
+    expect(await listed.textContent()).toMatch(/^等待 · 等待时长: 必填 \(.+\)$/);
     expect(await page.locator('[data-error-path]').count()).toBe(3);
     expect(((await adminGet('/journeys')) as { name: string }[]).map((j) => j.name)).toEqual(['加购提醒']);
     await screenshot(page, '14-journey-error');
@@ -378,14 +379,25 @@ describe('journeys and templates in Chromium', () => {
         row.locator('[data-step]').evaluateAll((tags) => tags.map((t) => t.getAttribute('data-step'))),
       )
       .toEqual(Object.keys(definition.steps));
+    // Each step by its name in words; the two alike sends told apart by their place.
+    const names: Record<string, string> = {
+      hold: '对照组 30%',
+      tag_all: '打标签「到店」',
+      ab: 'A/B 分流（A 50 / B 50）',
+      send_a: '发送Webhook「到店提醒」 · 第 4 步',
+      wait_b: '等待 7 天',
+      send_b: '发送Webhook「到店提醒」 · 第 6 步',
+      done: '结束',
+    };
     for (const s of byStep.values())
       await expect
         .poll(() => row.locator(`[data-step="${s.step}"]`).textContent())
-        .toBe(`${s.step} ${zhNumber(s.reached)}`);
+        .toBe(`${names[s.step]}：${zhNumber(s.reached)}`);
     await row.getByRole('button', { name: '查看效果' }).click();
     await page.getByRole('heading', { name }).waitFor();
     for (const s of byStep.values()) {
       const tr = page.locator(`tr[data-step="${s.step}"]`);
+      expect(await tr.locator('td').first().textContent(), s.step).toBe(names[s.step]);
       expect(await tr.locator('[data-count=reached]').textContent(), s.step).toBe(zhNumber(s.reached));
       expect(await tr.locator('[data-count=now_at]').textContent(), s.step).toBe(zhNumber(s.now_at));
     }
@@ -401,6 +413,11 @@ describe('journeys and templates in Chromium', () => {
         report.funnel.revenue / 100,
       ),
     );
+    for (const f of report.funnel_by_step as { step: string }[])
+      expect(await page.locator(`tr[data-funnel-step="${f.step}"] td`).first().textContent()).toBe(
+        names[f.step],
+      );
+    await page.locator('.ant-card-head', { hasText: `对照组提升 · ${names.hold}` }).waitFor();
     const h = report.holdout;
     const group = (g: { customers: number; converted: number; conversion_rate: number | null }) =>
       `${zhNumber(g.customers)} 人中 ${zhNumber(g.converted)} 人转化（${zhPercent(g.conversion_rate)}）`;
@@ -416,7 +433,7 @@ describe('journeys and templates in Chromium', () => {
     const split = report.splits[0];
     for (const arm of split.arms) {
       const armRow = page
-        .locator('.ant-card', { hasText: 'A/B 测试（ab）' })
+        .locator('.ant-card', { hasText: `A/B 测试 · ${names.ab}` })
         .getByRole('row', { name: new RegExp(`^${arm.group}`) });
       expect(await armRow.locator('td').nth(1).textContent()).toBe(zhNumber(arm.customers));
       expect(await armRow.locator('td').nth(2).textContent()).toBe(zhNumber(arm.converted));

@@ -28,6 +28,7 @@ import { errorsAt, type FieldError, fieldErrors, isMissing } from './journey-err
 import { JourneyErrors } from './journey-inputs.tsx';
 import { PublishModal } from './journey-publish-modal.tsx';
 import type { DraftSaved, JourneyDetail, Published, PublishPreview } from './journey-report-types.ts';
+import { stepNames } from './journey-step-names.ts';
 import { TestRunPanel } from './journey-test-run-panel.tsx';
 import { triggerSummary } from './journey-trigger-summary.ts';
 import { journeyPath } from './journeys-page.tsx';
@@ -71,7 +72,6 @@ function Builder({
   const { me } = useSession();
   const { message } = App.useApp();
   const client = useQueryClient();
-  const place = useErrorPlace();
   const minor = 10 ** currencyDigits(me.workspace.currency);
   const [detail, setDetail] = useState(loaded);
   const [draft, setDraftState] = useState(initial);
@@ -103,15 +103,14 @@ function Builder({
     (template: string) => templates.data?.find((x) => x.name === template)?.channel,
     [templates.data],
   );
-  const titleIn = (d: JourneyDraft) => (id: string) => {
-    const step = d.steps.find((s) => s.id === id);
-    return step ? stepTitle(step, i18n, channelOf) : id;
-  };
+  const namesIn = (d: JourneyDraft) => stepNames(d, i18n, channelOf);
+  const nameOf = namesIn(draft);
+  const place = useErrorPlace(nameOf);
   const published = useMemo(
     () => (detail && detail.version > 0 ? draftFromJourney(detail.definition, minor) : null),
     [detail, minor],
   );
-  // biome-ignore lint/correctness/useExhaustiveDependencies: place follows t, which is listed
+  // biome-ignore lint/correctness/useExhaustiveDependencies: place follows the draft and t, which are listed
   const dataOf = useCallback(
     (id: string): NodeData => {
       const text = (e: FieldError) => `${place(e.path)}: ${isMissing(e) ? t('form.required') : e.message}`;
@@ -264,7 +263,7 @@ function Builder({
             {t('jcanvas.test_run')}
           </Button>
         </Space>
-        <ErrorList errors={errors} />
+        <ErrorList errors={errors} nameOf={nameOf} />
         <div style={{ display: 'flex', flexWrap: 'wrap', gap: 16, alignItems: 'flex-start' }}>
           <div style={{ flex: '3 1 520px', minWidth: 0 }}>
             <JourneyCanvas
@@ -308,7 +307,7 @@ function Builder({
       </Space>
       <PublishModal
         preview={preview}
-        titleOf={titleIn(draft)}
+        titleOf={nameOf}
         order={draft.steps.map((s) => s.id)}
         busy={busy}
         onConfirm={() => void onConfirm()}
@@ -321,7 +320,7 @@ function Builder({
           onClose={() => setTesting(false)}
           hasDraft={!!detail.draft}
           published={detail.version > 0}
-          titleOf={(source, id) => titleIn(source === 'draft' || !published ? draft : published)(id)}
+          titleOf={(source, id) => namesIn(source === 'draft' || !published ? draft : published)(id)}
         />
       )}
     </JourneyErrors.Provider>
