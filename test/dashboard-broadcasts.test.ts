@@ -49,6 +49,10 @@ async function choose(label: string, option: string) {
     .and(page.getByTitle(option, { exact: true }))
     .click();
   await page.keyboard.press('Escape');
+  // Closed before the next: two lists open at once may both offer the option (邮箱).
+  await expect
+    .poll(() => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count())
+    .toBe(0);
 }
 
 /** The figure of a statistic titled `title` inside the card titled `card`. */

@@ -261,6 +261,79 @@ describe('journeys and templates in Chromium', () => {
     expect(((await adminGet('/journeys')) as { name: string; status: string }[])[0]?.status).toBe('paused');
     await row.getByRole('button', { name: '恢复' }).click();
     await row.getByText('运行中').waitFor();
+
+    // Four customers add to cart now: the server's worker enters them, and they wait at the 2 hours.
+    const inside = app.fixture.customers.slice(3, 7);
+    await adminWrite('post', '/events', {
+      items: inside.map((c) => ({
+        customer_id: c.id,
+        type: 'add_to_cart',
+        occurred_at: new Date().toISOString(),
+      })),
+    });
+    const cartPath = `/journeys/${encodeURIComponent('加购提醒')}`;
+    const inProgress = async () => {
+      const { entries } = (await adminGet(cartPath)).report;
+      return entries.active + entries.waiting;
+    };
+    await expect.poll(inProgress, { timeout: 60_000, interval: 1000 }).toBe(inside.length);
+
+    // Edited while they are inside: a step dragged from the palette onto the canvas, put between
+    // the wait and the send; saved as a draft, then published as version 2.
+    await row.getByRole('button', { name: '编辑' }).click();
+    await page.getByRole('heading', { name: '编辑旅程：加购提醒' }).waitFor();
+    await page.locator('[data-node="wait_1"]').waitFor();
+    await page.locator('[data-palette="tag"]').dragTo(page.locator('[data-canvas]'), {
+      targetPosition: { x: 60, y: 60 },
+    });
+    await page.locator('[data-node="tag_1"]').waitFor();
+    await page.getByRole('button', { name: '自动排列' }).click();
+    await page.waitForTimeout(600);
+    await connectHandles('wait_1:next', 'tag_1:in');
+    await connectHandles('tag_1:next', 'send_1:in');
+    expect(await edgeIds()).toEqual([
+      '@trigger:start>wait_1',
+      'send_1:next>exit_1',
+      'tag_1:next>send_1',
+      'wait_1:next>tag_1',
+    ]);
+    await page.locator('[data-node="tag_1"]').click();
+    await page.getByLabel('添加标签 (tag_1)', { exact: true }).fill('加购未买');
+    await page.getByLabel('添加标签 (tag_1)', { exact: true }).press('Enter');
+    expect(await nodeTitle('tag_1')).toBe('打标签「加购未买」');
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await page.getByText('旅程「加购提醒」的草稿已保存').waitFor();
+    expect(await page.locator('[data-running-version]').textContent()).toBe('运行中：第 1 版');
+    await page.getByRole('button', { name: '发布', exact: true }).click();
+    const second = page.locator('.ant-modal', { hasText: '发布第 2 版前的回测（近 30 天）' });
+    await second.waitFor();
+    expect(await second.locator('[data-backtest-step=tag_1]').textContent()).toContain('打标签「加购未买」');
+    await second.getByRole('button', { name: '确认发布' }).click();
+    await page.getByText('旅程「加购提醒」已发布（第 2 版）').waitFor();
+    const published = await adminGet(cartPath);
+    expect(published).toMatchObject({ version: 2, draft: null });
+    expect(published.definition.steps).toEqual({
+      ...steps,
+      wait_1: { ...steps.wait_1, next: 'tag_1' },
+      tag_1: { type: 'tag', add: ['加购未买'], next: 'send_1' },
+    });
+    // Those inside keep going on version 1, as the results page shows; nobody is on version 2 yet.
+    await row.getByRole('button', { name: '查看效果' }).click();
+    await page.getByRole('heading', { name: '加购提醒' }).waitFor();
+    const version = (n: number) => page.locator(`tr[data-version="${n}"]`);
+    await expect
+      .poll(() => version(1).locator('[data-in-progress]').textContent())
+      .toBe(zhNumber(inside.length));
+    expect(await version(2).locator('[data-in-progress]').textContent()).toBe('0');
+    expect(await version(2).locator('td').first().textContent()).toBe('第 2 版当前');
+    expect(await version(1).locator('td').first().textContent()).toBe('第 1 版');
+    expect(await adminGet(`${cartPath}/versions`)).toEqual([
+      expect.objectContaining({ version: 2, current: true, in_progress: 0 }),
+      expect.objectContaining({ version: 1, current: false, in_progress: inside.length }),
+    ]);
+    await screenshot(page, '13b-journey-versions');
+    await page.goto(`${app.base}/journeys`);
+    await page.getByRole('heading', { name: '自动化旅程' }).waitFor();
   });
 
   it('shows the server’s error on the node and beside the field that is missing, and saves nothing', async () => {

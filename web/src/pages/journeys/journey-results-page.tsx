@@ -14,6 +14,7 @@ import { HoldoutLift, SplitArms } from './journey-lift.tsx';
 import { type JourneyDetail, type StepCount, stepsInOrder } from './journey-report-types.ts';
 import { useStepNames } from './journey-step-names.ts';
 import { triggerSummary } from './journey-trigger-summary.ts';
+import { JourneyVersions } from './journey-versions-card.tsx';
 import { journeyPath, StatusTag, usePauseResume } from './journeys-page.tsx';
 
 const ENTRY_STATES = ['total', 'active', 'waiting', 'completed', 'exited', 'capped'] as const;
@@ -154,6 +155,7 @@ export function JourneyResultsPage({ name }: { name: string }) {
                 </Row>
               </Card>
               <StepCounts steps={stepsInOrder(detail)} nameOf={nameOf} />
+              <JourneyVersions name={name} />
               <JourneyFunnel report={report} nameOf={nameOf} />
               {report.holdout && (
                 <HoldoutLift holdout={{ ...report.holdout, step: nameOf(report.holdout.step) }} />
