@@ -131,6 +131,7 @@ describe('journey results in Chromium', () => {
 
     await page.goto(`${app.base}/journeys`);
     const row = page.getByRole('row', { name: new RegExp(name) });
+    await row.waitFor();
     // In the builder's order: start first, along the graph, exits last.
     await expect
       .poll(() =>
