@@ -19,7 +19,7 @@ import { Link, navigate } from '../../router.tsx';
 import { JourneyCanvas, type NodeData } from './journey-canvas.tsx';
 import { outlets, TRIGGER_ID } from './journey-canvas-graph.ts';
 import { StepPanel, TriggerPanel } from './journey-canvas-panel.tsx';
-import { stepTitle } from './journey-canvas-titles.ts';
+import { stepNames, stepTitle } from './journey-canvas-titles.ts';
 import { type JourneyDraft, journeyJson, newJourney, triggerJson } from './journey-draft.ts';
 import { draftFromJourney } from './journey-draft-load.ts';
 import { removeStep, renameStep, updateStep } from './journey-draft-ops.ts';
@@ -28,7 +28,6 @@ import { errorsAt, type FieldError, fieldErrors, isMissing } from './journey-err
 import { JourneyErrors } from './journey-inputs.tsx';
 import { PublishModal } from './journey-publish-modal.tsx';
 import type { DraftSaved, JourneyDetail, Published, PublishPreview } from './journey-report-types.ts';
-import { stepNames } from './journey-step-names.ts';
 import { TestRunPanel } from './journey-test-run-panel.tsx';
 import { triggerSummary } from './journey-trigger-summary.ts';
 import { journeyPath } from './journeys-page.tsx';
