@@ -325,6 +325,7 @@ describe('broadcasts in Chromium', () => {
       '第 4 行「—」：该列为空',
       '第 6 行「c1@example.com」：重复',
     ]);
+    await screenshot(page, 'broadcast-list-file');
     await choose('消息模板（按渠道优先顺序）', '会员日邮件');
     const list = await saved('名单试发');
     expect(list.definition.audience).toEqual({ list: ['c1@example.com', 'c4@example.com'] });

@@ -118,7 +118,7 @@ describe('journeys and templates in Chromium', () => {
     // Nodes are named in the operator's words, not by their ids.
     expect(await nodeTitle('wait_1')).toBe('等待 2 小时');
     expect(await nodeTitle('send_1')).toBe('发送Webhook「到店提醒」');
-    expect(await nodeTitle('@trigger')).toBe('事件 add_to_cart');
+    expect(await nodeTitle('@trigger')).toBe('事件 加购');
     await screenshot(page, '12-journey-canvas');
     await page.getByRole('button', { name: '保存草稿' }).click();
     await page.getByText('旅程「加购提醒」的草稿已保存').waitFor();
@@ -156,7 +156,7 @@ describe('journeys and templates in Chromium', () => {
     await page.getByText('旅程「加购提醒」已发布（第 1 版）').waitFor();
     const row = page.getByRole('row', { name: /加购提醒/ });
     await row.getByText('运行中').waitFor();
-    await row.getByText('事件 add_to_cart').waitFor();
+    await row.getByText('事件 加购').waitFor();
     const detail = await adminGet(`/journeys/${encodeURIComponent('加购提醒')}`);
     expect(detail).toMatchObject({ version: 1, draft: null });
     expect(detail.definition).toMatchObject({
