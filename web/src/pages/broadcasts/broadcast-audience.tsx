@@ -114,7 +114,7 @@ function ListFile<V extends { list?: string }>({ form }: { form: FormInstance<V>
         <input
           ref={input}
           type="file"
-          hidden
+          style={{ display: 'none' }}
           accept=".csv,.txt,.xlsx"
           aria-label={t('broadcasts.list_file')}
           onChange={(e) => {
