@@ -1,16 +1,14 @@
-import { cliActor } from '../src/access/caller.ts';
 import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
 import { createCouponTemplate } from '../src/loyalty/coupon-template.ts';
 import { saveTemplates } from '../src/messaging/template-service.ts';
-import { createSegment } from '../src/segments/segment-service.ts';
 import { saveSettings, type Workspace } from '../src/workspaces/workspace-service.ts';
 import { useLocalChannels as localChannels } from './fixtures.ts';
 
 /**
  * The shop of the broadcast browser test: every fixture customer with an email, the email channel
- * at the local SMTP server, a mail template with the coupon code, a coupon, the segment 有邮箱, and
- * broadcasts needing an admin's approval.
+ * at the local SMTP server, a mail template with the coupon code, a coupon, and broadcasts needing
+ * an admin's approval. The segment 有邮箱 is made by the operator on the segments page.
  */
 export async function prepareShop(
   store: Database,
@@ -36,7 +34,6 @@ export async function prepareShop(
     threshold: 10000,
     valid_days: 30,
   });
-  await createSegment(store.db, workspace, '有邮箱', { identity: 'email' }, { actor: cliActor(), store });
   await saveSettings(store.db, workspace.id, {
     ...(workspace.settings as Record<string, unknown>),
     broadcasts: { require_approval: true },

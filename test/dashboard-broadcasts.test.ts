@@ -9,7 +9,7 @@ import { openBrowser, screenshot, signIn, startDashboard, watchedPage } from './
 import { startSmtpSink } from './local-servers.ts';
 
 // Broadcasts in real Chromium against the real server and its worker, on a simulated clock: an
-// operator prepares a broadcast to a segment with a coupon and a 10% holdout at 09:00, sees the
+// operator makes the segment 有邮箱 on the segments page, prepares a broadcast to it with a coupon and a 10% holdout at 09:00, sees the
 // reach, test-sends to a local SMTP server and schedules it for 10:00; an admin approves; the
 // server, restarted at 10:00 (RETAIN_NOW), sends; the results page's figures equal the mail the
 // SMTP server received and the orders posted afterwards.
@@ -37,6 +37,10 @@ async function adminLogin() {
 }
 const adminGet = async (path: string) => (await admin.get(`/api/v1${path}`)).json();
 
+const zhNumber = (n: number) => n.toLocaleString('zh-CN');
+const zhPercent = (f: number | null) =>
+  f === null ? '—' : new Intl.NumberFormat('zh-CN', { style: 'percent', maximumFractionDigits: 1 }).format(f);
+
 /** Opens an Ant Design select by its label and picks an option by its title. */
 async function choose(label: string, option: string) {
   await page.getByLabel(label, { exact: true }).click();
@@ -45,6 +49,10 @@ async function choose(label: string, option: string) {
     .and(page.getByTitle(option, { exact: true }))
     .click();
   await page.keyboard.press('Escape');
+  // Closed before the next: two lists open at once may both offer the option (邮箱).
+  await expect
+    .poll(() => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count())
+    .toBe(0);
 }
 
 /** The figure of a statistic titled `title` inside the card titled `card`. */
@@ -98,6 +106,23 @@ afterEach(async (context) => {
 describe('broadcasts in Chromium', () => {
   it('an operator prepares, test-sends and schedules; an admin approves; the worker sends at the time', async () => {
     await signIn(page, app.base, 'operator@shop.test');
+    // The segment, made on the segments page: every customer with an email (all 30 of the file).
+    await page.getByRole('navigation').getByRole('link', { name: '分群' }).click();
+    await choose('条件类型 (第 1 条)', '有联系方式或账号');
+    expect(
+      await page.getByLabel('哪一项 (第 1 条)').evaluate((i) => i.closest('.ant-select')?.textContent),
+    ).toBe('邮箱');
+    await expect
+      .poll(() =>
+        page
+          .locator('.ant-statistic', { hasText: '符合条件的客户' })
+          .locator('.ant-statistic-content')
+          .textContent(),
+      )
+      .toBe('30');
+    await page.getByLabel('分群名称').fill('有邮箱');
+    await page.getByRole('button', { name: '保存分群' }).click();
+    await page.getByText('已保存分群「有邮箱」').waitFor();
     await page.getByRole('navigation').getByRole('link', { name: '群发' }).click();
     await page.getByRole('button', { name: '新建群发' }).first().click();
     await page.getByLabel('群发名称').fill(NAME);
@@ -216,10 +241,114 @@ describe('broadcasts in Chromium', () => {
     expect(await figure('发送结果', '转化')).toBe(String(converted.size));
     expect(await figure('优惠券', '已发放')).toBe(String(sent.length));
     expect(await figure('优惠券', '已核销')).toBe('1');
+    expect(await page.locator('[data-funnel=revenue] .ant-statistic-content').textContent()).toBe(
+      new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' }).format(revenue / 100),
+    );
+    // Lift over the holdout: the 30 members the mail did not reach, and those of them who bought in
+    // the same 7 days (from the fixture's orders; the three posted here were recipients).
+    const heldOut = app.fixture.customers.map((c) => c.id).filter((c) => !recipients.has(c));
+    expect(heldOut).toHaveLength(reach.held_out);
+    const heldConverted = new Set(
+      app.fixture.orders
+        .filter(
+          (o) =>
+            heldOut.includes(o.customer) &&
+            o.status === 'completed' &&
+            o.day >= '2026-06-01' &&
+            o.day <= '2026-06-07',
+        )
+        .map((o) => o.customer),
+    ).size;
+    const rate = (c: number, n: number) => (n ? c / n : null);
+    const treatedRate = rate(converted.size, sent.length);
+    const heldRate = rate(heldConverted, heldOut.length);
+    const group = (n: number, c: number, r: number | null) =>
+      `${zhNumber(n)} 人中 ${zhNumber(c)} 人转化（${zhPercent(r)}）`;
+    expect(await page.locator('[data-lift=treated]').textContent()).toBe(
+      group(sent.length, converted.size, treatedRate),
+    );
+    expect(await page.locator('[data-lift=held_out]').textContent()).toBe(
+      group(heldOut.length, heldConverted, heldRate),
+    );
+    const difference = treatedRate === null || heldRate === null ? null : treatedRate - heldRate;
+    expect(await page.locator('[data-lift=difference]').textContent()).toBe(
+      difference === null ? '—' : `${difference > 0 ? '+' : ''}${zhPercent(difference)}`,
+    );
+    await page.locator('.ant-card-head', { hasText: `对照组提升 · ${NAME}` }).waitFor();
     const report = await adminGet(`/broadcasts/${id}/report`);
     expect(report.lift.held_out.customers).toBe(reach.held_out);
     expect(report.lift.treated.customers).toBe(sent.length);
     expect(report.funnel.revenue).toBe(revenue);
     await screenshot(page, 'broadcast-results');
+  });
+
+  it('takes one column of an uploaded CSV as the list, naming refused lines; a condition; three A/B arms', async () => {
+    const create = async (name: string) => {
+      await page.goto(`${app.base}/broadcasts`);
+      await page.getByRole('button', { name: '新建群发' }).first().click();
+      await page.getByLabel('群发名称').fill(name);
+    };
+    const saved = async (name: string) => {
+      await page.getByRole('button', { name: '保存为草稿' }).click();
+      await page.getByRole('heading', { name }).waitFor();
+      const id = Number(new URL(page.url()).pathname.split('/').pop());
+      return { id, definition: (await adminGet(`/broadcasts/${id}`)).definition };
+    };
+    const audience = (label: string) => page.locator('.ant-segmented-item', { hasText: label }).click();
+
+    // A spreadsheet's export: a header, a name column, a bad email, an empty cell, a repeat.
+    await create('名单试发');
+    await audience('上传名单');
+    const csv = [
+      '客户编号,姓名,邮箱',
+      'C001,甲,c1@example.com',
+      'C002,乙,not-an-email',
+      'C003,丙,',
+      'C004,丁,C4@Example.com',
+      'C005,戊,c1@example.com',
+    ];
+    await page.locator('input[type=file]').setInputFiles({
+      name: '名单.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`${csv.join('\r\n')}\r\n`),
+    });
+    expect(await page.locator('[data-list-file]').textContent()).toBe('名单.csv');
+    expect(await page.locator('input[type=file]').isVisible()).toBe(false);
+    // Read as the customer ids of its first column (the header says so), then the email column.
+    await expect
+      .poll(() => page.locator('[data-list-read] .ant-alert-title').textContent())
+      .toBe('读取 5 条，拒绝 0 条');
+    await choose('名单所在列', '邮箱');
+    await choose('该列内容', '邮箱');
+    const read = page.locator('[data-list-read]');
+    await expect.poll(() => read.locator('.ant-alert-title').textContent()).toBe('读取 2 条，拒绝 3 条');
+    expect(await read.locator('li').allTextContents()).toEqual([
+      '第 3 行「not-an-email」：格式不对',
+      '第 4 行「—」：该列为空',
+      '第 6 行「c1@example.com」：重复',
+    ]);
+    await screenshot(page, 'broadcast-list-file');
+    await choose('消息模板（按渠道优先顺序）', '会员日邮件');
+    const list = await saved('名单试发');
+    expect(list.definition.audience).toEqual({ list: ['c1@example.com', 'c4@example.com'] });
+    await expect.poll(() => figure('预计触达', '目标客户')).toBe('2');
+
+    // A condition built as on the segments page, and three arms.
+    await create('三方案试发');
+    await audience('按条件筛选');
+    await choose('条件类型 (第 1 条)', '有联系方式或账号');
+    await page.getByRole('switch').click();
+    await page.getByRole('button', { name: '添加方案' }).click();
+    for (const arm of ['A', 'B', 'C']) await choose(`方案 ${arm}`, '会员日邮件');
+    await page.getByLabel('方案 C 权重').fill('2');
+    const arms = await saved('三方案试发');
+    expect(arms.definition.audience).toEqual({ condition: { all: [{ identity: 'email' }] } });
+    expect(arms.definition.variants).toEqual([
+      { name: 'A', weight: 1, templates: ['会员日邮件'] },
+      { name: 'B', weight: 1, templates: ['会员日邮件'] },
+      { name: 'C', weight: 2, templates: ['会员日邮件'] },
+    ]);
+    await expect.poll(() => figure('预计触达', '目标客户')).toBe('30');
+    await screenshot(page, 'broadcast-arms');
   });
 });

@@ -204,6 +204,10 @@ describe('journey builder drafts', () => {
     const zh = (key: string, vars?: Record<string, string | number>) =>
       zhCN[key as keyof typeof zhCN].replace(/\{(\w+)\}/g, (_, k) => String(vars?.[k]));
     expect(triggerSummary({ p_alive_below: { threshold: 0.35 } }, zh, (_k, c) => c)).toBe('活跃概率跌破 35%');
+    // A known event in words, without its code; one the product does not know, as typed.
+    const events = (kind: string, c: string) => (zhCN as Record<string, string>)[`${kind}.${c}`] ?? c;
+    expect(triggerSummary({ event: 'add_to_cart' }, zh, events)).toBe('事件 加购');
+    expect(triggerSummary({ event: 'store_visit' }, zh, events)).toBe('事件 store_visit');
     // Out of range: the parser names the field, as the builder shows it beside the input.
     const bad = { ...draft, trigger: { ...draft.trigger, threshold: '120' } };
     expect(() => parse(bad)).toThrow('body: trigger.p_alive_below.threshold: must be below 1');

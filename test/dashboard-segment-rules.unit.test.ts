@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCondition } from '../src/segments/segment-service.ts';
+import { conditionRules } from '../web/src/pages/segments/condition-rules.ts';
 import { newRule, RULE_KINDS, type Rule, segmentCondition } from '../web/src/pages/segments/segment-rule.ts';
 
 // The dashboard's no-code rules must turn into conditions the product's own parser accepts, with
@@ -19,6 +20,7 @@ describe('segment builder rules', () => {
       rule('lifecycle', { values: ['silent'] }),
       rule('score', { subject: 'r', op: 'lte', value: '2' }),
       rule('survey', { subject: '购后NPS', values: ['detractor'] }),
+      rule('identity', { subject: 'email' }),
     ];
     expect(new Set(rules.map((r) => r.kind))).toEqual(new Set(RULE_KINDS));
     const condition = segmentCondition(rules, 'all', 100);
@@ -35,9 +37,17 @@ describe('segment builder rules', () => {
         { lifecycle: ['silent'] },
         { score: 'r', op: 'lte', value: 2 },
         { survey: { name: '购后NPS' }, nps_group: ['detractor'] },
+        { identity: 'email' },
       ],
     });
     expect(() => parseCondition(segmentCondition(rules, 'any', 1))).not.toThrow();
+    // An identity rule reads back from its condition; an identity the parser does not know does not.
+    expect(conditionRules({ identity: 'phone' }, 100)).toEqual({
+      rules: [rule('identity', { subject: 'phone' })],
+      join: 'all',
+    });
+    expect(conditionRules({ identity: '__proto__' }, 100)).toBeUndefined();
+    expect(() => parseCondition({ identity: '__proto__' })).toThrow();
   });
 
   it('leaves out incomplete rules, and gives no condition when none is complete', () => {

@@ -12,7 +12,8 @@ import { useApi } from '../../lib/use-api.ts';
 import { navigate } from '../../router.tsx';
 import { FunnelFigures } from '../journeys/journey-funnel.tsx';
 import { HoldoutLift, SplitArms } from '../journeys/journey-lift.tsx';
-import { BroadcastStatus, useBroadcastError } from './broadcasts-page.tsx';
+import { useBroadcastError } from './broadcast-error.ts';
+import { BroadcastStatus } from './broadcasts-page.tsx';
 
 const REACH: (keyof Reach)[] = [
   'members',

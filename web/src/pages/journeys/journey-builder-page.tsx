@@ -19,7 +19,7 @@ import { Link, navigate } from '../../router.tsx';
 import { JourneyCanvas, type NodeData } from './journey-canvas.tsx';
 import { outlets, TRIGGER_ID } from './journey-canvas-graph.ts';
 import { StepPanel, TriggerPanel } from './journey-canvas-panel.tsx';
-import { stepTitle } from './journey-canvas-titles.ts';
+import { stepNames, stepTitle } from './journey-canvas-titles.ts';
 import { type JourneyDraft, journeyJson, newJourney, triggerJson } from './journey-draft.ts';
 import { draftFromJourney } from './journey-draft-load.ts';
 import { removeStep, renameStep, updateStep } from './journey-draft-ops.ts';
@@ -71,7 +71,6 @@ function Builder({
   const { me } = useSession();
   const { message } = App.useApp();
   const client = useQueryClient();
-  const place = useErrorPlace();
   const minor = 10 ** currencyDigits(me.workspace.currency);
   const [detail, setDetail] = useState(loaded);
   const [draft, setDraftState] = useState(initial);
@@ -103,15 +102,14 @@ function Builder({
     (template: string) => templates.data?.find((x) => x.name === template)?.channel,
     [templates.data],
   );
-  const titleIn = (d: JourneyDraft) => (id: string) => {
-    const step = d.steps.find((s) => s.id === id);
-    return step ? stepTitle(step, i18n, channelOf) : id;
-  };
+  const namesIn = (d: JourneyDraft) => stepNames(d, i18n, channelOf);
+  const nameOf = namesIn(draft);
+  const place = useErrorPlace(nameOf);
   const published = useMemo(
     () => (detail && detail.version > 0 ? draftFromJourney(detail.definition, minor) : null),
     [detail, minor],
   );
-  // biome-ignore lint/correctness/useExhaustiveDependencies: place follows t, which is listed
+  // biome-ignore lint/correctness/useExhaustiveDependencies: place follows the draft and t, which are listed
   const dataOf = useCallback(
     (id: string): NodeData => {
       const text = (e: FieldError) => `${place(e.path)}: ${isMissing(e) ? t('form.required') : e.message}`;
@@ -264,7 +262,7 @@ function Builder({
             {t('jcanvas.test_run')}
           </Button>
         </Space>
-        <ErrorList errors={errors} />
+        <ErrorList errors={errors} nameOf={nameOf} />
         <div style={{ display: 'flex', flexWrap: 'wrap', gap: 16, alignItems: 'flex-start' }}>
           <div style={{ flex: '3 1 520px', minWidth: 0 }}>
             <JourneyCanvas
@@ -308,7 +306,7 @@ function Builder({
       </Space>
       <PublishModal
         preview={preview}
-        titleOf={titleIn(draft)}
+        titleOf={nameOf}
         order={draft.steps.map((s) => s.id)}
         busy={busy}
         onConfirm={() => void onConfirm()}
@@ -321,7 +319,7 @@ function Builder({
           onClose={() => setTesting(false)}
           hasDraft={!!detail.draft}
           published={detail.version > 0}
-          titleOf={(source, id) => titleIn(source === 'draft' || !published ? draft : published)(id)}
+          titleOf={(source, id) => namesIn(source === 'draft' || !published ? draft : published)(id)}
         />
       )}
     </JourneyErrors.Provider>

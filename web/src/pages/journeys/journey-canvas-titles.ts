@@ -1,7 +1,7 @@
 // What a node of the canvas is called, in the operator's words: 发送邮件「复购提醒」, 等待 2 天,
 // not `send_1`. Built from the step's own fields, so the title follows every edit.
 import type { MessageKey } from '../../i18n/messages-zh-cn.ts';
-import type { StepDraft } from './journey-draft.ts';
+import type { JourneyDraft, StepDraft } from './journey-draft.ts';
 
 type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 /** The i18n functions a title needs. */
@@ -63,4 +63,25 @@ export function stepTitle(
     default:
       return kind;
   }
+}
+
+/**
+ * Each step's name by id: its title, and when another step has the same title its place in the
+ * canvas's order (`发送短信「提醒」 · 第 2 步`), so two alike steps stay told apart. An id the draft
+ * does not hold (a step since removed) is named by its place in words, not by the id.
+ */
+export function stepNames(
+  draft: Pick<JourneyDraft, 'steps'>,
+  words: Words,
+  channelOf: (template: string) => string | undefined,
+): (id: string) => string {
+  const titles = draft.steps.map((s) => stepTitle(s, words, channelOf));
+  const names = new Map(
+    draft.steps.map((s, i) => {
+      const title = titles[i]!;
+      const shared = titles.filter((x) => x === title).length > 1;
+      return [s.id, shared ? words.t('journeys.step_place', { title, n: i + 1 }) : title] as const;
+    }),
+  );
+  return (id) => names.get(id) ?? words.t('journeys.step_removed');
 }

@@ -39,15 +39,15 @@ const LABELS: Record<string, MessageKey> = {
   reason: 'jstep.reason',
 };
 
-/** Where a path points, in the builder's words: `步骤 wait_1 · 等待时长`. */
-export function useErrorPlace() {
+/** Where a path points, in the builder's words (`等待 · 等待时长`); `nameOf` names a step by id. */
+export function useErrorPlace(nameOf: (step: string) => string) {
   const { t } = useI18n();
   const field = (key: string | undefined) => (key && LABELS[key] ? t(LABELS[key]) : (key ?? ''));
   return (path: string) => {
     if (path === '(all)') return t('journeys.the_journey');
     const [head, id, part, ...rest] = path.split('.');
     if (head === 'steps' && id) {
-      const step = t('journeys.error_step', { id });
+      const step = nameOf(id);
       if (!part) return step;
       const more = rest.map((r) => (/^\d+$/.test(r) ? ` ${Number(r) + 1}` : ` · ${field(r)}`)).join('');
       return `${step} · ${field(part)}${more}`;
@@ -57,9 +57,9 @@ export function useErrorPlace() {
 }
 
 /** What the server refused, each problem with the field it names, beside the save button. */
-export function ErrorList({ errors }: { errors: FieldError[] }) {
+export function ErrorList({ errors, nameOf }: { errors: FieldError[]; nameOf: (step: string) => string }) {
   const { t } = useI18n();
-  const place = useErrorPlace();
+  const place = useErrorPlace(nameOf);
   if (!errors.length) return null;
   return (
     <Alert

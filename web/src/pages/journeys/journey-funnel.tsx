@@ -1,5 +1,5 @@
 import { Card, Col, Row, Statistic, Table } from 'antd';
-import { useMemo } from 'react';
+import { type HTMLAttributes, useMemo } from 'react';
 import { useSession } from '../../api/session.tsx';
 import { EChart } from '../../components/echart.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -70,7 +70,14 @@ export function FunnelFigures({ funnel: f, title }: { funnel: Funnel; title: str
 }
 
 /** A journey's funnel, and per send step when it has several. */
-export function JourneyFunnel({ report }: { report: JourneyReport }) {
+export function JourneyFunnel({
+  report,
+  nameOf,
+}: {
+  report: JourneyReport;
+  /** A step's name in words, by id. */
+  nameOf: (step: string) => string;
+}) {
   const { t } = useI18n();
   const { fmt } = useSession();
   return (
@@ -84,8 +91,9 @@ export function JourneyFunnel({ report }: { report: JourneyReport }) {
           style={{ marginTop: 16 }}
           scroll={{ x: 640 }}
           dataSource={report.funnel_by_step}
+          onRow={(s) => ({ 'data-funnel-step': s.step }) as HTMLAttributes<HTMLElement>}
           columns={[
-            { title: t('journeys.step'), dataIndex: 'step' },
+            { title: t('journeys.step'), dataIndex: 'step', render: (s: string) => nameOf(s) },
             ...FUNNEL_STAGES.map((s) => ({
               title: t(`funnel.${s}`),
               dataIndex: s,

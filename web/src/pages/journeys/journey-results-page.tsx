@@ -12,13 +12,15 @@ import { Link, navigate } from '../../router.tsx';
 import { JourneyFunnel } from './journey-funnel.tsx';
 import { HoldoutLift, SplitArms } from './journey-lift.tsx';
 import { type JourneyDetail, type StepCount, stepsInOrder } from './journey-report-types.ts';
+import { useStepNames } from './journey-step-names.ts';
 import { triggerSummary } from './journey-trigger-summary.ts';
+import { JourneyVersions } from './journey-versions-card.tsx';
 import { journeyPath, StatusTag, usePauseResume } from './journeys-page.tsx';
 
 const ENTRY_STATES = ['total', 'active', 'waiting', 'completed', 'exited', 'capped'] as const;
 
 /** How many reached each step (by outcome) and are there now, as a chart and a table. */
-function StepCounts({ steps }: { steps: StepCount[] }) {
+function StepCounts({ steps, nameOf }: { steps: StepCount[]; nameOf: (step: string) => string }) {
   const i18n = useI18n();
   const { t, value } = i18n;
   // `failed: <why>` of a coupon step: the outcome in words, its text kept for a hover.
@@ -30,14 +32,14 @@ function StepCounts({ steps }: { steps: StepCount[] }) {
       tooltip: { trigger: 'axis' },
       legend: { bottom: 0 },
       grid: { left: 48, right: 16, top: 16, bottom: 64 },
-      xAxis: { type: 'category', data: steps.map((s) => s.step), axisLabel: { rotate: 30 } },
+      xAxis: { type: 'category', data: steps.map((s) => nameOf(s.step)), axisLabel: { rotate: 30 } },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
         { name: t('journeys.reached'), type: 'bar', data: steps.map((s) => s.reached) },
         { name: t('journeys.now_at'), type: 'bar', data: steps.map((s) => s.now_at) },
       ],
     }),
-    [steps, t],
+    [steps, t, nameOf],
   );
   return (
     <Card title={t('journeys.step_counts')} size="small">
@@ -50,7 +52,7 @@ function StepCounts({ steps }: { steps: StepCount[] }) {
         dataSource={steps}
         onRow={(s) => ({ 'data-step': s.step }) as HTMLAttributes<HTMLElement>}
         columns={[
-          { title: t('journeys.step'), dataIndex: 'step' },
+          { title: t('journeys.step'), dataIndex: 'step', render: (s: string) => nameOf(s) },
           {
             title: t('jstep.kind'),
             dataIndex: 'type',
@@ -106,11 +108,13 @@ export function JourneyResultsPage({ name }: { name: string }) {
   const { me, fmt } = useSession();
   const detail = useApi<JourneyDetail>(`/journeys/${encodeURIComponent(name)}`, {}, { staleTime: 0 });
   const pauseResume = usePauseResume();
+  const namesOf = useStepNames();
   const writer = may(me.role, 'messaging.write');
   return (
     <Loaded query={detail}>
       {(detail) => {
         const { definition, report } = detail;
+        const nameOf = namesOf(definition);
         return (
           <>
             <PageTitle
@@ -150,11 +154,14 @@ export function JourneyResultsPage({ name }: { name: string }) {
                   ))}
                 </Row>
               </Card>
-              <StepCounts steps={stepsInOrder(detail)} />
-              <JourneyFunnel report={report} />
-              {report.holdout && <HoldoutLift holdout={report.holdout} />}
+              <StepCounts steps={stepsInOrder(detail)} nameOf={nameOf} />
+              <JourneyVersions name={name} />
+              <JourneyFunnel report={report} nameOf={nameOf} />
+              {report.holdout && (
+                <HoldoutLift holdout={{ ...report.holdout, step: nameOf(report.holdout.step) }} />
+              )}
               {report.splits.map((s) => (
-                <SplitArms key={s.step} split={s} />
+                <SplitArms key={s.step} split={{ ...s, step: nameOf(s.step) }} />
               ))}
             </Space>
           </>

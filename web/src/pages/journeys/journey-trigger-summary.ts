@@ -3,7 +3,7 @@ import type { MessageKey } from '../../i18n/messages-zh-cn.ts';
 type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 type Json = Record<string, unknown>;
 
-/** A trigger in a few words: `事件 add_to_cart`, `最后一次下单后 30 天`, `生命周期 → 沉默`. */
+/** A trigger in a few words: `事件 加购` (a known event in words, any other as typed), `最后一次下单后 30 天`, `生命周期 → 沉默`. */
 export function triggerSummary(trigger: Json, t: T, value: (kind: string, code: string) => string): string {
   if ('date' in trigger) {
     const kind = String(trigger.date);
@@ -15,7 +15,8 @@ export function triggerSummary(trigger: Json, t: T, value: (kind: string, code: 
   }
   if ('event' in trigger) {
     const props = Object.entries((trigger.properties ?? {}) as Json).map(([k, v]) => `${k}=${v}`);
-    return [`${t('trigger.kind.event')} ${trigger.event}`, ...props].join(' · ');
+    const event = value('event', String(trigger.event)).replace(/\s*\([^)]*\)$/, '');
+    return [`${t('trigger.kind.event')} ${event}`, ...props].join(' · ');
   }
   if ('p_alive_below' in trigger) {
     const threshold = Number((trigger.p_alive_below as Json | undefined)?.threshold);

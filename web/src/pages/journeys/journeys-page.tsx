@@ -10,6 +10,7 @@ import { useApi } from '../../lib/use-api.ts';
 import { Link, navigate } from '../../router.tsx';
 import { PlaybookInstallButton } from '../playbook/playbook-install.tsx';
 import { type JourneyRow, stepsInOrder } from './journey-report-types.ts';
+import { useStepNames } from './journey-step-names.ts';
 import { triggerSummary } from './journey-trigger-summary.ts';
 
 /** The address of a journey's results, and of its builder. */
@@ -48,6 +49,7 @@ export function JourneysPage() {
   const { me, fmt } = useSession();
   // The worker moves customers on all the time: figures are fetched afresh on every visit.
   const list = useApi<JourneyRow[]>('/journeys', {}, { staleTime: 0 });
+  const namesOf = useStepNames();
   const writer = may(me.role, 'messaging.write');
   const pauseResume = usePauseResume();
   return (
@@ -122,15 +124,18 @@ export function JourneysPage() {
                 {
                   title: t('journeys.step_counts'),
                   key: 'steps',
-                  render: (_, j) => (
-                    <Space wrap size={4} data-step-counts={j.name}>
-                      {stepsInOrder({ definition: j.definition, report: j }).map((s) => (
-                        <Tag key={s.step} data-step={s.step}>
-                          {s.step} {fmt.number(s.reached)}
-                        </Tag>
-                      ))}
-                    </Space>
-                  ),
+                  render: (_, j) => {
+                    const name = namesOf(j.definition);
+                    return (
+                      <Space wrap size={4} data-step-counts={j.name}>
+                        {stepsInOrder({ definition: j.definition, report: j }).map((s) => (
+                          <Tag key={s.step} data-step={s.step}>
+                            {t('journeys.step_reached', { step: name(s.step), n: fmt.number(s.reached) })}
+                          </Tag>
+                        ))}
+                      </Space>
+                    );
+                  },
                 },
                 {
                   title: t('common.actions'),

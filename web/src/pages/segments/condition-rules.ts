@@ -1,6 +1,6 @@
 // The way back from a segment condition (README, Segments) to the builder's rules, for conditions
 // the rules can show: one rule, or all/any of rules, each maybe under `not`.
-import { ATTRIBUTES, COMPARE, FIELDS, newRule, type Rule } from './segment-rule.ts';
+import { ATTRIBUTES, COMPARE, FIELDS, IDENTITIES, newRule, type Rule } from './segment-rule.ts';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -52,6 +52,8 @@ function leafRule(c: Json, minorPerUnit: number): Rule | undefined {
     return { ...newRule('score'), subject: c.score as string, op: c.op, value: String(c.value) };
   }
   if ('survey' in c && keysAre(c, ['survey', 'nps_group', 'score'])) return surveyRule(c);
+  if ('identity' in c && keysAre(c, ['identity']) && IDENTITIES.includes(c.identity as never))
+    return { ...newRule('identity'), subject: c.identity as string };
   return undefined;
 }
 

@@ -7,6 +7,7 @@ import {
   ATTRIBUTES,
   COMPARE,
   FIELDS,
+  IDENTITIES,
   newRule,
   RULE_KINDS,
   type Rule,
@@ -169,6 +170,16 @@ export function RuleEditor({
             {compare}
             {number}
           </>
+        );
+      case 'identity':
+        return (
+          <Select
+            aria-label={label('segments.identity')}
+            value={rule.subject}
+            onChange={(subject) => set({ subject })}
+            options={IDENTITIES.map((i) => ({ value: i, label: t(`identity.${i}` as MessageKey) }))}
+            style={{ width: 150 }}
+          />
         );
       case 'survey':
         return (

@@ -11,6 +11,7 @@ export const RULE_KINDS = [
   'lifecycle',
   'score',
   'survey',
+  'identity',
 ] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
@@ -22,6 +23,16 @@ export const FIELDS = [
   'net_total',
   'days_since_last_order',
   'days_since_first_order',
+] as const;
+/** The kinds of identity a customer may have (an address or an account): `identity` rules test for one. */
+export const IDENTITIES = [
+  'email',
+  'phone',
+  'external_id',
+  'member_card',
+  'wechat_unionid',
+  'wechat_openid',
+  'platform_id',
 ] as const;
 /** Attributes a rule can test. */
 export const ATTRIBUTES = ['city', 'gender', 'member_tier', 'country', 'name', 'external_id'] as const;
@@ -44,7 +55,9 @@ export interface Rule {
 /** A new rule of a kind, with sensible defaults. */
 export function newRule(kind: RuleKind): Rule {
   const subject =
-    { field: 'order_count', attribute: 'city', score: 'r', orders: '', event: '' }[kind as string] ?? '';
+    { field: 'order_count', attribute: 'city', score: 'r', orders: '', event: '', identity: 'email' }[
+      kind as string
+    ] ?? '';
   return {
     kind,
     not: false,
@@ -101,6 +114,8 @@ export function ruleCondition(rule: Rule, minorPerUnit: number): unknown {
       }
       case 'survey':
         return surveyCondition(rule);
+      case 'identity':
+        return { identity: rule.subject };
     }
   })();
   if (inner === undefined) return undefined;
