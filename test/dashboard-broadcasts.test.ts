@@ -312,7 +312,7 @@ describe('broadcasts in Chromium', () => {
       mimeType: 'text/csv',
       buffer: Buffer.from(`${csv.join('\r\n')}\r\n`),
     });
-    expect(await page.locator('[data-list-file]').textContent()).toBe('名单.csv');
+    expect(await page.locator('[data-file-name]').textContent()).toBe('名单.csv');
     expect(await page.locator('input[type=file]').isVisible()).toBe(false);
     // Read as the customer ids of its first column (the header says so), then the email column.
     await expect

@@ -24,7 +24,6 @@ export const broadcastsEn: Record<keyof typeof broadcastsZhCN, string> = {
   'broadcasts.audience_condition': 'A condition',
   'broadcasts.condition': 'Condition (as a segment’s rules)',
   'broadcasts.list_choose': 'Choose a file (CSV, TXT or Excel)',
-  'broadcasts.list_none': 'No file chosen',
   'broadcasts.list_unreadable': 'This file cannot be read; upload a CSV, TXT or Excel (.xlsx) file',
   'broadcasts.list_column': 'Column of the list',
   'broadcasts.list_column_n': 'Column {n}',

@@ -23,7 +23,6 @@ export const broadcastsZhCN = {
   'broadcasts.audience_condition': '按条件筛选',
   'broadcasts.condition': '筛选条件（同分群规则）',
   'broadcasts.list_choose': '选择文件（CSV、TXT 或 Excel）',
-  'broadcasts.list_none': '未选择文件',
   'broadcasts.list_unreadable': '无法读取该文件，请上传 CSV、TXT 或 Excel（.xlsx）文件',
   'broadcasts.list_column': '名单所在列',
   'broadcasts.list_column_n': '第 {n} 列',

@@ -67,6 +67,8 @@ export const en: Record<MessageKey, string> = {
   'common.create': 'Create',
   'common.delete': 'Delete',
   'common.actions': 'Actions',
+  'common.choose_file': 'Choose a file',
+  'common.no_file': 'No file chosen',
   'common.on': 'on',
   'common.off': 'off',
   'overview.period': 'Period',

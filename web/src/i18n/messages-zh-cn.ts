@@ -68,6 +68,8 @@ export const zhCN = {
   'common.create': '创建',
   'common.delete': '删除',
   'common.actions': '操作',
+  'common.choose_file': '选择文件',
+  'common.no_file': '未选择文件',
   'common.on': '已开启',
   'common.off': '未开启',
   'overview.period': '统计周期',

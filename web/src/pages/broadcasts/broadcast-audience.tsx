@@ -10,8 +10,9 @@ import {
   Space,
   Typography,
 } from 'antd';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useSession } from '../../api/session.tsx';
+import { FileButton } from '../../components/file-button.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { newRule, type Rule } from '../segments/segment-rule.ts';
 import { RuleEditor } from '../segments/segment-rule-editor.tsx';
@@ -78,8 +79,6 @@ function ListFile<V extends { list?: string }>({ form }: { form: FormInstance<V>
   const [header, setHeader] = useState(true);
   const [failed, setFailed] = useState(false);
   const [pick, setPick] = useState<ListPick | null>(null);
-  const [fileName, setFileName] = useState<string | null>(null);
-  const input = useRef<HTMLInputElement>(null);
   const apply = (r: ListRow[], c: number, k: EntryKind, h: boolean) => {
     const picked = pickColumn(r, c, k, h);
     setPick(picked);
@@ -110,26 +109,14 @@ function ListFile<V extends { list?: string }>({ form }: { form: FormInstance<V>
   return (
     <>
       <Form.Item label={t('broadcasts.list_file')}>
-        {/* The browser's own file button speaks the browser's language: hidden, behind ours. */}
-        <input
-          ref={input}
-          type="file"
-          style={{ display: 'none' }}
+        <FileButton
           accept=".csv,.txt,.xlsx"
-          aria-label={t('broadcasts.list_file')}
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            if (!file) return;
-            setFileName(file.name);
-            void read(file);
+          label={t('broadcasts.list_file')}
+          choose={t('broadcasts.list_choose')}
+          onFile={(file) => {
+            if (file) void read(file);
           }}
         />
-        <Space>
-          <Button onClick={() => input.current?.click()}>{t('broadcasts.list_choose')}</Button>
-          <Typography.Text type="secondary" data-list-file>
-            {fileName ?? t('broadcasts.list_none')}
-          </Typography.Text>
-        </Space>
       </Form.Item>
       {failed && <Alert type="error" showIcon role="alert" title={t('broadcasts.list_unreadable')} />}
       {rows && (

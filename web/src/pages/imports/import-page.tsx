@@ -3,6 +3,7 @@ import { Alert, Button, Card, Descriptions, Form, Progress, Select, Space, Table
 import { useId, useState } from 'react';
 import { api, downloadUrl } from '../../api/client.ts';
 import { useSession } from '../../api/session.tsx';
+import { FileButton } from '../../components/file-button.tsx';
 import { PageTitle } from '../../components/page.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages-zh-cn.ts';
@@ -82,12 +83,12 @@ export function ImportPage() {
             </Space>
           </Form.Item>
           <Form.Item label={t('import.file')} htmlFor={fileId}>
-            <input
+            <FileButton
               id={fileId}
-              type="file"
               accept=".csv,.tsv,.txt,.gz,.xlsx"
-              onChange={(e) => {
-                setFile(e.target.files?.[0] ?? null);
+              label={t('import.file')}
+              onFile={(f) => {
+                setFile(f);
                 setChoices({});
                 setJobId(null);
               }}
