@@ -8,10 +8,14 @@ import type { Task } from '../../lib/types.ts';
 import { useApi } from '../../lib/use-api.ts';
 import { SurveyAnswers } from '../surveys/survey-verbatims.tsx';
 import { TaskCreateModal } from '../tasks/task-create-modal.tsx';
+import { TaskHistory } from '../tasks/task-history.tsx';
 import { CustomerOwnerLine } from './customer-owner.tsx';
 import { ServiceRecords } from './customer-service-records.tsx';
 
-/** The profile's service tab: the customer's tasks with their state, and service records (write one). */
+/**
+ * The profile's service tab: the customer's tasks with their state (a row opens onto its history),
+ * and service records (write one).
+ */
 export function CustomerService({ id }: { id: number }) {
   const { t, value } = useI18n();
   const { me, fmt } = useSession();
@@ -37,6 +41,7 @@ export function CustomerService({ id }: { id: number }) {
             pagination={false}
             dataSource={page.items}
             scroll={{ x: 640 }}
+            expandable={{ expandedRowRender: (task) => <TaskHistory id={task.id} /> }}
             locale={{ emptyText: t('tasks.none') }}
             columns={[
               {
