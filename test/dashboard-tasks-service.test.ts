@@ -57,10 +57,14 @@ beforeAll(async () => {
           .id;
       const agent = await user('service@shop.test');
       const other = await user('agent2@shop.test');
-      // The workspace's own kind and outcome, as Settings saves them.
+      // The workspace's own kind (with its words) and outcome (without: shown as its code), as Settings saves them.
       await saveSettings(store.db, workspace.id, {
         ...workspace.settings,
-        tasks: { kinds: ['birthday_call'], outcomes: ['sent_sample'] },
+        tasks: {
+          kinds: ['birthday_call'],
+          outcomes: ['sent_sample'],
+          labels: { birthday_call: '生日关怀电话' },
+        },
       });
       ids = await customerIds(store.db, workspace.id);
       const now = Date.now();
@@ -137,7 +141,7 @@ describe('a service agent’s tasks in Chromium', () => {
       '挽回',
       '投诉处理',
       '到店邀约',
-      'birthday_call',
+      '生日关怀电话',
     ]);
     await expect.poll(() => texts(main)).toEqual([expect.stringContaining('生日关怀')]);
     await pick(main, '类型', '回访');
@@ -225,13 +229,49 @@ describe('a service agent’s tasks in Chromium', () => {
     await panel.getByText('service@shop.test 记录了一条备注：客户要求下午联系').waitFor();
     await screenshot(page, 'tasks-service-04-history');
 
+    // An admin adds a kind with its words under Settings (任务提醒); the agent's dialog offers both own kinds.
+    const admin = await openBrowser('zh-CN');
+    try {
+      const watched = await watchedPage(admin);
+      await signIn(watched.page, app.base, 'admin@shop.test');
+      await watched.page.getByRole('navigation').getByRole('link', { name: '客户' }).waitFor();
+      await watched.page.goto(`${app.base}/settings?section=tasks`);
+      await expect
+        .poll(() => watched.page.getByLabel('birthday_call 的名称').inputValue())
+        .toBe('生日关怀电话');
+      await watched.page.getByLabel('任务类型代码', { exact: true }).fill('gift_call');
+      await watched.page.keyboard.press('Enter');
+      await watched.page.getByLabel('gift_call 的名称').fill('赠品回访');
+      await watched.page.getByRole('button', { name: '保存' }).click();
+      await watched.page.getByText('设置已保存').waitFor();
+      const saved = await (await admin.request.get(`${app.base}/api/v1/workspace/settings`)).json();
+      expect(saved.tasks).toMatchObject({
+        kinds: ['birthday_call', 'gift_call'],
+        labels: { birthday_call: '生日关怀电话', gift_call: '赠品回访' },
+      });
+      expect(watched.errors).toEqual([]);
+    } finally {
+      await admin.close();
+    }
+    await page.reload();
+    await page.getByRole('tab', { name: '服务记录与任务' }).click();
     await panel.getByRole('button', { name: '新建任务' }).click();
     const dialog = page.getByRole('dialog');
-    expect(await pick(dialog, '类型', 'birthday_call')).toContain('birthday_call');
+    expect(await pick(dialog, '类型', '生日关怀电话')).toEqual([
+      '回访',
+      '专属关怀',
+      '挽回',
+      '投诉处理',
+      '到店邀约',
+      '生日关怀电话',
+      '赠品回访',
+    ]);
     await dialog.getByLabel('任务', { exact: true }).fill('生日电话');
     await dialog.getByRole('button', { name: '确定' }).click();
     await page.getByText('任务已创建').waitFor();
-    await panel.locator('tr.ant-table-row', { hasText: '生日电话' }).waitFor();
+    const row = panel.locator('tr.ant-table-row', { hasText: '生日电话' });
+    await row.waitFor();
+    expect(await row.innerText()).toContain('生日关怀电话');
     const made = ((await api(`/customers/${ids.C001}/tasks`)) as { items: { title: string; kind: string }[] })
       .items;
     expect(made.find((t) => t.title === '生日电话')?.kind).toBe('birthday_call');
@@ -240,7 +280,7 @@ describe('a service agent’s tasks in Chromium', () => {
   it('shows the same pages in English, with no Chinese from the dashboard’s own words', async () => {
     // Data stays as written (names, titles, notes); everything else must be English.
     const data =
-      /顾客\d{3}|首单回访|生日关怀|流失挽回|投诉跟进|复购回访|生日电话|到店邀约\d+|无人接听，明天再打|客户要求下午联系/g;
+      /顾客\d{3}|首单回访|生日关怀电话|生日关怀|流失挽回|投诉跟进|复购回访|生日电话|到店邀约\d+|无人接听，明天再打|客户要求下午联系/g;
     const chinese = async (scope: Locator) =>
       (await scope.innerText()).replace(data, '').match(/[\u3000-\u9fff\uff00-\uffef]+/g);
     await page.evaluate(() => window.localStorage.setItem('retain.lang', 'en'));

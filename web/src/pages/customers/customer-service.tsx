@@ -9,6 +9,7 @@ import { useApi } from '../../lib/use-api.ts';
 import { SurveyAnswers } from '../surveys/survey-verbatims.tsx';
 import { TaskCreateModal } from '../tasks/task-create-modal.tsx';
 import { TaskHistory } from '../tasks/task-history.tsx';
+import { useTaskCodes } from '../tasks/use-task-codes.ts';
 import { CustomerOwnerLine } from './customer-owner.tsx';
 import { ServiceRecords } from './customer-service-records.tsx';
 
@@ -19,6 +20,7 @@ import { ServiceRecords } from './customer-service-records.tsx';
 export function CustomerService({ id }: { id: number }) {
   const { t, value } = useI18n();
   const { me, fmt } = useSession();
+  const { kindLabel, outcomeLabel } = useTaskCodes();
   const tasks = useApi<{ items: Task[] }>(`/customers/${id}/tasks`, { limit: 100 });
   const [creating, setCreating] = useState(false);
 
@@ -53,7 +55,7 @@ export function CustomerService({ id }: { id: number }) {
                   </>
                 ),
               },
-              { title: t('tasks.kind'), dataIndex: 'kind', render: (v: string) => value('task_kind', v) },
+              { title: t('tasks.kind'), dataIndex: 'kind', render: (v: string) => kindLabel(v) },
               { title: t('tasks.task'), dataIndex: 'title' },
               {
                 title: t('tasks.status'),
@@ -63,7 +65,7 @@ export function CustomerService({ id }: { id: number }) {
               {
                 title: t('tasks.outcome'),
                 dataIndex: 'outcome',
-                render: (v: string | null) => value('task_outcome', v),
+                render: (v: string | null) => outcomeLabel(v),
               },
               {
                 title: t('tasks.assignee'),

@@ -4,6 +4,7 @@ import { Loaded } from '../../components/page.tsx';
 import { type I18n, useI18n } from '../../i18n/i18n.tsx';
 import type { TaskChange, TaskWithHistory } from '../../lib/types.ts';
 import { useApi } from '../../lib/use-api.ts';
+import { useTaskCodes } from './use-task-codes.ts';
 
 /** Who made a change, in words: the worker, a journey and a survey rule by name; members as recorded. */
 function who(actor: string, t: I18n['t']): string {
@@ -18,7 +19,11 @@ function who(actor: string, t: I18n['t']): string {
  * One change of a task as a sentence (「admin@shop.test 完成了任务，结果：已联系上」): created, done,
  * cancelled, a status change, a reassignment, an escalation, a return to the queue — no raw codes.
  */
-export function historySentence(change: TaskChange, i18n: Pick<I18n, 't' | 'value'>): string {
+export function historySentence(
+  change: TaskChange,
+  i18n: Pick<I18n, 't' | 'value'>,
+  outcomeLabel: (code: string) => string,
+): string {
   const { t, value } = i18n;
   const actor = who(change.actor, t);
   const assignee = change.assignee_email ?? (change.assignee_id === null ? null : `#${change.assignee_id}`);
@@ -35,7 +40,7 @@ export function historySentence(change: TaskChange, i18n: Pick<I18n, 't' | 'valu
       : t('task_history.to_queue', { who: actor });
   if (change.to_status === 'done')
     return change.outcome
-      ? t('task_history.done', { who: actor, outcome: value('task_outcome', change.outcome) })
+      ? t('task_history.done', { who: actor, outcome: outcomeLabel(change.outcome) })
       : t('task_history.done_plain', { who: actor });
   if (change.to_status === 'cancelled') return t('task_history.cancelled', { who: actor });
   return t('task_history.moved', {
@@ -49,6 +54,7 @@ export function historySentence(change: TaskChange, i18n: Pick<I18n, 't' | 'valu
 export function TaskHistory({ id }: { id: number }) {
   const i18n = useI18n();
   const { fmt } = useSession();
+  const { outcomeLabel } = useTaskCodes();
   const task = useApi<TaskWithHistory>(`/tasks/${id}`);
   return (
     <Loaded query={task}>
@@ -62,7 +68,7 @@ export function TaskHistory({ id }: { id: number }) {
               content: (
                 <span data-history-line>
                   <Typography.Text type="secondary">{fmt.dateTime(change.at)}</Typography.Text>{' '}
-                  {historySentence(change, i18n)}
+                  {historySentence(change, i18n, outcomeLabel)}
                 </span>
               ),
             }))}

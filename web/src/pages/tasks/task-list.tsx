@@ -8,6 +8,7 @@ import { useApi } from '../../lib/use-api.ts';
 import { Link } from '../../router.tsx';
 import { queryOf, type TaskFilters } from './task-filters.tsx';
 import { TaskHistory } from './task-history.tsx';
+import { useTaskCodes } from './use-task-codes.ts';
 
 const PAGE_SIZE = 50;
 export const isOpen = (task: Task) => task.status === 'open' || task.status === 'in_progress';
@@ -25,6 +26,7 @@ export function TaskList(props: {
 }) {
   const { t, value } = useI18n();
   const { fmt } = useSession();
+  const { kindLabel } = useTaskCodes();
   const query = queryOf(props.filters);
   const key = JSON.stringify(query);
   // The cursors of the pages seen so far under these filters (the first page has none; going back
@@ -77,7 +79,7 @@ export function TaskList(props: {
                   <Link to={`/customers/${task.customer_id}`}>{v ?? `#${task.customer_id}`}</Link>
                 ),
               },
-              { title: t('tasks.kind'), dataIndex: 'kind', render: (v: string) => value('task_kind', v) },
+              { title: t('tasks.kind'), dataIndex: 'kind', render: (v: string) => kindLabel(v) },
               { title: t('tasks.task'), dataIndex: 'title' },
               {
                 title: t('tasks.priority'),

@@ -6,6 +6,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { addDays, todayIn } from '../../lib/dates.ts';
 import type { TaskReport } from '../../lib/types.ts';
 import { useApi } from '../../lib/use-api.ts';
+import { useTaskCodes } from './use-task-codes.ts';
 
 const PERIODS = [7, 30, 90] as const;
 type Figures = Omit<TaskReport['by_kind'][number], 'kind'>;
@@ -15,8 +16,9 @@ type Figures = Omit<TaskReport['by_kind'][number], 'kind'>;
  * created, done, completion rate and the median hours from creation to done.
  */
 export function TaskReportView() {
-  const { t, value } = useI18n();
+  const { t } = useI18n();
   const { me, fmt } = useSession();
+  const { kindLabel } = useTaskCodes();
   const [days, setDays] = useState<(typeof PERIODS)[number]>(30);
   const to = todayIn(me.workspace.timezone);
   const report = useApi<TaskReport>('/tasks/report', { from: addDays(to, 1 - days), to });
@@ -58,7 +60,7 @@ export function TaskReportView() {
               dataSource={data.by_kind}
               locale={{ emptyText: t('tasks.none') }}
               columns={[
-                { title: t('tasks.kind'), dataIndex: 'kind', render: (v: string) => value('task_kind', v) },
+                { title: t('tasks.kind'), dataIndex: 'kind', render: (v: string) => kindLabel(v) },
                 ...figures<TaskReport['by_kind'][number]>(),
               ]}
             />
