@@ -44,6 +44,11 @@ export interface TaskChange {
   note: string | null;
 }
 
+/** The workspace's members' emails by user id, to name assignees in lists, reports and histories. */
+export async function memberEmails(db: Kysely<Schema>, workspaceId: number): Promise<Map<number, string>> {
+  return new Map((await listUsers(db, workspaceId)).map((u) => [u.id, u.email]));
+}
+
 /** Whether a task is overdue at `now`: still to do and past its due time. */
 export function isOverdue(task: { status: string; due_at: Date }, now: Date): boolean {
   return (OPEN_STATUSES as readonly string[]).includes(task.status) && task.due_at.getTime() < now.getTime();
@@ -62,7 +67,7 @@ async function present(
     workspaceId,
     rows.map((r) => r.customer_id),
   );
-  const emails = new Map((await listUsers(db, workspaceId)).map((u) => [u.id, u.email]));
+  const emails = await memberEmails(db, workspaceId);
   return rows.map(({ workspace_id: _w, dedupe_key: _d, ...r }) => ({
     ...r,
     customer_name: contacts.get(r.customer_id)?.name ?? null,
@@ -94,7 +99,7 @@ export async function getTask(
     .where('task_id', '=', taskId)
     .orderBy('id')
     .execute();
-  const emails = new Map((await listUsers(db, workspaceId)).map((u) => [u.id, u.email]));
+  const emails = await memberEmails(db, workspaceId);
   return {
     ...task!,
     history: history.map((h) => ({
@@ -180,7 +185,7 @@ export async function teamLoad(
     .where('status', 'in', OPEN_STATUSES)
     .groupBy('assignee_id')
     .execute();
-  const emails = new Map((await listUsers(db, workspaceId)).map((u) => [u.id, u.email]));
+  const emails = await memberEmails(db, workspaceId);
   return rows
     .map((r) => ({
       assignee_id: r.assignee_id,

@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
-import { listUsers } from '../access/user-service.ts';
 import type { Schema } from '../db/schema.ts';
 import { orderedWithin } from '../orders/index.ts';
 import { compareProportions, type ProportionComparison } from '../shared/proportions.ts';
+import { memberEmails } from './task-read.ts';
 
 /** Days after a call in which a valid order counts as its result. */
 export const CALL_LIFT_DAYS = 7;
@@ -91,7 +91,7 @@ export async function taskReport(db: Kysely<Schema>, workspaceId: number, from: 
   });
   const [kinds, assignees] = await Promise.all([figures('kind'), figures('assignee_id')]);
   const lift = await callLift(db, workspaceId, from, to);
-  const emails = new Map((await listUsers(db, workspaceId)).map((u) => [u.id, u.email]));
+  const emails = await memberEmails(db, workspaceId);
   return {
     from,
     to,
