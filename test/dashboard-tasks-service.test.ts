@@ -25,6 +25,8 @@ let ids: Record<string, number> = {};
 /** Open tasks in the queue: more than one page (50) of the list. */
 const QUEUED = 55;
 const HOUR = 3_600_000;
+/** Polls wait as long as Playwright's own waits: a loaded machine renders slowly (vitest's default is 1 s). */
+const WAIT = { timeout: 30_000 };
 
 const api = async (path: string) => (await browser.request.get(`${app.base}/api/v1${path}`)).json();
 const rows = (scope: Locator | Page) => scope.locator('.ant-table-tbody tr.ant-table-row');
@@ -38,13 +40,13 @@ const texts = async (scope: Locator | Page) =>
 async function pick(scope: Locator | Page, label: string, option: string) {
   // A closing dropdown stays visible while it fades: wait it out, or its options are read instead.
   const open = page.locator('.ant-select-dropdown:visible');
-  await expect.poll(() => open.count()).toBe(0);
+  await expect.poll(() => open.count(), WAIT).toBe(0);
   await scope.getByLabel(label, { exact: true }).click();
   const list = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
   await list.first().waitFor();
   const offered = await list.allInnerTexts();
   await list.getByText(option, { exact: true }).click();
-  await expect.poll(() => open.count()).toBe(0);
+  await expect.poll(() => open.count(), WAIT).toBe(0);
   return offered;
 }
 
@@ -127,7 +129,7 @@ describe('a service agent’s tasks in Chromium', () => {
     await signIn(page, app.base, 'service@shop.test');
     await page.getByRole('navigation').getByRole('link', { name: '任务' }).click();
     const main = page.getByRole('tabpanel', { name: '任务列表' });
-    await expect.poll(() => rows(main).count()).toBe(3);
+    await expect.poll(() => rows(main).count(), WAIT).toBe(3);
     const mine = await texts(main);
     expect(mine[0]).toMatch(/逾期 .*首单回访 .*高 待处理 service@shop\.test/);
     expect(mine.slice(1).map((t) => /流失挽回|生日关怀/.exec(t)?.[0])).toEqual(['流失挽回', '生日关怀']);
@@ -143,9 +145,9 @@ describe('a service agent’s tasks in Chromium', () => {
       '到店邀约',
       '生日关怀电话',
     ]);
-    await expect.poll(() => texts(main)).toEqual([expect.stringContaining('生日关怀')]);
+    await expect.poll(() => texts(main), WAIT).toEqual([expect.stringContaining('生日关怀')]);
     await pick(main, '类型', '回访');
-    await expect.poll(() => texts(main)).toEqual([expect.stringContaining('首单回访')]);
+    await expect.poll(() => texts(main), WAIT).toEqual([expect.stringContaining('首单回访')]);
 
     // Done with an outcome other than the default, chosen from a list with the workspace's own one.
     await rows(main).first().getByRole('button', { name: '完成' }).click();
@@ -172,7 +174,7 @@ describe('a service agent’s tasks in Chromium', () => {
     await page.getByRole('tab', { name: '团队看板' }).click();
     const board = page.getByRole('tabpanel', { name: '团队看板' });
     await expect
-      .poll(() => texts(board))
+      .poll(() => texts(board), WAIT)
       .toEqual([
         'agent2@shop.test 2 1 查看任务',
         `待分配 ${QUEUED} 0 查看任务`,
@@ -182,17 +184,17 @@ describe('a service agent’s tasks in Chromium', () => {
 
     // The queue's tasks a page of 50 at a time, by the API's cursor, in due order.
     await rows(board).nth(1).getByRole('button', { name: '查看任务' }).click();
-    await expect.poll(() => rows(main).count()).toBe(50);
+    await expect.poll(() => rows(main).count(), WAIT).toBe(50);
     expect((await texts(main))[0]).toContain('到店邀约1 ');
     await main.getByRole('button', { name: '下一页' }).click();
-    await expect.poll(() => rows(main).count()).toBe(QUEUED - 50);
+    await expect.poll(() => rows(main).count(), WAIT).toBe(QUEUED - 50);
     expect(await texts(main)).toEqual(
       Array.from({ length: QUEUED - 50 }, (_, i) => expect.stringContaining(`到店邀约${51 + i} `)),
     );
     await main.getByText('第 2 页').waitFor();
     expect(await main.getByRole('button', { name: '下一页' }).isDisabled()).toBe(true);
     await main.getByRole('button', { name: '上一页' }).click();
-    await expect.poll(() => rows(main).count()).toBe(50);
+    await expect.poll(() => rows(main).count(), WAIT).toBe(50);
 
     // The report: per kind, call-backs 2 made and 1 done; per assignee, this agent 3 and 1.
     await page.getByRole('tab', { name: '完成情况' }).click();
@@ -237,7 +239,7 @@ describe('a service agent’s tasks in Chromium', () => {
       await watched.page.getByRole('navigation').getByRole('link', { name: '客户' }).waitFor();
       await watched.page.goto(`${app.base}/settings?section=tasks`);
       await expect
-        .poll(() => watched.page.getByLabel('birthday_call 的名称').inputValue())
+        .poll(() => watched.page.getByLabel('birthday_call 的名称').inputValue(), WAIT)
         .toBe('生日关怀电话');
       await watched.page.getByLabel('任务类型代码', { exact: true }).fill('gift_call');
       await watched.page.keyboard.press('Enter');
@@ -288,11 +290,11 @@ describe('a service agent’s tasks in Chromium', () => {
     // The layout's content area is a <main> holding the page's own <main>.
     const main = page.locator('main main');
     const list = page.getByRole('tabpanel', { name: 'Task list' });
-    await expect.poll(() => rows(list).count()).toBe(2);
+    await expect.poll(() => rows(list).count(), WAIT).toBe(2);
     await list.getByText('Team tasks', { exact: true }).click();
     await list.getByText('Overdue only', { exact: true }).click();
     await expect
-      .poll(() => texts(list))
+      .poll(() => texts(list), WAIT)
       .toEqual([expect.stringMatching(/Overdue .*Complaint 投诉跟进 Normal Open agent2@shop\.test/)]);
     const headers = await list.locator('.ant-table-thead th').allInnerTexts();
     expect(headers.filter(Boolean)).toEqual([
@@ -308,7 +310,7 @@ describe('a service agent’s tasks in Chromium', () => {
     // The queue holds one more: the birthday call made above by the owner rule, with no owner set.
     await page.getByRole('tab', { name: 'Team board' }).click();
     await expect
-      .poll(() => texts(page.getByRole('tabpanel', { name: 'Team board' })))
+      .poll(() => texts(page.getByRole('tabpanel', { name: 'Team board' })), WAIT)
       .toContain(`Queue ${QUEUED + 1} 0 Show tasks`);
     expect(await chinese(main)).toBeNull();
     await page.getByRole('tab', { name: 'Completion' }).click();
