@@ -86,7 +86,7 @@ describe('task actions in Chromium', () => {
     expect((await tasksTitled('邀请到店试穿'))[0]!.assignee_id).toBe(operator.id);
 
     // Bulk: two tasks of the open list, selected by their boxes, back to the queue.
-    await page.locator('.ant-segmented-item', { hasText: '全部未完成' }).click();
+    await page.locator('.ant-segmented-item', { hasText: '团队任务' }).click();
     await row.waitFor();
     await page.getByRole('button', { name: '新建任务' }).click();
     await dialog.getByLabel('选择客户').fill(customer!.name);

@@ -13,5 +13,5 @@ export {
   type TaskPriority,
   type TaskStatus,
 } from './task-model.ts';
-export { getTask, listTasks, type TaskChange, type TaskView } from './task-read.ts';
+export { getTask, listTasks, type TaskChange, type TaskView, teamLoad } from './task-read.ts';
 export { updateTask } from './task-update.ts';

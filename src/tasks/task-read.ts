@@ -37,9 +37,16 @@ export interface TaskChange {
   to_status: string;
   outcome: string | null;
   assignee_id: number | null;
+  /** The assignee's email after the change (null: the queue, or a member since removed). */
+  assignee_email: string | null;
   /** Besides a status change: `escalated_assignee`, `escalated_admins`, `requeued`. */
   event: string | null;
   note: string | null;
+}
+
+/** The workspace's members' emails by user id, to name assignees in lists, reports and histories. */
+export async function memberEmails(db: Kysely<Schema>, workspaceId: number): Promise<Map<number, string>> {
+  return new Map((await listUsers(db, workspaceId)).map((u) => [u.id, u.email]));
 }
 
 /** Whether a task is overdue at `now`: still to do and past its due time. */
@@ -60,7 +67,7 @@ async function present(
     workspaceId,
     rows.map((r) => r.customer_id),
   );
-  const emails = new Map((await listUsers(db, workspaceId)).map((u) => [u.id, u.email]));
+  const emails = await memberEmails(db, workspaceId);
   return rows.map(({ workspace_id: _w, dedupe_key: _d, ...r }) => ({
     ...r,
     customer_name: contacts.get(r.customer_id)?.name ?? null,
@@ -92,7 +99,14 @@ export async function getTask(
     .where('task_id', '=', taskId)
     .orderBy('id')
     .execute();
-  return { ...task!, history };
+  const emails = await memberEmails(db, workspaceId);
+  return {
+    ...task!,
+    history: history.map((h) => ({
+      ...h,
+      assignee_email: h.assignee_id === null ? null : (emails.get(h.assignee_id) ?? null),
+    })),
+  };
 }
 
 /** Filters of the task list; `assignee` null is the queue (nobody assigned). */
@@ -141,4 +155,48 @@ export async function listTasks(
     items: await present(db, workspaceId, page, now),
     next: more && last ? { dueAt: last.due_at, id: last.id } : null,
   };
+}
+
+/** One assignee's load: open (or in progress) tasks and how many of them are past due. */
+export interface AssigneeLoad {
+  assignee_id: number | null;
+  assignee_email: string | null;
+  open: number;
+  overdue: number;
+}
+
+/**
+ * The team board: per assignee with open work (null: the queue), the open and overdue counts, most
+ * overdue first, so a supervisor sees at once who is behind.
+ */
+export async function teamLoad(
+  db: Kysely<Schema>,
+  workspaceId: number,
+  now = new Date(),
+): Promise<AssigneeLoad[]> {
+  const rows = await db
+    .selectFrom('tasks')
+    .select((eb) => [
+      'assignee_id',
+      eb.fn.countAll<string>().as('open'),
+      eb.fn.count<string>(eb.case().when('due_at', '<', now).then(1).end()).as('overdue'),
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .where('status', 'in', OPEN_STATUSES)
+    .groupBy('assignee_id')
+    .execute();
+  const emails = await memberEmails(db, workspaceId);
+  return rows
+    .map((r) => ({
+      assignee_id: r.assignee_id,
+      assignee_email: r.assignee_id === null ? null : (emails.get(r.assignee_id) ?? null),
+      open: Number(r.open),
+      overdue: Number(r.overdue),
+    }))
+    .sort(
+      (a, b) =>
+        b.overdue - a.overdue ||
+        b.open - a.open ||
+        (a.assignee_email ?? '\uffff').localeCompare(b.assignee_email ?? '\uffff'),
+    );
 }

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { orderedWithin } from '../orders/index.ts';
 import { compareProportions, type ProportionComparison } from '../shared/proportions.ts';
+import { memberEmails } from './task-read.ts';
 
 /** Days after a call in which a valid order counts as its result. */
 export const CALL_LIFT_DAYS = 7;
@@ -66,7 +67,7 @@ export interface TaskFigures {
 
 /**
  * Tasks created in [from, to): how many, how many are done, the completion rate and the median
- * hours to done, per kind and per assignee (null: the queue); and the lift of reached calls closed
+ * hours to done, per kind and per assignee (with the email; null: the queue); and the lift of reached calls closed
  * in the period ({@link callLift}).
  */
 export async function taskReport(db: Kysely<Schema>, workspaceId: number, from: Date, to: Date) {
@@ -90,12 +91,14 @@ export async function taskReport(db: Kysely<Schema>, workspaceId: number, from: 
   });
   const [kinds, assignees] = await Promise.all([figures('kind'), figures('assignee_id')]);
   const lift = await callLift(db, workspaceId, from, to);
+  const emails = await memberEmails(db, workspaceId);
   return {
     from,
     to,
     by_kind: kinds.rows.map((r) => ({ kind: String(r.key), ...shape(r) })),
     by_assignee: assignees.rows.map((r) => ({
       assignee_id: r.key === null ? null : Number(r.key),
+      assignee_email: r.key === null ? null : (emails.get(Number(r.key)) ?? null),
       ...shape(r),
     })),
     call_lift: lift,

@@ -3,7 +3,7 @@ import { DEFAULT_LIFECYCLE, type LifecycleThresholds } from '../segments/lifecyc
 import type { RfmSplit } from '../segments/rfm-score.ts';
 import { CHANNELS } from '../shared/channel-codes.ts';
 import { InvalidInputError, parseInput } from '../shared/errors.ts';
-import { setOwn } from '../shared/safe-input.ts';
+import { hasLoneSurrogate, hasNul, setOwn } from '../shared/safe-input.ts';
 
 /** The default tiers: 银卡 from ¥1,000, 金卡 from ¥5,000, 钻石卡 from ¥20,000 of net spend in 12 months. */
 export const DEFAULT_TIERS = [
@@ -137,6 +137,18 @@ export const SettingsSchema = z.object({
       kinds: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a code such as birthday_call')).default([]),
       /** The workspace's own outcome codes for a done task, beside the built-in ones. */
       outcomes: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a code such as sent_sample')).default([]),
+      /** Words for those own codes (code → 生日关怀电话), shown in place of the code on the dashboard. */
+      labels: z
+        .record(
+          z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a code such as birthday_call'),
+          z
+            .string()
+            .trim()
+            .min(1)
+            .max(40)
+            .refine((s) => !hasNul(s) && !hasLoneSurrogate(s), 'must be text without NUL or half characters'),
+        )
+        .default({}),
       /** Overdue open tasks: a message to the assignee, then to the admins after a further delay. */
       escalation: z
         .object({

@@ -31,6 +31,31 @@ describe('setSetting', () => {
     expect(Object.prototype).not.toHaveProperty('polluted');
   });
 
+  it('keeps words for the workspace’s own task codes, and refuses bad codes and bad words', () => {
+    const raw = setSetting({}, 'tasks.labels', { birthday_call: ' 生日关怀电话 ', sent_sample: '已寄样品' });
+    expect(readSettings(raw).tasks.labels).toEqual({
+      birthday_call: '生日关怀电话',
+      sent_sample: '已寄样品',
+    });
+    expect(readSettings({}).tasks.labels).toEqual({});
+    const hostile = JSON.parse('{"__proto__": "x"}') as Record<string, string>;
+    // A __proto__ key is dropped by the schema (as in every record of the settings): no word, no prototype.
+    expect(readSettings(setSetting({}, 'tasks.labels', hostile)).tasks.labels).toEqual({});
+    for (const labels of [
+      { 'Bad Code': 'x' },
+      { birthday_call: '' },
+      { birthday_call: '   ' },
+      { birthday_call: 'a\u0000b' },
+      { birthday_call: '\ud800' },
+      { birthday_call: '长'.repeat(41) },
+      { birthday_call: 7 },
+      ['birthday_call'],
+      'birthday_call',
+    ])
+      expect(() => setSetting({}, 'tasks.labels', labels), JSON.stringify(labels)).toThrow(/tasks\.labels/);
+    expect(Object.prototype).not.toHaveProperty('x');
+  });
+
   it('names the keys a section has when a key is unknown', () => {
     expect(() => setSetting({}, 'points.enabld', true)).toThrow(
       /unknown setting "points.enabld": "points" has enabled, per_unit/,

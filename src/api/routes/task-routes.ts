@@ -14,10 +14,17 @@ import {
   TASK_STATUSES,
   TaskCode,
   type TaskStatus,
+  teamLoad,
   updateTask,
 } from '../../tasks/index.ts';
 import { reassignMany } from '../../tasks/task-assign-bulk.ts';
-import { ReassignBody, ReassignResult } from '../../tasks/task-contract.ts';
+import {
+  ReassignBody,
+  ReassignResult,
+  TaskPageSchema as TaskPage,
+  TaskReportSchema,
+  TaskTeamSchema,
+} from '../../tasks/task-contract.ts';
 import { taskReport } from '../../tasks/task-report.ts';
 import { callerOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
@@ -30,13 +37,11 @@ import {
   presentTask,
   SafeText,
   TaskParams,
-  TaskSchema,
   TaskWithHistory,
 } from './task-schemas.ts';
 
 const KindText = TaskCode;
 const STATUS_LIST = new RegExp(`^(${TASK_STATUSES.join('|')})(,(${TASK_STATUSES.join('|')}))*$`);
-const TaskPage = z.object({ items: z.array(TaskSchema), next_cursor: z.string().nullable() });
 
 /** `?assignee=me|queue|ID` and the other list filters; shared with the customer's task list. */
 export const TaskQuery = z
@@ -196,44 +201,7 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store
           .object({ from: DateText, to: DateText.describe('inclusive; local dates of the workspace') })
           .strict(),
         response: {
-          200: z.object({
-            from: z.string(),
-            to: z.string(),
-            by_kind: z.array(
-              z.object({
-                kind: z.string(),
-                created: z.number(),
-                done: z.number(),
-                completion_rate: z.number(),
-                median_hours_to_done: z.number().nullable(),
-              }),
-            ),
-            by_assignee: z.array(
-              z.object({
-                assignee_id: z.number().nullable(),
-                created: z.number(),
-                done: z.number(),
-                completion_rate: z.number(),
-                median_hours_to_done: z.number().nullable(),
-              }),
-            ),
-            call_lift: z
-              .object({
-                days: z.number(),
-                reached: z.object({ calls: z.number(), ordered: z.number() }),
-                not_reached: z.object({ calls: z.number(), ordered: z.number() }),
-                difference: z
-                  .number()
-                  .nullable()
-                  .describe('order rate after reached calls minus after not reached'),
-                ci95: z.tuple([z.number(), z.number()]).nullable(),
-                p_value: z.number().nullable(),
-                significant: z.boolean(),
-              })
-              .describe(
-                'calls done in the period: orders within 7 days after a reached call against not reached',
-              ),
-          }),
+          200: TaskReportSchema,
           ...ERRORS,
         },
       },
@@ -250,6 +218,19 @@ export const taskRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { store
       const report = await taskReport(db, workspace.id, start, end);
       return { ...report, from: start.toISOString(), to: end.toISOString() };
     },
+  );
+
+  app.get(
+    '/tasks/team',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags: ['tasks'],
+        summary: 'The team board: each assignee’s open and overdue tasks (the queue as a null assignee)',
+        response: { 200: TaskTeamSchema, ...ERRORS },
+      },
+    },
+    async (request) => ({ items: await teamLoad(db, callerOf(request).workspace.id) }),
   );
 
   app.get(

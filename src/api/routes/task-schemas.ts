@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { textProblem } from '../../importing/index.ts';
 import { isCalendarDate } from '../../shared/calendar-date.ts';
 import type { TaskChange, TaskView } from '../../tasks/index.ts';
-import { TaskSchema } from '../../tasks/task-contract.ts';
+import type { TaskSchema } from '../../tasks/task-contract.ts';
 import type { Masker } from '../present.ts';
 import { IdNumber, iso } from '../schemas.ts';
 
@@ -37,21 +37,7 @@ export { AssignSchema } from '../../tasks/index.ts';
 
 export const TaskParams = z.object({ taskId: IdNumber() });
 
-const Change = z.object({
-  at: z.string(),
-  actor: z.string(),
-  from_status: z.string().nullable(),
-  to_status: z.string(),
-  outcome: z.string().nullable(),
-  assignee_id: z.number().nullable(),
-  event: z
-    .string()
-    .nullable()
-    .describe('escalated_assignee, escalated_admins, requeued; null: a status change'),
-  note: z.string().nullable(),
-});
-
-export const TaskWithHistory = TaskSchema.extend({ history: z.array(Change) });
+export { TaskWithHistorySchema as TaskWithHistory } from '../../tasks/task-contract.ts';
 
 /** A task as JSON, masked by the caller's masker. */
 export function presentTask(task: TaskView, mask: Masker): z.infer<typeof TaskSchema> {

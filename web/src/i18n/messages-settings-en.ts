@@ -278,4 +278,6 @@ export const settingsEn: Record<keyof typeof settingsZhCN, string> = {
   'audit_group.import': 'Imports',
   'audit_group.auth': 'Sign-in',
   'audit_group.other': 'Other',
+  'tasks_settings.labels_hint': 'The words shown for each own code (blank: the code itself)',
+  'tasks_settings.label_of': 'Words for {code}',
 };

@@ -274,4 +274,6 @@ export const settingsZhCN = {
   'audit_group.import': '导入',
   'audit_group.auth': '登录',
   'audit_group.other': '其他',
+  'tasks_settings.labels_hint': '每个自定义代码显示的名称（留空则显示代码）',
+  'tasks_settings.label_of': '{code} 的名称',
 } as const;

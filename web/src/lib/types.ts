@@ -5,7 +5,14 @@ import type {
   SurveyResponsePage,
   SurveySchema,
 } from '../../../src/surveys/survey-contract.ts';
-import type { NoteSchema, TaskSchema } from '../../../src/tasks/task-contract.ts';
+import type {
+  NoteSchema,
+  TaskPageSchema,
+  TaskReportSchema,
+  TaskSchema,
+  TaskTeamSchema,
+  TaskWithHistorySchema,
+} from '../../../src/tasks/task-contract.ts';
 
 // Shapes of the API answers the pages read (see /api/openapi.json).
 
@@ -65,6 +72,16 @@ export { CHANNELS } from '../../../src/messaging/messaging-contract.ts';
 
 /** A task of `GET /tasks` (customer name and phone masked for roles without personal data). */
 export type Task = z.output<typeof TaskSchema>;
+/** A page of `GET /tasks`, with the next page's cursor. */
+export type TaskPage = z.output<typeof TaskPageSchema>;
+/** `GET /tasks/{id}`: a task and its history. */
+export type TaskWithHistory = z.output<typeof TaskWithHistorySchema>;
+/** One change in a task's history. */
+export type TaskChange = TaskWithHistory['history'][number];
+/** `GET /tasks/report`: completion per kind and assignee. */
+export type TaskReport = z.output<typeof TaskReportSchema>;
+/** `GET /tasks/team`: each assignee's open and overdue tasks. */
+export type TaskTeam = z.output<typeof TaskTeamSchema>;
 
 /** A service record of `GET /customers/{id}/notes`. */
 export type CustomerNote = z.output<typeof NoteSchema>;

@@ -8,13 +8,19 @@ import type { Task } from '../../lib/types.ts';
 import { useApi } from '../../lib/use-api.ts';
 import { SurveyAnswers } from '../surveys/survey-verbatims.tsx';
 import { TaskCreateModal } from '../tasks/task-create-modal.tsx';
+import { TaskHistory } from '../tasks/task-history.tsx';
+import { useTaskCodes } from '../tasks/use-task-codes.ts';
 import { CustomerOwnerLine } from './customer-owner.tsx';
 import { ServiceRecords } from './customer-service-records.tsx';
 
-/** The profile's service tab: the customer's tasks with their state, and service records (write one). */
+/**
+ * The profile's service tab: the customer's tasks with their state (a row opens onto its history),
+ * and service records (write one).
+ */
 export function CustomerService({ id }: { id: number }) {
   const { t, value } = useI18n();
   const { me, fmt } = useSession();
+  const { kindLabel, outcomeLabel } = useTaskCodes();
   const tasks = useApi<{ items: Task[] }>(`/customers/${id}/tasks`, { limit: 100 });
   const [creating, setCreating] = useState(false);
 
@@ -37,6 +43,7 @@ export function CustomerService({ id }: { id: number }) {
             pagination={false}
             dataSource={page.items}
             scroll={{ x: 640 }}
+            expandable={{ expandedRowRender: (task) => <TaskHistory id={task.id} /> }}
             locale={{ emptyText: t('tasks.none') }}
             columns={[
               {
@@ -48,7 +55,7 @@ export function CustomerService({ id }: { id: number }) {
                   </>
                 ),
               },
-              { title: t('tasks.kind'), dataIndex: 'kind', render: (v: string) => value('task_kind', v) },
+              { title: t('tasks.kind'), dataIndex: 'kind', render: (v: string) => kindLabel(v) },
               { title: t('tasks.task'), dataIndex: 'title' },
               {
                 title: t('tasks.status'),
@@ -58,7 +65,7 @@ export function CustomerService({ id }: { id: number }) {
               {
                 title: t('tasks.outcome'),
                 dataIndex: 'outcome',
-                render: (v: string | null) => value('task_outcome', v),
+                render: (v: string | null) => outcomeLabel(v),
               },
               {
                 title: t('tasks.assignee'),

@@ -1,4 +1,4 @@
-import { Form, InputNumber, Select, Space, Switch, Typography } from 'antd';
+import { Form, Input, InputNumber, Select, Space, Switch, Typography } from 'antd';
 import { STAFF_CHANNELS } from '../../../../src/workspaces/workspace-settings.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { WorkspaceSettings } from '../../lib/types.ts';
@@ -6,11 +6,22 @@ import { SettingsSection } from './settings-section.tsx';
 
 type Values = Pick<WorkspaceSettings, 'tasks'>;
 
+/** The workspace's own codes, kinds then outcomes, each once. */
+const ownCodes = (kinds: string[] | undefined, outcomes: string[] | undefined) => [
+  ...new Set([...(kinds ?? []), ...(outcomes ?? [])]),
+];
+
 const toBody = ({ tasks }: Values) => ({
   'tasks.escalation': tasks.escalation,
   'tasks.digest': tasks.digest,
   'tasks.kinds': tasks.kinds,
   'tasks.outcomes': tasks.outcomes,
+  // Words only for codes still listed, and only those given: a blank one shows the code.
+  'tasks.labels': Object.fromEntries(
+    ownCodes(tasks.kinds, tasks.outcomes)
+      .map((code) => [code, tasks.labels?.[code]?.trim() ?? ''])
+      .filter(([, label]) => label !== ''),
+  ),
 });
 
 /** 任务提醒: overdue tasks escalated to the assignee then the admins, and the daily list. */
@@ -70,6 +81,25 @@ export function TasksCard() {
           </Form.Item>
           <Form.Item name={['tasks', 'outcomes']} label={t('tasks_settings.outcomes')}>
             <Select mode="tags" aria-label={t('tasks_settings.outcomes')} open={false} />
+          </Form.Item>
+          <Form.Item noStyle shouldUpdate>
+            {({ getFieldValue }) => {
+              const codes = ownCodes(getFieldValue(['tasks', 'kinds']), getFieldValue(['tasks', 'outcomes']));
+              return codes.length === 0 ? null : (
+                <>
+                  <Typography.Paragraph type="secondary">
+                    {t('tasks_settings.labels_hint')}
+                  </Typography.Paragraph>
+                  <Space wrap align="start">
+                    {codes.map((code) => (
+                      <Form.Item key={code} name={['tasks', 'labels', code]} label={code}>
+                        <Input aria-label={t('tasks_settings.label_of', { code })} maxLength={40} />
+                      </Form.Item>
+                    ))}
+                  </Space>
+                </>
+              );
+            }}
           </Form.Item>
         </>
       )}

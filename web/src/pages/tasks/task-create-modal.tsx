@@ -2,11 +2,12 @@ import { useQueryClient } from '@tanstack/react-query';
 import { App, Flex, Input, Modal, Select, Space } from 'antd';
 import { useState } from 'react';
 import { ROLES } from '../../../../src/access/roles.ts';
-import { TASK_KINDS, TASK_PRIORITIES } from '../../../../src/tasks/task-codes.ts';
+import { TASK_PRIORITIES } from '../../../../src/tasks/task-codes.ts';
 import { api, get } from '../../api/client.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { CustomerRow } from '../../lib/types.ts';
 import { useTaskTargets } from './task-targets.ts';
+import { useTaskCodes } from './use-task-codes.ts';
 
 const RULES = ['owner', 'store', 'round_robin'] as const;
 
@@ -20,13 +21,14 @@ function assignOf(choice: string, role: string, userOf: (v: string) => number | 
 
 /**
  * Creates a task by hand: for a fixed customer (the profile) or one searched for (the tasks page);
- * kind, title, hours until due, priority, and who gets it (a rule or a person).
+ * kind (built-in or the workspace's own), title, hours until due, priority, and who gets it (a rule or a person).
  */
 export function TaskCreateModal(props: { open: boolean; customerId?: number; onClose: () => void }) {
   const { t, value } = useI18n();
   const { message } = App.useApp();
   const client = useQueryClient();
   const { targets, userOf } = useTaskTargets();
+  const { kinds } = useTaskCodes();
   const [customer, setCustomer] = useState<number | undefined>(undefined);
   const [found, setFound] = useState<CustomerRow[]>([]);
   const [kind, setKind] = useState<string>('callback');
@@ -58,6 +60,7 @@ export function TaskCreateModal(props: { open: boolean; customerId?: number; onC
       setTitle('');
       props.onClose();
       await client.invalidateQueries({ queryKey: ['/tasks'] });
+      await client.invalidateQueries({ queryKey: ['/tasks/team'] });
       if (customerId !== undefined)
         await client.invalidateQueries({ queryKey: [`/customers/${customerId}/tasks`] });
     } catch (error) {
@@ -96,7 +99,7 @@ export function TaskCreateModal(props: { open: boolean; customerId?: number; onC
           aria-label={t('tasks.kind')}
           value={kind}
           onChange={setKind}
-          options={TASK_KINDS.map((k) => ({ value: k, label: value('task_kind', k) }))}
+          options={kinds}
           style={{ width: '100%' }}
         />
         <Input

@@ -27,6 +27,7 @@ export function TaskReassignModal(props: { taskIds: number[]; onClose: (done: bo
       setTarget(undefined);
       props.onClose(true);
       await client.invalidateQueries({ queryKey: ['/tasks'] });
+      await client.invalidateQueries({ queryKey: ['/tasks/team'] });
     } catch (error) {
       message.error((error as Error).message);
     }
