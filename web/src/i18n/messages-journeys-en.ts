@@ -75,6 +75,7 @@ export const journeysEn: Record<keyof typeof journeysZhCN, string> = {
   'lift.treated': 'Treated',
   'lift.held_out': 'Held out',
   'lift.group_figures': '{converted} of {customers} converted ({rate})',
+  'lift.call_figures': '{converted} of {customers} calls followed by an order ({rate})',
   'lift.difference': 'Lift in conversion',
   'lift.ci95': '95% confidence interval',
   'lift.p_value': 'p-value',

@@ -75,6 +75,7 @@ export const journeysZhCN = {
   'lift.treated': '干预组',
   'lift.held_out': '对照组',
   'lift.group_figures': '{customers} 人中 {converted} 人转化（{rate}）',
+  'lift.call_figures': '{customers} 通中 {converted} 通之后客户下单（{rate}）',
   'lift.difference': '转化率提升',
   'lift.ci95': '95% 置信区间',
   'lift.p_value': 'p 值',

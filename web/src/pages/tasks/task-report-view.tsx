@@ -1,6 +1,7 @@
 import { Segmented, Space, Table, type TableColumnsType, Typography } from 'antd';
 import { useState } from 'react';
 import { useSession } from '../../api/session.tsx';
+import { LiftCard } from '../../components/lift-card.tsx';
 import { Loaded } from '../../components/page.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { addDays, todayIn } from '../../lib/dates.ts';
@@ -84,9 +85,36 @@ export function TaskReportView() {
                 ...figures<TaskReport['by_assignee'][number]>(),
               ]}
             />
+            <div style={{ marginTop: 16 }} data-call-lift>
+              <CallLift lift={data.call_lift} />
+            </div>
           </>
         )}
       </Loaded>
     </>
+  );
+}
+
+/** Orders within N days after a reached call against after a call that did not reach the customer. */
+function CallLift({ lift }: { lift: TaskReport['call_lift'] }) {
+  const { t } = useI18n();
+  const group = (name: string, g: { calls: number; ordered: number }) => ({
+    group: name,
+    customers: g.calls,
+    converted: g.ordered,
+    conversion_rate: g.calls === 0 ? null : g.ordered / g.calls,
+  });
+  return (
+    <LiftCard
+      title={t('tasks.report.call_lift', { days: lift.days })}
+      labels={{
+        treated: t('tasks.report.reached'),
+        control: t('tasks.report.not_reached'),
+        figures: 'lift.call_figures',
+      }}
+      treated={group('reached', lift.reached)}
+      control={group('not_reached', lift.not_reached)}
+      comparison={lift}
+    />
   );
 }
