@@ -69,16 +69,34 @@ export async function startDashboard(options: DashboardOptions = {}) {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const args = [bin, 'serve', '--port', String(port)];
-  if (options.workerInterval) args.push('--worker-interval', String(options.workerInterval));
-  const server: ChildProcess = spawn(process.execPath, args, {
-    env: {
-      ...process.env,
-      RETAIN_DATA_DIR: dataDir,
-      DATABASE_URL: '',
-      RETAIN_LOG: 'off',
-      ...options.env?.(base),
+  let running = await serve(dataDir, port, options.workerInterval, options.env?.(base) ?? {});
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return {
+    base,
+    dir,
+    today,
+    timezone: workspace.timezone,
+    fixture,
+    /** Asks the server to stop; resolves once it has exited (its port and data directory free). */
+    stop: () => running.stop(),
+    /**
+     * Stops the server and starts it again on the same store and port with `env` added to the
+     * first start's (e.g. `RETAIN_NOW` for a later simulated time); resolves once it answers.
+     */
+    restart: async (env: Record<string, string>) => {
+      await running.stop();
+      running = await serve(dataDir, port, options.workerInterval, { ...options.env?.(base), ...env });
     },
+  };
+}
+
+/** `retain serve` on a data directory in a child process, once it answers `/healthz`. */
+async function serve(dataDir: string, port: number, workerInterval: number | undefined, env: object) {
+  const base = `http://127.0.0.1:${port}`;
+  const args = [bin, 'serve', '--port', String(port)];
+  if (workerInterval) args.push('--worker-interval', String(workerInterval));
+  const server: ChildProcess = spawn(process.execPath, args, {
+    env: { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '', RETAIN_LOG: 'off', ...env },
     stdio: 'ignore',
   });
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
@@ -88,17 +106,10 @@ export async function startDashboard(options: DashboardOptions = {}) {
     try {
       if ((await fetch(`${base}/healthz`)).ok) break;
     } catch {}
-    if (Date.now() > deadline) throw new Error('retain serve did not start');
+    if (server.exitCode !== null || Date.now() > deadline) throw new Error('retain serve did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
-  mkdirSync(ARTIFACTS, { recursive: true });
   return {
-    base,
-    dir,
-    today,
-    timezone: workspace.timezone,
-    fixture,
-    /** Asks the server to stop; resolves once it has exited (its port and data directory free). */
     stop: () => {
       server.kill('SIGTERM');
       return exited;

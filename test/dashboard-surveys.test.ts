@@ -16,12 +16,15 @@ import {
   startDashboard,
   watchedPage,
 } from './dashboard-harness.ts';
+import { onPhone } from './dashboard-survey-phone.ts';
 import { customerIds, useLocalChannels } from './fixtures.ts';
 import { startSmtpSink } from './local-servers.ts';
 
 // Surveys in real Chromium against the real server and its worker: an operator builds an NPS survey
 // with a detractor rule; a journey mails its link to a local SMTP server; the customer answers 3 on
 // a phone-width page; the owner finds the complaint task; the results show NPS −100 and the words.
+// Then the server restarts at a later simulated time (RETAIN_NOW): the overdue task's escalation
+// mails the owner, and the links answered, tampered with or past their expiry are refused.
 let app: Awaited<ReturnType<typeof startDashboard>>;
 let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let admin: APIRequestContext;
@@ -34,9 +37,12 @@ let link = '';
 const SURVEY = '购后NPS';
 const REASON = '物流太慢，包装破损';
 const CUSTOMER_MAIL = 'c001@example.com';
+const OTHER_MAIL = 'c002@example.com';
+const OWNER_MAIL = 'service@shop.test';
+const DAY = 86_400_000;
 
 const adminGet = async (path: string) => (await admin.get(`/api/v1${path}`)).json();
-async function adminWrite(method: 'put' | 'post', path: string, data: unknown) {
+async function adminWrite(method: 'put' | 'post' | 'patch', path: string, data: unknown) {
   const reply = await admin[method](`/api/v1${path}`, { data, headers: { 'x-csrf-token': adminCsrf } });
   expect(reply.ok(), await reply.text()).toBe(true);
   return reply.json();
@@ -49,6 +55,12 @@ function allowRefusals(list: string[], n: number) {
   list.splice(0, list.length, ...list.filter((e) => !refused.includes(e)));
 }
 
+/** The survey mail sent to `to` so far, and the personal link in the first. */
+function mailTo(to: string) {
+  const mail = smtp.mail.filter((m) => m.to.includes(to));
+  return { mail, link: /(http:\/\/\S+\/s\/[A-Za-z0-9._~-]+)/.exec(mail[0]?.text ?? '')?.[1] ?? '' };
+}
+
 beforeAll(async () => {
   smtp = await startSmtpSink();
   app = await startDashboard({
@@ -56,10 +68,13 @@ beforeAll(async () => {
     setup: async (store, workspace) => {
       await useLocalChannels(store.db, workspace.id, { smtpPort: smtp.port });
       const file = join(mkdtempSync(join(tmpdir(), 'retain-surveys-')), 'emails.csv');
-      writeFileSync(file, `customer_id,name,email\nC001,顾客001,${CUSTOMER_MAIL}\n`);
+      writeFileSync(
+        file,
+        `customer_id,name,email\nC001,顾客001,${CUSTOMER_MAIL}\nC002,顾客002,${OTHER_MAIL}\n`,
+      );
       await importFile(store, { kind: 'customers', file, workspace });
       const agent = await createUser(store.db, workspace.id, cliActor(), {
-        email: 'service@shop.test',
+        email: OWNER_MAIL,
         password: PASSWORD,
         role: 'service',
       });
@@ -181,16 +196,11 @@ describe('surveys in Chromium', () => {
       items: [{ customer_id: 'C001', type: 'order_delivered', occurred_at: new Date().toISOString() }],
     });
     // The server's worker (every 5 s) enters the customer and sends the survey's mail.
-    await expect
-      .poll(() => smtp.mail.filter((m) => m.to.includes(CUSTOMER_MAIL)).length, {
-        timeout: 60_000,
-        interval: 1000,
-      })
-      .toBe(1);
-    const mail = smtp.mail.find((m) => m.to.includes(CUSTOMER_MAIL))!;
-    expect(mail.subject).toBe('顾客001，请为本次购物打分');
-    link = /(http:\/\/\S+\/s\/[A-Za-z0-9._~-]+)/.exec(mail.text)?.[1] ?? '';
-    expect(link.startsWith(`${app.base}/s/`), mail.text).toBe(true);
+    await expect.poll(() => mailTo(CUSTOMER_MAIL).mail.length, { timeout: 60_000, interval: 1000 }).toBe(1);
+    const { mail, link: sent } = mailTo(CUSTOMER_MAIL);
+    expect(mail[0]!.subject).toBe('顾客001，请为本次购物打分');
+    link = sent;
+    expect(link.startsWith(`${app.base}/s/`), mail[0]!.text).toBe(true);
   });
 
   it('takes one answer at phone width: 3 with a reason, thanks, then 已提交', async () => {
@@ -270,6 +280,85 @@ describe('surveys in Chromium', () => {
     expect(words).toBeNull();
     await screenshot(agent, 'surveys-08-results');
     expect(watched.errors.join('\n')).toBe('');
+  });
+
+  it('mails the overdue complaint task to its owner and refuses a second answer and a tampered link (simulated time)', async () => {
+    const [survey] = (
+      (await adminGet('/surveys')) as { items: { id: number; responses: number; definition: object }[] }
+    ).items;
+    expect(survey!.responses).toBe(1);
+    // The operator shortens the survey's links to one day; a second customer is mailed one and
+    // leaves it unanswered: it expires before the task is overdue (below).
+    await adminWrite('patch', `/surveys/${survey!.id}`, {
+      definition: { ...survey!.definition, expires_days: 1 },
+    });
+    await adminWrite('post', '/events', {
+      items: [{ customer_id: 'C002', type: 'order_delivered', occurred_at: new Date().toISOString() }],
+    });
+    await expect.poll(() => mailTo(OTHER_MAIL).mail.length, { timeout: 60_000, interval: 1000 }).toBe(1);
+    const sentBy = Date.now();
+    const other = mailTo(OTHER_MAIL).link;
+    // Its expiry (unix seconds, the token's fourth field) is a day after the send, and it opens now.
+    expect(Number(other.split('/s/')[1]!.split('.')[3])).toBeLessThanOrEqual(
+      Math.ceil(sentBy / 1000) + 86_400,
+    );
+    expect((await fetch(other)).status).toBe(200);
+    await adminWrite('patch', '/workspace/settings', {
+      'tasks.escalation.enabled': true,
+      'tasks.escalation.assignee_after_minutes': 30,
+    });
+    const tasks = (await adminGet('/tasks?kind=complaint')).items as { id: number; due_at: string }[];
+    expect(tasks).toHaveLength(1);
+    const due = Date.parse(tasks[0]!.due_at);
+    // Due a day after the answer: nothing is overdue yet in real time.
+    expect(due).toBeGreaterThan(Date.now() + DAY - 3_600_000);
+    expect(mailTo(OWNER_MAIL).mail).toHaveLength(0);
+    expect(due + 31 * 60_000).toBeGreaterThan(sentBy + DAY);
+
+    // 31 minutes past due (the escalation waits 30): the restarted server's worker mails the owner.
+    await app.restart({ RETAIN_NOW: new Date(due + 31 * 60_000).toISOString() });
+    await expect.poll(() => mailTo(OWNER_MAIL).mail.length, { timeout: 60_000, interval: 1000 }).toBe(1);
+    // The admins are told only 24 hours after the owner: the one overdue mail is the owner's.
+    const overdue = smtp.mail.filter((m) => m.subject.startsWith('【任务逾期'));
+    expect(overdue.map((m) => m.to)).toEqual([[OWNER_MAIL]]);
+    const escalation = overdue[0]!;
+    expect(escalation.subject).toBe('【任务逾期】差评回访：顾客001（3 分）');
+    for (const words of ['您的任务已逾期 0 小时', '【已逾期】', '投诉处理', '顾客001', `(#${tasks[0]!.id})`])
+      expect(escalation.text).toContain(words);
+
+    // The answered link, opened and answered again: "already answered", and nothing recorded.
+    const again = await onPhone(browser, link, 'surveys-09-phone-answer-again', {
+      score: '10',
+      comment: '改主意了',
+    });
+    expect(again.status).toBe(409);
+    expect(again.text).toBe('您已提交过\n感谢您的反馈，每个链接只能提交一次。');
+    expect(again.forms).toBe(0);
+    const responses = (await adminGet(`/surveys/${survey!.id}/responses?with_text=true`)) as {
+      items: { score: number; comment: string }[];
+    };
+    expect(responses.items.map((r) => [r.score, r.comment])).toEqual([[3, REASON]]);
+    expect(((await adminGet('/surveys')) as { items: { responses: number }[] }).items[0]!.responses).toBe(1);
+    expect((await adminGet('/tasks?kind=complaint')).items).toHaveLength(1);
+
+    // One character changed: the expiry's first digit, as someone lengthening the link would.
+    const token = link.slice(link.lastIndexOf('/') + 1);
+    const parts = token.split('.');
+    parts[3] = `${(Number(parts[3]![0]) + 1) % 10}${parts[3]!.slice(1)}`;
+    const tampered = await onPhone(browser, `${app.base}/s/${parts.join('.')}`, 'surveys-10-phone-tampered');
+    expect(tampered.status).toBe(404);
+    expect(tampered.text).toBe('链接无效\n请检查链接是否完整，或联系商家重新获取。');
+  });
+
+  it('refuses a link past its expiry under the simulated clock, unanswered as it was', async () => {
+    // Still 31 minutes past the task's due time: the second customer's one-day link has expired.
+    const expired = await onPhone(browser, mailTo(OTHER_MAIL).link, 'surveys-11-phone-expired', {
+      score: '9',
+    });
+    expect(expired.status).toBe(410);
+    expect(expired.text).toBe('链接已过期\n这份问卷的填写时间已过，感谢您的关注。');
+    expect(expired.forms).toBe(0);
+    expect(((await adminGet('/surveys')) as { items: { responses: number }[] }).items[0]!.responses).toBe(1);
   });
 
   it('shows the surveys read-only to a viewer', async () => {
