@@ -1,4 +1,4 @@
-import { Button, Table, Tag, Typography } from 'antd';
+import { Button, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useSession } from '../../api/session.tsx';
 import { Loaded } from '../../components/page.tsx';
@@ -7,9 +7,9 @@ import { may } from '../../lib/permissions.ts';
 import type { Task } from '../../lib/types.ts';
 import { useApi } from '../../lib/use-api.ts';
 import { SurveyAnswers } from '../surveys/survey-verbatims.tsx';
+import { useTaskColumns } from '../tasks/task-columns.tsx';
 import { TaskCreateModal } from '../tasks/task-create-modal.tsx';
 import { TaskHistory } from '../tasks/task-history.tsx';
-import { useTaskCodes } from '../tasks/use-task-codes.ts';
 import { CustomerOwnerLine } from './customer-owner.tsx';
 import { ServiceRecords } from './customer-service-records.tsx';
 
@@ -18,9 +18,9 @@ import { ServiceRecords } from './customer-service-records.tsx';
  * and service records (write one).
  */
 export function CustomerService({ id }: { id: number }) {
-  const { t, value } = useI18n();
-  const { me, fmt } = useSession();
-  const { kindLabel, outcomeLabel } = useTaskCodes();
+  const { t } = useI18n();
+  const { me } = useSession();
+  const col = useTaskColumns();
   const tasks = useApi<{ items: Task[] }>(`/customers/${id}/tasks`, { limit: 100 });
   const [creating, setCreating] = useState(false);
 
@@ -45,34 +45,7 @@ export function CustomerService({ id }: { id: number }) {
             scroll={{ x: 640 }}
             expandable={{ expandedRowRender: (task) => <TaskHistory id={task.id} /> }}
             locale={{ emptyText: t('tasks.none') }}
-            columns={[
-              {
-                title: t('tasks.due'),
-                dataIndex: 'due_at',
-                render: (v: string, task) => (
-                  <>
-                    {fmt.dateTime(v)} {task.overdue && <Tag color="red">{t('tasks.overdue')}</Tag>}
-                  </>
-                ),
-              },
-              { title: t('tasks.kind'), dataIndex: 'kind', render: (v: string) => kindLabel(v) },
-              { title: t('tasks.task'), dataIndex: 'title' },
-              {
-                title: t('tasks.status'),
-                dataIndex: 'status',
-                render: (v: string) => value('task_status', v),
-              },
-              {
-                title: t('tasks.outcome'),
-                dataIndex: 'outcome',
-                render: (v: string | null) => outcomeLabel(v),
-              },
-              {
-                title: t('tasks.assignee'),
-                dataIndex: 'assignee_email',
-                render: (v: string | null) => v ?? t('tasks.queue'),
-              },
-            ]}
+            columns={[col.due, col.kind, col.title, col.status, col.outcome, col.assignee]}
           />
         )}
       </Loaded>

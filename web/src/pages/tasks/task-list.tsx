@@ -1,14 +1,13 @@
-import { Button, Space, Table, Tag, Typography } from 'antd';
+import { Button, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
-import { useSession } from '../../api/session.tsx';
 import { Loaded } from '../../components/page.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { Task, TaskPage } from '../../lib/types.ts';
 import { useApi } from '../../lib/use-api.ts';
 import { Link } from '../../router.tsx';
+import { useTaskColumns } from './task-columns.tsx';
 import { queryOf, type TaskFilters } from './task-filters.tsx';
 import { TaskHistory } from './task-history.tsx';
-import { useTaskCodes } from './use-task-codes.ts';
 
 const PAGE_SIZE = 50;
 export const isOpen = (task: Task) => task.status === 'open' || task.status === 'in_progress';
@@ -24,9 +23,8 @@ export function TaskList(props: {
   onComplete?: (task: Task) => void;
   onReassign?: (ids: number[]) => void;
 }) {
-  const { t, value } = useI18n();
-  const { fmt } = useSession();
-  const { kindLabel } = useTaskCodes();
+  const { t } = useI18n();
+  const col = useTaskColumns();
   const query = queryOf(props.filters);
   const key = JSON.stringify(query);
   // The cursors of the pages seen so far under these filters (the first page has none; going back
@@ -63,15 +61,7 @@ export function TaskList(props: {
             }
             locale={{ emptyText: t('tasks.none') }}
             columns={[
-              {
-                title: t('tasks.due'),
-                dataIndex: 'due_at',
-                render: (v: string, task) => (
-                  <>
-                    {fmt.dateTime(v)} {task.overdue && <Tag color="red">{t('tasks.overdue')}</Tag>}
-                  </>
-                ),
-              },
+              col.due,
               {
                 title: t('tasks.customer'),
                 dataIndex: 'customer_name',
@@ -79,23 +69,11 @@ export function TaskList(props: {
                   <Link to={`/customers/${task.customer_id}`}>{v ?? `#${task.customer_id}`}</Link>
                 ),
               },
-              { title: t('tasks.kind'), dataIndex: 'kind', render: (v: string) => kindLabel(v) },
-              { title: t('tasks.task'), dataIndex: 'title' },
-              {
-                title: t('tasks.priority'),
-                dataIndex: 'priority',
-                render: (v: string) => value('task_priority', v),
-              },
-              {
-                title: t('tasks.status'),
-                dataIndex: 'status',
-                render: (v: string) => value('task_status', v),
-              },
-              {
-                title: t('tasks.assignee'),
-                dataIndex: 'assignee_email',
-                render: (v: string | null) => v ?? t('tasks.queue'),
-              },
+              col.kind,
+              col.title,
+              col.priority,
+              col.status,
+              col.assignee,
               {
                 title: '',
                 key: 'work',
