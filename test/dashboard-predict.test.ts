@@ -95,8 +95,20 @@ describe('prediction page in Chromium', () => {
   it('creates call-back tasks from the call list, each to the customer’s owner or the queue', async () => {
     const list = (await api('/predict/call-list?top=50&lang=zh-CN')) as { items: Entry[] };
     await page.locator('[data-call-list]').getByRole('button', { name: '生成回访任务' }).click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: '确定' }).click();
-    await page.getByText(`已生成 ${list.items.length} 个回访任务`).waitFor();
+    const confirm = page.locator('.ant-popconfirm').getByRole('button', { name: '确定' });
+    await confirm.click();
+    // Under load a re-render can swallow the confirm's click (the question stays open): click again.
+    const done = page.getByText(`已生成 ${list.items.length} 个回访任务`);
+    await expect
+      .poll(
+        async () => {
+          if (await done.isVisible()) return true;
+          if (await confirm.isVisible()) await confirm.click({ timeout: 5_000 }).catch(() => undefined);
+          return done.isVisible();
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toBe(true);
     const tasks = (await api('/tasks?kind=callback&limit=200')) as {
       items: { customer_id: number; assignee_id: number | null; title: string }[];
     };

@@ -28,6 +28,7 @@ export const ROUTE_PERMISSIONS: Record<string, string> = {
   'POST /api/v1/tasks/bulk': 'tasks.write',
   'POST /api/v1/tasks/reassign': 'tasks.write',
   'GET /api/v1/tasks/report': 'read',
+  'GET /api/v1/tasks/team': 'read',
   'GET /api/v1/tasks/{taskId}': 'read',
   'PATCH /api/v1/tasks/{taskId}': 'tasks.write',
   'GET /api/v1/customers/{customerId}/tasks': 'read',

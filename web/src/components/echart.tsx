@@ -85,8 +85,12 @@ export function EChart({
     observer.observe(ref.current!);
     return () => {
       observer.disconnect();
-      instance.dispose();
       chart.current = null;
+      // A large series is drawn over several animation frames, which disposing does not cancel: a
+      // frame left after it reads the disposed painter ("Cannot read properties of null (reading
+      // 'layerStack')"), as when a page is left while its chart still draws on a loaded machine.
+      // Dispose once those frames have run; the detached canvas draws nowhere meanwhile.
+      setTimeout(() => instance.dispose(), 1_000);
     };
   }, []);
 
