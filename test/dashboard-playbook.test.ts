@@ -35,10 +35,25 @@ afterEach(() => {
 
 const install = async () => {
   await page.getByRole('button', { name: '安装预置方案' }).first().click();
-  const confirm = page.getByRole('dialog').filter({ hasText: '安装预置营销方案？' });
-  await confirm.getByRole('button', { name: '安装' }).click();
+  const ok = page
+    .getByRole('dialog')
+    .filter({ hasText: '安装预置营销方案？' })
+    .getByRole('button', { name: '安装' });
+  await ok.click();
   const result = page.getByRole('dialog').filter({ hasText: '预置方案安装结果' });
-  await result.locator('[data-playbook-result] .ant-table-row').first().waitFor();
+  const row = result.locator('[data-playbook-result] .ant-table-row').first();
+  // Under load a re-render can swallow the confirm's click (the question stays open): click again.
+  // While the install runs the button is loading and ignores a click, so nothing installs twice.
+  await expect
+    .poll(
+      async () => {
+        if (await row.isVisible()) return true;
+        if (await ok.isVisible()) await ok.click({ timeout: 5_000 }).catch(() => undefined);
+        return row.isVisible();
+      },
+      { timeout: 90_000, interval: 1_000 },
+    )
+    .toBe(true);
   return result;
 };
 
