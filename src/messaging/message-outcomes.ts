@@ -21,6 +21,14 @@ export interface Outcome extends OutcomeFields {
 }
 
 /**
+ * The `{survey_id}` a sent message's variables gain, made here: on Citus an UPDATE may call no
+ * STABLE function such as `jsonb_build_object` inside CASE or COALESCE, so the statement only
+ * concatenates (immutable) what it is given.
+ */
+const surveyPatch = (x: Outcome) =>
+  x.survey_id === undefined ? null : JSON.stringify({ survey_id: x.survey_id });
+
+/**
  * Writes a delivery round's outcomes behind its sends, many per statement: with the round's next
  * claim ({@link flush}), once `group` are waiting, or a second after the first of them, so a round
  * costs about one write per claimed batch — a statement costs a few milliseconds on the embedded
@@ -89,13 +97,12 @@ export class OutcomeWriter {
           channel = coalesce(u.channel, m.channel), template = coalesce(u.template, m.template),
           purpose = coalesce(u.purpose, m.purpose), provider_id = coalesce(u.provider_id, m.provider_id),
           due_at = coalesce(u.due_at, m.due_at), attempts = coalesce(u.attempts, m.attempts),
-          variables = case when u.survey_id is null then m.variables
-            else coalesce(m.variables, '{}'::jsonb) || jsonb_build_object('survey_id', u.survey_id) end
+          variables = case when u.patch is null then m.variables else coalesce(m.variables, '{}'::jsonb) || u.patch end
         from unnest(${col((x) => x.id)}::bigint[], ${col((x) => x.status)}::text[], ${col((x) => x.reason)}::text[],
           ${col((x) => x.channel ?? null)}::text[], ${col((x) => x.template ?? null)}::text[], ${col((x) => x.purpose ?? null)}::text[],
           ${col((x) => x.provider_id ?? null)}::text[], ${col((x) => x.due_at?.toISOString() ?? null)}::timestamptz[], ${col((x) => x.attempts ?? null)}::int[],
-          ${col((x) => x.survey_id ?? null)}::int[])
-          as u(id, status, reason, channel, template, purpose, provider_id, due_at, attempts, survey_id)
+          ${col(surveyPatch)}::jsonb[])
+          as u(id, status, reason, channel, template, purpose, provider_id, due_at, attempts, patch)
         where m.workspace_id = ${this.ws} and m.id = u.id`.execute(this.db);
       this.written(o.map((x) => x.id));
     }
