@@ -103,10 +103,13 @@ describe('prediction page in Chromium', () => {
       .poll(
         async () => {
           if (await done.isVisible()) return true;
+          // A refusal says why at once, rather than as a timeout.
+          const refused = page.locator('.ant-message-error');
+          if (await refused.isVisible()) return `refused: ${await refused.innerText()}`;
           if (await confirm.isVisible()) await confirm.click({ timeout: 5_000 }).catch(() => undefined);
           return done.isVisible();
         },
-        { timeout: 60_000, interval: 1_000 },
+        { timeout: 120_000, interval: 500 },
       )
       .toBe(true);
     const tasks = (await api('/tasks?kind=callback&limit=200')) as {

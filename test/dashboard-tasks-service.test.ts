@@ -44,6 +44,8 @@ async function pick(scope: Locator | Page, label: string, option: string) {
   await scope.getByLabel(label, { exact: true }).click();
   const list = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
   await list.first().waitFor();
+  // The options' text can come a moment after the list itself on a loaded machine.
+  await expect.poll(async () => (await list.allInnerTexts()).filter(Boolean).length, WAIT).toBeGreaterThan(0);
   const offered = await list.allInnerTexts();
   await list.getByText(option, { exact: true }).click();
   // Under load a re-render can swallow the option's click and leave the list open: click it again.
