@@ -87,6 +87,14 @@ export class CopyBinaryWriter {
     this.at += 8;
   }
 
+  /** A boolean field. */
+  bool(value: boolean): void {
+    this.room(5);
+    this.view.setInt32(this.at, 1);
+    this.view.setUint8(this.at + 4, value ? 1 : 0);
+    this.at += 5;
+  }
+
   /** A SQL null field. */
   null(): void {
     this.room(4);

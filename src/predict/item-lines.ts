@@ -9,33 +9,16 @@ import type { Database, Session } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { VALID_ORDER } from '../orders/order-status.ts';
 import { ByteInterner } from './item-interner.ts';
+import {
+  emptyLines,
+  ITEM,
+  type ItemLineQuery,
+  type ItemLines,
+  inlineParameters,
+} from './item-lines-query.ts';
+import { readLinesBySplitScans } from './item-lines-split.ts';
 
-/** A product as the associations know it: its SKU, else its name on lines without one. */
-export const ITEM = (l: string) => sql.raw(`coalesce(${l}.sku, ${l}.product_name)`);
-
-/** Which lines to read: up to a local date, of some customers, with the order columns or not. */
-export interface ItemLineQuery {
-  workspaceId: number;
-  upTo?: string;
-  customerIds?: readonly number[];
-  /** With each line's order and time. */
-  withOrders: boolean;
-}
-
-/** One column per field of the lines read; `n` lines, items interned as indices into `items`. */
-export interface ItemLines {
-  n: number;
-  /** The order a line belongs to (an opaque number, equal for lines of one order); withOrders only. */
-  order: Float64Array;
-  /** The customer's id, or -1 for an order without one. */
-  customer: Float64Array;
-  /** The order's time in microseconds (comparable within one read); withOrders only. */
-  at: Float64Array;
-  /** The order's local date as days since 2000-01-01. */
-  day: Int32Array;
-  item: Int32Array;
-  items: string[];
-}
+export { ITEM, type ItemLineQuery, type ItemLines } from './item-lines-query.ts';
 
 function linesQuery(q: ItemLineQuery, binary: boolean) {
   const order = q.withOrders ? sql`${binary ? sql`o.ctid` : sql`o.order_id`} as order_key,` : sql``;
@@ -74,46 +57,25 @@ export async function readItemLines(store: LineSource, q: ItemLineQuery): Promis
   // COPY takes no parameters; a short list of customers is cheaper read the ordinary way.
   if ('copyOutBinary' in store && !(q.customerIds && q.customerIds.length < 1000)) {
     const compiled = linesQuery(q, true).compile(db);
-    const text = inline(compiled.sql, compiled.parameters);
-    const bytes =
-      'withSession' in store
-        ? await store.withSession(async (session) => {
-            await sql`begin`.execute(session.db);
-            try {
-              await hashMemory(session.db);
-              return await session.copyOutBinary(text);
-            } finally {
-              await sql`commit`.execute(session.db);
-            }
-          })
-        : await store.copyOutBinary(text);
-    return fromBinary(bytes, q.withOrders);
+    const text = inlineParameters(compiled.sql, compiled.parameters);
+    // Everyone's lines on the embedded store: two scans joined here (see item-lines-split.ts),
+    // with nothing else able to run between them on its one session.
+    const split = !q.customerIds && ('kind' in store ? store.kind === 'pglite' : q.embedded === true);
+    const read = async (copyOutBinary: (query: string) => Promise<Uint8Array>) =>
+      (split ? await readLinesBySplitScans(db, copyOutBinary, q) : null) ??
+      fromBinary(await copyOutBinary(text), q.withOrders);
+    if (!('withSession' in store)) return read((query) => store.copyOutBinary(query));
+    return store.withSession(async (session) => {
+      await sql`begin`.execute(session.db);
+      try {
+        await hashMemory(session.db);
+        return await read((query) => session.copyOutBinary(query));
+      } finally {
+        await sql`commit`.execute(session.db);
+      }
+    });
   }
   return fromRows(db, q);
-}
-
-/** The SQL with $n replaced by its value: integers, YYYY-MM-DD dates or arrays of integers (checked above). */
-function inline(text: string, parameters: readonly unknown[]): string {
-  return text.replace(/\$(\d+)/g, (_, k: string) => {
-    const v = parameters[Number(k) - 1];
-    if (typeof v === 'number' && Number.isInteger(v)) return String(v);
-    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return `'${v}'`;
-    if (Array.isArray(v) && v.every((x) => Number.isInteger(x))) return `'{${v.join(',')}}'`;
-    throw new Error(`cannot inline the query parameter ${String(v)}`);
-  });
-}
-
-function empty(capacity: number, withOrders: boolean): ItemLines {
-  const orderSized = withOrders ? capacity : 0;
-  return {
-    n: 0,
-    order: new Float64Array(orderSized),
-    customer: new Float64Array(capacity),
-    at: new Float64Array(orderSized),
-    day: new Int32Array(capacity),
-    item: new Int32Array(capacity),
-    items: [],
-  };
 }
 
 /** Item text → index, growing `items`. */
@@ -131,9 +93,9 @@ function interner(out: ItemLines): (text: string) => number {
 }
 
 async function fromRows(db: Kysely<Schema>, q: ItemLineQuery): Promise<ItemLines> {
-  if (q.customerIds?.length === 0) return empty(0, q.withOrders);
+  if (q.customerIds?.length === 0) return emptyLines(0, q.withOrders);
   const rows = (await linesQuery(q, false).execute(db)).rows;
-  const out = empty(rows.length, q.withOrders);
+  const out = emptyLines(rows.length, q.withOrders);
   const intern = interner(out);
   const orders = new Map<string, number>();
   for (const r of rows) {
@@ -161,7 +123,7 @@ function fromBinary(bytes: Uint8Array, withOrders: boolean): ItemLines {
   let at = copyBinaryRowsStart(view);
   // The fewest bytes a row takes (a one-byte item, a null customer): bounds the lines.
   const smallest = withOrders ? 2 + 10 + 4 + 12 + 8 + 5 : 2 + 12 + 8 + 5;
-  const out = empty(Math.max(0, Math.floor((bytes.byteLength - at) / smallest)), withOrders);
+  const out = emptyLines(Math.max(0, Math.floor((bytes.byteLength - at) / smallest)), withOrders);
   const items = new ByteInterner();
   const fields = withOrders ? 5 : 3;
   let n = 0;
@@ -206,7 +168,7 @@ export function linesUpTo(lines: ItemLines, day: number): ItemLines {
   let kept = 0;
   for (let i = 0; i < lines.n; i++) if (lines.day[i]! <= day) kept++;
   if (kept === lines.n) return lines;
-  const out = empty(kept, lines.order.length > 0);
+  const out = emptyLines(kept, lines.order.length > 0);
   const renumbered = new Int32Array(lines.items.length).fill(-1);
   for (let i = 0; i < lines.n; i++) {
     if (lines.day[i]! > day) continue;

@@ -202,7 +202,12 @@ export async function refreshAssociations(
     });
   return store.withSession((session) =>
     inTransaction(session, async () => {
-      const lines = await readItemLines(session, { workspaceId: ws.id, upTo: req.asOf, withOrders: true });
+      const lines = await readItemLines(session, {
+        workspaceId: ws.id,
+        upTo: req.asOf,
+        withOrders: true,
+        embedded: store.kind === 'pglite',
+      });
       return (await refreshFromLines(session, ws, req, lines)).refresh;
     }),
   );

@@ -176,7 +176,11 @@ export async function refreshAndRecommendAll(
   const { lines, refresh, computed } = await store.withSession((session) =>
     inTransaction(session, async () => {
       onPart('read lines');
-      const lines = await readItemLines(session, { workspaceId: ws.id, withOrders: true });
+      const lines = await readItemLines(session, {
+        workspaceId: ws.id,
+        withOrders: true,
+        embedded: store.kind === 'pglite',
+      });
       onPart('count pairs');
       const counted = linesUpTo(lines, dayNumber(req.asOf) - DAYS_1970_TO_2000);
       const done = await refreshFromLines(session, ws, req, counted, () => onPart('store associations'));
