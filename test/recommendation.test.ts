@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
 import { renderForCustomer } from '../src/messaging/message-render.ts';
 import { saveTemplates } from '../src/messaging/template-service.ts';
+import { LineWorkers } from '../src/predict/line-workers.ts';
 import { refreshAssociations } from '../src/predict/product-associations.ts';
 import { recommendFor, refreshAndRecommendAll, topRecommendation } from '../src/predict/recommendation.ts';
 import { runDailyTasks } from '../src/worker/daily-tasks.ts';
@@ -165,6 +166,31 @@ describe.each(storesUnderTest())('recommendations ($name)', (store) => {
     );
     // Bottles were last bought on 2024-05-01 by F alone: F's bottle counts as of then, not before.
     expect(products.rows.find((p) => p.item === 'BOTTLE')).toMatchObject({ orders: 2 });
+  });
+
+  it('counts and scores on two threads as on one', async () => {
+    const request = { asOf: '2024-06-01', actor: null };
+    const one = await refreshAndRecommendAll(database, ws, request);
+    const storedRows = async () =>
+      (
+        await sql<PlainAssociation>`select kind, item, other, pairs, support, confidence, lift
+          from product_associations where workspace_id = ${ws.id} order by kind, item, other`.execute(
+          database.db,
+        )
+      ).rows;
+    const storedByOne = await storedRows();
+    // A thread for any number of lines: this shop's customers are split between the two.
+    const workers = LineWorkers.start(1);
+    try {
+      const two = await refreshAndRecommendAll(database, ws, request, () => {}, workers);
+      expect(workers.threaded).toBe(true);
+      expect(two.recommendations).toEqual(one.recommendations);
+      expect(two.refresh).toMatchObject({ orders: 14, customers: 7, associations: EXPECTED.length });
+    } finally {
+      await workers.close();
+    }
+    expect(await storedRows()).toEqual(storedByOne);
+    expect(storedByOne.map(key).sort()).toEqual(EXPECTED.map(key).sort());
   });
 
   it('is refreshed by the worker’s daily tasks', async () => {

@@ -4,6 +4,7 @@
  * kinds of pair; no SQL self-join of millions of rows.
  */
 import type { ItemLines } from './item-lines.ts';
+import { sharedArray } from './item-lines-query.ts';
 
 /** Per product: orders with it, buyers of it, the local date (days since 2000) of its last sale. */
 export interface ProductTally {
@@ -29,12 +30,24 @@ export interface AssociationCounts {
 
 /** Counts of ordered product pairs: a dense matrix for a catalogue that fits, else a map. */
 export class PairCounter {
-  private readonly dense: Int32Array | null;
-  private readonly sparse = new Map<number, number>();
+  readonly dense: Int32Array | null;
+  readonly sparse: Map<number, number>;
 
-  constructor(private readonly size: number) {
+  /** `cells`: the counts of another counter of the same size (a worker thread's, sent back). */
+  constructor(
+    readonly size: number,
+    cells?: { dense: Int32Array | null; sparse: Map<number, number> },
+  ) {
     // 2²⁵ cells (128 MB) hold 5,792 products; a bigger catalogue counts its pairs in a map.
-    this.dense = size * size <= 1 << 25 ? new Int32Array(size * size) : null;
+    this.dense = cells ? cells.dense : size * size <= 1 << 25 ? new Int32Array(size * size) : null;
+    this.sparse = cells?.sparse ?? new Map();
+  }
+
+  /** Adds another counter's counts (of the same size) to these. */
+  addAll(other: PairCounter): void {
+    if (this.dense && other.dense)
+      for (let k = 0; k < this.dense.length; k++) this.dense[k]! += other.dense[k]!;
+    for (const [key, n] of other.sparse) this.sparse.set(key, (this.sparse.get(key) ?? 0) + n);
   }
 
   add(a: number, b: number): void {
@@ -82,11 +95,11 @@ export function groupByCustomer(lines: ItemLines): CustomerGroups {
   const n = lines.n;
   const group = new Int32Array(n);
   const customers = groupNumbers(lines.customer, n, group);
-  const starts = new Int32Array(customers.length + 1);
+  const starts = sharedArray(Int32Array, customers.length + 1);
   for (let i = 0; i < n; i++) starts[group[i]! + 1]!++;
   for (let g = 0; g < customers.length; g++) starts[g + 1]! += starts[g]!;
   const next = starts.slice(0, customers.length);
-  const order = new Int32Array(n);
+  const order = sharedArray(Int32Array, n);
   for (let i = 0; i < n; i++) order[next[group[i]!]!++] = i;
   const groups = { starts, order, customers };
   grouped.set(lines, groups);
@@ -111,7 +124,7 @@ function groupNumbers(customer: Float64Array, n: number, group: Int32Array): Flo
     const ids: number[] = [];
     for (let k = 0; k < slot.length; k++) if (slot[k] === 0) slot[k] = ids.push(low + k) - 1;
     for (let i = 0; i < n; i++) group[i] = slot[customer[i]! - low]!;
-    return Float64Array.from(ids);
+    return sharedCopy(ids);
   }
   const ids = new Map<number, number>();
   for (let i = 0; i < n; i++) {
@@ -123,13 +136,19 @@ function groupNumbers(customer: Float64Array, n: number, group: Int32Array): Flo
     }
     group[i] = g;
   }
-  const customers = Float64Array.from(ids.keys()).sort();
+  const customers = sharedCopy([...ids.keys()]).sort();
   const rankOf = new Int32Array(ids.size);
   customers.forEach((id, rank) => {
     rankOf[ids.get(id)!] = rank;
   });
   for (let i = 0; i < n; i++) group[i] = rankOf[group[i]!]!;
   return customers;
+}
+
+function sharedCopy(values: readonly number[]): Float64Array {
+  const out = sharedArray(Float64Array, values.length);
+  out.set(values);
+  return out;
 }
 
 /** Sorts `lines` by `key` in place: an insertion sort, as a customer's lines are few and mostly in runs. */
@@ -150,14 +169,23 @@ function sortByKey(lines: Int32Array, key: Float64Array): void {
   }
 }
 
+/** Customer groups `from` (inclusive) to `to` (exclusive), in {@link groupByCustomer}'s numbering. */
+export interface GroupRange {
+  from: number;
+  to: number;
+}
+
 /**
  * Counts everything the associations need. `together` over orders of at most `maxBasket` distinct
  * products; `after` (a → b when the buyer's last order with b came after their first with a) over
- * buyers of at most `maxBuyer` distinct products.
+ * buyers of at most `maxBuyer` distinct products. With `range`, only those customers' lines (the
+ * counts of two ranges add up to those of both: see {@link addCounts}).
  */
 export function countAssociations(
   lines: ItemLines,
   rules: { maxBasket: number; maxBuyer: number },
+  range?: GroupRange,
+  groups: CustomerGroups = groupByCustomer(lines),
 ): AssociationCounts {
   const p = lines.items.length;
   const out: AssociationCounts = {
@@ -175,7 +203,7 @@ export function countAssociations(
     together: new PairCounter(p),
     after: new PairCounter(p),
   };
-  const { starts, order } = groupByCustomer(lines);
+  const { starts, order } = groups;
   const stamp = new Int32Array(p).fill(-1);
   const firstAt = new Float64Array(p);
   const lastAt = new Float64Array(p);
@@ -183,7 +211,8 @@ export function countAssociations(
   const bought = new Int32Array(p);
   let mark = 0;
   const key = lines.order;
-  for (let g = 0; g + 1 < starts.length; g++) {
+  const last = range ? range.to : starts.length - 1;
+  for (let g = range?.from ?? 0; g < last; g++) {
     const mine = order.subarray(starts[g]!, starts[g + 1]!);
     sortByKey(mine, key);
     // Orders: runs of one order key.
@@ -237,6 +266,26 @@ export function countAssociations(
     }
   }
   return out;
+}
+
+/** Adds the counts of other customers (another range of the same lines) to `into`. */
+export function addCounts(into: AssociationCounts, other: AssociationCounts): AssociationCounts {
+  const sum = (a: Int32Array, b: Int32Array) => {
+    for (let i = 0; i < a.length; i++) a[i]! += b[i]!;
+  };
+  sum(into.products.orders, other.products.orders);
+  sum(into.products.customers, other.products.customers);
+  const lastDay = into.products.lastDay;
+  for (let i = 0; i < lastDay.length; i++) lastDay[i] = Math.max(lastDay[i]!, other.products.lastDay[i]!);
+  sum(into.inOrders, other.inOrders);
+  sum(into.inBuyers, other.inBuyers);
+  into.orders += other.orders;
+  into.customers += other.customers;
+  into.baskets += other.baskets;
+  into.buyers += other.buyers;
+  into.together.addAll(other.together);
+  into.after.addAll(other.after);
+  return into;
 }
 
 /** Each item's rank in byte (collate "C") order of its UTF-8 text. */

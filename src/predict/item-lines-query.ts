@@ -47,16 +47,27 @@ export function inlineParameters(text: string, parameters: readonly unknown[]): 
   });
 }
 
+/**
+ * A typed array over shared memory: a worker thread counting or scoring part of the lines reads
+ * them where they are, without a copy (line-workers.ts).
+ */
+export function sharedArray<T extends Float64Array | Int32Array>(
+  Type: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
+  length: number,
+): T {
+  return new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT));
+}
+
 /** Lines of `capacity` rows, none filled yet; the order columns only when read with orders. */
 export function emptyLines(capacity: number, withOrders: boolean): ItemLines {
   const orderSized = withOrders ? capacity : 0;
   return {
     n: 0,
-    order: new Float64Array(orderSized),
-    customer: new Float64Array(capacity),
-    at: new Float64Array(orderSized),
-    day: new Int32Array(capacity),
-    item: new Int32Array(capacity),
+    order: sharedArray(Float64Array, orderSized),
+    customer: sharedArray(Float64Array, capacity),
+    at: sharedArray(Float64Array, orderSized),
+    day: sharedArray(Int32Array, capacity),
+    item: sharedArray(Int32Array, capacity),
     items: [],
   };
 }

@@ -12,6 +12,7 @@ import {
   measureAssociations,
 } from './association-count.ts';
 import { greatestLineNames, hashMemory, type ItemLines, readItemLines } from './item-lines.ts';
+import type { LineWorkers } from './line-workers.ts';
 import { dateOfDay } from './purchase-summary.ts';
 
 /** A pair seen fewer times than this (orders, or customers for `after`) is noise, not an association. */
@@ -64,8 +65,15 @@ interface RefreshRows {
  * buyers in place of orders. Keeps pairs seen {@link MIN_PAIRS} times, {@link KEPT_PER_PRODUCT} a
  * product and kind. Products are named by the catalogue, else the name on their lines.
  */
-async function computeRefresh(db: Kysely<Schema>, ws: number, asOf: string, lines: ItemLines) {
-  const counts = countAssociations(lines, { maxBasket: MAX_BASKET, maxBuyer: MAX_BUYER_PRODUCTS });
+async function computeRefresh(
+  db: Kysely<Schema>,
+  ws: number,
+  asOf: string,
+  lines: ItemLines,
+  workers?: LineWorkers,
+) {
+  const rules = { maxBasket: MAX_BASKET, maxBuyer: MAX_BUYER_PRODUCTS };
+  const counts = workers ? await workers.count(lines, rules) : countAssociations(lines, rules);
   const rank = byteOrderRanks(lines.items);
   const associations = measureAssociations(counts, rank, { minPairs: MIN_PAIRS, kept: KEPT_PER_PRODUCT });
   // In about the primary key's order, so its index takes the rows mostly at its end.
@@ -230,7 +238,7 @@ export async function inTransaction<T>(session: Session, work: () => Promise<T>)
 /**
  * {@link refreshAssociations} from lines already read (with their orders, up to the as-of date),
  * inside the session's open transaction; with what it computed. `computedAll` is called before
- * the rows are stored.
+ * the rows are stored; `workers` count on two cores.
  */
 export async function refreshFromLines(
   session: Session,
@@ -238,8 +246,9 @@ export async function refreshFromLines(
   req: AssociationRequest,
   lines: ItemLines,
   computedAll: () => void = () => {},
+  workers?: LineWorkers,
 ): Promise<{ refresh: AssociationRefresh; computed: ComputedRefresh }> {
-  const computed = await computeRefresh(session.db, ws.id, req.asOf, lines);
+  const computed = await computeRefresh(session.db, ws.id, req.asOf, lines, workers);
   computedAll();
   const refresh = await storeRefresh(session.db, ws, req, computed, (rows) =>
     writeByCopy(session, ws.id, rows),

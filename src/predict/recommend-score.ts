@@ -5,7 +5,12 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { byteOrderRanks, type CustomerGroups, groupByCustomer } from './association-count.ts';
+import {
+  byteOrderRanks,
+  type CustomerGroups,
+  type GroupRange,
+  groupByCustomer,
+} from './association-count.ts';
 import type { ItemLines } from './item-lines.ts';
 
 /** The stored associations as arrays: per product the others it leads to (CSR form). */
@@ -98,27 +103,52 @@ export interface ScoreRules {
   notSoldDays: number;
 }
 
-/** One customer's recommended product (indices into the association index). */
-export interface Scored {
-  customer: number;
-  rank: number;
-  product: number;
-  score: number;
-  because: number;
+/** Customers' recommended products as columns, row by row (products are indices into the association index). */
+export interface ScoredColumns {
+  n: number;
+  customer: Float64Array;
+  rank: Int32Array;
+  product: Int32Array;
+  score: Float64Array;
+  because: Int32Array;
+}
+
+/** Room for `capacity` scored rows. */
+function scoredColumns(capacity: number): ScoredColumns {
+  return {
+    n: 0,
+    customer: new Float64Array(capacity),
+    rank: new Int32Array(capacity),
+    product: new Int32Array(capacity),
+    score: new Float64Array(capacity),
+    because: new Int32Array(capacity),
+  };
+}
+
+/** The rows of several parts (other customers each, in order) as one. */
+export function concatScored(parts: readonly ScoredColumns[]): ScoredColumns {
+  const out = scoredColumns(parts.reduce((n, p) => n + p.n, 0));
+  for (const p of parts) {
+    for (const column of ['customer', 'rank', 'product', 'score', 'because'] as const)
+      out[column].set(p[column].subarray(0, p.n), out.n);
+    out.n += p.n;
+  }
+  return out;
 }
 
 /**
  * Every customer's top N in customer id order (see recommendFor for the rules). Per customer one
  * pass over their seeds' associations; the N best are kept as they come (ties broken by name and
  * item in byte order; scores compared rounded to 9 decimals, so sums of one set of terms in another
- * order still tie).
+ * order still tie). With `range`, only those customers.
  */
 export function scoreCustomers(
   lines: ItemLines,
   ix: AssociationIndex,
   rules: ScoreRules,
-  groups?: CustomerGroups,
-): Scored[] {
+  range?: GroupRange,
+  groups: CustomerGroups = groupByCustomer(lines),
+): ScoredColumns {
   const p = ix.items.length;
   const known = new Map(ix.items.map((item, i) => [item, i]));
   const lineItems = lines.items.length;
@@ -139,14 +169,16 @@ export function scoreCustomers(
   const best = new Float64Array(p);
   const bestSeed = new Int32Array(p);
   const candidates = new Int32Array(p);
-  const { starts, order, customers } = groups ?? groupByCustomer(lines);
-  const out: Scored[] = [];
+  const { starts, order, customers } = groups;
+  const first = range?.from ?? 0;
+  const end = range?.to ?? customers.length;
+  const out = scoredColumns((end - first) * rules.top);
   const top: number[] = [];
   const ahead = (a: number, b: number) =>
     Math.round(score[b]! * 1e9) - Math.round(score[a]! * 1e9) ||
     ix.nameRank[a]! - ix.nameRank[b]! ||
     ix.itemRank[a]! - ix.itemRank[b]!;
-  for (let g = 0; g < customers.length; g++) {
+  for (let g = first; g < end; g++) {
     // Guests' lines (in a read for the associations too) have no customer to recommend to.
     if (customers[g] === -1) continue;
     let size = 0;
@@ -206,9 +238,15 @@ export function scoreCustomers(
       }
       top[at] = o;
     }
-    const customer = customers[g]!;
-    for (const [r, o] of top.entries())
-      out.push({ customer, rank: r + 1, product: o, score: score[o]!, because: toIndex[bestSeed[o]!]! });
+    for (let r = 0; r < top.length; r++) {
+      const o = top[r]!;
+      out.customer[out.n] = customers[g]!;
+      out.rank[out.n] = r + 1;
+      out.product[out.n] = o;
+      out.score[out.n] = score[o]!;
+      out.because[out.n] = toIndex[bestSeed[o]!]!;
+      out.n++;
+    }
   }
   return out;
 }

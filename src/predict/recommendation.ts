@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { type LineSource, linesUpTo, readItemLines } from './item-lines.ts';
+import { LineWorkers } from './line-workers.ts';
 import {
   type AssociationRefresh,
   type AssociationRequest,
@@ -13,7 +14,7 @@ import {
   type AssociationIndex,
   associationIndex,
   readAssociationIndex,
-  type Scored,
+  type ScoredColumns,
   type ScoreRules,
   scoreCustomers,
 } from './recommend-score.ts';
@@ -88,14 +89,14 @@ export function scoreRules(top = DEFAULT_TOP): ScoreRules {
 }
 
 /** The scored lists as recommendations, products and reasons by name. */
-export function recommendations(scored: readonly Scored[], ix: AssociationIndex): Recommendation[] {
-  return scored.map((r) => ({
-    customer_id: r.customer,
-    rank: r.rank,
-    item: ix.items[r.product]!,
-    name: ix.names[r.product]!,
-    score: r.score,
-    because: ix.names[r.because]!,
+export function recommendations(scored: ScoredColumns, ix: AssociationIndex): Recommendation[] {
+  return Array.from({ length: scored.n }, (_, i) => ({
+    customer_id: scored.customer[i]!,
+    rank: scored.rank[i]!,
+    item: ix.items[scored.product[i]!]!,
+    name: ix.names[scored.product[i]!]!,
+    score: scored.score[i]!,
+    because: ix.names[scored.because[i]!]!,
   }));
 }
 
@@ -165,35 +166,43 @@ const DAYS_1970_TO_2000 = 10_957;
  * Refreshes the workspace's associations as of the request's date (see refreshAssociations) and
  * returns every customer's top `top` (see recommendFor: all their purchases count, as there).
  * The lines are read once, with every valid order: the associations count those up to the as-of
- * date. `onPart` is called as each part starts.
+ * date. `onPart` is called as each part starts; counting and scoring use `given` threads (else
+ * their own, see LineWorkers).
  */
 export async function refreshAndRecommendAll(
   store: Database,
   ws: { id: number },
   req: AssociationRequest & { top?: number },
   onPart: (part: EveryonePart) => void = () => {},
+  given?: LineWorkers,
 ): Promise<{ refresh: AssociationRefresh; recommendations: Recommendation[] }> {
-  const { lines, refresh, computed } = await store.withSession((session) =>
-    inTransaction(session, async () => {
-      onPart('read lines');
-      const lines = await readItemLines(session, {
-        workspaceId: ws.id,
-        withOrders: true,
-        embedded: store.kind === 'pglite',
-      });
-      onPart('count pairs');
-      const counted = linesUpTo(lines, dayNumber(req.asOf) - DAYS_1970_TO_2000);
-      const done = await refreshFromLines(session, ws, req, counted, () => onPart('store associations'));
-      return { lines, ...done };
-    }),
-  );
-  onPart('score top N');
-  const { products, associations } = computed.rows;
-  const ix = associationIndex(
-    products.map((p) => ({ item: p.item, name: p.name, lastSold: p.lastSold })),
-    associations,
-  );
-  const scored = scoreCustomers(lines, ix, scoreRules(req.top));
-  onPart('build lists');
-  return { refresh, recommendations: recommendations(scored, ix) };
+  const workers = given ?? LineWorkers.start();
+  try {
+    const { lines, refresh, computed } = await store.withSession((session) =>
+      inTransaction(session, async () => {
+        onPart('read lines');
+        const lines = await readItemLines(session, {
+          workspaceId: ws.id,
+          withOrders: true,
+          embedded: store.kind === 'pglite',
+        });
+        onPart('count pairs');
+        const counted = linesUpTo(lines, dayNumber(req.asOf) - DAYS_1970_TO_2000);
+        const stored = () => onPart('store associations');
+        const done = await refreshFromLines(session, ws, req, counted, stored, workers);
+        return { lines, ...done };
+      }),
+    );
+    onPart('score top N');
+    const { products, associations } = computed.rows;
+    const ix = associationIndex(
+      products.map((p) => ({ item: p.item, name: p.name, lastSold: p.lastSold })),
+      associations,
+    );
+    const scored = await workers.score(lines, ix, scoreRules(req.top));
+    onPart('build lists');
+    return { refresh, recommendations: recommendations(scored, ix) };
+  } finally {
+    if (!given) await workers.close();
+  }
 }
