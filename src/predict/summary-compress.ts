@@ -9,24 +9,77 @@ import type { Triples } from './rfm-triples.ts';
 
 const EXACT = 2 ** 53;
 
-/** Distinct keys, each with the first index that had it and how many share it. */
+/**
+ * Distinct keys, each with the first index that had it and how many share it. Numbers (exact
+ * integers) go in an open-addressing table of typed arrays — a million keys in a Map took most
+ * of a refresh's compression — strings, the rare fallback, in a Map.
+ */
 class Tally {
-  private readonly at = new Map<number | string, number>();
+  private readonly strings = new Map<string, number>();
+  private keys: Float64Array<ArrayBuffer> = new Float64Array(1 << 10);
+  private slots = new Int32Array(1 << 11).fill(-1);
   readonly first: number[] = [];
   readonly count: number[] = [];
 
   /** Counts `key` (first seen at `i`); returns its position among the distinct keys. */
   add(key: number | string, i: number): number {
-    const k = this.at.get(key);
-    if (k !== undefined) {
-      this.count[k]!++;
-      return k;
+    if (typeof key === 'string') {
+      const k = this.strings.get(key);
+      if (k !== undefined) return this.seen(k);
+      this.strings.set(key, this.first.length);
+      return this.added(i);
     }
-    this.at.set(key, this.first.length);
+    const mask = this.slots.length - 1;
+    for (let s = slotOf(key) & mask; ; s = (s + 1) & mask) {
+      const k = this.slots[s]!;
+      if (k < 0) {
+        this.slots[s] = this.first.length;
+        if (this.first.length === this.keys.length) this.keys = grown(this.keys);
+        this.keys[this.first.length] = key;
+        const position = this.added(i);
+        if (this.first.length * 2 > this.slots.length) this.rehash();
+        return position;
+      }
+      if (this.keys[k] === key) return this.seen(k);
+    }
+  }
+
+  private seen(k: number): number {
+    this.count[k]!++;
+    return k;
+  }
+
+  private added(i: number): number {
     this.first.push(i);
     this.count.push(1);
     return this.first.length - 1;
   }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(-1);
+    const mask = slots.length - 1;
+    for (const k of this.slots) {
+      if (k < 0) continue;
+      let s = slotOf(this.keys[k]!) & mask;
+      while (slots[s]! >= 0) s = (s + 1) & mask;
+      slots[s] = k;
+    }
+    this.slots = slots;
+  }
+}
+
+/** A well-mixed 32-bit hash of an exact integer below 2⁵³ (its low and high words). */
+function slotOf(key: number): number {
+  const high = Math.floor(key / 4_294_967_296) | 0;
+  let h = Math.imul((key >>> 0) ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  return Math.imul(h, 0xc2b2ae35) ^ (h >>> 16);
+}
+
+function grown(keys: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const next = new Float64Array(keys.length * 2);
+  next.set(keys);
+  return next;
 }
 
 /** Each customer's position among the distinct whole-day (x, t_x, T), with each one's first customer and count. */
