@@ -36,17 +36,6 @@ export interface ItemLines {
   items: string[];
 }
 
-/** The SQL with $n replaced by its value: integers, YYYY-MM-DD dates or arrays of integers (checked by the caller). */
-export function inlineParameters(text: string, parameters: readonly unknown[]): string {
-  return text.replace(/\$(\d+)/g, (_, k: string) => {
-    const v = parameters[Number(k) - 1];
-    if (typeof v === 'number' && Number.isInteger(v)) return String(v);
-    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return `'${v}'`;
-    if (Array.isArray(v) && v.every((x) => Number.isInteger(x))) return `'{${v.join(',')}}'`;
-    throw new Error(`cannot inline the query parameter ${String(v)}`);
-  });
-}
-
 /**
  * A typed array over shared memory: a worker thread counting or scoring part of the lines reads
  * them where they are, without a copy (line-workers.ts).

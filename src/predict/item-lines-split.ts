@@ -13,16 +13,11 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { copyBinaryRowsStart } from '../db/copy-binary.ts';
+import { inlineParameters } from '../db/inline-parameters.ts';
 import type { Schema } from '../db/schema.ts';
 import { VALID_ORDER } from '../orders/index.ts';
 import { ByteInterner } from './item-interner.ts';
-import {
-  emptyLines,
-  ITEM,
-  type ItemLineQuery,
-  type ItemLines,
-  inlineParameters,
-} from './item-lines-query.ts';
+import { emptyLines, ITEM, type ItemLineQuery, type ItemLines } from './item-lines-query.ts';
 
 const TWO_32 = 4_294_967_296;
 

@@ -6,16 +6,11 @@
 import { type Kysely, sql } from 'kysely';
 import { copyBinaryRowsStart } from '../db/copy-binary.ts';
 import type { Database, Session } from '../db/database.ts';
+import { inlineParameters } from '../db/inline-parameters.ts';
 import type { Schema } from '../db/schema.ts';
 import { VALID_ORDER } from '../orders/order-status.ts';
 import { ByteInterner } from './item-interner.ts';
-import {
-  emptyLines,
-  ITEM,
-  type ItemLineQuery,
-  type ItemLines,
-  inlineParameters,
-} from './item-lines-query.ts';
+import { emptyLines, ITEM, type ItemLineQuery, type ItemLines } from './item-lines-query.ts';
 import { readLinesBySplitScans } from './item-lines-split.ts';
 
 export { ITEM, type ItemLineQuery, type ItemLines } from './item-lines-query.ts';

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { firstCopyBinaryRow } from '../db/copy-binary.ts';
 import { kyselyOf, type StoreOrKysely } from '../db/database.ts';
+import { inlineParameters } from '../db/inline-parameters.ts';
 import type { Schema } from '../db/schema.ts';
 
 /**
@@ -173,17 +174,6 @@ function withoutMarked(s: PurchaseSummaries): PurchaseSummaries {
     k++;
   }
   return out;
-}
-
-/** The SQL with $n replaced by the values (integers and checked dates, or null) as literals. */
-function inlineParameters(text: string, parameters: readonly unknown[]): string {
-  return text.replace(/\$(\d+)/g, (_, k: string) => {
-    const v = parameters[Number(k) - 1];
-    if (v === null) return 'null';
-    if (typeof v === 'number' && Number.isInteger(v)) return String(v);
-    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return `'${v}'`;
-    throw new Error(`cannot inline the query parameter ${String(v)}`);
-  });
 }
 
 function emptySummaries(n: number, endDay: number, lastPurchaseDate: string | null): PurchaseSummaries {
