@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { bootstrapAdminKey } from '../../access/api-key-service.ts';
@@ -115,7 +116,7 @@ export function registerServeCommand(program: Command): void {
         if (dataDir && localToken) removeLocalAccess(dataDir, localToken);
         stopWorker.abort();
         await worker;
-        await server.close();
+        await closeLettingResponsesEnd(server);
         await store.close();
         process.exit(0);
       };
@@ -123,6 +124,21 @@ export function registerServeCommand(program: Command): void {
       process.once('SIGTERM', stop);
       keepServingOnStrayErrors();
     });
+}
+
+/**
+ * Closes the server once its in-flight requests are answered. Their keep-alive connections turn
+ * idle only after the close has begun, and Node closes idle connections only when it begins: a
+ * client that keeps its connection open (as fetch does) held the process for the keep-alive
+ * timeout, 72 s. So idle connections are closed every 100 ms until the close ends.
+ */
+async function closeLettingResponsesEnd(server: { close(): Promise<unknown>; server: Server }) {
+  const sweep = setInterval(() => server.server.closeIdleConnections(), 100);
+  try {
+    await server.close();
+  } finally {
+    clearInterval(sweep);
+  }
 }
 
 /**
