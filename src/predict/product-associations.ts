@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/index.ts';
 import { CopyBinaryWriter } from '../db/copy-binary-writer.ts';
 import type { Session, StoreOrKysely } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
+import { vacuumReplaced } from '../db/table-statistics.ts';
 import type { Workspace } from '../workspaces/index.ts';
 import {
   byteOrderRanks,
@@ -208,7 +209,7 @@ export async function refreshAssociations(
       const computed = await computeRefresh(trx, ws.id, req.asOf, lines);
       return storeRefresh(trx, ws, req, computed, (rows) => writeBatched(trx, ws.id, rows));
     });
-  return store.withSession((session) =>
+  const refresh = await store.withSession((session) =>
     inTransaction(session, async () => {
       const lines = await readItemLines(session, {
         workspaceId: ws.id,
@@ -219,7 +220,12 @@ export async function refreshAssociations(
       return (await refreshFromLines(session, ws, req, lines)).refresh;
     }),
   );
+  await vacuumReplaced(store, REPLACED_TABLES);
+  return refresh;
 }
+
+/** The tables every refresh replaces whole, for the embedded store to vacuum after it. */
+export const REPLACED_TABLES = ['product_associations', 'association_products'];
 
 /** `work` in one transaction of the session, with room to hash the order lines' join in memory. */
 export async function inTransaction<T>(session: Session, work: () => Promise<T>): Promise<T> {

@@ -1,12 +1,14 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
+import { vacuumReplaced } from '../db/table-statistics.ts';
 import { type LineSource, linesUpTo, readItemLines } from './item-lines.ts';
 import { LineWorkers } from './line-workers.ts';
 import {
   type AssociationRefresh,
   type AssociationRequest,
   inTransaction,
+  REPLACED_TABLES,
   refreshFromLines,
 } from './product-associations.ts';
 import { dayNumber } from './purchase-summary.ts';
@@ -193,6 +195,7 @@ export async function refreshAndRecommendAll(
         return { lines, ...done };
       }),
     );
+    await vacuumReplaced(store, REPLACED_TABLES);
     onPart('score top N');
     const { products, associations } = computed.rows;
     const ix = associationIndex(
