@@ -36,8 +36,15 @@ export interface IndexProduct {
   lastSold: number;
 }
 
-/** The workspace's stored associations, or null before the first refresh. */
-export async function readAssociationIndex(db: Kysely<Schema>, ws: number): Promise<AssociationIndex | null> {
+/**
+ * The workspace's stored associations, or null before the first refresh; with `from`, only the
+ * associations leading from those products (every product is still listed).
+ */
+export async function readAssociationIndex(
+  db: Kysely<Schema>,
+  ws: number,
+  from?: readonly string[],
+): Promise<AssociationIndex | null> {
   const products = (
     await sql<IndexProduct>`
       select item, name, (last_sold - date '2000-01-01')::int as "lastSold"
@@ -47,7 +54,8 @@ export async function readAssociationIndex(db: Kysely<Schema>, ws: number): Prom
   const index = new Map(products.map((p, i) => [p.item, i]));
   const pairs = (
     await sql<{ item: string; other: string; confidence: number }>`
-      select item, other, confidence from product_associations where workspace_id = ${ws}`.execute(db)
+      select item, other, confidence from product_associations where workspace_id = ${ws}
+        ${from ? sql`and item = any(${from}::text[])` : sql``}`.execute(db)
   ).rows;
   return associationIndex(
     products,

@@ -31,6 +31,9 @@ export const NOT_SOLD_DAYS = 180;
 /** How many recommendations a customer gets unless asked for another number. */
 export const DEFAULT_TOP = 10;
 
+/** Up to this many customers, recommendFor reads only the associations of what they bought. */
+const FEW_CUSTOMERS = 100;
+
 /** A customer's products that seed their recommendations: the ones bought most recently. */
 export const SEED_PRODUCTS = 50;
 
@@ -74,14 +77,17 @@ export async function recommendFor(
   const ids = query.customerIds;
   if (ids?.length === 0) return [];
   const db = 'copyOutBinary' in store ? store.db : store;
-  const ix = await readAssociationIndex(db, workspaceId);
-  if (!ix) return [];
   const lines = await readItemLines(store, {
     workspaceId,
     upTo: query.purchasesUpTo,
     customerIds: ids,
     withOrders: false,
   });
+  // A few customers (a profile, a message's variables) need only their own products'
+  // associations, not the whole index (some 240,000 rows at a million customers).
+  const few = ids !== undefined && ids.length <= FEW_CUSTOMERS;
+  const ix = await readAssociationIndex(db, workspaceId, few ? lines.items : undefined);
+  if (!ix) return [];
   return recommendations(scoreCustomers(lines, ix, scoreRules(query.top)), ix);
 }
 
