@@ -113,6 +113,8 @@ export class LineWorkers {
       else waiter?.resolve(reply);
     });
     const fail = (error: Error) => {
+      // A thread that has died takes no more work: the next piece starts another.
+      if (this.worker === worker) this.worker = null;
       for (const waiter of this.waiting.values()) waiter.reject(error);
       this.waiting.clear();
     };
@@ -129,6 +131,8 @@ export class LineWorkers {
     const split = this.split(lines);
     if (!split) return countAssociations(lines, rules);
     const theirs = this.send({ kind: 'count', lines, groups: split.groups, range: split.first, rules });
+    // Awaited below; marked handled so a failure here first leaves no stray rejection.
+    theirs.catch(() => {});
     const mine = countAssociations(lines, rules, split.second, split.groups);
     const c = (await theirs).counts!;
     const size = lines.items.length;
@@ -145,6 +149,7 @@ export class LineWorkers {
     const split = this.split(lines);
     if (!split) return scoreCustomers(lines, ix, rules);
     const theirs = this.send({ kind: 'score', lines, groups: split.groups, range: split.first, rules, ix });
+    theirs.catch(() => {});
     const mine = scoreCustomers(lines, ix, rules, split.second, split.groups);
     return concatScored([(await theirs).scored!, mine]);
   }
