@@ -133,6 +133,15 @@ function scoredColumns(capacity: number): ScoredColumns {
   };
 }
 
+/** The same rows with room for at least `capacity` (twice as many as now, or more). */
+function grown(rows: ScoredColumns, capacity: number): ScoredColumns {
+  const out = scoredColumns(Math.max(capacity, rows.customer.length * 2));
+  for (const column of ['customer', 'rank', 'product', 'score', 'because'] as const)
+    out[column].set(rows[column].subarray(0, rows.n));
+  out.n = rows.n;
+  return out;
+}
+
 /** The rows of several parts (other customers each, in order) as one. */
 export function concatScored(parts: readonly ScoredColumns[]): ScoredColumns {
   const out = scoredColumns(parts.reduce((n, p) => n + p.n, 0));
@@ -180,7 +189,8 @@ export function scoreCustomers(
   const { starts, order, customers } = groups;
   const first = range?.from ?? 0;
   const end = range?.to ?? customers.length;
-  const out = scoredColumns((end - first) * rules.top);
+  // Sized for ten a customer (most get their top ten, or fewer); grown when a larger top fills it.
+  let out = scoredColumns((end - first) * Math.min(rules.top, 10));
   const top: number[] = [];
   const ahead = (a: number, b: number) =>
     Math.round(score[b]! * 1e9) - Math.round(score[a]! * 1e9) ||
@@ -246,6 +256,7 @@ export function scoreCustomers(
       }
       top[at] = o;
     }
+    if (out.n + top.length > out.customer.length) out = grown(out, out.n + top.length);
     for (let r = 0; r < top.length; r++) {
       const o = top[r]!;
       out.customer[out.n] = customers[g]!;
