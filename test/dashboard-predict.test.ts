@@ -94,20 +94,39 @@ describe('prediction page in Chromium', () => {
 
   it('creates call-back tasks from the call list, each to the customer’s owner or the queue', async () => {
     const list = (await api('/predict/call-list?top=50&lang=zh-CN')) as { items: Entry[] };
+    // The answer is a toast that leaves after 3 s: every one that appears is recorded in the page,
+    // so a slow poll (a busy machine) cannot miss it.
+    await page.evaluate(() => {
+      const seen: { text: string; error: boolean }[] = [];
+      Object.assign(window, { retainToasts: seen });
+      new MutationObserver(() => {
+        for (const notice of document.querySelectorAll('.ant-message-notice')) {
+          const text = notice.textContent ?? '';
+          if (!seen.some((t) => t.text === text))
+            seen.push({ text, error: notice.querySelector('.ant-message-error') !== null });
+        }
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    });
+    const toasts = () =>
+      page.evaluate(
+        () => (window as unknown as { retainToasts: { text: string; error: boolean }[] }).retainToasts,
+      );
     await page.locator('[data-call-list]').getByRole('button', { name: '生成回访任务' }).click();
     const confirm = page.locator('.ant-popconfirm').getByRole('button', { name: '确定' });
     await confirm.click();
-    // Under load a re-render can swallow the confirm's click (the question stays open): click again.
-    const done = page.getByText(`已生成 ${list.items.length} 个回访任务`);
+    const done = `已生成 ${list.items.length} 个回访任务`;
     await expect
       .poll(
         async () => {
-          if (await done.isVisible()) return true;
+          const seen = await toasts();
+          if (seen.some((t) => t.text === done)) return true;
           // A refusal says why at once, rather than as a timeout.
-          const refused = page.locator('.ant-message-error');
-          if (await refused.isVisible()) return `refused: ${await refused.innerText()}`;
-          if (await confirm.isVisible()) await confirm.click({ timeout: 5_000 }).catch(() => undefined);
-          return done.isVisible();
+          const refused = seen.find((t) => t.error);
+          if (refused) return `refused: ${refused.text}`;
+          // Under load a re-render can swallow the confirm's click (the question stays open): click again.
+          if (seen.length === 0 && (await confirm.isVisible()))
+            await confirm.click({ timeout: 5_000 }).catch(() => undefined);
+          return seen.map((t) => t.text);
         },
         { timeout: 120_000, interval: 500 },
       )
