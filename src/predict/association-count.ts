@@ -45,8 +45,7 @@ export class PairCounter {
 
   /** Adds another counter's counts (of the same size) to these. */
   addAll(other: PairCounter): void {
-    if (this.dense && other.dense)
-      for (let k = 0; k < this.dense.length; k++) this.dense[k]! += other.dense[k]!;
+    if (this.dense && other.dense) addInto(this.dense, other.dense);
     for (const [key, n] of other.sparse) this.sparse.set(key, (this.sparse.get(key) ?? 0) + n);
   }
 
@@ -268,17 +267,19 @@ export function countAssociations(
   return out;
 }
 
+/** Adds `b` to `a`, element by element (arrays of one length). */
+function addInto(a: Int32Array, b: Int32Array): void {
+  for (let i = 0; i < a.length; i++) a[i]! += b[i]!;
+}
+
 /** Adds the counts of other customers (another range of the same lines) to `into`. */
 export function addCounts(into: AssociationCounts, other: AssociationCounts): AssociationCounts {
-  const sum = (a: Int32Array, b: Int32Array) => {
-    for (let i = 0; i < a.length; i++) a[i]! += b[i]!;
-  };
-  sum(into.products.orders, other.products.orders);
-  sum(into.products.customers, other.products.customers);
+  addInto(into.products.orders, other.products.orders);
+  addInto(into.products.customers, other.products.customers);
   const lastDay = into.products.lastDay;
   for (let i = 0; i < lastDay.length; i++) lastDay[i] = Math.max(lastDay[i]!, other.products.lastDay[i]!);
-  sum(into.inOrders, other.inOrders);
-  sum(into.inBuyers, other.inBuyers);
+  addInto(into.inOrders, other.inOrders);
+  addInto(into.inBuyers, other.inBuyers);
   into.orders += other.orders;
   into.customers += other.customers;
   into.baskets += other.baskets;

@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { countAssociations } from './association-count.ts';
 import type { LineTask } from './line-workers.ts';
-import { scoreCustomers } from './recommend-score.ts';
+import { SCORED_COLUMNS, scoreCustomers } from './recommend-score.ts';
 
 parentPort?.on('message', (task: LineTask) => {
   try {
@@ -20,7 +20,7 @@ parentPort?.on('message', (task: LineTask) => {
       return;
     }
     const s = scoreCustomers(task.lines, task.ix, task.rules, task.range, task.groups);
-    const moved = [s.customer, s.rank, s.product, s.score, s.because].map((a) => a.buffer as ArrayBuffer);
+    const moved = SCORED_COLUMNS.map((column) => s[column].buffer as ArrayBuffer);
     parentPort!.postMessage({ id: task.id, scored: s }, moved);
   } catch (error) {
     parentPort!.postMessage({

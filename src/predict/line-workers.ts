@@ -131,8 +131,6 @@ export class LineWorkers {
     const split = this.split(lines);
     if (!split) return countAssociations(lines, rules);
     const theirs = this.send({ kind: 'count', lines, groups: split.groups, range: split.first, rules });
-    // Awaited below; marked handled so a failure here first leaves no stray rejection.
-    theirs.catch(() => {});
     const mine = countAssociations(lines, rules, split.second, split.groups);
     const c = (await theirs).counts!;
     const size = lines.items.length;
@@ -149,7 +147,6 @@ export class LineWorkers {
     const split = this.split(lines);
     if (!split) return scoreCustomers(lines, ix, rules);
     const theirs = this.send({ kind: 'score', lines, groups: split.groups, range: split.first, rules, ix });
-    theirs.catch(() => {});
     const mine = scoreCustomers(lines, ix, rules, split.second, split.groups);
     return concatScored([(await theirs).scored!, mine]);
   }
@@ -178,9 +175,13 @@ export class LineWorkers {
     const worker = this.thread();
     // Held while it works: a process with nothing else to wait for would otherwise end meanwhile.
     worker.ref();
-    return new Promise((resolve, reject) => {
+    const reply = new Promise<LineReply>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       worker.postMessage({ ...task, id });
     });
+    // Awaited after this thread's own half: marked handled so that half failing first leaves no
+    // stray rejection behind.
+    reply.catch(() => {});
+    return reply;
   }
 }

@@ -176,7 +176,12 @@ function withoutMarked(s: PurchaseSummaries): PurchaseSummaries {
   return out;
 }
 
-function emptySummaries(n: number, endDay: number, lastPurchaseDate: string | null): PurchaseSummaries {
+/** Summaries of `n` customers, all zero, ending on `endDay`. */
+export function emptySummaries(
+  n: number,
+  endDay: number,
+  lastPurchaseDate: string | null,
+): PurchaseSummaries {
   return {
     customerId: new Float64Array(n),
     firstDay: new Int32Array(n),

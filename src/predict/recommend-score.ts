@@ -121,6 +121,9 @@ export interface ScoredColumns {
   because: Int32Array;
 }
 
+/** The array columns of {@link ScoredColumns}. */
+export const SCORED_COLUMNS = ['customer', 'rank', 'product', 'score', 'because'] as const;
+
 /** Room for `capacity` scored rows. */
 function scoredColumns(capacity: number): ScoredColumns {
   return {
@@ -136,8 +139,7 @@ function scoredColumns(capacity: number): ScoredColumns {
 /** The same rows with room for at least `capacity` (twice as many as now, or more). */
 function grown(rows: ScoredColumns, capacity: number): ScoredColumns {
   const out = scoredColumns(Math.max(capacity, rows.customer.length * 2));
-  for (const column of ['customer', 'rank', 'product', 'score', 'because'] as const)
-    out[column].set(rows[column].subarray(0, rows.n));
+  for (const column of SCORED_COLUMNS) out[column].set(rows[column].subarray(0, rows.n));
   out.n = rows.n;
   return out;
 }
@@ -146,8 +148,7 @@ function grown(rows: ScoredColumns, capacity: number): ScoredColumns {
 export function concatScored(parts: readonly ScoredColumns[]): ScoredColumns {
   const out = scoredColumns(parts.reduce((n, p) => n + p.n, 0));
   for (const p of parts) {
-    for (const column of ['customer', 'rank', 'product', 'score', 'because'] as const)
-      out[column].set(p[column].subarray(0, p.n), out.n);
+    for (const column of SCORED_COLUMNS) out[column].set(p[column].subarray(0, p.n), out.n);
     out.n += p.n;
   }
   return out;

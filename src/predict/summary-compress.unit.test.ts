@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { PurchaseSummaries } from './purchase-summary.ts';
+import { emptySummaries, type PurchaseSummaries } from './purchase-summary.ts';
 import { summarySpend, tripleIndex } from './summary-compress.ts';
 
 /** Customers with a few distinct histories each, from a fixed sequence (no randomness between runs). */
 function summaries(n: number, endDay: number): PurchaseSummaries {
-  const s: PurchaseSummaries = {
-    customerId: new Float64Array(n),
-    firstDay: new Int32Array(n),
-    lastDay: new Int32Array(n),
-    days: new Int32Array(n),
-    repeatNet: new Float64Array(n),
-    holdoutDays: new Int32Array(n),
-    endDay,
-    lastPurchaseDate: null,
-  };
+  const s = emptySummaries(n, endDay, null);
   for (let i = 0; i < n; i++) {
     const h = (i * 2654435761) % 4294967296;
     s.customerId[i] = i + 1;
