@@ -15,8 +15,10 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { DatabaseUnavailableError } from '../shared/errors.ts';
+import { type CopyFormat, copyStatement } from './copy-statement.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { migrateToLatest } from './migrate.ts';
+import { copyInFromBuffers } from './pglite-copy-in.ts';
 import { copyOutToBuffer } from './pglite-copy-out.ts';
 import type { RequestScope } from './request-scope.ts';
 import type { Schema } from './schema.ts';
@@ -38,8 +40,9 @@ const DATE = 1082;
 const TEXT_ARRAY = 1009;
 const DATE_ARRAY = 1182;
 
-/** COPY's formats: text (tab-separated, `\N` for null), CSV, or PostgreSQL's binary format. */
-export type CopyFormat = 'text' | 'csv' | 'binary';
+export type { CopyFormat };
+
+const encoder = new TextEncoder();
 
 /** One database connection held for a unit of work, able to bulk-load with COPY. */
 export interface Session {
@@ -138,20 +141,13 @@ async function openPglite(options: OpenOptions): Promise<Database> {
     throw error;
   }
   const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite), log });
-  const copyIn = async (
+  const copyInBuffers = copyInFromBuffers(pglite);
+  const copyIn = (
     table: string,
     columns: readonly string[],
     data: string | readonly Uint8Array[],
     format: CopyFormat = 'text',
-  ) => {
-    await pglite.query(
-      `${copyStatement(table, columns, format)} from '/dev/blob' with (format ${format})`,
-      [],
-      {
-        blob: new Blob(typeof data === 'string' ? [data] : (data as Uint8Array<ArrayBuffer>[])),
-      },
-    );
-  };
+  ) => copyInBuffers(table, columns, typeof data === 'string' ? [encoder.encode(data)] : data, format);
   const copyOutBlob = async (query: string, format: CopyFormat) => {
     const result = await pglite.query(`copy (${query}) to '/dev/blob' with (format ${format})`);
     return result.blob;
@@ -367,12 +363,6 @@ async function openPostgres(url: string, schema?: string): Promise<Database> {
     cancelRequest: scoped.cancel,
     close: () => db.destroy(),
   };
-}
-
-function copyStatement(table: string, columns: readonly string[], format: CopyFormat): string {
-  if (format !== 'text' && format !== 'csv' && format !== 'binary')
-    throw new Error(`unknown COPY format ${format}`);
-  return `copy ${table} (${columns.join(', ')})`;
 }
 
 /** The URL without its password, for messages. */
