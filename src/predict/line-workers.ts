@@ -4,11 +4,7 @@
  * shared memory (item-lines-query.ts), and the halves are added (counts) or joined (lists). The
  * results are those of one pass over everyone: counts are sums, lists are per customer.
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import {
   type AssociationCounts,
   addCounts,
@@ -26,15 +22,10 @@ import {
   type ScoreRules,
   scoreCustomers,
 } from './recommend-score.ts';
+import { type TaskReply, TaskThread } from './task-thread.ts';
 
 /** Fewer lines than this are counted and scored on one thread: a second would not pay for itself. */
 export const PARALLEL_MIN_LINES = 500_000;
-
-/** tsx's ESM API module (its `require` entry cannot be imported from a worker), as a URL. */
-function tsxApi(): string {
-  const tsx = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  return pathToFileURL(join(tsx, 'dist/esm/api/index.mjs')).href;
-}
 
 /** The rules of a count (see countAssociations). */
 type CountRules = { maxBasket: number; maxBuyer: number };
@@ -49,9 +40,7 @@ type LineWork = { lines: ItemLines; groups: CustomerGroups; range: GroupRange } 
 export type LineTask = LineWork & { id: number };
 
 /** What the worker thread sends back. */
-type LineReply = {
-  id: number;
-  error?: string;
+type LineReply = TaskReply & {
   counts?: Omit<AssociationCounts, 'together' | 'after'> & Record<'together' | 'after', PairCells>;
   scored?: ScoredColumns;
 };
@@ -66,14 +55,11 @@ type PairCells = { dense: Int32Array | null; sparse: Map<number, number> };
  * try { counts = await workers.count(lines, rules); } finally { await workers.close(); }
  */
 export class LineWorkers {
-  private worker: Worker | null = null;
   private stopped = false;
-  private started = false;
-  private next = 0;
-  private readonly waiting = new Map<
-    number,
-    { resolve: (r: LineReply) => void; reject: (e: Error) => void }
-  >();
+  private readonly thread = new TaskThread<LineWork, LineReply>(
+    new URL('./line-worker-main.ts', import.meta.url),
+    'recommendation worker thread',
+  );
 
   private constructor(
     private readonly parallel: boolean,
@@ -90,47 +76,20 @@ export class LineWorkers {
 
   /** Whether the worker thread has been started (some work was split). */
   get threaded(): boolean {
-    return this.started;
-  }
-
-  private thread(): Worker {
-    if (this.worker) return this.worker;
-    const url = new URL('./line-worker-main.ts', import.meta.url);
-    // From source (development, tests) the thread first registers tsx to compile TypeScript, as
-    // this process does (a worker's `--import tsx` does not take in Node 20).
-    const worker = url.pathname.endsWith('.ts')
-      ? new Worker(
-          `import(${JSON.stringify(tsxApi())})
-            .then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`,
-          { eval: true },
-        )
-      : new Worker(url);
-    worker.on('message', (reply: LineReply) => {
-      const waiter = this.waiting.get(reply.id);
-      this.waiting.delete(reply.id);
-      if (this.waiting.size === 0) worker.unref();
-      if (reply.error) waiter?.reject(new Error(`recommendation worker thread: ${reply.error}`));
-      else waiter?.resolve(reply);
-    });
-    const fail = (error: Error) => {
-      // A thread that has died takes no more work: the next piece starts another.
-      if (this.worker === worker) this.worker = null;
-      for (const waiter of this.waiting.values()) waiter.reject(error);
-      this.waiting.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`recommendation worker thread exited (${code})`)));
-    worker.unref();
-    this.worker = worker;
-    this.started = true;
-    return worker;
+    return this.thread.started;
   }
 
   /** countAssociations over everyone, half of them on the worker thread. */
   async count(lines: ItemLines, rules: CountRules): Promise<AssociationCounts> {
     const split = this.split(lines);
     if (!split) return countAssociations(lines, rules);
-    const theirs = this.send({ kind: 'count', lines, groups: split.groups, range: split.first, rules });
+    const theirs = this.thread.send({
+      kind: 'count',
+      lines,
+      groups: split.groups,
+      range: split.first,
+      rules,
+    });
     const mine = countAssociations(lines, rules, split.second, split.groups);
     const c = (await theirs).counts!;
     const size = lines.items.length;
@@ -146,7 +105,14 @@ export class LineWorkers {
   async score(lines: ItemLines, ix: AssociationIndex, rules: ScoreRules): Promise<ScoredColumns> {
     const split = this.split(lines);
     if (!split) return scoreCustomers(lines, ix, rules);
-    const theirs = this.send({ kind: 'score', lines, groups: split.groups, range: split.first, rules, ix });
+    const theirs = this.thread.send({
+      kind: 'score',
+      lines,
+      groups: split.groups,
+      range: split.first,
+      rules,
+      ix,
+    });
     const mine = scoreCustomers(lines, ix, rules, split.second, split.groups);
     return concatScored([(await theirs).scored!, mine]);
   }
@@ -154,9 +120,7 @@ export class LineWorkers {
   /** Stops the worker thread. */
   async close(): Promise<void> {
     this.stopped = true;
-    const worker = this.worker;
-    this.worker = null;
-    await worker?.terminate();
+    await this.thread.close();
   }
 
   /** The customers in two ranges of about equal lines, or null to run on this thread alone. */
@@ -168,20 +132,5 @@ export class LineWorkers {
     let middle = 0;
     while (middle < count && starts[middle]! < lines.n / 2) middle++;
     return { groups, first: { from: 0, to: middle }, second: { from: middle, to: count } };
-  }
-
-  private send(task: LineWork): Promise<LineReply> {
-    const id = this.next++;
-    const worker = this.thread();
-    // Held while it works: a process with nothing else to wait for would otherwise end meanwhile.
-    worker.ref();
-    const reply = new Promise<LineReply>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ ...task, id });
-    });
-    // Awaited after this thread's own half: marked handled so that half failing first leaves no
-    // stray rejection behind.
-    reply.catch(() => {});
-    return reply;
   }
 }
