@@ -7,7 +7,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { openDatabase, type Session } from '../src/db/database.ts';
 import { fitModels, scoreCustomers } from '../src/predict/predict-model.ts';
-import { predictionCopy } from '../src/predict/prediction-write.ts';
+import { LOAD_COLUMNS, predictionCopy } from '../src/predict/prediction-copy.ts';
 import { readPurchaseSummaries } from '../src/predict/purchase-summary.ts';
 import { ensureWorkspace } from '../src/workspaces/workspace-service.ts';
 import { predictStore } from './predict-fit-bench.ts';
@@ -25,7 +25,6 @@ const cpu = () => {
 
 const LOAD = sql`create temp table prediction_load (customer_id bigint, p_alive float8, e30 float8, e90 float8,
     e365 float8, spend bigint, clv bigint, next_order date) on commit drop`;
-const LOAD_COLUMNS = ['customer_id', 'p_alive', 'e30', 'e90', 'e365', 'spend', 'clv', 'next_order'];
 
 type Step = (s: Session, ws: number, copy: Uint8Array) => Promise<void>;
 

@@ -60,9 +60,17 @@ describe.each(storesUnderTest())('stored predictions across refreshes ($name)', 
       ).rows.map((r) => [r.id, r]),
     );
 
-  /** Refreshes as of `asOf` and checks every stored row against the fit and the orders; returns them. */
-  const refreshAndCheck = async (asOf: string, before: Map<string, { p: number }>) => {
-    const done = await refreshPredictions(database, ws, { asOf, actor: null, horizonDays: 30 });
+  /**
+   * Refreshes as of `asOf` and checks every stored row against the fit and the orders; returns them.
+   * `threadFrom: 1` scores on the second thread, as a refresh of many customers does.
+   */
+  const refreshAndCheck = async (asOf: string, before: Map<string, { p: number }>, threadFrom?: number) => {
+    const done = await refreshPredictions(
+      database,
+      ws,
+      { asOf, actor: null, horizonDays: 30 },
+      { threadFrom },
+    );
     const rows = await stored();
     const params = done.fit.params as unknown as BgnbdParams;
     const scored = Array.from({ length: CUSTOMERS }, (_, k) => k + 1).filter((c) => summaryAsOf(c, asOf));
@@ -91,12 +99,53 @@ describe.each(storesUnderTest())('stored predictions across refreshes ($name)', 
     expect(first.size).toBe(CUSTOMERS);
     // Dated back to midsummer: customers whose first order came later lose their prediction; the
     // rest are read from their orders up to then (they bought after it) and keep December's beside.
-    const summer = await refreshAndCheck('2025-06-30', first);
+    const summer = await refreshAndCheck('2025-06-30', first, 1);
     expect(summer.size).toBeLessThan(CUSTOMERS);
     expect(summer.size).toBeGreaterThan(10);
     // Forward again: the dropped customers come back without a previous P(alive).
     const again = await refreshAndCheck('2025-12-31', summer);
     expect(again.size).toBe(CUSTOMERS);
     expect([...again.values()].filter((r) => r.previous === null)).toHaveLength(CUSTOMERS - summer.size);
+  });
+
+  it('leaves the rows of one refresh whole when two run at once', async () => {
+    // Midsummer scores fewer customers than December: whichever commits last, its customers hold
+    // its prediction and no one holds the other's.
+    const [summer, december] = await Promise.all([
+      refreshPredictions(database, ws, { asOf: '2025-06-30', actor: null, horizonDays: 30 }),
+      refreshPredictions(
+        database,
+        ws,
+        { asOf: '2025-12-31', actor: null, horizonDays: 30 },
+        { threadFrom: 1 },
+      ),
+    ]);
+    const rows = await stored();
+    const fits = new Set([...rows.values()].map((r) => r.fit_id));
+    expect(fits.size).toBe(1);
+    const last = fits.has(summer.fit.id) ? summer : december;
+    expect(rows.size).toBe(last.customers);
+    // A refresh after them both finds every row it holds and drops none it should keep.
+    await refreshAndCheck('2025-12-31', rows);
+  });
+
+  it('drops the prediction of a customer deleted between refreshes and keeps the rest', async () => {
+    const before = await refreshAndCheck('2025-12-31', await stored());
+    await sql`delete from customers where workspace_id = ${ws.id} and external_id = 'C7'`.execute(
+      database.db,
+    );
+    const after = await refreshPredictions(database, ws, {
+      asOf: '2025-12-31',
+      actor: null,
+      horizonDays: 30,
+    });
+    const rows = await stored();
+    expect(after.customers).toBe(CUSTOMERS - 1);
+    expect(rows.has('C7')).toBe(false);
+    expect(rows.size).toBe(CUSTOMERS - 1);
+    for (const [id, row] of rows) {
+      expect(row.fit_id).toBe(after.fit.id);
+      expect(row.previous).toBe(before.get(id)!.p);
+    }
   });
 });

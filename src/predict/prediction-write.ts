@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
-import { CopyBinaryWriter } from '../db/copy-binary-writer.ts';
 import type { Session } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import type { PredictionColumns } from './predict-model.ts';
+import { LOAD_COLUMNS, predictionCopy } from './prediction-copy.ts';
 
 /** What every stored row of one refresh shares. */
 export interface PredictionBatch {
@@ -10,27 +10,14 @@ export interface PredictionBatch {
   fitId: number;
   asOf: string;
   horizonDays: number;
-  scores: PredictionColumns;
+  scores: PredictionRows;
 }
 
-const LOAD_COLUMNS = ['customer_id', 'p_alive', 'e30', 'e90', 'e365', 'spend', 'clv', 'next_order'];
-
-/** The scores as one binary COPY stream of LOAD_COLUMNS (about 90 bytes a customer). */
-export function predictionCopy(c: PredictionColumns): Uint8Array {
-  const out = new CopyBinaryWriter(c.length * 96 + 64);
-  for (let i = 0; i < c.length; i++) {
-    out.row(LOAD_COLUMNS.length);
-    out.int8(c.customerId[i]!);
-    out.float8(c.pAlive[i]!);
-    out.float8(c.expected30[i]!);
-    out.float8(c.expected90[i]!);
-    out.float8(c.expected365[i]!);
-    out.int8(c.expectedSpend[i]!);
-    out.int8(c.predictedClv[i]!);
-    out.date(c.nextOrderDay[i]!);
-  }
-  return out.bytes();
-}
+/**
+ * A refresh's scores: as columns, or as binary COPY chunks of them made on another thread
+ * (prediction-thread.ts), each loaded as it arrives while the next is scored.
+ */
+export type PredictionRows = PredictionColumns | { length: number; copies: AsyncIterable<Uint8Array> };
 
 /**
  * Stores a refresh's predictions inside the session's open transaction: the scores go by binary
@@ -42,16 +29,42 @@ export async function writePredictionsByCopy(session: Session, batch: Prediction
   const db = session.db;
   await sql`create temp table prediction_load (customer_id bigint, p_alive float8, e30 float8, e90 float8,
     e365 float8, spend bigint, clv bigint, next_order date) on commit drop`.execute(db);
-  await session.copyIn('prediction_load', LOAD_COLUMNS, [predictionCopy(batch.scores)], 'binary');
-  await updateThenInsert(db, batch, 'prediction_load');
-  await deleteStale(db, batch);
+  const s = batch.scores;
+  for await (const bytes of 'copies' in s ? s.copies : [predictionCopy(s)])
+    await session.copyIn('prediction_load', LOAD_COLUMNS, [bytes], 'binary');
+  const held = await heldBefore(db, batch.workspaceId);
+  const updated = await updateThenInsert(db, batch, 'prediction_load');
+  // Every row held before was updated: none can be stale, and the scan that finds them is skipped.
+  if (updated !== held) await deleteStale(db, batch);
+}
+
+/**
+ * How many predictions the workspace can hold at most before this refresh: as many as the refresh
+ * that stored them scored (its fit's `customers`), fewer if customers were deleted since (their
+ * rows go with them); 0 when it holds none. Taken after a lock that queues the workspace's
+ * refreshes, so no other refresh adds or replaces rows between this count and the update.
+ */
+async function heldBefore(db: Kysely<Schema>, workspaceId: number): Promise<number> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`retain.predictions.${workspaceId}`}, 0))`.execute(
+    db,
+  );
+  const row = await sql<{ customers: number }>`
+    select f.customers from prediction_fits f
+    where f.workspace_id = ${workspaceId}::int
+      and f.id = (select fit_id from customer_predictions where workspace_id = ${workspaceId}::int limit 1)`.execute(
+    db,
+  );
+  return row.rows[0]?.customers ?? 0;
 }
 
 /**
  * The same without COPY (a bare Kysely, as some tests hold): batches of arrays as parameters,
  * unnested by the database.
  */
-export async function writePredictionsBatched(db: Kysely<Schema>, batch: PredictionBatch): Promise<void> {
+export async function writePredictionsBatched(
+  db: Kysely<Schema>,
+  batch: PredictionBatch & { scores: PredictionColumns },
+): Promise<void> {
   const c = batch.scores;
   const BATCH = 20_000;
   const nullable = (a: Float64Array) => Array.from(a, (v) => (Number.isNaN(v) ? null : v));
@@ -73,12 +86,12 @@ export async function writePredictionsBatched(db: Kysely<Schema>, batch: Predict
 /**
  * Writes every row of a temporary table (the LOAD_COLUMNS) in two statements: one joined update of
  * the customers scored before (a heap-only update each, the old P(alive) kept beside the new), then
- * the upsert of the rest, those scored for the first time. Cheaper in PGlite than upserting every
+ * the upsert of the rest, those scored for the first time; returns how many rows the update found. Cheaper in PGlite than upserting every
  * row, which probes the key and locks each row before updating it (bench/predict-store-variants.ts:
  * about 5 against 7–10 µs of CPU a row). The upsert still resolves a conflict, so a refresh racing
  * another over the same new customer updates its row instead of failing.
  */
-async function updateThenInsert(db: Kysely<Schema>, b: PredictionBatch, table: string) {
+async function updateThenInsert(db: Kysely<Schema>, b: PredictionBatch, table: string): Promise<number> {
   // The join hashes every scored customer: at a million (some 100 MB) the default 4 MB splits it
   // into batches on disk, which cost PGlite more than the update itself (5.6 against 8.0 µs of CPU
   // a row at 1M). For this transaction only.
@@ -92,9 +105,12 @@ async function updateThenInsert(db: Kysely<Schema>, b: PredictionBatch, table: s
     where p.workspace_id = ${b.workspaceId}::int and p.customer_id = u.customer_id`.execute(db);
   const n = Number(updated.numAffectedRows ?? -1);
   // Everyone scored was scored before: no one to add, and no anti-join over them all to find out.
-  if (n === b.scores.length) return;
+  if (n === b.scores.length) return n;
   // No one was (a first refresh): every row is new, and the upsert settles a racing refresh.
-  if (n === 0) return upsertFrom(db, b, sql`${sql.table(table)} u`);
+  if (n === 0) {
+    await upsertFrom(db, b, sql`${sql.table(table)} u`);
+    return n;
+  }
   // Uncorrelated, so Citus plans the distributed read apart (an intermediate result) instead of
   // refusing to join it with the temporary table; a hashed subplan on one server.
   await upsertFrom(
@@ -103,6 +119,7 @@ async function updateThenInsert(db: Kysely<Schema>, b: PredictionBatch, table: s
     sql`${sql.table(table)} u where u.customer_id not in (select customer_id from customer_predictions
       where workspace_id = ${b.workspaceId}::int)`,
   );
+  return n;
 }
 
 /** Inserts or updates every row of `rows` (a source named u with the LOAD_COLUMNS). */

@@ -90,8 +90,24 @@ export interface TripleIndex {
   count: number[];
 }
 
-/** Groups the customers by their whole-day (x, t_x, T): one exact number per customer as the key where it fits. */
+// The fit and the scoring of one refresh both group the same summaries: once is enough.
+const indexes = new WeakMap<PurchaseSummaries, TripleIndex>();
+
+/**
+ * Groups the customers by their whole-day (x, t_x, T): one exact number per customer as the key
+ * where it fits. Kept per summaries (they are read once and never changed), so a refresh that fits
+ * and then scores groups them once.
+ */
 export function tripleIndex(s: PurchaseSummaries): TripleIndex {
+  let index = indexes.get(s);
+  if (!index) {
+    index = groupTriples(s);
+    indexes.set(s, index);
+  }
+  return index;
+}
+
+function groupTriples(s: PurchaseSummaries): TripleIndex {
   const n = s.customerId.length;
   let maxX = 0;
   let maxT = 0;
