@@ -60,17 +60,9 @@ describe.each(storesUnderTest())('stored predictions across refreshes ($name)', 
       ).rows.map((r) => [r.id, r]),
     );
 
-  /**
-   * Refreshes as of `asOf` and checks every stored row against the fit and the orders; returns them.
-   * `threadFrom: 1` scores on the second thread, as a refresh of many customers does.
-   */
-  const refreshAndCheck = async (asOf: string, before: Map<string, { p: number }>, threadFrom?: number) => {
-    const done = await refreshPredictions(
-      database,
-      ws,
-      { asOf, actor: null, horizonDays: 30 },
-      { threadFrom },
-    );
+  /** Refreshes as of `asOf` and checks every stored row against the fit and the orders; returns them. */
+  const refreshAndCheck = async (asOf: string, before: Map<string, { p: number }>) => {
+    const done = await refreshPredictions(database, ws, { asOf, actor: null, horizonDays: 30 });
     const rows = await stored();
     const params = done.fit.params as unknown as BgnbdParams;
     const scored = Array.from({ length: CUSTOMERS }, (_, k) => k + 1).filter((c) => summaryAsOf(c, asOf));
@@ -99,7 +91,7 @@ describe.each(storesUnderTest())('stored predictions across refreshes ($name)', 
     expect(first.size).toBe(CUSTOMERS);
     // Dated back to midsummer: customers whose first order came later lose their prediction; the
     // rest are read from their orders up to then (they bought after it) and keep December's beside.
-    const summer = await refreshAndCheck('2025-06-30', first, 1);
+    const summer = await refreshAndCheck('2025-06-30', first);
     expect(summer.size).toBeLessThan(CUSTOMERS);
     expect(summer.size).toBeGreaterThan(10);
     // Forward again: the dropped customers come back without a previous P(alive).
@@ -113,12 +105,7 @@ describe.each(storesUnderTest())('stored predictions across refreshes ($name)', 
     // its prediction and no one holds the other's.
     const [summer, december] = await Promise.all([
       refreshPredictions(database, ws, { asOf: '2025-06-30', actor: null, horizonDays: 30 }),
-      refreshPredictions(
-        database,
-        ws,
-        { asOf: '2025-12-31', actor: null, horizonDays: 30 },
-        { threadFrom: 1 },
-      ),
+      refreshPredictions(database, ws, { asOf: '2025-12-31', actor: null, horizonDays: 30 }),
     ]);
     const rows = await stored();
     const fits = new Set([...rows.values()].map((r) => r.fit_id));

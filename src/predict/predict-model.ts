@@ -41,9 +41,6 @@ export interface FitOutcome {
   holdout: Holdout | null;
 }
 
-/** What scoring needs of a fit: the count model, its unit and the spend model. */
-export type ScoringFit = Pick<FitOutcome, 'model' | 'unit' | 'spend'>;
-
 /** (x, t_x, T) of customer i in model units. */
 function summaryOf(s: PurchaseSummaries, i: number, unit: number) {
   return {
@@ -168,7 +165,7 @@ export interface PredictionColumns {
  * mean wait 1/E[λ | alive] = (α + T)/(r + x), from the as-of date since purchases are memoryless).
  * Written into typed columns: a million customers make no object each.
  */
-export function scoreCustomers(s: PurchaseSummaries, fit: ScoringFit, terms: ClvTerms): PredictionColumns {
+export function scoreCustomers(s: PurchaseSummaries, fit: FitOutcome, terms: ClvTerms): PredictionColumns {
   const n = s.customerId.length;
   const column = () => new Float64Array(n);
   const out: PredictionColumns = {
@@ -226,7 +223,7 @@ interface TripleScores {
  * P(alive | x, t_x, T) × E[X(t) | alive, x, T]: P(alive) is taken once per triple and the
  * expectations (a ₂F₁ series each) once per (x, T), which far fewer customers tell apart.
  */
-function scoreTriples(s: PurchaseSummaries, fit: ScoringFit, terms: ClvTerms, first: number[]): TripleScores {
+function scoreTriples(s: PurchaseSummaries, fit: FitOutcome, terms: ClvTerms, first: number[]): TripleScores {
   const unit = UNIT_DAYS[fit.unit];
   const { model } = fit;
   const months = Math.ceil(terms.horizonDays / 30);

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Actor } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -13,15 +12,10 @@ import {
   type FitOutcome,
   fitModels,
   type Holdout,
+  type PredictionColumns,
   scoreCustomers,
 } from './predict-model.ts';
-import { PredictionThread, THREAD_MIN_CUSTOMERS } from './prediction-thread.ts';
-import {
-  type PredictionBatch,
-  type PredictionRows,
-  writePredictionsBatched,
-  writePredictionsByCopy,
-} from './prediction-write.ts';
+import { type PredictionBatch, writePredictionsBatched, writePredictionsByCopy } from './prediction-write.ts';
 import { readPurchaseSummaries } from './purchase-summary.ts';
 
 /** Minor units per major unit of a currency (100 for CNY and USD, 1 for JPY). */
@@ -155,43 +149,26 @@ export interface RefreshRequest {
 /**
  * Fits the workspace's model on all purchases up to the as-of date, scores every customer with a
  * purchase, and replaces the stored predictions in one transaction (with the audit row when a
- * person asked). Returns the fit and how many customers were scored. On a store that loads by
- * COPY, from `threadFrom` customers (tests set it lower) on a machine with a second core, a second
- * thread scores while this one loads what is scored.
+ * person asked). Returns the fit and how many customers were scored.
  */
 export async function refreshPredictions(
   store: StoreOrKysely,
   ws: Workspace,
   req: RefreshRequest,
-  { threadFrom = THREAD_MIN_CUSTOMERS }: { threadFrom?: number } = {},
 ): Promise<{ fit: FitView; customers: number; horizonDays: number }> {
   const settings = readSettings(ws.settings).prediction;
   const minor = minorPerMajor(ws.currency);
   const summaries = await readPurchaseSummaries(store, ws.id, req.asOf);
-  const customers = summaries.customerId.length;
-  const thread =
-    'withSession' in store && customers >= threadFrom && availableParallelism() > 1
-      ? new PredictionThread()
-      : null;
-  try {
-    // It loads its modules while this thread fits.
-    thread?.start();
-    const fit = fitModels(summaries, { model: settings.model, unit: settings.unit, minorPerMajor: minor });
-    const horizonDays = req.horizonDays ?? settings.horizon_days;
-    const terms = {
-      horizonDays,
-      monthlyDiscountRate: settings.monthly_discount_rate,
-      margin: settings.margin,
-      minorPerMajor: minor,
-    };
-    const scores: PredictionRows = thread
-      ? { length: customers, copies: thread.score(summaries, fit, terms) }
-      : scoreCustomers(summaries, fit, terms);
-    const view = await storePredictions(store, ws, fit, scores, { ...req, horizonDays });
-    return { fit: view, customers, horizonDays };
-  } finally {
-    await thread?.close();
-  }
+  const fit = fitModels(summaries, { model: settings.model, unit: settings.unit, minorPerMajor: minor });
+  const horizonDays = req.horizonDays ?? settings.horizon_days;
+  const scores = scoreCustomers(summaries, fit, {
+    horizonDays,
+    monthlyDiscountRate: settings.monthly_discount_rate,
+    margin: settings.margin,
+    minorPerMajor: minor,
+  });
+  const view = await storePredictions(store, ws, fit, scores, { ...req, horizonDays });
+  return { fit: view, customers: scores.length, horizonDays };
 }
 
 /**
@@ -202,7 +179,7 @@ export async function storePredictions(
   store: StoreOrKysely,
   ws: Workspace,
   fit: FitOutcome,
-  scores: PredictionRows,
+  scores: PredictionColumns,
   req: RefreshRequest & { horizonDays: number },
 ): Promise<FitView> {
   const write = async (trx: Kysely<Schema>, rows: (batch: PredictionBatch) => Promise<void>) => {
@@ -229,13 +206,8 @@ export async function storePredictions(
       });
     return stored;
   };
-  if (!('withSession' in store)) {
-    if (!('pAlive' in scores)) throw new Error('scores made as COPY chunks need a store that loads by COPY');
-    const columns = scores;
-    return store
-      .transaction()
-      .execute((trx) => write(trx, (b) => writePredictionsBatched(trx, { ...b, scores: columns })));
-  }
+  if (!('withSession' in store))
+    return store.transaction().execute((trx) => write(trx, (b) => writePredictionsBatched(trx, b)));
   return store.withSession(async (session) => {
     await sql`begin`.execute(session.db);
     try {

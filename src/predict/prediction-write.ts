@@ -10,14 +10,8 @@ export interface PredictionBatch {
   fitId: number;
   asOf: string;
   horizonDays: number;
-  scores: PredictionRows;
+  scores: PredictionColumns;
 }
-
-/**
- * A refresh's scores: as columns, or as binary COPY chunks of them made on another thread
- * (prediction-thread.ts), each loaded as it arrives while the next is scored.
- */
-export type PredictionRows = PredictionColumns | { length: number; copies: AsyncIterable<Uint8Array> };
 
 /**
  * Stores a refresh's predictions inside the session's open transaction: the scores go by binary
@@ -29,9 +23,7 @@ export async function writePredictionsByCopy(session: Session, batch: Prediction
   const db = session.db;
   await sql`create temp table prediction_load (customer_id bigint, p_alive float8, e30 float8, e90 float8,
     e365 float8, spend bigint, clv bigint, next_order date) on commit drop`.execute(db);
-  const s = batch.scores;
-  for await (const bytes of 'copies' in s ? s.copies : [predictionCopy(s)])
-    await session.copyIn('prediction_load', LOAD_COLUMNS, [bytes], 'binary');
+  await session.copyIn('prediction_load', LOAD_COLUMNS, [predictionCopy(batch.scores)], 'binary');
   const held = await heldBefore(db, batch.workspaceId);
   const updated = await updateThenInsert(db, batch, 'prediction_load');
   // Every row held before was updated: none can be stale, and the scan that finds them is skipped.
@@ -61,10 +53,7 @@ async function heldBefore(db: Kysely<Schema>, workspaceId: number): Promise<numb
  * The same without COPY (a bare Kysely, as some tests hold): batches of arrays as parameters,
  * unnested by the database.
  */
-export async function writePredictionsBatched(
-  db: Kysely<Schema>,
-  batch: PredictionBatch & { scores: PredictionColumns },
-): Promise<void> {
+export async function writePredictionsBatched(db: Kysely<Schema>, batch: PredictionBatch): Promise<void> {
   const c = batch.scores;
   const BATCH = 20_000;
   const nullable = (a: Float64Array) => Array.from(a, (v) => (Number.isNaN(v) ? null : v));
