@@ -186,6 +186,9 @@ describe.each(storesUnderTest())('journey drafts and versions ($name)', (store) 
       N2: 'v1 wait waiting',
       N3: 'v2 pause waiting',
     });
+    // The step N3 waits at counts N3 as having reached it, before any entry has left it.
+    const steps = (await call('GET', '')).body.report.steps as { step: string }[];
+    expect(steps.find((s) => s.step === 'pause')).toMatchObject({ reached: 1, now_at: 1, outcomes: {} });
     expect((await call('GET', '/versions')).body).toEqual([
       expect.objectContaining({ version: 2, current: true, in_progress: 1, steps: 3 }),
       expect.objectContaining({ version: 1, current: false, in_progress: 2, steps: 3 }),

@@ -29,7 +29,9 @@ export const EntryCountsSchema = z.object({
 export const StepCountSchema = z.object({
   step: z.string(),
   type: z.string(),
-  reached: z.number(),
+  reached: z
+    .number()
+    .describe('entries that reached the step: those that left it (by outcome) and those there now'),
   outcomes: z.record(z.string(), z.number()),
   not_sent: z
     .record(z.string(), z.number())

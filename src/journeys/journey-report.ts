@@ -26,7 +26,7 @@ export interface JourneyReport {
     capped: number;
   };
   /**
-   * Per step: entries that reached it, by outcome, and entries there now. A message step's
+   * Per step: entries that reached it (those that left it, by outcome, and those there now). A message step's
    * `queued` counts only messages still waiting; those the worker handled count as `sent`,
    * `failed` or `skipped`, and `not_sent` says why (reason → messages skipped or failed).
    */
@@ -102,15 +102,18 @@ export async function journeyCounts(db: Kysely<Schema>, journey: StoredJourney):
       }
       if (outcomes.queued <= 0) delete outcomes.queued;
     }
+    const nowAt = states.rows
+      .filter((r) => r.step === step && (r.state === 'active' || r.state === 'waiting'))
+      .reduce((a, r) => a + r.n, 0);
     return {
       step,
       type: s.type,
-      reached: reachedCount,
+      // A step is recorded when an entry leaves it: those still there (a wait's customers) have
+      // reached it too, as the backtest counts them.
+      reached: reachedCount + nowAt,
       outcomes,
       not_sent: notSent,
-      now_at: states.rows
-        .filter((r) => r.step === step && (r.state === 'active' || r.state === 'waiting'))
-        .reduce((a, r) => a + r.n, 0),
+      now_at: nowAt,
     };
   });
   return {
