@@ -70,7 +70,7 @@ describe.each(storesUnderTest())('survey links by template variable ($name)', (s
       database,
       w.workspace,
       'customers',
-      `customer_id,name,email\n${['L1', 'L2', 'L3', 'L4'].map((p) => `${p},客户${p},${email(p)}`).join('\n')}\n`,
+      `customer_id,name,email\n${['L1', 'L2', 'L3', 'L4', 'L5'].map((p) => `${p},客户${p},${email(p)}`).join('\n')}\n`,
     );
     ids = await customerIds(database.db, w.workspace.id);
     const created = await api.call('POST', '/api/v1/surveys', { key: w.keys.operator, body: CSAT });
@@ -114,7 +114,7 @@ describe.each(storesUnderTest())('survey links by template variable ($name)', (s
       key: w.keys.operator,
       body: {
         name: '门店满意度群发',
-        audience: { list: ['L1', 'L2'] },
+        audience: { list: ['L1', 'L2', 'L5'] },
         templates: [TEMPLATE.name],
         holdout_percent: 0,
       },
@@ -128,7 +128,8 @@ describe.each(storesUnderTest())('survey links by template variable ($name)', (s
     await runOnce(database.db, [w.workspace.name]);
     const l1 = linkTo('L1');
     const l2 = linkTo('L2');
-    expect(l1).not.toBe(l2);
+    const l5 = linkTo('L5');
+    expect(new Set([l1, l2, l5]).size).toBe(3);
     const page = await api.call('GET', l1);
     expect(page.status).toBe(200);
     expect(page.text).toContain('您对门店服务满意吗？');
@@ -141,20 +142,24 @@ describe.each(storesUnderTest())('survey links by template variable ($name)', (s
     ]);
     const report = await api.call('GET', `/api/v1/surveys/${surveyId}/report`, { key: w.keys.viewer });
     expect(report.body.total).toMatchObject({
-      sent: 2,
+      sent: 3,
       responses: 2,
-      response_rate: 100,
+      response_rate: 66.7,
       csat_mean: 3.5,
       csat_satisfied_percent: 50,
     });
     expect(report.body.by_channel.map((c: { key: string }) => c.key)).toEqual(['email']);
     // The link expires with the survey's own expires_days, counted from the send.
     setClock(new Date(T0 + 6 * 86_400_000));
-    expect((await api.call('GET', l1)).status).toBe(409);
+    expect((await api.call('GET', l5)).status).toBe(200);
     setClock(new Date(T0 + 7 * 86_400_000 + 1000));
-    const expired = await api.call('GET', l1);
+    const expired = await api.call('GET', l5);
     expect(expired.status).toBe(410);
     expect(expired.text).toContain('链接已过期');
+    // Who answered in time is told so after the expiry too, not that the link has expired.
+    const answered = await api.call('GET', l1);
+    expect(answered.status).toBe(409);
+    expect(answered.text).toContain('您已提交过');
     setClock(new Date(T0));
   });
 
@@ -204,7 +209,7 @@ describe.each(storesUnderTest())('survey links by template variable ($name)', (s
     expect((await api.call('GET', fromJourney)).text).toContain('您已提交过');
 
     const report = await api.call('GET', `/api/v1/surveys/${surveyId}/report`, { key: w.keys.viewer });
-    expect(report.body.total).toMatchObject({ sent: 4, responses: 4, csat_mean: (2 + 5 + 4 + 5) / 4 });
+    expect(report.body.total).toMatchObject({ sent: 5, responses: 4, csat_mean: (2 + 5 + 4 + 5) / 4 });
     const journeys = report.body.by_journey.map((j: { key: string; sent: number }) => [j.key, j.sent]);
     expect(journeys).toHaveLength(2);
 

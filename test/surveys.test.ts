@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliActor } from '../src/access/caller.ts';
 import { createUser } from '../src/access/user-service.ts';
@@ -248,6 +249,21 @@ describe.each(storesUnderTest())('surveys: send, answer once, act on detractors 
     const expired = await api.call('GET', links.K3!);
     expect(expired.status).toBe(410);
     expect(expired.text).toContain('链接已过期');
+    // K1 answered before the link expired: told so, opening it or posting again, and nothing changes.
+    const responses = async () =>
+      Number(
+        (await sql<{ n: number }>`select count(*)::int as n from survey_responses`.execute(database.db))
+          .rows[0]!.n,
+      );
+    const before = await responses();
+    for (const again of [
+      await api.call('GET', links.K1!),
+      await api.call('POST', links.K1!, form({ score: '10' })),
+    ]) {
+      expect(again.status).toBe(409);
+      expect(again.text).toContain('您已提交过');
+    }
+    expect(await responses()).toBe(before);
     setClock(new Date(T0 + DAY));
   });
 

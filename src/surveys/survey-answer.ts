@@ -36,7 +36,8 @@ export async function openLink(db: Kysely<Schema>, visit: LinkVisit): Promise<Op
 
 /**
  * {@link openLink} for several visits at once: three statements whatever their number, two
- * without `seekAnswered` (every genuine link of an active survey then reads as open).
+ * without `seekAnswered` (every genuine link of an active survey then reads as open; an expired
+ * one is still looked up, so a customer who answered hears that rather than "expired").
  */
 async function openLinks(
   db: Kysely<Schema>,
@@ -44,27 +45,25 @@ async function openLinks(
   seekAnswered = true,
 ): Promise<OpenedLink[]> {
   const key = await trackingKey(db);
-  const links = visits.map((v) => {
-    const link = readSurveyToken(key, v.token);
-    return link && link.expires * 1000 > v.now.getTime() ? link : link && ('expired' as const);
-  });
-  const live = links.filter((l): l is SurveyLink => typeof l === 'object');
+  const links = visits.map((v) => readSurveyToken(key, v.token));
+  const expired = links.map((link, i) => !!link && link.expires * 1000 <= visits[i]!.now.getTime());
+  const genuine = links.filter((l): l is SurveyLink => !!l);
   const [origins, surveys, answered] = await Promise.all([
-    messageOrigins(db, live),
-    surveysByIds(db, live),
-    seekAnswered ? answeredLinks(db, live) : new Set<string>(),
+    messageOrigins(db, genuine),
+    surveysByIds(db, genuine),
+    answeredLinks(db, seekAnswered ? genuine : links.filter((l, i): l is SurveyLink => !!l && expired[i]!)),
   ]);
   return links.map((link, i): OpenedLink => {
-    if (link === undefined) return { state: 'invalid' };
-    if (link === 'expired') return { state: 'expired' };
+    if (!link) return { state: 'invalid' };
     const origin = origins.get(`${link.workspaceId}:${link.messageId}`);
     const survey = surveys.get(`${link.workspaceId}:${link.surveyId}`);
-    if (!origin || !survey) return { state: 'invalid' };
-    if (survey.status !== 'active') return { state: 'closed' };
+    if (!origin || !survey) return { state: expired[i] ? 'expired' : 'invalid' };
     const locale = origin.locale ?? visits[i]!.browserLocale;
-    return answered.has(linkKey(link))
-      ? { state: 'answered', survey, link, locale }
-      : { state: 'open', survey, link, locale, origin };
+    // Answered first: whoever answered is told so, however long ago, whatever became of the survey.
+    if (answered.has(linkKey(link))) return { state: 'answered', survey, link, locale };
+    if (expired[i]) return { state: 'expired' };
+    if (survey.status !== 'active') return { state: 'closed' };
+    return { state: 'open', survey, link, locale, origin };
   });
 }
 
