@@ -7,16 +7,10 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import { type CopyFormat, copyStatement } from './copy-statement.ts';
+import { addDevice } from './pglite-device.ts';
 
 /** Where `copy … from` reads for {@link copyInFromBuffers}. */
 const DEVICE = '/dev/retain-copy-in';
-
-/** The parts of Emscripten's FS this needs (PGlite's typings leave them out). */
-interface DeviceFs {
-  makedev(major: number, minor: number): number;
-  registerDevice(dev: number, ops: object): void;
-  mkdev(path: string, dev: number): void;
-}
 
 /** The chunks of one COPY, read front to back (PostgreSQL reads its input in order). */
 export class ChunkSource {
@@ -55,21 +49,14 @@ export function copyInFromBuffers(
   chunks: readonly Uint8Array[],
   format: CopyFormat,
 ) => Promise<void> {
-  const fs = (pglite.Module as unknown as { FS: DeviceFs }).FS;
   let source: ChunkSource | null = null;
-  // Major 64 is PGlite's own /dev/blob; a minor of our own beside it (17 is the copy-out device).
-  const dev = fs.makedev(64, 18);
-  fs.registerDevice(dev, {
-    open: () => {},
-    close: () => {},
-    read: (_stream: unknown, target: Uint8Array, offset: number, length: number) => {
+  // Minor 18 (17 is the copy-out device).
+  addDevice(pglite, DEVICE, 18, {
+    read: (_stream, target, offset, length) => {
       if (!source) throw new Error(`${DEVICE} read outside a load`);
       return source.read(target, offset, length);
     },
-    write: () => 0,
-    llseek: (_stream: unknown, offset: number) => offset,
   });
-  fs.mkdev(DEVICE, dev);
   return async (table, columns, chunks, format) => {
     source = new ChunkSource(chunks);
     try {

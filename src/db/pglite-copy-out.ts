@@ -5,16 +5,10 @@
  * PostgreSQL's memory into one array.
  */
 import type { PGlite } from '@electric-sql/pglite';
+import { addDevice } from './pglite-device.ts';
 
 /** Where `copy … to` writes for {@link copyOutToBuffer}. */
 const DEVICE = '/dev/retain-copy-out';
-
-/** The parts of Emscripten's FS this needs (PGlite's typings leave them out). */
-interface DeviceFs {
-  makedev(major: number, minor: number): number;
-  registerDevice(dev: number, ops: object): void;
-  mkdev(path: string, dev: number): void;
-}
 
 /** One read's bytes; the device writes into whichever read is running (PGlite runs one statement at a time). */
 class Sink {
@@ -37,22 +31,14 @@ class Sink {
  * COPY's `format` (one statement; the caller holds the connection).
  */
 export function copyOutToBuffer(pglite: PGlite): (query: string, format: string) => Promise<Uint8Array> {
-  const fs = (pglite.Module as unknown as { FS: DeviceFs }).FS;
   let sink: Sink | null = null;
-  // Major 64 is PGlite's own /dev/blob; a minor of our own beside it.
-  const dev = fs.makedev(64, 17);
-  fs.registerDevice(dev, {
-    open: () => {},
-    close: () => {},
-    read: () => 0,
-    llseek: (_stream: unknown, offset: number) => offset,
-    write: (_stream: unknown, source: Uint8Array, offset: number, length: number) => {
+  addDevice(pglite, DEVICE, 17, {
+    write: (_stream, source, offset, length) => {
       if (!sink) throw new Error(`${DEVICE} written outside a read`);
       sink.append(source, offset, length);
       return length;
     },
   });
-  fs.mkdev(DEVICE, dev);
   return async (query, format) => {
     const mine = new Sink();
     sink = mine;
