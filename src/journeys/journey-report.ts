@@ -26,9 +26,10 @@ export interface JourneyReport {
     capped: number;
   };
   /**
-   * Per step: entries that reached it (those that left it, by outcome, and those there now). A message step's
-   * `queued` counts only messages still waiting; those the worker handled count as `sent`,
-   * `failed` or `skipped`, and `not_sent` says why (reason → messages skipped or failed).
+   * Per step: entries that reached it (those that left it, by outcome, and those there now) and
+   * entries there now. A message step's `queued` counts only messages still waiting; those the
+   * worker handled count as `sent`, `failed` or `skipped`, and `not_sent` says why (reason →
+   * messages skipped or failed).
    */
   steps: {
     step: string;

@@ -75,10 +75,11 @@ export async function writePredictionsBatched(db: Kysely<Schema>, batch: Predict
 /**
  * Writes every row of a temporary table (the LOAD_COLUMNS) in two statements: one joined update of
  * the customers scored before (a heap-only update each, the old P(alive) kept beside the new), then
- * the upsert of the rest, those scored for the first time; returns how many rows the update found. Cheaper in PGlite than upserting every
- * row, which probes the key and locks each row before updating it (bench/predict-store-variants.ts:
- * about 5 against 7–10 µs of CPU a row). The upsert still resolves a conflict, so a refresh racing
- * another over the same new customer updates its row instead of failing.
+ * the upsert of the rest, those scored for the first time; returns how many rows the update found.
+ * Cheaper in PGlite than upserting every row, which probes the key and locks each row before
+ * updating it (bench/predict-store-variants.ts: about 5 against 7–10 µs of CPU a row). The upsert
+ * still resolves a conflict, so a refresh racing another over the same new customer updates its
+ * row instead of failing.
  */
 async function updateThenInsert(db: Kysely<Schema>, b: PredictionBatch, table: string): Promise<number> {
   // The join hashes every scored customer: at a million (some 100 MB) the default 4 MB splits it

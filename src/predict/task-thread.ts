@@ -39,14 +39,9 @@ export class TaskThread<Task extends object, Reply extends TaskReply> {
     private readonly name: string,
   ) {}
 
-  /** Whether a thread has been started (some task was sent, or {@link start} called). */
+  /** Whether a thread has been started (some task was sent). */
   get started(): boolean {
     return this.everStarted;
-  }
-
-  /** Starts the thread now (it loads its modules while this thread goes on), if it is not running. */
-  start(): void {
-    this.thread();
   }
 
   /**
