@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { type FilteredValueToken, type QuotedToken, type TagToken, Tokenizer, TokenKind } from 'liquidjs';
 import type { Schema } from '../db/schema.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 
@@ -13,21 +14,56 @@ export type TemplateSurveys = ReadonlyMap<string, SurveyRef>;
 
 // The filter's input must be the survey's name in quotes, so a template can be checked when it is
 // saved (a variable could name a survey that does not exist, found only when a customer is sent it).
-const FILTER = /\|\s*survey_link\b/g;
-const NAMED = /(["'])((?:(?!\1)[^\n])*)\1\s*\|\s*survey_link\b/g;
+const FILTER = 'survey_link';
+
+/**
+ * The filtered values of a Liquid text, as liquidjs reads them: each `{{ … }}`, and the value of
+ * each `echo` and `assign` (in a `{% liquid %}` block too). Plain text and `raw` blocks hold none.
+ */
+function filteredValues(text: string): FilteredValueToken[] {
+  const sources: string[] = [];
+  const fromTag = (name: string, args: string) => {
+    if (name === 'echo') sources.push(args);
+    else if (name === 'assign') sources.push(args.slice(args.indexOf('=') + 1));
+    else if (name === 'liquid')
+      for (const line of args.split('\n')) {
+        const [, inner = '', rest = ''] = /^\s*(\w+)\s*([\s\S]*)$/.exec(line) ?? [];
+        fromTag(inner, rest);
+      }
+  };
+  for (const token of new Tokenizer(text).readTopLevelTokens()) {
+    if (token.kind === TokenKind.Output) sources.push((token as unknown as { content: string }).content);
+    else if (token.kind === TokenKind.Tag) fromTag((token as TagToken).name, (token as TagToken).args);
+  }
+  return sources.map((source) => new Tokenizer(source).readFilteredValue());
+}
 
 /**
  * The survey names a Liquid text gives the `survey_link` filter (`{{ "购后NPS" | survey_link }}`);
- * a filter applied to anything but a quoted name is an error naming `where`.
+ * a filter applied to anything but a quoted name is an error naming `where`. Text Liquid cannot
+ * read names none: the template's own check says what is wrong with it.
  */
 export function surveyNamesIn(text: string, where: string): string[] {
-  const filters = text.match(FILTER)?.length ?? 0;
-  if (filters === 0) return [];
-  const names = [...text.matchAll(NAMED)].map((m) => m[2]!.trim());
-  if (names.length !== filters || names.some((n) => n === ''))
-    throw new InvalidInputError(
-      `${where}: survey_link takes the survey's name in quotes, e.g. {{ "购后NPS" | survey_link }}`,
-    );
+  if (!text.includes(FILTER)) return [];
+  let values: FilteredValueToken[];
+  try {
+    values = filteredValues(text);
+  } catch {
+    return [];
+  }
+  const names: string[] = [];
+  for (const value of values)
+    for (const [k, filter] of value.filters.entries()) {
+      if (filter.name !== FILTER) continue;
+      const initial = value.initial.postfix;
+      const quoted = k === 0 && initial.length === 1 && initial[0]!.kind === TokenKind.Quoted;
+      const name = quoted ? (initial[0] as QuotedToken).content.trim() : '';
+      if (name === '')
+        throw new InvalidInputError(
+          `${where}: survey_link takes the survey's name in quotes, e.g. {{ "购后NPS" | survey_link }}`,
+        );
+      names.push(name);
+    }
   return names;
 }
 
