@@ -345,7 +345,7 @@ describe('settings sections in Chromium', () => {
         .replace(/[\w.+-]+@[\w.-]+/g, '')
         .replace(/https?:\/\/\S+/g, '')
         .replace(/\b(RFM|API|Webhook|BG\/NBD|Pareto\/NBD|ERP|HZ01|MILK-900G|Retain|default|outlet)\b/g, '')
-        .replace(/rk_\w+…?/g, '');
+        .replace(/rk_[\w-]+…?/g, '');
       for (const word of text.match(/[A-Za-z]{2,}/g) ?? []) leftovers.push(`${name}: ${word}`);
     }
     expect(leftovers).toEqual([]);
