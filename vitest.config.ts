@@ -9,12 +9,12 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // One file at a time by default (RETAIN_TEST_WORKERS=2 for two). Two at once passed four of
-    // five clean-clone runs on 2026-12-07 (866–993 s of vitest against 1,111 s for one at a time);
-    // the fifth lost the call list's toast in test/dashboard-predict.test.ts under the load of two
-    // (the toast left before a slow poll saw it: every toast is now recorded in the page). Two
-    // becomes the default once it has passed again without a loss.
-    maxWorkers: Number(process.env.RETAIN_TEST_WORKERS) || 1,
+    // Two files at once by default (RETAIN_TEST_WORKERS=1 for one at a time): the dashboard files
+    // spend most of their wall time waiting on Chromium and the server, which the other file fills.
+    // Clean-clone runs with two passed at 32096c2 (866 s of vitest), fe666c3 (978 s), and twice
+    // before (953 s, 993 s) against 1,271 s for one at a time; the one loss (a toast gone before a
+    // slow poll saw it, test/dashboard-predict.test.ts) was fixed at its cause.
+    maxWorkers: Number(process.env.RETAIN_TEST_WORKERS) || 2,
     // A worker runs file after file in one process (no fresh process and module graph per file:
     // half the suite's CPU time); test/file-setup.ts resets the process-wide state between files.
     isolate: false,

@@ -1,51 +1,32 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/db/database.ts';
+import type { Database } from '../src/db/database.ts';
 import { setClock } from '../src/shared/clock.ts';
 import { ensureWorkspace, saveSettings } from '../src/workspaces/workspace-service.ts';
 import { generateAudience, independentDraws, type Person } from './broadcast-fixture.ts';
+import { CliInProcess } from './cli-in-process.ts';
 import { startSmtpSink } from './local-servers.ts';
-import { seedDataDir } from './stores.ts';
 
-const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'retain-cli-broadcasts-'));
-const dataDir = join(dir, 'data');
-await seedDataDir(dataDir);
+const cli = await CliInProcess.open();
+afterAll(() => cli.close());
 // Monday 1 June 2026, 08:00 in Shanghai: prepared now, to go at 10:00.
 const T0 = '2026-06-01T08:00:00+08:00';
 const N = 60;
 
-/** The CLI in a child process without blocking this one, so the SMTP server here can answer it. */
-function retain(args: string[]) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, '-w', 'shop', ...args],
-      { env: { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '', RETAIN_NOW: T0 } },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr: stderr.trim() }),
-    );
-  });
-}
+/** `retain -w shop ARGS` at T0, run in this process on the file's store (test/cli-in-process.ts). */
+const retain = (args: string[]) => cli.run(['-w', 'shop', ...args], { env: { RETAIN_NOW: T0 } });
 
-/** Opens the CLI's embedded store in this process (the CLI holds it only while a command runs). */
-async function withStore<T>(fn: (store: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>) {
-  const store = await openDatabase({ dataDir });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
+/** The store the commands run on. */
+const withStore = <T>(fn: (store: Database) => Promise<T>) => fn(cli.store);
 
 let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let people: Person[];
 
-// The audience, channel, templates and coupon are made in-process: each CLI command costs a
-// process and an opening of the store, so only the broadcast commands themselves run as `retain`.
+// The audience, channel, templates and coupon are made through the services; the broadcast
+// commands themselves run as `retain`.
 beforeAll(async () => {
   smtp = await startSmtpSink();
   setClock(new Date(Date.parse(T0) - 86_400_000));

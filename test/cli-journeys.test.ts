@@ -1,34 +1,22 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CliInProcess } from './cli-in-process.ts';
 import { startSmtpSink } from './local-servers.ts';
-import { seedDataDir } from './stores.ts';
 
-const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
 const EXAMPLES = new URL('../examples/journeys/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'retain-cli-journeys-'));
-await seedDataDir(join(dir, 'data'));
+const cli = await CliInProcess.open(join(dir, 'data'));
+afterAll(() => cli.close());
 
-/** Runs the CLI in its own process (asynchronously, so the SMTP server in this one keeps answering). */
-function retain(args: string[], now?: string) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, '-w', 'shop', ...args],
-      {
-        env: { ...process.env, RETAIN_DATA_DIR: join(dir, 'data'), DATABASE_URL: '', RETAIN_NOW: now ?? '' },
-      },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? Number((error as { code?: number }).code ?? 1) : 0,
-          stdout,
-          stderr: stderr.trim(),
-        }),
-    );
-  });
-}
+/** `retain -w shop ARGS` at `now` (RETAIN_NOW), run in this process on the file's store (test/cli-in-process.ts). */
+const retain = (args: string[], now?: string) =>
+  cli.run(['-w', 'shop', ...args], { env: { RETAIN_NOW: now ?? '' } });
+
+/** The same as a `retain` process of its own: a worker pass that starts from what the store holds. */
+const retainProcess = (args: string[], now: string) =>
+  cli.spawn(['-w', 'shop', ...args], { env: { RETAIN_NOW: now } });
 
 const file = (name: string, text: string) => {
   const path = join(dir, name);
@@ -42,8 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => smtp?.close());
 
-// Each step is a CLI process of its own (several seconds each on a loaded machine).
-describe('retain journeys and retain worker', { timeout: 900_000 }, () => {
+describe('retain journeys and retain worker', () => {
   it('refuses a journey file with a clear one-line error and saves nothing', async () => {
     const bad = file(
       'bad.yaml',
@@ -113,7 +100,7 @@ describe('retain journeys and retain worker', { timeout: 900_000 }, () => {
       'order_id,customer_id,ordered_at,amount,status\nA1,K1,2026-04-01 09:40,199,paid\n',
     );
     expect((await retain(['import', 'orders', orders], day0)).code).toBe(0);
-    const run = await retain(['worker', '--once'], day0);
+    const run = await retainProcess(['worker', '--once'], day0);
     // The day's first pass also records the stages: K1 is new, K2 (no order) a prospect; one
     // order is too few purchases to fit the prediction models, so that daily task is skipped; an
     // order without lines names no product to associate.
@@ -127,11 +114,11 @@ describe('retain journeys and retain worker', { timeout: 900_000 }, () => {
     expect(smtp.mail.map((m) => [m.to[0], m.subject])).toEqual([['k1@example.com', '王五，感谢您的首单']]);
 
     // Six days later nothing is due; on day 7 (after the guide on day 1) the coupon goes out.
-    await retain(['worker', '--once'], '2026-04-02T10:01:00+08:00');
+    await retainProcess(['worker', '--once'], '2026-04-02T10:01:00+08:00');
     expect(smtp.mail.length).toBe(2);
-    await retain(['worker', '--once'], '2026-04-07T10:00:00+08:00');
+    await retainProcess(['worker', '--once'], '2026-04-07T10:00:00+08:00');
     expect(smtp.mail.length).toBe(2);
-    await retain(['worker', '--once'], '2026-04-08T10:02:00+08:00');
+    await retainProcess(['worker', '--once'], '2026-04-08T10:02:00+08:00');
     expect(smtp.mail.map((m) => m.subject)).toEqual([
       '王五，感谢您的首单',
       '使用小贴士',

@@ -1,42 +1,27 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliActor } from '../src/access/caller.ts';
 import { createUser } from '../src/access/user-service.ts';
-import { openDatabase } from '../src/db/database.ts';
+import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
 import { createSegment } from '../src/segments/segment-service.ts';
 import { getTask } from '../src/tasks/task-read.ts';
 import { ensureWorkspace } from '../src/workspaces/workspace-service.ts';
-import { seedDataDir } from './stores.ts';
+import { CliInProcess } from './cli-in-process.ts';
 
-const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'retain-cli-tasks-'));
-const dataDir = join(dir, 'data');
-await seedDataDir(dataDir);
+const cli = await CliInProcess.open();
+afterAll(() => cli.close());
 
-function retain(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, '-w', 'shop', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
-}
+/** `retain -w shop ARGS`, run in this process on the file's store (test/cli-in-process.ts). */
+const retain = (args: string[]) => cli.run(['-w', 'shop', ...args]);
 
-/** Opens the CLI's embedded store in this process (the CLI holds it only while a command runs). */
-async function withStore<T>(fn: (store: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>) {
-  const store = await openDatabase({ dataDir });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
+/** The store the commands run on. */
+const withStore = <T>(fn: (store: Database) => Promise<T>) => fn(cli.store);
 
-// Customers, staff and the segment are seeded in-process: each CLI command costs a process and an
-// opening of the store, so only the task commands themselves run as `retain`.
+// Customers, staff and the segment are seeded through the services; the task commands run as `retain`.
 beforeAll(async () => {
   const seed = join(dir, 'customers.csv');
   writeFileSync(
@@ -59,7 +44,7 @@ beforeAll(async () => {
 describe('retain tasks', () => {
   it('creates, spreads over a role, lists and closes tasks from the shell', async () => {
     const due = '2020-01-01T10:00:00+08:00';
-    const made = retain([
+    const made = await retain([
       'tasks',
       'create',
       '--customer',
@@ -79,7 +64,7 @@ describe('retain tasks', () => {
     expect(task).toMatchObject({ assignee_email: 'b@shop.cn', overdue: true, status: 'open' });
     expect(Date.parse(task.due_at)).toBe(Date.parse(due));
 
-    const bulk = retain([
+    const bulk = await retain([
       'tasks',
       'bulk',
       '--segment',
@@ -107,15 +92,23 @@ describe('retain tasks', () => {
     expect(spread).toEqual({ [idOf['a@shop.cn']!]: 2, [idOf['b@shop.cn']!]: 1 });
 
     const listed = JSON.parse(
-      retain(['tasks', 'list', '--assignee', 'b@shop.cn', '--overdue', '--json']).stdout,
+      (await retain(['tasks', 'list', '--assignee', 'b@shop.cn', '--overdue', '--json'])).stdout,
     );
     expect(listed.map((t: { id: number }) => t.id)).toEqual([task.id]);
 
-    const wrong = retain(['tasks', 'done', String(task.id), '--outcome', 'teleported']);
+    const wrong = await retain(['tasks', 'done', String(task.id), '--outcome', 'teleported']);
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr.split('\n')).toHaveLength(1);
     expect(wrong.stderr).toMatch(/outcome: unknown outcome "teleported"/);
-    const done = retain(['tasks', 'done', String(task.id), '--outcome', 'reached', '--notes', '已联系']);
+    const done = await retain([
+      'tasks',
+      'done',
+      String(task.id),
+      '--outcome',
+      'reached',
+      '--notes',
+      '已联系',
+    ]);
     expect(done.code, done.stderr).toBe(0);
     const shown = await withStore(async (store) => {
       const workspace = await ensureWorkspace(store.db, 'shop');
@@ -131,11 +124,11 @@ describe('retain tasks', () => {
 
 describe('retain users set / remove and the store rule', () => {
   it('gives a member stores, assigns by store, and requeues their tasks when removed', async () => {
-    const bad = retain(['users', 'set', 'a@shop.cn', '--language', 'fr']);
+    const bad = await retain(['users', 'set', 'a@shop.cn', '--language', 'fr']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toBe('retain: --language fr: use zh-CN or en');
-    expect(retain(['users', 'set', 'nobody@shop.cn', '--stores', 'x']).stderr).toMatch(/no member/);
-    const set = retain(['users', 'set', 'a@shop.cn', '--stores', '西湖店，滨江店', '--language', 'en']);
+    expect((await retain(['users', 'set', 'nobody@shop.cn', '--stores', 'x'])).stderr).toMatch(/no member/);
+    const set = await retain(['users', 'set', 'a@shop.cn', '--stores', '西湖店，滨江店', '--language', 'en']);
     expect(set.code, set.stderr).toBe(0);
     expect(set.stdout.trim()).toBe('a@shop.cn: stores 西湖店, 滨江店; language en');
     await withStore(async (store) => {
@@ -147,7 +140,7 @@ describe('retain users set / remove and the store rule', () => {
         .where('external_id', '=', 'V3')
         .execute();
     });
-    const made = retain([
+    const made = await retain([
       'tasks',
       'create',
       '--customer',
@@ -163,7 +156,7 @@ describe('retain users set / remove and the store rule', () => {
     expect(made.code, made.stderr).toBe(0);
     const task = JSON.parse(made.stdout);
     expect(task.assignee_email).toBe('a@shop.cn');
-    const removed = retain(['users', 'remove', 'a@shop.cn']);
+    const removed = await retain(['users', 'remove', 'a@shop.cn']);
     expect(removed.code, removed.stderr).toBe(0);
     expect(removed.stdout).toMatch(/a@shop\.cn removed from "shop"; \d+ open task\(s\) back in the queue/);
     await withStore(async (store) => {

@@ -15,6 +15,11 @@ export function clockNow(): Date {
   return env ? parseInstant('RETAIN_NOW', env) : new Date();
 }
 
+/** The instant the clock is fixed at by {@link setClock}, if it is. */
+export function fixedClock(): Date | undefined {
+  return fixed && new Date(fixed);
+}
+
 /** Fixes the clock at an instant (or releases it with undefined). */
 export function setClock(at: Date | string | undefined): void {
   fixed = typeof at === 'string' ? parseInstant('--now', at) : at;
