@@ -1,14 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliActor } from '../src/access/caller.ts';
 import { readSpendFile } from '../src/acquisition/spend-file.ts';
 import { listSpend, saveSpend } from '../src/acquisition/spend-service.ts';
 import { buildProgram } from '../src/cli/program.ts';
 import { InvalidInputError } from '../src/shared/errors.ts';
 import { createWorkspace } from '../src/workspaces/workspace-service.ts';
+import { CliInProcess } from './cli-in-process.ts';
 import { deepArray, deepObject } from './fuzz-values.ts';
 import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
@@ -16,9 +16,8 @@ afterAll(dropTestSchemas);
 
 // Spend files as operators export them from spreadsheets: errors name the line and the column,
 // Chinese headers work, and hostile cells are refused or kept exactly, never a crash; then the
-// CLI through the real bin: one readable line and nothing saved.
+// CLI: one readable line and nothing saved.
 const dir = mkdtempSync(join(tmpdir(), 'retain-spend-file-'));
-const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
 let n = 0;
 const file = (text: string, ext = 'csv') => {
   const path = join(dir, `spend-${++n}.${ext}`);
@@ -141,25 +140,25 @@ describe.each(storesUnderTest())('spend saved from a file ($name)', (store) => {
 });
 
 describe('retain spend import and retain cac', () => {
-  const retain = (args: string[]) => {
-    const result = spawnSync(process.execPath, [BIN, ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, RETAIN_DATA_DIR: join(dir, 'data'), DATABASE_URL: '' },
-    });
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
-  };
+  let cli: CliInProcess;
+  beforeAll(async () => {
+    cli = await CliInProcess.open();
+  });
+  afterAll(() => cli.close());
+  /** `retain ARGS`, run in this process on the block's store (test/cli-in-process.ts). */
+  const retain = (args: string[]) => cli.run(args);
 
-  it('prints one line naming line and column and saves nothing when a row is bad', () => {
+  it('prints one line naming line and column and saves nothing when a row is bad', async () => {
     const path = file('月份,渠道,金额\n2026-01,抖音,100\n2026-02,抖音,一百\n');
-    const { code, stderr } = retain(['spend', 'import', path]);
+    const { code, stderr } = await retain(['spend', 'import', path]);
     expect(code).toBe(1);
     expect(stderr.split('\n')).toEqual([
       `retain: ${path}: nothing was saved, 1 error: line 3, column 3 (金额): "一百" is not an amount of money`,
     ]);
-    expect(retain(['spend', 'list', '--json']).stdout.trim()).toBe('[]');
+    expect((await retain(['spend', 'list', '--json'])).stdout.trim()).toBe('[]');
   });
 
-  it('imports spend and prints the CAC report as CSV over the orders imported', () => {
+  it('imports spend and prints the CAC report as CSV over the orders imported', async () => {
     const orders = file(
       [
         'order_id,customer_id,ordered_at,amount,status,channel',
@@ -168,11 +167,11 @@ describe('retain spend import and retain cac', () => {
         'A3,C1,2026-02-03 10:00,300.00,completed,',
       ].join('\n'),
     );
-    expect(retain(['import', 'orders', orders]).code).toBe(0);
+    expect((await retain(['import', 'orders', orders])).code).toBe(0);
     const spend = file('month,channel,amount\n2026-01,抖音,400\n');
-    const saved = retain(['spend', 'import', spend]);
+    const saved = await retain(['spend', 'import', spend]);
     expect(saved.stdout.trim()).toBe('saved 1 spend rows for 1 channels, 2026-01 to 2026-01');
-    const csv = retain(['cac', '--format', 'csv', '--as-of', '2026-03-01']);
+    const csv = await retain(['cac', '--format', 'csv', '--as-of', '2026-03-01']);
     expect(csv.code).toBe(0);
     const [header, row] = csv.stdout.trim().split('\n');
     expect(header).toBe(
@@ -180,7 +179,7 @@ describe('retain spend import and retain cac', () => {
     );
     // ¥400 over two new buyers; their ¥160 in January, then ¥460 by February: paid back in month 1.
     expect(row).toBe('抖音,2026-01,40000,2,20000,,,,,46000,2026-02,1');
-    const bad = retain(['cac', '--from', '2026-13']);
+    const bad = await retain(['cac', '--from', '2026-13']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe('retain: --from "2026-13": expected a month YYYY-MM');
   });

@@ -1,39 +1,17 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/access/api-key-service.ts';
-import { type Database, openDatabase } from '../src/db/database.ts';
+import type { Database } from '../src/db/database.ts';
 import { createWorkspace } from '../src/workspaces/workspace-service.ts';
 import { type Api, startApi } from './api-harness.ts';
+import { CliInProcess } from './cli-in-process.ts';
 import { startHttpSink } from './local-servers.ts';
-import { openTestSchema, seedDataDir, storesUnderTest } from './stores.ts';
+import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
 // Issue 20: an action audits inside its service, so the API and the CLI write the same row.
-const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
 const SECRET = 'hook-s3cret-value';
-
-/** A second store of the same kind, for the CLI: a seeded data dir, or a fresh PostgreSQL schema. */
-async function cliStore(kind: string, dir: string) {
-  if (kind === 'pglite') {
-    const dataDir = join(dir, 'data');
-    await seedDataDir(dataDir);
-    return { env: { RETAIN_DATA_DIR: dataDir, DATABASE_URL: '' }, open: () => openDatabase({ dataDir }) };
-  }
-  const url = process.env.TEST_DATABASE_URL!;
-  const schema = `retain_test_${randomBytes(6).toString('hex')}`;
-  await (await openTestSchema(url, schema)).close();
-  const open = () => openTestSchema(url, schema);
-  const drop = async () => {
-    const store = await open();
-    await store.db.schema.dropSchema(schema).cascade().execute();
-    await store.close();
-  };
-  const withPath = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  return { env: { DATABASE_URL: withPath }, open, drop };
-}
 
 /** The audit rows of workspace `shop`, oldest first, with ids of created objects named instead. */
 async function auditOf(db: Database['db']) {
@@ -75,21 +53,14 @@ describe.each(storesUnderTest())('audited services, API and CLI alike ($name)', 
   let database: Database;
   let api: Api;
   let admin: string;
-  let cli: Awaited<ReturnType<typeof cliStore>>;
+  let cli: CliInProcess;
   let hook: Awaited<ReturnType<typeof startHttpSink>>;
   const dir = mkdtempSync(join(tmpdir(), 'retain-audit-edges-'));
   const hookUrl = () => `http://127.0.0.1:${hook.port}/hook`;
 
-  /** `retain -w shop …` on the CLI's store, in a child process that does not block the sink. */
+  /** `retain -w shop …` on the CLI's own store, run in this process (test/cli-in-process.ts). */
   const retain = (args: string[], env: Record<string, string> = {}) =>
-    new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [BIN, '-w', 'shop', ...args],
-        { env: { ...process.env, ...cli.env, ...env } },
-        (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
-      );
-    });
+    cli.run(['-w', 'shop', ...args], { env });
 
   beforeAll(async () => {
     hook = await startHttpSink();
@@ -97,14 +68,16 @@ describe.each(storesUnderTest())('audited services, API and CLI alike ($name)', 
     const ws = await createWorkspace(database.db, { name: 'shop' });
     admin = (await createApiKey(database.db, ws.id, { name: 'admin', role: 'admin' })).key;
     api = await startApi(database);
-    cli = await cliStore(store.name, dir);
+    // A second store of the same kind: the CLI's.
+    cli = CliInProcess.around(await store.open());
   });
 
   afterAll(async () => {
     await api?.close();
     await database?.close();
     await hook?.close();
-    await cli?.drop?.();
+    await cli?.close();
+    await dropTestSchemas();
   });
 
   it('writes the same audit row for each action from both edges, and none for a refused one', async () => {
@@ -198,20 +171,15 @@ describe.each(storesUnderTest())('audited services, API and CLI alike ($name)', 
     ];
     const fromApi = await auditOf(database.db);
     expect(fromApi).toEqual(expected.map((e) => ({ ...e, actor_kind: 'api_key' })));
-    const cliDb = await cli.open();
-    try {
-      expect(await auditOf(cliDb.db)).toEqual(expected.map((e) => ({ ...e, actor_kind: 'cli' })));
-      // The refused changes changed nothing on either side.
-      for (const db of [database.db, cliDb.db]) {
-        const channel = await db.selectFrom('channel_configs').select('config').executeTakeFirstOrThrow();
-        expect(channel.config).toEqual({ url: hookUrl() });
-        const names = await db.selectFrom('message_templates').select('name').execute();
-        expect(names.map((n) => n.name)).toEqual(['发货提醒']);
-        const audit = await db.selectFrom('audit_log').selectAll().execute();
-        expect(JSON.stringify(audit)).not.toContain(SECRET);
-      }
-    } finally {
-      await cliDb.close();
+    expect(await auditOf(cli.store.db)).toEqual(expected.map((e) => ({ ...e, actor_kind: 'cli' })));
+    // The refused changes changed nothing on either side.
+    for (const db of [database.db, cli.store.db]) {
+      const channel = await db.selectFrom('channel_configs').select('config').executeTakeFirstOrThrow();
+      expect(channel.config).toEqual({ url: hookUrl() });
+      const names = await db.selectFrom('message_templates').select('name').execute();
+      expect(names.map((n) => n.name)).toEqual(['发货提醒']);
+      const audit = await db.selectFrom('audit_log').selectAll().execute();
+      expect(JSON.stringify(audit)).not.toContain(SECRET);
     }
   });
 });

@@ -45,6 +45,11 @@ export class CliInProcess {
     return this.opened;
   }
 
+  /** Runs commands on a store the test has opened (PGlite or PostgreSQL); {@link close} closes it. */
+  static around(store: Database): CliInProcess {
+    return new CliInProcess(store, undefined);
+  }
+
   /** Opens a store from the migrated template (in memory, or in `dataDir` when given). */
   static async open(dataDir?: string): Promise<CliInProcess> {
     return new CliInProcess(await openDatabase({ dataDir, loadDataDir: await pgliteTemplate() }), dataDir);
@@ -52,7 +57,7 @@ export class CliInProcess {
 
   /** Runs `retain ARGS` as the process would (`retain` is not part of `args`). */
   async run(args: readonly string[], options: CliRunOptions = {}): Promise<CliResult> {
-    const env = { DATABASE_URL: '', RETAIN_DATA_DIR: this.dataDir ?? '', ...options.env };
+    const env = { RETAIN_DATA_DIR: this.dataDir ?? '', ...options.env };
     const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
     // vitest gives the test process a console of its own; a command's console must write to the
     // standard streams the hosted run captures.

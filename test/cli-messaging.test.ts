@@ -1,42 +1,24 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CliInProcess } from './cli-in-process.ts';
 import { startHttpSink } from './local-servers.ts';
-import { seedDataDir } from './stores.ts';
 
-const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'retain-cli-messaging-'));
-await seedDataDir(join(dir, 'data'));
+const cli = await CliInProcess.open();
+afterAll(() => cli.close());
 
-function retain(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [BIN, '-w', 'shop', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, RETAIN_DATA_DIR: join(dir, 'data'), DATABASE_URL: '', ...env },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
-}
-
-/** The CLI in a child process without blocking this one, so a local server here can answer it. */
-function retainAsync(args: string[]) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, '-w', 'shop', ...args],
-      { env: { ...process.env, RETAIN_DATA_DIR: join(dir, 'data'), DATABASE_URL: '' } },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr: stderr.trim() }),
-    );
-  });
-}
+/** `retain -w shop ARGS` with `env` added, run in this process on the file's store (test/cli-in-process.ts). */
+const retain = (args: string[], env: Record<string, string> = {}) =>
+  cli.run(['-w', 'shop', ...args], { env });
 
 describe('retain channels and templates', () => {
-  it('keeps SMS credentials out of sight and previews a template for a real customer', () => {
+  it('keeps SMS credentials out of sight and previews a template for a real customer', async () => {
     const customers = join(dir, 'customers.csv');
     writeFileSync(customers, 'customer_id,name,phone\nK1,王五,13800138000\n');
-    expect(retain(['import', 'customers', customers]).code).toBe(0);
-    const set = retain(
+    expect((await retain(['import', 'customers', customers])).code).toBe(0);
+    const set = await retain(
       [
         'channels',
         'set',
@@ -51,10 +33,10 @@ describe('retain channels and templates', () => {
       { ALI_ID: 'LTAI-id', ALI_SECRET: 'very-secret-value' },
     );
     expect(set.code).toBe(0);
-    const listed = retain(['channels', 'list']);
+    const listed = await retain(['channels', 'list']);
     expect(listed.stdout).not.toContain('very-secret-value');
     expect(JSON.parse(listed.stdout)[0].secrets).toEqual({ access_key_id: 'set', access_key_secret: 'set' });
-    const missing = retain([
+    const missing = await retain([
       'channels',
       'set',
       'sms_aliyun',
@@ -75,8 +57,8 @@ describe('retain channels and templates', () => {
         body: { 'zh-CN': '{{ name }}，您的包裹已发出' },
       }),
     );
-    expect(retain(['templates', 'apply', template]).code).toBe(0);
-    expect(retain(['templates', 'preview', '提醒', '--customer', '13800138000']).stdout.trim()).toBe(
+    expect((await retain(['templates', 'apply', template])).code).toBe(0);
+    expect((await retain(['templates', 'preview', '提醒', '--customer', '13800138000'])).stdout.trim()).toBe(
       '王五，您的包裹已发出',
     );
   });
@@ -95,12 +77,8 @@ describe('retain channels and templates', () => {
       );
     });
     try {
-      const set = spawnSync(
-        process.execPath,
+      const set = await retain(
         [
-          BIN,
-          '-w',
-          'shop',
           'channels',
           'set',
           'sms_aliyun',
@@ -115,19 +93,10 @@ describe('retain channels and templates', () => {
           '--credential-env',
           'access_key_secret=ALI_SECRET',
         ],
-        {
-          encoding: 'utf8',
-          env: {
-            ...process.env,
-            RETAIN_DATA_DIR: join(dir, 'data'),
-            DATABASE_URL: '',
-            ALI_ID: 'LTAI-id',
-            ALI_SECRET: 's',
-          },
-        },
+        { ALI_ID: 'LTAI-id', ALI_SECRET: 's' },
       );
-      expect(set.status).toBe(0);
-      const ok = await retainAsync(['channels', 'test', 'sms_aliyun', '--to', '13800138000']);
+      expect(set.code).toBe(0);
+      const ok = await retain(['channels', 'test', 'sms_aliyun', '--to', '13800138000']);
       expect([ok.code, ok.stdout.trim()]).toEqual([
         0,
         'test message sent on sms_aliyun (provider id 900619746)',
@@ -138,7 +107,7 @@ describe('retain channels and templates', () => {
         '某某旗舰店',
         true,
       ]);
-      const refused = await retainAsync(['channels', 'test', 'sms_aliyun', '--to', '12345']);
+      const refused = await retain(['channels', 'test', 'sms_aliyun', '--to', '12345']);
       expect(refused.code).not.toBe(0);
       expect(refused.stderr).toBe(
         'retain: sms_aliyun test failed: Aliyun SMS: isv.MOBILE_NUMBER_ILLEGAL 非法手机号',

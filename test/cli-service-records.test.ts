@@ -1,21 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { seedDataDir } from './stores.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CliInProcess } from './cli-in-process.ts';
 
-// `retain import service-records` through the real bin, on the embedded store.
-const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
+// `retain import service-records` as the CLI runs it, on the embedded store (test/cli-in-process.ts).
 const dir = mkdtempSync(join(tmpdir(), 'retain-cli-service-'));
-await seedDataDir(join(dir, 'data'));
+const cli = await CliInProcess.open();
+afterAll(() => cli.close());
 
-function retain(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, RETAIN_DATA_DIR: join(dir, 'data'), DATABASE_URL: '' },
-  });
-  return { code: result.status, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
+async function retain(args: string[]) {
+  const result = await cli.run(args);
+  return { ...result, stdout: result.stdout.trim() };
 }
 
 const file = (name: string, text: string) => {
@@ -25,32 +21,32 @@ const file = (name: string, text: string) => {
 };
 
 describe('retain import service-records', () => {
-  it('prints the counts and one line per bad row, dry runs change nothing, a second import neither', () => {
-    expect(retain(['import', 'customers', file('c.csv', 'customer_id,phone\nC1,13812345678\n')]).code).toBe(
-      0,
-    );
+  it('prints the counts and one line per bad row, dry runs change nothing, a second import neither', async () => {
+    expect(
+      (await retain(['import', 'customers', file('c.csv', 'customer_id,phone\nC1,13812345678\n')])).code,
+    ).toBe(0);
     const records = file(
       'records.csv',
       '工单号,客户手机号,类型,状态,内容,处理人,时间\nT1,13812345678,工单,待处理,退货,小王,2026-03-01 10:00\nT2,13900000000,电话,,打错,小王,2026-03-01 11:00\nT3,13812345678,电话,已完成,回访,小王,2026-03-01 12:00\n',
     );
-    const dry = retain(['import', 'service-records', records, '--dry-run']);
+    const dry = await retain(['import', 'service-records', records, '--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.stdout.split('\n')).toEqual([
       'dry run (nothing changed): read 3, inserted 2, updated 0, unchanged 0, merged 0, rejected 1, guest 0',
       '  line 3: 客户手机号 names no known customer (import or create the customer first)',
     ]);
-    const first = retain(['import', 'service-records', records]);
+    const first = await retain(['import', 'service-records', records]);
     expect(first.stdout.split('\n')[0]).toBe(
       'read 3, inserted 2, updated 0, unchanged 0, merged 0, rejected 1, guest 0',
     );
-    const again = retain(['import', 'service-records', records]);
+    const again = await retain(['import', 'service-records', records]);
     expect(again.stdout.split('\n')[0]).toBe(
       'read 3, inserted 0, updated 0, unchanged 2, merged 0, rejected 1, guest 0',
     );
   });
 
-  it('refuses a file without a required column in one readable line', () => {
-    const { code, stderr } = retain([
+  it('refuses a file without a required column in one readable line', async () => {
+    const { code, stderr } = await retain([
       'import',
       'service-records',
       file('bad.csv', '客户手机号,内容\n13812345678,x\n'),

@@ -1,40 +1,29 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/db/database.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
 import { trackingKey } from '../src/messaging/tracking-token.ts';
 import { submitAnswer } from '../src/surveys/survey-answer.ts';
 import { findSurvey } from '../src/surveys/survey-service.ts';
 import { surveyToken } from '../src/surveys/survey-token.ts';
 import { ensureWorkspace } from '../src/workspaces/workspace-service.ts';
-import { seedDataDir } from './stores.ts';
+import { CliInProcess } from './cli-in-process.ts';
 
-const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
 const EXAMPLE = new URL('../examples/surveys/nps-after-delivery.yaml', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'retain-cli-surveys-'));
-const dataDir = join(dir, 'data');
-await seedDataDir(dataDir);
+const cli = await CliInProcess.open();
+afterAll(() => cli.close());
 
-function retain(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, '-w', 'shop', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '' },
-  });
-  return { code: result.status, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
+/** `retain -w shop ARGS`, run in this process on the file's store (test/cli-in-process.ts). */
+async function retain(args: string[]) {
+  const result = await cli.run(['-w', 'shop', ...args]);
+  return { ...result, stdout: result.stdout.trim() };
 }
 
-/** Opens the CLI's embedded store in this process (the CLI holds it only while a command runs). */
-async function withStore<T>(fn: (store: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>) {
-  const store = await openDatabase({ dataDir });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
+/** The store the commands run on. */
+const withStore = <T>(fn: (store: Database) => Promise<T>) => fn(cli.store);
 
 /** The scores the customers give, and the NPS a count here makes of them. */
 const SCORES = [10, 9, 8, 3, 6, 10];
@@ -42,9 +31,8 @@ const promoters = SCORES.filter((s) => s >= 9).length;
 const detractors = SCORES.filter((s) => s <= 6).length;
 const NPS = Math.round(((promoters - detractors) / SCORES.length) * 1000) / 10;
 
-// Customers are seeded in-process, and the answers go through the page's own writer with genuine
-// links: each CLI command costs a process and an opening of the store, so only the survey
-// commands themselves run as `retain`.
+// Customers are seeded through the import, and the answers go through the page's own writer with
+// genuine links; the survey commands themselves run as `retain`.
 beforeAll(async () => {
   const seed = join(dir, 'customers.csv');
   writeFileSync(seed, `customer_id,name\n${SCORES.map((_, i) => `S${i},顾客${i}`).join('\n')}\n`);
@@ -55,11 +43,11 @@ beforeAll(async () => {
 });
 
 describe('retain surveys', () => {
-  it('creates from the example file, lists, and refuses a bad file with one line', () => {
-    const made = retain(['surveys', 'create', EXAMPLE]);
+  it('creates from the example file, lists, and refuses a bad file with one line', async () => {
+    const made = await retain(['surveys', 'create', EXAMPLE]);
     expect(made.code, made.stderr).toBe(0);
     expect(made.stdout).toMatch(/^created survey \d+ "签收后NPS" \(nps\)$/);
-    const again = retain(['surveys', 'create', EXAMPLE]);
+    const again = await retain(['surveys', 'create', EXAMPLE]);
     expect(again.code).not.toBe(0);
     expect(again.stderr.split('\n')).toHaveLength(1);
 
@@ -73,14 +61,14 @@ describe('retain surveys', () => {
     ] as const) {
       const bad = join(dir, 'bad.json');
       writeFileSync(bad, text);
-      const refused = retain(['surveys', 'create', bad]);
+      const refused = await retain(['surveys', 'create', bad]);
       expect(refused.code).not.toBe(0);
       expect(refused.stderr.split('\n')).toHaveLength(1);
       expect(refused.stderr).toMatch(message);
       expect(refused.stderr).not.toMatch(/\bat .*\.ts:\d+/);
     }
 
-    const list = retain(['surveys', 'list', '--json']);
+    const list = await retain(['surveys', 'list', '--json']);
     expect(list.code, list.stderr).toBe(0);
     expect(
       JSON.parse(list.stdout).map((s: { name: string; kind: string; status: string }) => [
@@ -135,7 +123,7 @@ describe('retain surveys', () => {
         expect(r.state).toBe('recorded');
       }
     });
-    const table = retain(['surveys', 'report', '签收后NPS']);
+    const table = await retain(['surveys', 'report', '签收后NPS']);
     expect(table.code, table.stderr).toBe(0);
     const all = table.stdout.split('\n').find((l) => /^\s*all\b/.test(l));
     expect(all, table.stdout).toBeDefined();
@@ -146,16 +134,16 @@ describe('retain surveys', () => {
       '100%',
       String(NPS),
     ]);
-    const json = retain(['surveys', 'report', '签收后NPS', '--json']);
+    const json = await retain(['surveys', 'report', '签收后NPS', '--json']);
     const report = JSON.parse(json.stdout);
     expect(report.total).toMatchObject({ sent: 6, responses: 6, promoters, detractors, nps: NPS });
     expect(report.by_channel.map((c: { key: string }) => c.key)).toEqual(['sms']);
 
-    const unknown = retain(['surveys', 'report', '没有这个问卷']);
+    const unknown = await retain(['surveys', 'report', '没有这个问卷']);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toBe('retain: no survey "没有这个问卷"');
 
-    const archived = retain(['surveys', 'archive', '签收后NPS']);
+    const archived = await retain(['surveys', 'archive', '签收后NPS']);
     expect(archived.code, archived.stderr).toBe(0);
     expect(archived.stdout).toBe('archived survey "签收后NPS"');
     const status = await withStore(async (store) => {

@@ -1,10 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliActor } from '../src/access/caller.ts';
-import { openDatabase } from '../src/db/database.ts';
 import { importFile } from '../src/importing/import-service.ts';
 import { bgnbdExpected, bgnbdPAlive } from '../src/predict/bgnbd.ts';
 import { gammaGammaExpectedSpend } from '../src/predict/gamma-gamma.ts';
@@ -17,7 +15,8 @@ import {
 import { runDailyTasks } from '../src/worker/daily-tasks.ts';
 import { createWorkspace, ensureWorkspace } from '../src/workspaces/workspace-service.ts';
 import { cdnowSample, cdnowSampleCsv } from './cdnow-sample.ts';
-import { dropTestSchemas, pgliteTemplate, storesUnderTest } from './stores.ts';
+import { CliInProcess } from './cli-in-process.ts';
+import { dropTestSchemas, storesUnderTest } from './stores.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'retain-predict-'));
 const csvFile = join(dir, 'cdnow-sample.csv');
@@ -188,40 +187,28 @@ describe.each(storesUnderTest())('predictions on CDNOW ($name)', (store) => {
 });
 
 describe('retain predict', () => {
-  const dataDir = join(dir, 'cli-data');
-  const retain = (args: string[]) => {
-    const r = spawnSync(
-      process.execPath,
-      [new URL('../bin/retain.js', import.meta.url).pathname, '-w', 'cdnow', ...args],
-      {
-        encoding: 'utf8',
-        env: { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '' },
-      },
-    );
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr.trim() };
-  };
+  let cli: CliInProcess;
+  /** `retain -w cdnow ARGS`, run in this process on the block's store (test/cli-in-process.ts). */
+  const retain = (args: string[]) => cli.run(['-w', 'cdnow', ...args]);
 
   beforeAll(async () => {
-    const db = await openDatabase({ dataDir, loadDataDir: await pgliteTemplate() });
-    try {
-      const ws = await ensureWorkspace(db.db, 'cdnow');
-      await db.db
-        .updateTable('workspaces')
-        .set({ timezone: 'America/New_York', currency: 'USD' })
-        .where('id', '=', ws.id)
-        .execute();
-      await importFile(db, {
-        kind: 'orders',
-        file: csvFile,
-        workspace: { ...ws, timezone: 'America/New_York', currency: 'USD' },
-      });
-    } finally {
-      await db.close();
-    }
+    cli = await CliInProcess.open();
+    const ws = await ensureWorkspace(cli.store.db, 'cdnow');
+    await cli.store.db
+      .updateTable('workspaces')
+      .set({ timezone: 'America/New_York', currency: 'USD' })
+      .where('id', '=', ws.id)
+      .execute();
+    await importFile(cli.store, {
+      kind: 'orders',
+      file: csvFile,
+      workspace: { ...ws, timezone: 'America/New_York', currency: 'USD' },
+    });
   });
+  afterAll(() => cli.close());
 
-  it('prints the fit and its holdout check, as a table and as JSON', () => {
-    const table = retain(['predict', 'fit', '--calibration-end', '1997-09-30', '--unit', 'week']);
+  it('prints the fit and its holdout check, as a table and as JSON', async () => {
+    const table = await retain(['predict', 'fit', '--calibration-end', '1997-09-30', '--unit', 'week']);
     expect(table.stderr).toBe('');
     expect(table.stdout).toMatch(
       /BG\/NBD fit on purchases up to 1997-09-30 \(unit: week\): 2357 customers, 946/,
@@ -229,7 +216,7 @@ describe('retain predict', () => {
     expect(table.stdout).toMatch(
       /holdout 1997-09-30 → 1998-06-30 \(273 days\): actual 1882, expected 16\d\d\.\d/,
     );
-    const json = retain([
+    const json = await retain([
       'predict',
       'fit',
       '--calibration-end',
@@ -244,9 +231,9 @@ describe('retain predict', () => {
     expect(fit.log_likelihood).toBeCloseTo(-9595.0, 1);
   });
 
-  it('writes one row per customer with a purchase, as CSV and JSON', () => {
+  it('writes one row per customer with a purchase, as CSV and JSON', async () => {
     const out = join(dir, 'predictions.csv');
-    const r = retain([
+    const r = await retain([
       'predict',
       '--as-of',
       '1997-09-30',
@@ -263,7 +250,7 @@ describe('retain predict', () => {
       'customer_id,p_alive,expected_purchases_30d,expected_purchases_90d,expected_purchases_365d,expected_spend,predicted_clv,next_order_date',
     );
     expect(lines).toHaveLength(2358);
-    const json = JSON.parse(retain(['predict', '--as-of', '1997-09-30', '--format', 'json']).stdout);
+    const json = JSON.parse((await retain(['predict', '--as-of', '1997-09-30', '--format', 'json'])).stdout);
     expect(json).toHaveLength(2357);
     const first = json.find((row: { customer_id: string }) => row.customer_id === sample[0]!.id);
     expect(first.p_alive).toBeGreaterThan(0);
@@ -271,20 +258,20 @@ describe('retain predict', () => {
     expect(first.next_order_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
-  it('names the bad option in one line', () => {
-    expect(retain(['predict', 'fit', '--unit', 'month']).stderr).toBe(
+  it('names the bad option in one line', async () => {
+    expect((await retain(['predict', 'fit', '--unit', 'month'])).stderr).toBe(
       'retain: --unit month: expected day or week',
     );
-    expect(retain(['predict', 'fit', '--model', 'x']).stderr).toBe(
+    expect((await retain(['predict', 'fit', '--model', 'x'])).stderr).toBe(
       'retain: --model x: expected bgnbd or paretonbd',
     );
-    expect(retain(['predict', 'fit', '--calibration-end', '2024-02-30']).stderr).toBe(
+    expect((await retain(['predict', 'fit', '--calibration-end', '2024-02-30'])).stderr).toBe(
       'retain: --calibration-end 2024-02-30: expected a date as YYYY-MM-DD',
     );
-    expect(retain(['predict', '--horizon-days', '7']).stderr).toBe(
+    expect((await retain(['predict', '--horizon-days', '7'])).stderr).toBe(
       'retain: --horizon-days 7: expected a whole number of days from 30 to 3650',
     );
-    expect(retain(['predict', '--format', 'xml']).stderr).toBe(
+    expect((await retain(['predict', '--format', 'xml'])).stderr).toBe(
       'retain: --format xml: expected one of csv, json',
     );
   });
