@@ -126,6 +126,8 @@ export async function openBrowser(locale: string): Promise<BrowserContext> {
     viewport: { width: 1280, height: 800 },
     locale,
     acceptDownloads: true,
+    // The dashboard leaves out Ant Design's animations then: nothing to wait out before a click.
+    reducedMotion: 'reduce',
   });
 }
 

@@ -292,6 +292,28 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('link', { name: '顾客001' }).waitFor();
   });
 
+  it('animates only for a reader whose system has not asked for less motion', async () => {
+    // Ant Design's transitions last 0s once its motion is off; the harness's browser asks for less.
+    const durations = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('.ant-btn, .ant-menu-item')].flatMap((e) =>
+          getComputedStyle(e).transitionDuration.split(', '),
+        ),
+      );
+    expect((await durations()).length).toBeGreaterThan(0);
+    expect(new Set(await durations())).toEqual(new Set(['0s']));
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    try {
+      await page.reload();
+      await page.getByRole('navigation').waitFor();
+      expect((await durations()).some((d) => d !== '0s')).toBe(true);
+    } finally {
+      await page.emulateMedia({ reducedMotion: 'reduce' });
+      await page.reload();
+      await page.getByRole('navigation').waitFor();
+    }
+  });
+
   it('switches to English: texts, money and the choice survive a reload', async () => {
     await page.getByRole('navigation').getByRole('link', { name: '概览' }).click();
     await page.getByLabel('语言').click();

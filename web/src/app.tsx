@@ -4,6 +4,7 @@ import zhCN from 'antd/locale/zh_CN';
 import { SessionGate } from './api/session.tsx';
 import { useI18n } from './i18n/i18n.tsx';
 import { Layout } from './layout.tsx';
+import { reducedMotion } from './lib/motion.ts';
 import { AcceptInvitePage } from './pages/auth/accept-invite-page.tsx';
 import { LoginPage } from './pages/auth/login-page.tsx';
 import { useLocation } from './router.tsx';
@@ -19,6 +20,7 @@ const THEME = {
     colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
     colorSuccess: '#237804',
     colorError: '#c41d1d',
+    motion: !reducedMotion,
   },
 };
 

@@ -9,6 +9,7 @@ import {
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
+import { reducedMotion } from '../lib/motion.ts';
 
 echarts.use([
   BarChart,
@@ -95,7 +96,8 @@ export function EChart({
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption(option, true);
+    // No animation for a reader who asked for less motion (a page's own option may still set one).
+    chart.current?.setOption(reducedMotion ? { animation: false, ...option } : option, true);
     // The value axes' labels as drawn (the canvas holds no text), for checks such as 万 on money axes.
     const labels = valueAxisLabels(chart.current);
     if (ref.current) ref.current.dataset.axisLabels = labels.join('|');
