@@ -4,7 +4,7 @@ import { runHosted } from '../src/cli/hosted.ts';
 import { buildProgram, reportError } from '../src/cli/program.ts';
 import { type Database, openDatabase } from '../src/db/database.ts';
 import { fixedClock, setClock } from '../src/shared/clock.ts';
-import { pgliteTemplate } from './stores.ts';
+import { copyTemplate, openPgliteFromTemplate } from './stores.ts';
 
 const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
 
@@ -50,9 +50,12 @@ export class CliInProcess {
     return new CliInProcess(store, undefined);
   }
 
-  /** Opens a store from the migrated template (in memory, or in `dataDir` when given). */
+  /** Opens a store copied from the migrated template (into `dataDir` when given). */
   static async open(dataDir?: string): Promise<CliInProcess> {
-    return new CliInProcess(await openDatabase({ dataDir, loadDataDir: await pgliteTemplate() }), dataDir);
+    const store = dataDir
+      ? await openDatabase({ dataDir: copyTemplate(dataDir) })
+      : await openPgliteFromTemplate();
+    return new CliInProcess(store, dataDir);
   }
 
   /** Runs `retain ARGS` as the process would (`retain` is not part of `args`). */

@@ -11,7 +11,7 @@ import { todayIn } from '../src/shared/local-date.ts';
 import { ensureWorkspace, type Workspace } from '../src/workspaces/workspace-service.ts';
 import { type Fixture, writeFixture } from './dashboard-fixture.ts';
 import { freePort } from './local-servers.ts';
-import { pgliteTemplate } from './stores.ts';
+import { copyTemplate } from './stores.ts';
 
 /** Where screenshots go (gitignored; CI keeps them as artifacts). */
 export const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts', 'dashboard');
@@ -35,7 +35,7 @@ export async function startDashboard(options: DashboardOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'retain-dashboard-'));
   const dataDir = join(dir, 'data');
   // From the migrated template: no initdb and migrations in every browser test file.
-  const store = await openDatabase({ dataDir, loadDataDir: await pgliteTemplate() });
+  const store = await openDatabase({ dataDir: copyTemplate(dataDir) });
   const workspace = await ensureWorkspace(store.db, 'default');
   const today = todayIn(workspace.timezone);
   const fixture: Fixture = writeFixture(dir, today);

@@ -11,7 +11,7 @@ import { saveTemplates } from '../src/messaging/template-service.ts';
 import { createWorkspace } from '../src/workspaces/workspace-service.ts';
 import { importText } from './fixtures.ts';
 import { type ReceivedMail, startSmtpSink } from './local-servers.ts';
-import { dropTestSchemas, openTestSchema, pgliteTemplate } from './stores.ts';
+import { copyTemplate, dropTestSchemas, openTestSchema } from './stores.ts';
 
 // Issue #13: a delivery round marked its messages `sending` before sending, and a worker killed
 // with SIGKILL left them so for ever (1,934 of 4,000 lost). Here real worker processes deliver to
@@ -149,7 +149,7 @@ async function expectNoneLost(database: Database, keys: string[], mail: Received
 describe('no message lost when a worker is killed', () => {
   it('on the embedded store (PGlite), one worker killed five times', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'retain-faults-')), 'data');
-    const database = await openDatabase({ dataDir, loadDataDir: await pgliteTemplate() });
+    const database = await openDatabase({ dataDir: copyTemplate(dataDir) });
     const keys = await prepare(database, 'faults-pglite');
     await database.close();
     smtp.mail.length = 0;

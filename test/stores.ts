@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { distribute, hasCitus } from '../src/db/citus.ts';
@@ -11,35 +12,36 @@ export interface StoreUnderTest {
   open(): Promise<Database>;
 }
 
-/**
- * The template's bytes as PGlite reads a tarball (it only asks for `arrayBuffer()`): a copy of bytes
- * read once per worker process, where a Blob of the file would be read from disk and then streamed
- * in chunks on every store's start (a sixth of a store's start-up CPU).
- */
-class TemplateBlob extends Blob {
-  constructor(private readonly tarball: Uint8Array) {
-    super();
-  }
-  override arrayBuffer(): Promise<ArrayBuffer> {
-    // A copy (ArrayBuffer.slice copies; Buffer.slice would not): PGlite may keep what it is given.
-    const { buffer, byteOffset, byteLength } = this.tarball;
-    return Promise.resolve(buffer.slice(byteOffset, byteOffset + byteLength) as ArrayBuffer);
-  }
-}
-
-const templateBytes = new Map<string, Promise<Uint8Array>>();
-
-/** The migrated PGlite data directory test/global-setup.ts made, as a tarball to start a store from. */
-export async function pgliteTemplate(): Promise<Blob> {
+/** The migrated PGlite data directory test/global-setup.ts made, to copy a store from. */
+export function pgliteTemplate(): string {
   const template = inject('pgliteTemplate');
   if (!template)
     throw new Error('a *.unit.test.ts file opened a store: name it *.test.ts (the integration layer)');
-  if (!templateBytes.has(template)) templateBytes.set(template, readFile(template));
-  return new TemplateBlob(await templateBytes.get(template)!);
+  return template;
 }
 
-async function openPgliteFromTemplate(): Promise<Database> {
-  return openDatabase({ loadDataDir: await pgliteTemplate() });
+/**
+ * A fresh PGlite data directory: a copy of the migrated template in `dataDir`, or in a new
+ * directory beside the template (in memory where the system has a tmpfs).
+ */
+export function copyTemplate(dataDir?: string): string {
+  const template = pgliteTemplate();
+  const dir = dataDir ?? mkdtempSync(join(inject('testStoreRoot'), 'store-'));
+  cpSync(template, dir, { recursive: true });
+  return dir;
+}
+
+/** A PGlite store of its own, copied from the template; closing it removes its directory. */
+export async function openPgliteFromTemplate(): Promise<Database> {
+  const dir = copyTemplate();
+  const store = await openDatabase({ dataDir: dir });
+  return {
+    ...store,
+    close: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A fresh schema name per store, so runs never collide on a shared server. */
@@ -123,6 +125,5 @@ export const SHARED_DATA = new URL('../datasets/', import.meta.url).pathname;
  * file skips initdb and the migrations (about 3 s of CPU each).
  */
 export async function seedDataDir(dataDir: string): Promise<void> {
-  const store = await openDatabase({ dataDir, loadDataDir: await pgliteTemplate() });
-  await store.close();
+  copyTemplate(dataDir);
 }
