@@ -60,7 +60,9 @@ export class CliInProcess {
 
   /** Runs `retain ARGS` as the process would (`retain` is not part of `args`). */
   async run(args: readonly string[], options: CliRunOptions = {}): Promise<CliResult> {
-    const env = { RETAIN_DATA_DIR: this.dataDir ?? '', ...options.env };
+    // The command runs on this store whatever the environment names; naming no other store keeps
+    // `retain import` from finding a developer's `retain serve` on ./.retain and going there.
+    const env = { DATABASE_URL: '', RETAIN_DATA_DIR: this.dataDir ?? 'memory://', ...options.env };
     const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
     // vitest gives the test process a console of its own; a command's console must write to the
     // standard streams the hosted run captures.

@@ -361,4 +361,26 @@ describe.each(storesUnderTest())('surveys: send, answer once, act on detractors 
     expect(toAgent()).toHaveLength(1);
     expect(`${toAgent()[0]!.subject}\n${toAgent()[0]!.text}`).toContain('差评回访：客户K1（3 分）');
   });
+
+  it('tells whoever answered so once the survey is archived, opening the link or posting again', async () => {
+    const archived = await api.call('PATCH', `/api/v1/surveys/${surveyId}`, {
+      key: w.keys.admin,
+      body: { status: 'archived' },
+    });
+    expect(archived.status, JSON.stringify(archived.body)).toBe(200);
+    const count = async () =>
+      Number(
+        (await sql<{ n: number }>`select count(*)::int as n from survey_responses`.execute(database.db))
+          .rows[0]!.n,
+      );
+    const before = await count();
+    for (const again of [
+      await api.call('GET', links.K1!),
+      await api.call('POST', links.K1!, form({ score: '10' })),
+    ]) {
+      expect(again.status).toBe(409);
+      expect(again.text).toContain('您已提交过');
+    }
+    expect(await count()).toBe(before);
+  });
 });

@@ -37,7 +37,8 @@ export async function openLink(db: Kysely<Schema>, visit: LinkVisit): Promise<Op
 /**
  * {@link openLink} for several visits at once: three statements whatever their number, two
  * without `seekAnswered` (every genuine link of an active survey then reads as open; an expired
- * one is still looked up, so a customer who answered hears that rather than "expired").
+ * one, or one of a closed survey, is still looked up, so a customer who answered hears that rather
+ * than "expired" or "closed").
  */
 async function openLinks(
   db: Kysely<Schema>,
@@ -53,7 +54,9 @@ async function openLinks(
     surveysByIds(db, genuine),
     answeredLinks(db, seekAnswered ? genuine : links.filter((l, i): l is SurveyLink => !!l && expired[i]!)),
   ]);
-  return links.map((link, i): OpenedLink => {
+  // Without `seekAnswered`, a closed survey's links are asked after: its answerers hear "answered".
+  const closed = new Map<number, Extract<OpenedLink, { state: 'answered' }>>();
+  const opened = links.map((link, i): OpenedLink => {
     if (!link) return { state: 'invalid' };
     const origin = origins.get(`${link.workspaceId}:${link.messageId}`);
     const survey = surveys.get(`${link.workspaceId}:${link.surveyId}`);
@@ -62,9 +65,19 @@ async function openLinks(
     // Answered first: whoever answered is told so, however long ago, whatever became of the survey.
     if (answered.has(linkKey(link))) return { state: 'answered', survey, link, locale };
     if (expired[i]) return { state: 'expired' };
-    if (survey.status !== 'active') return { state: 'closed' };
+    if (survey.status !== 'active') {
+      if (!seekAnswered) closed.set(i, { state: 'answered', survey, link, locale });
+      return { state: 'closed' };
+    }
     return { state: 'open', survey, link, locale, origin };
   });
+  if (closed.size === 0) return opened;
+  const answeredClosed = await answeredLinks(
+    db,
+    [...closed.values()].map((c) => c.link),
+  );
+  for (const [i, answer] of closed) if (answeredClosed.has(linkKey(answer.link))) opened[i] = answer;
+  return opened;
 }
 
 const linkKey = (l: SurveyLink) => `${l.workspaceId}:${l.surveyId}:${l.messageId}`;
