@@ -122,7 +122,16 @@ describe('WeCom customer contact in Chromium', () => {
       await page.goto(`${app.base}/customers/${id}`);
       await page.getByRole('tab', { name: '积分、等级与消息' }).click();
       const message = page.locator('tr', { has: page.getByRole('cell', { name: '企业微信客户联系' }) });
-      await message.getByRole('cell', { name: status, exact: true }).waitFor();
+      // Failing, say what the page and the API showed instead (this wait timed out once in a
+      // two-at-once suite run, 2026-12-08, and passed alone).
+      await message
+        .getByRole('cell', { name: status, exact: true })
+        .waitFor()
+        .catch(async (error: Error) => {
+          const rows = await page.locator('tr').allTextContents();
+          const held = JSON.stringify(await api(`/customers/${id}/messages`));
+          throw new Error(`${error.message}\npage rows: ${rows.join(' | ')}\nAPI: ${held}`);
+        });
       if (reason) await message.getByRole('cell', { name: reason }).waitFor();
     }
     await screenshot(page, 'wecom-02-profile');

@@ -60,6 +60,24 @@ describe.each(storesUnderTest())('surveys: send, answer once, act on detractors 
     raw: new URLSearchParams(fields).toString(),
   });
 
+  /** K1 answered: opening the link or posting again says so (409, 您已提交过) and records nothing. */
+  const expectK1ToldAnswered = async () => {
+    const responses = async () =>
+      Number(
+        (await sql<{ n: number }>`select count(*)::int as n from survey_responses`.execute(database.db))
+          .rows[0]!.n,
+      );
+    const before = await responses();
+    for (const again of [
+      await api.call('GET', links.K1!),
+      await api.call('POST', links.K1!, form({ score: '10' })),
+    ]) {
+      expect(again.status).toBe(409);
+      expect(again.text).toContain('您已提交过');
+    }
+    expect(await responses()).toBe(before);
+  };
+
   beforeAll(async () => {
     setClock(new Date(T0 - DAY));
     database = await store.open();
@@ -250,20 +268,7 @@ describe.each(storesUnderTest())('surveys: send, answer once, act on detractors 
     expect(expired.status).toBe(410);
     expect(expired.text).toContain('链接已过期');
     // K1 answered before the link expired: told so, opening it or posting again, and nothing changes.
-    const responses = async () =>
-      Number(
-        (await sql<{ n: number }>`select count(*)::int as n from survey_responses`.execute(database.db))
-          .rows[0]!.n,
-      );
-    const before = await responses();
-    for (const again of [
-      await api.call('GET', links.K1!),
-      await api.call('POST', links.K1!, form({ score: '10' })),
-    ]) {
-      expect(again.status).toBe(409);
-      expect(again.text).toContain('您已提交过');
-    }
-    expect(await responses()).toBe(before);
+    await expectK1ToldAnswered();
     setClock(new Date(T0 + DAY));
   });
 
@@ -368,19 +373,6 @@ describe.each(storesUnderTest())('surveys: send, answer once, act on detractors 
       body: { status: 'archived' },
     });
     expect(archived.status, JSON.stringify(archived.body)).toBe(200);
-    const count = async () =>
-      Number(
-        (await sql<{ n: number }>`select count(*)::int as n from survey_responses`.execute(database.db))
-          .rows[0]!.n,
-      );
-    const before = await count();
-    for (const again of [
-      await api.call('GET', links.K1!),
-      await api.call('POST', links.K1!, form({ score: '10' })),
-    ]) {
-      expect(again.status).toBe(409);
-      expect(again.text).toContain('您已提交过');
-    }
-    expect(await count()).toBe(before);
+    await expectK1ToldAnswered();
   });
 });
