@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { seedDataDir } from './stores.ts';
+import { copyTemplate } from './stores.ts';
 
 // Regression tests for issue #13 through the real bin: a broken file is one readable line and a
 // non-zero exit, never a stack trace.
 const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'retain-cli-import-'));
-await seedDataDir(join(dir, 'data'));
+copyTemplate(join(dir, 'data'));
 
 function retain(args: string[]) {
   const result = spawnSync(process.execPath, [BIN, ...args], {

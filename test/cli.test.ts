@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { seedDataDir } from './stores.ts';
+import { copyTemplate } from './stores.ts';
 
 const BIN = new URL('../bin/retain.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'retain-cli-test-'));
 const dataDir = join(dir, 'data');
-await seedDataDir(dataDir);
+copyTemplate(dataDir);
 
 function retain(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [BIN, ...args], {

@@ -6,16 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ACCESS_FILE, type LocalAccess } from '../src/api/local-access.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { freePort } from './local-servers.ts';
-import { seedDataDir } from './stores.ts';
+import { copyTemplate } from './stores.ts';
 
 // `retain import` from cron beside a running `retain serve` on the embedded store: the CLI finds the
 // server's access file (0600) in the data directory and sends the import to it over loopback.
 const bin = new URL('../bin/retain.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'retain-local-access-'));
 const dataDir = join(dir, 'data');
-await seedDataDir(dataDir);
+copyTemplate(dataDir);
 // The store of the same import run locally, with no server (one test compares the two).
-await seedDataDir(join(dir, 'local-data'));
+copyTemplate(join(dir, 'local-data'));
 const env = { ...process.env, RETAIN_DATA_DIR: dataDir, DATABASE_URL: '', LANG: 'en_US.UTF-8' };
 const port = await freePort();
 

@@ -22,7 +22,8 @@ export function pgliteTemplate(): string {
 
 /**
  * A fresh PGlite data directory: a copy of the migrated template in `dataDir`, or in a new
- * directory beside the template (in memory where the system has a tmpfs).
+ * directory beside the template (in memory where the system has a tmpfs), so a store or the CLI's
+ * first command in a test file skips initdb and the migrations (about 3 s of CPU each).
  */
 export function copyTemplate(dataDir?: string): string {
   const template = pgliteTemplate();
@@ -119,11 +120,3 @@ export async function dropTestSchemas(): Promise<void> {
 
 /** The public data sets copied into the repository (see datasets/README.md). */
 export const SHARED_DATA = new URL('../datasets/', import.meta.url).pathname;
-
-/**
- * Starts a PGlite data directory from the migrated template, so the CLI's first command in a test
- * file skips initdb and the migrations (about 3 s of CPU each).
- */
-export async function seedDataDir(dataDir: string): Promise<void> {
-  copyTemplate(dataDir);
-}
